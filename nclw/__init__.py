@@ -1,0 +1,57 @@
+"""NCLW Events: the event and registration site for National Care Leavers' Week."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, error pages."""
+    from nclw import cli, config, errors, security
+    from nclw.accounts.views import bp as accounts_bp
+    from nclw.api.views import bp as api_bp
+    from nclw.backoffice.views import bp as backoffice_bp
+    from nclw.events.views import bp as events_bp
+    from nclw.extensions import init_extensions
+    from nclw.mail.views import bp as mail_bp
+    from nclw.pages.views import bp as pages_bp
+    from nclw.partners.views import bp as partners_bp
+    from nclw.questions.views import bp as questions_bp
+    from nclw.registrations.views import bp as registrations_bp
+    from nclw.templating import init_templating
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=config.instance_path(),
+    )
+    app.config.update(config.load_settings(app.instance_path))
+    if config_overrides:
+        app.config.update(config_overrides)
+    config.refuse_weak_secret(app.config)
+
+    init_extensions(app)
+    init_templating(app)
+    security.init_security(app)
+    errors.init_error_pages(app)
+    cli.init_cli(app)
+
+    for blueprint in (
+        pages_bp,
+        events_bp,
+        registrations_bp,
+        questions_bp,
+        accounts_bp,
+        backoffice_bp,
+        partners_bp,
+        api_bp,
+        mail_bp,
+    ):
+        app.register_blueprint(blueprint)
+    return app

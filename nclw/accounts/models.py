@@ -1,0 +1,100 @@
+"""People who sign in: organisers and partner users."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.models import Organisation
+from nclw.extensions import db
+from nclw.timezones import utcnow
+
+
+class Role(enum.StrEnum):
+    ORGANISER = "organiser"
+    PARTNER = "partner"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"
+    PASSWORD_RESET = "password_reset"
+
+
+class User(db.Model):
+    """An organiser or a partner organisation's user."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role != 'partner' OR organisation_id IS NOT NULL", name="partner_has_organisation"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "user_role"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Part of the login identity: changing it signs out every existing cookie.
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    # Flask-Login's protocol, written out so a deactivated user is refused.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.ORGANISER
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link: an invitation or a password reset."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose, "token_purpose"))
+    # Only a hash is stored: a copy of the database does not hand out working links.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role | None] = mapped_column(enum_column(Role, "token_role"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])

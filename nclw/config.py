@@ -1,0 +1,106 @@
+"""Settings read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "dev-only-not-secret"
+
+
+class ConfigurationError(RuntimeError):
+    """The app was started with settings it must not run with."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def instance_path() -> str:
+    """Where the SQLite database, generated secret and development mail live."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return os.environ.get("NCLW_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def _secret_key(instance: str) -> str | None:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    # `make run` writes a generated key here so a newcomer never runs on a known key.
+    generated = Path(instance) / "secret_key"
+    if generated.exists():
+        return generated.read_text().strip()
+    return None
+
+
+def load_settings(instance: str) -> dict[str, Any]:
+    """Read every setting the app uses from the environment."""
+    environment = os.environ.get("NCLW_ENV", "production").lower()
+    development = environment in {"development", "dev"}
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'nclw.sqlite'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    mail_server = os.environ.get("MAIL_SERVER") or None
+    return {
+        "NCLW_ENV": environment,
+        "DEVELOPMENT": development,
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_NAME": "NCLW Events",
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "hello@nclw-events.org.uk"),
+        # Mail: with no MAIL_SERVER, messages are written as .eml files under the instance folder.
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "NCLW Events <tickets@nclw-events.org.uk>"
+        ),
+        "MAIL_FILE_DIRECTORY": str(Path(instance) / "mail"),
+        # Send the outbox from a background thread right after each commit (off the request
+        # path). The `flask nclw send-mail` worker is the safety net and the production path.
+        "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
+        "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
+    }
+
+
+def refuse_weak_secret(config: dict[str, Any]) -> None:
+    """Outside testing and development, refuse to start without a real SECRET_KEY."""
+    if config.get("TESTING") or config.get("DEVELOPMENT"):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = DEVELOPMENT_SECRET
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if len(secret) < 32 or secret == DEVELOPMENT_SECRET:
+        raise ConfigurationError(
+            "SECRET_KEY is missing or too short. Set SECRET_KEY to at least 32 random "
+            "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )

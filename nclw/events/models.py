@@ -1,0 +1,170 @@
+"""Weeks, host organisations and their events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.extensions import db
+from nclw.timezones import utcnow
+
+if TYPE_CHECKING:
+    from nclw.registrations.models import Registration
+
+
+class EventFormat(enum.StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self) -> str:
+        return {"online": "Online", "in_person": "In person", "hybrid": "Online and in person"}[
+            self.value
+        ]
+
+
+class Audience(enum.StrEnum):
+    CARE_EXPERIENCED = "care_experienced"
+    PROFESSIONALS = "professionals"
+    EVERYONE = "everyone"
+
+    @property
+    def label(self) -> str:
+        return {
+            "care_experienced": "Care-experienced young people only",
+            "professionals": "Professionals",
+            "everyone": "Everyone",
+        }[self.value]
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class QuestionAskers(enum.StrEnum):
+    TICKET_HOLDERS = "ticket_holders"
+    ANYONE = "anyone"
+
+
+class OrganisationKind(enum.StrEnum):
+    CHARITY = "charity"
+    COUNCIL = "council"
+    EMPLOYER = "employer"
+    PUBLIC_BODY = "public_body"
+
+
+class Edition(db.Model):
+    """One National Care Leavers' Week."""
+
+    __tablename__ = "editions"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    theme: Mapped[str] = mapped_column(sa.String(120))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    events: Mapped[list[Event]] = relationship(back_populates="edition")
+
+
+class Organisation(db.Model):
+    """A charity, council, employer or public body that hosts events."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "org_kind"))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    is_partner: Mapped[bool] = mapped_column(default=False)
+
+    events: Mapped[list[Event]] = relationship(back_populates="host")
+
+
+class Event(db.Model):
+    """Something happening during the week that people can sign up for."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        # The backstop against overbooking: no confirmed count can pass the capacity.
+        sa.CheckConstraint(
+            "confirmed_count >= 0 AND (capacity IS NULL OR confirmed_count <= capacity)",
+            name="not_overbooked",
+        ),
+        sa.Index("ix_events_edition_start", "edition_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="RESTRICT"))
+    host_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    summary: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # "What you will get": one item a line.
+    highlights: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "event_format"))
+    venue_name: Mapped[str | None] = mapped_column(sa.String(160))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    # Private: shown only to confirmed attendees.
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    capacity: Mapped[int | None]
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "audience"))
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT
+    )
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # Kept in step with the confirmed registrations by a guarded UPDATE (see registrations).
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised whenever time or place changes, so calendar updates supersede older invites.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    qa_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    qa_askers: Mapped[QuestionAskers] = mapped_column(
+        enum_column(QuestionAskers, "question_askers"), default=QuestionAskers.TICKET_HOLDERS
+    )
+    qa_public_list: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    partner_moderates: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    edition: Mapped[Edition] = relationship(back_populates="events")
+    host: Mapped[Organisation] = relationship(back_populates="events")
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="event", passive_deletes=True
+    )
+
+    @property
+    def highlight_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.highlights.splitlines() if line.strip()]
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places, or None when the event has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format in (EventFormat.IN_PERSON, EventFormat.HYBRID)

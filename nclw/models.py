@@ -1,0 +1,18 @@
+"""Every model, imported in one place so migrations and tests see the whole schema."""
+
+from nclw.accounts.models import AccountToken, User
+from nclw.audit.models import AuditEntry
+from nclw.events.models import Edition, Event, Organisation
+from nclw.mail.models import OutboxMessage
+from nclw.registrations.models import Registration
+
+__all__ = [
+    "AccountToken",
+    "AuditEntry",
+    "Edition",
+    "Event",
+    "Organisation",
+    "OutboxMessage",
+    "Registration",
+    "User",
+]

@@ -1,0 +1,85 @@
+"""The sign-up form: only the questions an event needs."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from nclw.events.models import Audience, Event
+
+
+class SignUpForm(FlaskForm):
+    first_name = StringField(
+        "First name",
+        description="The name you would like us to use.",
+        validators=[
+            DataRequired("Enter your first name"),
+            Length(max=80, message="First name must be 80 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        description="We will send your ticket here.",
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    declared_care_experienced = BooleanField(
+        "I am in care or have left care (I am care experienced)",
+    )
+    organisation_name = StringField(
+        "Organisation",
+        validators=[
+            DataRequired("Enter the organisation you work for"),
+            Length(max=160, message="Organisation must be 160 characters or fewer"),
+        ],
+    )
+    job_role = StringField(
+        "Your role",
+        validators=[
+            DataRequired("Enter your role"),
+            Length(max=120, message="Role must be 120 characters or fewer"),
+        ],
+    )
+    access_needs = TextAreaField(
+        "Access needs (optional)",
+        description="Tell us anything that would help you take part. Only the organisers see this.",
+        validators=[
+            Optional(),
+            Length(max=500, message="Access needs must be 500 characters or fewer"),
+        ],
+    )
+    neutral_calendar_title = BooleanField(
+        "Show a neutral title in my calendar (\u201cOnline session\u201d or \u201cEvent\u201d)",
+        description="Useful if other people can see your calendar.",
+    )
+    share_with_host = BooleanField("Share my first name and email with the host")
+    consent_future_events = BooleanField("Email me about future events (optional)")
+
+
+def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
+    """A sign-up form with only the questions this event needs."""
+    form = SignUpForm(**kwargs)
+    if event.audience != Audience.CARE_EXPERIENCED:
+        del form.declared_care_experienced
+    if event.audience != Audience.PROFESSIONALS:
+        del form.organisation_name
+        del form.job_role
+    form.share_with_host.label.text = (
+        f"Share my first name and email with {event.host.name} (optional)"
+    )
+    return form
+
+
+class ResendTicketForm(FlaskForm):
+    email = EmailField(validators=[DataRequired(), Length(max=254)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in, protected against cross-site requests."""

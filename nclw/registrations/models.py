@@ -1,0 +1,86 @@
+"""Free tickets and places on the waiting list."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.timezones import utcnow
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class Registration(db.Model):
+    """One person's ticket (or waiting-list place) for one event."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One live ticket per address per event; a cancelled one does not block signing up again.
+        sa.Index(
+            "uq_registrations_event_email_live",
+            "event_id",
+            "email_normalised",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_registrations_event_status", "event_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    first_name: Mapped[str] = mapped_column(sa.String(80))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    email_normalised: Mapped[str] = mapped_column(sa.String(254))
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_column(RegistrationStatus, "registration_status")
+    )
+    reference: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    manage_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When the person joined the waiting list: the list is served in this order.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Seen only by organisers.
+    access_needs: Mapped[str | None] = mapped_column(sa.String(500))
+    declared_care_experienced: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
+    organisation_name: Mapped[str | None] = mapped_column(sa.String(160))
+    job_role: Mapped[str | None] = mapped_column(sa.String(120))
+    consent_future_events: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    share_with_host: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Calendars are often shared: show "Online session" instead of the event's name.
+    neutral_calendar_title: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # iCalendar SEQUENCE for this ticket's invite; raised on every change the calendar must see.
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when personal details were removed (purge or "Delete my details").
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == RegistrationStatus.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED

@@ -1,0 +1,308 @@
+"""The rules of signing up: who may, when, and how places are shared out fairly."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from nclw.accounts.models import User
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.models import Audience, Event, EventStatus
+from nclw.extensions import db
+from nclw.mail import messages
+from nclw.mail.outbox import queue_email
+from nclw.registrations.models import Registration, RegistrationStatus
+
+# No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class SignUpDetails:
+    """What a person gave us on the sign-up form."""
+
+    first_name: str
+    email: str
+    access_needs: str | None = None
+    declared_care_experienced: bool = False
+    organisation_name: str | None = None
+    job_role: str | None = None
+    consent_future_events: bool = False
+    share_with_host: bool = False
+    neutral_calendar_title: bool = False
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    """A new registration, or the live one this address already holds."""
+
+    registration: Registration
+    already_registered: bool = False
+
+
+class AlreadyRegistered(NotAllowed):
+    """This address already holds a live ticket or waiting-list place for the event."""
+
+
+def normalise_email(email: str) -> str:
+    """Addresses compare without case or surrounding spaces."""
+    return email.strip().lower()
+
+
+def new_reference() -> str:
+    """A short reference a person can read out, like NCLW-7K3Q9P."""
+    return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_manage_token() -> str:
+    """An unguessable token (256 bits) for managing a ticket without an account."""
+    return secrets.token_urlsafe(32)
+
+
+def sign_up_closed_reason(event: Event, *, now: datetime) -> str | None:
+    """Why sign-up is not open right now, in plain words, or None when it is open."""
+    if event.status == EventStatus.CANCELLED:
+        return "This event has been cancelled."
+    if event.status != EventStatus.PUBLISHED:
+        return "This event is not open for sign-up."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "Sign-up has not opened yet."
+    if now >= event.starts_at:
+        return "Sign-up has closed because the event has started."
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "Sign-up has closed."
+    return None
+
+
+def check_details(event: Event, details: SignUpDetails) -> None:
+    """Refuse details the event's audience needs but the person did not give."""
+    if event.audience == Audience.CARE_EXPERIENCED and not details.declared_care_experienced:
+        raise InvalidInput(
+            "This event is only for young people in care and care leavers. "
+            "Please confirm that you are care experienced."
+        )
+    if event.audience == Audience.PROFESSIONALS and not (
+        details.organisation_name and details.job_role
+    ):
+        raise InvalidInput("Please tell us your organisation and your role.")
+
+
+def find_live_registration(event: Event, email: str) -> Registration | None:
+    """The ticket or waiting-list place this address holds for the event, if any."""
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_normalised == normalise_email(email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def _take_place(event_id: int) -> bool:
+    """Claim one confirmed place, atomically; False when the event is full.
+
+    The guarded UPDATE is the lock: PostgreSQL re-checks the WHERE clause after any
+    concurrent update of the row commits, and SQLite lets one writer in at a time, so the
+    count can never pass the capacity (the CHECK constraint is the last line of defence).
+    """
+    result = db.session.execute(
+        sa.update(Event)
+        .where(
+            Event.id == event_id,
+            sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
+        )
+        .values(confirmed_count=Event.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _give_back_place(event_id: int) -> None:
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id, Event.confirmed_count > 0)
+        .values(confirmed_count=Event.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpResult:
+    """Give the person a confirmed ticket if a place is free, else a waiting-list place.
+
+    Commits, because the database decides the race: a second sign-up for the same address
+    that slips past the first check is stopped by the unique index and reported as such.
+    """
+    reason = sign_up_closed_reason(event, now=now)
+    if reason:
+        raise NotAllowed(reason)
+    check_details(event, details)
+    existing = find_live_registration(event, details.email)
+    if existing:
+        return SignUpResult(existing, already_registered=True)
+
+    event_id = event.id
+    for _attempt in range(3):
+        confirmed = _take_place(event_id)
+        registration = Registration(
+            event_id=event_id,
+            first_name=details.first_name.strip(),
+            email=details.email.strip(),
+            email_normalised=normalise_email(details.email),
+            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
+            reference=new_reference(),
+            manage_token=new_manage_token(),
+            created_at=now,
+            confirmed_at=now if confirmed else None,
+            waiting_since=None if confirmed else now,
+            access_needs=(details.access_needs or "").strip() or None,
+            declared_care_experienced=details.declared_care_experienced,
+            organisation_name=(details.organisation_name or "").strip() or None,
+            job_role=(details.job_role or "").strip() or None,
+            consent_future_events=details.consent_future_events,
+            share_with_host=details.share_with_host,
+            neutral_calendar_title=details.neutral_calendar_title,
+        )
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_live_registration(event, details.email)
+            if existing:
+                return SignUpResult(existing, already_registered=True)
+            continue  # a reference collided: try again with a fresh one
+        compose = messages.ticket_confirmed if confirmed else messages.waiting_list_place
+        queue_email(compose(registration), registration_id=registration.id, event_id=event_id)
+        db.session.commit()
+        return SignUpResult(registration)
+    raise NotAllowed("We could not save your sign-up just now. Please try again.")
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """1 for the next person to get a place; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.or_(
+                Registration.waiting_since < registration.waiting_since,
+                sa.and_(
+                    Registration.waiting_since == registration.waiting_since,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def _next_waiting(event_id: int) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.waiting_since, Registration.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def _confirm(registration: Registration, *, now: datetime) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.waiting_since = None
+    registration.calendar_sequence += 1
+    queue_email(
+        messages.promoted_from_waiting_list(registration),
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
+
+
+def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
+    """Fill every free place from the waiting list, first come first served."""
+    promoted: list[Registration] = []
+    while True:
+        candidate = _next_waiting(event.id)
+        if candidate is None or not _take_place(event.id):
+            break
+        _confirm(candidate, now=now)
+        promoted.append(candidate)
+    return promoted
+
+
+def promote_registration(
+    registration: Registration, *, actor: User | None, now: datetime
+) -> Registration:
+    """Move one chosen person off the waiting list, if a place is free."""
+    if registration.status != RegistrationStatus.WAITING:
+        raise NotAllowed("Only someone on the waiting list can be given a place.")
+    if not _take_place(registration.event_id):
+        raise NotAllowed("There are no free places. Raise the capacity first.")
+    _confirm(registration, now=now)
+    return registration
+
+
+def cancel_registration(
+    registration: Registration, *, actor: User | None = None, now: datetime
+) -> list[Registration]:
+    """Cancel a ticket or waiting-list place; a freed place goes to the next person waiting.
+
+    Returns the people promoted as a result.
+    """
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise NotAllowed("This ticket is already cancelled.")
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.waiting_since = None
+    registration.calendar_sequence += 1
+    queue_email(
+        messages.cancelled_by_attendee(registration),
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
+    if not was_confirmed:
+        return []
+    _give_back_place(registration.event_id)
+    db.session.flush()
+    return promote_from_waiting_list(registration.event, now=now)
+
+
+def resend_ticket(registration: Registration) -> None:
+    """Email the ticket again to the address it belongs to."""
+    queue_email(
+        messages.ticket_resent(registration),
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
+
+
+def change_capacity(
+    event: Event, capacity: int | None, *, actor: User | None, now: datetime
+) -> list[Registration]:
+    """Set a new capacity; raising it gives places to the waiting list in order."""
+    if capacity is not None and capacity < 0:
+        raise InvalidInput("Capacity cannot be negative.")
+    db.session.refresh(event, with_for_update=True)
+    if capacity is not None and capacity < event.confirmed_count:
+        raise InvalidInput(
+            f"{event.confirmed_count} people already have tickets. "
+            "Capacity cannot be lower than that."
+        )
+    event.capacity = capacity
+    db.session.flush()
+    return promote_from_waiting_list(event, now=now)
+
+
+def get_registration_by_token(token: str) -> Registration | None:
+    """The registration a manage link points at, or None (tokens are never guessable)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))

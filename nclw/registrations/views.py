@@ -1,0 +1,124 @@
+"""Signing up, the confirmation page and managing a ticket without an account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+
+from nclw.errors import NclwError
+from nclw.events.services import get_public_event
+from nclw.extensions import csrf, db, limiter
+from nclw.mail import ical
+from nclw.registrations import services
+from nclw.registrations.forms import ConfirmForm, ResendTicketForm, sign_up_form_for
+from nclw.timezones import utcnow
+
+bp = Blueprint("registrations", __name__)
+
+
+def _registration_or_404(token: str):
+    registration = services.get_registration_by_token(token)
+    if registration is None or registration.anonymised_at:
+        abort(404)
+    return registration
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
+@limiter.limit("30 per minute", methods=["POST"])
+def register(slug: str):
+    """Ask for the details an event needs and give a ticket or a waiting-list place."""
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    now = utcnow()
+    closed_reason = services.sign_up_closed_reason(event, now=now)
+    form = sign_up_form_for(event)
+    if closed_reason:
+        return render_template("registrations/closed.html", event=event, reason=closed_reason)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("registrations/form.html", event=event, form=form), status
+    details = services.SignUpDetails(
+        **{name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    )
+    try:
+        result = services.register(event, details, now=now)
+    except NclwError as error:
+        form.form_errors.append(error.message)
+        return render_template("registrations/form.html", event=event, form=form), 400
+    if result.already_registered:
+        resend = ResendTicketForm(email=details.email)
+        return render_template("registrations/already.html", event=event, form=resend), 200
+    return redirect(url_for("registrations.confirmation", token=result.registration.manage_token))
+
+
+@bp.post("/events/<slug>/register/resend")
+@limiter.limit("5 per minute")
+def resend(slug: str):
+    """Email the ticket again to an address that already holds one, without saying if it does."""
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    form = ResendTicketForm()
+    if not form.validate_on_submit():
+        abort(400)
+    registration = services.find_live_registration(event, form.email.data)
+    if registration:
+        services.resend_ticket(registration)
+        db.session.commit()
+    return render_template("registrations/resent.html", event=event)
+
+
+@bp.get("/tickets/<token>/confirmation")
+def confirmation(token: str):
+    """Show the ticket reference and what happens next, right after signing up."""
+    registration = _registration_or_404(token)
+    return render_template(
+        "registrations/confirmation.html",
+        registration=registration,
+        event=registration.event,
+        position=services.waiting_list_position(registration),
+    )
+
+
+@bp.get("/tickets/<token>")
+def ticket(token: str):
+    """Show a ticket: its details, the calendar file and the way to cancel."""
+    registration = _registration_or_404(token)
+    return render_template(
+        "registrations/ticket.html",
+        registration=registration,
+        event=registration.event,
+        position=services.waiting_list_position(registration),
+    )
+
+
+@bp.get("/tickets/<token>/invite.ics")
+def ticket_calendar(token: str):
+    """Download this ticket's calendar invite (with the joining link while confirmed)."""
+    registration = _registration_or_404(token)
+    if not registration.is_confirmed:
+        abort(404)
+    return Response(
+        ical.ticket_calendar(registration),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
+    )
+
+
+@bp.route("/tickets/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    """Ask once more, then cancel the ticket and free the place."""
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if registration.is_cancelled:
+        flash("This ticket is already cancelled.", "info")
+        return redirect(url_for("registrations.ticket", token=token))
+    if form.validate_on_submit():
+        services.cancel_registration(registration, now=utcnow())
+        db.session.commit()
+        flash("Your ticket is cancelled. We have sent you an email to confirm.", "success")
+        return redirect(url_for("registrations.ticket", token=token))
+    return render_template(
+        "registrations/cancel.html", registration=registration, event=registration.event, form=form
+    )

@@ -1,0 +1,70 @@
+"""Time in one place: UTC in the database, Europe/London for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def uk_datetime(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in the UK, as an aware UTC datetime."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UK).astimezone(UTC)
+
+
+def to_uk(moment: datetime) -> datetime:
+    """The same instant on a UK clock."""
+    return moment.astimezone(UK)
+
+
+def _clock(moment: datetime) -> str:
+    """'4pm', '5:30pm', '12 noon'."""
+    if moment.hour == 12 and moment.minute == 0:
+        return "12 noon"
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def format_day(moment: datetime) -> str:
+    """'Wednesday 28 October' on a UK clock."""
+    local = to_uk(moment)
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def format_time(moment: datetime) -> str:
+    """'4pm' on a UK clock."""
+    return _clock(to_uk(moment))
+
+
+def format_when(starts_at: datetime, ends_at: datetime) -> str:
+    """'Wednesday 28 October, 4pm to 5:30pm (UK time)'."""
+    start, end = to_uk(starts_at), to_uk(ends_at)
+    if start.date() == end.date():
+        return f"{format_day(start)}, {_clock(start)} to {_clock(end)} (UK time)"
+    return f"{format_day(start)}, {_clock(start)} to {format_day(end)}, {_clock(end)} (UK time)"
+
+
+def format_moment(moment: datetime) -> str:
+    """'Wednesday 28 October at 4pm (UK time)'."""
+    return f"{format_day(moment)} at {format_time(moment)} (UK time)"
+
+
+def format_duration(starts_at: datetime, ends_at: datetime) -> str:
+    """'1 hour 30 minutes'."""
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour" + ("s" if hours != 1 else ""))
+    if minutes:
+        parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
+    return " ".join(parts) or "less than a minute"

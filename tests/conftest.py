@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh app and file database per test, a client, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from nclw import create_app
+from nclw.extensions import db
+
+pytest_plugins = ["tests.support.fixtures"]
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
+
+
+def make_test_app(tmp_path: Path, **overrides) -> Flask:
+    """An app on its own SQLite file, with every table created."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SITE_URL": "http://nclw.test",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "MAIL_SEND_AFTER_COMMIT": False,
+        "MAIL_FILE_DIRECTORY": str(tmp_path / "mail"),
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()

@@ -1,0 +1,1 @@
+"""Reusable test helpers: SMTP sink, throwaway PostgreSQL, live gunicorn, browser checks."""
