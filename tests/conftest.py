@@ -56,3 +56,15 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+def login(client: FlaskClient, user) -> None:
+    """Sign a user in on a test client without going through the form."""
+    from flask_login.utils import _create_identifier
+
+    with client.application.test_request_context():
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
