@@ -62,7 +62,7 @@ def login(client: FlaskClient, user) -> None:
     """Sign a user in on a test client without going through the form."""
     from flask_login.utils import _create_identifier
 
-    with client.application.test_request_context():
+    with client.application.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
