@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskClient as _FlaskClient
 
 from nclw import create_app
 from nclw.extensions import db
@@ -15,6 +17,18 @@ from nclw.extensions import db
 pytest_plugins = ["tests.support.fixtures"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
+
+
+class IsolatedClient(_FlaskClient):
+    """A test client whose requests get their own app context, as real requests do.
+
+    The `app` fixture keeps an app context open for the test body; without this, requests
+    would share its `g` and database session, and a cached signed-in user would leak across
+    requests.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def make_test_app(tmp_path: Path, **overrides) -> Flask:
@@ -34,6 +48,7 @@ def make_test_app(tmp_path: Path, **overrides) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     return app

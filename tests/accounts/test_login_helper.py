@@ -1,20 +1,20 @@
 from flask_login import current_user
 
 from nclw.accounts.models import Role
+from nclw.extensions import db
 from tests.conftest import login
 from tests.factories import make_user
 
 
-def test_login_helper_signs_in_and_old_token_is_refused(app, client):
-    user = make_user(Role.ORGANISER)
-    login(client, user)
-    with client:
-        client.get("/")
-        assert current_user.is_authenticated and current_user.id == user.id
-    user.session_token = "rotated"
-    from nclw.extensions import db
+def test_login_helper_signs_in_and_a_rotated_token_signs_out(app, client):
+    @app.get("/_whoami")
+    def whoami():
+        return str(current_user.id) if current_user.is_authenticated else "anonymous"
 
+    user = make_user(Role.ORGANISER)
+    assert client.get("/_whoami").text == "anonymous"
+    login(client, user)
+    assert client.get("/_whoami").text == str(user.id)
+    user.session_token = "rotated"
     db.session.commit()
-    with client:
-        client.get("/")
-        assert not current_user.is_authenticated
+    assert client.get("/_whoami").text == "anonymous"
