@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask.testing import FlaskClient as _FlaskClient
@@ -17,6 +19,35 @@ from nclw.extensions import db
 pytest_plugins = ["tests.support.fixtures"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
+
+# `NCLW_TEST_BACKEND=postgres` (make test-postgres) runs the whole suite on PostgreSQL, the
+# production database, instead of a SQLite file per test.
+TEST_BACKEND = os.environ.get("NCLW_TEST_BACKEND", "sqlite")
+_postgres_url: str | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_backend() -> Iterator[None]:
+    """On the PostgreSQL backend, one throwaway database for the session, emptied per app."""
+    global _postgres_url
+    if TEST_BACKEND != "postgres":
+        yield
+        return
+    from tests.support.postgres import drop_database, postgres_url, require_server
+
+    require_server()
+    _postgres_url = postgres_url()
+    try:
+        yield
+    finally:
+        drop_database(_postgres_url)
+        _postgres_url = None
+
+
+def _empty_all_tables() -> None:
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
 
 
 class IsolatedClient(_FlaskClient):
@@ -36,7 +67,7 @@ def make_test_app(tmp_path: Path, **overrides) -> Flask:
     config = {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": _postgres_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "SITE_URL": "http://nclw.test",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -51,6 +82,8 @@ def make_test_app(tmp_path: Path, **overrides) -> Flask:
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
+        if app.config["SQLALCHEMY_DATABASE_URI"] == _postgres_url:
+            _empty_all_tables()
     return app
 
 
