@@ -1,0 +1,152 @@
+"""Partners' session proposals and the versions reviewers compare."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from nclw.accounts.models import User
+from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.models import Audience, Event, EventFormat, Organisation
+from nclw.extensions import db
+from nclw.timezones import utcnow
+
+
+class ProposalState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "submitted": "Waiting for review",
+            "changes_requested": "Changes requested",
+            "approved": "Approved",
+            "declined": "Declined",
+        }[self.value]
+
+
+# The fields a partner fills in; a version snapshot keeps exactly these.
+SESSION_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "highlights",
+    "starts_at",
+    "ends_at",
+    "format",
+    "venue_name",
+    "address",
+    "online_url",
+    "capacity",
+    "audience",
+)
+SAFEGUARDING_FIELDS = (
+    "safeguarding_lead",
+    "safeguarding_contact",
+    "staff_dbs_checked",
+    "under_18s_allowed",
+    "note_to_reviewers",
+)
+PROPOSAL_FIELDS = SESSION_FIELDS + SAFEGUARDING_FIELDS
+
+
+class Proposal(db.Model):
+    """A session a partner organisation would like to run during the week."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        sa.Index("ix_proposals_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    state: Mapped[ProposalState] = mapped_column(
+        enum_column(ProposalState, "proposal_state"), default=ProposalState.DRAFT
+    )
+    title: Mapped[str] = mapped_column(sa.String(160))
+    summary: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    highlights: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "proposal_format"))
+    venue_name: Mapped[str | None] = mapped_column(sa.String(160))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    capacity: Mapped[int | None]
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "proposal_audience"))
+    # Safeguarding: what reviewers need before young people are invited.
+    safeguarding_lead: Mapped[str] = mapped_column(sa.String(120))
+    safeguarding_contact: Mapped[str] = mapped_column(sa.String(254))
+    staff_dbs_checked: Mapped[bool] = mapped_column(default=False)
+    under_18s_allowed: Mapped[bool] = mapped_column(default=False)
+    note_to_reviewers: Mapped[str] = mapped_column(sa.Text, default="")
+    # The reviewer's latest words: comments when changes are asked for, or a reason to decline.
+    reviewer_comments: Mapped[str | None] = mapped_column(sa.Text)
+    decline_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when approved: the published event this proposal became.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    proposed_by: Mapped[User | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    versions: Mapped[list[ProposalVersion]] = relationship(
+        back_populates="proposal",
+        order_by="ProposalVersion.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def latest_version(self) -> ProposalVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def is_editable(self) -> bool:
+        """Partners edit drafts and proposals sent back to them, nothing else."""
+        return self.state in (ProposalState.DRAFT, ProposalState.CHANGES_REQUESTED)
+
+
+class ProposalVersion(db.Model):
+    """What a proposal said when it was submitted, kept so reviewers can compare."""
+
+    __tablename__ = "proposal_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "number", name="uq_proposal_versions_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # Every field in PROPOSAL_FIELDS, as strings/bools/ints (times as ISO 8601 UTC).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # The reviewer's comments on this version, when changes were asked for.
+    reviewer_comments: Mapped[str | None] = mapped_column(sa.Text)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="versions")
