@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, render_template
+from markupsafe import Markup, escape
 
 from nclw.links import event_url, ticket_url
+from nclw.mail import ical
 from nclw.mail.outbox import ComposedEmail
 from nclw.registrations.models import Registration
 from nclw.timezones import format_when
@@ -26,23 +28,44 @@ def _ticket_context(registration: Registration, **extra: Any) -> dict[str, Any]:
         "when": format_when(event.starts_at, event.ends_at),
         "ticket_url": ticket_url(registration.manage_token),
         "event_url": event_url(event.slug),
+        # Joining links go only to people holding a confirmed ticket.
+        "joining_url": event.online_url
+        if registration.is_confirmed and event.is_online and event.online_url
+        else None,
         "contact_email": current_app.config["CONTACT_EMAIL"],
         "site_name": current_app.config["SITE_NAME"],
+        "site_url": current_app.config["SITE_URL"],
         **extra,
     }
 
 
 def _compose(
-    kind: str, template: str, subject: str, registration: Registration, **extra: Any
+    kind: str,
+    template: str,
+    subject: str,
+    registration: Registration,
+    *,
+    ical_method: str | None = None,
+    **extra: Any,
 ) -> ComposedEmail:
-    text, html = _render(template, **_ticket_context(registration, **extra))
+    text, html = _render(
+        template, **_ticket_context(registration, ical_method=ical_method, **extra)
+    )
+    ical_body = ical.ticket_invite(registration, method=ical_method) if ical_method else None
     return ComposedEmail(
         kind=kind,
         to_address=registration.email,
         subject=subject,
         text_body=text,
         html_body=html,
+        ical_body=ical_body,
+        ical_method=ical_method,
     )
+
+
+def _was_ever_confirmed(registration: Registration) -> bool:
+    # Only someone who once held a ticket has an invite in their calendar to take back.
+    return registration.is_confirmed or registration.confirmed_at is not None
 
 
 def ticket_confirmed(registration: Registration) -> ComposedEmail:
@@ -52,6 +75,7 @@ def ticket_confirmed(registration: Registration) -> ComposedEmail:
         "ticket_confirmed",
         f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
+        ical_method="REQUEST",
     )
 
 
@@ -75,16 +99,18 @@ def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
         "promoted",
         f"You have a place: {registration.event.title} ({registration.reference})",
         registration,
+        ical_method="REQUEST",
     )
 
 
 def cancelled_by_attendee(registration: Registration) -> ComposedEmail:
-    """Your ticket is cancelled (with a calendar cancellation)."""
+    """Your ticket is cancelled (with a calendar cancellation if an invite was sent)."""
     return _compose(
         "cancelled_by_attendee",
         "cancelled_by_attendee",
         f"Cancelled: {registration.event.title} ({registration.reference})",
         registration,
+        ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
     )
 
 
@@ -94,5 +120,83 @@ def ticket_resent(registration: Registration) -> ComposedEmail:
         "ticket_resent",
         "ticket_resent",
         f"Your ticket again: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="REQUEST" if registration.is_confirmed else None,
+    )
+
+
+def event_changed(registration: Registration) -> ComposedEmail:
+    """The event's time or place changed: an updated invite, or a notice for people waiting."""
+    return _compose(
+        "event_changed",
+        "event_changed",
+        f"Changed: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="REQUEST" if registration.is_confirmed else None,
+    )
+
+
+def event_cancelled(registration: Registration, reason: str) -> ComposedEmail:
+    """The organisers cancelled the event: the reason, and a calendar cancellation."""
+    return _compose(
+        "event_cancelled",
+        "event_cancelled",
+        f"Event cancelled: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
+        reason=(reason or "").strip(),
+    )
+
+
+def _paragraphs(body: str) -> Markup:
+    # Organisers type plain text: escape it, then keep their paragraphs and line breaks.
+    blocks = [block.strip() for block in body.replace("\r\n", "\n").split("\n\n")]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(
+            Markup("<br>\n").join(escape(line) for line in block.split("\n"))
+        )
+        for block in blocks
+        if block
+    )
+
+
+def attendee_message(registration: Registration, subject: str, body: str) -> ComposedEmail:
+    """A message from the event's organisers to the people signed up."""
+    return _compose(
+        "attendee_message",
+        "attendee_message",
+        subject,
+        registration,
+        body=body.replace("\r\n", "\n"),
+        body_html=_paragraphs(body),
+        message_subject=subject,
+    )
+
+
+def _require_confirmed(registration: Registration) -> None:
+    if not registration.is_confirmed:
+        raise ValueError("Reminders go only to people with a confirmed ticket.")
+
+
+def reminder_day_before(registration: Registration) -> ComposedEmail:
+    """See you tomorrow: the when, where and joining link (confirmed tickets only)."""
+    _require_confirmed(registration)
+    return _compose(
+        "reminder_day_before",
+        "reminder_day_before",
+        f"Tomorrow: {registration.event.title} ({registration.reference})",
+        registration,
+    )
+
+
+def reminder_hour_before(registration: Registration) -> ComposedEmail:
+    """Starting in an hour, with the joining link (online and hybrid events, confirmed only)."""
+    _require_confirmed(registration)
+    if not registration.event.is_online:
+        raise ValueError("The hour-before reminder is only for online and hybrid events.")
+    return _compose(
+        "reminder_hour_before",
+        "reminder_hour_before",
+        f"Starting soon: {registration.event.title} ({registration.reference})",
         registration,
     )
