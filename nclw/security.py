@@ -1,4 +1,4 @@
-"""Response headers that every page carries."""
+"""Response headers that every page carries, and the production hardening switches."""
 
 from __future__ import annotations
 
@@ -19,10 +19,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # Pages with personal details must not be kept by browsers or shared caches.
 PRIVATE_PREFIXES = ("/tickets/", "/admin", "/partner", "/account", "/dev/")
+PRIVATE_MIMETYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_security(app: Flask) -> None:
-    """Add security headers to every response."""
+    """Add security headers to every response; never show tracebacks outside development."""
+    development = bool(app.config.get("DEVELOPMENT"))
+    if not development:
+        # FLASK_DEBUG=1 left in a production environment must not turn on the debugger.
+        app.debug = False
+        app.config["PROPAGATE_EXCEPTIONS"] = bool(app.config.get("TESTING"))
 
     @app.after_request
     def add_headers(response: Response) -> Response:
@@ -32,11 +42,13 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if not app.config.get("DEVELOPMENT") and not app.config.get("TESTING"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith(PRIVATE_PREFIXES) or response.mimetype in (
-            "text/csv",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        if not development:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        # Answers to a form post echo what was typed (names, emails), so they are private too.
+        if (
+            request.path.startswith(PRIVATE_PREFIXES)
+            or request.method not in ("GET", "HEAD")
+            or response.mimetype in PRIVATE_MIMETYPES
         ):
             headers["Cache-Control"] = "no-store"
         return response

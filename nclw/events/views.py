@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from nclw.events import services
+from nclw.events import cache, services
 from nclw.events.models import Audience, EventFormat
 from nclw.mail import ical
 from nclw.timezones import utcnow
@@ -31,6 +31,17 @@ def past_week(year: int):
 
 def _render_week(edition, now):
     filters = services.WeekFilters.from_args(request.args)
+    if edition is None or not cache.page_is_shared():
+        return _week_html(edition, filters, now)
+    # Render once, reuse until something on the page changes (see nclw/events/cache.py).
+    return cache.week_pages().get_or_render(
+        (edition.id, filters),
+        cache.week_stamp(edition, now=now),
+        lambda: _week_html(edition, filters, now),
+    )
+
+
+def _week_html(edition, filters, now) -> str:
     events = services.published_events(edition, filters) if edition else []
     return render_template(
         "events/week.html",

@@ -1,0 +1,192 @@
+"""The week page's render cache: reused while nothing changes, never stale after a change."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from nclw.events.cache import RenderCache, week_pages
+from nclw.events.models import Event, EventStatus
+from nclw.extensions import db
+from nclw.registrations import services
+from nclw.timezones import utcnow
+from tests.conftest import login
+from tests.factories import make_edition, make_event, make_organisation, make_user
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _week(client, query: str = "") -> str:
+    response = client.get("/" + query)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_second_view_is_served_from_the_cache(app, client):
+    make_event(title="Careers session", capacity=5)
+    first = _week(client)
+    cache = week_pages()
+    assert (cache.misses, cache.hits) == (1, 0)
+    assert _week(client) == first
+    assert (cache.misses, cache.hits) == (1, 1)
+
+
+def test_sign_up_shows_at_once(app, client):
+    event = make_event(title="Careers session", capacity=5)
+    assert "5 places left" in _week(client)
+    response = client.post(
+        f"/events/{event.slug}/register", data={"first_name": "Sam", "email": "sam@example.com"}
+    )
+    assert response.status_code == 302
+    assert "4 places left" in _week(client)
+
+
+def test_cancellation_and_capacity_change_show_at_once(app, client):
+    event = make_event(title="Careers session", capacity=1)
+    result = services.register(
+        event, services.SignUpDetails(first_name="Sam", email="sam@example.com"), now=utcnow()
+    )
+    assert "Waiting list open" in _week(client)
+    services.cancel_registration(result.registration, now=utcnow())
+    db.session.commit()
+    assert "1 place left" in _week(client)
+    services.change_capacity(event, 3, actor=None, now=utcnow())
+    db.session.commit()
+    assert "3 places left" in _week(client)
+
+
+def test_edits_new_events_and_cancellations_show_at_once(app, client):
+    event = make_event(title="Careers session")
+    assert "Careers session" in _week(client)
+    event.title = "Careers and apprenticeships"
+    db.session.commit()
+    assert "Careers and apprenticeships" in _week(client)
+    make_event(title="Cooking on a budget", edition=event.edition)
+    assert "Cooking on a budget" in _week(client)
+    event.status = EventStatus.CANCELLED
+    db.session.commit()
+    page = _week(client)
+    assert "Cancelled" in page
+    hidden = make_event(title="Secret draft", status=EventStatus.DRAFT, edition=event.edition)
+    assert "Secret draft" not in _week(client)
+    hidden.status = EventStatus.PUBLISHED
+    db.session.commit()
+    assert "Secret draft" in _week(client)
+
+
+def test_an_update_without_touching_updated_at_still_shows(app, client):
+    """A bulk UPDATE that bypasses the ORM still changes the places left."""
+    event = make_event(capacity=10)
+    assert "10 places left" in _week(client)
+    before = db.session.scalar(sa.select(Event.updated_at).where(Event.id == event.id))
+    db.session.execute(
+        sa.update(Event).where(Event.id == event.id).values(confirmed_count=7, updated_at=before)
+    )
+    db.session.commit()
+    assert "3 places left" in _week(client)
+
+
+def test_the_clock_passing_a_sign_up_opening_shows(app, client):
+    opens = utcnow() + timedelta(seconds=2)
+    event = make_event(registration_opens_at=opens)
+    assert "Sign-up opens soon" in _week(client)
+    # Pretend time moved on past the opening: the stamp (next boundary) changes by itself.
+    import nclw.events.views as views
+
+    original = views.utcnow
+    views.utcnow = lambda: opens + timedelta(seconds=1)
+    try:
+        assert "10 places left" in _week(client)
+    finally:
+        views.utcnow = original
+    assert event.registration_opens_at == opens
+
+
+def test_filters_are_cached_separately(app, client):
+    from nclw.events.models import EventFormat
+
+    make_event(title="Online chat", format=EventFormat.ONLINE)
+    make_event(title="Park walk", format=EventFormat.IN_PERSON, online_url=None, venue_name="Park")
+    online = _week(client, "?format=online")
+    in_person = _week(client, "?format=in_person")
+    assert "Online chat" in online and "Park walk" not in online
+    assert "Park walk" in in_person and "Online chat" not in in_person
+    assert _week(client, "?format=online") == online
+
+
+def test_week_text_change_shows(app, client):
+    event = make_event()
+    _week(client)
+    event.edition.theme = "A brand new theme"
+    db.session.commit()
+    assert "A brand new theme" in _week(client)
+
+
+def test_signed_in_and_flashed_pages_are_never_shared(app, client):
+    make_event(title="Careers session")
+    _week(client)
+    organiser = make_user()
+    login(client, organiser)
+    before = (week_pages().hits, week_pages().misses)
+    _week(client)
+    assert (week_pages().hits, week_pages().misses) == before
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_flashes"] = [("success", "Your ticket is cancelled.")]
+    page = other.get("/").get_data(as_text=True)
+    assert "Your ticket is cancelled." in page
+    # The flash was shown once and not kept for the next visitor.
+    assert "Your ticket is cancelled." not in _week(app.test_client())
+
+
+def test_query_count_is_constant_whatever_the_number_of_events(app, client):
+    edition = make_edition()
+    host = make_organisation()
+    make_event(edition=edition, host=host)
+    _week(client)
+    with count_queries() as few:
+        _week(client)
+    for _ in range(20):
+        make_event(edition=edition, host=host)
+    _week(client)
+    with count_queries() as many:
+        _week(client)
+    assert len(few) == len(many) <= 3
+
+
+def test_cache_is_bounded_and_expires():
+    cache = RenderCache(max_entries=2, max_age=60)
+    renders = []
+
+    def render(value):
+        def inner():
+            renders.append(value)
+            return value
+
+        return inner
+
+    assert cache.get_or_render("a", 1, render("A1")) == "A1"
+    assert cache.get_or_render("a", 1, render("A2")) == "A1"
+    assert cache.get_or_render("a", 2, render("A3")) == "A3"
+    cache.get_or_render("b", 1, render("B"))
+    cache.get_or_render("c", 1, render("C"))
+    assert cache.get_or_render("a", 2, render("A4")) == "A4"  # evicted as least recently used
+    expired = RenderCache(max_age=0)
+    expired.get_or_render("a", 1, render("X"))
+    assert expired.get_or_render("a", 1, render("Y")) == "Y"
+    assert renders == ["A1", "A3", "B", "C", "A4", "X", "Y"]
