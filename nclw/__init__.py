@@ -18,8 +18,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.backoffice.views import bp as backoffice_bp
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
+    from nclw.mail.delivery import init_mail_sender
     from nclw.mail.views import bp as mail_bp
     from nclw.pages.views import bp as pages_bp
+    from nclw.partners.review_views import bp as proposal_review_bp
     from nclw.partners.views import bp as partners_bp
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.views import bp as registrations_bp
@@ -41,6 +43,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_error_pages(app)
     cli.init_cli(app)
+    init_mail_sender(app)
 
     for blueprint in (
         pages_bp,
@@ -50,6 +53,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         accounts_bp,
         backoffice_bp,
         partners_bp,
+        proposal_review_bp,
         api_bp,
         mail_bp,
     ):

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
 
+from nclw.accounts.models import Role, User
+from nclw.accounts.permissions import can_manage_event
+from nclw.audit.services import record_action
+from nclw.errors import Forbidden, InvalidInput, NotAllowed
+from nclw.events.models import Edition, Event, EventFormat, EventStatus
 from nclw.extensions import db
-from nclw.partners.models import Proposal, ProposalState
+from nclw.mail.outbox import queue_email
+from nclw.partners import messages
+from nclw.partners.models import (
+    PROPOSAL_FIELDS,
+    SESSION_FIELDS,
+    Proposal,
+    ProposalState,
+    ProposalVersion,
+)
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.timezones import to_uk
+
+# What a partner may change on a session that is already on the site.
+SESSION_EDIT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "highlights",
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "address",
+    "online_url",
+)
 
 
 def proposals_awaiting_review_count() -> int:
@@ -16,3 +50,388 @@ def proposals_awaiting_review_count() -> int:
         )
         or 0
     )
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def get_own_proposal(proposal_id: int, *, actor: User) -> Proposal | None:
+    """A proposal of the actor's organisation, or None (another partner's looks like nothing)."""
+    if not actor.is_partner or actor.organisation_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Proposal).where(
+            Proposal.id == proposal_id, Proposal.organisation_id == actor.organisation_id
+        )
+    )
+
+
+def proposals_for_organisation(organisation_id: int) -> list[Proposal]:
+    """A partner's proposals, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.organisation_id == organisation_id)
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        )
+    )
+
+
+def proposals_for_review() -> list[Proposal]:
+    """Every proposal that is not a draft: waiting ones first, then by when they were sent."""
+    waiting_first = sa.case((Proposal.state == ProposalState.SUBMITTED, 0), else_=1)
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.state != ProposalState.DRAFT)
+            .order_by(waiting_first, Proposal.submitted_at.desc(), Proposal.id.desc())
+        )
+    )
+
+
+def get_proposal_for_review(proposal_id: int) -> Proposal | None:
+    """A proposal an organiser may see: anything already sent (drafts stay private)."""
+    return db.session.scalar(
+        sa.select(Proposal).where(Proposal.id == proposal_id, Proposal.state != ProposalState.DRAFT)
+    )
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One of a partner's sessions with its numbers."""
+
+    event: Event
+    confirmed: int
+    waiting: int
+    sharing: int
+
+
+def sessions_for_organisation(organisation_id: int) -> list[SessionSummary]:
+    """A partner's events with confirmed, waiting and 'shared details' counts, in time order."""
+    counts = (
+        sa.select(
+            Registration.event_id,
+            sa.func.sum(
+                sa.case((Registration.status == RegistrationStatus.WAITING, 1), else_=0)
+            ).label("waiting"),
+            sa.func.sum(
+                sa.case(
+                    (
+                        sa.and_(
+                            Registration.status != RegistrationStatus.CANCELLED,
+                            Registration.share_with_host.is_(True),
+                            Registration.anonymised_at.is_(None),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("sharing"),
+        )
+        .group_by(Registration.event_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Event, counts.c.waiting, counts.c.sharing)
+        .outerjoin(counts, counts.c.event_id == Event.id)
+        .where(Event.host_id == organisation_id)
+        .order_by(Event.starts_at, Event.id)
+    )
+    return [
+        SessionSummary(event, event.confirmed_count, int(waiting or 0), int(sharing or 0))
+        for event, waiting, sharing in rows
+    ]
+
+
+def get_own_event(event_id: int, *, actor: User) -> Event | None:
+    """An event hosted by the actor's organisation, or None."""
+    event = db.session.get(Event, event_id)
+    if event is None or not actor.is_partner or not can_manage_event(actor, event):
+        return None
+    return event
+
+
+def shared_attendees(event: Event, *, actor: User) -> list[Registration]:
+    """Attendees who agreed to share their first name and email with this host, and only them."""
+    _check_host(event, actor)
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.share_with_host.is_(True),
+                Registration.anonymised_at.is_(None),
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .order_by(Registration.status, Registration.created_at, Registration.id)
+        )
+    )
+
+
+# --- Proposing -------------------------------------------------------------------------------
+
+
+def _check_partner(proposal: Proposal, actor: User) -> None:
+    if not (
+        actor.is_active and actor.is_partner and actor.organisation_id == proposal.organisation_id
+    ):
+        raise Forbidden("Only the organisation that proposed this session can change it.")
+
+
+def _check_host(event: Event, actor: User) -> None:
+    if not (actor.is_partner and can_manage_event(actor, event)):
+        raise Forbidden("Only the organisation hosting this session can do that.")
+
+
+def _check_organiser(actor: User) -> None:
+    if not (actor.is_active and actor.is_organiser):
+        raise Forbidden("Only organisers can review proposals.")
+
+
+def _check_details(data: dict[str, Any]) -> None:
+    if data["ends_at"] <= data["starts_at"]:
+        raise InvalidInput("The session must end after it starts.")
+    fmt = EventFormat(data["format"])
+    if fmt in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not data.get("venue_name"):
+        raise InvalidInput("Enter where the session happens.")
+    if data.get("capacity") is not None and data["capacity"] < 1:
+        raise InvalidInput("The number of places must be 1 or more.")
+
+
+def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
+    unknown = set(data) - set(PROPOSAL_FIELDS)
+    if unknown:
+        raise InvalidInput("Some details were not recognised.")
+    merged = {field: getattr(proposal, field, None) for field in PROPOSAL_FIELDS} | data
+    _check_details(merged)
+    for field, value in data.items():
+        setattr(proposal, field, value)
+
+
+def create_proposal(data: dict[str, Any], *, actor: User, now: datetime) -> Proposal:
+    """Start a draft proposal for the actor's organisation."""
+    if not (actor.is_active and actor.is_partner and actor.organisation_id):
+        raise Forbidden("Only partner organisations can propose sessions.")
+    proposal = Proposal(
+        organisation_id=actor.organisation_id,
+        proposed_by_id=actor.id,
+        state=ProposalState.DRAFT,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(proposal, data)
+    db.session.add(proposal)
+    db.session.flush()
+    record_action("proposal.create", actor=actor, target=proposal, summary=proposal.title, now=now)
+    return proposal
+
+
+def update_proposal(
+    proposal: Proposal, data: dict[str, Any], *, actor: User, now: datetime
+) -> None:
+    """Change a draft, or a proposal sent back for changes."""
+    _check_partner(proposal, actor)
+    if not proposal.is_editable:
+        raise NotAllowed("This proposal cannot be changed now. It is " + _state_words(proposal))
+    _apply(proposal, data)
+    proposal.updated_at = now
+    record_action("proposal.edit", actor=actor, target=proposal, summary=proposal.title, now=now)
+
+
+def _state_words(proposal: Proposal) -> str:
+    return proposal.state.label.lower() + "."
+
+
+def _move(proposal: Proposal, allowed: tuple[ProposalState, ...], to: ProposalState) -> None:
+    """Change state with a guarded UPDATE, so two reviewers cannot both act on one proposal."""
+    if proposal.state not in allowed:
+        raise NotAllowed("That cannot be done: this proposal is " + _state_words(proposal))
+    moved = db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state.in_(allowed))
+        .values(state=to)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.refresh(proposal)
+        raise NotAllowed("Someone else has just acted on this proposal. Please check it again.")
+    proposal.state = to
+
+
+def _snapshot(proposal: Proposal) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in PROPOSAL_FIELDS:
+        value = getattr(proposal, field)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        values[field] = value
+    return values
+
+
+def organiser_addresses() -> list[str]:
+    """Where news for the organisers goes: every active organiser."""
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .where(User.role == Role.ORGANISER, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def _tell_organisers(compose, proposal: Proposal, **extra: Any) -> None:
+    for address in organiser_addresses():
+        queue_email(compose(proposal, address, **extra))
+
+
+def _tell_partner(compose, proposal: Proposal, **extra: Any) -> None:
+    proposer = proposal.proposed_by
+    if proposer is not None and proposer.active:
+        queue_email(compose(proposal, proposer.email, **extra), event_id=proposal.event_id)
+        return
+    # The proposer has left: tell the organisation instead, so the news is not lost.
+    if proposal.organisation.contact_email:
+        queue_email(
+            compose(proposal, proposal.organisation.contact_email, **extra),
+            event_id=proposal.event_id,
+        )
+
+
+def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> ProposalVersion:
+    """Send a draft (or a changed proposal) to the organisers; keeps a copy as a new version."""
+    _check_partner(proposal, actor)
+    if not proposal.safeguarding_lead.strip() or not proposal.safeguarding_contact.strip():
+        raise InvalidInput("Name the safeguarding lead and say how to reach them.")
+    _move(proposal, (ProposalState.DRAFT, ProposalState.CHANGES_REQUESTED), ProposalState.SUBMITTED)
+    number = len(proposal.versions) + 1
+    version = ProposalVersion(
+        proposal=proposal,
+        number=number,
+        submitted_at=now,
+        submitted_by_id=actor.id,
+        snapshot=_snapshot(proposal),
+    )
+    db.session.add(version)
+    proposal.submitted_at = now
+    proposal.updated_at = now
+    db.session.flush()
+    _tell_organisers(messages.proposal_submitted, proposal, version=version)
+    record_action(
+        "proposal.submit",
+        actor=actor,
+        target=proposal,
+        summary=f"{proposal.title} (version {number})",
+        now=now,
+    )
+    return version
+
+
+def request_changes(proposal: Proposal, *, comments: str, actor: User, now: datetime) -> None:
+    """Send a proposal back to its partner with the reviewer's comments."""
+    _check_organiser(actor)
+    comments = comments.strip()
+    if not comments:
+        raise InvalidInput("Say what needs to change.")
+    _move(proposal, (ProposalState.SUBMITTED,), ProposalState.CHANGES_REQUESTED)
+    proposal.reviewer_comments = comments
+    if proposal.latest_version is not None:
+        proposal.latest_version.reviewer_comments = comments
+    proposal.decided_at = now
+    _tell_partner(messages.changes_requested, proposal)
+    record_action(
+        "proposal.request_changes", actor=actor, target=proposal, summary=comments, now=now
+    )
+
+
+def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datetime) -> None:
+    """Say no to a proposal, with a reason the partner will read."""
+    _check_organiser(actor)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Give a reason, so the partner knows why.")
+    _move(proposal, (ProposalState.SUBMITTED,), ProposalState.DECLINED)
+    proposal.decline_reason = reason
+    proposal.decided_at = now
+    _tell_partner(messages.proposal_declined, proposal)
+    record_action("proposal.decline", actor=actor, target=proposal, summary=reason, now=now)
+
+
+def _edition_for(moment: datetime, *, now: datetime) -> Edition:
+    day = to_uk(moment).date()
+    edition = db.session.scalar(
+        sa.select(Edition).where(Edition.starts_on <= day, Edition.ends_on >= day).limit(1)
+    )
+    if edition is None:
+        from nclw.events.services import current_edition
+
+        edition = current_edition(today=now.date())
+    if edition is None:
+        raise NotAllowed("There is no week to add this session to yet. Add the week first.")
+    return edition
+
+
+def _unique_slug(title: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:100] or "session"
+    slug = base
+    while db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def approve_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Event:
+    """Publish a proposal as an event hosted by the partner."""
+    _check_organiser(actor)
+    _move(proposal, (ProposalState.SUBMITTED,), ProposalState.APPROVED)
+    event = Event(
+        edition=_edition_for(proposal.starts_at, now=now),
+        host_id=proposal.organisation_id,
+        slug=_unique_slug(proposal.title),
+        status=EventStatus.PUBLISHED,
+        created_at=now,
+        updated_at=now,
+        **{field: getattr(proposal, field) for field in SESSION_FIELDS},
+    )
+    db.session.add(event)
+    db.session.flush()
+    proposal.event = event
+    proposal.event_id = event.id
+    proposal.decided_at = now
+    proposal.reviewer_comments = None
+    _tell_partner(messages.proposal_approved, proposal)
+    record_action(
+        "proposal.approve",
+        actor=actor,
+        target=proposal,
+        summary=f"{proposal.title} published as /events/{event.slug}",
+        now=now,
+    )
+    return event
+
+
+# --- Running ---------------------------------------------------------------------------------
+
+
+def edit_partner_session(
+    event: Event, changes: dict[str, Any], *, actor: User, now: datetime
+) -> int:
+    """A partner changes its own session; attendees hear about a new time or place.
+
+    Returns how many attendees were told (the back office's `update_event` does the telling,
+    so a partner's change reaches people exactly as an organiser's does).
+    """
+    from nclw.events.services import update_event
+
+    _check_host(event, actor)
+    if event.status == EventStatus.CANCELLED:
+        raise NotAllowed("This session has been cancelled, so it cannot be changed.")
+    unknown = set(changes) - set(SESSION_EDIT_FIELDS)
+    if unknown:
+        raise Forbidden("Ask the organisers to change that.")
+    merged = {field: getattr(event, field) for field in SESSION_FIELDS} | changes
+    _check_details({**merged, "format": event.format, "capacity": event.capacity})
+    changed = {field: value for field, value in changes.items() if getattr(event, field) != value}
+    if not changed:
+        return 0
+    return update_event(event, changed, actor=actor, now=now)

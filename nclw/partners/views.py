@@ -2,8 +2,184 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from nclw.partners import services  # noqa: F401  (models must be known before create_all)
+from nclw.accounts.permissions import partner_required
+from nclw.errors import NclwError
+from nclw.extensions import db
+from nclw.partners import exports, services
+from nclw.partners.forms import ConfirmForm, ProposalForm, SessionEditForm
+from nclw.timezones import utcnow
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
+
+
+def _own_proposal(proposal_id: int):
+    proposal = services.get_own_proposal(proposal_id, actor=current_user)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _own_event(event_id: int):
+    event = services.get_own_event(event_id, actor=current_user)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _form_error(form, error: NclwError) -> None:
+    # A rule the form could not see (state, dates): show it in the error summary.
+    db.session.rollback()
+    form.form_errors.append(error.message)
+
+
+@bp.get("/")
+@partner_required
+def home():
+    """List the partner's sessions and proposals."""
+    organisation_id = current_user.organisation_id
+    return render_template(
+        "partners/home.html",
+        sessions=services.sessions_for_organisation(organisation_id),
+        proposals=services.proposals_for_organisation(organisation_id),
+    )
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@partner_required
+def new_proposal():
+    """Start a proposal; it is saved as a draft until the partner sends it."""
+    form = ProposalForm()
+    if form.validate_on_submit():
+        try:
+            proposal = services.create_proposal(
+                form.proposal_values(), actor=current_user, now=utcnow()
+            )
+            db.session.commit()
+        except NclwError as error:
+            _form_error(form, error)
+        else:
+            flash(
+                "Your proposal is saved as a draft. Check it, then send it for review.", "success"
+            )
+            return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+    return render_template("partners/proposal_form.html", form=form, proposal=None)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@partner_required
+def proposal(proposal_id: int):
+    """Show a proposal, its state and the reviewers' comments."""
+    return render_template(
+        "partners/proposal.html", proposal=_own_proposal(proposal_id), form=ConfirmForm()
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@partner_required
+def edit_proposal(proposal_id: int):
+    """Change a draft or a proposal sent back for changes."""
+    proposal = _own_proposal(proposal_id)
+    if not proposal.is_editable:
+        flash("This proposal cannot be changed now.", "info")
+        return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+    form = ProposalForm() if request.method == "POST" else ProposalForm.for_proposal(proposal)
+    if form.validate_on_submit():
+        try:
+            services.update_proposal(
+                proposal, form.proposal_values(), actor=current_user, now=utcnow()
+            )
+            db.session.commit()
+        except NclwError as error:
+            _form_error(form, error)
+        else:
+            flash("Your changes are saved. Send the proposal when it is ready.", "success")
+            return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+    return render_template("partners/proposal_form.html", form=form, proposal=proposal)
+
+
+@bp.post("/proposals/<int:proposal_id>/submit")
+@partner_required
+def submit_proposal(proposal_id: int):
+    """Send the proposal to the organisers for review."""
+    proposal = _own_proposal(proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit_proposal(proposal, actor=current_user, now=utcnow())
+        db.session.commit()
+    except NclwError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(
+            "Sent for review. We will email you when the organisers have looked at it.", "success"
+        )
+    return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+
+
+@bp.get("/sessions/<int:event_id>")
+@partner_required
+def session(event_id: int):
+    """Show one of the partner's sessions: numbers and the attendees who shared details."""
+    event = _own_event(event_id)
+    return render_template(
+        "partners/session.html",
+        event=event,
+        summary=next(
+            s for s in services.sessions_for_organisation(event.host_id) if s.event.id == event.id
+        ),
+        attendees=services.shared_attendees(event, actor=current_user),
+        moderation_url=_moderation_url(event),
+    )
+
+
+def _moderation_url(event) -> str | None:
+    # The questions area owns moderation; link to it only where organisers allow it.
+    if not (event.qa_enabled and event.partner_moderates):
+        return None
+    from flask import current_app
+
+    for endpoint in ("questions.moderate", "questions.moderation", "partners_questions.moderate"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, event_id=event.id)
+    return None
+
+
+@bp.route("/sessions/<int:event_id>/edit", methods=["GET", "POST"])
+@partner_required
+def edit_session(event_id: int):
+    """Change a session's details; attendees hear about a new time or place."""
+    event = _own_event(event_id)
+    form = SessionEditForm() if request.method == "POST" else SessionEditForm.for_event(event)
+    if form.validate_on_submit():
+        try:
+            told = services.edit_partner_session(
+                event, form.session_values(), actor=current_user, now=utcnow()
+            )
+            db.session.commit()
+        except NclwError as error:
+            _form_error(form, error)
+        else:
+            people = "1 person" if told == 1 else f"{told} people"
+            flash("Your changes are saved." + (f" We emailed {people}." if told else ""), "success")
+            return redirect(url_for("partners.session", event_id=event.id))
+    return render_template("partners/session_form.html", form=form, event=event)
+
+
+@bp.get("/sessions/<int:event_id>/attendees.csv")
+@partner_required
+def export_attendees(event_id: int):
+    """Download the attendees who agreed to share their details with this host."""
+    event = _own_event(event_id)
+    body = exports.shared_attendees_csv(services.shared_attendees(event, actor=current_user))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

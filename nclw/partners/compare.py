@@ -1,0 +1,93 @@
+"""Putting a proposal's latest version beside an earlier one, for reviewers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from nclw.events.models import Audience, EventFormat
+from nclw.partners.models import PROPOSAL_FIELDS, Proposal, ProposalVersion
+from nclw.timezones import format_moment
+
+LABELS = {
+    "title": "Session name",
+    "summary": "Summary",
+    "description": "About the session",
+    "highlights": "What people will get",
+    "starts_at": "Starts",
+    "ends_at": "Ends",
+    "format": "How people take part",
+    "venue_name": "Venue",
+    "address": "Address",
+    "online_url": "Joining link",
+    "capacity": "Number of places",
+    "audience": "Who it is for",
+    "safeguarding_lead": "Safeguarding lead",
+    "safeguarding_contact": "How to reach the safeguarding lead",
+    "staff_dbs_checked": "Staff DBS-checked",
+    "under_18s_allowed": "Under-18s may attend",
+    "note_to_reviewers": "Note to reviewers",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    field: str
+    label: str
+    current: str
+    earlier: str | None
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current: ProposalVersion | None
+    earlier: ProposalVersion | None
+    choices: list[ProposalVersion]
+    rows: list[Row]
+
+
+def show_value(field: str, value: Any) -> str:
+    """A snapshot value as a reviewer reads it."""
+    if value is None or value == "":
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field in ("starts_at", "ends_at"):
+        return format_moment(datetime.fromisoformat(value))
+    if field == "format":
+        return EventFormat(value).label
+    if field == "audience":
+        return Audience(value).label
+    return str(value)
+
+
+def compare_versions(proposal: Proposal, *, against: int | None = None) -> Comparison:
+    """The latest version's fields, each beside the chosen (or the previous) earlier version."""
+    versions = proposal.versions
+    current = versions[-1] if versions else None
+    earlier_choices = versions[:-1]
+    earlier = None
+    if earlier_choices:
+        by_number = {version.number: version for version in earlier_choices}
+        earlier = by_number.get(against) if against else earlier_choices[-1]
+        earlier = earlier or earlier_choices[-1]
+    rows = []
+    for field in PROPOSAL_FIELDS:
+        now_value = current.snapshot.get(field) if current else getattr(proposal, field)
+        if isinstance(now_value, datetime):
+            now_value = now_value.isoformat()
+        elif hasattr(now_value, "value"):
+            now_value = now_value.value
+        before = earlier.snapshot.get(field) if earlier else None
+        rows.append(
+            Row(
+                field=field,
+                label=LABELS[field],
+                current=show_value(field, now_value),
+                earlier=show_value(field, before) if earlier else None,
+                changed=bool(earlier) and before != now_value,
+            )
+        )
+    return Comparison(current=current, earlier=earlier, choices=earlier_choices, rows=rows)

@@ -1,0 +1,113 @@
+"""Organisers review partners' proposals in the back office."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nclw.accounts.permissions import organiser_required
+from nclw.errors import NclwError
+from nclw.extensions import db
+from nclw.partners import services
+from nclw.partners.compare import compare_versions
+from nclw.partners.forms import ConfirmForm, DeclineForm, ReviewCommentsForm
+from nclw.timezones import utcnow
+
+bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
+
+
+def _proposal(proposal_id: int):
+    proposal = services.get_proposal_for_review(proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+@bp.get("/")
+@organiser_required
+def index():
+    """List proposals, those waiting for review first."""
+    return render_template("partners/review/index.html", proposals=services.proposals_for_review())
+
+
+@bp.get("/<int:proposal_id>")
+@organiser_required
+def show(proposal_id: int):
+    """Show a proposal beside an earlier version."""
+    proposal = _proposal(proposal_id)
+    return _render_show(proposal, ReviewCommentsForm(), DeclineForm())
+
+
+def _render_show(proposal, comments_form, decline_form, status: int = 200):
+    against = request.args.get("compare", type=int)
+    return (
+        render_template(
+            "partners/review/show.html",
+            proposal=proposal,
+            comparison=compare_versions(proposal, against=against),
+            approve_form=ConfirmForm(),
+            comments_form=comments_form,
+            decline_form=decline_form,
+        ),
+        status,
+    )
+
+
+def _act(proposal, action, success: str, form=None):
+    try:
+        action()
+        db.session.commit()
+    except NclwError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("proposal_review.show", proposal_id=proposal.id))
+
+
+@bp.post("/<int:proposal_id>/approve")
+@organiser_required
+def approve(proposal_id: int):
+    """Publish the proposal as an event hosted by the partner."""
+    proposal = _proposal(proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(
+        proposal,
+        lambda: services.approve_proposal(proposal, actor=current_user, now=utcnow()),
+        "Approved and published. We have emailed the partner.",
+    )
+
+
+@bp.post("/<int:proposal_id>/request-changes")
+@organiser_required
+def request_changes(proposal_id: int):
+    """Send the proposal back to the partner with comments."""
+    proposal = _proposal(proposal_id)
+    form = ReviewCommentsForm()
+    if not form.validate_on_submit():
+        return _render_show(proposal, form, DeclineForm(), status=400)
+    return _act(
+        proposal,
+        lambda: services.request_changes(
+            proposal, comments=form.comments.data, actor=current_user, now=utcnow()
+        ),
+        "Sent back to the partner with your comments.",
+    )
+
+
+@bp.post("/<int:proposal_id>/decline")
+@organiser_required
+def decline(proposal_id: int):
+    """Decline the proposal with a reason."""
+    proposal = _proposal(proposal_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render_show(proposal, ReviewCommentsForm(), form, status=400)
+    return _act(
+        proposal,
+        lambda: services.decline_proposal(
+            proposal, reason=form.reason.data, actor=current_user, now=utcnow()
+        ),
+        "Declined. We have emailed the partner your reason.",
+    )
