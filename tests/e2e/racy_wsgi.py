@@ -1,0 +1,43 @@
+"""A deliberately racy app for the control run: `gunicorn tests.e2e.racy_wsgi:app`.
+
+It replaces the guarded UPDATE that claims a place with the naive "count the tickets, then
+insert" that many booking systems use. Between the count and the insert other requests do the
+same, so several people get the last place. The concurrency tests run their harness against
+this app and expect it to report overbooking: that proves the harness can fail.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from nclw import create_app
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.registrations import services
+from nclw.registrations.models import Registration, RegistrationStatus
+
+#: Widens the window between the check and the insert, as a slow request would.
+RACE_WINDOW_SECONDS = 0.1
+
+
+def _count_then_claim(event_id: int) -> bool:
+    """Check-then-insert: count confirmed tickets, pause, and say yes if there was room."""
+    capacity = db.session.scalar(sa.select(Event.capacity).where(Event.id == event_id))
+    taken = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    # End the read so the pause holds no lock, as an ORM read in a web request would not.
+    db.session.commit()
+    time.sleep(RACE_WINDOW_SECONDS)
+    # The counter (and its CHECK backstop) is left alone: the rows tell the truth.
+    return capacity is None or taken < capacity
+
+
+services._take_place = _count_then_claim
+
+app = create_app()
