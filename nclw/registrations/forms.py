@@ -9,10 +9,16 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from nclw.events.models import Audience, Event
 
 
+def _strip(value):
+    # Pasted text often carries spaces at either end; " sam@example.com" is still valid.
+    return value.strip() if isinstance(value, str) else value
+
+
 class SignUpForm(FlaskForm):
     first_name = StringField(
         "First name",
         description="The name you would like us to use.",
+        filters=[_strip],
         validators=[
             DataRequired("Enter your first name"),
             Length(max=80, message="First name must be 80 characters or fewer"),
@@ -21,6 +27,7 @@ class SignUpForm(FlaskForm):
     email = EmailField(
         "Email address",
         description="We will send your ticket here.",
+        filters=[_strip],
         validators=[
             DataRequired("Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -61,6 +68,17 @@ class SignUpForm(FlaskForm):
     )
     share_with_host = BooleanField("Share my first name and email with the host")
     consent_future_events = BooleanField("Email me about future events (optional)")
+    # Only on events taking questions; sent to the Q&A moderators, never stored on the ticket.
+    first_question = TextAreaField(
+        "A question for the Q&A (optional)",
+        description=(
+            "Anonymous. Please do not include contact details. A moderator checks it first."
+        ),
+        validators=[
+            Optional(),
+            Length(max=500, message="Your question must be 500 characters or fewer"),
+        ],
+    )
 
 
 def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
@@ -71,6 +89,8 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     if event.audience != Audience.PROFESSIONALS:
         del form.organisation_name
         del form.job_role
+    if not event.qa_enabled:
+        del form.first_question
     form.share_with_host.label.text = (
         f"Share my first name and email with {event.host.name} (optional)"
     )
@@ -78,7 +98,7 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
 
 
 class ResendTicketForm(FlaskForm):
-    email = EmailField(validators=[DataRequired(), Length(max=254)])
+    email = EmailField(validators=[DataRequired(), Length(max=254)], filters=[_strip])
 
 
 class ConfirmForm(FlaskForm):
