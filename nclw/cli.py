@@ -21,4 +21,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def init_cli(app: Flask) -> None:
     """Attach the command group to the app."""
+    from nclw.mail.commands import register_mail_commands
+
+    register_mail_commands(nclw_cli)
     app.cli.add_command(nclw_cli)

@@ -74,6 +74,9 @@ def load_settings(instance: str) -> dict[str, Any]:
             "MAIL_DEFAULT_SENDER", "NCLW Events <tickets@nclw-events.org.uk>"
         ),
         "MAIL_FILE_DIRECTORY": str(Path(instance) / "mail"),
+        # Never let Flask-Mail silently drop mail (its default under TESTING): with no
+        # MAIL_SERVER the outbox writes .eml files instead.
+        "MAIL_SUPPRESS_SEND": False,
         # Send the outbox from a background thread right after each commit (off the request
         # path). The `flask nclw send-mail` worker is the safety net and the production path.
         "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),

@@ -11,7 +11,7 @@ from nclw.links import event_url, ticket_url
 from nclw.mail import ical
 from nclw.mail.outbox import ComposedEmail
 from nclw.registrations.models import Registration
-from nclw.timezones import format_when
+from nclw.timezones import format_day, format_when
 
 
 def _render(template: str, **context: Any) -> tuple[str, str]:
@@ -184,7 +184,7 @@ def reminder_day_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_day_before",
         "reminder_day_before",
-        f"Tomorrow: {registration.event.title} ({registration.reference})",
+        f"Reminder: {registration.event.title}, {format_day(registration.event.starts_at)}",
         registration,
     )
 

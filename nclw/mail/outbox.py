@@ -8,6 +8,9 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.timezones import utcnow
 
+# Set on the session when a transaction queues mail; its commit wakes the sender.
+QUEUED_FLAG = "nclw_mail_queued"
+
 
 @dataclass(frozen=True)
 class ComposedEmail:
@@ -49,4 +52,5 @@ def queue_email(
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
+    db.session.info[QUEUED_FLAG] = True
     return message

@@ -1,0 +1,493 @@
+"""Delivering the outbox: claim rows safely, send them over SMTP (or to .eml files), record results.
+
+Every row is claimed before it is sent, with a guarded UPDATE that only moves `pending` rows
+to `sending` (PostgreSQL also skips rows another worker has locked), so two workers never send
+the same row. Each result is committed as soon as it is known.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_mail import Connection
+from flask_mail import Message as FlaskMailMessage
+
+from nclw.audit.services import record_action
+from nclw.errors import NotAllowed
+from nclw.extensions import db
+from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.mail.outbox import QUEUED_FLAG as _QUEUED_FLAG
+from nclw.timezones import utcnow
+
+BATCH_SIZE = 200
+# After this many temporary failures a message is marked failed for a person to look at.
+MAX_ATTEMPTS = 10
+# A row left in `sending` this long belongs to a worker that died: offer it again.
+STALE_CLAIM = timedelta(minutes=15)
+SMTP_TIMEOUT_SECONDS = 30
+
+
+@dataclass
+class DeliveryReport:
+    """What one run of the sender did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """A claimed row's content, copied out so sending never touches the session."""
+
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    text_body: str
+    html_body: str | None
+    ical_body: str | None
+    ical_method: str | None
+    attempts: int
+    created_at: datetime
+
+
+class CalendarMessage(FlaskMailMessage):
+    """A Flask-Mail message whose text/calendar alternative names its iTIP method."""
+
+    def __init__(self, *args: Any, ical_method: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ical_method = ical_method
+
+    def _message(self):  # type: ignore[override]
+        message = super()._message()
+        if self.ical_method:
+            for part in message.walk():
+                if part.get_content_type() == "text/calendar":
+                    # Calendar programs act on the part only if its method matches METHOD.
+                    part.set_param("method", self.ical_method)
+        return message
+
+
+class _TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, so a stuck server cannot hang a worker."""
+
+    def configure_host(self) -> smtplib.SMTP:  # type: ignore[override]
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(state.server, state.port, timeout=SMTP_TIMEOUT_SECONDS)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try: 1, 2, 4 ... minutes, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+def worker_name() -> str:
+    """Who is claiming: host, process and thread, for the back office and for debugging."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def build_message(row: OutboxMessage | _Outgoing) -> CalendarMessage:
+    """The email as Flask-Mail will send it: text, HTML and the calendar part as alternatives."""
+    message = CalendarMessage(
+        # Subjects and addresses were made single-line when queued; a line break here would
+        # make Flask-Mail refuse the message rather than add a header.
+        subject=row.subject,
+        recipients=[row.to_address],
+        body=row.text_body,
+        ical_method=row.ical_method if row.ical_body else None,
+        # Constant headers only: user input never goes into extra_headers.
+        extra_headers={"Auto-Submitted": "auto-generated"},
+    )
+    # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
+    # Plain text, then HTML, then the calendar: the order calendar programs expect.
+    message.alts = {"html": row.html_body} if row.html_body else {}
+    if row.ical_body:
+        message.alts["calendar"] = row.ical_body
+    sender_domain = message.sender.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
+    message.msgId = make_msgid(idstring=f"outbox{row.id}", domain=sender_domain)
+    return message
+
+
+def _snapshot(row: OutboxMessage) -> _Outgoing:
+    return _Outgoing(
+        id=row.id,
+        kind=row.kind,
+        to_address=row.to_address,
+        subject=row.subject,
+        text_body=row.text_body,
+        html_body=row.html_body,
+        ical_body=row.ical_body,
+        ical_method=row.ical_method,
+        attempts=row.attempts,
+        created_at=row.created_at,
+    )
+
+
+def release_stale_claims(*, now: datetime) -> int:
+    """Put rows claimed by a worker that died back in the queue."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.status == MessageStatus.SENDING,
+            OutboxMessage.claimed_at < now - STALE_CLAIM,
+        )
+        .values(status=MessageStatus.PENDING, claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]:
+    """Claim up to `limit` due rows for this worker; no other worker can claim them too."""
+    db.session.commit()  # start the claim in a fresh transaction (SQLite: no stale snapshot)
+    token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    # The status guard makes the claim safe even where SKIP LOCKED does not exist (SQLite
+    # serialises writers; a row another worker took is no longer pending and is left alone).
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .where(OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.SENDING, claimed_by=token, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MessageStatus.SENDING)
+        .order_by(OutboxMessage.id)
+    ).all()
+    claimed = [_snapshot(row) for row in rows]
+    db.session.commit()
+    db.session.expunge_all()
+    return claimed
+
+
+def _finish(item: _Outgoing, **values: Any) -> None:
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == item.id, OutboxMessage.status == MessageStatus.SENDING)
+        .values(claimed_by=None, claimed_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _mark_sent(item: _Outgoing, *, now: datetime) -> None:
+    _finish(item, status=MessageStatus.SENT, sent_at=now, attempts=item.attempts + 1)
+
+
+def _mark_retry(item: _Outgoing, reason: str, *, now: datetime, report: DeliveryReport) -> None:
+    attempts = item.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        _mark_failed(item, f"Gave up after {attempts} tries. Last error: {reason}", report=report)
+        return
+    _finish(
+        item,
+        status=MessageStatus.PENDING,
+        attempts=attempts,
+        last_error=reason[:500],
+        next_attempt_at=now + backoff(attempts),
+    )
+    report.retried += 1
+    report.errors.append(reason)
+
+
+def _mark_failed(item: _Outgoing, reason: str, *, report: DeliveryReport) -> None:
+    _finish(item, status=MessageStatus.FAILED, attempts=item.attempts + 1, last_error=reason[:500])
+    report.failed += 1
+    report.errors.append(reason)
+
+
+def _release(items: list[_Outgoing], *, now: datetime) -> None:
+    # Never tried: back in the queue without counting an attempt.
+    for item in items:
+        _finish(item, status=MessageStatus.PENDING, next_attempt_at=now + timedelta(seconds=30))
+
+
+def _smtp_reply(exc: smtplib.SMTPException) -> tuple[int, str]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return code, text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        return exc.smtp_code, text.decode(errors="replace") if isinstance(text, bytes) else text
+    return 0, str(exc)
+
+
+def write_eml(item: OutboxMessage | _Outgoing, directory: str | Path) -> Path:
+    """Write a message as an .eml file (development: no mail server); named by its id."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    message = build_message(item)
+    path = folder / f"{item.created_at:%Y%m%d-%H%M%S}-{item.id:07d}-{item.kind}.eml"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)  # readers never see half a file
+    return path
+
+
+def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
+    report = DeliveryReport()
+    directory = current_app.config["MAIL_FILE_DIRECTORY"]
+    for item in items:
+        try:
+            write_eml(item, directory)
+        except OSError as exc:
+            _mark_retry(item, f"Could not write the mail file: {exc}", now=now, report=report)
+            continue
+        _mark_sent(item, now=now)
+        report.sent += 1
+    return report
+
+
+def _open_connection() -> Connection:
+    connection = _TimeoutConnection(current_app.extensions["mail"])
+    connection.__enter__()
+    return connection
+
+
+def _close_quietly(connection: Connection | None) -> None:
+    if connection is None or connection.host is None:
+        return
+    try:
+        connection.host.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.host.close()
+
+
+def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
+    """Send a batch over one SMTP connection, reconnecting once if the server drops it."""
+    report = DeliveryReport()
+    connection: Connection | None = None
+    queue = list(items)
+    try:
+        while queue:
+            item = queue.pop(0)
+            for try_number in (1, 2):
+                try:
+                    if connection is None:
+                        connection = _open_connection()
+                    connection.send(build_message(item))
+                except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
+                    # The connection is gone (or never came): try once more on a fresh one.
+                    _close_quietly(connection)
+                    connection = None
+                    if try_number == 1:
+                        continue
+                    reason = f"Mail server unavailable: {exc or type(exc).__name__}"
+                    _mark_retry(item, reason, now=now, report=report)
+                    _release(queue, now=now)
+                    queue = []
+                except smtplib.SMTPException as exc:
+                    code, text = _smtp_reply(exc)
+                    reason = f"{code} {text}".strip()
+                    if 500 <= code < 600:
+                        _mark_failed(item, reason, report=report)
+                    else:
+                        _mark_retry(item, reason, now=now, report=report)
+                    if code == 421 or (connection is not None and connection.host is None):
+                        _close_quietly(connection)
+                        connection = None
+                else:
+                    _mark_sent(item, now=now)
+                    report.sent += 1
+                break
+    finally:
+        _close_quietly(connection)
+    return report
+
+
+def send_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> DeliveryReport:
+    """Claim and deliver one batch of due messages."""
+    now = now or utcnow()
+    items = claim_messages(now=now, limit=limit)
+    if not items:
+        return DeliveryReport()
+    if current_app.config.get("MAIL_SERVER"):
+        return _deliver_over_smtp(items, now=now)
+    return _deliver_to_files(items, now=now)
+
+
+def send_pending(*, now: datetime | None = None, max_batches: int | None = None) -> DeliveryReport:
+    """Deliver every message that is due, batch after batch, until none is left."""
+    report = DeliveryReport()
+    release_stale_claims(now=now or utcnow())
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batch = send_batch(now=now)
+        batches += 1
+        report.add(batch)
+        if batch.sent + batch.retried + batch.failed == 0:
+            break
+    return report
+
+
+def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue to be sent again now."""
+    if message.status != MessageStatus.FAILED:
+        raise NotAllowed("Only a message that failed can be sent again.")
+    message.status = MessageStatus.PENDING
+    message.next_attempt_at = now
+    message.claimed_by = None
+    message.claimed_at = None
+    record_action(
+        "mail.retry",
+        actor=actor,
+        target=message,
+        summary=f"Queued failed message {message.id} ({message.kind}) to be sent again",
+        now=now,
+    )
+    return message
+
+
+def mail_health(*, now: datetime | None = None) -> dict[str, Any]:
+    """How the outbox is doing: pending and failed counts, and the oldest pending message."""
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    oldest = db.session.scalar(
+        sa.select(sa.func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING])
+        )
+    )
+    if isinstance(oldest, str):  # SQLite returns the raw text for an aggregate
+        oldest = datetime.fromisoformat(oldest)
+    return {
+        "pending": counts.get(MessageStatus.PENDING, 0) + counts.get(MessageStatus.SENDING, 0),
+        "failed": counts.get(MessageStatus.FAILED, 0),
+        "sent": counts.get(MessageStatus.SENT, 0),
+        "oldest_pending_created_at": oldest,
+        "delivery": "smtp" if current_app.config.get("MAIL_SERVER") else "files",
+    }
+
+
+class BackgroundSender:
+    """Sends the outbox from a thread, woken after each commit that queued mail.
+
+    The request only sets an event; the slow part (talking to the mail server) happens here, so
+    a slow or broken mail server never slows a sign-up. If the process dies, rows stay pending
+    and `flask nclw send-mail` (or the next wake-up) sends them.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def wake(self) -> None:
+        """Ask the thread to look at the outbox soon (starting it in this process if needed)."""
+        with self._lock:
+            # After a fork (gunicorn), the parent's thread does not exist here: start our own.
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name="nclw-mail-sender", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        retry_soon = False
+        while True:
+            woken = self._wake.wait(timeout=30 if retry_soon else 300)
+            self._wake.clear()
+            if not woken and not retry_soon:
+                continue
+            with self.app.app_context():
+                try:
+                    report = send_pending()
+                    retry_soon = report.retried > 0 or _has_waiting_retries()
+                except Exception:  # noqa: BLE001 — the thread must survive a bad moment
+                    self.app.logger.exception("Sending mail from the outbox failed")
+                    retry_soon = True
+                finally:
+                    db.session.remove()
+
+
+def _has_waiting_retries() -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                OutboxMessage.status == MessageStatus.PENDING
+            )
+        )
+    )
+
+
+def _after_commit(session: sa.orm.Session) -> None:
+    if not session.info.pop(_QUEUED_FLAG, False):
+        return
+    try:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    except RuntimeError:
+        return
+    sender = app.extensions.get("nclw_mail_sender")
+    if sender is not None:
+        sender.wake()
+
+
+def _after_rollback(session: sa.orm.Session) -> None:
+    # A rolled back change sends nothing: its rows are gone, and so is the reason to wake.
+    session.info.pop(_QUEUED_FLAG, None)
+
+
+def init_mail_sender(app: Flask) -> None:
+    """Start sending after commits when MAIL_SEND_AFTER_COMMIT is on."""
+    session_class = sa.orm.Session
+    if not sa.event.contains(session_class, "after_commit", _after_commit):
+        sa.event.listen(session_class, "after_commit", _after_commit)
+        sa.event.listen(session_class, "after_rollback", _after_rollback)
+    if app.config.get("MAIL_SEND_AFTER_COMMIT"):
+        app.extensions["nclw_mail_sender"] = BackgroundSender(app)
+
+
+__all__ = [
+    "DeliveryReport",
+    "build_message",
+    "init_mail_sender",
+    "mail_health",
+    "retry_message",
+    "send_batch",
+    "send_pending",
+    "write_eml",
+]

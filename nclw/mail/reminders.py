@@ -1,0 +1,92 @@
+"""Reminders before events: queued by `flask nclw send-reminders`, each one at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from nclw.events.models import Event, EventFormat, EventStatus
+from nclw.extensions import db
+from nclw.mail import messages
+from nclw.mail.models import OutboxMessage
+from nclw.mail.outbox import ComposedEmail, queue_email
+from nclw.registrations.models import Registration, RegistrationStatus
+
+DAY_BEFORE = timedelta(hours=24)
+# Closer than this, the day-before reminder would land on top of the hour-before one.
+DAY_BEFORE_CUTOFF = timedelta(hours=2)
+HOUR_BEFORE = timedelta(minutes=75)
+
+
+def reminder_key(kind: str, registration: Registration) -> str:
+    """One reminder of each kind per ticket per start time (a moved event earns a new one)."""
+    starts = int(registration.event.starts_at.timestamp())
+    return f"{kind}:{registration.id}:{starts}"
+
+
+def _due(
+    *, now: datetime, window_start: timedelta, window_end: timedelta, online_only: bool
+) -> list[Registration]:
+    query = (
+        sa.select(Registration)
+        .join(Event, Registration.event_id == Event.id)
+        .options(joinedload(Registration.event))
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.anonymised_at.is_(None),
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now + window_start,
+            Event.starts_at <= now + window_end,
+        )
+        .order_by(Registration.id)
+    )
+    if online_only:
+        query = query.where(Event.format.in_([EventFormat.ONLINE, EventFormat.HYBRID]))
+    return [
+        registration
+        for registration in db.session.scalars(query).unique()
+        # Someone who signed up inside the window has only just had their ticket email.
+        if registration.confirmed_at is None
+        or registration.confirmed_at <= registration.event.starts_at - window_end
+    ]
+
+
+def _queue_once(kind: str, registration: Registration, compose: Callable) -> bool:
+    key = reminder_key(kind, registration)
+    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return False
+    email: ComposedEmail = compose(registration)
+    try:
+        # A savepoint: if another run queued the same reminder a moment ago, the unique
+        # dedupe_key refuses this one and only this one.
+        with db.session.begin_nested():
+            queue_email(
+                email,
+                registration_id=registration.id,
+                event_id=registration.event_id,
+                dedupe_key=key,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def queue_reminders(*, now: datetime) -> dict[str, int]:
+    """Queue every reminder that is due and not yet queued; safe to run as often as you like."""
+    queued = {"reminder_day_before": 0, "reminder_hour_before": 0}
+    for registration in _due(
+        now=now, window_start=DAY_BEFORE_CUTOFF, window_end=DAY_BEFORE, online_only=False
+    ):
+        if _queue_once("reminder_day_before", registration, messages.reminder_day_before):
+            queued["reminder_day_before"] += 1
+    for registration in _due(
+        now=now, window_start=timedelta(0), window_end=HOUR_BEFORE, online_only=True
+    ):
+        if _queue_once("reminder_hour_before", registration, messages.reminder_hour_before):
+            queued["reminder_hour_before"] += 1
+    db.session.commit()
+    return queued
