@@ -12,6 +12,9 @@ from nclw.events.models import Event
 from nclw.links import event_url
 
 PRODUCT_ID = "-//NCLW Events//nclw-events.org.uk//EN"
+# Shown instead of the event's name when a person asks for a neutral calendar title.
+NEUTRAL_ONLINE_TITLE = "Online session"
+NEUTRAL_TITLE = "Appointment"
 
 
 def _place(event: Event) -> str:
@@ -20,25 +23,42 @@ def _place(event: Event) -> str:
     return "Online"
 
 
-def public_calendar(events: list[Event], *, now: datetime | None = None) -> bytes:
-    """A published calendar (METHOD:PUBLISH) with no private joining links."""
+def _calendar(method: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
+    return calendar
+
+
+def _entry(event: Event, *, uid: str, sequence: int, stamp: datetime) -> CalendarEvent:
+    """The part every calendar entry shares: identity, version and the instant it happens.
+
+    Times are written in UTC ("Z"), which every calendar program reads as the same instant
+    and shows on its own clock, including in the week the UK clocks change.
+    """
+    entry = CalendarEvent()
+    entry.add("uid", uid)
+    entry.add("dtstamp", stamp.astimezone(UTC))
+    entry.add("dtstart", event.starts_at.astimezone(UTC))
+    entry.add("dtend", event.ends_at.astimezone(UTC))
+    entry.add("sequence", sequence)
+    return entry
+
+
+def public_calendar(events: list[Event], *, now: datetime | None = None) -> bytes:
+    """A published calendar (METHOD:PUBLISH) with no private joining links."""
+    calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", "National Care Leavers' Week")
     stamp = now or datetime.now(UTC)
     for event in events:
-        entry = CalendarEvent()
-        entry.add("uid", f"event-{event.id}@nclw-events.org.uk")
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", event.starts_at)
-        entry.add("dtend", event.ends_at)
+        entry = _entry(
+            event, uid=f"event-{event.id}@nclw-events.org.uk", sequence=event.sequence, stamp=stamp
+        )
         entry.add("summary", event.title)
         entry.add("description", f"{event.summary}\n\n{event_url(event.slug)}")
         entry.add("location", _place(event))
         entry.add("url", event_url(event.slug))
-        entry.add("sequence", event.sequence)
         if event.status.value == "cancelled":
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
@@ -86,23 +106,24 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
 
     from nclw.links import ticket_url
 
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"Unsupported iTIP method {method!r}")
     event = registration.event
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    entry = CalendarEvent()
-    entry.add("uid", ticket_uid(registration))
-    entry.add("dtstamp", now or datetime.now(UTC))
-    entry.add("dtstart", event.starts_at)
-    entry.add("dtend", event.ends_at)
-    entry.add("sequence", event.sequence + registration.calendar_sequence)
-    neutral = "Online session" if event.is_online else "Event"
+    calendar = _calendar(method)
+    # Event-wide changes raise Event.sequence; this ticket's own changes raise its own counter.
+    entry = _entry(
+        event,
+        uid=ticket_uid(registration),
+        sequence=event.sequence + registration.calendar_sequence,
+        stamp=now or datetime.now(UTC),
+    )
+    neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
     entry.add("summary", neutral if registration.neutral_calendar_title else event.title)
     link = ticket_url(registration.manage_token)
     description = f"Your ticket: {registration.reference}\nManage or cancel: {link}"
     location = _place(event)
-    if event.is_online and event.online_url and method == "REQUEST":
+    # Joining links go only to people holding a confirmed ticket.
+    if event.is_online and event.online_url and method == "REQUEST" and registration.is_confirmed:
         description += f"\nJoin online: {event.online_url}"
         if not event.is_in_person:
             location = event.online_url
@@ -115,7 +136,8 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
     organizer.params["cn"] = "NCLW Events"
     entry.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{registration.email}")
-    attendee.params["cn"] = registration.first_name
+    # A parameter value cannot span lines or hold quotes: keep the name on one clean line.
+    attendee.params["cn"] = " ".join(registration.first_name.replace('"', "").split())
     attendee.params["role"] = "REQ-PARTICIPANT"
     attendee.params["partstat"] = "ACCEPTED"
     entry.add("attendee", attendee)
