@@ -8,6 +8,7 @@ from nclw.errors import NclwError
 from nclw.events.services import get_public_event
 from nclw.extensions import csrf, db, limiter
 from nclw.mail import ical
+from nclw.questions.services import ask_first_question
 from nclw.registrations import services
 from nclw.registrations.forms import ConfirmForm, ResendTicketForm, sign_up_form_for
 from nclw.timezones import utcnow
@@ -39,7 +40,11 @@ def register(slug: str):
         status = 400 if form.is_submitted() else 200
         return render_template("registrations/form.html", event=event, form=form), status
     details = services.SignUpDetails(
-        **{name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+        **{
+            name: field.data
+            for name, field in form._fields.items()
+            if name not in ("csrf_token", "first_question")
+        }
     )
     try:
         result = services.register(event, details, now=now)
@@ -49,6 +54,9 @@ def register(slug: str):
     if result.already_registered:
         resend = ResendTicketForm(email=details.email)
         return render_template("registrations/already.html", event=event, form=resend), 200
+    if "first_question" in form and form.first_question.data:
+        ask_first_question(result.registration, form.first_question.data, now=now)
+        db.session.commit()
     return redirect(url_for("registrations.confirmation", token=result.registration.manage_token))
 
 
