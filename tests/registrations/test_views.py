@@ -1,0 +1,437 @@
+"""The sign-up, confirmation and ticket pages: wiring, rules and what each page shows."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from nclw.events.models import Audience, EventFormat, EventStatus
+from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.timezones import utcnow
+from tests.conftest import make_test_app
+from tests.factories import make_event, make_registration
+
+
+def _registrations(event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id)
+            .order_by(Registration.id)
+        )
+    )
+
+
+def _outbox(kind: str | None = None) -> list[OutboxMessage]:
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def _sign_up(client, event, **fields):
+    data = {"first_name": "Jordan", "email": "jordan@example.com", **fields}
+    return client.post(f"/events/{event.slug}/register", data=data)
+
+
+# --- signing up --------------------------------------------------------------------------
+
+
+def test_form_asks_first_name_and_email_with_visible_labels(client):
+    event = make_event()
+    response = client.get(f"/events/{event.slug}/register")
+    assert response.status_code == 200
+    assert '<label for="first_name">First name</label>' in response.text
+    assert '<label for="email">Email address</label>' in response.text
+    # Everyone's event: no care or professional questions.
+    assert "declared_care_experienced" not in response.text
+    assert "organisation_name" not in response.text
+    # Opt-in consent is never ticked for the person.
+    assert re.search(r'<input id="consent_future_events"[^>]*>', response.text)
+    assert "checked" not in re.search(r'<input id="consent_future_events"[^>]*>', response.text)[0]
+
+
+def test_sign_up_confirms_and_records_the_ticket_email_in_the_same_commit(client):
+    event = make_event(capacity=2)
+    response = _sign_up(client, event, email="Jordan@Example.com")
+    [registration] = _registrations(event)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/tickets/{registration.manage_token}/confirmation"
+    )
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert registration.email_normalised == "jordan@example.com"
+    assert re.fullmatch(r"NCLW-[2-9A-Z]{6}", registration.reference)
+    assert len(registration.manage_token) >= 22  # 128 bits or more, URL-safe
+    assert not registration.consent_future_events
+    [message] = _outbox()
+    assert message.kind == "ticket_confirmed"
+    assert message.to_address == "Jordan@Example.com"
+    assert message.registration_id == registration.id
+
+
+def test_confirmation_page_shows_reference_next_steps_calendar_and_manage_link(client):
+    event = make_event()
+    location = _sign_up(client, event).headers["Location"]
+    [registration] = _registrations(event)
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "Your ticket is confirmed" in page.text
+    assert registration.reference in page.text
+    assert "What happens next" in page.text
+    assert f"/tickets/{registration.manage_token}/invite.ics" in page.text
+    assert f'href="/tickets/{registration.manage_token}"' in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_full_event_offers_the_waiting_list_and_says_the_position(client):
+    event = make_event(capacity=1)
+    make_registration(event)
+    make_registration(event, status=RegistrationStatus.WAITING)
+    form = client.get(f"/events/{event.slug}/register")
+    assert "Join the waiting list" in form.text
+    location = _sign_up(client, event).headers["Location"]
+    page = client.get(location)
+    assert "You are on the waiting list" in page.text
+    assert "number 2" in page.text
+    assert _outbox()[0].kind == "waiting_list"
+    assert event.confirmed_count == 1
+
+
+def test_care_experienced_event_needs_the_self_declaration(client):
+    event = make_event(audience=Audience.CARE_EXPERIENCED)
+    form = client.get(f"/events/{event.slug}/register")
+    assert 'name="declared_care_experienced"' in form.text
+    refused = _sign_up(client, event)
+    assert refused.status_code == 400
+    assert "Please confirm that you are care experienced" in refused.text
+    assert 'value="Jordan"' in refused.text
+    assert _registrations(event) == []
+    accepted = _sign_up(client, event, declared_care_experienced="y")
+    assert accepted.status_code == 302
+    assert _registrations(event)[0].declared_care_experienced is True
+
+
+def test_professionals_event_asks_organisation_and_role(client):
+    event = make_event(audience=Audience.PROFESSIONALS)
+    refused = _sign_up(client, event, organisation_name="Luton Council")
+    assert refused.status_code == 400
+    assert "Enter your role" in refused.text
+    assert 'value="Luton Council"' in refused.text
+    accepted = _sign_up(
+        client, event, organisation_name="Luton Council", job_role="Personal adviser"
+    )
+    assert accepted.status_code == 302
+    [registration] = _registrations(event)
+    assert (registration.organisation_name, registration.job_role) == (
+        "Luton Council",
+        "Personal adviser",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"first_name": ""}, "Enter your first name"),
+        ({"first_name": "J" * 81}, "First name must be 80 characters or fewer"),
+        ({"email": ""}, "Enter your email address"),
+        ({"email": "jordan-at-example"}, "Enter an email address in the correct format"),
+        ({"email": "j" * 250 + "@example.com"}, "Email address must be 254 characters or fewer"),
+        ({"access_needs": "x" * 501}, "Access needs must be 500 characters or fewer"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client, fields, message):
+    event = make_event()
+    data = {"first_name": "Jordan", "email": "jordan@example.com", "access_needs": "Captions"}
+    data.update(fields)
+    response = client.post(f"/events/{event.slug}/register", data=data)
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert message in response.text
+    assert response.text.count(message) == 2  # in the summary and beside the field
+    assert "<title>Error: " in response.text
+    assert 'aria-invalid="true"' in response.text
+    if fields.get("first_name", "Jordan") == "Jordan":
+        assert 'value="Jordan"' in response.text
+    assert "Captions" in response.text or "access_needs" in fields
+    assert _registrations(event) == []
+
+
+def test_missing_csrf_token_gets_400_that_keeps_what_was_typed(tmp_path):
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event = make_event()
+        client = app.test_client()
+        response = client.post(
+            f"/events/{event.slug}/register",
+            data={"first_name": "Jordan", "email": "jordan@example.com"},
+        )
+        assert response.status_code == 400
+        assert "Your page timed out" in response.text
+        assert 'value="Jordan"' in response.text
+        assert 'value="jordan@example.com"' in response.text
+        assert _registrations(event) == []
+        # The page carries a fresh token, so submitting again works.
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)[1]
+        again = client.post(
+            f"/events/{event.slug}/register",
+            data={"csrf_token": token, "first_name": "Jordan", "email": "jordan@example.com"},
+        )
+        assert again.status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_cancel_without_csrf_token_is_refused_with_a_friendly_page(tmp_path):
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        event = make_event()
+        registration = make_registration(event)
+        response = app.test_client().post(f"/tickets/{registration.manage_token}/cancel")
+        assert response.status_code == 400
+        assert "Please try again" in response.text
+        db.session.refresh(registration)
+        assert registration.status == RegistrationStatus.CONFIRMED
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"registration_closes_at": utcnow() - timedelta(minutes=1)}, "Sign-up has closed."),
+        (
+            {"starts_at": utcnow() - timedelta(minutes=5)},
+            "Sign-up has closed because the event has started.",
+        ),
+        ({"status": EventStatus.CANCELLED}, "This event has been cancelled."),
+        ({"registration_opens_at": utcnow() + timedelta(days=1)}, "Sign-up has not opened yet."),
+    ],
+)
+def test_sign_up_not_open_shows_the_plain_reason_and_takes_nobody(client, overrides, reason):
+    event = make_event(**overrides)
+    page = client.get(f"/events/{event.slug}")
+    assert reason in page.text
+    assert f"/events/{event.slug}/register" not in page.text
+    form = client.get(f"/events/{event.slug}/register")
+    assert form.status_code == 200
+    assert reason in form.text
+    posted = _sign_up(client, event)
+    assert posted.status_code == 200
+    assert reason in posted.text
+    assert _registrations(event) == []
+
+
+def test_closing_time_just_ahead_still_takes_sign_ups(client):
+    event = make_event(registration_closes_at=utcnow() + timedelta(minutes=5))
+    assert _sign_up(client, event).status_code == 302
+
+
+def test_draft_event_is_not_public(client):
+    event = make_event(status=EventStatus.DRAFT)
+    assert client.get(f"/events/{event.slug}").status_code == 404
+    assert client.get(f"/events/{event.slug}/register").status_code == 404
+    assert _sign_up(client, event).status_code == 404
+    assert client.get(f"/events/{event.slug}.ics").status_code == 404
+    assert _registrations(event) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/no-such-event",
+        "/events/no-such-event/register",
+        "/events/no-such-event.ics",
+        "/tickets/not-a-real-token",
+        "/tickets/not-a-real-token/confirmation",
+        "/tickets/not-a-real-token/invite.ics",
+        "/tickets/not-a-real-token/cancel",
+        "/tickets/" + "x" * 500,
+        "/weeks/1999",
+    ],
+)
+def test_unknown_slug_or_token_is_a_friendly_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_slug_on_post_is_404_not_500(client):
+    assert client.post("/events/nope/register", data={"first_name": "A"}).status_code == 404
+    assert client.post("/events/nope/register/resend", data={"email": "a@b.c"}).status_code == 404
+    assert client.post("/tickets/nope/cancel").status_code == 404
+
+
+# --- signing up twice ----------------------------------------------------------------------
+
+
+def test_second_sign_up_with_other_case_makes_no_second_ticket_and_reveals_nothing(client):
+    event = make_event()
+    original = make_registration(event, email="jordan@example.com", first_name="Jordan")
+    response = _sign_up(client, event, email="  JORDAN@Example.COM ", first_name="Someone")
+    assert response.status_code == 200
+    assert "You may already have signed up" in response.text
+    assert "We have not made a second one" in response.text
+    for secret in (original.reference, original.manage_token, "Jordan", "Confirmed"):
+        assert secret not in response.text
+    assert len(_registrations(event)) == 1
+    assert _outbox() == []
+    assert event.confirmed_count == 1
+
+
+def test_already_page_reads_the_same_as_for_someone_on_the_waiting_list(client):
+    event = make_event(capacity=1)
+    make_registration(event, email="first@example.com")
+    make_registration(event, email="waiting@example.com", status=RegistrationStatus.WAITING)
+    confirmed = _sign_up(client, event, email="first@example.com").text
+    waiting = _sign_up(client, event, email="waiting@example.com").text
+    assert confirmed.replace("first@example.com", "X") == waiting.replace(
+        "waiting@example.com", "X"
+    )
+
+
+def test_resend_button_sends_the_ticket_email_again(client):
+    event = make_event()
+    original = make_registration(event, email="jordan@example.com")
+    page = _sign_up(client, event, email="Jordan@example.com")
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text)[1]
+    email = re.search(r'<input type="hidden" name="email" value="([^"]+)"', page.text)[1]
+    response = client.post(action, data={"email": email})
+    assert response.status_code == 200
+    assert "Check your email" in response.text
+    [message] = _outbox()
+    assert message.kind == "ticket_resent"
+    assert message.to_address == "jordan@example.com"  # the address the ticket belongs to
+    assert message.registration_id == original.id
+
+
+def test_resend_for_an_unknown_address_looks_the_same_and_sends_nothing(client):
+    event = make_event()
+    make_registration(event, email="jordan@example.com")
+    url = f"/events/{event.slug}/register/resend"
+    known = client.post(url, data={"email": "jordan@example.com"})
+    unknown = client.post(url, data={"email": "nobody@x.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text == unknown.text
+    assert [m.to_address for m in _outbox()] == ["jordan@example.com"]
+
+
+def test_cancelled_ticket_does_not_block_signing_up_again(client):
+    event = make_event()
+    make_registration(event, email="jordan@example.com", status=RegistrationStatus.CANCELLED)
+    assert _sign_up(client, event).status_code == 302
+    assert [r.status for r in _registrations(event)] == ["cancelled", "confirmed"]
+
+
+# --- the ticket page and cancelling ------------------------------------------------------
+
+
+def test_ticket_page_shows_the_joining_link_only_while_confirmed(client):
+    event = make_event(capacity=1)
+    confirmed = make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    page = client.get(f"/tickets/{confirmed.manage_token}")
+    assert page.status_code == 200
+    assert event.online_url in page.text
+    assert confirmed.reference in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+    waiting_page = client.get(f"/tickets/{waiting.manage_token}")
+    assert "On the waiting list (number 1)" in waiting_page.text
+    assert event.online_url not in waiting_page.text
+    client.post(f"/tickets/{confirmed.manage_token}/cancel")
+    cancelled_page = client.get(f"/tickets/{confirmed.manage_token}")
+    assert "Cancelled" in cancelled_page.text
+    assert event.online_url not in cancelled_page.text
+    assert "Cancel my ticket" not in cancelled_page.text
+
+
+def test_ticket_calendar_download_only_while_confirmed(client):
+    event = make_event(capacity=1)
+    confirmed = make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    response = client.get(f"/tickets/{confirmed.manage_token}/invite.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert "BEGIN:VEVENT" in body
+    assert event.title in body
+    assert client.get(f"/tickets/{waiting.manage_token}/invite.ics").status_code == 404
+
+
+def test_public_calendar_files_never_carry_the_joining_link(client):
+    event = make_event()
+    for path in (f"/events/{event.slug}.ics", "/week.ics"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.mimetype == "text/calendar"
+        body = response.get_data(as_text=True)
+        assert "BEGIN:VCALENDAR" in body
+        assert event.title in body
+        assert "secret-room" not in body
+
+
+def test_cancel_asks_first_and_a_get_changes_nothing(client):
+    event = make_event()
+    registration = make_registration(event)
+    page = client.get(f"/tickets/{registration.manage_token}/cancel")
+    assert page.status_code == 200
+    assert "Are you sure you want to cancel?" in page.text
+    assert "Yes, cancel my ticket" in page.text
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_cancel_frees_the_place_for_the_first_person_waiting(client):
+    event = make_event(capacity=1)
+    holder = make_registration(event)
+    first = make_registration(event, status=RegistrationStatus.WAITING)
+    second = make_registration(event, status=RegistrationStatus.WAITING)
+    response = client.post(f"/tickets/{holder.manage_token}/cancel", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Your ticket is cancelled" in response.text
+    for registration in (holder, first, second, event):
+        db.session.refresh(registration)
+    assert holder.status == RegistrationStatus.CANCELLED
+    assert first.status == RegistrationStatus.CONFIRMED
+    assert second.status == RegistrationStatus.WAITING
+    assert event.confirmed_count == 1
+    kinds = {(m.kind, m.registration_id) for m in _outbox()}
+    assert ("cancelled_by_attendee", holder.id) in kinds
+    assert ("promoted", first.id) in kinds or any(
+        m.registration_id == first.id and "promot" in m.kind for m in _outbox()
+    )
+    assert "On the waiting list (number 1)" in client.get(f"/tickets/{second.manage_token}").text
+
+
+def test_cancelling_twice_is_harmless(client):
+    event = make_event()
+    registration = make_registration(event)
+    client.post(f"/tickets/{registration.manage_token}/cancel")
+    again = client.post(f"/tickets/{registration.manage_token}/cancel", follow_redirects=True)
+    assert again.status_code == 200
+    assert "already cancelled" in again.text
+    db.session.refresh(event)
+    assert event.confirmed_count == 0
+
+
+def test_anonymised_ticket_is_gone(client):
+    event = make_event()
+    registration = make_registration(event, anonymised_at=utcnow())
+    assert client.get(f"/tickets/{registration.manage_token}").status_code == 404
+
+
+def test_in_person_ticket_shows_the_venue_not_a_link(client):
+    event = make_event(
+        format=EventFormat.IN_PERSON, online_url=None, venue_name="Town Hall", address="1 Road"
+    )
+    registration = make_registration(event)
+    page = client.get(f"/tickets/{registration.manage_token}")
+    assert "Town Hall, 1 Road" in page.text
+    assert "Join online" not in page.text
