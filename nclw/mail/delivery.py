@@ -192,7 +192,6 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
     ).all()
     claimed = [_snapshot(row) for row in rows]
     db.session.commit()
-    db.session.expunge_all()
     return claimed
 
 
@@ -289,6 +288,13 @@ def _close_quietly(connection: Connection | None) -> None:
         connection.host.close()
 
 
+def _is_connection_trouble(exc: BaseException) -> bool:
+    # SMTPException is an OSError too: only a lost connection or a socket error counts here.
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
 def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
     """Send a batch over one SMTP connection, reconnecting once if the server drops it."""
     report = DeliveryReport()
@@ -298,28 +304,34 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
         while queue:
             item = queue.pop(0)
             for try_number in (1, 2):
-                try:
-                    if connection is None:
+                if connection is None:
+                    try:
                         connection = _open_connection()
+                    except (smtplib.SMTPException, OSError) as exc:
+                        # Refused, unreachable or login failed: not this message's fault.
+                        reason = f"Mail server unavailable: {exc or type(exc).__name__}"
+                        _mark_retry(item, reason, now=now, report=report)
+                        _release(queue, now=now)
+                        return report
+                try:
                     connection.send(build_message(item))
-                except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
-                    # The connection is gone (or never came): try once more on a fresh one.
-                    _close_quietly(connection)
-                    connection = None
-                    if try_number == 1:
-                        continue
-                    reason = f"Mail server unavailable: {exc or type(exc).__name__}"
-                    _mark_retry(item, reason, now=now, report=report)
-                    _release(queue, now=now)
-                    queue = []
-                except smtplib.SMTPException as exc:
+                except (smtplib.SMTPException, OSError) as exc:
+                    if _is_connection_trouble(exc):
+                        _close_quietly(connection)
+                        connection = None
+                        if try_number == 1:
+                            continue  # the server dropped an idle connection: once more
+                        reason = f"Connection lost while sending: {exc or type(exc).__name__}"
+                        _mark_retry(item, reason, now=now, report=report)
+                        break
                     code, text = _smtp_reply(exc)
                     reason = f"{code} {text}".strip()
                     if 500 <= code < 600:
                         _mark_failed(item, reason, report=report)
                     else:
                         _mark_retry(item, reason, now=now, report=report)
-                    if code == 421 or (connection is not None and connection.host is None):
+                    if code == 421 or connection.host is None:
+                        # 421 means the server is closing this connection.
                         _close_quietly(connection)
                         connection = None
                 else:
@@ -342,13 +354,15 @@ def send_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> Deliv
     return _deliver_to_files(items, now=now)
 
 
-def send_pending(*, now: datetime | None = None, max_batches: int | None = None) -> DeliveryReport:
+def send_pending(
+    *, now: datetime | None = None, max_batches: int | None = None, batch_size: int = BATCH_SIZE
+) -> DeliveryReport:
     """Deliver every message that is due, batch after batch, until none is left."""
     report = DeliveryReport()
     release_stale_claims(now=now or utcnow())
     batches = 0
     while max_batches is None or batches < max_batches:
-        batch = send_batch(now=now)
+        batch = send_batch(now=now, limit=batch_size)
         batches += 1
         report.add(batch)
         if batch.sent + batch.retried + batch.failed == 0:
@@ -413,6 +427,7 @@ class BackgroundSender:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Ask the thread to look at the outbox soon (starting it in this process if needed)."""
@@ -426,11 +441,20 @@ class BackgroundSender:
                 self._thread.start()
         self._wake.set()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the current batch and end the thread (tests, and a clean shutdown)."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout)
+
     def _run(self) -> None:
         retry_soon = False
         while True:
             woken = self._wake.wait(timeout=30 if retry_soon else 300)
             self._wake.clear()
+            if self._stopping:
+                return
             if not woken and not retry_soon:
                 continue
             with self.app.app_context():

@@ -1,0 +1,205 @@
+"""Delivery from the outbox to a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from nclw.events.models import EventFormat
+from nclw.extensions import db
+from nclw.mail import messages
+from nclw.mail.delivery import mail_health, retry_message, send_pending
+from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.registrations.models import RegistrationStatus
+from nclw.registrations.services import cancel_registration
+from nclw.timezones import utcnow
+from tests.factories import make_event, make_registration
+from tests.mail.helpers import alternative_parts, calendar_part, outbox_rows, queue_and_commit
+
+pytestmark = pytest.mark.usefixtures("smtp_app")
+
+
+def test_ticket_email_arrives_with_text_html_and_a_request_invite(smtp_server):
+    event = make_event(format=EventFormat.HYBRID, venue_name="Town Hall", address="1 High St")
+    person = make_registration(event, email="sam@example.com")
+    queue_and_commit(messages.ticket_confirmed(person), person)
+
+    report = send_pending()
+
+    assert (report.sent, report.retried, report.failed) == (1, 0, 0)
+    [received] = smtp_server.wait_for(1)
+    assert received.rcpt_tos == ["sam@example.com"]
+    message = received.message
+    assert [p.get_content_type() for p in alternative_parts(message)] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+    for body in (received.text(), received.html()):
+        assert person.reference in body
+        assert f"/tickets/{person.manage_token}" in body
+        assert "hello@nclw-events.org.uk" in body
+        assert "Help at Hand" in body
+        assert event.online_url in body
+    invite = calendar_part(message)
+    assert invite is not None
+    assert invite.get_param("method") == "REQUEST"
+    calendar = icalendar.Calendar.from_ical(invite.get_content())
+    assert calendar["METHOD"] == "REQUEST"
+    [entry] = calendar.walk("VEVENT")
+    assert entry["DTSTART"].dt == event.starts_at
+    [row] = outbox_rows()
+    assert row.status == MessageStatus.SENT
+    assert row.attempts == 1
+    assert row.sent_at is not None
+    assert row.last_error is None
+
+
+def test_cancellation_by_the_person_arrives_as_a_calendar_cancel(smtp_server):
+    event = make_event()
+    person = make_registration(event)
+    cancel_registration(person, now=utcnow())
+    db.session.commit()
+
+    send_pending()
+
+    [received] = smtp_server.wait_for(1)
+    invite = calendar_part(received.message)
+    assert invite is not None
+    assert invite.get_param("method") == "CANCEL"
+    [entry] = icalendar.Calendar.from_ical(invite.get_content()).walk("VEVENT")
+    assert entry["STATUS"] == "CANCELLED"
+    assert entry["SEQUENCE"] == 1
+    # A cancelled ticket is not a confirmed one: no joining link.
+    assert event.online_url not in received.raw.decode()
+
+
+def test_a_421_is_retried_later_and_then_delivered_once(smtp_server):
+    event = make_event()
+    first = make_registration(event)
+    second = make_registration(event)
+    queue_and_commit(messages.ticket_confirmed(first), first)
+    queue_and_commit(messages.ticket_confirmed(second), second)
+    smtp_server.fail_next("421 Busy, try again later", on="DATA")
+    now = utcnow()
+
+    report = send_pending(now=now)
+
+    assert (report.sent, report.retried, report.failed) == (1, 1, 0)
+    waiting, sent = outbox_rows()
+    assert waiting.status == MessageStatus.PENDING
+    assert waiting.attempts == 1
+    assert "421" in waiting.last_error
+    assert waiting.next_attempt_at > now
+    assert sent.status == MessageStatus.SENT
+    # Not due yet: the backoff holds it back.
+    assert send_pending(now=now).sent == 0
+
+    assert send_pending(now=now + timedelta(minutes=5)).sent == 1
+
+    received = smtp_server.wait_for(2)
+    assert sorted(m.rcpt_tos[0] for m in received) == sorted([first.email, second.email])
+    assert all(row.status == MessageStatus.SENT for row in outbox_rows())
+    assert outbox_rows()[0].attempts == 2
+
+
+def test_a_550_marks_the_message_failed_with_the_reason_and_never_retries(smtp_server):
+    person = make_registration(make_event())
+    queue_and_commit(messages.ticket_confirmed(person), person)
+    smtp_server.fail_next("550 No such mailbox", on="RCPT")
+
+    report = send_pending()
+
+    assert (report.sent, report.failed) == (0, 1)
+    [row] = outbox_rows()
+    assert row.status == MessageStatus.FAILED
+    assert row.last_error.startswith("550")
+    assert "No such mailbox" in row.last_error
+    assert send_pending(now=utcnow() + timedelta(days=1)).sent == 0
+    assert smtp_server.messages == []
+    health = mail_health()
+    assert health["failed"] == 1
+    assert health["pending"] == 0
+
+
+def test_a_failed_message_can_be_sent_again_by_an_organiser(smtp_server):
+    person = make_registration(make_event())
+    queue_and_commit(messages.ticket_confirmed(person), person)
+    smtp_server.fail_next("550 Mailbox full", on="DATA")
+    send_pending()
+    [row] = outbox_rows()
+
+    retry_message(row, actor=None, now=utcnow())
+    db.session.commit()
+    report = send_pending()
+
+    assert report.sent == 1
+    assert len(smtp_server.wait_for(1)) == 1
+    assert outbox_rows()[0].status == MessageStatus.SENT
+
+
+def test_retrying_a_message_that_did_not_fail_is_refused():
+    from nclw.errors import NotAllowed
+
+    person = make_registration(make_event())
+    queue_and_commit(messages.ticket_confirmed(person), person)
+    with pytest.raises(NotAllowed):
+        retry_message(outbox_rows()[0], actor=None, now=utcnow())
+
+
+def test_with_the_server_down_nothing_is_lost_and_everything_goes_once_when_it_returns(
+    smtp_server,
+):
+    event = make_event()
+    people = [make_registration(event) for _ in range(5)]
+    for person in people:
+        queue_and_commit(messages.ticket_confirmed(person), person)
+    smtp_server.stop()
+    now = utcnow()
+
+    report = send_pending(now=now)
+
+    assert report.sent == 0
+    assert all(row.status == MessageStatus.PENDING for row in outbox_rows())
+    assert mail_health()["pending"] == 5
+
+    smtp_server.start()
+    later = now + timedelta(minutes=5)
+    assert send_pending(now=later).sent == 5
+    assert send_pending(now=later + timedelta(hours=2)).sent == 0
+
+    received = smtp_server.wait_for(5)
+    assert sorted(m.rcpt_tos[0] for m in received) == sorted(p.email for p in people)
+    assert len({m.message["Message-ID"] for m in received}) == 5
+
+
+def test_a_rolled_back_change_sends_nothing(smtp_server):
+    person = make_registration(make_event())
+    cancel_registration(person, now=utcnow())
+    db.session.flush()
+    db.session.rollback()
+
+    assert send_pending().sent == 0
+    assert db.session.query(OutboxMessage).count() == 0
+    assert db.session.get(type(person), person.id).status == RegistrationStatus.CONFIRMED
+    assert smtp_server.messages == []
+
+
+def test_line_breaks_in_a_subject_or_name_cannot_add_headers(smtp_server):
+    person = make_registration(make_event(), first_name="Sam\r\nBcc: thief@example.net")
+    email = messages.attendee_message(
+        person, "Room change\r\nBcc: thief@example.net", "Body\nBcc: thief@example.net"
+    )
+    queue_and_commit(email, person)
+
+    send_pending()
+
+    [received] = smtp_server.wait_for(1)
+    assert received.rcpt_tos == [person.email]
+    assert received.message["Bcc"] is None
+    assert received.subject == "Room change Bcc: thief@example.net"
+    headers = dict(received.message.items())
+    assert "Bcc" not in headers
+    assert [name for name, value in headers.items() if "thief" in value] == ["Subject"]
