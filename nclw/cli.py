@@ -19,6 +19,48 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo("Demo week loaded." if created else "The database already has a week; left as is.")
 
 
+@nclw_cli.command("create-organiser")
+@click.argument("email")
+@click.option("--name", default="", help="The organiser's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_organiser_command(email: str, name: str, password_stdin: bool) -> None:
+    """Create an organiser account (there is no default account)."""
+    from nclw.accounts.models import Role
+    from nclw.accounts.services import create_user
+    from nclw.errors import NclwError
+    from nclw.extensions import db
+    from nclw.timezones import utcnow
+
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email, password, role=Role.ORGANISER, name=name, actor=None, now=utcnow()
+        )
+    except NclwError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Organiser {user.email} created. They can sign in at /sign-in.")
+
+
+@nclw_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None, help="Default: RETENTION_DAYS.")
+def purge_command(days: int | None) -> None:
+    """Anonymise personal details a set number of days after each event ends."""
+    from flask import current_app
+
+    from nclw.extensions import db
+    from nclw.registrations.services import purge_personal_data
+    from nclw.timezones import utcnow
+
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    count = purge_personal_data(older_than_days=days, now=utcnow())
+    db.session.commit()
+    click.echo(f"Anonymised {count} registrations for events that ended over {days} days ago.")
+
+
 def init_cli(app: Flask) -> None:
     """Attach the command group to the app."""
     from nclw.mail.commands import register_mail_commands

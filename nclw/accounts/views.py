@@ -2,8 +2,140 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import urlsplit
 
-from nclw.accounts import loader  # noqa: F401  (registers the user loader)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from nclw.accounts import (
+    loader,  # noqa: F401  (registers the user loader)
+    services,
+)
+from nclw.accounts.forms import AcceptInviteForm, NewPasswordForm, ResetRequestForm, SignInForm
+from nclw.accounts.models import TokenPurpose, User
+from nclw.errors import NclwError
+from nclw.extensions import db, limiter
+from nclw.timezones import utcnow
 
 bp = Blueprint("accounts", __name__)
+
+
+def _email_key() -> str:
+    """Rate-limit key: the address tried, so one account cannot be guessed from many IPs."""
+    return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only paths on this site: "//evil.example" and "https://..." would send people away.
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def home_for(user: User) -> str:
+    """Where a signed-in user starts: the back office or the partner area."""
+    return url_for("backoffice.dashboard") if user.is_organiser else "/partner/"
+
+
+def _start_session(user: User) -> None:
+    # A fresh session at sign-in: nothing set before (by anyone) carries over.
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("5 per minute;20 per hour", key_func=_email_key, methods=["POST"])
+def sign_in():
+    """Sign an organiser or partner user in with email and password."""
+    form = SignInForm()
+    next_url = _safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+        if user is not None:
+            db.session.commit()
+            _start_session(user)
+            return redirect(next_url or home_for(user))
+        form.form_errors.append("The email address or password is not right.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out, and make the old session cookie useless."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/invite/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def accept_invite(token: str):
+    """Set up an account from an invitation: a name and a password."""
+    invite = services.find_valid_token(token, TokenPurpose.INVITE, now=utcnow())
+    if invite is None:
+        return render_template("accounts/link_expired.html", kind="invitation"), 404
+    form = AcceptInviteForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invite(
+                token, name=form.name.data, password=form.password.data, now=utcnow()
+            )
+        except NclwError as error:
+            form.password.errors = [*form.password.errors, error.message]
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash("Your account is ready. You are signed in.", "success")
+            return redirect(home_for(user))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/accept_invite.html", form=form, invite=invite), status
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def request_reset():
+    """Ask for a password reset link (the answer is the same whether or not we know the address)."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, now=utcnow())
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    if services.find_valid_token(token, TokenPurpose.PASSWORD_RESET, now=utcnow()) is None:
+        return render_template("accounts/link_expired.html", kind="reset"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, now=utcnow())
+        except NclwError as error:
+            form.password.errors = [*form.password.errors, error.message]
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your password has changed. Please sign in with it.", "success")
+            return redirect(url_for("accounts.sign_in"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.get("/account")
+def account():
+    """Send a signed-in user to their start page, anyone else to sign in."""
+    if not current_user.is_authenticated:
+        abort(404)
+    return redirect(home_for(current_user))

@@ -101,3 +101,302 @@ def availability(event: Event, *, now: datetime) -> str:
     if left == 0:
         return "Waiting list open"
     return f"{left} place left" if left == 1 else f"{left} places left"
+
+
+# --- Running events: the organisers' (and hosts') management rules -----------------------
+
+# Fields an organiser or host may set on an event.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "description",
+        "highlights",
+        "starts_at",
+        "ends_at",
+        "format",
+        "venue_name",
+        "address",
+        "online_url",
+        "capacity",
+        "audience",
+        "registration_opens_at",
+        "registration_closes_at",
+        "host_id",
+        "edition_id",
+        "qa_enabled",
+        "qa_askers",
+        "qa_public_list",
+        "partner_moderates",
+    }
+)
+# A change to any of these moves people's plans: everyone signed up is told, with a new invite.
+NOTIFY_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "online_url", "format")
+
+
+def _record(action: str, *, actor, target, summary: str = "", now: datetime) -> None:
+    from nclw.audit.services import record_action
+
+    record_action(action, actor=actor, target=target, summary=summary, now=now)
+
+
+def _slug_base(title: str) -> str:
+    words = "".join(ch if ch.isalnum() else " " for ch in title.lower()).split()
+    return "-".join(words)[:100].strip("-") or "event"
+
+
+def unique_slug(title: str) -> str:
+    """A web address part made from the title, unused by any other event."""
+    base = _slug_base(title)
+    taken = set(
+        db.session.scalars(
+            sa.select(Event.slug).where(sa.or_(Event.slug == base, Event.slug.like(f"{base}-%")))
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _check_event_shape(event: Event) -> None:
+    from nclw.errors import InvalidInput
+
+    if event.ends_at <= event.starts_at:
+        raise InvalidInput("The event must end after it starts.")
+    if (
+        event.registration_opens_at
+        and event.registration_closes_at
+        and event.registration_closes_at <= event.registration_opens_at
+    ):
+        raise InvalidInput("Sign-up must close after it opens.")
+    if event.capacity is not None and event.capacity < 0:
+        raise InvalidInput("Capacity cannot be negative.")
+
+
+def create_event(details: dict, *, actor, now: datetime) -> Event:
+    """Make a draft event from an organiser's details (it is not public until published)."""
+    from nclw.errors import InvalidInput
+
+    unknown = set(details) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"These details cannot be set: {', '.join(sorted(unknown))}.")
+    event = Event(
+        slug=unique_slug(details.get("title") or "event"),
+        status=EventStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        **details,
+    )
+    _check_event_shape(event)
+    db.session.add(event)
+    db.session.flush()
+    _record("event.created", actor=actor, target=event, summary=event.title, now=now)
+    return event
+
+
+def live_registrations(event: Event):
+    """A query for the confirmed and waiting registrations of an event, in sign-up order."""
+    from nclw.registrations.models import Registration, RegistrationStatus
+
+    return (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
+        )
+        .order_by(Registration.id)
+    )
+
+
+def changed_fields(event: Event, changes: dict) -> list[str]:
+    """The fields whose value would really change."""
+    return [name for name, value in changes.items() if getattr(event, name) != value]
+
+
+def attendees_to_notify(event: Event, changes: dict) -> int:
+    """How many people an edit would email: everyone signed up, if time or place changes."""
+    if event.status != EventStatus.PUBLISHED:
+        return 0
+    if not any(name in NOTIFY_FIELDS for name in changed_fields(event, changes)):
+        return 0
+    query = live_registrations(event).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+
+
+def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
+    """Apply an edit; a new time or place emails everyone signed up an updated invite.
+
+    Returns how many attendees were notified. Raising the capacity gives places to the
+    waiting list in order.
+    """
+    from nclw.errors import InvalidInput, NotAllowed
+    from nclw.mail import messages
+    from nclw.mail.outbox import queue_email
+    from nclw.registrations.services import change_capacity
+
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"These details cannot be changed: {', '.join(sorted(unknown))}.")
+    if event.status == EventStatus.CANCELLED:
+        raise NotAllowed("This event is cancelled and can no longer be changed.")
+    changes = dict(changes)
+    summary_parts: list[str] = []
+    if "capacity" in changes:
+        capacity = changes.pop("capacity")
+        if capacity != event.capacity:
+            # First, because it locks and reloads the event row (other edits would be lost).
+            before = event.capacity
+            promoted = change_capacity(event, capacity, actor=actor, now=now)
+            summary_parts.append(
+                f"capacity {before if before is not None else 'unlimited'} to "
+                f"{capacity if capacity is not None else 'unlimited'}"
+                + (f", {len(promoted)} promoted from the waiting list" if promoted else "")
+            )
+    fields = changed_fields(event, changes)
+    moved = event.status == EventStatus.PUBLISHED and any(f in NOTIFY_FIELDS for f in fields)
+    for name in fields:
+        setattr(event, name, changes[name])
+    _check_event_shape(event)
+    notified = 0
+    if moved:
+        event.sequence += 1
+        db.session.flush()
+        for registration in db.session.scalars(live_registrations(event)):
+            queue_email(
+                messages.event_changed(registration),
+                registration_id=registration.id,
+                event_id=event.id,
+            )
+            notified += 1
+    if fields:
+        summary_parts.append("changed " + ", ".join(fields))
+    if moved:
+        summary_parts.append(f"{notified} attendees notified")
+    if summary_parts:
+        event.updated_at = now
+        _record(
+            "event.updated", actor=actor, target=event, summary="; ".join(summary_parts), now=now
+        )
+    db.session.flush()
+    return notified
+
+
+def publish_event(event: Event, *, actor, now: datetime) -> None:
+    """Put a draft on the week page so people can sign up."""
+    from nclw.errors import InvalidInput, NotAllowed
+
+    if event.status == EventStatus.PUBLISHED:
+        raise NotAllowed("This event is already published.")
+    if event.status == EventStatus.CANCELLED:
+        raise NotAllowed("A cancelled event cannot be published again. Duplicate it instead.")
+    if event.is_in_person and not event.venue_name:
+        raise InvalidInput("Add the venue before publishing an in-person event.")
+    if event.ends_at <= now:
+        raise InvalidInput("This event has already happened.")
+    event.status = EventStatus.PUBLISHED
+    event.updated_at = now
+    _record("event.published", actor=actor, target=event, summary=event.title, now=now)
+
+
+def unpublish_event(event: Event, *, actor, now: datetime) -> None:
+    """Take an event off the week page; only while nobody is signed up (else cancel it)."""
+    from nclw.errors import NotAllowed
+
+    if event.status != EventStatus.PUBLISHED:
+        raise NotAllowed("Only a published event can be unpublished.")
+    signed_up = db.session.scalar(
+        sa.select(sa.func.count()).select_from(live_registrations(event).order_by(None).subquery())
+    )
+    if signed_up:
+        raise NotAllowed(
+            f"{signed_up} people are signed up. Cancel the event instead, so they are told."
+        )
+    event.status = EventStatus.DRAFT
+    event.updated_at = now
+    _record("event.unpublished", actor=actor, target=event, summary=event.title, now=now)
+
+
+def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
+    """Cancel the event: everyone signed up gets the reason and a calendar cancellation.
+
+    Returns how many people were told.
+    """
+    from nclw.errors import InvalidInput, NotAllowed
+    from nclw.mail import messages
+    from nclw.mail.outbox import queue_email
+    from nclw.registrations.models import RegistrationStatus
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the event is cancelled. Everyone signed up will see it.")
+    db.session.refresh(event, with_for_update=True)
+    if event.status == EventStatus.CANCELLED:
+        raise NotAllowed("This event is already cancelled.")
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = reason[:500]
+    event.sequence += 1
+    event.updated_at = now
+    told = 0
+    for registration in list(db.session.scalars(live_registrations(event))):
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.waiting_since = None
+        registration.calendar_sequence += 1
+        queue_email(
+            messages.event_cancelled(registration, reason),
+            registration_id=registration.id,
+            event_id=event.id,
+        )
+        told += 1
+    event.confirmed_count = 0
+    _record(
+        "event.cancelled",
+        actor=actor,
+        target=event,
+        summary=f"{event.title}: {reason[:200]} ({told} people told)",
+        now=now,
+    )
+    db.session.flush()
+    return told
+
+
+_COPIED_FIELDS = EDITABLE_FIELDS - {"title"}
+
+
+def duplicate_event(event: Event, *, actor, now: datetime) -> Event:
+    """A new draft with the same details and nobody signed up."""
+    title = f"{event.title} (copy)"[:160]
+    copy = Event(
+        slug=unique_slug(title),
+        title=title,
+        status=EventStatus.DRAFT,
+        created_at=now,
+        updated_at=now,
+        **{name: getattr(event, name) for name in _COPIED_FIELDS},
+    )
+    db.session.add(copy)
+    db.session.flush()
+    _record("event.duplicated", actor=actor, target=copy, summary=f"copy of {event.title}", now=now)
+    return copy
+
+
+def create_organisation(name: str, kind, *, actor, now: datetime):
+    """Add a host organisation (a charity, council, employer or public body)."""
+    from nclw.errors import InvalidInput
+    from nclw.events.models import Organisation
+
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("Enter the organisation's name.")
+    if db.session.scalar(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
+    ):
+        raise InvalidInput("There is already an organisation with that name.")
+    organisation = Organisation(name=name, kind=kind, is_partner=True)
+    db.session.add(organisation)
+    db.session.flush()
+    _record("organisation.created", actor=actor, target=organisation, summary=name, now=now)
+    return organisation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -246,6 +248,13 @@ def promote_registration(
     if not _take_place(registration.event_id):
         raise NotAllowed("There are no free places. Raise the capacity first.")
     _confirm(registration, now=now)
+    _record(
+        "registration.promoted",
+        actor=actor,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
     return registration
 
 
@@ -268,6 +277,14 @@ def cancel_registration(
         registration_id=registration.id,
         event_id=registration.event_id,
     )
+    if actor is not None:
+        _record(
+            "registration.cancelled",
+            actor=actor,
+            target=registration,
+            summary=f"{registration.reference} at {registration.event.title}, by {actor.email}",
+            now=now,
+        )
     if not was_confirmed:
         return []
     _give_back_place(registration.event_id)
@@ -306,3 +323,245 @@ def get_registration_by_token(token: str) -> Registration | None:
     if not token or len(token) > 64:
         return None
     return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
+
+
+# --- On the day, messages and personal data: the organisers' rules ------------------------
+
+
+class MessageAudience(enum.StrEnum):
+    """Who an organiser's message goes to."""
+
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CHECKED_IN = "checked_in"
+    ALL = "all"
+
+    @property
+    def label(self) -> str:
+        return {
+            "confirmed": "People with a confirmed ticket",
+            "waiting": "People on the waiting list",
+            "checked_in": "People who checked in",
+            "all": "Everyone with a ticket or on the waiting list",
+        }[self.value]
+
+
+def _record(action: str, *, actor, target, summary: str, now: datetime) -> None:
+    from nclw.audit.services import record_action
+
+    record_action(action, actor=actor, target=target, summary=summary, now=now)
+
+
+def parse_reference(text: str) -> str | None:
+    """The ticket reference in what was typed or scanned ('7k3q9p', a check-in link...)."""
+    cleaned = (text or "").upper()
+    match = re.search(r"NCLW[-\s]?([" + REFERENCE_ALPHABET + r"]{6})\b", cleaned)
+    if match:
+        return "NCLW-" + match.group(1)
+    bare = re.sub(r"[\s-]", "", cleaned)
+    if len(bare) == REFERENCE_LENGTH and all(ch in REFERENCE_ALPHABET for ch in bare):
+        return "NCLW-" + bare
+    return None
+
+
+def check_in(registration: Registration, *, actor: User | None, now: datetime) -> Registration:
+    """Mark a confirmed ticket holder as arrived (once)."""
+    from nclw.timezones import format_time
+
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise NotAllowed(
+            f"{registration.reference} is not a confirmed ticket, so it cannot be checked in."
+        )
+    if registration.checked_in_at is not None:
+        raise NotAllowed(
+            f"{registration.reference} was already checked in at "
+            f"{format_time(registration.checked_in_at)}."
+        )
+    registration.checked_in_at = now
+    registration.no_show = False
+    _record(
+        "registration.checked_in",
+        actor=actor,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
+    return registration
+
+
+def check_in_by_reference(
+    event: Event, reference: str, *, actor: User | None, now: datetime
+) -> Registration:
+    """Check in the ticket with this reference (typed or scanned) for this event."""
+    parsed = parse_reference(reference)
+    if parsed is None:
+        raise InvalidInput("Enter a ticket reference, like NCLW-7K3Q9P.")
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.reference == parsed
+        )
+    )
+    if registration is None:
+        raise InvalidInput(f"There is no ticket {parsed} for this event.")
+    return check_in(registration, actor=actor, now=now)
+
+
+def mark_no_show(
+    registration: Registration, *, actor: User | None, now: datetime, no_show: bool = True
+) -> Registration:
+    """Record that a ticket holder did not come (or undo that)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise NotAllowed("Only a confirmed ticket can be marked as a no-show.")
+    if no_show and registration.checked_in_at is not None:
+        raise NotAllowed(f"{registration.reference} checked in, so they came.")
+    registration.no_show = no_show
+    _record(
+        "registration.no_show" if no_show else "registration.no_show_undone",
+        actor=actor,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
+    return registration
+
+
+def message_recipients(event: Event, audience: MessageAudience):
+    """A query for the registrations an organiser's message would go to."""
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    if audience == MessageAudience.CONFIRMED:
+        query = query.where(Registration.status == RegistrationStatus.CONFIRMED)
+    elif audience == MessageAudience.WAITING:
+        query = query.where(Registration.status == RegistrationStatus.WAITING)
+    elif audience == MessageAudience.CHECKED_IN:
+        query = query.where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.checked_in_at.is_not(None),
+        )
+    else:
+        query = query.where(Registration.status != RegistrationStatus.CANCELLED)
+    return query.where(Registration.anonymised_at.is_(None)).order_by(Registration.id)
+
+
+def count_recipients(event: Event, audience: MessageAudience) -> int:
+    """How many people a message to this audience would reach."""
+    query = message_recipients(event, audience).order_by(None).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
+
+
+def message_attendees(
+    event: Event,
+    audience: MessageAudience,
+    subject: str,
+    body: str,
+    *,
+    actor: User | None,
+    now: datetime,
+) -> int:
+    """Queue one email per recipient through the outbox; returns how many were queued."""
+    subject, body = " ".join(subject.split()), body.strip()
+    if not subject or not body:
+        raise InvalidInput("Write a subject and a message.")
+    sent = 0
+    for registration in db.session.scalars(message_recipients(event, audience)):
+        queue_email(
+            messages.attendee_message(registration, subject, body),
+            registration_id=registration.id,
+            event_id=event.id,
+        )
+        sent += 1
+    if sent == 0:
+        raise NotAllowed("Nobody would get this message. Choose other people to send it to.")
+    _record(
+        "event.messaged",
+        actor=actor,
+        target=event,
+        summary=f"{subject!r} to {sent} ({audience.value})",
+        now=now,
+    )
+    return sent
+
+
+def _anonymised_values() -> dict:
+    # Unique per row without randomness, so one UPDATE can anonymise many registrations.
+    marker = sa.literal("anonymised-") + sa.cast(Registration.id, sa.String)
+    return {
+        "first_name": "",
+        "email": "",
+        "email_normalised": marker,
+        "manage_token": marker,
+        "access_needs": None,
+        "organisation_name": None,
+        "job_role": None,
+        "consent_future_events": False,
+        "share_with_host": False,
+        "neutral_calendar_title": False,
+    }
+
+
+def _delete_mail_for(registration_ids) -> None:
+    from nclw.mail.models import OutboxMessage
+
+    # The outbox keeps each message's address and body: they go with the person's details.
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(OutboxMessage.registration_id.in_(registration_ids))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_my_details(registration: Registration, *, now: datetime) -> None:
+    """Cancel the ticket (freeing the place) and remove everything that identifies the person."""
+    if registration.anonymised_at is not None:
+        raise NotAllowed("These details have already been deleted.")
+    if registration.status != RegistrationStatus.CANCELLED:
+        cancel_registration(registration, actor=None, now=now)
+    db.session.flush()
+    registration_id = registration.id
+    _delete_mail_for([registration_id])
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration_id)
+        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration)
+    _record(
+        "registration.details_deleted",
+        actor=None,
+        target=registration,
+        summary=f"{registration.reference}, by the ticket holder",
+        now=now,
+    )
+
+
+def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
+    """Anonymise registrations for events that ended more than N days ago; counts stay.
+
+    Returns how many registrations were anonymised.
+    """
+    from datetime import timedelta
+
+    if older_than_days < 0:
+        raise InvalidInput("The number of days cannot be negative.")
+    cutoff = now - timedelta(days=older_than_days)
+    ended = sa.select(Event.id).where(Event.ends_at < cutoff)
+    due = sa.select(Registration.id).where(
+        Registration.event_id.in_(ended), Registration.anonymised_at.is_(None)
+    )
+    _delete_mail_for(due)
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.event_id.in_(ended), Registration.anonymised_at.is_(None))
+        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    count = result.rowcount or 0
+    if count:
+        _record(
+            "registrations.purged",
+            actor=None,
+            target=None,
+            summary=f"{count} registrations anonymised ({older_than_days} days after the event)",
+            now=now,
+        )
+    return count

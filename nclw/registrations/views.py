@@ -130,3 +130,50 @@ def cancel(token: str):
     return render_template(
         "registrations/cancel.html", registration=registration, event=registration.event, form=form
     )
+
+
+@bp.get("/tickets/<token>/qr.svg")
+def ticket_qr(token: str):
+    """The QR code an organiser scans at the door: a link to check this ticket in."""
+    import io
+
+    import segno
+
+    from nclw.links import absolute_url
+
+    registration = _registration_or_404(token)
+    if not registration.is_confirmed or not registration.event.is_in_person:
+        abort(404)
+    path = url_for(
+        "backoffice.check_in_desk",
+        event_id=registration.event_id,
+        reference=registration.reference,
+    )
+    out = io.BytesIO()
+    segno.make(absolute_url(path), error="m").save(
+        out, kind="svg", scale=5, border=2, xmldecl=False, title=registration.reference
+    )
+    return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/tickets/<token>/delete", methods=["GET", "POST"])
+def delete_details(token: str):
+    """Ask once more, then cancel the ticket and delete everything that identifies the person."""
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_my_details(registration, now=utcnow())
+        db.session.commit()
+        return redirect(url_for("registrations.details_deleted"))
+    return render_template(
+        "registrations/delete_details.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+    )
+
+
+@bp.get("/tickets/deleted")
+def details_deleted():
+    """Confirm that a person's details are gone."""
+    return render_template("registrations/details_deleted.html")

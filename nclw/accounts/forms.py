@@ -1,0 +1,72 @@
+"""Sign-in, invitation and password forms: shape only; the rules are in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from nclw.accounts.models import Role
+
+_EMAIL = [
+    DataRequired("Enter your email address"),
+    Length(max=254, message="Email address must be 254 characters or fewer"),
+    Email(
+        "Enter an email address in the correct format, like name@example.com",
+        check_deliverability=False,
+    ),
+]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password"), Length(max=256)],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Choose a password",
+        description="At least 8 characters. A few unrelated words together are easy to "
+        "remember and hard to guess.",
+        validators=[DataRequired("Choose a password"), Length(max=256)],
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again"),
+            EqualTo("password", message="The two passwords do not match"),
+        ],
+    )
+
+
+class AcceptInviteForm(NewPasswordForm):
+    name = StringField(
+        "Your name",
+        description="Shown to other organisers in the audit log.",
+        validators=[DataRequired("Enter your name"), Length(max=120)],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+    role = SelectField(
+        "Role",
+        choices=[
+            SelectChoice(Role.ORGANISER.value, "Organiser"),
+            SelectChoice(Role.PARTNER.value, "Partner user"),
+        ],
+        validators=[DataRequired("Choose a role")],
+    )
+    organisation_id = SelectField(
+        "Organisation (for partner users)",
+        coerce=int,
+        validators=[Optional()],
+    )

@@ -1,0 +1,301 @@
+"""The rules of accounts: creating them, signing in and out, invitations and resets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from nclw.accounts import messages
+from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
+from nclw.accounts.passwords import check_password
+from nclw.audit.services import record_action
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.models import Organisation
+from nclw.extensions import db
+from nclw.links import absolute_url
+from nclw.mail.outbox import queue_email
+from nclw.timezones import format_moment
+
+INVITE_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=1)
+PASSWORD_METHOD = "scrypt"
+# Checked when no account matches, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+def normalise_email(email: str) -> str:
+    """Addresses compare without case or surrounding spaces."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash of a password."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def hash_token(raw: str) -> str:
+    """The only form of a link token we store (keyed when TOKEN_HASH_KEY is set)."""
+    key = current_app.config.get("TOKEN_HASH_KEY")
+    if key:
+        return hmac.new(key.encode(), raw.encode(), hashlib.sha256).hexdigest()
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_session_token() -> str:
+    """A fresh value for User.session_token; changing it signs out every old cookie."""
+    return secrets.token_hex(32)
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this address, if there is one."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: Role,
+    organisation: Organisation | None = None,
+    name: str = "",
+    actor: User | None,
+    now: datetime,
+) -> User:
+    """Make an account that can sign in; partner users belong to an organisation."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise InvalidInput("There is already an account with that email address.")
+    if role == Role.PARTNER and organisation is None:
+        raise InvalidInput("Choose the organisation this partner user belongs to.")
+    check_password(password, email=email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        organisation=organisation if role == Role.PARTNER else None,
+        password_hash=hash_password(password),
+        session_token=new_session_token(),
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_action(
+        "user.created", actor=actor, target=user, summary=f"{role.value} {email}", now=now
+    )
+    return user
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> User | None:
+    """The active user with this email and password, or None (never saying which was wrong)."""
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_sign_in_at = now
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every cookie issued before now stops working."""
+    user.session_token = new_session_token()
+
+
+def _new_token(
+    purpose: TokenPurpose, email: str, lifetime: timedelta, *, now: datetime, **fields
+) -> tuple[str, AccountToken]:
+    raw = secrets.token_urlsafe(32)
+    token = AccountToken(
+        purpose=purpose,
+        token_hash=hash_token(raw),
+        email=email,
+        created_at=now,
+        expires_at=now + lifetime,
+        **fields,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> AccountToken | None:
+    """The unused, unexpired token this link carries, or None."""
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.scalar(
+        sa.select(AccountToken).where(
+            AccountToken.token_hash == hash_token(raw), AccountToken.purpose == purpose
+        )
+    )
+    if token is None or token.used_at is not None or token.expires_at <= now:
+        return None
+    return token
+
+
+def invite_user(
+    email: str,
+    *,
+    role: Role,
+    organisation: Organisation | None,
+    actor: User,
+    now: datetime,
+) -> str:
+    """Email an invitation to set up an account; returns the raw link token."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise InvalidInput("There is already an account with that email address.")
+    if role == Role.PARTNER and organisation is None:
+        raise InvalidInput("Choose the organisation this partner user belongs to.")
+    raw, token = _new_token(
+        TokenPurpose.INVITE,
+        email,
+        INVITE_LIFETIME,
+        now=now,
+        role=role,
+        organisation_id=organisation.id if role == Role.PARTNER and organisation else None,
+        created_by_id=actor.id,
+    )
+    role_label = (
+        "an organiser" if role == Role.ORGANISER else f"a partner user for {organisation.name}"  # type: ignore[union-attr]
+    )
+    queue_email(
+        messages.invitation(
+            email,
+            link=absolute_url(f"/account/invite/{raw}"),
+            role_label=role_label,
+            inviter=actor.name or actor.email,
+            expires=format_moment(token.expires_at),
+        )
+    )
+    record_action(
+        "user.invited", actor=actor, target=token, summary=f"{role.value} {email}", now=now
+    )
+    return raw
+
+
+def accept_invite(raw: str, *, name: str, password: str, now: datetime) -> User:
+    """Turn a valid invitation into an account with the chosen password."""
+    token = find_valid_token(raw, TokenPurpose.INVITE, now=now)
+    if token is None:
+        raise NotAllowed("This invitation link has expired or has already been used.")
+    organisation = (
+        db.session.get(Organisation, token.organisation_id) if token.organisation_id else None
+    )
+    inviter = db.session.get(User, token.created_by_id) if token.created_by_id else None
+    user = create_user(
+        token.email,
+        password,
+        role=token.role or Role.PARTNER,
+        organisation=organisation,
+        name=name,
+        actor=inviter,
+        now=now,
+    )
+    token.used_at = now
+    token.user_id = user.id
+    return user
+
+
+def request_password_reset(email: str, *, now: datetime) -> None:
+    """Email a reset link if an active account has this address; do nothing otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    raw, token = _new_token(
+        TokenPurpose.PASSWORD_RESET, user.email, RESET_LIFETIME, now=now, user_id=user.id
+    )
+    queue_email(
+        messages.password_reset(
+            user.email,
+            link=absolute_url(f"/account/reset/{raw}"),
+            expires=format_moment(token.expires_at),
+        )
+    )
+
+
+def reset_password(raw: str, password: str, *, now: datetime) -> User:
+    """Set a new password from a valid reset link, and sign out every other session."""
+    token = find_valid_token(raw, TokenPurpose.PASSWORD_RESET, now=now)
+    user = token.user if token else None
+    if token is None or user is None or not user.active:
+        raise NotAllowed("This reset link has expired or has already been used.")
+    check_password(password, email=user.email)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    # Every outstanding reset link for this account stops working, not just this one.
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    record_action("user.password_reset", actor=user, target=user, now=now)
+    return user
+
+
+def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> None:
+    """Let a user sign in again, or stop them (signing them out at once)."""
+    if user.id == actor.id and not active:
+        raise NotAllowed("You cannot deactivate your own account.")
+    user.active = active
+    if not active:
+        end_sessions(user)
+    record_action(
+        "user.activated" if active else "user.deactivated",
+        actor=actor,
+        target=user,
+        summary=user.email,
+        now=now,
+    )
+
+
+def change_role(
+    user: User, role: Role, *, organisation: Organisation | None, actor: User, now: datetime
+) -> None:
+    """Make a user an organiser or a partner user of an organisation."""
+    if user.id == actor.id:
+        raise NotAllowed("You cannot change your own role.")
+    if role == Role.PARTNER and organisation is None:
+        raise InvalidInput("Choose the organisation this partner user belongs to.")
+    before = user.role.value
+    user.role = role
+    user.organisation = organisation if role == Role.PARTNER else None
+    end_sessions(user)
+    where = f" ({organisation.name})" if role == Role.PARTNER and organisation else ""
+    record_action(
+        "user.role_changed",
+        actor=actor,
+        target=user,
+        summary=f"{user.email}: {before} to {role.value}{where}",
+        now=now,
+    )
+
+
+def list_users() -> list[User]:
+    """Every account, organisers first."""
+    return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))
+
+
+def pending_invitations(*, now: datetime) -> list[AccountToken]:
+    """Invitations not yet used and not yet expired."""
+    return list(
+        db.session.scalars(
+            sa.select(AccountToken)
+            .where(
+                AccountToken.purpose == TokenPurpose.INVITE,
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at > now,
+            )
+            .order_by(AccountToken.created_at.desc())
+        )
+    )

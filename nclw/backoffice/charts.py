@@ -1,0 +1,73 @@
+"""Small charts drawn on the server as SVG: no JavaScript, no inline styles (CSP)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+BAR_COLOUR = "#1d70b8"
+WAITING_COLOUR = "#f47738"
+TRACK_COLOUR = "#dbdad9"
+TEXT_COLOUR = "#0b0c0c"
+
+
+def capacity_bar(confirmed: int, capacity: int | None, waiting: int = 0) -> Markup:
+    """A bar of confirmed places out of the capacity; the words beside it carry the meaning."""
+    width = 200
+    if capacity:
+        filled = round(width * min(confirmed, capacity) / capacity)
+    else:
+        filled = 0 if capacity == 0 or not confirmed else width
+    return Markup(
+        '<svg class="capacity-bar" viewBox="0 0 {w} 12" width="{w}" height="12" '
+        'aria-hidden="true" focusable="false">'
+        '<rect width="{w}" height="12" fill="{track}"/>'
+        '<rect width="{filled}" height="12" fill="{colour}"/>'
+        "</svg>"
+    ).format(w=width, filled=filled, track=TRACK_COLOUR, colour=BAR_COLOUR)
+
+
+def daily_bars(points: Sequence[tuple[str, int]], *, title: str) -> Markup:
+    """A bar chart of counts per day, with a text alternative naming every value."""
+    if not points:
+        return Markup("<p>No sign-ups yet.</p>")
+    bar_width, gap, chart_height, label_height = 28, 8, 120, 34
+    peak = max(count for _, count in points) or 1
+    width = len(points) * (bar_width + gap) + gap
+    height = chart_height + label_height
+    description = "; ".join(f"{label}: {count}" for label, count in points)
+    parts = [
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-labelledby="chart-title chart-desc">'
+            '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
+        ).format(w=width, h=height, title=title, desc=description)
+    ]
+    for index, (label, count) in enumerate(points):
+        x = gap + index * (bar_width + gap)
+        bar_height = round((chart_height - 16) * count / peak)
+        y = chart_height - bar_height
+        parts.append(
+            Markup(
+                '<rect x="{x}" y="{y}" width="{bw}" height="{bh}" fill="{colour}"/>'
+                '<text x="{cx}" y="{ty}" font-size="11" text-anchor="middle" '
+                'fill="{text}">{count}</text>'
+                '<text x="{cx}" y="{ly}" font-size="10" text-anchor="middle" '
+                'fill="{text}">{label}</text>'
+            ).format(
+                x=x,
+                y=y,
+                bw=bar_width,
+                bh=bar_height,
+                colour=BAR_COLOUR,
+                cx=x + bar_width // 2,
+                ty=max(y - 3, 10),
+                text=TEXT_COLOUR,
+                count=count,
+                ly=chart_height + 14,
+                label=escape(label),
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)

@@ -1,0 +1,223 @@
+"""Back-office forms: shape only; the rules are in the domains' services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
+from nclw.events.models import Audience, EventFormat, OrganisationKind
+from nclw.registrations.services import MessageAudience
+from nclw.timezones import UK, to_uk
+
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _uk_to_utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UK).astimezone(UTC) if value else None
+
+
+def _utc_to_uk_naive(value: datetime | None) -> datetime | None:
+    return to_uk(value).replace(tzinfo=None) if value else None
+
+
+class EventForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=160)])
+    summary = StringField(
+        "Summary",
+        description="One or two sentences for the week page.",
+        validators=[DataRequired("Enter a summary"), Length(max=300)],
+    )
+    description = TextAreaField("About this event (optional)", validators=[Optional()])
+    highlights = TextAreaField(
+        "What people will get (optional)", description="One item a line.", validators=[Optional()]
+    )
+    host_id = SelectField("Host organisation", coerce=int)
+    edition_id = SelectField("Week", coerce=int)
+    starts_at = DateTimeLocalField(
+        "Starts (UK time)",
+        format=_DATETIME_FORMAT,
+        validators=[InputRequired("Enter when the event starts, like 28/10/2026 16:00")],
+    )
+    ends_at = DateTimeLocalField(
+        "Ends (UK time)",
+        format=_DATETIME_FORMAT,
+        validators=[InputRequired("Enter when the event ends, like 28/10/2026 17:30")],
+    )
+    format = SelectField(
+        "Format",
+        choices=[SelectChoice(f.value, f.label) for f in EventFormat],
+        validators=[DataRequired()],
+    )
+    venue_name = StringField("Venue (optional for online events)", validators=[Length(max=160)])
+    address = StringField("Address (optional)", validators=[Length(max=300)])
+    online_url = URLField(
+        "Joining link (optional for in-person events)",
+        description="Only people with a confirmed ticket see it.",
+        validators=[
+            Optional(),
+            URL(message="Enter a full web address, like https://…"),
+            Length(max=500),
+        ],
+    )
+    capacity = IntegerField(
+        "Capacity (optional)",
+        description="Leave empty for no limit. Raising it gives places to the waiting list.",
+        validators=[Optional(), NumberRange(min=0, message="Capacity cannot be negative")],
+    )
+    audience = SelectField(
+        "Who it is for",
+        choices=[SelectChoice(a.value, a.label) for a in Audience],
+        validators=[DataRequired()],
+    )
+    registration_closes_at = DateTimeLocalField(
+        "Sign-up closes (UK time, optional)", format=_DATETIME_FORMAT, validators=[Optional()]
+    )
+    qa_enabled = BooleanField("Take questions for a live Q&A")
+    # Set by the "this will notify N attendees" step.
+    confirmed = HiddenField()
+
+    def changes(self) -> dict:
+        """The form's values as event fields (UK times turned into UTC)."""
+        return {
+            "title": self.title.data.strip(),
+            "summary": self.summary.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "highlights": (self.highlights.data or "").strip(),
+            "host_id": self.host_id.data,
+            "edition_id": self.edition_id.data,
+            "starts_at": _uk_to_utc(self.starts_at.data),
+            "ends_at": _uk_to_utc(self.ends_at.data),
+            "format": EventFormat(self.format.data),
+            "venue_name": (self.venue_name.data or "").strip() or None,
+            "address": (self.address.data or "").strip() or None,
+            "online_url": (self.online_url.data or "").strip() or None,
+            "capacity": self.capacity.data,
+            "audience": Audience(self.audience.data),
+            "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
+            "qa_enabled": bool(self.qa_enabled.data),
+        }
+
+    @staticmethod
+    def data_for(event) -> dict:
+        """An event's fields as the form shows them."""
+        return {
+            "title": event.title,
+            "summary": event.summary,
+            "description": event.description,
+            "highlights": event.highlights,
+            "host_id": event.host_id,
+            "edition_id": event.edition_id,
+            "starts_at": _utc_to_uk_naive(event.starts_at),
+            "ends_at": _utc_to_uk_naive(event.ends_at),
+            "format": event.format.value,
+            "venue_name": event.venue_name,
+            "address": event.address,
+            "online_url": event.online_url,
+            "capacity": event.capacity,
+            "audience": event.audience.value,
+            "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
+            "qa_enabled": event.qa_enabled,
+        }
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it cancelled?",
+        description="Everyone signed up gets this in their email. Keep it short and kind.",
+        validators=[DataRequired("Say why the event is cancelled"), Length(max=500)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in, protected against cross-site requests."""
+
+
+class CheckInForm(FlaskForm):
+    reference = StringField(
+        "Ticket reference",
+        description="Like NCLW-7K3Q9P. You can also scan the QR code on the person's ticket.",
+        validators=[DataRequired("Enter a ticket reference"), Length(max=500)],
+    )
+
+
+class MessageForm(FlaskForm):
+    audience = SelectField(
+        "Send to",
+        choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
+        validators=[DataRequired()],
+    )
+    subject = StringField("Subject", validators=[DataRequired("Enter a subject"), Length(max=150)])
+    body = TextAreaField(
+        "Message",
+        description="Plain text. Leave a blank line between paragraphs.",
+        validators=[DataRequired("Write your message"), Length(max=5000)],
+    )
+    # Set on the preview page: the organiser has seen the message and wants it sent.
+    confirmed = HiddenField()
+
+
+class _CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ExportForm(FlaskForm):
+    scope = SelectField("What to export", validators=[DataRequired()])
+    file_format = SelectField(
+        "File type",
+        choices=[
+            SelectChoice("csv", "CSV (opens in Excel, Numbers and LibreOffice)"),
+            SelectChoice("xlsx", "Excel (.xlsx)"),
+        ],
+        validators=[DataRequired()],
+    )
+    columns = _CheckboxesField(
+        "Columns",
+        choices=[SelectChoice(c.key, c.heading) for c in COLUMNS.values() if not c.sensitive],
+        default=list(DEFAULT_COLUMNS),
+        validators=[DataRequired("Choose at least one column")],
+    )
+    include_access_needs = BooleanField(
+        "Include access needs",
+        description="Only when you need them to make the event work for people.",
+    )
+    access_needs_reason = StringField(
+        "Why do you need access needs? (required if you include them)",
+        description="This is written to the audit log.",
+        validators=[Length(max=200)],
+    )
+
+    def validate_access_needs_reason(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if self.include_access_needs.data and not (field.data or "").strip():
+            raise ValidationError("Say why you need access needs, or untick the box")
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Organisation name", validators=[DataRequired("Enter a name"), Length(max=160)]
+    )
+    kind = SelectField(
+        "Kind",
+        choices=[
+            SelectChoice(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind
+        ],
+        validators=[DataRequired()],
+    )
