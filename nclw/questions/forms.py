@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from nclw.events.models import QuestionAskers
@@ -59,8 +60,8 @@ class QaSettingsForm(FlaskForm):
     askers = RadioField(
         "Who can ask",
         choices=[
-            (QuestionAskers.TICKET_HOLDERS.value, "People with a ticket"),
-            (QuestionAskers.ANYONE.value, "Anyone who can see the event page"),
+            SelectChoice(QuestionAskers.TICKET_HOLDERS.value, "People with a ticket"),
+            SelectChoice(QuestionAskers.ANYONE.value, "Anyone who can see the event page"),
         ],
         default=QuestionAskers.TICKET_HOLDERS.value,
     )

@@ -59,11 +59,6 @@ def _address_limit_key() -> str:
     return "qa-address:" + (request.remote_addr or "unknown")
 
 
-def _only_successful_asks(response: Response) -> bool:
-    # A typo that is sent back to fix does not use up the person's questions.
-    return response.status_code == 302
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -163,9 +158,9 @@ def question_panel_for_ticket(registration) -> dict:
 
 
 @bp.route("/tickets/<token>/questions/ask", methods=["GET", "POST"])
-@limiter.limit(
-    _question_limit, key_func=_ticket_limit_key, methods=["POST"], deduct_when=_only_successful_asks
-)
+# Counted when the request arrives (not after it succeeds) so concurrent posts cannot all slip
+# under the limit.
+@limiter.limit(_question_limit, key_func=_ticket_limit_key, methods=["POST"])
 def ask_from_ticket(token: str):
     """Send a question for the event's Q&A from a ticket."""
     registration = _ticket_or_404(token)
@@ -226,12 +221,7 @@ def vote_from_ticket(token: str, question_id: int):
 
 
 @bp.route("/events/<slug>/questions/ask", methods=["GET", "POST"])
-@limiter.limit(
-    _question_limit,
-    key_func=_address_limit_key,
-    methods=["POST"],
-    deduct_when=_only_successful_asks,
-)
+@limiter.limit(_question_limit, key_func=_address_limit_key, methods=["POST"])
 def ask_from_event(slug: str):
     """Send a question for the event's Q&A without a ticket, where the event allows it."""
     event = get_public_event(slug)
