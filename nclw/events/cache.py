@@ -2,11 +2,15 @@
 
 Each worker process keeps the rendered HTML of the week per (edition, filters), stamped with
 a version read in one cheap aggregate query. Anything that changes what the page shows
-changes the stamp: an edit (updated_at), a sign-up (confirmed places), a capacity change, a
-new, moved or removed event, and the clock passing the next moment at which some event's
-sign-up opens, closes or its event starts. Workers need no shared memory: each one asks the
-database for the stamp, so a sign-up in one worker invalidates the page in all of them.
-Host names and the week's text are covered by the key or by the short `MAX_AGE` backstop.
+changes the stamp: an edit to an event (updated_at), a sign-up or cancellation (confirmed
+places), a capacity change, a new, moved or removed event, a change to the week's own text,
+and the clock passing the next moment at which some event's sign-up opens or closes or the
+event starts. Workers share nothing: each asks the database for the stamp, so a sign-up
+handled by one worker changes the page in all of them. A renamed host organisation does
+not touch its events; it shows within `MAX_AGE` seconds.
+
+Only pages that look the same for everyone are shared: nobody signed in, no messages
+waiting to be shown (see `page_is_shared`).
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from nclw.events.models import Edition, Event
+from nclw.dbtypes import UTCDateTime
 from nclw.extensions import db
 
-# Organisation renames do not touch events; they show within this many seconds.
 MAX_AGE = 30.0
 MAX_ENTRIES = 64
 
@@ -38,26 +42,35 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
 
-    def get_or_render(self, key: Hashable, stamp: Hashable, render: Callable[[], str]) -> str:
-        """The cached HTML for `key` if rendered at `stamp` recently, else render and keep it."""
-        now = time.monotonic()
+    def get(self, key: Hashable, stamp: Hashable) -> str | None:
+        """The HTML kept for `key` if it was rendered at `stamp` recently enough."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry and entry[0] == stamp and now - entry[1] < self.max_age:
+            if entry and entry[0] == stamp and time.monotonic() - entry[1] < self.max_age:
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[2]
-        html = render()
-        with self._lock:
             self.misses += 1
-            self._entries[key] = (stamp, now, html)
+            return None
+
+    def put(self, key: Hashable, stamp: Hashable, html: str) -> None:
+        """Keep `html` for `key` at `stamp`, forgetting the least recently used page if full."""
+        with self._lock:
+            self._entries[key] = (stamp, time.monotonic(), html)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get_or_render(self, key: Hashable, stamp: Hashable, render: Callable[[], str]) -> str:
+        """The cached HTML for `key` at `stamp`, else render it and keep it."""
+        html = self.get(key, stamp)
+        if html is None:
+            html = render()
+            self.put(key, stamp, html)
         return html
 
     def clear(self) -> None:
-        """Forget every page (tests and the CLI)."""
+        """Forget every page."""
         with self._lock:
             self._entries.clear()
 
@@ -69,38 +82,77 @@ def week_pages() -> RenderCache:
     return current_app.extensions.setdefault("nclw_week_pages", RenderCache())
 
 
-def _next(column, now: datetime):
-    return sa.func.min(sa.case((column > now, column)))
-
-
-def week_stamp(edition: Edition, *, now: datetime) -> tuple:
-    """A value that changes whenever the week page of `edition` would render differently."""
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(Event.id),
-            sa.func.max(Event.updated_at),
-            sa.func.coalesce(sa.func.sum(Event.confirmed_count), 0),
-            sa.func.coalesce(sa.func.sum(Event.capacity), 0),
-            sa.func.count(Event.capacity),
-            sa.func.coalesce(sa.func.sum(Event.host_id), 0),
-            _next(Event.starts_at, now),
-            _next(Event.registration_opens_at, now),
-            _next(Event.registration_closes_at, now),
-        ).where(Event.edition_id == edition.id)
-    ).one()
-    # The edition's own text is already loaded: no query needed to notice it changed.
-    return (
-        tuple(row),
-        edition.theme,
-        edition.summary,
-        edition.starts_on,
-        edition.ends_on,
-    )
-
-
 def page_is_shared() -> bool:
     """True when the page looks the same for everyone: nobody signed in, no messages waiting."""
     from flask import session
     from flask_login import current_user
 
     return not current_user.is_authenticated and "_flashes" not in session
+
+
+# One statement, built once: SQLAlchemy's statement building and cache-key work cost more
+# than the query itself on this hot path. The edition is chosen as in
+# events.services.current_edition (upcoming first, else the latest); the view checks the
+# two agree before it keeps a page, so a change to that rule can never serve a wrong week.
+_STAMP_COLUMNS = """
+    SELECT ed.id, ed.theme, ed.summary, ed.starts_on, ed.ends_on,
+           count(ev.id), max(ev.updated_at),
+           coalesce(sum(ev.confirmed_count), 0), coalesce(sum(ev.capacity), 0),
+           count(ev.capacity), coalesce(sum(ev.host_id), 0), coalesce(sum(ev.sequence), 0),
+           min(CASE WHEN ev.starts_at > :now THEN ev.starts_at END),
+           min(CASE WHEN ev.registration_opens_at > :now THEN ev.registration_opens_at END),
+           min(CASE WHEN ev.registration_closes_at > :now THEN ev.registration_closes_at END)
+    FROM editions ed LEFT JOIN events ev ON ev.edition_id = ed.id
+"""
+_GROUP = " GROUP BY ed.id, ed.theme, ed.summary, ed.starts_on, ed.ends_on"
+_CURRENT_STAMP = sa.text(
+    _STAMP_COLUMNS
+    + """
+    WHERE ed.id = coalesce(
+        (SELECT id FROM editions WHERE ends_on >= :today ORDER BY starts_on LIMIT 1),
+        (SELECT id FROM editions ORDER BY starts_on DESC LIMIT 1))"""
+    + _GROUP
+).bindparams(sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("today", type_=sa.Date()))
+_YEAR_STAMP = sa.text(_STAMP_COLUMNS + " WHERE ed.year = :year" + _GROUP).bindparams(
+    sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("year", type_=sa.Integer())
+)
+
+
+@dataclass(frozen=True)
+class WeekStamp:
+    """Which edition the page shows and a value that changes whenever the page would."""
+
+    edition_id: int
+    version: tuple
+
+
+def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
+    """The stamp of the current week (or of `year`'s week); None when there is no such week."""
+    if year is None:
+        params = {"now": now, "today": now.date()}
+        row = db.session.execute(_CURRENT_STAMP, params).first()
+    else:
+        row = db.session.execute(_YEAR_STAMP, {"now": now, "year": year}).first()
+    if row is None:
+        return None
+    return WeekStamp(edition_id=row[0], version=tuple(row))
+
+
+def cached_week_page(
+    *, now: datetime, year: int | None, filters: Hashable, render: Callable[[], tuple[str, int]]
+) -> str:
+    """The week page from the cache when nothing on it changed, else rendered and kept.
+
+    `render` returns the HTML and the id of the edition it showed.
+    """
+    stamp = week_stamp(now=now, year=year)
+    if stamp is None:
+        return render()[0]
+    pages = week_pages()
+    key = (stamp.edition_id, filters)
+    html = pages.get(key, stamp.version)
+    if html is None:
+        html, shown_edition_id = render()
+        if shown_edition_id == stamp.edition_id:
+            pages.put(key, stamp.version, html)
+    return html

@@ -16,29 +16,28 @@ bp = Blueprint("events", __name__)
 def week():
     """Show the current or next week, its events grouped by day."""
     now = utcnow()
-    edition = services.current_edition(today=now.date())
-    return _render_week(edition, now)
+    return _week_page(now, None, lambda: services.current_edition(today=now.date()))
 
 
 @bp.get("/weeks/<int:year>")
 def past_week(year: int):
     """Show the week held in a given year."""
-    edition = services.edition_for_year(year)
-    if edition is None:
-        abort(404)
-    return _render_week(edition, utcnow())
+    return _week_page(utcnow(), year, lambda: services.edition_for_year(year))
 
 
-def _render_week(edition, now):
+def _week_page(now, year, load_edition):
     filters = services.WeekFilters.from_args(request.args)
-    if edition is None or not cache.page_is_shared():
-        return _week_html(edition, filters, now)
+
+    def render():
+        edition = load_edition()
+        if edition is None and year is not None:
+            abort(404)
+        return _week_html(edition, filters, now), edition.id if edition else None
+
+    if not cache.page_is_shared():
+        return render()[0]
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    return cache.week_pages().get_or_render(
-        (edition.id, filters),
-        cache.week_stamp(edition, now=now),
-        lambda: _week_html(edition, filters, now),
-    )
+    return cache.cached_week_page(now=now, year=year, filters=filters, render=render)
 
 
 def _week_html(edition, filters, now) -> str:
