@@ -15,12 +15,21 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from nclw.events.models import Audience, EventFormat
 from nclw.timezones import UK
 
-YES_NO = [("", "Choose one"), ("yes", "Yes"), ("no", "No")]
+YES_NO = [SelectChoice("", "Choose one"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
 def _uk(day, clock: time) -> datetime:
@@ -71,7 +80,8 @@ class SessionDetailsForm(FlaskForm):
     )
     venue_name = StringField(
         "Venue (optional for online sessions)",
-        validators=[Optional(), Length(max=160, message="Venue must be 160 characters or fewer")],
+        # Not Optional(): that would stop the in-person check below from running.
+        validators=[Length(max=160, message="Venue must be 160 characters or fewer")],
     )
     address = StringField(
         "Address (optional)",
@@ -89,7 +99,7 @@ class SessionDetailsForm(FlaskForm):
 
     def validate_end_time(self, field) -> None:
         if self.start_time.data and field.data and field.data <= self.start_time.data:
-            raise ValueError("The end time must be after the start time")
+            raise ValidationError("The end time must be after the start time")
 
     def session_values(self) -> dict[str, Any]:
         """The answers as model values (times as aware UTC)."""
@@ -111,12 +121,14 @@ class ProposalForm(SessionDetailsForm):
 
     format = SelectField(
         "How people take part",
-        choices=[("", "Choose one")] + [(f.value, f.label) for f in EventFormat],
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(f.value, f.label) for f in EventFormat],
         validators=[DataRequired("Choose how people take part")],
     )
     audience = SelectField(
         "Who it is for",
-        choices=[("", "Choose one")] + [(a.value, a.label) for a in Audience],
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(a.value, a.label) for a in Audience],
         validators=[DataRequired("Choose who the session is for")],
     )
     capacity = IntegerField(
@@ -161,7 +173,7 @@ class ProposalForm(SessionDetailsForm):
 
     def validate_venue_name(self, field) -> None:
         if self.format.data in ("in_person", "hybrid") and not (field.data or "").strip():
-            raise ValueError("Enter the venue for an in-person session")
+            raise ValidationError("Enter the venue for an in-person session")
 
     def proposal_values(self) -> dict[str, Any]:
         """Every answer as model values."""

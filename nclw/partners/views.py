@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
@@ -35,6 +45,11 @@ def _form_error(form, error: NclwError) -> None:
     form.form_errors.append(error.message)
 
 
+def _status(form) -> int:
+    # A form sent back with problems is a client error; a fresh form is a plain 200.
+    return 400 if form.is_submitted() else 200
+
+
 @bp.get("/")
 @partner_required
 def home():
@@ -65,7 +80,7 @@ def new_proposal():
                 "Your proposal is saved as a draft. Check it, then send it for review.", "success"
             )
             return redirect(url_for("partners.proposal", proposal_id=proposal.id))
-    return render_template("partners/proposal_form.html", form=form, proposal=None)
+    return render_template("partners/proposal_form.html", form=form, proposal=None), _status(form)
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -97,7 +112,9 @@ def edit_proposal(proposal_id: int):
         else:
             flash("Your changes are saved. Send the proposal when it is ready.", "success")
             return redirect(url_for("partners.proposal", proposal_id=proposal.id))
-    return render_template("partners/proposal_form.html", form=form, proposal=proposal)
+    return render_template("partners/proposal_form.html", form=form, proposal=proposal), _status(
+        form
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/submit")
@@ -138,14 +155,9 @@ def session(event_id: int):
 
 def _moderation_url(event) -> str | None:
     # The questions area owns moderation; link to it only where organisers allow it.
-    if not (event.qa_enabled and event.partner_moderates):
+    if not event.partner_moderates or "questions.queue" not in current_app.view_functions:
         return None
-    from flask import current_app
-
-    for endpoint in ("questions.moderate", "questions.moderation", "partners_questions.moderate"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, event_id=event.id)
-    return None
+    return url_for("questions.queue", event_id=event.id)
 
 
 @bp.route("/sessions/<int:event_id>/edit", methods=["GET", "POST"])
@@ -166,7 +178,7 @@ def edit_session(event_id: int):
             people = "1 person" if told == 1 else f"{told} people"
             flash("Your changes are saved." + (f" We emailed {people}." if told else ""), "success")
             return redirect(url_for("partners.session", event_id=event.id))
-    return render_template("partners/session_form.html", form=form, event=event)
+    return render_template("partners/session_form.html", form=form, event=event), _status(form)
 
 
 @bp.get("/sessions/<int:event_id>/attendees.csv")

@@ -16,6 +16,7 @@ from tests.factories import make_edition, make_organisation, make_user
 def week_day() -> date:
     """A day inside the test edition."""
     edition = make_edition()
+    db.session.commit()  # the factory only flushes; an open write would block requests
     return edition.starts_on + timedelta(days=3)
 
 
