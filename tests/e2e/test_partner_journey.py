@@ -1,0 +1,134 @@
+"""A partner proposes a session, an organiser approves it, and it appears on the week page.
+
+Real Chromium on a phone-sized screen against gunicorn, with axe checks on every screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.demo_site import DemoSite, demo_site
+from tests.support.browser import assert_no_axe_violations, new_page
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a long partner passphrase"
+TITLE = "Apprenticeships at Luton Learning Trust"
+
+
+def _add_people(site: DemoSite) -> tuple[str, str]:
+    """An organiser and a partner user who can sign in (as an invitation would leave them)."""
+    from nclw import create_app
+    from nclw.accounts.models import Role
+    from nclw.extensions import db
+    from tests.factories import make_organisation, make_user
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{site.database}"})
+    with app.app_context():
+        organiser = make_user(Role.ORGANISER, password=PASSWORD, email="reviewer@nclw.example")
+        partner = make_user(
+            Role.PARTNER,
+            password=PASSWORD,
+            email="partner@llt.example",
+            organisation=make_organisation(name="Luton Learning Trust"),
+        )
+        emails = organiser.email, partner.email
+        db.session.remove()
+        db.engine.dispose()
+    return emails
+
+
+def _sign_in(page: Page, site: DemoSite, email: str) -> None:
+    page.goto(site.url + "/sign-in")
+    assert_no_axe_violations(page)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def _submit(page: Page, label: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=label).click()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with demo_site(tmp_path_factory.mktemp("partner-journey")) as running:
+        yield running
+
+
+def test_partner_proposes_organiser_approves_it_is_on_the_week(browser: Browser, site: DemoSite):
+    organiser_email, partner_email = _add_people(site)
+    (starts_on,) = site.query("SELECT starts_on FROM editions ORDER BY starts_on DESC LIMIT 1")[0]
+    day = date.fromisoformat(str(starts_on)) + timedelta(days=2)
+
+    with new_page(browser) as page:
+        _sign_in(page, site, partner_email)
+        page.goto(site.url + "/partner/")
+        assert page.get_by_role("heading", name="Your sessions").is_visible()
+        assert_no_axe_violations(page)
+
+        page.get_by_role("link", name="Propose a session").click()
+        page.wait_for_load_state()
+        assert_no_axe_violations(page)
+        # Sending it empty shows the error summary, and the page is still accessible.
+        _submit(page, "Save draft")
+        assert page.get_by_role("heading", name="There is a problem").is_visible()
+        assert_no_axe_violations(page)
+
+        page.fill("#title", TITLE)
+        page.fill("#summary", "Meet apprentices and find out how to apply.")
+        page.select_option("#audience", "care_experienced")
+        page.fill("#capacity", "25")
+        page.fill("#day", day.isoformat())
+        page.fill("#start_time", "16:00")
+        page.fill("#end_time", "17:30")
+        page.select_option("#format", "online")
+        page.fill("#online_url", "https://meet.example.org/llt")
+        page.fill("#safeguarding_lead", "Dee Okafor")
+        page.fill("#safeguarding_contact", "dee@llt.example")
+        page.select_option("#staff_dbs_checked", "yes")
+        page.select_option("#under_18s_allowed", "yes")
+        _submit(page, "Save draft")
+        assert page.get_by_role("heading", name=TITLE).is_visible()
+        assert "Draft" in page.inner_text("main")
+        assert_no_axe_violations(page)
+
+        _submit(page, "Send for review")
+        assert "Waiting for review" in page.inner_text("main")
+        assert_no_axe_violations(page)
+
+    with new_page(browser) as page:
+        _sign_in(page, site, organiser_email)
+        page.goto(site.url + "/admin/proposals/")
+        assert_no_axe_violations(page)
+        page.get_by_role("link", name=TITLE).click()
+        page.wait_for_load_state()
+        assert "Dee Okafor" in page.inner_text("main")
+        assert_no_axe_violations(page)
+        _submit(page, "Approve and publish")
+        assert "Approved and published" in page.inner_text("main")
+        assert_no_axe_violations(page)
+
+    with new_page(browser) as page:
+        page.goto(site.url + "/")
+        week = page.inner_text("main")
+        assert TITLE in week
+        assert "Luton Learning Trust" in week
+        page.get_by_role("link", name=TITLE).click()
+        page.wait_for_load_state()
+        assert "Hosted by Luton Learning Trust" in page.inner_text("main")
+        assert_no_axe_violations(page)
+
+    kinds = [kind for (kind,) in site.query("SELECT kind FROM outbox_messages ORDER BY id")]
+    assert "proposal_submitted" in kinds and "proposal_approved" in kinds
+    actions = [a for (a,) in site.query("SELECT action FROM audit_entries ORDER BY id")]
+    assert actions[-3:] == ["proposal.create", "proposal.submit", "proposal.approve"] or {
+        "proposal.create",
+        "proposal.submit",
+        "proposal.approve",
+    } <= set(actions)
