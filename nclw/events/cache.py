@@ -15,16 +15,14 @@ waiting to be shown (see `page_is_shared`).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
-import sqlalchemy as sa
-
-from nclw.dbtypes import UTCDateTime
 from nclw.extensions import db
 
 MAX_AGE = 30.0
@@ -84,17 +82,20 @@ def week_pages() -> RenderCache:
 
 def page_is_shared() -> bool:
     """True when the page looks the same for everyone: nobody signed in, no messages waiting."""
-    from flask import session
+    from flask import request, session
     from flask_login import current_user
 
+    if not request.cookies:  # no session, no sign-in, no messages: skip loading them
+        return True
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-# One statement, built once: SQLAlchemy's statement building and cache-key work cost more
-# than the query itself on this hot path. The edition is chosen as in
-# events.services.current_edition (upcoming first, else the latest); the view checks the
-# two agree before it keeps a page, so a change to that rule can never serve a wrong week.
-_STAMP_COLUMNS = """
+# One plain SQL statement sent straight to the driver: on this hot path SQLAlchemy's
+# statement and result machinery costs several times what the query itself does. The
+# edition is chosen as in events.services.current_edition (upcoming first, else the
+# latest); `cached_week_page` keeps a page only when the two agree, so a change to that
+# rule can never serve the wrong week.
+_STAMP_SELECT = """
     SELECT ed.id, ed.theme, ed.summary, ed.starts_on, ed.ends_on,
            count(ev.id), max(ev.updated_at),
            coalesce(sum(ev.confirmed_count), 0), coalesce(sum(ev.capacity), 0),
@@ -103,19 +104,30 @@ _STAMP_COLUMNS = """
            min(CASE WHEN ev.registration_opens_at > :now THEN ev.registration_opens_at END),
            min(CASE WHEN ev.registration_closes_at > :now THEN ev.registration_closes_at END)
     FROM editions ed LEFT JOIN events ev ON ev.edition_id = ed.id
+    WHERE {where}
+    GROUP BY ed.id, ed.theme, ed.summary, ed.starts_on, ed.ends_on
 """
-_GROUP = " GROUP BY ed.id, ed.theme, ed.summary, ed.starts_on, ed.ends_on"
-_CURRENT_STAMP = sa.text(
-    _STAMP_COLUMNS
-    + """
-    WHERE ed.id = coalesce(
+_CURRENT = """ed.id = coalesce(
         (SELECT id FROM editions WHERE ends_on >= :today ORDER BY starts_on LIMIT 1),
         (SELECT id FROM editions ORDER BY starts_on DESC LIMIT 1))"""
-    + _GROUP
-).bindparams(sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("today", type_=sa.Date()))
-_YEAR_STAMP = sa.text(_STAMP_COLUMNS + " WHERE ed.year = :year" + _GROUP).bindparams(
-    sa.bindparam("now", type_=UTCDateTime()), sa.bindparam("year", type_=sa.Integer())
-)
+_YEAR = "ed.year = :year"
+
+
+def _driver_sql(where: str, dialect: str) -> str:
+    sql = _STAMP_SELECT.format(where=where)
+    # sqlite3 takes :name itself; psycopg wants %(name)s.
+    return sql if dialect == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", sql)
+
+
+def _driver_value(value, dialect: str):
+    if dialect != "sqlite":
+        return value
+    # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 @dataclass(frozen=True)
@@ -128,11 +140,23 @@ class WeekStamp:
 
 def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
     """The stamp of the current week (or of `year`'s week); None when there is no such week."""
+    dialect = db.engine.dialect.name
     if year is None:
+        sql = _driver_sql(_CURRENT, dialect)
         params = {"now": now, "today": now.date()}
-        row = db.session.execute(_CURRENT_STAMP, params).first()
     else:
-        row = db.session.execute(_YEAR_STAMP, {"now": now, "year": year}).first()
+        sql = _driver_sql(_YEAR, dialect)
+        params = {"now": now, "year": year}
+    params = {name: _driver_value(value, dialect) for name, value in params.items()}
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        cursor.close()
+        connection.commit()  # end the read so PostgreSQL is not left "idle in transaction"
+    finally:
+        connection.close()
     if row is None:
         return None
     return WeekStamp(edition_id=row[0], version=tuple(row))

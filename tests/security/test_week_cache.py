@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
@@ -19,16 +20,26 @@ from tests.factories import make_edition, make_event, make_organisation, make_us
 
 @contextmanager
 def count_queries():
+    """Every statement SQLite runs, including ones sent straight to the driver."""
     statements: list[str] = []
+    tracing = True
 
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
+    def trace(statement: str) -> None:
+        if tracing and not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            statements.append(statement)
 
-    sa_event.listen(db.engine, "before_cursor_execute", record)
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(trace)
+
+    db.session.remove()
+    db.engine.dispose()  # so every connection used below is a new, traced one
+    sa_event.listen(db.engine, "connect", on_connect)
     try:
         yield statements
     finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
+        tracing = False
+        sa_event.remove(db.engine, "connect", on_connect)
+        db.engine.dispose()
 
 
 def _week(client, query: str = "") -> str:
@@ -211,3 +222,35 @@ def test_no_week_yet_says_so(app, client):
     assert "has not been announced yet" in _week(client)
     make_event(title="First event of the week")
     assert "First event of the week" in _week(client)
+
+
+@pytest.mark.postgres
+def test_stamp_works_on_postgresql(tmp_path, postgres_database_url):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
+    with app.app_context():
+        try:
+            event = make_event(title="Careers session", capacity=5)
+            opens_later = make_event(
+                title="Later session",
+                edition=event.edition,
+                registration_opens_at=utcnow() + timedelta(days=1),
+            )
+            client = app.test_client()
+            page = _week(client)
+            assert "5 places left" in page and "Sign-up opens soon" in page
+            assert _week(client) == page
+            assert week_pages().hits == 1
+            services.register(
+                event,
+                services.SignUpDetails(first_name="Sam", email="sam@example.com"),
+                now=utcnow(),
+            )
+            assert "4 places left" in _week(client)
+            year = event.edition.year
+            assert "4 places left" in client.get(f"/weeks/{year}").get_data(as_text=True)
+            assert opens_later.id
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -1,0 +1,170 @@
+"""Every route, walked with real ids: no write without a CSRF token, no GET that writes.
+
+The routes come from `app.url_map`, so routes added later are covered without editing
+this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nclw.accounts.models import Role
+from nclw.extensions import db
+from nclw.registrations.models import Registration, RegistrationStatus
+from tests.conftest import login, make_test_app
+from tests.factories import make_registration, make_user
+from tests.security.routes import (
+    WRITE_METHODS,
+    Values,
+    build_path,
+    changed_tables,
+    routes,
+    snapshot,
+)
+
+# Fields a form might want; without a CSRF token none of them may be acted on.
+PLAUSIBLE_FORM = {
+    "first_name": "Sam",
+    "name": "Sam",
+    "email": "sam@example.org",
+    "password": "correct horse battery staple",
+    "title": "A title",
+    "summary": "A summary",
+    "body": "A question?",
+    "text": "A question?",
+    "capacity": "5",
+    "reason": "Because",
+    "confirm": "y",
+}
+
+# Routes allowed to skip the cookie CSRF check because they authenticate another way
+# (endpoint -> why). Each must still refuse the request and change nothing.
+CSRF_EXEMPT_BY_DESIGN: dict[str, str] = {}
+
+
+@pytest.fixture
+def world(tmp_path):
+    """The demo week, a ticket, an organiser and a partner, with CSRF protection on."""
+    from nclw.demo import seed_demo
+
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        from nclw.events.models import Audience, Event, EventStatus
+
+        event = db.session.scalar(
+            db.select(Event)
+            .where(
+                Event.status == EventStatus.PUBLISHED,
+                Event.capacity > Event.confirmed_count + 1,
+                Event.audience == Audience.EVERYONE,
+            )
+            .order_by(Event.starts_at.desc())
+        )
+        ticket = make_registration(event, status=RegistrationStatus.CONFIRMED)
+        organiser = make_user(Role.ORGANISER)
+        partner = make_user(Role.PARTNER, organisation=event.host)
+        values = Values(
+            {
+                "slug": event.slug,
+                "token": ticket.manage_token,
+                "year": event.edition.year,
+                "filename": "css/site.css",
+                "event_id": event.id,
+                "registration_id": ticket.id,
+            }
+        )
+        people = {"anonymous": None, "organiser": organiser, "partner": partner}
+        yield app, values, people
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _client(app, person):
+    client = app.test_client()
+    if person is not None:
+        login(client, person)
+    return client
+
+
+def test_every_write_route_refuses_a_missing_or_forged_csrf_token(world):
+    app, values, people = world
+    problems = []
+    checked = 0
+    for rule in routes(app, "POST") + [
+        rule for method in ("PUT", "PATCH", "DELETE") for rule in routes(app, method)
+    ]:
+        path = build_path(app, rule, values)
+        for who in ("anonymous", "organiser", "partner"):
+            client = _client(app, people[who])
+            for method in sorted(rule.methods & WRITE_METHODS):
+                for token in (None, "forged-token"):
+                    data = dict(PLAUSIBLE_FORM)
+                    if token:
+                        data["csrf_token"] = token
+                    before = snapshot()
+                    response = client.open(path, method=method, data=data)
+                    after = snapshot()
+                    checked += 1
+                    exempt = CSRF_EXEMPT_BY_DESIGN.get(rule.endpoint)
+                    expected = {400} if not exempt else {400, 401, 403}
+                    if response.status_code not in expected:
+                        problems.append(
+                            f"{method} {path} as {who} with token={token!r}: "
+                            f"{response.status_code}, expected {sorted(expected)}"
+                        )
+                    if before != after:
+                        problems.append(
+                            f"{method} {path} as {who} with token={token!r} changed "
+                            f"{changed_tables(before, after)}"
+                        )
+    assert checked >= 6, "the walk found no write routes: is the url_map empty?"
+    assert not problems, "\n".join(problems)
+
+
+def test_no_get_changes_anything(world):
+    app, values, people = world
+    problems = []
+    visited = {}
+    for who, person in people.items():
+        client = _client(app, person)
+        for rule in routes(app, "GET"):
+            path = build_path(app, rule, values)
+            before = snapshot()
+            try:
+                response = client.get(path)
+                status = response.status_code
+                response.close()
+            except Exception as error:  # noqa: BLE001 - collect every failure, then report
+                problems.append(f"GET {path} as {who} raised {error!r}")
+                continue
+            after = snapshot()
+            visited[(who, rule.rule)] = status
+            if status >= 500:
+                problems.append(f"GET {path} as {who}: {status}")
+            if before != after:
+                problems.append(f"GET {path} as {who} changed {changed_tables(before, after)}")
+    assert not problems, "\n".join(problems)
+    # The walk must really reach the pages, not bounce off 404s: most answer 200.
+    ok = [key for key, status in visited.items() if status == 200]
+    assert len(ok) >= len(visited) // 2, visited
+    assert visited[("anonymous", "/tickets/<token>")] == 200
+    assert visited[("anonymous", "/events/<slug>")] == 200
+
+
+def test_a_valid_token_is_accepted_so_the_walk_is_not_vacuous(world):
+    """The same client and route do work with a real token: the 400s above are the CSRF check."""
+    import re
+
+    app, values, _ = world
+    client = app.test_client()
+    path = f"/events/{values.by_name['slug']}/register"
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    count = db.session.scalar(db.select(db.func.count(Registration.id)))
+    response = client.post(
+        path, data={"csrf_token": token, "first_name": "Sam", "email": "walk@example.org"}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == count + 1
