@@ -1,0 +1,55 @@
+"""The demo week served by gunicorn, as `make run` would serve it, for the browser tests."""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests.e2e.signup_storm import server_env
+from tests.support.live_server import LiveServer, live_server, run_flask
+
+
+@dataclass
+class DemoSite:
+    """A running demo site and the slugs of its events, in time order."""
+
+    server: LiveServer
+    database: Path
+    slugs: dict[str, str]  # a word from the title -> slug
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.server.url).netloc
+
+    def slug(self, word: str) -> str:
+        return next(slug for title, slug in self.slugs.items() if word.lower() in title.lower())
+
+    def fetch(self, path: str) -> bytes:
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:
+            return response.read()
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with sqlite3.connect(self.database) as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+@contextmanager
+def demo_site(tmp: Path, extra_env: Mapping[str, str] | None = None) -> Iterator[DemoSite]:
+    """Migrate an empty SQLite file, load the demo week and serve it with two workers."""
+    database = tmp / "demo.sqlite"
+    env = {**server_env(f"sqlite:///{database}", tmp), **(extra_env or {})}
+    run_flask(["db", "upgrade", "heads"], env)
+    run_flask(["nclw", "seed-demo", "--if-empty"], env)
+    with sqlite3.connect(database) as conn:
+        slugs = dict(conn.execute("SELECT title, slug FROM events ORDER BY starts_at"))
+    with live_server(env, workers=2) as server:
+        yield DemoSite(server, database, slugs)
