@@ -1,0 +1,143 @@
+"""A young person's journey on a phone, with real email delivery to a loopback SMTP server."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.demo_site import DemoSite, demo_site
+from tests.support.browser import new_page
+from tests.support.smtp import ReceivedMessage, SmtpSink
+
+pytestmark = pytest.mark.e2e
+
+TICKET_LINK = re.compile(r"https?://[^\s\"'<>]+(/tickets/[A-Za-z0-9_-]{22,})")
+
+
+def _mail_to(
+    sink: SmtpSink, address: str, subject_part: str, timeout: float = 30
+) -> ReceivedMessage:
+    """Wait for a message to `address` whose subject contains `subject_part`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in list(sink.messages):
+            if (
+                address.lower() in [to.lower() for to in message.rcpt_tos]
+                and subject_part.lower() in message.subject.lower()
+            ):
+                return message
+        time.sleep(0.2)
+    seen = [(m.rcpt_tos, m.subject) for m in sink.messages]
+    raise AssertionError(f"no '{subject_part}' email to {address} within {timeout}s; got {seen}")
+
+
+def _ticket_path(message: ReceivedMessage) -> str:
+    match = TICKET_LINK.search(message.text())
+    assert match, message.text()
+    return urlsplit(match.group(0)).path
+
+
+@pytest.fixture
+def site(tmp_path, smtp_server: SmtpSink):
+    env = {**smtp_server.env(), "MAIL_SEND_AFTER_COMMIT": "1"}
+    with demo_site(tmp_path, env) as running:
+        yield running
+
+
+def _sign_up(page: Page, site: DemoSite, title_word: str, **answers: str) -> None:
+    page.goto(site.url + "/")
+    page.click(f"a:has-text('{title_word}')")
+    page.click(".button:has-text('ticket'), .button:has-text('waiting list')")
+    for field, value in answers.items():
+        if value == "tick":
+            page.check(f"#{field}")
+        else:
+            page.fill(f"#{field}", value)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def test_finds_the_careers_session_signs_up_gets_the_email_and_cancels(
+    page: Page, site, smtp_server
+):
+    started = time.monotonic()
+    page.goto(site.url + "/")
+    assert "National Care Leavers' Week" in page.title()
+    page.click("a:has-text('Virtual careers session')")
+    assert "Accenture" in page.inner_text("main")
+    assert "Care-experienced young people only" in page.inner_text("main")
+    page.click("a.button:has-text('Get a free ticket')")
+    page.fill("#first_name", "Kai")
+    page.fill("#email", "Kai.Young@Example.com")
+    page.check("#declared_care_experienced")
+    with page.expect_navigation():
+        page.click("button:has-text('Get my ticket')")
+    assert "Your ticket is confirmed" in page.inner_text("h1")
+    reference = page.inner_text(".panel .reference")
+    assert time.monotonic() - started < 60
+
+    email = _mail_to(smtp_server, "Kai.Young@Example.com", "Your ticket")
+    assert reference in email.subject
+    assert reference in email.text()
+    assert "Virtual careers session" in email.text()
+    ticket = _ticket_path(email)
+
+    page.goto(site.url + ticket)
+    assert reference in page.inner_text("main")
+    assert "Confirmed" in page.inner_text("main")
+    page.click("a:has-text('Cancel my ticket')")
+    assert "Are you sure" in page.inner_text("h1")
+    with page.expect_navigation():
+        page.click("button:has-text('Yes, cancel my ticket')")
+    assert "Your ticket is cancelled" in page.inner_text("main")
+    assert "Cancelled" in page.inner_text("main")
+    _mail_to(smtp_server, "Kai.Young@Example.com", "cancel")
+    assert site.query("SELECT status FROM registrations WHERE reference = ?", reference) == [
+        ("cancelled",)
+    ]
+
+
+def test_waiting_list_place_becomes_a_ticket_when_someone_cancels(
+    browser: Browser, site: DemoSite, smtp_server: SmtpSink
+):
+    professional = {"organisation_name": "Luton Council", "job_role": "Personal adviser"}
+    people = ["ada@example.net", "ben@example.net", "cat@example.net"]
+    # The conference has 18 of 20 places taken: two more fill it, the third person waits.
+    for email in people:
+        with new_page(browser) as page:
+            name = email.split("@")[0].title()
+            _sign_up(page, site, "TOGETHER", first_name=name, email=email, **professional)
+            heading = page.inner_text("h1")
+            if email == people[-1]:
+                assert heading == "You are on the waiting list"
+                assert "number 1" in page.inner_text("main")
+            else:
+                assert heading == "Your ticket is confirmed"
+    with new_page(browser) as page:
+        page.goto(f"{site.url}/events/{site.slug('TOGETHER')}")
+        assert "Waiting list open" in page.inner_text("main")
+
+    waiting_email = _mail_to(smtp_server, people[2], "waiting list")
+    first_ticket = _mail_to(smtp_server, people[0], "Your ticket")
+    with new_page(browser) as page:
+        page.goto(site.url + _ticket_path(first_ticket) + "/cancel")
+        with page.expect_navigation():
+            page.click("button:has-text('Yes, cancel my ticket')")
+        assert "Your ticket is cancelled" in page.inner_text("main")
+
+    promoted = _mail_to(smtp_server, people[2], "You have a place")
+    assert promoted.subject != waiting_email.subject
+    with new_page(browser) as page:
+        page.goto(site.url + _ticket_path(promoted))
+        assert "Confirmed" in page.inner_text("main")
+    statuses = dict(
+        site.query(
+            "SELECT email_normalised, status FROM registrations WHERE email_normalised IN (?,?,?)",
+            *people,
+        )
+    )
+    assert statuses == {people[0]: "cancelled", people[1]: "confirmed", people[2]: "confirmed"}
