@@ -45,6 +45,7 @@ def _render_show(proposal, comments_form, decline_form, status: int = 200):
             "partners/review/show.html",
             proposal=proposal,
             comparison=compare_versions(proposal, against=against),
+            in_a_week=services.week_containing(proposal.starts_at) is not None,
             approve_form=ConfirmForm(),
             comments_form=comments_form,
             decline_form=decline_form,

@@ -358,11 +358,16 @@ def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datet
     record_action("proposal.decline", actor=actor, target=proposal, summary=reason, now=now)
 
 
-def _edition_for(moment: datetime, *, now: datetime) -> Edition:
+def week_containing(moment: datetime) -> Edition | None:
+    """The week whose dates include this moment's UK day, if any (reviewers are warned if not)."""
     day = to_uk(moment).date()
-    edition = db.session.scalar(
+    return db.session.scalar(
         sa.select(Edition).where(Edition.starts_on <= day, Edition.ends_on >= day).limit(1)
     )
+
+
+def _edition_for(moment: datetime, *, now: datetime) -> Edition:
+    edition = week_containing(moment)
     if edition is None:
         from nclw.events.services import current_edition
 

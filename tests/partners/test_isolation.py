@@ -122,3 +122,22 @@ def test_only_partner_users_enter_the_partner_area(app, client, victims, role):
             assert response.status_code == 403, url
         else:
             assert response.status_code in (302, 401), url
+
+
+def test_a_second_partner_cannot_moderate_the_first_partners_questions(app, client, victims):
+    """The Q&A moderation screens live in the questions area; partners reach them from here."""
+    rules = [
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if "<int:event_id>" in rule.rule and "questions" in rule.rule
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+    if not rules:
+        pytest.skip("the questions area has no moderation routes in this build")
+    login(client, make_partner("Luton Borough Council"))
+    (event_id,) = victims["event_id"]
+    for rule, method in rules:
+        url = re.sub(r"<int:event_id>", str(event_id), rule)
+        url = re.sub(r"<[^>]+>", "1", url)
+        response = client.open(url, method=method, data={"status": "approved"})
+        assert response.status_code in (403, 404), f"{method} {url} gave {response.status_code}"

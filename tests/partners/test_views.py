@@ -249,3 +249,18 @@ def test_moving_a_published_session_tells_attendees_and_is_logged(app, client):
     # A change of wording only: nobody is emailed.
     client.post(f"/partner/sessions/{event.id}/edit", data=data | {"summary": "Clearer."})
     assert len(outbox("event_changed")) == 2
+
+
+def test_reviewers_are_warned_when_a_session_is_outside_the_week(app, client, organiser):
+    partner = make_partner()
+    inside = make_proposal(partner, submit=True)
+    outside = make_proposal(
+        partner,
+        submit=True,
+        starts_at=inside.starts_at + timedelta(days=400),
+        ends_at=inside.ends_at + timedelta(days=400),
+    )
+    login(client, organiser)
+    warning = "not during any week"
+    assert warning not in client.get(f"/admin/proposals/{inside.id}").get_data(as_text=True)
+    assert warning in client.get(f"/admin/proposals/{outside.id}").get_data(as_text=True)
