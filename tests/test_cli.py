@@ -1,0 +1,69 @@
+"""`flask nclw seed-demo`: the demo week `make run` loads into an empty database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from nclw.events.models import Audience, Edition, Event, EventFormat
+from nclw.extensions import db
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.timezones import format_when, to_uk, utcnow
+
+
+def _events() -> list[Event]:
+    return list(db.session.scalars(sa.select(Event).order_by(Event.starts_at)))
+
+
+def test_seed_demo_loads_next_octobers_week(runner):
+    result = runner.invoke(args=["nclw", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo week loaded." in result.output
+    [edition] = db.session.scalars(sa.select(Edition))
+    assert edition.starts_on.month == 10
+    assert edition.starts_on.weekday() == 0  # a Monday
+    assert edition.ends_on >= utcnow().date()
+    events = _events()
+    assert len(events) == 5
+    careers = next(e for e in events if "careers" in e.title.lower())
+    assert careers.host.name == "Accenture"
+    assert careers.format == EventFormat.ONLINE
+    assert careers.audience == Audience.CARE_EXPERIENCED
+    assert to_uk(careers.starts_at).strftime("%A %H:%M") == "Wednesday 16:00"
+    assert "4pm" in format_when(careers.starts_at, careers.ends_at)
+    titles = " ".join(e.title for e in events)
+    for words in ("TOGETHER", "Benchmarking", "Luton", "podcast"):
+        assert words in titles
+    hosts = {e.host.name for e in events}
+    assert "Catch22" in hosts
+
+
+def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    limited = [e for e in _events() if e.capacity]
+    full = [e for e in limited if e.places_left == 0]
+    nearly = [e for e in limited if 0 < e.places_left <= e.capacity // 5]
+    assert full and nearly
+    for event in _events():
+        confirmed = db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+        )
+        assert event.confirmed_count == confirmed
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == full[0].id, Registration.status == RegistrationStatus.WAITING
+        )
+    )
+    assert waiting >= 1
+
+
+def test_seed_demo_if_empty_keeps_existing_data(runner):
+    runner.invoke(args=["nclw", "seed-demo", "--if-empty"])
+    before = db.session.scalar(sa.select(sa.func.count(Registration.id)))
+    again = runner.invoke(args=["nclw", "seed-demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert "left as is" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Edition.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == before

@@ -1,0 +1,74 @@
+"""The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.e2e.signup_storm import prepare_database, server_env
+from tests.support.live_server import run_flask
+
+
+def _upgrade_and_check(database_url: str, instance: Path) -> str:
+    env = server_env(database_url, instance)
+    # Several branches add migrations off 0001_initial until they are merged: apply them all.
+    run_flask(["db", "upgrade", "heads"], env)
+    return run_flask(["db", "check"], env).stdout
+
+
+def _backstops_hold(database_url: str, instance: Path) -> None:
+    """The database itself refuses overbooking and a second live ticket for one address."""
+    prepare_database(server_env(database_url, instance), capacity=1)
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            event_id = conn.execute(sa.text("SELECT id FROM events")).scalar_one()
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(sa.text("UPDATE events SET confirmed_count = 2"))
+        row = {
+            "event_id": event_id,
+            "first_name": "Sam",
+            "email": "sam@example.com",
+            "email_normalised": "sam@example.com",
+            "status": "waiting",
+            "reference": "NCLW-AAAAA2",
+            "manage_token": "t" * 43,
+        }
+        insert = sa.text(
+            "INSERT INTO registrations (event_id, first_name, email, email_normalised, status,"
+            " reference, manage_token, created_at, updated_at, calendar_sequence)"
+            " VALUES (:event_id, :first_name, :email, :email_normalised, :status, :reference,"
+            " :manage_token, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0)"
+        )
+        with engine.begin() as conn:
+            conn.execute(insert, row)
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {**row, "reference": "NCLW-BBBBB3", "manage_token": "u" * 43})
+        # A cancelled registration does not block signing up again.
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE registrations SET status = 'cancelled'"))
+            conn.execute(insert, {**row, "reference": "NCLW-CCCCC4", "manage_token": "v" * 43})
+    finally:
+        engine.dispose()
+
+
+def test_migrations_match_the_models_on_sqlite(tmp_path):
+    out = _upgrade_and_check(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
+    assert "No new upgrade operations detected" in out
+
+
+def test_migrated_sqlite_keeps_the_database_backstops(tmp_path):
+    _backstops_hold(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
+
+
+@pytest.mark.postgres
+def test_migrations_match_the_models_on_postgres(postgres_database_url, tmp_path):
+    out = _upgrade_and_check(postgres_database_url, tmp_path)
+    assert "No new upgrade operations detected" in out
+
+
+@pytest.mark.postgres
+def test_migrated_postgres_keeps_the_database_backstops(postgres_database_url, tmp_path):
+    _backstops_hold(postgres_database_url, tmp_path)
