@@ -174,13 +174,21 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
         .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    # The status guard makes the claim safe even where SKIP LOCKED does not exist (SQLite
-    # serialises writers; a row another worker took is no longer pending and is left alone).
+        # Lock the rows first, skipping any another worker holds; they stay ours until commit.
+        # (One UPDATE ... IN (SELECT ... SKIP LOCKED) can re-run its subquery on a conflict
+        # and claim nothing, so the two steps are kept apart.)
+        ids = list(db.session.scalars(due.with_for_update(skip_locked=True)))
+        if not ids:
+            db.session.commit()
+            return []
+        candidates = OutboxMessage.id.in_(ids)
+    else:
+        # SQLite serialises writers, so a single guarded UPDATE is the claim; a row another
+        # worker took is no longer pending and is left alone.
+        candidates = OutboxMessage.id.in_(due.scalar_subquery())
     db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()))
-        .where(OutboxMessage.status == MessageStatus.PENDING)
+        .where(candidates, OutboxMessage.status == MessageStatus.PENDING)
         .values(status=MessageStatus.SENDING, claimed_by=token, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
