@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import xlsxwriter
-from sqlalchemy.orm import contains_eager
 
 from nclw.events.models import Event
 from nclw.extensions import db
@@ -78,9 +77,9 @@ DEFAULT_COLUMNS = ("reference", "first_name", "email", "status", "event", "check
 
 def registrations_query(*, event: Event | None = None, edition_id: int | None = None) -> sa.Select:
     """Registrations of one event, or of a whole week, in event then sign-up order."""
-    query = (
-        sa.select(Registration).join(Registration.event).options(contains_eager(Registration.event))
-    )
+    # A plain join (no eager load): each event is loaded once and kept by export_rows, which
+    # is cheaper than carrying every event column on every row.
+    query = sa.select(Registration).join(Registration.event)
     if event is not None:
         query = query.where(Registration.event_id == event.id)
     if edition_id is not None:
@@ -100,7 +99,11 @@ def export_rows(
         raise ValueError("choose at least one column")
     yield [column.heading for column in chosen]
     result = db.session.execute(registrations_query.execution_options(yield_per=BATCH_SIZE))
+    # Strong references to the few events, so the session's weak identity map keeps them and
+    # `registration.event` never goes back to the database.
+    events: dict[int, Event] = {}
     for registration in result.scalars():
+        events.setdefault(registration.event_id, registration.event)
         shared = include_contact_for(registration)
         yield [
             neutralise(column.read(registration)) if shared or not column.contact else ""

@@ -1,0 +1,187 @@
+"""Check-in, no-shows, messages, deleting details and the purge, called directly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from nclw.audit.models import AuditEntry
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
+from nclw.registrations import services
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.services import MessageAudience
+from tests.factories import make_event, make_registration
+
+NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _actions() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("NCLW-7K3Q9P", "NCLW-7K3Q9P"),
+        ("nclw-7k3q9p", "NCLW-7K3Q9P"),
+        (" 7k3q9p ", "NCLW-7K3Q9P"),
+        ("NCLW 7K3Q9P", "NCLW-7K3Q9P"),
+        ("http://nclw.test/admin/events/3/check-in?reference=NCLW-7K3Q9P", "NCLW-7K3Q9P"),
+        ("hello", None),
+        ("", None),
+    ],
+)
+def test_parse_reference(typed, expected):
+    assert services.parse_reference(typed) == expected
+
+
+def test_check_in_by_reference_once(app, week):
+    reference = week.confirmed.reference
+    registration = services.check_in_by_reference(
+        week.event, reference.lower(), actor=week.organiser, now=NOW
+    )
+    assert registration.id == week.confirmed.id
+    assert registration.checked_in_at == NOW
+    with pytest.raises(NotAllowed, match="already checked in"):
+        services.check_in(registration, actor=week.organiser, now=NOW)
+    assert _actions() == ["registration.checked_in"]
+
+
+def test_check_in_refuses_other_events_and_people_waiting(app, week):
+    other = make_event()
+    elsewhere = make_registration(other)
+    with pytest.raises(InvalidInput, match="no ticket"):
+        services.check_in_by_reference(
+            week.event, elsewhere.reference, actor=week.organiser, now=NOW
+        )
+    with pytest.raises(NotAllowed, match="not a confirmed ticket"):
+        services.check_in(week.waiting, actor=week.organiser, now=NOW)
+    with pytest.raises(InvalidInput):
+        services.check_in_by_reference(week.event, "nonsense", actor=week.organiser, now=NOW)
+
+
+def test_no_show_and_undo(app, week):
+    services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
+    assert week.confirmed.no_show is True
+    services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW, no_show=False)
+    assert week.confirmed.no_show is False
+    services.check_in(week.confirmed, actor=week.organiser, now=NOW)
+    with pytest.raises(NotAllowed, match="checked in"):
+        services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("audience", "who"),
+    [
+        (MessageAudience.CONFIRMED, {"confirmed"}),
+        (MessageAudience.WAITING, {"waiting"}),
+        (MessageAudience.CHECKED_IN, {"confirmed"}),
+        (MessageAudience.ALL, {"confirmed", "waiting"}),
+    ],
+)
+def test_message_attendees_reaches_the_chosen_people(app, week, audience, who):
+    services.check_in(week.confirmed, actor=week.organiser, now=NOW)
+    make_registration(week.event, status=RegistrationStatus.CANCELLED)
+    expected = {getattr(week, name).id for name in who}
+    assert services.count_recipients(week.event, audience) == len(expected)
+    sent = services.message_attendees(
+        week.event, audience, "Bring ID", "Please bring\nphoto ID.", actor=week.organiser, now=NOW
+    )
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "attendee_message")
+    ).all()
+    assert sent == len(expected)
+    assert {row.registration_id for row in rows} == expected
+    assert all(row.subject == "Bring ID" and "photo ID" in row.text_body for row in rows)
+    assert "event.messaged" in _actions()
+
+
+def test_a_message_to_nobody_is_refused(app, week):
+    with pytest.raises(NotAllowed):
+        services.message_attendees(
+            week.event, MessageAudience.CHECKED_IN, "Hi", "Body", actor=week.organiser, now=NOW
+        )
+
+
+def _identifying(registration: Registration) -> list[str]:
+    return [
+        value
+        for value in (
+            registration.first_name,
+            registration.email,
+            registration.access_needs,
+            registration.organisation_name,
+            registration.job_role,
+        )
+        if value
+    ]
+
+
+def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, week):
+    person = week.confirmed
+    person.access_needs = "Step-free access"
+    person.organisation_name = "Acme"
+    old_token = person.manage_token
+    db.session.commit()
+    services.resend_ticket(person)  # a message with their address in the outbox
+    db.session.commit()
+
+    services.delete_my_details(person, now=NOW)
+    db.session.commit()
+    db.session.refresh(person)
+    db.session.refresh(week.waiting)
+
+    assert person.status == RegistrationStatus.CANCELLED
+    assert person.anonymised_at == NOW
+    assert _identifying(person) == []
+    assert person.manage_token != old_token
+    assert services.get_registration_by_token(old_token) is None
+    # Their place went to the next person waiting, and counts still add up.
+    assert week.waiting.status == RegistrationStatus.CONFIRMED
+    assert week.event.confirmed_count == 1
+    addresses = db.session.scalars(sa.select(OutboxMessage.to_address)).all()
+    assert "ava@example.com" not in addresses
+    bodies = " ".join(db.session.scalars(sa.select(OutboxMessage.text_body)).all())
+    assert "Ava" not in bodies
+    with pytest.raises(NotAllowed):
+        services.delete_my_details(person, now=NOW)
+
+
+def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
+    old = make_event(starts_at=NOW - timedelta(days=100))
+    recent = make_event(starts_at=NOW - timedelta(days=10))
+    old_people = [make_registration(old) for _ in range(3)]
+    old_people.append(make_registration(old, status=RegistrationStatus.WAITING))
+    old_people[0].checked_in_at = old.starts_at
+    recent_person = make_registration(recent)
+    db.session.commit()
+
+    assert services.purge_personal_data(older_than_days=90, now=NOW) == 4
+    db.session.commit()
+    for person in old_people:
+        db.session.refresh(person)
+        assert person.anonymised_at == NOW
+        assert _identifying(person) == []
+    # Counts for reports survive: statuses, check-ins and the event's tally.
+    assert old_people[0].checked_in_at is not None
+    assert [p.status for p in old_people].count(RegistrationStatus.CONFIRMED) == 3
+    assert old.confirmed_count == 3
+    db.session.refresh(recent_person)
+    assert recent_person.anonymised_at is None and recent_person.email
+    assert services.purge_personal_data(older_than_days=90, now=NOW) == 0
+    assert "registrations.purged" in _actions()
+
+
+def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
+    services.cancel_registration(week.confirmed, actor=week.organiser, now=NOW)
+    db.session.refresh(week.waiting)
+    assert week.waiting.status == RegistrationStatus.CONFIRMED
+    extra = make_registration(week.event, status=RegistrationStatus.WAITING)
+    week.event.capacity = 2
+    db.session.commit()
+    services.promote_registration(extra, actor=week.organiser, now=NOW)
+    assert _actions() == ["registration.cancelled", "registration.promoted"]
