@@ -28,19 +28,26 @@ $(INSTANCE)/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
+# `heads`: until parallel branches of migrations are merged there can be more than one.
 migrate: $(VENV)/.installed $(INSTANCE)/secret_key
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 run: migrate
 	$(FLASK) nclw seed-demo --if-empty
+	@echo
+	@echo "  NCLW Events is at http://127.0.0.1:5000  (Ctrl+C stops it; your data stays in $(INSTANCE)/)"
+	@echo
 	NCLW_ENV=$${NCLW_ENV:-development} $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-dev
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The whole suite on PostgreSQL (see tests/conftest.py), plus the PostgreSQL-only tests.
+# Browser and SQLite concurrency tests run their own SQLite servers, so `make test` covers them.
 test-postgres: $(VENV)/.installed-dev
-	NCLW_TEST_POSTGRES=$(POSTGRES_URL) $(BIN)/python -m pytest -m postgres $(PYTEST_ARGS)
+	NCLW_TEST_BACKEND=postgres NCLW_TEST_POSTGRES=$(POSTGRES_URL) \
+		$(BIN)/python -m pytest -m "postgres or not (e2e or slow)" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
