@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.demo_site import DemoSite, demo_site
-from tests.support.browser import assert_no_axe_violations, new_page
+from tests.support.browser import AXE_JS, assert_no_axe_violations, new_page
+from tests.support.ci import unavailable
 from tests.support.html_validation import html_errors_many
 
 pytestmark = pytest.mark.e2e
@@ -21,6 +22,8 @@ WEEK_BUDGET_BYTES = 30 * 1024
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[DemoSite]:
+    if not AXE_JS.is_file():
+        unavailable(f"{AXE_JS} missing; run tests/support/install-node-deps.sh (needs npm)")
     with demo_site(tmp_path_factory.mktemp("public-pages")) as running:
         yield running
 
