@@ -22,8 +22,6 @@ WEEK_BUDGET_BYTES = 30 * 1024
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[DemoSite]:
-    if not AXE_JS.is_file():
-        unavailable(f"{AXE_JS} missing; run tests/support/install-node-deps.sh (needs npm)")
     with demo_site(tmp_path_factory.mktemp("public-pages")) as running:
         yield running
 
@@ -37,6 +35,8 @@ class Tour:
     """Visit pages one after another, checking each and keeping its HTML for the validator."""
 
     def __init__(self, page: Page, site: DemoSite) -> None:
+        if not AXE_JS.is_file():
+            unavailable(f"{AXE_JS} missing; run tests/support/install-node-deps.sh (needs npm)")
         self.page = page
         self.site = site
         self.html: dict[str, str] = {}
