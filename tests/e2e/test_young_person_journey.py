@@ -86,6 +86,23 @@ def test_finds_the_careers_session_signs_up_gets_the_email_and_cancels(
     assert "Virtual careers session" in email.text()
     ticket = _ticket_path(email)
 
+    # Signing up again (other case) makes no second ticket; the ticket email can be resent.
+    _sign_up(
+        page,
+        site,
+        "Virtual careers session",
+        first_name="Kai",
+        email="kai.young@example.COM",
+        declared_care_experienced="tick",
+    )
+    assert "You may already have signed up" in page.inner_text("h1")
+    assert reference not in page.content()
+    with page.expect_navigation():
+        page.click("button:has-text('Send the ticket email again')")
+    assert "Check your email" in page.inner_text("h1")
+    resent = _mail_to(smtp_server, "Kai.Young@Example.com", "Your ticket again")
+    assert _ticket_path(resent) == ticket
+
     page.goto(site.url + ticket)
     assert reference in page.inner_text("main")
     assert "Confirmed" in page.inner_text("main")
