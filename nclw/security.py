@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import re
+
+from flask import Flask, Response, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,6 +27,34 @@ PRIVATE_MIMETYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 HSTS = "max-age=31536000; includeSubDomains"
+# C0 control characters other than tab, line feed and carriage return, and DEL. Nobody types
+# them; PostgreSQL refuses NUL in text outright, and the others break emails and exports.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(values: ImmutableMultiDict) -> ImmutableMultiDict | None:
+    """A copy of `values` with control characters removed, or None when there were none."""
+    if not any(CONTROL_CHARACTERS.search(value) for value in values.values()):
+        return None
+    return ImmutableMultiDict(
+        [(key, CONTROL_CHARACTERS.sub("", value)) for key, value in values.items(multi=True)]
+    )
+
+
+def clean_request_text() -> None:
+    """Drop control characters from form fields and the query string before any view sees them."""
+    if "\x00" in request.path:
+        abort(404)  # no address of ours contains NUL, and PostgreSQL cannot even look it up
+    cleaned_args = _without_controls(request.args)
+    if cleaned_args is not None:
+        request.args = cleaned_args
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        cleaned_form = _without_controls(request.form)
+        if cleaned_form is not None:
+            request.form = cleaned_form
 
 
 def init_security(app: Flask) -> None:
@@ -33,6 +64,8 @@ def init_security(app: Flask) -> None:
         # FLASK_DEBUG=1 left in a production environment must not turn on the debugger.
         app.debug = False
         app.config["PROPAGATE_EXCEPTIONS"] = bool(app.config.get("TESTING"))
+
+    app.before_request(clean_request_text)
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -7,6 +7,7 @@ import pytest
 from nclw import create_app
 from nclw.config import DEVELOPMENT_SECRET, ConfigurationError, load_settings
 from nclw.extensions import db
+from nclw.registrations.models import Registration
 from nclw.security import CONTENT_SECURITY_POLICY
 from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration, make_user
@@ -166,6 +167,24 @@ def test_session_cookie_is_httponly_and_samesite(tmp_path):
     with app.app_context():
         slug = make_event().slug
     response = app.test_client().get(f"/events/{slug}/register")
-    cookie = response.headers.get("Set-Cookie", "")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_control_characters_never_reach_a_view(app, client):
+    event = make_event(capacity=5)
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"first_name": "\x00Sam\x07\x1b", "email": "sam@example.org\x00"},
+    )
+    assert response.status_code == 302
+    stored = db.session.scalar(db.select(Registration))
+    assert (stored.first_name, stored.email) == ("Sam", "sam@example.org")
+    nothing_but_controls = client.post(
+        f"/events/{event.slug}/register", data={"first_name": "\x00\x01", "email": "x@example.org"}
+    )
+    assert nothing_but_controls.status_code == 400
+    assert "Enter your first name" in nothing_but_controls.get_data(as_text=True)
+    assert client.get("/events/%00").status_code == 404
+    assert client.get("/?format=online%00").status_code == 200

@@ -1,0 +1,180 @@
+"""Hostile text at every public form and at the ticket and API routes.
+
+Control characters, NUL bytes, very long strings, HTML and script, spreadsheet formula
+prefixes, mixed scripts and emoji: never a server error, nothing stored by a rejected form,
+and the script payload never comes back unescaped.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nclw.events.models import Audience, QuestionAskers
+from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
+from nclw.registrations.models import Registration
+from tests.factories import make_event, make_registration
+
+SCRIPT = "<script>alert('nclw')</script>"
+HOSTILE_PIECES = [
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "\x00",
+    "\x07\x1b[31m\x7f",
+    "\r\nBcc: victim@example.org",
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\u202eevil\u202c",
+    "\u200b\ufeff",
+    "Zoë 中文 العربية Кирилл हिन्दी",
+    "👩🏽‍🎓🏳️‍🌈",
+    "' OR 1=1 --",
+    "{{ config }}",
+    "%s%n%x",
+    "../../etc/passwd",
+    "a" * 5000,
+]
+hostile_text = st.lists(
+    st.one_of(st.text(max_size=40), st.sampled_from(HOSTILE_PIECES)), max_size=4
+).map("".join)
+emails = st.one_of(st.emails(), hostile_text, hostile_text.map(lambda t: f"{t}@example.org"))
+booleans = st.sampled_from(["", "y", "on", "\x00", SCRIPT])
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+ALLOWED = {200, 302, 303, 308, 400, 403, 404, 405, 409, 413, 429}
+
+
+def _count(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def _assert_safe(response) -> str:
+    body = response.get_data(as_text=True)
+    assert response.status_code in ALLOWED, (response.status_code, body[:500])
+    assert SCRIPT not in body
+    assert "onerror=alert(1)>" not in body
+    return body
+
+
+@pytest.fixture
+def events(app):
+    return {audience: make_event(audience=audience, capacity=500) for audience in Audience}
+
+
+@FUZZ
+@given(
+    audience=st.sampled_from(list(Audience)),
+    first_name=hostile_text,
+    email=emails,
+    access_needs=hostile_text,
+    organisation_name=hostile_text,
+    job_role=hostile_text,
+    flags=st.tuples(booleans, booleans, booleans, booleans),
+)
+def test_sign_up_form(
+    client, events, audience, first_name, email, access_needs, organisation_name, job_role, flags
+):
+    event = events[audience]
+    data = {
+        "first_name": first_name,
+        "email": email,
+        "access_needs": access_needs,
+        "organisation_name": organisation_name,
+        "job_role": job_role,
+        "declared_care_experienced": flags[0],
+        "share_with_host": flags[1],
+        "neutral_calendar_title": flags[2],
+        "consent_future_events": flags[3],
+    }
+    registrations, outbox = _count(Registration), _count(OutboxMessage)
+    response = client.post(f"/events/{event.slug}/register", data=data)
+    body = _assert_safe(response)
+    if response.status_code == 302:
+        assert _count(Registration) == registrations + 1
+        assert _count(OutboxMessage) == outbox + 1
+        stored = db.session.scalar(db.select(Registration).order_by(Registration.id.desc()))
+        assert stored.first_name == first_name.strip() and stored.first_name
+        assert len(stored.first_name) <= 80 and len(stored.email) <= 254
+        assert "\r" not in stored.email and "\n" not in stored.email
+        ticket = client.get(response.headers["Location"])
+        _assert_safe(ticket)
+    else:
+        assert _count(Registration) == registrations, body[:300]
+        assert _count(OutboxMessage) == outbox
+
+
+@FUZZ
+@given(email=emails)
+def test_resend_form(client, events, email):
+    event = events[Audience.EVERYONE]
+    make_registration(event, email="known@example.org") if not _count(Registration) else None
+    registrations = _count(Registration)
+    response = client.post(f"/events/{event.slug}/register/resend", data={"email": email})
+    _assert_safe(response)
+    assert _count(Registration) == registrations
+
+
+@FUZZ
+@given(token=hostile_text, suffix=st.sampled_from(["", "/confirmation", "/invite.ics", "/cancel"]))
+def test_ticket_routes_with_hostile_tokens(client, events, token, suffix):
+    registrations = _count(Registration)
+    path = "/tickets/" + token.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    response = client.get(path + suffix)
+    _assert_safe(response)
+    response = client.post(path + "/cancel", data={"confirm": token})
+    _assert_safe(response)
+    assert _count(Registration) == registrations
+
+
+@FUZZ
+@given(body=hostile_text, display_name=hostile_text)
+def test_question_forms(client, events, body, display_name):
+    from nclw.questions.models import Question
+
+    event = events[Audience.EVERYONE]
+    if not event.qa_enabled:
+        event.qa_enabled = True
+        event.qa_askers = QuestionAskers.ANYONE
+        db.session.commit()
+    ticket = db.session.scalar(db.select(Registration).where(Registration.event_id == event.id))
+    ticket = ticket or make_registration(event)
+    for path in (
+        f"/events/{event.slug}/questions/ask",
+        f"/tickets/{ticket.manage_token}/questions/ask",
+    ):
+        questions = _count(Question)
+        response = client.post(path, data={"body": body, "display_name": display_name})
+        _assert_safe(response)
+        if response.status_code in (302, 303):
+            assert _count(Question) == questions + 1
+            stored = db.session.scalar(db.select(Question).order_by(Question.id.desc()))
+            assert stored.body.strip()
+        else:
+            assert _count(Question) == questions
+        _assert_safe(client.get(f"/tickets/{ticket.manage_token}"))
+        _assert_safe(client.get(f"/events/{event.slug}"))
+
+
+@FUZZ
+@given(slug=hostile_text, query=st.dictionaries(hostile_text, hostile_text, max_size=3))
+def test_public_and_api_routes_with_hostile_input(client, events, slug, query):
+    safe_slug = slug.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    for path in (
+        f"/events/{safe_slug}",
+        f"/events/{safe_slug}.ics",
+        f"/api/events/{safe_slug}",
+        "/api/events",
+        "/",
+        "/week.ics",
+    ):
+        response = client.get(path, query_string=query)
+        _assert_safe(response)
+        response.close()
