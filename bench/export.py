@@ -63,12 +63,13 @@ def export(url: str, workdir: str) -> dict:
         baseline = _rss_mb()
         started = time.perf_counter()
         written = 0
+        rows = exports.export_rows(exports.registrations_query(event=event), list(exports.COLUMNS))
         with target.open("wb") as out:
-            for chunk in exports.attendees_csv(event):
-                data = chunk.encode() if isinstance(chunk, str) else chunk
-                written += len(data)
-                out.write(data)
+            for chunk in exports.csv_stream(rows):
+                written += len(chunk)
+                out.write(chunk)
         seconds = time.perf_counter() - started
+        lines = target.read_bytes().count(b"\r\n") - 1  # less the heading row
         rows = db.session.scalar(
             sa.text("select count(*) from registrations where event_id = :id"), {"id": event.id}
         )
@@ -76,6 +77,8 @@ def export(url: str, workdir: str) -> dict:
     return {
         "format": "CSV",
         "rows": rows,
+        "lines": lines,
+        "columns": len(exports.COLUMNS),
         "seconds": seconds,
         "bytes": written,
         "peak_rss_mb": peak,

@@ -432,7 +432,8 @@ def summarise(figures: Figures) -> list[str]:
     if figures.export:
         e = figures.export
         lines += [
-            f"Attendee export of {e['rows']:,} registrations ({e['format']}): "
+            f"Attendee export of {e['rows']:,} registrations ({e['format']}, all "
+            f"{e['columns']} columns, {e['lines']:,} data lines written): "
             f"**{e['seconds']:.2f} s**, peak RSS **{e['peak_rss_mb']:.0f} MB** "
             f"(process baseline before export {e['baseline_rss_mb']:.0f} MB), "
             f"{e['bytes'] / 1e6:.1f} MB written.",
@@ -494,7 +495,7 @@ def run_mail_bench() -> list[str]:
     except Exception as error:  # noqa: BLE001 - a benchmark must never fail the run
         return [f"Not measured: bench.mail.main() failed: {error!r}"]
     if isinstance(result, dict):
-        return [f"- {key}: {value}" for key, value in result.items()]
+        return [f"- {key}: `{json.dumps(value, default=str)}`" for key, value in result.items()]
     if isinstance(result, list | tuple):
         return [str(line) for line in result]
     return [str(result)] if result else ["See the output of bench.mail above."]

@@ -30,7 +30,7 @@ def _registration_rows(event_id: int, count: int, *, confirmed: int, prefix: str
                 "email": f"{prefix}{n}@example.org",
                 "email_normalised": f"{prefix}{n}@example.org",
                 "status": status,
-                "reference": f"B{n:09d}",
+                "reference": "B" + secrets.token_hex(7).upper(),
                 "manage_token": secrets.token_urlsafe(32),
                 "created_at": now,
                 "confirmed_at": now if is_confirmed else None,
