@@ -92,8 +92,21 @@ class EventForm(FlaskForm):
     # Set by the "this will notify N attendees" step.
     confirmed = HiddenField()
 
-    def changes(self) -> dict:
-        """The form's values as event fields (UK times turned into UTC)."""
+    def changes(self, current=None) -> dict:
+        """The form's values as event fields (UK times turned into UTC).
+
+        The form works to the minute: a time left as it was keeps the event's exact value, so
+        saving without moving the event never looks like a move.
+        """
+        values = self._values()
+        if current is not None:
+            for name in ("starts_at", "ends_at", "registration_closes_at"):
+                before = getattr(current, name)
+                if before and values[name] == before.replace(second=0, microsecond=0):
+                    values[name] = before
+        return values
+
+    def _values(self) -> dict:
         return {
             "title": self.title.data.strip(),
             "summary": self.summary.data.strip(),

@@ -177,7 +177,7 @@ def edit_event(event_id: int):
     form = EventForm(data=None if request.method == "POST" else EventForm.data_for(event))
     _fill_event_choices(form)
     if form.validate_on_submit():
-        changes = form.changes()
+        changes = form.changes(current=event)
         to_notify = events.attendees_to_notify(event, changes)
         if to_notify and form.confirmed.data != "yes":
             return render_template(
