@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import Flask
@@ -41,9 +41,13 @@ class Values:
     """Real values for URL arguments, from the seeded database."""
 
     by_name: dict[str, object]
+    # Where one argument name means different things: {("/account/reset/<token>", "token"): ..}
+    by_rule: dict[tuple[str, str], object] = field(default_factory=dict)
 
     def for_argument(self, rule: Rule, name: str) -> object:
         """A real value for argument `name` of `rule` (an id from the matching table)."""
+        if (rule.rule, name) in self.by_rule:
+            return self.by_rule[(rule.rule, name)]
         if name in self.by_name:
             return self.by_name[name]
         converter = rule._converters.get(name)

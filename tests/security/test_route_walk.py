@@ -44,15 +44,22 @@ CSRF_EXEMPT_BY_DESIGN: dict[str, str] = {}
 
 @pytest.fixture
 def world(tmp_path):
-    """The demo week, a ticket, an organiser and a partner, with CSRF protection on."""
+    """The demo week, tickets, a question, a proposal, account links, an organiser and a
+    partner, with CSRF protection on."""
+    from datetime import timedelta
+
+    from nclw.accounts import services as accounts
+    from nclw.accounts.models import TokenPurpose
     from nclw.demo import seed_demo
+    from nclw.events.models import Audience, Event, EventFormat, EventStatus, QuestionAskers
+    from nclw.timezones import utcnow
+    from tests.partners.helpers import make_proposal
+    from tests.questions.helpers import asked
 
     app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
     with app.app_context():
         seed_demo()
         db.session.commit()
-        from nclw.events.models import Audience, Event, EventStatus
-
         event = db.session.scalar(
             db.select(Event)
             .where(
@@ -62,9 +69,32 @@ def world(tmp_path):
             )
             .order_by(Event.starts_at.desc())
         )
+        # In person, taking questions from anyone: every ticket and question page applies.
+        event.format = EventFormat.HYBRID
+        event.venue_name = event.venue_name or "Town hall"
+        event.qa_enabled = True
+        event.qa_askers = QuestionAskers.ANYONE
+        db.session.commit()
         ticket = make_registration(event, status=RegistrationStatus.CONFIRMED)
+        question = asked(event, registration=ticket)
         organiser = make_user(Role.ORGANISER)
         partner = make_user(Role.PARTNER, organisation=event.host)
+        proposal = make_proposal(partner, submit=True)
+        invite = accounts.invite_user(
+            "new.person@example.org",
+            role=Role.ORGANISER,
+            organisation=None,
+            actor=organiser,
+            now=utcnow(),
+        )
+        reset, _ = accounts._new_token(
+            TokenPurpose.PASSWORD_RESET,
+            organiser.email,
+            timedelta(hours=1),
+            now=utcnow(),
+            user_id=organiser.id,
+        )
+        db.session.commit()
         values = Values(
             {
                 "slug": event.slug,
@@ -73,7 +103,14 @@ def world(tmp_path):
                 "filename": "css/site.css",
                 "event_id": event.id,
                 "registration_id": ticket.id,
-            }
+                "question_id": question.id,
+                "proposal_id": proposal.id,
+                "move": "approve",
+            },
+            by_rule={
+                ("/account/invite/<token>", "token"): invite,
+                ("/account/reset/<token>", "token"): reset,
+            },
         )
         people = {"anonymous": None, "organiser": organiser, "partner": partner}
         yield app, values, people
@@ -151,6 +188,12 @@ def test_no_get_changes_anything(world):
     assert len(ok) >= len(visited) // 2, visited
     assert visited[("anonymous", "/tickets/<token>")] == 200
     assert visited[("anonymous", "/events/<slug>")] == 200
+    # Signed in for real, with real ids: the private pages answer, not just redirect.
+    signed_in_ok = [
+        key for key, status in visited.items() if key[0] != "anonymous" and status == 200
+    ]
+    assert any(rule.startswith("/admin/events/<int:event_id>") for _, rule in signed_in_ok)
+    assert any(rule.startswith("/partner/") for _, rule in signed_in_ok), visited
 
 
 def test_a_valid_token_is_accepted_so_the_walk_is_not_vacuous(world):
