@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 
 import click
@@ -18,16 +19,35 @@ def send_mail_command(loop: bool, interval: float) -> None:
     """Send the emails waiting in the outbox (retries temporary failures later)."""
     from nclw.mail.delivery import send_pending
 
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True  # finish the batch in hand, then leave
+
+    if loop:
+        signal.signal(signal.SIGTERM, stop)
     while True:
-        report = send_pending()
+        try:
+            report = send_pending()
+        except Exception as exc:  # noqa: BLE001 — a database blip must not end the worker
+            if not loop:
+                raise
+            click.echo(f"Could not send mail just now: {exc}", err=True)
+            db.session.remove()
+            time.sleep(interval)
+            continue
         if report.sent or report.retried or report.failed or not loop:
             click.echo(f"Sent {report.sent}, will retry {report.retried}, failed {report.failed}.")
         for error in report.errors[:10]:
             click.echo(f"  {error}", err=True)
         db.session.remove()
-        if not loop:
+        if not loop or stopping:
             return
-        time.sleep(interval)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return
 
 
 @click.command("send-reminders")
