@@ -29,6 +29,31 @@ from wtforms.validators import (
 from nclw.events.models import Audience, EventFormat
 from nclw.timezones import UK
 
+
+class _Friendly:
+    """Replace WTForms' "Not a valid ... value" with a message in plain English."""
+
+    message = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError as error:
+            raise ValueError(self.message) from error
+
+
+class DayField(_Friendly, DateField):
+    message = "Enter a real date, like 27/10/2026"
+
+
+class ClockField(_Friendly, TimeField):
+    message = "Enter a time on a 24-hour clock, like 16:00"
+
+
+class PlacesField(_Friendly, IntegerField):
+    message = "Enter the number of places as a whole number, like 20"
+
+
 YES_NO = [SelectChoice("", "Choose one"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
@@ -65,16 +90,16 @@ class SessionDetailsForm(FlaskForm):
         description="One thing a line.",
         validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
     )
-    day = DateField(
+    day = DayField(
         "Date",
         description="For example, 27 October.",
         validators=[InputRequired("Enter the date of the session, like 27/10/2026")],
     )
-    start_time = TimeField(
+    start_time = ClockField(
         "Start time (UK time)",
         validators=[InputRequired("Enter the start time, like 16:00")],
     )
-    end_time = TimeField(
+    end_time = ClockField(
         "End time (UK time)",
         validators=[InputRequired("Enter the end time, like 17:30")],
     )
@@ -131,7 +156,7 @@ class ProposalForm(SessionDetailsForm):
         + [SelectChoice(a.value, a.label) for a in Audience],
         validators=[DataRequired("Choose who the session is for")],
     )
-    capacity = IntegerField(
+    capacity = PlacesField(
         "Number of places (optional)",
         description="Leave empty for no limit.",
         validators=[

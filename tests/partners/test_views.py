@@ -264,3 +264,17 @@ def test_reviewers_are_warned_when_a_session_is_outside_the_week(app, client, or
     warning = "not during any week"
     assert warning not in client.get(f"/admin/proposals/{inside.id}").get_data(as_text=True)
     assert warning in client.get(f"/admin/proposals/{outside.id}").get_data(as_text=True)
+
+
+def test_nonsense_dates_and_numbers_get_plain_messages(app, client):
+    login(client, make_partner())
+    response = client.post(
+        "/partner/proposals/new",
+        data=form_data(day="31/31/2026", start_time="4pm", capacity="lots"),
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter a real date, like 27/10/2026" in page
+    assert "Enter a time on a 24-hour clock, like 16:00" in page
+    assert "Enter the number of places as a whole number, like 20" in page
+    assert "Not a valid" not in page
