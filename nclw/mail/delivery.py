@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy as email_policy
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,12 @@ class _Outgoing:
 _WIRE_POLICY = email_policy.compat32.clone(linesep="\r\n")
 
 
+def _quoted_printable_utf8() -> Charset:
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    return charset
+
+
 class CalendarMessage(FlaskMailMessage):
     """A Flask-Mail message whose text/calendar alternative names its iTIP method."""
 
@@ -85,7 +93,12 @@ class CalendarMessage(FlaskMailMessage):
         self.ical_method = ical_method
 
     def _mimetext(self, text: str | None, subtype: str = "plain"):  # type: ignore[override]
-        part = super()._mimetext(text, subtype)
+        if text and any(len(line.encode()) > 900 for line in text.splitlines()):
+            # SMTP refuses lines over 998 bytes (an organiser's long paragraph, say), and
+            # Flask-Mail sends bodies unencoded: quoted-printable wraps them safely.
+            part = MIMEText(text, _subtype=subtype, _charset=_quoted_printable_utf8())
+        else:
+            part = super()._mimetext(text, subtype)
         if subtype == "calendar" and self.ical_method:
             # Calendar programs act on the part only if its method matches the METHOD inside.
             part.set_param("method", self.ical_method)

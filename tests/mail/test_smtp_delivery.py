@@ -203,3 +203,16 @@ def test_line_breaks_in_a_subject_or_name_cannot_add_headers(smtp_server):
     headers = dict(received.message.items())
     assert "Bcc" not in headers
     assert [name for name, value in headers.items() if "thief" in value] == ["Subject"]
+
+
+def test_a_very_long_paragraph_is_wrapped_so_the_server_accepts_it(smtp_server):
+    person = make_registration(make_event())
+    paragraph = "Please bring photo ID and arrive early — " * 120  # about 5,000 characters
+    queue_and_commit(messages.attendee_message(person, "Before you come", paragraph), person)
+
+    report = send_pending()
+
+    assert (report.sent, report.failed) == (1, 0)
+    [received] = smtp_server.wait_for(1)
+    assert max(len(line) for line in received.raw.splitlines()) <= 998
+    assert paragraph.strip() in received.text()
