@@ -78,6 +78,11 @@ def _queue_once(kind: str, registration: Registration, compose: Callable) -> boo
 def queue_reminders(*, now: datetime) -> dict[str, int]:
     """Queue every reminder that is due and not yet queued; safe to run as often as you like."""
     queued = {"reminder_day_before": 0, "reminder_hour_before": 0}
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Take SQLite's write lock before reading, so an overlapping run waits for this one
+        # and then sees its reminders (PostgreSQL relies on the unique key and savepoints).
+        db.session.execute(sa.text("UPDATE outbox_messages SET id = id WHERE 0"))
     for registration in _due(
         now=now, window_start=DAY_BEFORE_CUTOFF, window_end=DAY_BEFORE, online_only=False
     ):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from nclw.events.models import EventFormat, EventStatus
@@ -12,6 +14,7 @@ from nclw.mail.models import OutboxMessage
 from nclw.mail.reminders import queue_reminders
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import utcnow
+from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration
 
 
@@ -90,3 +93,59 @@ def test_send_reminders_command_is_idempotent(app, runner):
     assert "Queued 1 day-before" in first.output
     assert "Queued 0 day-before" in second.output
     assert db.session.query(OutboxMessage).count() == 1
+
+
+def _race_two_runs(app, now) -> list[dict]:
+    start = threading.Barrier(2)
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                results.append(queue_reminders(now=now))
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 — surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    return results
+
+
+def _people_due_tomorrow(count: int):
+    now = utcnow()
+    event = make_event(starts_at=now + timedelta(hours=20), capacity=None)
+    for _ in range(count):
+        make_registration(event, confirmed_at=now - timedelta(days=3))
+    return now
+
+
+def test_two_overlapping_runs_queue_each_reminder_once_on_sqlite(app):
+    now = _people_due_tomorrow(30)
+
+    results = _race_two_runs(app, now)
+
+    assert sum(r["reminder_day_before"] for r in results) == 30
+    assert db.session.query(OutboxMessage).count() == 30
+
+
+@pytest.mark.postgres
+def test_two_overlapping_runs_queue_each_reminder_once_on_postgresql(
+    tmp_path, postgres_database_url
+):
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
+    with app.app_context():
+        now = _people_due_tomorrow(30)
+
+        results = _race_two_runs(app, now)
+
+        assert sum(r["reminder_day_before"] for r in results) == 30
+        assert db.session.query(OutboxMessage).count() == 30
+        db.session.remove()
+        db.engine.dispose()
