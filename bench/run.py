@@ -197,7 +197,7 @@ def run_wrk(
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if errors:
         raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
-    return rate, p99, cpu / total * 1000
+    return rate, p99, cpu / max(total, 1) * 1000
 
 
 def bench_pages(

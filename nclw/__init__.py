@@ -16,6 +16,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.accounts.views import bp as accounts_bp
     from nclw.api.views import bp as api_bp
     from nclw.backoffice.views import bp as backoffice_bp
+    from nclw.events.cache import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
     from nclw.mail.delivery import init_mail_sender
@@ -58,4 +59,6 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         mail_bp,
     ):
         app.register_blueprint(blueprint)
+    # Cookie-less visits to the week page are answered from its render cache.
+    app.wsgi_app = SharedPageShortcut(app.wsgi_app, app)
     return app

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from nclw.extensions import db
 
@@ -35,13 +36,13 @@ class RenderCache:
     def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE) -> None:
         self.max_entries = max_entries
         self.max_age = max_age
-        self._entries: OrderedDict[Hashable, tuple[Hashable, float, str]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, stamp: Hashable) -> str | None:
-        """The HTML kept for `key` if it was rendered at `stamp` recently enough."""
+    def get(self, key: Hashable, stamp: Hashable) -> Any:
+        """The page kept for `key` if it was rendered at `stamp` recently enough, else None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry and entry[0] == stamp and time.monotonic() - entry[1] < self.max_age:
@@ -51,7 +52,13 @@ class RenderCache:
             self.misses += 1
             return None
 
-    def put(self, key: Hashable, stamp: Hashable, html: str) -> None:
+    def peek(self, key: Hashable, stamp: Hashable) -> bool:
+        """Whether a page is kept for `key` at `stamp` (without counting a hit or a miss)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return bool(entry and entry[0] == stamp)
+
+    def put(self, key: Hashable, stamp: Hashable, html: Any) -> None:
         """Keep `html` for `key` at `stamp`, forgetting the least recently used page if full."""
         with self._lock:
             self._entries[key] = (stamp, time.monotonic(), html)
@@ -180,3 +187,82 @@ def cached_week_page(
         if shown_edition_id == stamp.edition_id:
             pages.put(key, stamp.version, html)
     return html
+
+
+class SharedPageShortcut:
+    """WSGI middleware: answer a cookie-less GET of the week page from the render cache.
+
+    A request with no cookies is nobody signed in with no messages waiting, so its week
+    page is the shared one. After one stamp query such a request is answered with the
+    status, headers and body the full application produced for the same page and stamp,
+    without going through Flask (the hot path when a week is announced: most visitors
+    arrive with no cookies). A response is kept only if it was a plain 200 that set no
+    cookie and the view kept the same page in its own cache, having checked that it showed
+    the week the stamp describes. Anything else goes through the application as normal.
+    """
+
+    PATH = "/"
+
+    def __init__(self, wsgi_app, app) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.responses = RenderCache()
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("PATH_INFO") != self.PATH
+            or "HTTP_COOKIE" in environ
+            or "HTTP_AUTHORIZATION" in environ
+        ):
+            return self.wsgi_app(environ, start_response)
+        with self.app.app_context():
+            key, stamp = self._key_and_stamp(environ)
+        if stamp is None:
+            return self.wsgi_app(environ, start_response)
+        kept = self.responses.get(key, stamp.version)
+        if kept is not None:
+            status, headers, body = kept
+            start_response(status, list(headers))
+            return [body]
+        return self._through_app(environ, start_response, key, stamp)
+
+    def _key_and_stamp(self, environ) -> tuple[Hashable, WeekStamp | None]:
+        from urllib.parse import parse_qsl
+
+        from werkzeug.datastructures import MultiDict
+
+        from nclw.events.services import WeekFilters
+        from nclw.timezones import utcnow
+
+        query = environ.get("QUERY_STRING", "")
+        filters = WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
+        stamp = week_stamp(now=utcnow())
+        return (None if stamp is None else (stamp.edition_id, filters)), stamp
+
+    def _through_app(self, environ, start_response, key, stamp: WeekStamp):
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = captured.get("headers", [])
+        shareable = (
+            captured.get("status", "").startswith("200")
+            and not any(name.lower() == "set-cookie" for name, _ in headers)
+            and self._view_kept(key, stamp)
+        )
+        if shareable:
+            self.responses.put(key, stamp.version, (captured["status"], tuple(headers), body))
+        return [body]
+
+    def _view_kept(self, key, stamp: WeekStamp) -> bool:
+        with self.app.app_context():
+            return week_pages().peek(key, stamp.version)
