@@ -377,8 +377,14 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
     connection: Connection | None = None
     queue = list(items)
     sent = _SentMarks(now=now)
+    started = time.monotonic()
     try:
         while queue:
+            if time.monotonic() - started > STALE_CLAIM.total_seconds() / 3:
+                # A very slow server: hand the rest back long before the claim could look
+                # abandoned and be taken (and sent) by another worker.
+                _release(queue, now=utcnow() - timedelta(seconds=30))
+                break
             item = queue.pop(0)
             for try_number in (1, 2):
                 if connection is None:

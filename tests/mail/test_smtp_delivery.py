@@ -216,3 +216,22 @@ def test_a_very_long_paragraph_is_wrapped_so_the_server_accepts_it(smtp_server):
     [received] = smtp_server.wait_for(1)
     assert max(len(line) for line in received.raw.splitlines()) <= 998
     assert paragraph.strip() in received.text()
+
+
+def test_a_slow_server_makes_the_worker_hand_back_its_claim_in_time(smtp_server, monkeypatch):
+    import nclw.mail.delivery as delivery
+
+    monkeypatch.setattr(delivery, "STALE_CLAIM", timedelta(seconds=0.9))
+    smtp_server.delay = 0.2
+    event = make_event()
+    people = [make_registration(event) for _ in range(6)]
+    for person in people:
+        queue_and_commit(messages.ticket_confirmed(person), person)
+
+    first = delivery.send_batch(limit=10)
+
+    assert 0 < first.sent < 6
+    assert {row.status for row in outbox_rows()} == {MessageStatus.SENT, MessageStatus.PENDING}
+    assert all(row.claimed_by is None for row in outbox_rows())
+    assert send_pending().sent == 6 - first.sent
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(6)) == sorted(p.email for p in people)
