@@ -40,6 +40,7 @@ class Figures:
     pages: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     sign_ups: list[dict] = field(default_factory=list)
     export: dict | None = None
+    profile: dict | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -339,6 +340,7 @@ def bench_backend(backend: str, args, wrk: str | None) -> Figures:
             threads=args.threads,
             app="bench.wsgi:app",
             extra_args=["--backlog", "2048"],
+            timeout=120,
         ) as server:
             if wrk and not args.skip_pages:
                 targets = {
@@ -363,6 +365,11 @@ def bench_backend(backend: str, args, wrk: str | None) -> Figures:
             )
         with app.app_context():
             db.engine.dispose()
+        if not args.skip_profile:
+            from bench.profile_signup import profile_sign_up
+
+            figures.profile = profile_sign_up(url, workdir)
+            print(f"  [{backend}] sign-up profile: {figures.profile}", flush=True)
         if args.export_rows:
             bench_export(url, workdir, figures, args.export_rows)
     return figures
@@ -429,6 +436,11 @@ def summarise(figures: Figures) -> list[str]:
             ),
             "",
         ]
+    if figures.profile:
+        from bench.profile_signup import as_markdown
+
+        lines += ["Where a sign-up's time goes (profiled in-process):", ""]
+        lines += as_markdown(figures.profile) + [""]
     if figures.export:
         e = figures.export
         lines += [
@@ -510,11 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--registrations", type=int, default=10_000)
-    parser.add_argument("--capacity", type=int, default=1000)
-    parser.add_argument("--attempts", type=int, default=1280)
+    parser.add_argument("--capacity", type=int, default=500)
+    parser.add_argument("--attempts", type=int, default=640)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--no-mail", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--no-report", action="store_true", help="print only")
