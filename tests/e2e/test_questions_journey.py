@@ -1,0 +1,149 @@
+"""A question's journey in a real Chromium: asked from a ticket page, approved by a moderator,
+shown in the presenter view (which updates itself), with axe and HTML checks on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from nclw.accounts.models import Role
+from nclw.extensions import db
+from tests.conftest import make_test_app
+from tests.e2e.signup_storm import server_env
+from tests.factories import make_registration, make_user
+from tests.questions.helpers import qa_event
+from tests.support.browser import assert_no_axe_violations, new_page
+from tests.support.html_validation import html_errors_many
+from tests.support.live_server import LiveServer, live_server
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
+QUESTION = "How did you find your <first> job? & what helped?"
+
+
+@dataclass
+class QaSite:
+    server: LiveServer
+    event_id: int
+    token: str
+    organiser_email: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[QaSite]:
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        event = qa_event(title="Careers Q&A live")
+        registration = make_registration(event)
+        organiser = make_user(Role.ORGANISER, password=PASSWORD)
+        details = (event.id, registration.manage_token, organiser.email)
+        database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+        db.session.remove()
+        db.engine.dispose()
+    with live_server(server_env(database_url, tmp_path), workers=2) as server:
+        yield QaSite(server, *details)
+
+
+def _csp_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return errors
+
+
+def _fits_320px(page: Page) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width}px wide on a 320px screen"
+    page.set_viewport_size({"width": 360, "height": 740})
+
+
+def _ask(page: Page, site: QaSite, text: str) -> None:
+    page.goto(f"{site.url}/tickets/{site.token}")
+    page.get_by_label("Your question", exact=True).fill(text)
+    page.get_by_role("button", name="Send question").click()
+    expect(page.get_by_text("Thank you. Your question will be checked")).to_be_visible()
+
+
+def test_ask_approve_and_present(browser: Browser, site: QaSite) -> None:
+    html: dict[str, str] = {}
+
+    # The asker, on a phone with JavaScript off: asking needs none.
+    with new_page(browser, java_script_enabled=False) as asker:
+        _ask(asker, site, QUESTION)
+        mine = asker.locator("#questions")
+        expect(mine.get_by_text(QUESTION)).to_be_visible()
+        expect(mine.get_by_text("Waiting for a check")).to_be_visible()
+    # axe needs JavaScript to run, so the ticket page is checked in a second visit.
+    with new_page(browser) as asker:
+        asker.goto(f"{site.url}/tickets/{site.token}")
+        expect(asker.get_by_text("do not include contact details")).to_be_visible()
+        expect(asker.locator("#questions").get_by_text(QUESTION)).to_be_visible()
+        assert_no_axe_violations(asker)
+        _fits_320px(asker)
+        html["ticket"] = asker.content()
+
+    # The moderator signs in, approves it and opens the presenter view.
+    with new_page(browser) as moderator:
+        csp_errors = _csp_errors(moderator)
+        moderator.goto(f"{site.url}/sign-in")
+        moderator.get_by_label("Email address").fill(site.organiser_email)
+        moderator.get_by_label("Password").fill(PASSWORD)
+        moderator.get_by_role("button", name="Sign in").click()
+        moderator.goto(f"{site.url}/admin/events/{site.event_id}/questions")
+        expect(moderator.get_by_text("Waiting for a check (1)")).to_be_visible()
+        expect(moderator.get_by_text(QUESTION)).to_be_visible()
+        assert_no_axe_violations(moderator)
+        _fits_320px(moderator)
+        html["queue"] = moderator.content()
+        moderator.get_by_role("button", name="Approve question 1").click()
+        expect(moderator.get_by_text("Question approved.")).to_be_visible()
+        expect(moderator.get_by_text("Approved (1)")).to_be_visible()
+
+        moderator.goto(f"{site.url}/admin/events/{site.event_id}/questions/presenter")
+        expect(moderator.locator(".presenter-question")).to_have_text(QUESTION)
+        assert_no_axe_violations(moderator)
+        _fits_320px(moderator)
+        html["presenter"] = moderator.content()
+
+        # Pin it: it becomes the question being answered now, in the largest type.
+        moderator.get_by_role("button", name="Answer this now question 1").click()
+        expect(moderator.locator(".presenter-pinned")).to_have_text(QUESTION)
+        expect(moderator.get_by_role("heading", name="Answering now")).to_be_visible()
+
+        # A new question approved elsewhere appears without reloading (presenter.js polls).
+        with new_page(browser) as asker:
+            _ask(asker, site, "What is a typical day like?")
+        moderator.evaluate("window.__notReloaded = true")
+        with new_page(browser) as other_tab:
+            other_tab.context.add_cookies(moderator.context.cookies())
+            other_tab.goto(f"{site.url}/admin/events/{site.event_id}/questions")
+            other_tab.get_by_role("button", name="Approve question 1").click()
+            expect(other_tab.get_by_text("Question approved.")).to_be_visible()
+        expect(moderator.locator(".presenter-question")).to_have_text(
+            "What is a typical day like?", timeout=12_000
+        )
+        assert moderator.evaluate("window.__notReloaded === true")
+        assert csp_errors == []
+
+    # The asker sees it approved, and the text is shown as typed (escaped, not markup).
+    with new_page(browser, java_script_enabled=False) as asker:
+        asker.goto(f"{site.url}/tickets/{site.token}")
+        expect(asker.locator("#questions").get_by_text("Approved").first).to_be_visible()
+        assert asker.locator("#questions first").count() == 0
+
+    errors = html_errors_many(html)
+    assert errors == {name: [] for name in html}, errors
