@@ -41,6 +41,7 @@ class Figures:
     sign_ups: list[dict] = field(default_factory=list)
     export: dict | None = None
     profile: dict | None = None
+    week_modes: dict | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -366,8 +367,11 @@ def bench_backend(backend: str, args, wrk: str | None) -> Figures:
         with app.app_context():
             db.engine.dispose()
         if not args.skip_profile:
+            from bench.profile_pages import week_page_modes
             from bench.profile_signup import profile_sign_up
 
+            figures.week_modes = week_page_modes(url, workdir)
+            print(f"  [{backend}] week page, in-process: {figures.week_modes}", flush=True)
             figures.profile = profile_sign_up(url, workdir)
             print(f"  [{backend}] sign-up profile: {figures.profile}", flush=True)
         if args.export_rows:
@@ -436,6 +440,10 @@ def summarise(figures: Figures) -> list[str]:
             ),
             "",
         ]
+    if figures.week_modes:
+        from bench.profile_pages import as_markdown as week_table
+
+        lines += week_table(figures.week_modes) + [""]
     if figures.profile:
         from bench.profile_signup import as_markdown
 
@@ -491,7 +499,10 @@ def write_report(facts: dict[str, str], all_figures: list[Figures], mail: list[s
     for figures in all_figures:
         lines += summarise(figures)
     if mail:
-        lines += ["### Outbox delivery", "", *mail, ""]
+        lines += ["### Outbox delivery (bench/mail.py)", "", *mail, ""]
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        lines += [analysis.read_text().strip(), ""]
     text = "\n".join(lines).rstrip() + "\n"
     return text
 

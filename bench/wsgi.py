@@ -6,19 +6,10 @@ not the machine, the server or the load generator.
 
 from __future__ import annotations
 
-from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from bench.hello import hello
 from nclw import create_app
-
-hello = Flask("hello")
-
-
-@hello.get("/")
-def say_hello():
-    """The smallest useful Flask response."""
-    return "Hello"
-
 
 nclw_app = create_app()
 app = DispatcherMiddleware(nclw_app, {"/__hello": hello})
