@@ -28,7 +28,7 @@ def sending_app(tmp_path: Path, smtp_server: SmtpSink) -> Iterator[Flask]:
 
 
 def test_a_sign_up_is_not_slowed_by_a_slow_mail_server(sending_app, smtp_server):
-    smtp_server.delay = 2.0  # seconds per message
+    smtp_server.delay = 5.0  # seconds per message: far longer than any sign-up should take
     event = make_event(capacity=5)
     client = sending_app.test_client()
 
@@ -40,8 +40,8 @@ def test_a_sign_up_is_not_slowed_by_a_slow_mail_server(sending_app, smtp_server)
     elapsed = time.monotonic() - started
 
     assert response.status_code == 302
-    assert elapsed < 1.0, f"the sign-up waited {elapsed:.2f}s for the mail server"
-    [received] = smtp_server.wait_for(1, timeout=15)
+    assert elapsed < 2.5, f"the sign-up waited {elapsed:.2f}s for the mail server"
+    [received] = smtp_server.wait_for(1, timeout=30)
     assert received.rcpt_tos == ["sam@example.com"]
     assert "Your ticket" in received.subject
     deadline = time.monotonic() + 5
