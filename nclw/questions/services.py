@@ -251,6 +251,9 @@ def mark_answered(question: Question, *, actor: User, now: datetime) -> Question
 def pin_question(question: Question, *, actor: User, now: datetime) -> Question:
     """Show this question as the one being answered now; only one per event is pinned."""
     _check_move(question, "pin", actor)
+    # Two moderators pinning at once queue on the event's row instead of tripping the
+    # one-pinned-per-event index.
+    db.session.execute(sa.select(Event.id).where(Event.id == question.event_id).with_for_update())
     db.session.execute(
         sa.update(Question)
         .where(Question.event_id == question.event_id, Question.pinned.is_(True))
