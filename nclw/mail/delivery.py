@@ -361,6 +361,9 @@ def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryRepor
         except OSError as exc:
             _mark_retry(item, f"Could not write the mail file: {exc}", now=now, report=report)
             continue
+        except Exception as exc:  # noqa: BLE001 — one bad message must not stall the rest
+            _mark_failed(item, f"Could not write: {type(exc).__name__}: {exc}", report=report)
+            continue
         sent.add(item)
         report.sent += 1
     sent.flush()
@@ -428,7 +431,9 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
                         break
                     code, text = _smtp_reply(exc)
                     reason = f"{code} {text}".strip()
-                    if 500 <= code < 600:
+                    # 5xx is the server's final word; code 0 is a problem on our side (such
+                    # as an address the server cannot take): retrying will not change either.
+                    if 500 <= code < 600 or code == 0:
                         _mark_failed(item, reason, report=report)
                     else:
                         _mark_retry(item, reason, now=now, report=report)
@@ -436,6 +441,10 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
                         # 421 means the server is closing this connection.
                         _close_quietly(connection)
                         connection = None
+                except Exception as exc:  # noqa: BLE001 — one bad message must not stall the rest
+                    _mark_failed(
+                        item, f"Could not send: {type(exc).__name__}: {exc}", report=report
+                    )
                 else:
                     sent.add(item)
                     report.sent += 1

@@ -235,3 +235,22 @@ def test_a_slow_server_makes_the_worker_hand_back_its_claim_in_time(smtp_server,
     assert all(row.claimed_by is None for row in outbox_rows())
     assert send_pending().sent == 6 - first.sent
     assert sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(6)) == sorted(p.email for p in people)
+
+
+def test_a_message_that_cannot_be_sent_is_failed_and_the_rest_still_go(smtp_server):
+    event = make_event()
+    good = make_registration(event)
+    bad_id = queue_and_commit(messages.ticket_confirmed(good), good)
+    queue_and_commit(messages.ticket_confirmed(good), good)
+    # An address this server cannot take (no SMTPUTF8): a problem no retry will fix.
+    db.session.get(OutboxMessage, bad_id).to_address = "zoë@exämple.org"
+    db.session.commit()
+
+    report = send_pending()
+
+    assert (report.sent, report.failed) == (1, 1)
+    bad, sent = outbox_rows()
+    assert bad.status == MessageStatus.FAILED
+    assert bad.last_error
+    assert sent.status == MessageStatus.SENT
+    assert len(smtp_server.wait_for(1)) == 1
