@@ -211,3 +211,35 @@ def test_a_valid_token_is_accepted_so_the_walk_is_not_vacuous(world):
     )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == count + 1
+
+
+def test_private_areas_are_closed_to_the_wrong_people(world):
+    """Anonymous visitors are sent to sign in; partners never see the back office, organisers
+    use the back office rather than the partner area, and one partner never sees another's."""
+    from tests.partners.helpers import make_partner
+
+    app, values, people = world
+    other_partner = make_partner("Another organisation")
+    problems = []
+    for rule in routes(app, "GET"):
+        area = rule.rule.split("/")[1]
+        if area not in ("admin", "partner"):
+            continue
+        path = build_path(app, rule, values)
+        expectations = {
+            "anonymous": (None, {302}),
+            "partner": (people["partner"], {200, 302} if area == "partner" else {403}),
+            "organiser": (people["organiser"], {200, 302, 409} if area == "admin" else {403}),
+            # Ids in the walk belong to the first partner's organisation.
+            "other partner": (other_partner, {403, 404} if rule.arguments else {200, 302, 403}),
+        }
+        for who, (person, allowed) in expectations.items():
+            if area == "admin" and who == "other partner":
+                continue
+            response = _client(app, person).get(path)
+            response.close()
+            if response.status_code not in allowed:
+                problems.append(f"GET {path} as {who}: {response.status_code}, not {allowed}")
+            if who == "anonymous" and "/sign-in" not in response.headers.get("Location", ""):
+                problems.append(f"GET {path} as anonymous did not send them to sign in")
+    assert not problems, "\n".join(problems)
