@@ -54,13 +54,16 @@ def purge_command(days: int | None) -> None:
     from flask import current_app
 
     from nclw.extensions import db
+    from nclw.questions.services import purge_questions
     from nclw.registrations.services import purge_personal_data
     from nclw.timezones import utcnow
 
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     count = purge_personal_data(older_than_days=days, now=utcnow())
+    questions = purge_questions(older_than_days=days, now=utcnow())
     db.session.commit()
     click.echo(f"Anonymised {count} registrations for events that ended over {days} days ago.")
+    click.echo(f"Deleted {questions} questions that were never shown; forgot who asked the rest.")
 
 
 def init_cli(app: Flask) -> None:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -444,6 +444,38 @@ def pending_counts() -> dict[int, int]:
         .group_by(Question.event_id)
     )
     return {event_id: count for event_id, count in rows}
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def purge_questions(*, older_than_days: int, now: datetime) -> int:
+    """For events that ended more than N days ago: delete questions never made public, and
+    forget who asked and voted for the rest. Returns how many questions were deleted."""
+    if older_than_days < 0:
+        raise InvalidInput("The number of days cannot be negative.")
+    ended = sa.select(Event.id).where(Event.ends_at < now - timedelta(days=older_than_days))
+    of_ended = sa.select(Question.id).where(Question.event_id.in_(ended))
+    db.session.execute(
+        sa.delete(QuestionVote)
+        .where(QuestionVote.question_id.in_(of_ended))
+        .execution_options(synchronize_session=False)
+    )
+    deleted = db.session.execute(
+        sa.delete(Question)
+        .where(
+            Question.event_id.in_(ended),
+            Question.status.not_in([QuestionStatus.APPROVED, QuestionStatus.ANSWERED]),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.event_id.in_(ended), Question.asker_key.is_not(None))
+        .values(asker_key=None)
+        .execution_options(synchronize_session=False)
+    )
+    return deleted.rowcount or 0
 
 
 # --- export ------------------------------------------------------------------------------------

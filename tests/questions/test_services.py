@@ -419,3 +419,38 @@ def test_export_is_formula_safe_and_has_no_identity(app) -> None:
     ):
         assert secret not in text
     assert "Still pending?" not in text
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def test_purge_deletes_unpublished_questions_and_forgets_askers(app) -> None:
+    past = qa_event(starts_at=NOW - timedelta(days=100))
+    recent = qa_event()
+    registration = make_registration(past)
+    before = past.starts_at - timedelta(days=1)
+    kept = approved(past, "Shown once", registration=registration, now=before)
+    services.vote_for_question(kept, voter_key=services.ticket_key(registration))
+    never_shown = asked(past, "Call me on 07700 900123", registration=registration, now=before)
+    never_shown.status = QuestionStatus.REJECTED
+    pending_elsewhere = asked(recent, "Still coming up?")
+    db.session.commit()
+    kept_id, never_shown_id = kept.id, never_shown.id
+
+    assert services.purge_questions(older_than_days=90, now=NOW) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Question, never_shown_id) is None
+    kept = db.session.get(Question, kept_id)
+    assert kept.asker_key is None and kept.body == "Shown once"
+    assert services.voted_question_ids(past, services.ticket_key(registration)) == set()
+    assert db.session.get(Question, pending_elsewhere.id).asker_key is not None
+
+
+def test_the_purge_command_also_purges_questions(app, runner) -> None:
+    past = qa_event(starts_at=NOW - timedelta(days=100))
+    asked(past, "Never shown", now=past.starts_at - timedelta(days=1))
+    result = runner.invoke(args=["nclw", "purge", "--days", "90"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 questions that were never shown" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
