@@ -270,6 +270,8 @@ def withdraw_from_event(slug: str, question_id: int):
 
 
 @bp.post("/events/<slug>/questions/<int:question_id>/vote")
+# A new browser id is free to make, so votes without a ticket are also limited per address.
+@limiter.limit("30 per 10 minutes", key_func=_address_limit_key, methods=["POST"])
 def vote_from_event(slug: str, question_id: int):
     """Add this browser's vote to a question, where anyone may ask."""
     event = get_public_event(slug)

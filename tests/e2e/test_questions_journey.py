@@ -11,11 +11,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from nclw.accounts.models import Role
+from nclw.events.models import QuestionAskers
 from nclw.extensions import db
 from tests.conftest import make_test_app
 from tests.e2e.signup_storm import server_env
 from tests.factories import make_registration, make_user
-from tests.questions.helpers import qa_event
+from tests.questions.helpers import approved, qa_event
 from tests.support.browser import assert_no_axe_violations, new_page
 from tests.support.html_validation import html_errors_many
 from tests.support.live_server import LiveServer, live_server
@@ -32,6 +33,7 @@ class QaSite:
     event_id: int
     token: str
     organiser_email: str
+    open_slug: str  # an event where anyone may ask, with its approved questions listed
 
     @property
     def url(self) -> str:
@@ -45,7 +47,11 @@ def site(tmp_path: Path) -> Iterator[QaSite]:
         event = qa_event(title="Careers Q&A live")
         registration = make_registration(event)
         organiser = make_user(Role.ORGANISER, password=PASSWORD)
-        details = (event.id, registration.manage_token, organiser.email)
+        open_event = qa_event(
+            title="Open Q&A", qa_askers=QuestionAskers.ANYONE, qa_public_list=True
+        )
+        approved(open_event, "Already approved <b>question</b>?")
+        details = (event.id, registration.manage_token, organiser.email, open_event.slug)
         database_url = app.config["SQLALCHEMY_DATABASE_URI"]
         db.session.remove()
         db.engine.dispose()
@@ -144,6 +150,40 @@ def test_ask_approve_and_present(browser: Browser, site: QaSite) -> None:
         asker.goto(f"{site.url}/tickets/{site.token}")
         expect(asker.locator("#questions").get_by_text("Approved").first).to_be_visible()
         assert asker.locator("#questions first").count() == 0
+
+    errors = html_errors_many(html)
+    assert errors == {name: [] for name in html}, errors
+
+
+def test_open_event_page_ask_and_vote(browser: Browser, site: QaSite) -> None:
+    html: dict[str, str] = {}
+    event_url = f"{site.url}/events/{site.open_slug}"
+    with new_page(browser) as visitor:
+        visitor.goto(event_url)
+        listed = visitor.locator("#questions .question-body")
+        expect(listed).to_have_text(["Already approved <b>question</b>?"])
+        assert_no_axe_violations(visitor)
+        _fits_320px(visitor)
+        html["event"] = visitor.content()
+
+        # An empty question comes back with the error summary, and is checked too.
+        visitor.get_by_role("button", name="Send question").click()
+        expect(visitor.get_by_role("alert")).to_contain_text("Enter your question")
+        assert_no_axe_violations(visitor)
+        html["ask-error"] = visitor.content()
+
+    with new_page(browser, java_script_enabled=False) as visitor:
+        visitor.goto(event_url)
+        visitor.get_by_label("Your question", exact=True).fill("Can anyone come?")
+        visitor.get_by_role("button", name="Send question").click()
+        expect(visitor.get_by_text("Thank you. Your question will be checked")).to_be_visible()
+        mine = visitor.locator("#questions")
+        expect(mine.get_by_text("Can anyone come?")).to_be_visible()
+        # Not public yet: it is listed only under this browser's own questions.
+        expect(mine.locator("ol .question-body")).to_have_count(1)
+        visitor.get_by_role("button", name="Vote for this question").click()
+        expect(visitor.get_by_text("You voted for this question.")).to_be_visible()
+        expect(visitor.get_by_text("1 vote", exact=False)).to_be_visible()
 
     errors = html_errors_many(html)
     assert errors == {name: [] for name in html}, errors

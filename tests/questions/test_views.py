@@ -551,3 +551,15 @@ def test_where_anyone_may_ask_the_limit_is_per_address(limited_app) -> None:
     other_address = limited_app.test_client()
     other_address.environ_base["REMOTE_ADDR"] = "192.0.2.9"
     assert other_address.post(url, data={"body": "Me?"}).status_code == 302
+
+
+def test_votes_without_a_ticket_are_limited_per_address(limited_app) -> None:
+    event = qa_event(capacity=None, qa_askers=QuestionAskers.ANYONE, qa_public_list=True)
+    questions = [approved(event, f"Q{n}?") for n in range(31)]
+    statuses = [
+        limited_app.test_client()
+        .post(f"/events/{event.slug}/questions/{question.id}/vote")
+        .status_code
+        for question in questions
+    ]
+    assert statuses == [302] * 30 + [429]
