@@ -21,7 +21,6 @@ from werkzeug.serving import make_server
 
 from tests.support.browser import AXE_JS, DESKTOP_VIEWPORT, assert_no_axe_violations, check_axe
 from tests.support.ci import in_ci
-from tests.support.fixtures import *  # noqa: F403 - brings in the fixtures by name
 from tests.support.html_validation import html_errors, html_errors_many
 from tests.support.live_server import live_server, run_flask
 from tests.support.net import port_open
