@@ -106,6 +106,15 @@ def _flash_thanks(question: Question) -> None:
 bp.add_app_template_global(describe, "describe_flags")
 
 
+@bp.after_app_request
+def _keep_own_questions_private(response: Response) -> Response:
+    """An event page listing this browser's own questions must not be kept by shared caches."""
+    if request.endpoint == "events.detail" and request.cookies.get(BROWSER_COOKIE):
+        response.headers["Cache-Control"] = "private, no-store"
+        response.vary.add("Cookie")
+    return response
+
+
 @bp.app_template_global()
 def question_panel_for_event(event: Event) -> dict:
     """What the public event page shows about questions."""

@@ -563,3 +563,13 @@ def test_votes_without_a_ticket_are_limited_per_address(limited_app) -> None:
         for question in questions
     ]
     assert statuses == [302] * 30 + [429]
+
+
+def test_an_event_page_with_this_browsers_questions_is_not_cached(client) -> None:
+    event = qa_event(qa_askers=QuestionAskers.ANYONE)
+    assert "no-store" not in client.get(f"/events/{event.slug}").headers.get("Cache-Control", "")
+    client.post(f"/events/{event.slug}/questions/ask", data={"body": "Mine?"})
+    response = client.get(f"/events/{event.slug}")
+    assert "Mine?" in response.text
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "Cookie" in response.headers["Vary"]
