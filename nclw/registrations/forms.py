@@ -37,8 +37,10 @@ class SignUpForm(FlaskForm):
             ),
         ],
     )
+    # Only on care-experienced events (removed otherwise); the service checks it again.
     declared_care_experienced = BooleanField(
         "I am in care or have left care (I am care experienced)",
+        validators=[DataRequired("Confirm that you are in care or have left care")],
     )
     organisation_name = StringField(
         "Organisation",

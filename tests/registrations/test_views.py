@@ -109,7 +109,9 @@ def test_care_experienced_event_needs_the_self_declaration(client):
     assert 'name="declared_care_experienced"' in form.text
     refused = _sign_up(client, event)
     assert refused.status_code == 400
-    assert "Please confirm that you are care experienced" in refused.text
+    # The summary links to the checkbox, and the message is also beside it.
+    assert refused.text.count("Confirm that you are in care or have left care") == 2
+    assert 'href="#declared_care_experienced"' in refused.text
     assert 'value="Jordan"' in refused.text
     assert _registrations(event) == []
     accepted = _sign_up(client, event, declared_care_experienced="y")
