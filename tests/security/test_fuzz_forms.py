@@ -15,6 +15,7 @@ from nclw.events.models import Audience, QuestionAskers
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import Registration
+from nclw.security import CONTROL_CHARACTERS
 from tests.factories import make_event, make_registration
 
 SCRIPT = "<script>alert('nclw')</script>"
@@ -101,7 +102,9 @@ def test_sign_up_form(
         assert _count(Registration) == registrations + 1
         assert _count(OutboxMessage) == outbox + 1
         stored = db.session.scalar(db.select(Registration).order_by(Registration.id.desc()))
-        assert stored.first_name == first_name.strip() and stored.first_name
+        # Stored as typed, less control characters and surrounding spaces.
+        assert stored.first_name == CONTROL_CHARACTERS.sub("", first_name).strip()
+        assert stored.first_name and not CONTROL_CHARACTERS.search(stored.email)
         assert len(stored.first_name) <= 80 and len(stored.email) <= 254
         assert "\r" not in stored.email and "\n" not in stored.email
         ticket = client.get(response.headers["Location"])
