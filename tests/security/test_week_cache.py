@@ -261,3 +261,34 @@ def test_stamp_works_on_postgresql(tmp_path, postgres_database_url):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_shortcut_never_keeps_a_response_that_sets_a_cookie(tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path)
+
+    @app.after_request
+    def set_cookie(response):
+        response.set_cookie("seen", "1")
+        return response
+
+    with app.app_context():
+        make_event(title="Careers session")
+        client = app.test_client()
+        client.get("/")
+        client.delete_cookie("seen")
+        client.get("/")
+        assert app.wsgi_app.responses.hits == 0
+        assert week_pages().hits == 1  # the view's HTML cache still helps
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_shortcut_leaves_other_requests_to_the_app(app, client):
+    make_event(title="Careers session")
+    client.get("/")
+    assert client.head("/").status_code == 200
+    assert client.get("/privacy").status_code == 200
+    assert client.post("/").status_code == 405
+    assert app.wsgi_app.responses.hits == 0
