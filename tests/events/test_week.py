@@ -114,7 +114,7 @@ def test_event_page_shows_everything_a_person_needs(client):
     assert event.host.name in html
     assert format_when(event.starts_at, event.ends_at) in html
     assert "(UK time)" in html
-    assert "1 hour 30 minutes" in html or "1½ hours" in html or "90 minutes" in html
+    assert "1 hour 30 minutes" in html
     assert "Care-experienced young people only" in html
     assert "What you will get" in html
     assert "CV tips" in html
