@@ -188,3 +188,26 @@ def test_control_characters_never_reach_a_view(app, client):
     assert "Enter your first name" in nothing_but_controls.get_data(as_text=True)
     assert client.get("/events/%00").status_code == 404
     assert client.get("/?format=online%00").status_code == 200
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_real_attendee_exports_are_not_stored(app, client, file_format):
+    from tests.conftest import login
+
+    event = make_event()
+    make_registration(event, first_name="=HYPERLINK(1)")
+    login(client, make_user())
+    response = client.post(
+        "/admin/exports",
+        data={"scope": str(event.id), "file_format": file_format, "columns": ["first_name"]},
+        buffered=True,  # read the streamed body inside the request, as a real server does
+    )
+    body = response.get_data()
+    assert response.status_code == 200
+    assert response.mimetype in (
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    if file_format == "csv":
+        assert "=HYPERLINK" not in body.decode("utf-8-sig").replace("'=HYPERLINK", "")
