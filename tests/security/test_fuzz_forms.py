@@ -181,3 +181,80 @@ def test_public_and_api_routes_with_hostile_input(client, events, slug, query):
         response = client.get(path, query_string=query)
         _assert_safe(response)
         response.close()
+
+
+@pytest.fixture
+def accounts(app):
+    """An organiser who can sign in, and live invitation and reset links."""
+    from datetime import timedelta
+
+    from nclw.accounts import services as account_services
+    from nclw.accounts.models import Role, TokenPurpose
+    from nclw.timezones import utcnow
+    from tests.factories import make_user
+
+    organiser = make_user(Role.ORGANISER, email="organiser@example.org")
+    invite = account_services.invite_user(
+        "invited@example.org",
+        role=Role.ORGANISER,
+        organisation=None,
+        actor=organiser,
+        now=utcnow(),
+    )
+    reset, _ = account_services._new_token(
+        TokenPurpose.PASSWORD_RESET,
+        organiser.email,
+        timedelta(hours=1),
+        now=utcnow(),
+        user_id=organiser.id,
+    )
+    db.session.commit()
+    return {"invite": invite, "reset": reset}
+
+
+def _all_rows() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+@FUZZ
+@given(email=emails, password=hostile_text, name=hostile_text, token=hostile_text)
+def test_account_forms(client, accounts, email, password, name, token):
+    from nclw.accounts.models import User
+
+    users = _all_rows()["users"]
+    _assert_safe(client.post("/sign-in", data={"email": email, "password": password}))
+    _assert_safe(client.post("/account/reset", data={"email": email}))
+    safe_token = token.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
+    for path in (f"/account/reset/{safe_token}", f"/account/invite/{safe_token}"):
+        _assert_safe(client.get(path))
+        _assert_safe(client.post(path, data={"password": password, "confirm": password}))
+    # The real links with hostile answers: either accepted as typed, or refused with nothing
+    # stored.
+    fields = {"name": name, "password": password, "confirm": password}
+    invite = client.post(f"/account/invite/{accounts['invite']}", data=fields)
+    _assert_safe(invite)
+    if invite.status_code not in (302, 303):
+        assert _all_rows()["users"] == users
+    else:
+        user = db.session.scalar(db.select(User).where(User.email == "invited@example.org"))
+        assert user.name == CONTROL_CHARACTERS.sub("", name).strip()
+    _assert_safe(client.post(f"/account/reset/{accounts['reset']}", data=fields))
+    client.post("/sign-out")
+
+
+@FUZZ
+@given(confirm=hostile_text)
+def test_ticket_delete_form(client, events, confirm):
+    ticket = make_registration(events[Audience.EVERYONE])
+    email, first_name = ticket.email, ticket.first_name
+    response = client.post(f"/tickets/{ticket.manage_token}/delete", data={"confirm": confirm})
+    _assert_safe(response)
+    db.session.refresh(ticket)
+    if response.status_code in (302, 303):
+        assert ticket.anonymised_at is not None
+        assert email not in (ticket.email, ticket.email_normalised)
+        assert ticket.first_name != first_name
+        assert client.get(f"/tickets/{ticket.manage_token}").status_code == 404

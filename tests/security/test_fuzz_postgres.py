@@ -7,10 +7,13 @@ import pytest
 from nclw.extensions import db
 from tests.conftest import make_test_app
 from tests.security.test_fuzz_forms import (  # noqa: F401 - collected here on PostgreSQL
+    accounts,
     events,
+    test_account_forms,
     test_public_and_api_routes_with_hostile_input,
     test_question_forms,
     test_sign_up_form,
+    test_ticket_delete_form,
     test_ticket_routes_with_hostile_tokens,
 )
 
