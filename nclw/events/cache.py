@@ -97,6 +97,15 @@ def page_is_shared() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
+def page_variant(filters: Hashable, host: str, scheme: str) -> tuple:
+    """What, besides the data, a kept page depends on: the filters and the address asked for.
+
+    The address is part of it so that a request with a forged Host header can never leave a
+    page for everyone else if a template ever builds an absolute link from it.
+    """
+    return (filters, host.lower(), scheme)
+
+
 # One plain SQL statement sent straight to the driver: on this hot path SQLAlchemy's
 # statement and result machinery costs several times what the query itself does. The
 # edition is chosen as in events.services.current_edition (upcoming first, else the
@@ -231,14 +240,16 @@ class SharedPageShortcut:
         from urllib.parse import parse_qsl
 
         from werkzeug.datastructures import MultiDict
+        from werkzeug.wsgi import get_host
 
         from nclw.events.services import WeekFilters
         from nclw.timezones import utcnow
 
         query = environ.get("QUERY_STRING", "")
         filters = WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
+        variant = page_variant(filters, get_host(environ), environ.get("wsgi.url_scheme", ""))
         stamp = week_stamp(now=utcnow())
-        return (None if stamp is None else (stamp.edition_id, filters)), stamp
+        return (None if stamp is None else (stamp.edition_id, variant)), stamp
 
     def _through_app(self, environ, start_response, key, stamp: WeekStamp):
         captured: dict = {}

@@ -37,7 +37,8 @@ def _week_page(now, year, load_edition):
     if not cache.page_is_shared():
         return render()[0]
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    return cache.cached_week_page(now=now, year=year, filters=filters, render=render)
+    variant = cache.page_variant(filters, request.host, request.scheme)
+    return cache.cached_week_page(now=now, year=year, filters=variant, render=render)
 
 
 def _week_html(edition, filters, now) -> str:

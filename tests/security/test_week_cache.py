@@ -292,3 +292,14 @@ def test_shortcut_leaves_other_requests_to_the_app(app, client):
     assert client.get("/privacy").status_code == 200
     assert client.post("/").status_code == 405
     assert app.wsgi_app.responses.hits == 0
+
+
+def test_a_forged_host_header_never_serves_anyone_else(app, client):
+    make_event(title="Careers session")
+    client.get("/", headers={"Host": "evil.example"})
+    client.get("/", headers={"Host": "evil.example"})
+    assert app.wsgi_app.responses.hits == 1
+    client.get("/")  # the real address: kept separately, never the forged one's page
+    assert app.wsgi_app.responses.hits == 1
+    client.get("/")
+    assert app.wsgi_app.responses.hits == 2
