@@ -43,6 +43,7 @@ class Figures:
     profile: dict | None = None
     week_modes: dict | None = None
     notes: list[str] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- setting up
@@ -165,6 +166,13 @@ def server_cpu_seconds(master_pid: int) -> float:
     return total / tick
 
 
+def _as_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
 def load_average() -> str:
     """The 1-minute load average: other work on the machine lowers every figure."""
     try:
@@ -221,6 +229,7 @@ def bench_pages(
                 wrk, base + path, seconds=seconds, connections=connections, server_pid=server_pid
             )
             figures.pages.setdefault(name, []).append((rate, p99, cpu_ms))
+            figures.loads.append(_as_float(load_average()))
             print(
                 f"  [{figures.backend}] run {run + 1} {name}: {rate:,.0f} req/s, p99 "
                 f"{p99 * 1000:.1f} ms, server CPU {cpu_ms:.2f} ms/request, "
@@ -287,6 +296,7 @@ def bench_sign_ups(app, server, figures: Figures, *, runs: int, capacity: int, a
             }
             db.session.remove()
         figures.sign_ups.append(result)
+        figures.loads.append(_as_float(result["load"]))
         print(
             f"  [{figures.backend}] sign-up run {run + 1}: {result['rate']:,.0f}/s, "
             f"p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
@@ -389,6 +399,12 @@ def _median(values):
 def summarise(figures: Figures) -> list[str]:
     """Markdown lines for one backend."""
     lines = [f"### {figures.backend}", ""]
+    if figures.loads:
+        lines += [
+            f"1-minute load average during these runs: {min(figures.loads):.1f} to "
+            f"{max(figures.loads):.1f} (2 cores; above 2, other work was competing).",
+            "",
+        ]
     if figures.pages:
         hello = _median([r[0] for r in figures.pages.get("hello", [])])
         hello_cpu = _median([r[2] for r in figures.pages.get("hello", [])])
