@@ -258,6 +258,17 @@ def test_stamp_works_on_postgresql(tmp_path, postgres_database_url):
             year = event.edition.year
             assert "4 places left" in client.get(f"/weeks/{year}").get_data(as_text=True)
             assert opens_later.id
+            # The server drops every other connection (a restart): the next page still works.
+            db.session.remove()
+            with db.engine.connect() as connection:
+                killed = connection.scalar(
+                    sa.text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+            assert killed >= 1  # the stamp engine's pooled connection, at least
+            assert "4 places left" in _week(client)
         finally:
             db.session.remove()
             db.engine.dispose()
