@@ -156,6 +156,7 @@ class Outcome:
     rows: list[StoredRow]
     confirmed_count: int
     page_positions: dict[str, int]
+    mail: dict[str, int]  # outbox messages for the event, by kind
 
     @property
     def confirmed(self) -> list[StoredRow]:
@@ -184,6 +185,11 @@ class Outcome:
         expected_waiting = len(self.attempts) - self.capacity
         if len(self.waiting) != expected_waiting:
             found.append(f"{len(self.waiting)} waiting, expected {expected_waiting}")
+        # Each change queued its email in the same transaction: one per person, of the right kind.
+        if self.mail.get("ticket_confirmed", 0) != len(self.confirmed):
+            found.append(f"{self.mail} emails for {len(self.confirmed)} tickets")
+        if self.mail.get("waiting_list", 0) != len(self.waiting):
+            found.append(f"{self.mail} emails for {len(self.waiting)} people waiting")
         if len(self.rows) != len({row.email for row in self.rows}):
             found.append("some address holds two registrations")
         positions = [self.page_positions.get(row.manage_token) for row in self.waiting]
@@ -218,6 +224,15 @@ def read_outcome(
                     {"event": event_id},
                 )
             ]
+            mail = dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT kind, count(*) FROM outbox_messages WHERE event_id = :event"
+                        " GROUP BY kind"
+                    ),
+                    {"event": event_id},
+                ).all()
+            )
     finally:
         engine.dispose()
     page_positions: dict[str, int] = {}
@@ -228,7 +243,7 @@ def read_outcome(
             match = POSITION_RE.search(html)
             if status == 200 and match:
                 page_positions[row.manage_token] = int(match.group(1))
-    return Outcome(capacity, attempts, rows, confirmed_count, page_positions)
+    return Outcome(capacity, attempts, rows, confirmed_count, page_positions, mail)
 
 
 def storm(server_url: str, database_url: str, slug: str, *, capacity: int, people: int) -> Outcome:
