@@ -25,7 +25,12 @@ def seed_demo_command(if_empty: bool) -> None:
 @click.argument("email")
 @click.option("--name", default="", help="The organiser's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_organiser_command(email: str, name: str, password_stdin: bool) -> None:
+@click.option(
+    "--password-file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the password from the first line of a file (for secrets mounted as files).",
+)
+def create_organiser_command(email: str, name: str, password_stdin: bool, password_file) -> None:
     """Create an organiser account (there is no default account)."""
     from nclw.accounts.models import Role
     from nclw.accounts.services import create_user
@@ -33,7 +38,9 @@ def create_organiser_command(email: str, name: str, password_stdin: bool) -> Non
     from nclw.extensions import db
     from nclw.timezones import utcnow
 
-    if password_stdin:
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -83,6 +83,7 @@ class EventForm(FlaskForm):
     audience = SelectField(
         "Who it is for",
         choices=[SelectChoice(a.value, a.label) for a in Audience],
+        default=Audience.EVERYONE.value,
         validators=[DataRequired()],
     )
     registration_closes_at = DateTimeLocalField(

@@ -90,19 +90,15 @@ def editions() -> list[Edition]:
 
 def questions_waiting() -> dict[int, int]:
     """Questions awaiting moderation, per event id."""
-    try:
-        from nclw.questions.services import pending_counts
-    except ImportError:  # the Q&A domain is not installed in this build
-        return {}
+    from nclw.questions.services import pending_counts
+
     return pending_counts()
 
 
 def proposals_waiting() -> int:
     """Partner proposals awaiting an organiser's review."""
-    try:
-        from nclw.partners.services import proposals_awaiting_review_count
-    except ImportError:  # the partners domain is not installed in this build
-        return 0
+    from nclw.partners.services import proposals_awaiting_review_count
+
     return proposals_awaiting_review_count()
 
 

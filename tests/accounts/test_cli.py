@@ -52,3 +52,13 @@ def test_purge_uses_the_retention_setting(app, runner):
     assert result.exit_code == 0 and "Anonymised 1" in result.output
     db.session.refresh(person)
     assert person.anonymised_at is not None and person.email == ""
+
+
+def test_create_organiser_from_a_password_file(app, runner, tmp_path):
+    secret = tmp_path / "password"
+    secret.write_text("a passphrase from a file\n")
+    result = runner.invoke(
+        args=["nclw", "create-organiser", "file@example.org", "--password-file", str(secret)]
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("file@example.org", "a passphrase from a file", now=utcnow()) is not None
