@@ -35,7 +35,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_for(user: User) -> str:
     """Where a signed-in user starts: the back office or the partner area."""
-    return url_for("backoffice.dashboard") if user.is_organiser else "/partner/"
+    return url_for("backoffice.dashboard" if user.is_organiser else "partners.home")
 
 
 def _start_session(user: User) -> None:
