@@ -21,6 +21,10 @@ from tests.factories import make_edition, make_event, make_organisation, make_us
 @contextmanager
 def count_queries():
     """Every statement SQLite runs, including ones sent straight to the driver."""
+    if db.engine.dialect.name != "sqlite":
+        # The trace callback is SQLite's own; `make test` runs these checks on SQLite, and
+        # the cached path they measure is the same code on PostgreSQL.
+        pytest.skip("counts statements with SQLite's trace callback")
     statements: list[str] = []
     tracing = True
 
