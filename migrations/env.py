@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 import nclw.models  # noqa: F401  (every model, so autogenerate sees the whole schema)
 

@@ -4,8 +4,8 @@ from nclw.accounts.models import AccountToken, User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.mail.models import OutboxMessage
-from nclw.questions.models import Question, QuestionVote
 from nclw.partners.models import Proposal, ProposalVersion
+from nclw.questions.models import Question, QuestionVote
 from nclw.registrations.models import Registration
 
 __all__ = [
