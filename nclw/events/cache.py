@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from nclw.extensions import db
 
 MAX_AGE = 30.0
@@ -148,26 +146,6 @@ def _driver_value(value, dialect: str):
     return value
 
 
-def _stamp_engine():
-    """The engine for stamp queries: on a database server, a twin of the app's engine without
-    the ping it sends before every checkout (a second round trip on each cached page; a dead
-    connection is retried instead). SQLite has no server to lose, so its engine is used as is.
-    """
-    from flask import current_app
-
-    engine = db.engine
-    if engine.dialect.name == "sqlite":
-        return engine
-    twins = current_app.extensions.setdefault("nclw_stamp_engines", {})
-    twin = twins.get(id(engine))
-    if twin is None:
-        twin = sa.create_engine(engine.url, pool_pre_ping=False, pool_size=2, max_overflow=8)
-        twins[id(engine)] = twin
-        # Close the twin's connections whenever the app's engine closes its own.
-        sa.event.listen(engine, "engine_disposed", lambda _engine: twin.dispose())
-    return twin
-
-
 @dataclass(frozen=True)
 class WeekStamp:
     """Which edition the page shows and a value that changes whenever the page would."""
@@ -186,7 +164,7 @@ def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
         sql = _driver_sql(_YEAR, dialect)
         params = {"now": now, "year": year}
     params = {name: _driver_value(value, dialect) for name, value in params.items()}
-    engine = _stamp_engine()
+    engine = db.engine
     for attempt in (1, 2):
         connection = engine.raw_connection()
         try:
