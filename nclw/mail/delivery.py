@@ -30,6 +30,7 @@ from flask_mail import Message as FlaskMailMessage
 from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.extensions import db
+from nclw.mail.messages import compose_queued
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.outbox import QUEUED_FLAG as _QUEUED_FLAG
 from nclw.timezones import utcnow
@@ -242,7 +243,16 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == MessageStatus.SENDING)
         .order_by(OutboxMessage.id)
     ).all()
-    claimed = [_snapshot(row) for row in rows]
+    claimed = []
+    for row in rows:
+        # Sign-up emails are written here, not in the request (see COMPOSED_WHEN_SENT); the
+        # written text is kept on the row, so a retry sends the same words.
+        if compose_queued(row):
+            claimed.append(_snapshot(row))
+        else:
+            row.status = MessageStatus.FAILED
+            row.claimed_by = row.claimed_at = None
+            row.last_error = "Not sent: the ticket's details were deleted before it went."
     db.session.commit()
     return claimed
 

@@ -7,9 +7,11 @@ from typing import Any
 from flask import current_app, render_template
 from markupsafe import Markup, escape
 
+from nclw.extensions import db
 from nclw.links import event_url, ticket_url
 from nclw.mail import ical
-from nclw.mail.outbox import ComposedEmail
+from nclw.mail.models import OutboxMessage
+from nclw.mail.outbox import ComposedEmail, fill_in
 from nclw.registrations.models import Registration
 from nclw.timezones import format_day, format_when
 
@@ -200,3 +202,28 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
         f"Starting soon: {registration.event.title} ({registration.reference})",
         registration,
     )
+
+
+# Messages the sender writes just before sending (queued by outbox.queue_email_to_compose).
+COMPOSED_WHEN_SENT = {
+    "ticket_confirmed": ticket_confirmed,
+    "waiting_list": waiting_list_place,
+}
+
+
+def compose_queued(message: OutboxMessage) -> bool:
+    """Write a queued message's subject and bodies; False when there is nothing to send.
+
+    Its registration is read as it stands now, so a change made since signing up (a new
+    time, say) is already in it. A registration whose details were deleted sends nothing.
+    """
+    if message.text_body is not None:
+        return True
+    compose = COMPOSED_WHEN_SENT.get(message.kind)
+    registration = (
+        db.session.get(Registration, message.registration_id) if message.registration_id else None
+    )
+    if compose is None or registration is None or registration.anonymised_at is not None:
+        return False
+    fill_in(message, compose(registration))
+    return True

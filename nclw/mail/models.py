@@ -33,8 +33,10 @@ class OutboxMessage(db.Model):
     # What kind of message this is, e.g. "ticket_confirmed", "reminder_day_before".
     kind: Mapped[str] = mapped_column(sa.String(40))
     to_address: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    text_body: Mapped[str] = mapped_column(sa.Text)
+    # Both empty until written: sign-ups leave the writing to the sender (see
+    # messages.COMPOSED_WHEN_SENT), so the busiest request of the year stays short.
+    subject: Mapped[str | None] = mapped_column(sa.String(200))
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
     html_body: Mapped[str | None] = mapped_column(sa.Text)
     # An iCalendar attachment and its METHOD (REQUEST or CANCEL), when the email carries one.
     ical_body: Mapped[str | None] = mapped_column(sa.Text)

@@ -16,7 +16,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience, Event, EventStatus
 from nclw.extensions import db
 from nclw.mail import messages
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_email, queue_email_to_compose
 from nclw.registrations.models import Registration, RegistrationStatus
 
 # No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
@@ -44,6 +44,8 @@ class SignUpResult:
     """A new registration, or the live one this address already holds."""
 
     registration: Registration
+    # Read before the commit expired the registration: the redirect needs no extra query.
+    manage_token: str
     already_registered: bool = False
 
 
@@ -143,11 +145,11 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     if reason:
         raise NotAllowed(reason)
     check_details(event, details)
-    existing = find_live_registration(event, details.email)
-    if existing:
-        return SignUpResult(existing, already_registered=True)
 
     event_id = event.id
+    # No look-up first: the unique index on live (event, address) pairs is the check, so a
+    # sign-up is three statements and a commit. A second sign-up for an address fails the
+    # INSERT, and the rollback gives back the place it took.
     for _attempt in range(3):
         confirmed = _take_place(event_id)
         registration = Registration(
@@ -176,12 +178,18 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             db.session.rollback()
             existing = find_live_registration(event, details.email)
             if existing:
-                return SignUpResult(existing, already_registered=True)
+                return SignUpResult(existing, existing.manage_token, already_registered=True)
             continue  # a reference collided: try again with a fresh one
-        compose = messages.ticket_confirmed if confirmed else messages.waiting_list_place
-        queue_email(compose(registration), registration_id=registration.id, event_id=event_id)
+        # The sender writes the email and its invite, outside this transaction.
+        queue_email_to_compose(
+            "ticket_confirmed" if confirmed else "waiting_list",
+            to_address=registration.email,
+            registration_id=registration.id,
+            event_id=event_id,
+        )
+        manage_token = registration.manage_token
         db.session.commit()
-        return SignUpResult(registration)
+        return SignUpResult(registration, manage_token)
     raise NotAllowed("We could not save your sign-up just now. Please try again.")
 
 

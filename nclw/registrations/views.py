@@ -57,7 +57,7 @@ def register(slug: str):
     if "first_question" in form and form.first_question.data:
         ask_first_question(result.registration, form.first_question.data, now=now)
         db.session.commit()
-    return redirect(url_for("registrations.confirmation", token=result.registration.manage_token))
+    return redirect(url_for("registrations.confirmation", token=result.manage_token))
 
 
 @bp.post("/events/<slug>/register/resend")

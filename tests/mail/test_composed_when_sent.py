@@ -1,0 +1,132 @@
+"""Sign-up emails are written by the sender, just before they go, not in the request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from nclw.extensions import db
+from nclw.mail.delivery import send_pending
+from nclw.mail.messages import COMPOSED_WHEN_SENT, compose_queued
+from nclw.mail.models import MessageStatus
+from nclw.registrations import services
+from nclw.registrations.services import SignUpDetails, delete_my_details
+from nclw.timezones import utcnow
+from tests.factories import make_event
+from tests.mail.helpers import calendar_part, outbox_rows
+
+pytestmark = pytest.mark.usefixtures("smtp_app")
+
+
+def _sign_up(event, email="sam@example.com"):
+    return services.register(event, SignUpDetails(first_name="Sam", email=email), now=utcnow())
+
+
+def test_a_sign_up_queues_its_email_unwritten_and_the_sender_writes_and_keeps_it(smtp_server):
+    event = make_event(title="Careers session", capacity=5)
+    result = _sign_up(event)
+
+    [row] = outbox_rows()
+    assert (row.kind, row.to_address, row.status) == (
+        "ticket_confirmed",
+        "sam@example.com",
+        MessageStatus.PENDING,
+    )
+    assert row.subject is None and row.text_body is None and row.ical_body is None
+
+    report = send_pending()
+
+    assert (report.sent, report.failed) == (1, 0)
+    [received] = smtp_server.wait_for(1)
+    registration = result.registration
+    assert received.message["Subject"] == (
+        f"Your ticket: Careers session ({registration.reference})"
+    )
+    assert f"/tickets/{registration.manage_token}" in received.text()
+    invite = calendar_part(received.message)
+    assert invite is not None and invite.get_param("method") == "REQUEST"
+    [row] = outbox_rows()
+    # What was sent stays on the row, for the mail log and for a retry to send the same words.
+    assert row.status == MessageStatus.SENT
+    assert row.subject == received.message["Subject"]
+    assert registration.reference in row.text_body
+    assert "METHOD:REQUEST" in row.ical_body
+
+
+def test_a_waiting_list_place_gets_the_waiting_list_email_without_an_invite(smtp_server):
+    event = make_event(title="Full session", capacity=1)
+    _sign_up(event, "first@example.com")
+    _sign_up(event, "second@example.com")
+
+    send_pending()
+
+    received = {m.rcpt_tos[0]: m for m in smtp_server.wait_for(2)}
+    waiting = received["second@example.com"]
+    assert waiting.message["Subject"] == "You are on the waiting list: Full session"
+    assert calendar_part(waiting.message) is None
+    assert calendar_part(received["first@example.com"].message) is not None
+
+
+def test_a_change_made_before_sending_is_in_the_email(smtp_server):
+    event = make_event(title="Careers session", capacity=5)
+    _sign_up(event)
+    new_start = event.starts_at + timedelta(days=1)
+    event.starts_at = new_start
+    event.ends_at = new_start + timedelta(hours=1)
+    db.session.commit()
+
+    send_pending()
+
+    [received] = smtp_server.wait_for(1)
+    [entry] = icalendar.Calendar.from_ical(calendar_part(received.message).get_content()).walk(
+        "VEVENT"
+    )
+    assert entry["DTSTART"].dt == new_start
+
+
+def test_deleting_your_details_before_the_email_goes_means_it_never_goes(smtp_server):
+    event = make_event(capacity=5)
+    result = _sign_up(event)
+    delete_my_details(result.registration, now=utcnow())
+    db.session.commit()
+
+    report = send_pending()
+
+    assert report.sent == 0
+    assert outbox_rows() == []
+    assert smtp_server.messages == []
+
+
+def test_a_message_whose_registration_is_gone_is_marked_failed_not_sent(smtp_server):
+    event = make_event(capacity=5)
+    result = _sign_up(event)
+    # As if the details were removed by a path that left the queued row behind.
+    result.registration.anonymised_at = utcnow()
+    db.session.commit()
+
+    report = send_pending()
+
+    assert report.sent == 0
+    assert smtp_server.messages == []
+    [row] = outbox_rows()
+    assert row.status == MessageStatus.FAILED
+    assert "deleted" in row.last_error
+    assert row.text_body is None
+
+
+def test_only_known_kinds_are_written_later():
+    assert set(COMPOSED_WHEN_SENT) == {"ticket_confirmed", "waiting_list"}
+
+
+def test_compose_queued_leaves_a_written_message_alone():
+    event = make_event(capacity=5)
+    _sign_up(event)
+    [row] = outbox_rows()
+    assert compose_queued(row) is True
+    written = row.text_body
+    row.text_body = "Already written."
+    assert compose_queued(row) is True
+    assert row.text_body == "Already written."
+    assert written != "Already written."
