@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.timezones import utcnow
 
 # Set on the session when a transaction queues mail; its commit wakes the sender.
 QUEUED_FLAG = "nclw_mail_queued"
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__)
 
 
 @dataclass(frozen=True)
@@ -58,23 +61,26 @@ def queue_email(
 
 def queue_email_to_compose(
     kind: str, *, to_address: str, registration_id: int, event_id: int | None = None
-) -> OutboxMessage:
+) -> None:
     """Queue a message about a registration that the sender writes just before sending it.
 
     For sign-ups: writing the email and its calendar invite was a fifth of the request and
     held SQLite's write lock. The sender writes it from the registration as it then stands
     (see messages.compose_queued); only kinds in messages.COMPOSED_WHEN_SENT qualify.
     """
-    message = OutboxMessage(
-        kind=kind,
-        to_address=_single_line(to_address),
-        registration_id=registration_id,
-        event_id=event_id,
-        next_attempt_at=utcnow(),
+    now = utcnow()
+    db.session.execute(
+        _INSERT_MESSAGE,
+        {
+            "kind": kind,
+            "to_address": _single_line(to_address),
+            "registration_id": registration_id,
+            "event_id": event_id,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
     )
-    db.session.add(message)
     db.session.info[QUEUED_FLAG] = True
-    return message
 
 
 def fill_in(message: OutboxMessage, email: ComposedEmail) -> None:

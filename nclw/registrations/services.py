@@ -43,10 +43,22 @@ class SignUpDetails:
 class SignUpResult:
     """A new registration, or the live one this address already holds."""
 
-    registration: Registration
-    # Read before the commit expired the registration: the redirect needs no extra query.
+    registration_id: int
+    status: RegistrationStatus
+    # The redirect to the ticket needs only this, so a sign-up never reloads its row.
     manage_token: str
     already_registered: bool = False
+
+    @property
+    def registration(self) -> Registration:
+        """The registration itself, loaded when something asks for it."""
+        return db.session.get_one(Registration, self.registration_id)
+
+    @classmethod
+    def existing(cls, registration: Registration) -> SignUpResult:
+        return cls(
+            registration.id, registration.status, registration.manage_token, already_registered=True
+        )
 
 
 class AlreadyRegistered(NotAllowed):
@@ -107,6 +119,19 @@ def find_live_registration(event: Event, email: str) -> Registration | None:
     )
 
 
+_EVENTS = Event.__table__
+# Built once: a sign-up runs it, and building a statement costs more than running it.
+_TAKE_PLACE = (
+    sa.update(_EVENTS)
+    .where(
+        _EVENTS.c.id == sa.bindparam("event_id"),
+        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
+    )
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+)
+_INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
+
+
 def _take_place(event_id: int) -> bool:
     """Claim one confirmed place, atomically; False when the event is full.
 
@@ -114,16 +139,7 @@ def _take_place(event_id: int) -> bool:
     concurrent update of the row commits, and SQLite lets one writer in at a time, so the
     count can never pass the capacity (the CHECK constraint is the last line of defence).
     """
-    result = db.session.execute(
-        sa.update(Event)
-        .where(
-            Event.id == event_id,
-            sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
-        )
-        .values(confirmed_count=Event.confirmed_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return db.session.execute(_TAKE_PLACE, {"event_id": event_id}).rowcount == 1
 
 
 def _give_back_place(event_id: int) -> None:
@@ -149,47 +165,52 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     event_id = event.id
     # No look-up first: the unique index on live (event, address) pairs is the check, so a
     # sign-up is three statements and a commit. A second sign-up for an address fails the
-    # INSERT, and the rollback gives back the place it took.
+    # INSERT, and the rollback gives back the place it took. Core statements rather than
+    # ORM objects: nothing here needs an object, and this is the busiest request there is.
     for _attempt in range(3):
         confirmed = _take_place(event_id)
-        registration = Registration(
-            event_id=event_id,
-            first_name=details.first_name.strip(),
-            email=details.email.strip(),
-            email_normalised=normalise_email(details.email),
-            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
-            reference=new_reference(),
-            manage_token=new_manage_token(),
-            created_at=now,
-            confirmed_at=now if confirmed else None,
-            waiting_since=None if confirmed else now,
-            access_needs=(details.access_needs or "").strip() or None,
-            declared_care_experienced=details.declared_care_experienced,
-            organisation_name=(details.organisation_name or "").strip() or None,
-            job_role=(details.job_role or "").strip() or None,
-            consent_future_events=details.consent_future_events,
-            share_with_host=details.share_with_host,
-            neutral_calendar_title=details.neutral_calendar_title,
-        )
-        db.session.add(registration)
+        status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+        manage_token = new_manage_token()
+        email = details.email.strip()
         try:
-            db.session.flush()
+            registration_id = db.session.execute(
+                _INSERT_REGISTRATION,
+                {
+                    "event_id": event_id,
+                    "first_name": details.first_name.strip(),
+                    "email": email,
+                    "email_normalised": normalise_email(details.email),
+                    "status": status,
+                    "reference": new_reference(),
+                    "manage_token": manage_token,
+                    "created_at": now,
+                    "updated_at": now,
+                    "confirmed_at": now if confirmed else None,
+                    "waiting_since": None if confirmed else now,
+                    "access_needs": (details.access_needs or "").strip() or None,
+                    "declared_care_experienced": details.declared_care_experienced,
+                    "organisation_name": (details.organisation_name or "").strip() or None,
+                    "job_role": (details.job_role or "").strip() or None,
+                    "consent_future_events": details.consent_future_events,
+                    "share_with_host": details.share_with_host,
+                    "neutral_calendar_title": details.neutral_calendar_title,
+                },
+            ).scalar_one()
         except IntegrityError:
             db.session.rollback()
             existing = find_live_registration(event, details.email)
             if existing:
-                return SignUpResult(existing, existing.manage_token, already_registered=True)
+                return SignUpResult.existing(existing)
             continue  # a reference collided: try again with a fresh one
         # The sender writes the email and its invite, outside this transaction.
         queue_email_to_compose(
             "ticket_confirmed" if confirmed else "waiting_list",
-            to_address=registration.email,
-            registration_id=registration.id,
+            to_address=email,
+            registration_id=registration_id,
             event_id=event_id,
         )
-        manage_token = registration.manage_token
         db.session.commit()
-        return SignUpResult(registration, manage_token)
+        return SignUpResult(registration_id, status, manage_token)
     raise NotAllowed("We could not save your sign-up just now. Please try again.")
 
 
