@@ -73,17 +73,21 @@ def group_by_day(events: list[Event]) -> list[tuple[str, list[Event]]]:
     ]
 
 
+# Built once: every event page and sign-up runs it, and building it costs more than running it.
+_PUBLIC_EVENT_BY_SLUG = (
+    sa.select(Event)
+    .where(
+        Event.slug == sa.bindparam("slug"),
+        Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+    )
+    # One event, one host: a join is one round trip where selectinload would be two.
+    .options(joinedload(Event.host))
+)
+
+
 def get_public_event(slug: str) -> Event | None:
     """A published or cancelled event by its slug (drafts are not public)."""
-    return db.session.scalar(
-        sa.select(Event)
-        .where(
-            Event.slug == slug,
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-        )
-        # One event, one host: a join is one round trip where selectinload would be two.
-        .options(joinedload(Event.host))
-    )
+    return db.session.scalar(_PUBLIC_EVENT_BY_SLUG, {"slug": slug})
 
 
 def availability(event: Event, *, now: datetime) -> str:
