@@ -423,26 +423,25 @@ def settings(event_id: int):
     return redirect(url_for("questions.queue", event_id=event.id))
 
 
+def _render_presenter(event_id: int, template: str) -> str:
+    # The whole page and its live part must show the same questions to the same people.
+    event = _moderated_event_or_403(event_id)
+    pinned, upcoming = services.presenter_questions(event)
+    return render_template(template, event=event, pinned=pinned, upcoming=upcoming)
+
+
 @bp.get("/admin/events/<int:event_id>/questions/presenter")
 @staff_required
 def presenter(event_id: int):
     """Show the pinned question and the next ones in large type; the page refreshes itself."""
-    event = _moderated_event_or_403(event_id)
-    pinned, upcoming = services.presenter_questions(event)
-    return render_template(
-        "questions/presenter.html", event=event, pinned=pinned, upcoming=upcoming
-    )
+    return _render_presenter(event_id, "questions/presenter.html")
 
 
 @bp.get("/admin/events/<int:event_id>/questions/presenter/live")
 @staff_required
 def presenter_live(event_id: int):
     """The presenter view's questions alone, for the page's script to swap in."""
-    event = _moderated_event_or_403(event_id)
-    pinned, upcoming = services.presenter_questions(event)
-    return render_template(
-        "questions/_presenter_questions.html", event=event, pinned=pinned, upcoming=upcoming
-    )
+    return _render_presenter(event_id, "questions/_presenter_questions.html")
 
 
 @bp.get("/admin/events/<int:event_id>/questions.csv")

@@ -483,6 +483,25 @@ def test_pin_from_the_presenter_view_and_mark_answered(client) -> None:
     assert "Second up?" not in live and "First up?" in live
 
 
+def test_the_presenter_page_and_its_live_part_share_who_may_see_them(app) -> None:
+    partner = make_user(Role.PARTNER)
+    event = qa_event(host=partner.organisation)
+    approved(event, "Shown on both?")
+    client = app.test_client()
+    login(client, partner)
+    page_url, live_url = f"{_admin(event)}/presenter", f"{_admin(event)}/presenter/live"
+    assert client.get(page_url).status_code == 403
+    assert client.get(live_url).status_code == 403
+    event.partner_moderates = True
+    db.session.commit()
+    page, live = client.get(page_url), client.get(live_url)
+    assert page.status_code == live.status_code == 200
+    assert "Shown on both?" in page.text and "Shown on both?" in live.text
+    assert "<html" in page.text and "<html" not in live.text
+    missing = f"/admin/events/{event.id + 1000}/questions/presenter"
+    assert client.get(missing).status_code == client.get(f"{missing}/live").status_code == 404
+
+
 def test_organisers_change_the_settings(client) -> None:
     event = qa_event()
     login(client, make_user(Role.ORGANISER))
