@@ -92,6 +92,11 @@ def load_settings(instance: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
+        # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
+        "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per 10 minutes",
+        # Keys the hashes that let askers find their questions again; unset, TOKEN_HASH_KEY
+        # and then SECRET_KEY are used.
+        "QUESTION_ASKER_KEY": os.environ.get("QUESTION_ASKER_KEY") or None,
     }
 
 

@@ -16,9 +16,12 @@ from flask import (
     request,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
+from limits import parse_many
 
 from nclw.accounts.permissions import staff_required
+from nclw.config import ConfigurationError
 from nclw.errors import NclwError
 from nclw.events.models import Event, QuestionAskers
 from nclw.events.services import get_public_event
@@ -46,7 +49,19 @@ MODERATION_MOVES = {
 
 
 def _question_limit() -> str:
-    return current_app.config.get("QUESTION_RATE_LIMIT", "5 per 10 minutes")
+    return current_app.config["QUESTION_RATE_LIMIT"]
+
+
+@bp.record_once
+def _refuse_an_unreadable_question_limit(state: BlueprintSetupState) -> None:
+    # Flask-Limiter skips a limit it cannot read, so a typo would quietly remove the limit.
+    value = state.app.config["QUESTION_RATE_LIMIT"]
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"QUESTION_RATE_LIMIT {value!r} is not a limit. Write it like '5 per 10 minutes'."
+        ) from None
 
 
 def _ticket_limit_key() -> str:
