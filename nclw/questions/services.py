@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -93,6 +94,13 @@ def asking_closed_reason(
     if registration is not None:
         if registration.event_id != event.id or registration.is_cancelled:
             return "Only people with a ticket for this event can ask questions."
+        # Someone waiting may never get a place, and the Q&A is for the people taking part;
+        # where the organisers let anyone ask, a waiting-list place is as good as anyone's.
+        if registration.is_waiting and event.qa_askers != QuestionAskers.ANYONE:
+            return (
+                "You are on the waiting list. If you get a place, you can send questions for "
+                "the Q&A from your ticket page."
+            )
         return None
     if event.qa_askers != QuestionAskers.ANYONE:
         return "Only people with a ticket can ask questions. Ask from your ticket page."
@@ -145,12 +153,28 @@ def ask_question(
     return question
 
 
-def ask_first_question(registration: Registration, body: str, *, now: datetime) -> Question | None:
-    """Send the question typed on the sign-up form; a ticket is never refused because of it."""
+@dataclass(frozen=True)
+class FirstQuestion:
+    """What became of the question typed on the sign-up form."""
+
+    question: Question | None = None
+    # Why it was not sent, in words fit to show the person; None when it was sent.
+    not_sent_reason: str | None = None
+
+
+def ask_first_question(registration: Registration, body: str, *, now: datetime) -> FirstQuestion:
+    """Send the question typed on the sign-up form; a ticket is never refused because of it.
+
+    A question that cannot be sent is not kept for later (it may hold personal details, and
+    the person may never get a place): the reason is returned so the person can be told.
+    """
+    if not (body or "").strip():
+        return FirstQuestion()
     try:
-        return ask_question(registration.event, body, registration=registration, now=now)
-    except NclwError:
-        return None
+        question = ask_question(registration.event, body, registration=registration, now=now)
+    except NclwError as error:
+        return FirstQuestion(not_sent_reason=f"We did not send your question. {error.message}")
+    return FirstQuestion(question=question)
 
 
 def questions_asked_by(event: Event, asker_key: str) -> list[Question]:

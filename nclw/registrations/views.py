@@ -55,8 +55,10 @@ def register(slug: str):
         resend = ResendTicketForm(email=details.email)
         return render_template("registrations/already.html", event=event, form=resend), 200
     if "first_question" in form and form.first_question.data:
-        ask_first_question(result.registration, form.first_question.data, now=now)
+        first = ask_first_question(result.registration, form.first_question.data, now=now)
         db.session.commit()
+        if first.not_sent_reason:
+            flash(first.not_sent_reason, "info")
     return redirect(url_for("registrations.confirmation", token=result.manage_token))
 
 

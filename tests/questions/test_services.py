@@ -150,9 +150,60 @@ def test_a_name_to_show_is_optional_and_checked_too(app) -> None:
 def test_the_sign_up_question_never_stops_a_ticket(app) -> None:
     event = qa_event(qa_enabled=False)
     registration = make_registration(event)
-    assert services.ask_first_question(registration, "Hello?", now=NOW) is None
+    refused = services.ask_first_question(registration, "Hello?", now=NOW)
+    assert refused.question is None
+    assert refused.not_sent_reason == (
+        "We did not send your question. This event is not taking questions."
+    )
     event.qa_enabled = True
-    assert services.ask_first_question(registration, "Hello?", now=NOW).body == "Hello?"
+    sent = services.ask_first_question(registration, "Hello?", now=NOW)
+    assert sent.question.body == "Hello?"
+    assert sent.not_sent_reason is None
+    # Spaces alone are no question: nothing to send and nothing to tell.
+    assert services.ask_first_question(registration, "   ", now=NOW) == services.FirstQuestion()
+
+
+# --- who may ask: a place, not a waiting-list place ---------------------------------------------
+
+
+def test_a_waiting_list_place_cannot_ask_until_it_becomes_a_ticket(app) -> None:
+    event = qa_event(capacity=1)
+    make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    reason = services.asking_closed_reason(event, registration=waiting, now=NOW)
+    assert reason == (
+        "You are on the waiting list. If you get a place, you can send questions for the Q&A "
+        "from your ticket page."
+    )
+    with pytest.raises(NotAllowed) as refused:
+        services.ask_question(event, "Can I ask?", registration=waiting, now=NOW)
+    assert refused.value.message == reason
+    assert db.session.scalars(sa.select(Question)).all() == []
+
+    waiting.status = RegistrationStatus.CONFIRMED
+    assert services.asking_closed_reason(event, registration=waiting, now=NOW) is None
+    question = services.ask_question(event, "Can I ask now?", registration=waiting, now=NOW)
+    assert question.asker_key == services.ticket_key(waiting)
+
+
+def test_a_waiting_list_first_question_is_not_sent_and_says_why(app) -> None:
+    event = qa_event(capacity=1)
+    make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    result = services.ask_first_question(waiting, "What should I bring?", now=NOW)
+    assert result.question is None
+    assert result.not_sent_reason.startswith("We did not send your question. You are on the")
+    assert db.session.scalars(sa.select(Question)).all() == []
+
+
+def test_where_anyone_may_ask_a_waiting_list_place_may_ask_too(app) -> None:
+    event = qa_event(capacity=1, qa_askers=QuestionAskers.ANYONE)
+    make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    assert services.asking_closed_reason(event, registration=waiting, now=NOW) is None
+    result = services.ask_first_question(waiting, "What should I bring?", now=NOW)
+    assert result.question.asker_key == services.ticket_key(waiting)
+    assert result.not_sent_reason is None
 
 
 # --- withdrawing -------------------------------------------------------------------------------

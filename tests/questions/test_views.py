@@ -13,6 +13,8 @@ from nclw.events.models import QuestionAskers
 from nclw.extensions import db
 from nclw.questions import services
 from nclw.questions.models import Question, QuestionStatus
+from nclw.registrations.models import RegistrationStatus
+from nclw.registrations.services import cancel_registration
 from nclw.timezones import utcnow
 from tests.conftest import login, make_test_app
 from tests.factories import make_registration, make_user
@@ -155,6 +157,83 @@ def test_the_sign_up_form_takes_a_first_question(client) -> None:
     assert question.body == "Hi?"
     assert question.status == QuestionStatus.PENDING
     assert question.asker_key == services.ticket_key(registration)
+
+
+def test_a_waiting_list_ticket_page_explains_instead_of_offering_the_form(client) -> None:
+    event = qa_event(capacity=1, qa_public_list=True)
+    make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    waiting_words = "You are on the waiting list. If you get a place, you can send questions"
+    page = client.get(_ticket(waiting)).text
+    assert "Questions for the Q&amp;A" in page
+    assert waiting_words in page
+    assert "/questions/ask" not in page
+    ask_page = client.get(f"{_ticket(waiting)}/questions/ask")
+    assert ask_page.status_code == 200
+    assert waiting_words in ask_page.text
+    assert 'name="body"' not in ask_page.text
+
+    refused = client.post(f"{_ticket(waiting)}/questions/ask", data={"body": "Can I ask?"})
+    assert refused.status_code == 400
+    assert "There is a problem" in refused.text
+    assert refused.text.count(waiting_words) == 1
+    assert _questions(event) == []
+
+
+def test_a_waiting_list_place_can_ask_once_it_becomes_a_ticket(client) -> None:
+    event = qa_event(capacity=1)
+    holder = make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    cancel_registration(holder, now=utcnow())  # the place goes to the person waiting
+    db.session.commit()
+    assert waiting.is_confirmed
+    assert f'action="{_ticket(waiting)}/questions/ask"' in client.get(_ticket(waiting)).text
+    response = client.post(f"{_ticket(waiting)}/questions/ask", data={"body": "In now?"})
+    assert response.status_code == 302
+    [question] = _questions(event)
+    assert question.asker_key == services.ticket_key(waiting)
+
+
+def test_a_first_question_from_the_waiting_list_is_not_sent_and_the_page_says_so(client) -> None:
+    event = qa_event(capacity=1)
+    make_registration(event)
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"first_name": "Robin", "email": "robin@example.com", "first_question": "Hi?"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "You are on the waiting list</h1>" in response.text
+    assert "We did not send your question. You are on the waiting list." in response.text
+    assert _questions(event) == []
+
+
+def test_a_first_question_from_a_confirmed_ticket_brings_no_warning(client) -> None:
+    event = qa_event()
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"first_name": "Robin", "email": "robin@example.com", "first_question": "Hi?"},
+        follow_redirects=True,
+    )
+    assert "Your ticket is confirmed</h1>" in response.text
+    assert "We did not send your question" not in response.text
+    assert len(_questions(event)) == 1
+
+
+def test_where_anyone_may_ask_the_waiting_list_asks_from_the_ticket_and_the_page(client) -> None:
+    event = qa_event(capacity=1, qa_askers=QuestionAskers.ANYONE)
+    make_registration(event)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    assert f'action="{_ticket(waiting)}/questions/ask"' in client.get(_ticket(waiting)).text
+    assert (
+        client.post(f"{_ticket(waiting)}/questions/ask", data={"body": "Ticket?"}).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/events/{event.slug}/questions/ask", data={"body": "Page?"}).status_code
+        == 302
+    )
+    assert sorted(question.body for question in _questions(event)) == ["Page?", "Ticket?"]
 
 
 def test_the_sign_up_form_has_no_question_when_the_event_takes_none(client) -> None:
