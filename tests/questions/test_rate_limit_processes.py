@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from nclw.extensions import db
 from tests.conftest import TEST_SECRET, make_test_app
@@ -45,15 +46,14 @@ def _prepare_database(tmp_path: Path, tickets: int = 1) -> tuple[str, list[str]]
     return url, tokens
 
 
-def _question_count(tmp_path: Path) -> int:
-    app = make_test_app(tmp_path)
-    with app.app_context():
-        from nclw.questions.models import Question
-
-        count = db.session.query(Question).count()
-        db.session.remove()
-        db.engine.dispose()
-    return count
+def _question_count(database_url: str) -> int:
+    # Read straight from the database: a new test app would empty PostgreSQL's tables first.
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(sa.text("SELECT count(*) FROM questions"))
+    finally:
+        engine.dispose()
 
 
 def _server_env(database_url: str, storage: str, tmp_path: Path) -> dict[str, str]:
@@ -111,7 +111,7 @@ def test_the_limit_is_shared_by_two_worker_processes_through_redis(tmp_path: Pat
                 break
         else:
             pytest.fail(f"every ticket's questions landed on one process: {results}")
-    assert _question_count(tmp_path) == accepted_total
+    assert _question_count(database_url) == accepted_total
     # Each process accepted fewer than the limit itself, yet refused the rest: it counted the
     # other process's questions, which only a shared store can tell it.
     refused_by = {pid for status, pid in results if status == 429}
