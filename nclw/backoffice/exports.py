@@ -1,88 +1,97 @@
 """Attendee exports: CSV and XLSX, streamed, with the columns the organiser picks.
 
-Reusable by any area that may export registrations: pass a query, the columns and a rule
-for whose contact details may be included (partners see only people who agreed to share).
+Reusable by any area that may export registrations: pass a query, the columns and, if only
+some people's contact details may be included, the condition they meet (partners see only
+people who agreed to share).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import datetime
 
 import sqlalchemy as sa
 import xlsxwriter
 
 from nclw.events.models import Event
+from nclw.exports import CSV_MIMETYPE as CSV_MIMETYPE  # the views send both formats from here
+from nclw.exports import csv_stream as csv_stream
+from nclw.exports import neutralise_cells
 from nclw.extensions import db
 from nclw.registrations.models import Registration
 from nclw.timezones import to_uk
 
-# Excel and LibreOffice run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH_SIZE = 1000
-CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def neutralise(value: str) -> str:
-    """A cell that can never run as a formula: a leading formula character gets a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def _yes_no(flag: sa.ColumnElement[bool]) -> sa.ColumnElement[str]:
+    return sa.case((flag, "Yes"), else_="No")
 
 
-@lru_cache(maxsize=4096)
-def _uk_cached(moment) -> str:
-    return _uk(moment)
-
-
-def _uk(moment) -> str:
-    if moment is None:
-        return ""
-    local = to_uk(moment)
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
-
-
-def _yes(value: bool) -> str:
-    return "Yes" if value else "No"
+def _text_or_blank(text: sa.ColumnElement[str | None]) -> sa.ColumnElement[str]:
+    return sa.func.coalesce(text, "")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column an organiser can pick: its heading and how to read it from an export row."""
+    """One column an organiser can pick: its heading and the SQL that reads it.
+
+    The database hands back each cell as finished text (Yes/No, a blank for nothing), except
+    times, which need the UK clock, and typed text, which needs neutralising.
+    """
 
     key: str
     heading: str
-    read: Callable[[sa.Row], str]
+    value: sa.ColumnElement
     contact: bool = False  # first name and email: only for people whose details may be shared
     sensitive: bool = False  # access needs: only with a reason
     typed: bool = False  # text a person typed: the only cells that could start like a formula
+    uk_time: bool = False  # a UTC moment, shown on a UK clock
 
 
 COLUMNS: dict[str, Column] = {
     column.key: column
     for column in (
-        Column("reference", "Reference", lambda r: r.reference),
-        Column("first_name", "First name", lambda r: r.first_name, contact=True, typed=True),
-        Column("email", "Email", lambda r: r.email, contact=True, typed=True),
-        Column("status", "Status", lambda r: r.status.value),
-        Column("event", "Event", lambda r: r.event_title, typed=True),
-        Column("event_starts", "Event starts (UK time)", lambda r: _uk_cached(r.event_starts_at)),
-        Column("signed_up", "Signed up (UK time)", lambda r: _uk(r.created_at)),
-        Column("checked_in", "Checked in (UK time)", lambda r: _uk(r.checked_in_at)),
-        Column("no_show", "No-show", lambda r: _yes(r.no_show)),
-        Column("organisation", "Organisation", lambda r: r.organisation_name or "", typed=True),
-        Column("job_role", "Role", lambda r: r.job_role or "", typed=True),
-        Column("care_experienced", "Care experienced", lambda r: _yes(r.declared_care_experienced)),
-        Column("future_events", "Future events emails", lambda r: _yes(r.consent_future_events)),
-        Column("shares_with_host", "Shares details with host", lambda r: _yes(r.share_with_host)),
+        Column("reference", "Reference", Registration.reference),
+        Column("first_name", "First name", Registration.first_name, contact=True, typed=True),
+        Column("email", "Email", Registration.email, contact=True, typed=True),
+        # The stored value, not the enum: it is the text the export shows.
+        Column("status", "Status", sa.type_coerce(Registration.status, sa.String)),
+        Column("event", "Event", Event.title, typed=True),
+        Column("event_starts", "Event starts (UK time)", Event.starts_at, uk_time=True),
+        Column("signed_up", "Signed up (UK time)", Registration.created_at, uk_time=True),
+        Column("checked_in", "Checked in (UK time)", Registration.checked_in_at, uk_time=True),
+        Column("no_show", "No-show", _yes_no(Registration.no_show)),
+        Column(
+            "organisation",
+            "Organisation",
+            _text_or_blank(Registration.organisation_name),
+            typed=True,
+        ),
+        Column("job_role", "Role", _text_or_blank(Registration.job_role), typed=True),
+        Column(
+            "care_experienced",
+            "Care experienced",
+            _yes_no(Registration.declared_care_experienced),
+        ),
+        Column(
+            "future_events",
+            "Future events emails",
+            _yes_no(Registration.consent_future_events),
+        ),
+        Column(
+            "shares_with_host",
+            "Shares details with host",
+            _yes_no(Registration.share_with_host),
+        ),
         Column(
             "access_needs",
             "Access needs",
-            lambda r: r.access_needs or "",
+            _text_or_blank(Registration.access_needs),
             sensitive=True,
             typed=True,
         ),
@@ -90,32 +99,45 @@ COLUMNS: dict[str, Column] = {
 }
 DEFAULT_COLUMNS = ("reference", "first_name", "email", "status", "event", "checked_in")
 
-# Plain rows rather than ORM objects: an export reads each row once, and building 100,000
-# tracked objects costs several times more than the rows themselves.
-_EXPORT_FIELDS = (
-    Registration.id,
-    Registration.event_id,
-    Registration.reference,
-    Registration.first_name,
-    Registration.email,
-    Registration.status,
-    Registration.created_at,
-    Registration.checked_in_at,
-    Registration.no_show,
-    Registration.organisation_name,
-    Registration.job_role,
-    Registration.declared_care_experienced,
-    Registration.consent_future_events,
-    Registration.share_with_host,
-    Registration.access_needs,
-    Event.title.label("event_title"),
-    Event.starts_at.label("event_starts_at"),
-)
+_MINUTES = [f"{minute:02d}" for minute in range(60)]
+
+
+class _UkClock:
+    """'2026-10-28 16:05' on a UK clock, with the time-zone rules looked up once an hour.
+
+    UK time is always a whole number of hours from UTC, so the minute reads the same on both
+    clocks: only the date and hour need the rules, and an export's rows span few hours.
+    """
+
+    def __init__(self) -> None:
+        self._hours: dict[tuple[int, int, int, int], str] = {}
+
+    def _hour(self, moment: datetime) -> str:
+        local = to_uk(moment)
+        return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:"
+
+    def format_cells(self, cells: list, positions: Iterable[int]) -> None:
+        """Replace, in place, the UTC moments at `positions` with UK clock text (blank if none)."""
+        hours = self._hours
+        for position in positions:
+            moment = cells[position]
+            if moment is None:
+                cells[position] = ""
+                continue
+            # Moments come from UTCDateTime columns, so this is the UTC hour.
+            key = (moment.year, moment.month, moment.day, moment.hour)
+            hour = hours.get(key)
+            if hour is None:
+                hour = hours[key] = self._hour(moment)
+            cells[position] = hour + _MINUTES[moment.minute]
 
 
 def registrations_query(*, event: Event | None = None, edition_id: int | None = None) -> sa.Select:
-    """Registrations of one event, or of a whole week, in event then sign-up order."""
-    query = sa.select(*_EXPORT_FIELDS).join(Event, Registration.event_id == Event.id)
+    """Registrations of one event, or of a whole week, in event then sign-up order.
+
+    `export_rows` chooses what to read from each; this says which rows, and in what order.
+    """
+    query = sa.select(Registration.id).join(Event, Registration.event_id == Event.id)
     if event is not None:
         query = query.where(Registration.event_id == event.id)
     if edition_id is not None:
@@ -127,55 +149,38 @@ def export_rows(
     registrations_query: sa.Select,
     columns: Sequence[str],
     *,
-    include_contact_for: Callable[[sa.Row], bool] = lambda row: True,
+    contact_details_where: sa.ColumnElement[bool] | None = None,
 ) -> Iterator[list[str]]:
-    """The heading row, then one neutralised row per registration, read in batches."""
+    """The heading row, then one neutralised row per registration, read in batches.
+
+    Contact details are blank on rows that do not meet `contact_details_where`, if given.
+    """
     chosen = [COLUMNS[key] for key in columns if key in COLUMNS]
     if not chosen:
         raise ValueError("choose at least one column")
     yield [column.heading for column in chosen]
-    readers = [(column.read, column.contact, column.typed) for column in chosen]
-    # Core, not the ORM session's result machinery: rows are read once and never tracked.
+    values = []
+    for position, column in enumerate(chosen):
+        value = column.value
+        if column.contact and contact_details_where is not None:
+            value = sa.case((contact_details_where, value), else_="")
+        values.append(value.label(f"c{position}"))  # labelled: a column may be picked twice
+    typed = [position for position, column in enumerate(chosen) if column.typed]
+    times = [position for position, column in enumerate(chosen) if column.uk_time]
+    clock = _UkClock()
+    # Only the chosen columns, as plain rows through Core: each row is read once, never tracked.
     result = db.session.connection().execute(
-        registrations_query.execution_options(yield_per=BATCH_SIZE)
+        registrations_query.with_only_columns(
+            *values, maintain_column_froms=False
+        ).execution_options(yield_per=BATCH_SIZE)
     )
     for row in result:
-        shared = include_contact_for(row)
-        cells = []
-        for read, contact, typed in readers:
-            if contact and not shared:
-                cells.append("")
-                continue
-            value = read(row)
-            cells.append("'" + value if typed and value.startswith(FORMULA_STARTS) else value)
+        cells = list(row)
+        if times:
+            clock.format_cells(cells, times)
+        if typed:
+            neutralise_cells(cells, typed)
         yield cells
-
-
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote for one row."""
-
-    def __init__(self) -> None:
-        self.value = ""
-
-    def write(self, text: str) -> None:
-        self.value += text
-
-
-def csv_stream(rows: Iterable[list[str]]) -> Iterator[bytes]:
-    """UTF-8 CSV with a byte order mark (so Excel reads every name right), row by row."""
-    line = _Line()
-    writer = csv.writer(line, lineterminator="\r\n")
-    yield codecs.BOM_UTF8
-    buffered: list[str] = []
-    for row in rows:
-        writer.writerow(row)
-        buffered.append(line.value)
-        line.value = ""
-        if len(buffered) >= 500:
-            yield "".join(buffered).encode("utf-8")
-            buffered = []
-    if buffered:
-        yield "".join(buffered).encode("utf-8")
 
 
 def xlsx_stream(rows: Iterable[list[str]], *, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
@@ -196,11 +201,13 @@ def xlsx_stream(rows: Iterable[list[str]], *, chunk_size: int = 64 * 1024) -> It
         )
         sheet = workbook.add_worksheet("Attendees")
         bold = workbook.add_format({"bold": True})
-        for row_number, row in enumerate(rows):
+        rows = iter(rows)
+        for column_number, heading in enumerate(next(rows, [])):
+            sheet.write_string(0, column_number, heading, bold)
+        write = sheet.write_string
+        for row_number, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row):
-                sheet.write_string(
-                    row_number, column_number, value, bold if row_number == 0 else None
-                )
+                write(row_number, column_number, value)
         workbook.close()
         with open(path, "rb") as finished:
             while chunk := finished.read(chunk_size):

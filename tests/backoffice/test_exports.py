@@ -7,7 +7,7 @@ import gc
 import io
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from nclw.audit.models import AuditEntry
 from nclw.backoffice import exports
 from nclw.events.models import Event
+from nclw.exports import FORMULA_STARTS
 from nclw.extensions import db
 from nclw.registrations.models import Registration
 from nclw.timezones import utcnow
@@ -45,13 +46,6 @@ def _xlsx_rows(response) -> list[list[str]]:
     return rows
 
 
-def test_neutralise():
-    for value in DANGEROUS:
-        assert exports.neutralise(value) == "'" + value
-    assert exports.neutralise("Zoë") == "Zoë"
-    assert exports.neutralise("") == ""
-
-
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_formulas_are_neutralised_in_both_formats(organiser_client, week, file_format):
     for value in DANGEROUS:
@@ -64,7 +58,7 @@ def test_formulas_are_neutralised_in_both_formats(organiser_client, week, file_f
     names = [str(row[1]).replace("_x000D_", "\r") for row in rows[1:]]
     for value in DANGEROUS:
         assert "'" + value in names
-    assert all(not str(name).startswith(exports.FORMULA_STARTS) for name in names)
+    assert all(not str(name).startswith(FORMULA_STARTS) for name in names)
     assert "Ava" in names  # ordinary names are untouched
 
 
@@ -130,12 +124,116 @@ def test_contact_details_only_for_people_who_may_be_shared(app, week):
         exports.export_rows(
             exports.registrations_query(event=week.event),
             ["reference", "first_name", "email"],
-            include_contact_for=lambda registration: registration.share_with_host,
+            contact_details_where=Registration.share_with_host,
         )
     )
     by_reference = {row[0]: row for row in rows[1:]}
     assert by_reference[week.confirmed.reference][1:] == ["Ava", "ava@example.com"]
     assert by_reference[week.waiting.reference][1:] == ["", ""]
+
+
+def _export(event, columns) -> list[list[str]]:
+    return list(exports.export_rows(exports.registrations_query(event=event), columns))
+
+
+def test_every_column_reads_as_people_expect(app):
+    # 20 October 2026 is BST (UTC+1); 2 November is GMT (UTC+0).
+    event = make_event(
+        title="=Money: what next?",
+        starts_at=datetime(2026, 11, 2, 16, 30, tzinfo=UTC),
+        capacity=None,
+    )
+    person = make_registration(
+        event,
+        first_name="Ava",
+        email="ava@example.com",
+        created_at=datetime(2026, 10, 20, 23, 5, 59, tzinfo=UTC),
+        checked_in_at=datetime(2026, 11, 2, 16, 41, tzinfo=UTC),
+        no_show=True,
+        organisation_name="+Leaving Care Team",
+        job_role="Personal adviser",
+        declared_care_experienced=True,
+        consent_future_events=False,
+        share_with_host=True,
+        access_needs="-Step-free access",
+    )
+    rows = _export(event, list(exports.COLUMNS))
+    assert rows[0] == [column.heading for column in exports.COLUMNS.values()]
+    assert rows[1] == [
+        person.reference,
+        "Ava",
+        "ava@example.com",
+        "confirmed",
+        "'=Money: what next?",
+        "2026-11-02 16:30",
+        "2026-10-21 00:05",  # BST: the next day on a UK clock
+        "2026-11-02 16:41",
+        "Yes",
+        "'+Leaving Care Team",
+        "Personal adviser",
+        "Yes",
+        "No",
+        "Yes",
+        "'-Step-free access",
+    ]
+
+
+def test_missing_values_are_blank_and_statuses_read_as_stored(app, week):
+    rows = _export(week.event, ["status", "checked_in", "organisation", "job_role", "access_needs"])
+    assert sorted(rows[1:]) == [["confirmed", "", "", "", ""], ["waiting", "", "", "", ""]]
+
+
+def test_times_follow_the_uk_clock_through_the_change(app):
+    # Clocks went back at 01:00 UTC on 25 October 2026: 01:xx happened twice in the UK.
+    event = make_event(capacity=None)
+    moments = [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 45, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+    ]
+    for moment in moments:
+        make_registration(event, created_at=moment)
+    signed_up = [row[0] for row in _export(event, ["signed_up"])[1:]]
+    assert signed_up == [
+        "2026-10-25 01:30",
+        "2026-10-25 01:30",
+        "2026-10-25 01:45",
+        "2026-03-29 00:59",
+        "2026-03-29 02:00",
+    ]
+
+
+def test_a_column_picked_twice_comes_out_twice(app, week):
+    rows = _export(week.event, ["first_name", "reference", "first_name"])
+    assert rows[0] == ["First name", "Reference", "First name"]
+    assert ["Ava", week.confirmed.reference, "Ava"] in rows
+
+
+def test_unknown_columns_are_left_out_and_none_is_refused(app, week):
+    assert _export(week.event, ["reference", "password"])[0] == ["Reference"]
+    with pytest.raises(ValueError):
+        _export(week.event, ["password"])
+
+
+def test_the_week_comes_in_event_then_sign_up_order(app, week):
+    earlier = make_event(
+        edition=week.event.edition, starts_at=week.event.starts_at - timedelta(days=1)
+    )
+    first = make_registration(earlier, first_name="Cara")
+    second = make_registration(earlier, first_name="Dev")
+    rows = list(
+        exports.export_rows(
+            exports.registrations_query(edition_id=week.event.edition_id), ["reference"]
+        )
+    )
+    assert [row[0] for row in rows[1:]] == [
+        first.reference,
+        second.reference,
+        week.confirmed.reference,
+        week.waiting.reference,
+    ]
 
 
 def _bulk_registrations(event, count: int) -> None:
