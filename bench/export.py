@@ -32,12 +32,13 @@ def _app(url: str, workdir: str):
 
 
 def seed(url: str, workdir: str, rows: int) -> None:
-    """One event with `rows` registrations."""
+    """One event with `rows` registrations, signed up over months, a third checked in."""
     import sqlalchemy as sa
 
     from bench.seed import insert_registrations, make_bench_event
     from nclw.events.models import Edition, Organisation
     from nclw.extensions import db
+    from nclw.registrations.models import Registration
 
     app = _app(url, workdir)
     with app.app_context():
@@ -45,6 +46,43 @@ def seed(url: str, workdir: str, rows: int) -> None:
         host = db.session.scalar(sa.select(Organisation).order_by(Organisation.id))
         event = make_bench_event(edition, host, SLUG, None)
         insert_registrations(event, rows, prefix="x")
+        _spread_over_time(event, Registration)
+
+
+def _spread_over_time(event, Registration) -> None:
+    """Every sign-up time different (across a clock change), as in real life.
+
+    Registrations inserted in one go share one timestamp, which would let the export format
+    one date 100,000 times; real exports format a different time on nearly every row.
+    """
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from nclw.extensions import db
+
+    ids = db.session.scalars(
+        sa.select(Registration.id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.id)
+    ).all()
+    for start in range(0, len(ids), 5000):
+        db.session.execute(
+            sa.update(Registration),
+            [
+                {
+                    "id": id_,
+                    "created_at": event.starts_at - timedelta(seconds=137 * (n + 1)),
+                    "checked_in_at": (
+                        event.starts_at + timedelta(seconds=n % 3600) if n % 3 == 0 else None
+                    ),
+                    "organisation_name": "Leaving Care Team, Anytown" if n % 4 == 0 else None,
+                    "job_role": "Personal adviser" if n % 4 == 0 else None,
+                }
+                for n, id_ in enumerate(ids[start : start + 5000], start)
+            ],
+        )
+    db.session.commit()
 
 
 def export(url: str, workdir: str) -> dict:
