@@ -17,14 +17,11 @@ from werkzeug.test import EnvironBuilder
 PHASES = [
     ("whole sign-up view", "registrations/views.py", "register"),
     ("load the event (get_public_event)", "events/services.py", "get_public_event"),
-    ("build and validate the form", "registrations/forms.py", "sign_up_form_for"),
+    ("build the form", "registrations/forms.py", "sign_up_form_for"),
     ("validate_on_submit (incl. CSRF)", "flask_wtf/form.py", "validate_on_submit"),
     ("registrations.services.register", "registrations/services.py", "register"),
-    ("  compose the ticket email", "mail/messages.py", "ticket_confirmed"),
-    ("    of which the calendar invite", "mail/ical.py", "ticket_invite"),
-    ("  duplicate check query", "registrations/services.py", "find_live_registration"),
     ("  guarded UPDATE (take a place)", "registrations/services.py", "_take_place"),
-    ("  INSERT + flush", "sqlalchemy/orm/scoping.py", "flush"),
+    ("  queue the email (written later by the sender)", "mail/outbox.py", "queue_email_to_compose"),
     ("  COMMIT", "sqlalchemy/orm/scoping.py", "commit"),
 ]
 
@@ -71,7 +68,6 @@ def profile_sign_up(url: str, workdir: Path, count: int = 300) -> dict:
         return (time.process_time() - started) / n * 1000
 
     cpu_ms = cpu_ms_per_post(count)
-    what_if = _what_if(app, cpu_ms_per_post, count // 2)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(count):
@@ -85,47 +81,7 @@ def profile_sign_up(url: str, workdir: Path, count: int = 300) -> dict:
         shares[label] = seconds / whole if whole else float("nan")
     with app.app_context():
         db.engine.dispose()
-    return {"cpu_ms_per_sign_up_in_process": cpu_ms, "shares": shares, "what_if": what_if}
-
-
-def _what_if(app, cpu_ms_per_post, count: int) -> dict[str, float]:
-    """CPU per sign-up with one cost taken away, to size the suggested changes."""
-    from unittest import mock
-
-    import sqlalchemy as sa
-    from sqlalchemy.orm import joinedload
-
-    from nclw.events.models import Event, EventStatus
-    from nclw.extensions import db
-    from nclw.mail import messages
-    from nclw.mail.outbox import ComposedEmail
-    from nclw.registrations import views as registration_views
-
-    def no_email(registration):
-        # What the request would still do if the worker composed the message later.
-        return ComposedEmail(
-            kind="ticket_confirmed", to_address=registration.email, subject="", text_body=""
-        )
-
-    def one_query_event(slug):
-        return db.session.scalar(
-            sa.select(Event)
-            .where(
-                Event.slug == slug,
-                Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-            )
-            .options(joinedload(Event.host))
-        )
-
-    results = {}
-    with (
-        mock.patch.object(messages, "ticket_confirmed", no_email),
-        mock.patch.object(messages, "waiting_list_place", no_email),
-    ):
-        results["email composed later, in the worker"] = cpu_ms_per_post(count)
-    with mock.patch.object(registration_views, "get_public_event", one_query_event):
-        results["event loaded with one joined query"] = cpu_ms_per_post(count)
-    return results
+    return {"cpu_ms_per_sign_up_in_process": cpu_ms, "shares": shares}
 
 
 def as_markdown(result: dict) -> list[str]:
@@ -141,11 +97,4 @@ def as_markdown(result: dict) -> list[str]:
         f"| {label.replace('  ', '&emsp;')} | {share:.0%} |"
         for label, share in result["shares"].items()
     ]
-    lines += [
-        "",
-        "| What if (in-process CPU per sign-up) | ms |",
-        "| --- | ---: |",
-        f"| as it is | {result['cpu_ms_per_sign_up_in_process']:.1f} |",
-    ]
-    lines += [f"| {label} | {ms:.1f} |" for label, ms in result.get("what_if", {}).items()]
     return lines

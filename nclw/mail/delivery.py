@@ -26,13 +26,16 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_mail import Connection
 from flask_mail import Message as FlaskMailMessage
+from sqlalchemy.orm import joinedload
 
 from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
+from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.messages import compose_queued
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.outbox import QUEUED_FLAG as _QUEUED_FLAG
+from nclw.registrations.models import Registration
 from nclw.timezones import utcnow
 
 BATCH_SIZE = 200
@@ -244,17 +247,33 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
         .order_by(OutboxMessage.id)
     ).all()
     claimed = []
-    for row in rows:
-        # Sign-up emails are written here, not in the request (see COMPOSED_WHEN_SENT); the
-        # written text is kept on the row, so a retry sends the same words.
-        if compose_queued(row):
-            claimed.append(_snapshot(row))
-        else:
-            row.status = MessageStatus.FAILED
-            row.claimed_by = row.claimed_at = None
-            row.last_error = "Not sent: the ticket's details were deleted before it went."
+    # Sign-up emails are written here, not in the request (see COMPOSED_WHEN_SENT); the
+    # written text is kept on the row, so a retry sends the same words. No autoflush: on
+    # SQLite a flush would hold the write lock, and so hold up sign-ups, while the rest of
+    # the batch is written; the one commit below writes them all at once.
+    with db.session.no_autoflush:
+        _load_registrations_to_compose(rows)
+        for row in rows:
+            if compose_queued(row):
+                claimed.append(_snapshot(row))
+            else:
+                row.status = MessageStatus.FAILED
+                row.claimed_by = row.claimed_at = None
+                row.last_error = "Not sent: the ticket's details were deleted before it went."
     db.session.commit()
     return claimed
+
+
+def _load_registrations_to_compose(rows: list[OutboxMessage]) -> None:
+    # One query for the batch instead of one per message; the session keeps them for
+    # compose_queued to find.
+    ids = {row.registration_id for row in rows if row.text_body is None and row.registration_id}
+    if ids:
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.id.in_(ids))
+            .options(joinedload(Registration.event).joinedload(Event.host))
+        ).all()
 
 
 def _finish(item: _Outgoing, **values: Any) -> None:

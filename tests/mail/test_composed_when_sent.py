@@ -130,3 +130,38 @@ def test_compose_queued_leaves_a_written_message_alone():
     assert compose_queued(row) is True
     assert row.text_body == "Already written."
     assert written != "Already written."
+
+
+def test_writing_a_batch_does_not_hold_sqlite_write_lock(monkeypatch):
+    """Sign-ups keep going while the sender writes a batch of emails."""
+    import sqlite3
+
+    from nclw.mail import messages
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock; PostgreSQL writers do not block each other here")
+    event = make_event(capacity=5)
+    for n in range(3):
+        _sign_up(event, f"person{n}@example.com")
+    path = db.engine.url.database
+    writes_while_writing = []
+
+    def compose_and_try_a_write(registration):
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the sender holds the lock
+            other.rollback()
+            writes_while_writing.append(True)
+        except sqlite3.OperationalError:
+            writes_while_writing.append(False)
+        finally:
+            other.close()
+        return original(registration)
+
+    original = messages.COMPOSED_WHEN_SENT["ticket_confirmed"]
+    monkeypatch.setitem(messages.COMPOSED_WHEN_SENT, "ticket_confirmed", compose_and_try_a_write)
+
+    report = send_pending()
+
+    assert report.sent == 3
+    assert writes_while_writing == [True, True, True]
