@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
@@ -73,21 +74,24 @@ def group_by_day(events: list[Event]) -> list[tuple[str, list[Event]]]:
     ]
 
 
-# Built once: every event page and sign-up runs it, and building it costs more than running it.
-_PUBLIC_EVENT_BY_SLUG = (
-    sa.select(Event)
-    .where(
-        Event.slug == sa.bindparam("slug"),
-        Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+@functools.cache
+def _public_event_by_slug() -> sa.Select:
+    # Built once, on first use (the mappers must be configured first): every event page and
+    # sign-up runs it, and building it cost more than running it.
+    return (
+        sa.select(Event)
+        .where(
+            Event.slug == sa.bindparam("slug"),
+            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+        )
+        # One event, one host: a join is one round trip where selectinload would be two.
+        .options(joinedload(Event.host))
     )
-    # One event, one host: a join is one round trip where selectinload would be two.
-    .options(joinedload(Event.host))
-)
 
 
 def get_public_event(slug: str) -> Event | None:
     """A published or cancelled event by its slug (drafts are not public)."""
-    return db.session.scalar(_PUBLIC_EVENT_BY_SLUG, {"slug": slug})
+    return db.session.scalar(_public_event_by_slug(), {"slug": slug})
 
 
 def availability(event: Event, *, now: datetime) -> str:
