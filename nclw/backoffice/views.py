@@ -73,16 +73,24 @@ def _back_to_attendees(registration: Registration):
     return redirect(url_for("backoffice.attendees", event_id=registration.event_id))
 
 
-def _run(action, success: str):
-    """Call a service; commit and flash success, or roll back and flash its message."""
+def _run(action, success, *, errors: list[str] | None = None):
+    """Call a service; commit and flash success, or roll back and show the service's message.
+
+    `success` is the message, or a function that makes it from the service's result. A form
+    view passes its `errors` list: the refusal goes there, to be shown at the top of the form
+    drawn again; otherwise it is flashed. Returns the service's result, or None if it refused.
+    """
     try:
         result = action()
     except NclwError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        if errors is None:
+            flash(error.message, "error")
+        else:
+            errors.append(error.message)
         return None
     db.session.commit()
-    flash(success, "success")
+    flash(success(result) if callable(success) else success, "success")
     return result
 
 
@@ -146,14 +154,12 @@ def new_event():
     form = EventForm()
     _fill_event_choices(form)
     if form.validate_on_submit():
-        try:
-            event = events.create_event(form.changes(), actor=current_user, now=utcnow())
-        except NclwError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Event saved as a draft. Publish it when it is ready.", "success")
+        event = _run(
+            lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
+            "Event saved as a draft. Publish it when it is ready.",
+            errors=form.form_errors,
+        )
+        if event is not None:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/event_form.html", form=form, event=None), status
@@ -183,19 +189,16 @@ def edit_event(event_id: int):
             return render_template(
                 "backoffice/event_confirm_change.html", form=form, event=event, count=to_notify
             )
-        try:
-            notified = events.update_event(event, changes, actor=current_user, now=utcnow())
-        except NclwError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(
+        notified = _run(
+            lambda: events.update_event(event, changes, actor=current_user, now=utcnow()),
+            lambda notified: (
                 f"Event saved. We are emailing {notified} people an updated invite."
                 if notified
-                else "Event saved.",
-                "success",
-            )
+                else "Event saved."
+            ),
+            errors=form.form_errors,
+        )
+        if notified is not None:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/event_form.html", form=form, event=event), status
@@ -230,14 +233,12 @@ def cancel_event(event_id: int):
     form = CancelEventForm()
     count = registrations.count_recipients(event, registrations.MessageAudience.ALL)
     if form.validate_on_submit():
-        try:
-            told = events.cancel_event(event, form.reason.data, actor=current_user, now=utcnow())
-        except NclwError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"Event cancelled. We are emailing {told} people.", "success")
+        told = _run(
+            lambda: events.cancel_event(event, form.reason.data, actor=current_user, now=utcnow()),
+            lambda told: f"Event cancelled. We are emailing {told} people.",
+            errors=form.form_errors,
+        )
+        if told is not None:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -376,16 +377,17 @@ def check_in_desk(event_id: int):
     event = _event(event_id)
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
-        try:
-            registration = registrations.check_in_by_reference(
+        # A refusal ("already checked in", "no such ticket") is shown beside the field.
+        checked = _run(
+            lambda: registrations.check_in_by_reference(
                 event, form.reference.data, actor=current_user, now=utcnow()
-            )
-        except NclwError as error:
-            db.session.rollback()
-            form.reference.errors = [*form.reference.errors, error.message]
-        else:
-            db.session.commit()
-            flash(f"{registration.reference} ({registration.first_name}) is checked in.", "success")
+            ),
+            lambda registration: (
+                f"{registration.reference} ({registration.first_name}) is checked in."
+            ),
+            errors=form.reference.errors,
+        )
+        if checked is not None:
             return redirect(url_for("backoffice.check_in_desk", event_id=event.id))
     scanned = None
     parsed = registrations.parse_reference(form.reference.data or "")
@@ -423,21 +425,19 @@ def message_attendees(event_id: int):
         if action == "edit":
             return render_template("backoffice/message.html", event=event, form=form)
         if form.confirmed.data == "yes" and action == "send":
-            try:
-                sent = registrations.message_attendees(
+            sent = _run(
+                lambda: registrations.message_attendees(
                     event,
                     audience,
                     form.subject.data,
                     form.body.data,
                     actor=current_user,
                     now=utcnow(),
-                )
-            except NclwError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(f"Your message is on its way to {sent} people.", "success")
+                ),
+                lambda sent: f"Your message is on its way to {sent} people.",
+                errors=form.form_errors,
+            )
+            if sent is not None:
                 return redirect(url_for("backoffice.event", event_id=event.id))
         else:
             return _message_preview(event, form, audience)
@@ -612,20 +612,18 @@ def people():
             if form.organisation_id.data
             else None
         )
-        try:
-            accounts.invite_user(
+        invited = _run(
+            lambda: accounts.invite_user(
                 form.email.data,
                 role=role,
                 organisation=organisation,
                 actor=current_user,
                 now=utcnow(),
-            )
-        except NclwError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {form.email.data}. The link works for 7 days.", "success")
+            ),
+            f"Invitation sent to {form.email.data}. The link works for 7 days.",
+            errors=form.form_errors,
+        )
+        if invited is not None:
             return redirect(url_for("backoffice.people"))
     status = 400 if form.is_submitted() else 200
     return render_template(
