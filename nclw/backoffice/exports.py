@@ -103,10 +103,11 @@ _MINUTES = [f"{minute:02d}" for minute in range(60)]
 
 
 class _UkClock:
-    """'2026-10-28 16:05' on a UK clock, with the time-zone rules looked up once an hour.
+    """'2026-10-28 16:05' on a UK clock, with the time-zone rules applied once per UTC hour.
 
     UK time is always a whole number of hours from UTC, so the minute reads the same on both
-    clocks: only the date and hour need the rules, and an export's rows span few hours.
+    clocks: only the date and hour need the rules, and many rows share an hour (a year of
+    sign-ups is at most 8,784 hours, so the cache stays small).
     """
 
     def __init__(self) -> None:
