@@ -15,7 +15,7 @@ from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
 from nclw.extensions import db
 from nclw.links import absolute_url
@@ -259,26 +259,78 @@ def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> 
     )
 
 
+def role_would_change(user: User, role: Role, organisation: Organisation | None) -> bool:
+    """Whether making the user this role (of this organisation) would change anything."""
+    if role == Role.PARTNER:
+        return user.role != role or user.organisation_id != getattr(organisation, "id", None)
+    return user.role != role
+
+
+def _role_label(role: Role, organisation: Organisation | None) -> str:
+    return f"{role.value} ({organisation.name})" if organisation else role.value
+
+
+def _lock_accounts(*users: User) -> None:
+    """Lock these accounts until the transaction ends, and reload them as they now are.
+
+    Locked in id order, so two organisers changing each other's roles at the same moment queue
+    one behind the other instead of deadlocking. SQLite has no row locks: there a write takes
+    its single write lock, so a no-op write comes first.
+    """
+    ids = sorted({user.id for user in users})
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            sa.update(User)
+            .where(User.id.in_(ids))
+            .values(role=User.role)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.scalars(
+        sa.select(User)
+        .where(User.id.in_(ids))
+        .order_by(User.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def change_role(
     user: User, role: Role, *, organisation: Organisation | None, actor: User, now: datetime
-) -> None:
-    """Make a user an organiser or a partner user of an organisation."""
+) -> bool:
+    """Make a user an organiser or a partner user of an organisation, and sign them out.
+
+    Only an active organiser may change roles, and never their own: whoever makes a change
+    stays an organiser, so the site can never lose its last one (the accounts are locked
+    first, so two organisers demoting each other at once cannot both succeed). Returns False
+    when the user already had this role, and changes nothing.
+    """
+    if not (actor.is_organiser and actor.active):
+        raise Forbidden("Only organisers can change someone's role.")
     if user.id == actor.id:
-        raise NotAllowed("You cannot change your own role.")
+        raise NotAllowed(
+            "You cannot change your own role. Ask another organiser if it needs changing."
+        )
     if role == Role.PARTNER and organisation is None:
         raise InvalidInput("Choose the organisation this partner user belongs to.")
-    before = user.role.value
+    _lock_accounts(user, actor)
+    # Checked again on the locked rows: the actor may have lost the role a moment ago.
+    if not (actor.is_organiser and actor.active):
+        raise Forbidden("Only organisers can change someone's role.")
+    if not role_would_change(user, role, organisation):
+        return False
+    before = _role_label(user.role, user.organisation)
     user.role = role
     user.organisation = organisation if role == Role.PARTNER else None
+    # What they may see changes at once, not when their old session happens to end.
     end_sessions(user)
-    where = f" ({organisation.name})" if role == Role.PARTNER and organisation else ""
     record_action(
         "user.role_changed",
         actor=actor,
         target=user,
-        summary=f"{user.email}: {before} to {role.value}{where}",
+        summary=f"{user.email}: {before} to {_role_label(role, user.organisation)}",
         now=now,
     )
+    return True
 
 
 def list_users() -> list[User]:
