@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from nclw.accounts.models import Role
 
@@ -16,6 +16,13 @@ _EMAIL = [
         "Enter an email address in the correct format, like name@example.com",
         check_deliverability=False,
     ),
+]
+
+# An empty first choice: a required select must not quietly preselect a role.
+_ROLES = [
+    SelectChoice("", "Choose a role"),
+    SelectChoice(Role.ORGANISER.value, "Organiser"),
+    SelectChoice(Role.PARTNER.value, "Partner user"),
 ]
 
 
@@ -57,16 +64,26 @@ class ResetRequestForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField("Email address", validators=_EMAIL)
-    role = SelectField(
-        "Role",
-        choices=[
-            SelectChoice(Role.ORGANISER.value, "Organiser"),
-            SelectChoice(Role.PARTNER.value, "Partner user"),
-        ],
-        validators=[DataRequired("Choose a role")],
-    )
+    role = SelectField("Role", choices=_ROLES, validators=[DataRequired("Choose a role")])
     organisation_id = SelectField(
         "Organisation (for partner users)",
         coerce=int,
         validators=[Optional()],
     )
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField("New role", choices=_ROLES, validators=[DataRequired("Choose a role")])
+    organisation_id = SelectField(
+        "Organisation (for partner users)",
+        description="Partner users see and run only their organisation's events.",
+        coerce=int,
+        default=0,
+        validators=[Optional()],
+    )
+    # Set on the "are you sure" step.
+    confirmed = HiddenField()
+
+    def validate_organisation_id(self, field) -> None:
+        if self.role.data == Role.PARTNER.value and not field.data:
+            raise ValidationError("Choose the organisation this partner user belongs to")

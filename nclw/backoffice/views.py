@@ -18,7 +18,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from nclw.accounts import services as accounts
-from nclw.accounts.forms import InviteForm
+from nclw.accounts.forms import ChangeRoleForm, InviteForm
 from nclw.accounts.models import Role, User
 from nclw.audit.models import AuditEntry
 from nclw.backoffice import charts, exports, reports
@@ -593,11 +593,15 @@ def audit_log():
 # --- People -------------------------------------------------------------------------------
 
 
-def _invite_form() -> InviteForm:
-    form = InviteForm()
-    form.organisation_id.choices = [SelectChoice(0, "Choose an organisation")] + [
+def _organisation_choices() -> list[SelectChoice]:
+    return [SelectChoice(0, "Choose an organisation")] + [
         SelectChoice(o.id, o.name) for o in _organisations()
     ]
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    form.organisation_id.choices = _organisation_choices()
     return form
 
 
@@ -645,6 +649,53 @@ def set_active(user_id: int):
         f"{user.email} can sign in again." if active else f"{user.email} can no longer sign in.",
     )
     return redirect(url_for("backoffice.people"))
+
+
+def _role_form(user: User) -> ChangeRoleForm:
+    current = {"role": user.role.value, "organisation_id": user.organisation_id or 0}
+    form = ChangeRoleForm(data=None if request.method == "POST" else current)
+    form.organisation_id.choices = _organisation_choices()
+    return form
+
+
+def _role_wording(role: Role, organisation: Organisation | None) -> str:
+    if role == Role.PARTNER and organisation is not None:
+        return f"a partner user for {organisation.name}"
+    return "an organiser"
+
+
+@bp.route("/people/<int:user_id>/role", methods=["GET", "POST"])
+def change_role(user_id: int):
+    """Make someone an organiser or a partner user, after showing what that changes."""
+    person = db.get_or_404(User, user_id)
+    form = _role_form(person)
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        organisation = (
+            db.session.get(Organisation, form.organisation_id.data)
+            if role == Role.PARTNER
+            else None
+        )
+        wording = _role_wording(role, organisation)
+        if not accounts.role_would_change(person, role, organisation):
+            flash(f"Nothing changed: {person.email} is already {wording}.", "info")
+            return redirect(url_for("backoffice.people"))
+        if form.confirmed.data != "yes":
+            return render_template(
+                "backoffice/role_confirm.html", form=form, person=person, wording=wording
+            )
+        changed = _run(
+            lambda: accounts.change_role(
+                person, role, organisation=organisation, actor=current_user, now=utcnow()
+            ),
+            f"{person.email} is now {wording}. They are signed out, and their new role "
+            "applies when they sign in again.",
+            errors=form.form_errors,
+        )
+        if changed is not None:
+            return redirect(url_for("backoffice.people"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/role.html", form=form, person=person), status
 
 
 @bp.post("/organisations")

@@ -88,3 +88,9 @@ def test_a_signed_out_cookie_no_longer_opens_the_back_office(app, client, week, 
     assert client.get(path).status_code == 200
     client.post("/sign-out")
     assert client.get(path).status_code == 302
+
+
+def test_the_walk_covers_changing_a_role(app):
+    rules = {rule.endpoint: rule for rule in _routes(app)}
+    assert "backoffice.change_role" in rules
+    assert {"GET", "POST"} <= rules["backoffice.change_role"].methods
