@@ -61,8 +61,9 @@ class EventForm(FlaskForm):
     )
     format = SelectField(
         "Format",
-        choices=[SelectChoice(f.value, f.label) for f in EventFormat],
-        validators=[DataRequired()],
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(f.value, f.label) for f in EventFormat],
+        validators=[DataRequired("Choose how people take part")],
     )
     venue_name = StringField("Venue (optional for online events)", validators=[Length(max=160)])
     address = StringField("Address (optional)", validators=[Length(max=300)])
@@ -82,12 +83,22 @@ class EventForm(FlaskForm):
     )
     audience = SelectField(
         "Who it is for",
-        choices=[SelectChoice(a.value, a.label) for a in Audience],
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(a.value, a.label) for a in Audience],
         default=Audience.EVERYONE.value,
-        validators=[DataRequired()],
+        validators=[DataRequired("Choose who the event is for")],
+    )
+    registration_opens_at = DateTimeLocalField(
+        "Sign-up opens (UK time, optional)",
+        description="Leave empty to open sign-up as soon as the event is published.",
+        format=_DATETIME_FORMAT,
+        validators=[Optional()],
     )
     registration_closes_at = DateTimeLocalField(
-        "Sign-up closes (UK time, optional)", format=_DATETIME_FORMAT, validators=[Optional()]
+        "Sign-up closes (UK time, optional)",
+        description="Leave empty to keep sign-up open until the event starts.",
+        format=_DATETIME_FORMAT,
+        validators=[Optional()],
     )
     qa_enabled = BooleanField("Take questions for a live Q&A")
     # Set by the "this will notify N attendees" step.
@@ -101,7 +112,7 @@ class EventForm(FlaskForm):
         """
         values = self._values()
         if current is not None:
-            for name in ("starts_at", "ends_at", "registration_closes_at"):
+            for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
                 before = getattr(current, name)
                 if before and values[name] == before.replace(second=0, microsecond=0):
                     values[name] = before
@@ -123,6 +134,7 @@ class EventForm(FlaskForm):
             "online_url": (self.online_url.data or "").strip() or None,
             "capacity": self.capacity.data,
             "audience": Audience(self.audience.data),
+            "registration_opens_at": _uk_to_utc(self.registration_opens_at.data),
             "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
             "qa_enabled": bool(self.qa_enabled.data),
         }
@@ -145,6 +157,7 @@ class EventForm(FlaskForm):
             "online_url": event.online_url,
             "capacity": event.capacity,
             "audience": event.audience.value,
+            "registration_opens_at": _utc_to_uk_naive(event.registration_opens_at),
             "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
             "qa_enabled": event.qa_enabled,
         }
@@ -230,8 +243,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = SelectField(
         "Kind",
-        choices=[
-            SelectChoice(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind
-        ],
-        validators=[DataRequired()],
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind],
+        validators=[DataRequired("Choose the kind of organisation")],
     )

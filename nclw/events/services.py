@@ -181,6 +181,11 @@ def _check_event_shape(event: Event) -> None:
         and event.registration_closes_at <= event.registration_opens_at
     ):
         raise InvalidInput("Sign-up must close after it opens.")
+    # Sign-up always ends when the event starts, so a later time could never apply.
+    if event.registration_closes_at and event.registration_closes_at > event.starts_at:
+        raise InvalidInput("Sign-up must close by the time the event starts.")
+    if event.registration_opens_at and event.registration_opens_at >= event.starts_at:
+        raise InvalidInput("Sign-up must open before the event starts.")
     if event.capacity is not None and event.capacity < 0:
         raise InvalidInput("Capacity cannot be negative.")
 
