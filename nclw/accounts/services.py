@@ -244,9 +244,16 @@ def reset_password(raw: str, password: str, *, now: datetime) -> User:
 
 
 def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> None:
-    """Let a user sign in again, or stop them (signing them out at once)."""
+    """Let a user sign in again, or stop them (signing them out at once).
+
+    Like a role change, only an active organiser may, checked on the locked accounts: an
+    organiser demoted a moment ago cannot then stop the last organiser signing in.
+    """
     if user.id == actor.id and not active:
         raise NotAllowed("You cannot deactivate your own account.")
+    _lock_accounts(user, actor)
+    if not (actor.is_organiser and actor.active):
+        raise Forbidden("Only organisers can let people sign in or stop them.")
     user.active = active
     if not active:
         end_sessions(user)

@@ -193,3 +193,18 @@ def test_two_organisers_demoting_each_other_at_once_leave_one_organiser_postgres
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_an_organiser_demoted_a_moment_ago_cannot_stop_others_signing_in(app):
+    actor = make_user()
+    other = make_user(Role.PARTNER, email="last@example.org")
+    # Another request has just made the actor a partner user; this session has not seen it.
+    with db.engine.begin() as other_request:
+        other_request.execute(
+            sa.update(User)
+            .where(User.id == actor.id)
+            .values(role=Role.PARTNER, organisation_id=other.organisation_id)
+        )
+    with pytest.raises(Forbidden):
+        services.set_user_active(other, False, actor=actor, now=NOW)
+    assert other.active is True
