@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +17,7 @@ from nclw.accounts.permissions import can_manage_event
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NclwError, NotAllowed
 from nclw.events.models import Event, EventStatus, QuestionAskers
+from nclw.exports import csv_stream, neutralise
 from nclw.extensions import db
 from nclw.questions.models import (
     DISPLAY_NAME_MAX_LENGTH,
@@ -46,7 +45,6 @@ _MOVE_WORDS = {
     "pin": "pin",
     "edit": "edit",
 }
-_CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- who is asking -----------------------------------------------------------------------------
@@ -505,12 +503,7 @@ def purge_questions(*, older_than_days: int, now: datetime) -> int:
 # --- export ------------------------------------------------------------------------------------
 
 
-def _csv_safe(value: str) -> str:
-    """Stop spreadsheet programs reading a cell as a formula."""
-    return "'" + value if value.startswith(_CSV_FORMULA_STARTS) else value
-
-
-def export_questions_csv(event: Event, *, actor: User, now: datetime) -> str:
+def export_questions_csv(event: Event, *, actor: User, now: datetime) -> bytes:
     """The event's used questions as CSV, once it has ended: words, state and votes, no identity."""
     if not can_moderate_questions(actor, event):
         raise Forbidden("You cannot export this event's questions.")
@@ -524,19 +517,18 @@ def export_questions_csv(event: Event, *, actor: User, now: datetime) -> str:
         )
         .order_by(Question.vote_count.desc(), Question.id)
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Question", "Answered", "Votes", "Edited by a moderator"])
-    for question in questions:
-        writer.writerow(
-            [
-                _csv_safe(question.body),
-                "Yes" if question.status == QuestionStatus.ANSWERED else "No",
-                question.vote_count,
-                "Yes" if question.edited_at else "No",
-            ]
-        )
+    rows = [["Question", "Answered", "Votes", "Edited by a moderator"]]
+    rows += [
+        [
+            neutralise(question.body),
+            "Yes" if question.status == QuestionStatus.ANSWERED else "No",
+            str(question.vote_count),
+            "Yes" if question.edited_at else "No",
+        ]
+        for question in questions
+    ]
+    body = b"".join(csv_stream(rows))
     record_action(
         "event.questions_exported", actor=actor, target=event, summary="Exported questions", now=now
     )
-    return out.getvalue()
+    return body

@@ -25,6 +25,7 @@ from nclw.config import ConfigurationError
 from nclw.errors import NclwError
 from nclw.events.models import Event, QuestionAskers
 from nclw.events.services import get_public_event
+from nclw.exports import CSV_MIMETYPE
 from nclw.extensions import db, limiter
 from nclw.questions import services
 from nclw.questions.forms import ActionForm, AskQuestionForm, EditQuestionForm, QaSettingsForm
@@ -468,6 +469,6 @@ def export(event_id: int):
     db.session.commit()
     return Response(
         body,
-        mimetype="text/csv",
+        mimetype=CSV_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="questions-{event.slug}.csv"'},
     )

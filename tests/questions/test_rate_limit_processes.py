@@ -121,10 +121,15 @@ def test_the_limit_is_shared_by_two_worker_processes_through_redis(tmp_path: Pat
 
 def test_control_run_memory_storage_is_per_process(tmp_path: Path) -> None:
     """With memory storage each process counts alone: more get through. The test above can fail."""
-    database_url, tokens = _prepare_database(tmp_path)
+    database_url, tokens = _prepare_database(tmp_path, tickets=4)
     env = _server_env(database_url, "memory://", tmp_path)
     with live_server(env=env, workers=2, app="tests.questions.worker_pid_wsgi:app") as server:
-        results = _fire(server.url, tokens[0], 20)
-    accepted = [pid for status, pid in results if status == 302]
-    assert len(set(accepted)) == 2, results
+        # As above, the kernel may hand every request to one process; then try a fresh ticket.
+        for token in tokens:
+            results = _fire(server.url, token, 20)
+            accepted = [pid for status, pid in results if status == 302]
+            if len(set(accepted)) == 2:
+                break
+        else:
+            pytest.fail(f"every ticket's questions landed on one process: {results}")
     assert len(accepted) > LIMIT, results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import timedelta
@@ -454,9 +455,11 @@ def test_export_is_formula_safe_and_has_no_identity(app) -> None:
     db.session.commit()
     approved(event, "Plain question?", registration=registration)
     asked(event, "Still pending?")
-    text = services.export_questions_csv(
+    body = services.export_questions_csv(
         event, actor=organiser, now=event.ends_at + timedelta(minutes=1)
     )
+    assert body.startswith(codecs.BOM_UTF8)  # so Excel reads every letter right
+    text = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Question", "Answered", "Votes", "Edited by a moderator"]
     bodies = [row[0] for row in rows[1:]]
