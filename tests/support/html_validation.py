@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -73,3 +74,17 @@ def html_errors_many(
 def html_errors(html: str, *, include_warnings: bool = False) -> list[str]:
     """Return the Nu HTML Checker's errors for one HTML document (empty list if valid)."""
     return html_errors_many({"document": html}, include_warnings=include_warnings)["document"]
+
+
+def assert_valid_pages(responses: Mapping[str, object]) -> None:
+    """Every response is a page (200, or 400 for a form with errors) of valid HTML with no
+    inline styles or scripts (the CSP would block them)."""
+    html = {}
+    for name, response in responses.items():
+        assert response.status_code in (200, 400), name
+        text = response.get_data(as_text=True)
+        assert " style=" not in text, name
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), name
+        html[name] = text
+    problems = {name: errors for name, errors in html_errors_many(html).items() if errors}
+    assert problems == {}
