@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from nclw.extensions import db
-from nclw.mail.models import OutboxMessage
+from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.timezones import utcnow
 
 # Set on the session when a transaction queues mail; its commit wakes the sender.
@@ -60,7 +61,12 @@ def queue_email(
 
 
 def queue_email_to_compose(
-    kind: str, *, to_address: str, registration_id: int, event_id: int | None = None
+    kind: str,
+    *,
+    to_address: str,
+    registration_id: int,
+    event_id: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Queue a message about a registration that the sender writes just before sending it.
 
@@ -68,7 +74,7 @@ def queue_email_to_compose(
     held SQLite's write lock. The sender writes it from the registration as it then stands
     (see messages.compose_queued); only kinds in messages.COMPOSED_WHEN_SENT qualify.
     """
-    now = utcnow()
+    now = now or utcnow()
     db.session.execute(
         _INSERT_MESSAGE,
         {
@@ -80,6 +86,27 @@ def queue_email_to_compose(
             "created_at": now,
         },
     )
+    db.session.info[QUEUED_FLAG] = True
+
+
+def insert_emails_to_compose(rows: sa.Select, *, now: sa.ColumnElement) -> sa.Insert:
+    """An INSERT queueing one message to compose for each of `rows`, due at `now`.
+
+    `rows` gives kind, to_address, registration_id and event_id, in that order: for a
+    statement that writes a message's cause and queues it at once (see registrations). Call
+    note_queued() once it has run, so the commit wakes the sender.
+    """
+    return sa.insert(OutboxMessage.__table__).from_select(
+        ["kind", "to_address", "registration_id", "event_id"]
+        + ["status", "attempts", "next_attempt_at", "created_at"],
+        rows.add_columns(sa.literal(MessageStatus.PENDING.value), sa.literal(0), now, now),
+        # Python-side defaults are not filled in when this runs inside a WITH.
+        include_defaults=False,
+    )
+
+
+def note_queued() -> None:
+    """Wake the sender when this transaction commits (for messages queued in plain SQL)."""
     db.session.info[QUEUED_FLAG] = True
 
 

@@ -161,3 +161,38 @@ def test_reference_is_short_and_readable_and_token_is_long():
     assert reference.startswith("NCLW-") and len(reference) == 11
     assert not set(reference[5:]) & set("01ILOUV")
     assert len(services.new_manage_token()) >= 43
+
+
+def test_a_sign_up_stores_every_field_the_same_way_on_each_database(app):
+    """SQLite takes three statements and PostgreSQL one; the rows they leave are the same."""
+    event = make_event(capacity=1)
+    now = utcnow().replace(microsecond=0)
+    first = services.register(
+        event,
+        details(" Sam@Example.com ", access_needs="  Step-free access ", share_with_host=True),
+        now=now,
+    )
+    second = services.register(event, details("kim@example.com"), now=now)
+
+    ticket, waiting = first.registration, second.registration
+    assert (ticket.status, ticket.confirmed_at, ticket.waiting_since) == ("confirmed", now, None)
+    assert (waiting.status, waiting.confirmed_at, waiting.waiting_since) == ("waiting", None, now)
+    assert (ticket.email, ticket.email_normalised) == ("Sam@Example.com", "sam@example.com")
+    assert ticket.access_needs == "Step-free access"
+    assert (ticket.share_with_host, waiting.share_with_host) == (True, False)
+    for row in (ticket, waiting):
+        assert (row.created_at, row.updated_at) == (now, now)
+        assert (row.no_show, row.calendar_sequence, row.checked_in_at) == (False, 0, None)
+        assert row.reference.startswith("NCLW-")
+    assert first.manage_token == ticket.manage_token
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.kind, m.to_address, m.registration_id) for m in messages] == [
+        ("ticket_confirmed", "Sam@Example.com", ticket.id),
+        ("waiting_list", "kim@example.com", waiting.id),
+    ]
+    for message in messages:
+        assert (message.status, message.attempts, message.event_id) == ("pending", 0, event.id)
+        assert (message.next_attempt_at, message.created_at) == (now, now)
+        assert message.text_body is None
+    db.session.refresh(event)
+    assert event.confirmed_count == 1
