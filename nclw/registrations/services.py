@@ -150,6 +150,11 @@ def _write_sign_up(ticket: dict, *, now: datetime) -> tuple[int, bool]:
         row = db.session.execute(_sign_up_in_one_statement(), {**ticket, "now": now}).one()
         note_queued()
         return row.registration_id, row.kind == _CONFIRMED_KIND
+    return _write_sign_up_in_steps(ticket, now=now)
+
+
+def _write_sign_up_in_steps(ticket: dict, *, now: datetime) -> tuple[int, bool]:
+    """_write_sign_up as three statements, for databases without UPDATE inside WITH."""
     confirmed = _take_place(ticket["event_id"])
     registration_id = db.session.execute(
         _INSERT_REGISTRATION,

@@ -39,5 +39,7 @@ def _count_then_claim(event_id: int) -> bool:
 
 
 services._take_place = _count_then_claim
+# PostgreSQL normally takes the place inside the sign-up's single statement: use the steps.
+services._write_sign_up = services._write_sign_up_in_steps
 
 app = create_app()
