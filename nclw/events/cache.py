@@ -15,6 +15,7 @@ waiting to be shown (see `page_is_shared`).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -23,6 +24,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+
+from sqlalchemy import event
 
 from nclw.extensions import db
 
@@ -146,6 +149,81 @@ def _driver_value(value, dialect: str):
     return value
 
 
+def _fetch_one_pooled(engine, sql: str, params: dict):
+    # SQLite is in the process: a pooled connection costs nothing to check out.
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        cursor.close()
+        connection.commit()
+        return row
+    finally:
+        connection.close()
+
+
+class StampConnection:
+    """One autocommit connection per process, for the week stamp on PostgreSQL.
+
+    A pooled connection would cost four round trips per week page (the pool's pre-ping,
+    BEGIN, the query, COMMIT); this one costs one. It is opened on first use in each
+    process (after gunicorn forks), reopened once if the server dropped it, and closed when
+    the app's engine is disposed.
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._connection = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def fetch_one(self, sql: str, params: dict):
+        errors = self.engine.dialect.loaded_dbapi
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    with self._open().cursor() as cursor:
+                        cursor.execute(sql, params)
+                        return cursor.fetchone()
+                except (errors.OperationalError, errors.InterfaceError):
+                    self._close()  # a restart or a dropped connection: try a fresh one
+                    if attempt == 2:
+                        raise
+        return None  # not reached
+
+    def _open(self):
+        if self._connection is not None and self._pid != os.getpid():
+            self._connection = None  # opened before a fork: the parent's, not ours to use
+        if self._connection is None or self._connection.closed:
+            dialect = self.engine.dialect
+            cargs, cparams = dialect.create_connect_args(self.engine.url)
+            self._connection = dialect.loaded_dbapi.connect(*cargs, **cparams, autocommit=True)
+            self._pid = os.getpid()
+        return self._connection
+
+    def _close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    def close(self) -> None:
+        """Close this process's connection (the engine is being disposed)."""
+        with self._lock:
+            self._close()
+
+
+def _stamp_connection(engine) -> StampConnection:
+    from flask import current_app
+
+    stamp_connection = current_app.extensions.get("nclw_stamp_connection")
+    if stamp_connection is None or stamp_connection.engine is not engine:
+        stamp_connection = StampConnection(engine)
+        current_app.extensions["nclw_stamp_connection"] = stamp_connection
+        event.listen(engine, "engine_disposed", lambda _engine: stamp_connection.close())
+    return stamp_connection
+
+
 @dataclass(frozen=True)
 class WeekStamp:
     """Which edition the page shows and a value that changes whenever the page would."""
@@ -164,23 +242,10 @@ def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
         sql = _driver_sql(_YEAR, dialect)
         params = {"now": now, "year": year}
     params = {name: _driver_value(value, dialect) for name, value in params.items()}
-    engine = db.engine
-    for attempt in (1, 2):
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-            cursor.close()
-            connection.commit()  # end the read so PostgreSQL is not left "idle in transaction"
-            break
-        except engine.dialect.loaded_dbapi.OperationalError:
-            # A pooled connection the server closed (a restart): drop it and try a fresh one.
-            connection.invalidate()
-            if attempt == 2:
-                raise
-        finally:
-            connection.close()
+    if dialect == "postgresql":
+        row = _stamp_connection(db.engine).fetch_one(sql, params)
+    else:
+        row = _fetch_one_pooled(db.engine, sql, params)
     if row is None:
         return None
     return WeekStamp(edition_id=row[0], version=tuple(row))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -276,6 +277,49 @@ def test_stamp_works_on_postgresql(tmp_path, postgres_database_url):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_stamp_uses_one_idle_connection_closed_with_the_engine(
+    tmp_path, postgres_database_url
+):
+    from nclw.events.cache import week_stamp
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
+    watcher = sa.create_engine(postgres_database_url)
+    with app.app_context():
+        try:
+            make_event(title="Careers session", capacity=5)
+            client = app.test_client()
+            _week(client)
+            _week(client)
+            stamp_connection = app.extensions["nclw_stamp_connection"]
+            backend = stamp_connection._connection.info.backend_pid
+            week_stamp(now=utcnow())
+            # The same connection every time, and never left inside a transaction.
+            assert stamp_connection._connection.info.backend_pid == backend
+            with watcher.connect() as connection:
+                state = connection.scalar(
+                    sa.text("SELECT state FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": backend},
+                )
+            assert state == "idle"
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    # The server ends the backend as soon as it reads the goodbye: allow it a moment.
+    for _ in range(50):
+        with watcher.connect() as connection:
+            still_there = connection.scalar(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                {"pid": backend},
+            )
+        if not still_there:
+            break
+        time.sleep(0.05)
+    watcher.dispose()
+    assert still_there == 0
 
 
 def test_shortcut_never_keeps_a_response_that_sets_a_cookie(tmp_path):
