@@ -20,8 +20,14 @@ PHASES = [
     ("build the form", "registrations/forms.py", "sign_up_form_for"),
     ("validate_on_submit (incl. CSRF)", "flask_wtf/form.py", "validate_on_submit"),
     ("registrations.services.register", "registrations/services.py", "register"),
-    ("  guarded UPDATE (take a place)", "registrations/services.py", "_take_place"),
-    ("  queue the email (written later by the sender)", "mail/outbox.py", "queue_email_to_compose"),
+    # One statement on PostgreSQL; on SQLite the three steps below it.
+    (
+        "  take a place, write the ticket, queue its email",
+        "registrations/services.py",
+        "_write_sign_up",
+    ),
+    ("    guarded UPDATE (SQLite step)", "registrations/services.py", "_take_place"),
+    ("    queue the email (SQLite step)", "mail/outbox.py", "queue_email_to_compose"),
     ("  COMMIT", "sqlalchemy/orm/scoping.py", "commit"),
 ]
 
