@@ -355,6 +355,13 @@ def update_qa_settings(
 # --- live --------------------------------------------------------------------------------------
 
 
+def ticket_may_vote(registration: Registration) -> bool:
+    """Whether this ticket may vote: the same people who may ask through it."""
+    if registration.is_cancelled:
+        return False
+    return not registration.is_waiting or registration.event.qa_askers == QuestionAskers.ANYONE
+
+
 def vote_for_question(question: Question, *, voter_key: str) -> Question:
     """Add one vote from this ticket or browser to an approved question."""
     if question.status != QuestionStatus.APPROVED:

@@ -175,7 +175,7 @@ def question_panel_for_ticket(registration) -> dict:
         "mine": services.questions_asked_by(event, key),
         "questions": services.live_questions(event),
         "voted": services.voted_question_ids(event, key),
-        "can_vote": not registration.is_cancelled,
+        "can_vote": services.ticket_may_vote(registration),
     }
 
 
@@ -234,7 +234,7 @@ def vote_from_ticket(token: str, question_id: int):
     question = _question_or_404(registration.event_id, question_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if registration.is_cancelled:
+    if not services.ticket_may_vote(registration):
         abort(403)
     services.vote_for_question(question, voter_key=services.ticket_key(registration))
     db.session.commit()

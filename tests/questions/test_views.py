@@ -300,6 +300,25 @@ def test_vote_once_from_a_ticket(client) -> None:
     assert "You voted for this question." in client.get(_ticket(registration)).text
 
 
+def test_a_waiting_list_ticket_votes_once_it_has_a_place(client) -> None:
+    event = qa_event(capacity=1, qa_public_list=True)
+    holder = make_registration(event)
+    question = approved(event, "Vote for me?", registration=holder)
+    waiting = make_registration(event, status=RegistrationStatus.WAITING)
+    url = f"{_ticket(waiting)}/questions/{question.id}/vote"
+    assert f'action="{url}"' not in client.get(_ticket(waiting)).text
+    assert client.post(url).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).vote_count == 0
+
+    cancel_registration(holder, now=utcnow())  # the place goes to the person waiting
+    db.session.commit()
+    assert f'action="{url}"' in client.get(_ticket(waiting)).text
+    assert client.post(url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).vote_count == 1
+
+
 def test_vote_once_per_browser_where_anyone_may_ask(app) -> None:
     event = qa_event(qa_askers=QuestionAskers.ANYONE, qa_public_list=True)
     question = approved(event, "Vote for me?")
