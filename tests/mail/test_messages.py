@@ -118,3 +118,17 @@ def test_reminders_are_only_for_confirmed_tickets_and_online_events(app):
     with pytest.raises(ValueError):
         messages.reminder_hour_before(confirmed)
     assert "Hall, 1 Road" in messages.reminder_day_before(confirmed).text_body
+
+
+@pytest.mark.parametrize("qa_enabled", [True, False])
+def test_a_place_from_the_waiting_list_says_questions_can_now_be_sent(app, qa_enabled):
+    event = make_event(capacity=5, qa_enabled=qa_enabled)
+    person = make_registration(event)
+
+    email = messages.promoted_from_waiting_list(person)
+
+    said = "You can now send questions for the Q&A"
+    assert (said in email.text_body) is qa_enabled
+    assert (said.replace("&", "&amp;") in email.html_body) is qa_enabled
+    if qa_enabled:
+        assert f"/tickets/{person.manage_token}" in email.text_body
