@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from nclw.accounts.models import Role
+from nclw.forms import ChoiceField
 
 _EMAIL = [
     DataRequired("Enter your email address"),
@@ -64,8 +65,8 @@ class ResetRequestForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField("Email address", validators=_EMAIL)
-    role = SelectField("Role", choices=_ROLES, validators=[DataRequired("Choose a role")])
-    organisation_id = SelectField(
+    role = ChoiceField("Role", choices=_ROLES, validators=[DataRequired("Choose a role")])
+    organisation_id = ChoiceField(
         "Organisation (for partner users)",
         coerce=int,
         validators=[Optional()],
@@ -73,8 +74,8 @@ class InviteForm(FlaskForm):
 
 
 class ChangeRoleForm(FlaskForm):
-    role = SelectField("New role", choices=_ROLES, validators=[DataRequired("Choose a role")])
-    organisation_id = SelectField(
+    role = ChoiceField("New role", choices=_ROLES, validators=[DataRequired("Choose a role")])
+    organisation_id = ChoiceField(
         "Organisation (for partner users)",
         description="Partner users see and run only their organisation's events.",
         coerce=int,

@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -22,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
 from nclw.events.models import Audience, EventFormat, OrganisationKind
+from nclw.forms import ChoiceField, UkDateTimeField
 from nclw.registrations.services import MessageAudience
 from nclw.timezones import UK, to_uk
 
@@ -47,19 +46,19 @@ class EventForm(FlaskForm):
     highlights = TextAreaField(
         "What people will get (optional)", description="One item a line.", validators=[Optional()]
     )
-    host_id = SelectField("Host organisation", coerce=int)
-    edition_id = SelectField("Week", coerce=int)
-    starts_at = DateTimeLocalField(
+    host_id = ChoiceField("Host organisation", coerce=int)
+    edition_id = ChoiceField("Week", coerce=int)
+    starts_at = UkDateTimeField(
         "Starts (UK time)",
         format=_DATETIME_FORMAT,
         validators=[InputRequired("Enter when the event starts, like 28/10/2026 16:00")],
     )
-    ends_at = DateTimeLocalField(
+    ends_at = UkDateTimeField(
         "Ends (UK time)",
         format=_DATETIME_FORMAT,
         validators=[InputRequired("Enter when the event ends, like 28/10/2026 17:30")],
     )
-    format = SelectField(
+    format = ChoiceField(
         "Format",
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(f.value, f.label) for f in EventFormat],
@@ -81,20 +80,20 @@ class EventForm(FlaskForm):
         description="Leave empty for no limit. Raising it gives places to the waiting list.",
         validators=[Optional(), NumberRange(min=0, message="Capacity cannot be negative")],
     )
-    audience = SelectField(
+    audience = ChoiceField(
         "Who it is for",
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(a.value, a.label) for a in Audience],
         default=Audience.EVERYONE.value,
         validators=[DataRequired("Choose who the event is for")],
     )
-    registration_opens_at = DateTimeLocalField(
+    registration_opens_at = UkDateTimeField(
         "Sign-up opens (UK time, optional)",
         description="Leave empty to open sign-up as soon as the event is published.",
         format=_DATETIME_FORMAT,
         validators=[Optional()],
     )
-    registration_closes_at = DateTimeLocalField(
+    registration_closes_at = UkDateTimeField(
         "Sign-up closes (UK time, optional)",
         description="Leave empty to keep sign-up open until the event starts.",
         format=_DATETIME_FORMAT,
@@ -184,7 +183,7 @@ class CheckInForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    audience = SelectField(
+    audience = ChoiceField(
         "Send to",
         choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
         validators=[DataRequired()],
@@ -205,8 +204,8 @@ class _CheckboxesField(SelectMultipleField):
 
 
 class ExportForm(FlaskForm):
-    scope = SelectField("What to export", validators=[DataRequired()])
-    file_format = SelectField(
+    scope = ChoiceField("What to export", validators=[DataRequired()])
+    file_format = ChoiceField(
         "File type",
         choices=[
             SelectChoice("csv", "CSV (opens in Excel, Numbers and LibreOffice)"),
@@ -241,7 +240,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(
         "Organisation name", validators=[DataRequired("Enter a name"), Length(max=160)]
     )
-    kind = SelectField(
+    kind = ChoiceField(
         "Kind",
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind],

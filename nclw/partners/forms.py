@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 )
 
 from nclw.events.models import Audience, EventFormat
+from nclw.forms import ChoiceField
 from nclw.timezones import UK
 
 
@@ -144,13 +144,13 @@ class SessionDetailsForm(FlaskForm):
 class ProposalForm(SessionDetailsForm):
     """A session proposal: the event's details plus what reviewers need for safeguarding."""
 
-    format = SelectField(
+    format = ChoiceField(
         "How people take part",
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(f.value, f.label) for f in EventFormat],
         validators=[DataRequired("Choose how people take part")],
     )
-    audience = SelectField(
+    audience = ChoiceField(
         "Who it is for",
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(a.value, a.label) for a in Audience],
@@ -180,12 +180,12 @@ class ProposalForm(SessionDetailsForm):
             Length(max=254, message="Use 254 characters or fewer"),
         ],
     )
-    staff_dbs_checked = SelectField(
+    staff_dbs_checked = ChoiceField(
         "Are all staff at the session DBS-checked?",
         choices=YES_NO,
         validators=[DataRequired("Say whether staff are DBS-checked")],
     )
-    under_18s_allowed = SelectField(
+    under_18s_allowed = ChoiceField(
         "May under-18s attend?",
         choices=YES_NO,
         validators=[DataRequired("Say whether under-18s may attend")],

@@ -97,8 +97,18 @@ def test_bad_input_is_refused_with_a_message(organiser_client, week, data):
     )
     assert response.status_code == 400
     assert b"There is a problem" in response.data
+    assert b"Not a valid" not in response.data  # WTForms' words, not ours
     db.session.refresh(week.partner)
     assert week.partner.role == Role.PARTNER and _role_entries() == []
+
+
+def test_a_role_the_list_did_not_offer_says_to_choose_from_the_list(organiser_client, week):
+    response = organiser_client.post(
+        f"/admin/people/{week.partner.id}/role",
+        data={"role": "admin", "organisation_id": "0", "confirmed": "yes"},
+    )
+    assert response.status_code == 400
+    assert b"Choose one of the options in the list" in response.data
 
 
 def test_an_unknown_person_is_404(organiser_client, week):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -188,7 +189,7 @@ def test_saving_an_unchanged_window_keeps_its_exact_times(organiser_client, week
             {"registration_opens_at": "2030-10-29T09:00", "registration_closes_at": ""},
             b"open before the event starts",
         ),
-        ({"registration_opens_at": "next Tuesday"}, b"Not a valid datetime value"),
+        ({"registration_opens_at": "next Tuesday"}, b"Enter a date and time, like 28/10/2026"),
     ],
 )
 def test_a_window_that_cannot_work_is_refused_with_a_message(
@@ -203,6 +204,21 @@ def test_a_window_that_cannot_work_is_refused_with_a_message(
     assert message in response.data
     assert b"There is a problem" in response.data
     assert db.session.scalar(sa.select(Event).where(Event.title == "CV clinic")) is None
+
+
+def test_a_date_that_is_not_one_is_not_put_back_in_the_date_box(organiser_client, week):
+    organisation, edition = make_organisation(), make_edition()
+    db.session.commit()
+    response = organiser_client.post(
+        "/admin/events/new",
+        data=_form(organisation.id, edition.id, registration_opens_at="soon"),
+    )
+    assert response.status_code == 400
+    assert "Not a valid" not in response.text
+    # A date-and-time box cannot hold "soon": it is shown empty, with the message.
+    box = re.search(r'<input[^>]*name="registration_opens_at"[^>]*>', response.text).group(0)
+    assert 'value="soon"' not in box
+    assert 'value=""' in box or "value=" not in box
 
 
 def test_an_edit_that_breaks_the_window_is_refused(organiser_client, week):

@@ -1,0 +1,31 @@
+"""Form fields every area shares: WTForms' messages, in plain English."""
+
+from __future__ import annotations
+
+from wtforms import SelectField
+from wtforms.fields import DateTimeLocalField
+
+# Only a changed or out-of-date page can send a value the list did not offer.
+CHOOSE_FROM_THE_LIST = "Choose one of the options in the list"
+
+
+class ChoiceField(SelectField):
+    """A drop-down list whose "not a valid choice" message says what to do."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("invalid_choice_message", CHOOSE_FROM_THE_LIST)
+        super().__init__(label, validators, **kwargs)
+
+
+class UkDateTimeField(DateTimeLocalField):
+    """A date and time in UK time, as a browser's date-and-time box sends it."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        kwargs.setdefault("invalid_value_message", "Enter a date and time, like 28/10/2026 16:00")
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        # The box can only hold a real date and time: after "soon" it shows empty (the
+        # error says what to type), rather than a value the page is not allowed to hold.
+        return super()._value() if self.data else ""
