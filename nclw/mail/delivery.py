@@ -44,8 +44,11 @@ MAX_ATTEMPTS = 10
 # A row left in `sending` this long belongs to a worker that died: offer it again.
 STALE_CLAIM = timedelta(minutes=15)
 SMTP_TIMEOUT_SECONDS = 30
-# Deliveries are recorded in groups of this many (see _SentMarks).
-SENT_MARK_GROUP = 25
+# Deliveries are recorded in groups of this many (see _SentMarks). One: each message is
+# marked sent as soon as the server takes it, so a sender that dies can send again only
+# the one message it was sending. Marking in groups of 25 delivered 10,000 messages about
+# a fifth faster, but a crash could then send up to 25 people their email twice.
+SENT_MARK_GROUP = 1
 
 
 @dataclass
@@ -287,11 +290,10 @@ def _finish(item: _Outgoing, **values: Any) -> None:
 
 
 class _SentMarks:
-    """Records deliveries in small groups: one UPDATE and commit per group, not per message.
+    """Records deliveries: one UPDATE and commit per SENT_MARK_GROUP messages (or a second).
 
-    A message is marked sent at most SENT_MARK_GROUP messages (or a second) after the server
-    took it; only a process dying inside that window could send those few again, and only
-    after STALE_CLAIM, once their claim has lapsed.
+    Only a process dying between the server taking a message and its mark could send that
+    message again, and only after STALE_CLAIM, once its claim has lapsed.
     """
 
     def __init__(self, *, now: datetime) -> None:

@@ -254,3 +254,35 @@ def test_a_message_that_cannot_be_sent_is_failed_and_the_rest_still_go(smtp_serv
     assert bad.last_error
     assert sent.status == MessageStatus.SENT
     assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_each_message_is_marked_sent_before_the_next_one_goes(smtp_server):
+    """A sender that dies mid-batch can only ever send again the one it was sending."""
+    import sqlalchemy as sa
+
+    event = make_event(capacity=10)
+    for n in range(4):
+        person = make_registration(event, email=f"p{n}@example.com")
+        queue_and_commit(messages.ticket_confirmed(person), person)
+    watcher = sa.create_engine(db.engine.url)
+    marked_when_received = []
+    record = smtp_server._record
+
+    def note_marked_then_record(message):
+        with watcher.connect() as connection:
+            marked_when_received.append(
+                connection.scalar(
+                    sa.select(sa.func.count()).where(OutboxMessage.status == MessageStatus.SENT)
+                )
+            )
+        record(message)
+
+    smtp_server._record = note_marked_then_record
+    try:
+        report = send_pending()
+    finally:
+        smtp_server._record = record
+        watcher.dispose()
+
+    assert report.sent == 4
+    assert marked_when_received == [0, 1, 2, 3]
