@@ -32,7 +32,7 @@ from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.messages import compose_queued
+from nclw.mail.messages import Composed, compose_queued
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.outbox import QUEUED_FLAG as _QUEUED_FLAG
 from nclw.registrations.models import Registration
@@ -257,8 +257,11 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
     with db.session.no_autoflush:
         _load_registrations_to_compose(rows)
         for row in rows:
-            if compose_queued(row):
+            composed = compose_queued(row)
+            if composed is Composed.WRITTEN:
                 claimed.append(_snapshot(row))
+            elif composed is Composed.SUPERSEDED:
+                db.session.delete(row)  # not a failure: a newer email says it instead
             else:
                 row.status = MessageStatus.FAILED
                 row.claimed_by = row.claimed_at = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from flask import current_app, render_template
@@ -12,7 +13,7 @@ from nclw.links import event_url, ticket_url
 from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import ComposedEmail, fill_in
-from nclw.registrations.models import Registration
+from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import format_day, format_when
 
 
@@ -204,26 +205,40 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
     )
 
 
-# Messages the sender writes just before sending (queued by outbox.queue_email_to_compose).
+class Composed(enum.Enum):
+    """What compose_queued did with a queued message."""
+
+    WRITTEN = "written"
+    # The place changed before the email went (a waiting-list place became a ticket, a
+    # ticket was cancelled): the email about the new state says what this one would have.
+    SUPERSEDED = "superseded"
+    # The person deleted their details, or the row names no registration it can be about.
+    NOTHING_TO_SEND = "nothing to send"
+
+
+# Messages the sender writes just before sending (queued by outbox.queue_email_to_compose),
+# each with the state of the place it tells the person about.
 COMPOSED_WHEN_SENT = {
-    "ticket_confirmed": ticket_confirmed,
-    "waiting_list": waiting_list_place,
+    "ticket_confirmed": (ticket_confirmed, RegistrationStatus.CONFIRMED),
+    "waiting_list": (waiting_list_place, RegistrationStatus.WAITING),
 }
 
 
-def compose_queued(message: OutboxMessage) -> bool:
-    """Write a queued message's subject and bodies; False when there is nothing to send.
+def compose_queued(message: OutboxMessage) -> Composed:
+    """Write a queued message's subject and bodies from its registration as it stands now.
 
-    Its registration is read as it stands now, so a change made since signing up (a new
-    time, say) is already in it. A registration whose details were deleted sends nothing.
+    A change made since signing up (a new time, say) is already in it. Nothing is written
+    for a registration whose details were deleted, or whose place has since changed.
     """
     if message.text_body is not None:
-        return True
-    compose = COMPOSED_WHEN_SENT.get(message.kind)
+        return Composed.WRITTEN
+    compose, describes = COMPOSED_WHEN_SENT.get(message.kind, (None, None))
     registration = (
         db.session.get(Registration, message.registration_id) if message.registration_id else None
     )
     if compose is None or registration is None or registration.anonymised_at is not None:
-        return False
+        return Composed.NOTHING_TO_SEND
+    if registration.status != describes:
+        return Composed.SUPERSEDED
     fill_in(message, compose(registration))
-    return True
+    return Composed.WRITTEN

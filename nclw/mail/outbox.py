@@ -56,7 +56,7 @@ def queue_email(
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
-    db.session.info[QUEUED_FLAG] = True
+    note_queued()
     return message
 
 
@@ -86,7 +86,7 @@ def queue_email_to_compose(
             "created_at": now,
         },
     )
-    db.session.info[QUEUED_FLAG] = True
+    note_queued()
 
 
 def insert_emails_to_compose(rows: sa.Select, *, now: sa.ColumnElement) -> sa.Insert:

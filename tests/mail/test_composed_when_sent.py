@@ -9,7 +9,7 @@ import pytest
 
 from nclw.extensions import db
 from nclw.mail.delivery import send_pending
-from nclw.mail.messages import COMPOSED_WHEN_SENT, compose_queued
+from nclw.mail.messages import COMPOSED_WHEN_SENT, Composed, compose_queued
 from nclw.mail.models import MessageStatus
 from nclw.registrations import services
 from nclw.registrations.services import SignUpDetails, delete_my_details
@@ -116,6 +116,41 @@ def test_a_message_whose_registration_is_gone_is_marked_failed_not_sent(smtp_ser
     assert row.text_body is None
 
 
+def test_a_ticket_cancelled_before_its_email_went_gets_only_the_cancellation(smtp_server):
+    event = make_event(title="Careers session", capacity=5)
+    result = _sign_up(event)
+    services.cancel_registration(result.registration, now=utcnow())
+    db.session.commit()
+
+    report = send_pending()
+
+    assert (report.sent, report.failed) == (1, 0)
+    [received] = smtp_server.wait_for(1)
+    assert received.message["Subject"].startswith("Cancelled: Careers session")
+    # The unsent confirmation is gone, not counted as a failure on the dashboard.
+    assert [(row.kind, row.status) for row in outbox_rows()] == [
+        ("cancelled_by_attendee", MessageStatus.SENT)
+    ]
+
+
+def test_a_waiting_place_that_became_a_ticket_before_its_email_went_gets_only_the_ticket(
+    smtp_server,
+):
+    event = make_event(title="Full session", capacity=1)
+    first = _sign_up(event, "first@example.com")
+    _sign_up(event, "second@example.com")
+    services.cancel_registration(first.registration, now=utcnow())  # the place moves on
+    db.session.commit()
+
+    send_pending()
+
+    received = {m.rcpt_tos[0]: m for m in smtp_server.wait_for(2)}
+    subjects = [m.message["Subject"] for m in smtp_server.messages]
+    assert not any(subject.startswith("You are on the waiting list") for subject in subjects)
+    assert received["second@example.com"].message["Subject"].startswith("You have a place")
+    assert all(row.status == MessageStatus.SENT for row in outbox_rows())
+
+
 def test_only_known_kinds_are_written_later():
     assert set(COMPOSED_WHEN_SENT) == {"ticket_confirmed", "waiting_list"}
 
@@ -124,10 +159,10 @@ def test_compose_queued_leaves_a_written_message_alone():
     event = make_event(capacity=5)
     _sign_up(event)
     [row] = outbox_rows()
-    assert compose_queued(row) is True
+    assert compose_queued(row) is Composed.WRITTEN
     written = row.text_body
     row.text_body = "Already written."
-    assert compose_queued(row) is True
+    assert compose_queued(row) is Composed.WRITTEN
     assert row.text_body == "Already written."
     assert written != "Already written."
 
@@ -158,8 +193,10 @@ def test_writing_a_batch_does_not_hold_sqlite_write_lock(monkeypatch):
             other.close()
         return original(registration)
 
-    original = messages.COMPOSED_WHEN_SENT["ticket_confirmed"]
-    monkeypatch.setitem(messages.COMPOSED_WHEN_SENT, "ticket_confirmed", compose_and_try_a_write)
+    original, describes = messages.COMPOSED_WHEN_SENT["ticket_confirmed"]
+    monkeypatch.setitem(
+        messages.COMPOSED_WHEN_SENT, "ticket_confirmed", (compose_and_try_a_write, describes)
+    )
 
     report = send_pending()
 
