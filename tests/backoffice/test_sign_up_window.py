@@ -13,6 +13,7 @@ from nclw.events import services
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.timezones import to_uk
+from tests.backoffice.helpers import event_form_data
 from tests.factories import make_edition, make_organisation
 
 NOW = datetime(2030, 9, 1, 9, 0, tzinfo=UTC)
@@ -160,21 +161,7 @@ def test_saving_an_unchanged_window_keeps_its_exact_times(organiser_client, week
     event.registration_opens_at = event.starts_at - timedelta(days=3, seconds=-17)
     db.session.commit()
     exact = event.registration_opens_at
-    data = {
-        "title": event.title,
-        "summary": event.summary,
-        "host_id": event.host_id,
-        "edition_id": event.edition_id,
-        "starts_at": to_uk(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": to_uk(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
-        "format": event.format.value,
-        "venue_name": event.venue_name,
-        "address": event.address,
-        "online_url": event.online_url,
-        "capacity": str(event.capacity),
-        "audience": event.audience.value,
-        "registration_opens_at": to_uk(exact).strftime("%Y-%m-%dT%H:%M"),
-    }
+    data = event_form_data(event, registration_opens_at=to_uk(exact).strftime("%Y-%m-%dT%H:%M"))
     assert organiser_client.post(f"/admin/events/{event.id}/edit", data=data).status_code == 302
     db.session.refresh(event)
     assert event.registration_opens_at == exact

@@ -14,6 +14,7 @@ from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import to_uk
+from tests.backoffice.helpers import event_form_data
 from tests.factories import make_edition, make_organisation, make_registration
 
 
@@ -23,28 +24,6 @@ def _outbox(kind: str) -> list[OutboxMessage]:
 
 def _actions() -> list[str]:
     return db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
-
-
-def _form_for(event: Event, **changes) -> dict:
-    values = {
-        "title": event.title,
-        "summary": event.summary,
-        "description": event.description,
-        "highlights": event.highlights,
-        "host_id": event.host_id,
-        "edition_id": event.edition_id,
-        "starts_at": to_uk(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": to_uk(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
-        "format": event.format.value,
-        "venue_name": event.venue_name or "",
-        "address": event.address or "",
-        "online_url": event.online_url or "",
-        "capacity": "" if event.capacity is None else str(event.capacity),
-        "audience": event.audience.value,
-        "registration_closes_at": "",
-    }
-    values.update(changes)
-    return values
 
 
 def test_dashboard_shows_places_waiting_chart_and_mail_health(organiser_client, week):
@@ -95,7 +74,7 @@ def test_create_an_event_as_a_draft(organiser_client, week):
 def test_moving_an_event_asks_first_then_notifies(organiser_client, week):
     event = week.event
     later = to_uk(event.starts_at + timedelta(hours=2))
-    data = _form_for(
+    data = event_form_data(
         event,
         starts_at=later.strftime("%Y-%m-%dT%H:%M"),
         ends_at=(later + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
@@ -114,7 +93,7 @@ def test_moving_an_event_asks_first_then_notifies(organiser_client, week):
 
 
 def test_raising_capacity_from_the_edit_page_promotes(organiser_client, week):
-    data = _form_for(week.event, capacity="2")
+    data = event_form_data(week.event, capacity="2")
     assert (
         organiser_client.post(f"/admin/events/{week.event.id}/edit", data=data).status_code == 302
     )
