@@ -6,7 +6,14 @@ INSTANCE := $(or $(NCLW_INSTANCE_PATH),instance)
 FLASK := $(BIN)/flask --app wsgi
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres bench lint format install install-dev migrate mail-worker clean
+# pytest-xdist workers: one per core. `make test TEST_WORKERS=0` runs the suite serially.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+# The PostgreSQL suite: everything but the browser and the long tests. CI leaves out the
+# `postgres` tests, which `make test` has already run against the same server.
+POSTGRES_MARKS ?= postgres or not (e2e or slow)
+
+.PHONY: run test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +48,23 @@ run: migrate
 
 test: $(VENV)/.installed-dev
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The inner loop: SQLite only, no browser, no PostgreSQL, nothing marked slow.
+test-fast: $(VENV)/.installed-dev
+	$(PYTEST) -m "not (e2e or slow or postgres)" $(PYTEST_ARGS)
 
 # The whole suite on PostgreSQL (see tests/conftest.py), plus the PostgreSQL-only tests.
 # Browser and SQLite concurrency tests run their own SQLite servers, so `make test` covers them.
 test-postgres: $(VENV)/.installed-dev
 	NCLW_TEST_BACKEND=postgres NCLW_TEST_POSTGRES=$(POSTGRES_URL) \
-		$(BIN)/python -m pytest -m "postgres or not (e2e or slow)" $(PYTEST_ARGS)
+		$(PYTEST) -m "$(POSTGRES_MARKS)" $(PYTEST_ARGS)
+
+# Line and branch coverage of nclw/ by `make test`'s tests (code run inside the pytest
+# workers; what gunicorn and `flask` subprocesses run is not counted); report in htmlcov/.
+coverage: $(VENV)/.installed-dev
+	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
+	$(PYTEST) --cov=nclw --cov-branch --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
@@ -64,4 +81,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage .coverage.* htmlcov

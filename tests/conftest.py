@@ -1,4 +1,7 @@
-"""Shared fixtures: a fresh app and file database per test, a client, a CLI runner."""
+"""Shared fixtures: an app with an empty database for each test, a client, a CLI runner.
+
+The app and the schema are made once per session; see tests/support/database.py for how each
+test still starts from an empty database with real commits."""
 
 from __future__ import annotations
 
@@ -8,13 +11,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask.testing import FlaskClient as _FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 
 from nclw import create_app
-from nclw.extensions import db
+from nclw.events.cache import RenderCache, SharedPageShortcut
+from nclw.extensions import db, limiter
+from tests.support.database import (
+    SQLITE_FILE,
+    SchemaTemplate,
+    empty_postgres,
+    reset_sqlite,
+    sqlite_url,
+)
 
 pytest_plugins = ["tests.support.fixtures"]
 
@@ -24,19 +35,71 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
 # production database, instead of a SQLite file per test.
 TEST_BACKEND = os.environ.get("NCLW_TEST_BACKEND", "sqlite")
 _postgres_url: str | None = None
+_schema: SchemaTemplate | None = None
+
+
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept for every app of the session: each new app would otherwise
+    compile each template it renders again (the key includes the source's checksum)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode = _SharedBytecode()
+
+
+def _settings(folder: Path, database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SITE_URL": "http://nclw.test",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "MAIL_SEND_AFTER_COMMIT": False,
+        "MAIL_FILE_DIRECTORY": str(folder / "mail"),
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    }
+
+
+def _build(config: dict) -> Flask:
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _bytecode
+    return app
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _database_backend() -> Iterator[None]:
-    """On the PostgreSQL backend, one throwaway database for the session, emptied per app."""
-    global _postgres_url
+def _database_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Create the schema once: a template SQLite file, or one throwaway PostgreSQL database
+    for the session (for each xdist worker)."""
+    global _postgres_url, _schema
+    folder = tmp_path_factory.mktemp("schema")
     if TEST_BACKEND != "postgres":
+        _schema = SchemaTemplate(folder, lambda url: _build(_settings(folder, url)))
         yield
+        _schema = None
         return
     from tests.support.postgres import drop_database, postgres_url, require_server
 
     require_server()
     _postgres_url = postgres_url()
+    schema_app = _build(_settings(folder, _postgres_url))
+    with schema_app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
     try:
         yield
     finally:
@@ -59,12 +122,6 @@ def _close_database_connections() -> Iterator[None]:
             db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
-    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
 class IsolatedClient(_FlaskClient):
     """A test client whose requests get their own app context, as real requests do.
 
@@ -78,38 +135,88 @@ class IsolatedClient(_FlaskClient):
 
 
 def make_test_app(tmp_path: Path, **overrides) -> Flask:
-    """An app on its own SQLite file, with every table created."""
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": TEST_SECRET,
-        "SQLALCHEMY_DATABASE_URI": _postgres_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
-        "SITE_URL": "http://nclw.test",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "MAIL_SERVER": None,
-        "MAIL_SEND_AFTER_COMMIT": False,
-        "MAIL_FILE_DIRECTORY": str(tmp_path / "mail"),
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-    }
+    """An app of its own, for a test that needs other settings than the shared `app`.
+
+    Its database is the file `tmp_path/test.sqlite`, copied from the schema template the
+    first time (a second app on the same folder shares it, as two processes would), or the
+    session's PostgreSQL database, emptied. A database the test brings itself
+    (`SQLALCHEMY_DATABASE_URI=...`) gets the schema from `create_all`.
+    """
+    own_url = _postgres_url or sqlite_url(tmp_path)
+    config = _settings(tmp_path, own_url)
     config.update(overrides)
-    app = create_app(config)
-    app.test_client_class = IsolatedClient
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    fresh_file = url == own_url and _schema is not None and not (tmp_path / SQLITE_FILE).exists()
+    if fresh_file:
+        _schema.copy_to(tmp_path / SQLITE_FILE)
+    app = _build(config)
     _apps_made.append(app)
-    with app.app_context():
-        db.create_all()
-        if app.config["SQLALCHEMY_DATABASE_URI"] == _postgres_url:
-            _empty_all_tables()
+    if url == _postgres_url:
+        empty_postgres(app)
+    elif url != own_url:
+        with app.app_context():
+            db.create_all()
     return app
 
 
+@pytest.fixture(scope="session")
+def _shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for every test that takes the `app` fixture (per xdist worker)."""
+    folder = tmp_path_factory.mktemp("shared-app")
+    app = _build(_settings(folder, _postgres_url or sqlite_url(folder)))
+    app.extensions["tests_limiter_state"] = dict(vars(limiter))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _restore_limiter(app: Flask) -> None:
+    """Put the rate limiter back as the shared app left it.
+
+    `limiter` is one object for the process, and each app's `init_app` rewrites its switch
+    and storage: a test's own app with rate limits on would otherwise turn them on here.
+    """
+    vars(limiter).update(app.extensions["tests_limiter_state"])
+
+
+def _forget_pages(app: Flask) -> None:
+    """Drop the render caches and their counters, which live as long as the app."""
+    app.extensions.pop("nclw_week_pages", None)
+    shortcut = app.wsgi_app
+    assert isinstance(shortcut, SharedPageShortcut), "a test replaced the shared app's wsgi_app"
+    shortcut.responses = RenderCache()
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """The session's app, as if new: an empty database, nothing cached, its own mail folder,
+    and every setting a test changes put back afterwards."""
+    app = _shared_app
+    settings = dict(app.config)
+    if _schema is not None:
+        reset_sqlite(app, _schema)
+    else:
+        empty_postgres(app)
+    _forget_pages(app)
+    _restore_limiter(app)
+    app.config["MAIL_FILE_DIRECTORY"] = str(tmp_path / "mail")
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+    finally:
+        app.config.clear()
+        app.config.update(settings)
+
+
+@pytest.fixture
+def own_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app of its own, for a test that adds routes or hooks (the shared one has served)."""
     app = make_test_app(tmp_path)
     with app.app_context():
         yield app
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -54,11 +54,13 @@ def _backstops_hold(database_url: str, instance: Path) -> None:
         engine.dispose()
 
 
+@pytest.mark.slow  # runs `flask db` in subprocesses
 def test_migrations_match_the_models_on_sqlite(tmp_path):
     out = _upgrade_and_check(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
     assert "No new upgrade operations detected" in out
 
 
+@pytest.mark.slow  # runs `flask db` in subprocesses
 def test_migrated_sqlite_keeps_the_database_backstops(tmp_path):
     _backstops_hold(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
 

@@ -6,11 +6,12 @@ from tests.conftest import login
 from tests.factories import make_user
 
 
-def test_login_helper_signs_in_and_a_rotated_token_signs_out(app, client):
-    @app.get("/_whoami")
+def test_login_helper_signs_in_and_a_rotated_token_signs_out(own_app):
+    @own_app.get("/_whoami")
     def whoami():
         return str(current_user.id) if current_user.is_authenticated else "anonymous"
 
+    client = own_app.test_client()
     user = make_user(Role.ORGANISER)
     assert client.get("/_whoami").text == "anonymous"
     login(client, user)

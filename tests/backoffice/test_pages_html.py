@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from nclw.extensions import db
 from tests.support.html_validation import assert_valid_pages
+
+pytestmark = pytest.mark.slow  # the Nu HTML checker is a Java program started per call
 
 
 def test_role_and_sign_up_window_pages_are_valid_and_csp_clean(organiser_client, week):

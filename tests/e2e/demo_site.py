@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -42,13 +43,25 @@ class DemoSite:
             return conn.execute(sql, params).fetchall()
 
 
-@contextmanager
-def demo_site(tmp: Path, extra_env: Mapping[str, str] | None = None) -> Iterator[DemoSite]:
-    """Migrate an empty SQLite file, load the demo week and serve it with two workers."""
+def load_demo_week(tmp: Path) -> Path:
+    """Migrate an empty SQLite file in `tmp` and load the demo week, as `make run` does."""
     database = tmp / "demo.sqlite"
-    env = {**server_env(f"sqlite:///{database}", tmp), **(extra_env or {})}
+    env = server_env(f"sqlite:///{database}", tmp)
     run_flask(["db", "upgrade", "heads"], env)
     run_flask(["nclw", "seed-demo", "--if-empty"], env)
+    # The flask processes have exited, so the write-ahead log is folded into the file.
+    assert not Path(f"{database}-wal").exists(), "the demo database was left mid-write"
+    return database
+
+
+@contextmanager
+def demo_site(
+    tmp: Path, demo_week: Path, extra_env: Mapping[str, str] | None = None
+) -> Iterator[DemoSite]:
+    """Serve a copy of the loaded demo week (see `load_demo_week`) with two workers."""
+    database = tmp / "demo.sqlite"
+    shutil.copyfile(demo_week, database)
+    env = {**server_env(f"sqlite:///{database}", tmp), **(extra_env or {})}
     with sqlite3.connect(database) as conn:
         slugs = dict(conn.execute("SELECT title, slug FROM events ORDER BY starts_at"))
     with live_server(env, workers=2) as server:

@@ -64,10 +64,10 @@ def _messages_to(sink: SmtpSink, address: str, subject_start: str):
 
 
 def test_an_organiser_runs_an_event_from_the_first_account(
-    browser: Browser, smtp_server: SmtpSink, tmp_path
+    browser: Browser, smtp_server: SmtpSink, tmp_path, demo_week
 ):
     mail_env = {**smtp_server.env(), "MAIL_SEND_AFTER_COMMIT": "1"}
-    with demo_site(tmp_path, mail_env) as site:
+    with demo_site(tmp_path, demo_week, mail_env) as site:
         env = {**server_env(f"sqlite:///{site.database}", tmp_path), **mail_env}
         secret = tmp_path / "password"
         secret.write_text(PASSWORD + "\n")

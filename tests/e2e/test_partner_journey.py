@@ -64,8 +64,8 @@ def _submit(page: Page, label: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with demo_site(tmp_path_factory.mktemp("partner-journey")) as running:
+def site(tmp_path_factory, demo_week):
+    with demo_site(tmp_path_factory.mktemp("partner-journey"), demo_week) as running:
         yield running
 
 

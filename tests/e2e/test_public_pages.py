@@ -21,8 +21,8 @@ WEEK_BUDGET_BYTES = 30 * 1024
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[DemoSite]:
-    with demo_site(tmp_path_factory.mktemp("public-pages")) as running:
+def site(tmp_path_factory, demo_week) -> Iterator[DemoSite]:
+    with demo_site(tmp_path_factory.mktemp("public-pages"), demo_week) as running:
         yield running
 
 

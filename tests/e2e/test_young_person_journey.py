@@ -42,9 +42,9 @@ def _ticket_path(message: ReceivedMessage) -> str:
 
 
 @pytest.fixture
-def site(tmp_path, smtp_server: SmtpSink):
+def site(tmp_path, smtp_server: SmtpSink, demo_week):
     env = {**smtp_server.env(), "MAIL_SEND_AFTER_COMMIT": "1"}
-    with demo_site(tmp_path, env) as running:
+    with demo_site(tmp_path, demo_week, env) as running:
         yield running
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from nclw.events.models import EventFormat
@@ -19,6 +20,7 @@ from tests.mail.helpers import outbox_rows, queue_and_commit
 from tests.support.html_validation import html_errors_many
 
 
+@pytest.mark.slow  # runs the Nu HTML checker (Java)
 def test_emails_and_development_pages_are_valid_html(app, client):
     event = make_event(format=EventFormat.HYBRID, venue_name="Hall", address="1 Road")
     person = make_registration(event)

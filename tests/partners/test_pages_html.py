@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nclw.accounts.models import Role
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user
 from tests.partners.helpers import make_partner, make_proposal
 from tests.support.html_validation import assert_valid_pages
+
+pytestmark = pytest.mark.slow  # the Nu HTML checker is a Java program started per call
 
 
 def test_pages_are_valid_and_csp_clean(app, client):

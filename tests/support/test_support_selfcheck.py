@@ -190,6 +190,7 @@ _TINY_WSGI = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # starts gunicorn
 @pytest.mark.parametrize(("worker_class", "threads"), [("sync", 1), ("gthread", 4)])
 def test_live_server_serves_and_stops(tmp_path: Path, worker_class: str, threads: int) -> None:
     (tmp_path / "tinywsgi.py").write_text(_TINY_WSGI)
@@ -215,6 +216,7 @@ def test_live_server_serves_and_stops(tmp_path: Path, worker_class: str, threads
         run_flask(["no-such-command"], app="tinywsgi", cwd=tmp_path)
 
 
+@pytest.mark.slow  # starts gunicorn
 @pytest.mark.parametrize("error", ["RuntimeError", "SystemExit"])
 def test_live_server_reports_startup_crash(tmp_path: Path, error: str) -> None:
     (tmp_path / "broken.py").write_text(f"raise {error}('config is broken')\n")
@@ -317,16 +319,19 @@ def test_viewport_can_be_overridden(page: Page, tiny_site: str) -> None:
     assert page.viewport_size == DESKTOP_VIEWPORT
 
 
+@pytest.mark.e2e
 def test_browser_fixture_is_session_wide(browser: Browser) -> None:
     assert browser.is_connected()
 
 
+@pytest.mark.slow  # runs the Nu HTML checker (Java)
 def test_html_errors_flags_broken_and_passes_valid() -> None:
     assert html_errors(_GOOD_PAGE) == []
     errors = html_errors("<!DOCTYPE html><html lang=en><title>x</title><p><div>oops</p>")
     assert any("“p” element in scope" in e for e in errors), errors
 
 
+@pytest.mark.slow  # runs the Nu HTML checker (Java)
 def test_html_errors_many_attributes_errors_per_document() -> None:
     result = html_errors_many(
         {"good": _GOOD_PAGE, "bad": _BAD_PAGE.replace("<main>", "<main><main>")}

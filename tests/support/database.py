@@ -1,0 +1,90 @@
+"""The test database: the schema is created once per session, and each test starts it empty.
+
+On SQLite the schema is made once in a template file; each app gets a byte copy of it
+(a millisecond, where `create_all` took tens). On PostgreSQL one throwaway database holds
+the schema for the whole session (one per pytest-xdist worker), and a test starts by
+deleting every row and restarting the id sequences, which costs a few milliseconds where
+TRUNCATE costs a tenth of a second.
+
+Every test still commits for real, through the same engine and driver as production: no
+outer transaction is held open, so code that opens its own connection, commits in a
+background thread or hands the database to a subprocess sees exactly what it would see
+outside the tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from nclw.extensions import db
+
+SQLITE_FILE = "test.sqlite"
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def sqlite_url(folder: Path) -> str:
+    """The URL of the test database file in `folder`."""
+    return f"sqlite:///{folder / SQLITE_FILE}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a `sqlite:///` URL, or None for any other database."""
+    prefix = "sqlite:///"
+    return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
+
+
+class SchemaTemplate:
+    """The empty schema, made once; `install` gives a database file or URL a fresh copy."""
+
+    def __init__(self, folder: Path, build_app) -> None:
+        """`build_app(url)` returns an app on `url`; the schema is created through it."""
+        self.file = folder / "template.sqlite"
+        app = build_app(f"sqlite:///{self.file}")
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()  # the last connection to close folds the WAL into the file
+        self._bytes = self.file.read_bytes()
+
+    def copy_to(self, path: Path) -> None:
+        """Write the empty schema to `path`, replacing any database there."""
+        for suffix in _SQLITE_SIDE_FILES:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self._bytes)
+
+
+def empty_postgres(app: Flask) -> None:
+    """Delete every row and restart every sequence of the app's PostgreSQL database."""
+    # One round trip: DELETE on a handful of small tables is far cheaper than TRUNCATE, which
+    # replaces each table's files. Foreign-key triggers are off for the transaction, so the
+    # order of the tables does not matter (the test user is the server's superuser).
+    statements = ["SET LOCAL session_replication_role = replica"]
+    statements += [f'DELETE FROM "{table.name}"' for table in db.metadata.sorted_tables]
+    statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("; ".join(statements))
+        db.session.remove()
+
+
+def reset_sqlite(app: Flask, template: SchemaTemplate) -> None:
+    """Give a running app's SQLite file a fresh empty schema (its pool is closed first)."""
+    path = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+    assert path is not None
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    template.copy_to(path)
+
+
+__all__ = [
+    "SQLITE_FILE",
+    "SchemaTemplate",
+    "empty_postgres",
+    "reset_sqlite",
+    "sqlite_path",
+    "sqlite_url",
+]
