@@ -42,6 +42,7 @@ class QaSite:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[QaSite]:
+    # A database of its own, not the shared app's: the live server's workers use it.
     app = make_test_app(tmp_path)
     with app.app_context():
         event = qa_event(title="Careers Q&A live")

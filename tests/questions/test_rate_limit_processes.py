@@ -36,6 +36,7 @@ def _require_redis() -> None:
 
 def _prepare_database(tmp_path: Path, tickets: int = 1) -> tuple[str, list[str]]:
     """A SQLite file with one event taking questions and some tickets; returns (url, tokens)."""
+    # A database of its own, not the shared app's: gunicorn workers in other processes use it.
     app = make_test_app(tmp_path)
     with app.app_context():
         event = qa_event()

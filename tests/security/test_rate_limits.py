@@ -32,6 +32,7 @@ def _require_redis() -> None:
 
 
 def _database(tmp_path: Path) -> tuple[str, str]:
+    # A database of its own, not the shared app's: gunicorn workers in other processes use it.
     app = make_test_app(tmp_path)
     with app.app_context():
         slug = make_event(capacity=500).slug
