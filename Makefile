@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 # pytest-xdist workers: one per core. `make test TEST_WORKERS=0` runs the suite serially.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 # The PostgreSQL suite: everything but the browser and the long tests. CI leaves out the
 # `postgres` tests, which `make test` has already run against the same server.
 POSTGRES_MARKS ?= postgres or not (e2e or slow)

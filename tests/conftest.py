@@ -241,6 +241,19 @@ def login(client: FlaskClient, user) -> None:
         session["_id"] = identifier
 
 
+_LONG_MARKS = ("e2e", "slow", "postgres")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the long tests first, each group still in pytest-randomly's order.
+
+    With several workers the run ends when the last worker does; a 30-second browser
+    journey handed out last would leave the other cores idle while it runs.
+    """
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in _LONG_MARKS))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if TEST_BACKEND == "postgres":
         # A connection held by an object a test dropped (a streamed response, a throwaway
