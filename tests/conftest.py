@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -192,7 +193,13 @@ def _forget_pages(app: Flask) -> None:
 def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
     """The session's app, as if new: an empty database, nothing cached, its own mail folder,
     and every setting a test changes put back afterwards."""
-    app = _shared_app
+    with fresh_start(_shared_app, tmp_path):
+        yield _shared_app
+
+
+@contextmanager
+def fresh_start(app: Flask, tmp_path: Path) -> Iterator[None]:
+    """Run a block on the shared app as a new test would (see the `app` fixture)."""
     settings = dict(app.config)
     if _schema is not None:
         reset_sqlite(app, _schema)
@@ -203,7 +210,7 @@ def app(_shared_app: Flask, tmp_path: Path) -> Iterator[Flask]:
     app.config["MAIL_FILE_DIRECTORY"] = str(tmp_path / "mail")
     try:
         with app.app_context():
-            yield app
+            yield
             db.session.remove()
     finally:
         app.config.clear()

@@ -14,6 +14,7 @@ outside the tests.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -49,11 +50,17 @@ class SchemaTemplate:
         self._bytes = self.file.read_bytes()
 
     def copy_to(self, path: Path) -> None:
-        """Write the empty schema to `path`, replacing any database there."""
+        """Write the empty schema to `path`, replacing any database there.
+
+        The copy is written beside it and renamed into place: a connection a test left open
+        keeps the old file rather than seeing this one change under it.
+        """
         for suffix in _SQLITE_SIDE_FILES:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self._bytes)
+        fresh = path.with_name(path.name + ".new")
+        fresh.write_bytes(self._bytes)
+        os.replace(fresh, path)
 
 
 def empty_postgres(app: Flask) -> None:

@@ -338,3 +338,31 @@ def test_html_errors_many_attributes_errors_per_document() -> None:
     )
     assert result["good"] == []
     assert result["bad"]
+
+
+def test_each_test_starts_the_shared_app_afresh(_shared_app, tmp_path: Path) -> None:
+    """What one test leaves in the shared app is gone for the next: rows (ids start at 1
+    again), kept pages, changed settings and a rate limiter another app switched on."""
+    import sqlalchemy as sa
+
+    from nclw.events.cache import week_pages
+    from nclw.events.models import Event
+    from nclw.extensions import db, limiter
+    from tests.conftest import fresh_start, make_test_app
+    from tests.factories import make_event
+
+    with fresh_start(_shared_app, tmp_path / "first"):
+        first = make_event(title="Left behind")
+        assert first.id == 1
+        assert _shared_app.test_client().get("/").status_code == 200
+        assert week_pages().misses == 1
+        _shared_app.config["RETENTION_DAYS"] = 1
+        make_test_app(tmp_path / "other", RATELIMIT_ENABLED=True)
+        assert limiter.enabled
+    with fresh_start(_shared_app, tmp_path / "second"):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+        assert make_event(title="Fresh").id == 1
+        assert (week_pages().hits, week_pages().misses) == (0, 0)
+        assert _shared_app.config["RETENTION_DAYS"] != 1
+        assert not limiter.enabled
+        assert _shared_app.config["MAIL_FILE_DIRECTORY"] == str(tmp_path / "second" / "mail")
