@@ -43,6 +43,11 @@ def server_env(database_url: str, instance: Path) -> dict[str, str]:
 def prepare_database(env: dict[str, str], *, capacity: int) -> str:
     """Migrate the empty database with the real migrations and add one open event; its slug."""
     run_flask(["db", "upgrade", "heads"], env)
+    return add_open_event(env, capacity=capacity)
+
+
+def add_open_event(env: dict[str, str], *, capacity: int) -> str:
+    """Add one open event to an already migrated database; its slug."""
     from nclw import create_app
     from nclw.extensions import db
     from nclw.timezones import utcnow

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.signup_storm import fire_signups, prepare_database, server_env, storm
-from tests.support.live_server import live_server
+from tests.e2e.signup_storm import add_open_event, fire_signups, server_env, storm
+from tests.support.live_server import live_server, run_flask
+from tests.support.postgres import require_server, throwaway_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -17,13 +19,23 @@ PEOPLE = 60
 WORKERS = 4
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database the real migrations built, once for the module; each test gets a copy."""
+    require_server()
+    with throwaway_database() as url:
+        run_flask(["db", "upgrade", "heads"], server_env(url, tmp_path_factory.mktemp("pg")))
+        yield url
+
+
 @pytest.fixture
-def pg_env(postgres_database_url: str, tmp_path: Path) -> dict[str, str]:
-    return server_env(postgres_database_url, tmp_path)
+def pg_env(migrated: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    with throwaway_database(template=migrated) as url:
+        yield server_env(url, tmp_path)
 
 
 def test_sixty_at_once_never_overbook_postgres(pg_env):
-    slug = prepare_database(pg_env, capacity=CAPACITY)
+    slug = add_open_event(pg_env, capacity=CAPACITY)
     with live_server(pg_env, workers=WORKERS) as server:
         outcome = storm(server.url, pg_env["DATABASE_URL"], slug, capacity=CAPACITY, people=PEOPLE)
         log = server.log()
@@ -36,7 +48,7 @@ def test_sixty_at_once_never_overbook_postgres(pg_env):
 
 def test_control_check_then_insert_is_caught_postgres(pg_env):
     """The same harness against a naive count-then-insert app must report overbooking."""
-    slug = prepare_database(pg_env, capacity=CAPACITY)
+    slug = add_open_event(pg_env, capacity=CAPACITY)
     with live_server(pg_env, workers=WORKERS, app="tests.e2e.racy_wsgi:app") as server:
         outcome = storm(server.url, pg_env["DATABASE_URL"], slug, capacity=CAPACITY, people=PEOPLE)
     assert outcome.overbooked(), f"{len(outcome.confirmed)} confirmed for {CAPACITY} places"
@@ -44,7 +56,7 @@ def test_control_check_then_insert_is_caught_postgres(pg_env):
 
 
 def test_same_address_ten_times_at_once_gets_one_ticket_postgres(pg_env):
-    slug = prepare_database(pg_env, capacity=CAPACITY)
+    slug = add_open_event(pg_env, capacity=CAPACITY)
     variants = ("Sam@Example.com", "sam@example.com", " SAM@EXAMPLE.COM ", "sAm@example.COM")
     emails = [variants[n % len(variants)] for n in range(10)]
     with live_server(pg_env, workers=WORKERS) as server:

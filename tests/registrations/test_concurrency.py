@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.signup_storm import fire_signups, prepare_database, server_env, storm
-from tests.support.live_server import live_server
+from tests.e2e.signup_storm import add_open_event, fire_signups, server_env, storm
+from tests.support.live_server import live_server, run_flask
 
 pytestmark = pytest.mark.slow
 
@@ -17,13 +18,23 @@ PEOPLE = 60
 WORKERS = 4
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file the real migrations built, once for the module; each test serves a copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    database = folder / "storm.sqlite"
+    run_flask(["db", "upgrade", "heads"], server_env(f"sqlite:///{database}", folder))
+    return database
+
+
 @pytest.fixture
-def sqlite_env(tmp_path: Path) -> dict[str, str]:
+def sqlite_env(tmp_path: Path, migrated: Path) -> dict[str, str]:
+    shutil.copyfile(migrated, tmp_path / "storm.sqlite")
     return server_env(f"sqlite:///{tmp_path / 'storm.sqlite'}", tmp_path)
 
 
 def test_sixty_at_once_never_overbook_sqlite(sqlite_env):
-    slug = prepare_database(sqlite_env, capacity=CAPACITY)
+    slug = add_open_event(sqlite_env, capacity=CAPACITY)
     with live_server(sqlite_env, workers=WORKERS) as server:
         outcome = storm(
             server.url, sqlite_env["DATABASE_URL"], slug, capacity=CAPACITY, people=PEOPLE
@@ -38,7 +49,7 @@ def test_sixty_at_once_never_overbook_sqlite(sqlite_env):
 
 def test_control_check_then_insert_is_caught_sqlite(sqlite_env):
     """The same harness against a naive count-then-insert app must report overbooking."""
-    slug = prepare_database(sqlite_env, capacity=CAPACITY)
+    slug = add_open_event(sqlite_env, capacity=CAPACITY)
     with live_server(sqlite_env, workers=WORKERS, app="tests.e2e.racy_wsgi:app") as server:
         outcome = storm(
             server.url, sqlite_env["DATABASE_URL"], slug, capacity=CAPACITY, people=PEOPLE
@@ -48,7 +59,7 @@ def test_control_check_then_insert_is_caught_sqlite(sqlite_env):
 
 
 def test_same_address_ten_times_at_once_gets_one_ticket_sqlite(sqlite_env):
-    slug = prepare_database(sqlite_env, capacity=CAPACITY)
+    slug = add_open_event(sqlite_env, capacity=CAPACITY)
     variants = ("Sam@Example.com", "sam@example.com", " SAM@EXAMPLE.COM ", "sAm@example.COM")
     emails = [variants[n % len(variants)] for n in range(10)]
     with live_server(sqlite_env, workers=WORKERS) as server:

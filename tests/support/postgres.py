@@ -52,12 +52,17 @@ def require_server(admin_url: str | None = None) -> None:
         unavailable(f"PostgreSQL not reachable at {where}: {reason}")
 
 
-def postgres_url(admin_url: str | None = None) -> str:
-    """Create a new empty database and return its `postgresql+psycopg://` URL."""
+def postgres_url(admin_url: str | None = None, *, template: str | None = None) -> str:
+    """Create a new database and return its `postgresql+psycopg://` URL: empty, or a copy of
+    the database named by the URL `template` (which nobody may be connected to)."""
     url = make_url(admin_url or base_url())
     name = DB_PREFIX + secrets.token_hex(6)
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        source = make_url(template).database
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(source))
     with _admin_connection(url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(create)
     return url.set(drivername="postgresql+psycopg", database=name).render_as_string(
         hide_password=False
     )
@@ -75,9 +80,12 @@ def drop_database(database_url: str, admin_url: str | None = None) -> None:
 
 
 @contextmanager
-def throwaway_database(admin_url: str | None = None) -> Iterator[str]:
-    """Yield the URL of a fresh database that is dropped when the block exits."""
-    url = postgres_url(admin_url)
+def throwaway_database(
+    admin_url: str | None = None, *, template: str | None = None
+) -> Iterator[str]:
+    """Yield the URL of a fresh database (a copy of `template`, if given) that is dropped when
+    the block exits."""
+    url = postgres_url(admin_url, template=template)
     try:
         yield url
     finally:
