@@ -6,6 +6,11 @@ INSTANCE := $(or $(NCLW_INSTANCE_PATH),instance)
 FLASK := $(BIN)/flask --app wsgi
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
+# Keep compiled bytecode even where the environment turns it off: every gunicorn worker and
+# `flask` command the tests start would otherwise compile the app again, and pytest would
+# rewrite every test module's asserts on every run.
+unexport PYTHONDONTWRITEBYTECODE
+
 # pytest-xdist workers: one per core. `make test TEST_WORKERS=0` runs the suite serially.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
