@@ -22,7 +22,6 @@ POSTGRES_MARKS ?= postgres or not (e2e or slow)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-compile -e .
