@@ -23,6 +23,7 @@ from nclw.extensions import db, limiter
 from tests.support.database import (
     SQLITE_FILE,
     SchemaTemplate,
+    create_schema,
     empty_postgres,
     reset_sqlite,
     sqlite_url,
@@ -96,11 +97,7 @@ def _database_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
     require_server()
     _postgres_url = postgres_url()
-    schema_app = _build(_settings(folder, _postgres_url))
-    with schema_app.app_context():
-        db.create_all()
-        db.session.remove()
-        db.engine.dispose()
+    create_schema(_build(_settings(folder, _postgres_url)))
     try:
         yield
     finally:

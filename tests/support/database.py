@@ -36,18 +36,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
 
 
+def create_schema(app: Flask) -> None:
+    """Create every table in the app's database and close its connections."""
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
 class SchemaTemplate:
-    """The empty schema, made once; `install` gives a database file or URL a fresh copy."""
+    """The empty schema in a SQLite file, made once; `copy_to` gives a test a fresh copy."""
 
     def __init__(self, folder: Path, build_app) -> None:
         """`build_app(url)` returns an app on `url`; the schema is created through it."""
-        self.file = folder / "template.sqlite"
-        app = build_app(f"sqlite:///{self.file}")
-        with app.app_context():
-            db.create_all()
-            db.session.remove()
-            db.engine.dispose()  # the last connection to close folds the WAL into the file
-        self._bytes = self.file.read_bytes()
+        file = folder / "template.sqlite"
+        # Closing the last connection folds the write-ahead log into the file.
+        create_schema(build_app(f"sqlite:///{file}"))
+        self._bytes = file.read_bytes()
 
     def copy_to(self, path: Path) -> None:
         """Write the empty schema to `path`, replacing any database there.
@@ -90,6 +95,7 @@ def reset_sqlite(app: Flask, template: SchemaTemplate) -> None:
 __all__ = [
     "SQLITE_FILE",
     "SchemaTemplate",
+    "create_schema",
     "empty_postgres",
     "reset_sqlite",
     "sqlite_path",

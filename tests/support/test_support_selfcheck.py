@@ -15,10 +15,15 @@ import psycopg
 import pytest
 from flask import Flask, Response
 from playwright.sync_api import Browser, Error, Page
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from nclw.events.cache import week_pages
+from nclw.events.models import Event
+from nclw.extensions import db, limiter
+from tests.conftest import fresh_start, make_test_app
+from tests.factories import make_event
 from tests.support.browser import AXE_JS, DESKTOP_VIEWPORT, assert_no_axe_violations, check_axe
 from tests.support.ci import in_ci
 from tests.support.html_validation import html_errors, html_errors_many
@@ -343,14 +348,6 @@ def test_html_errors_many_attributes_errors_per_document() -> None:
 def test_each_test_starts_the_shared_app_afresh(_shared_app, tmp_path: Path) -> None:
     """What one test leaves in the shared app is gone for the next: rows (ids start at 1
     again), kept pages, changed settings and a rate limiter another app switched on."""
-    import sqlalchemy as sa
-
-    from nclw.events.cache import week_pages
-    from nclw.events.models import Event
-    from nclw.extensions import db, limiter
-    from tests.conftest import fresh_start, make_test_app
-    from tests.factories import make_event
-
     with fresh_start(_shared_app, tmp_path / "first"):
         first = make_event(title="Left behind")
         assert first.id == 1
@@ -360,7 +357,7 @@ def test_each_test_starts_the_shared_app_afresh(_shared_app, tmp_path: Path) -> 
         make_test_app(tmp_path / "other", RATELIMIT_ENABLED=True)
         assert limiter.enabled
     with fresh_start(_shared_app, tmp_path / "second"):
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Event)) == 0
         assert make_event(title="Fresh").id == 1
         assert (week_pages().hits, week_pages().misses) == (0, 0)
         assert _shared_app.config["RETENTION_DAYS"] != 1
