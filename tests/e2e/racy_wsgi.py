@@ -18,8 +18,9 @@ from nclw.extensions import db
 from nclw.registrations import services
 from nclw.registrations.models import Registration, RegistrationStatus
 
-#: Widens the window between the check and the insert, as a slow request would.
-RACE_WINDOW_SECONDS = 0.1
+#: Widens the window between the check and the insert, as a slow request would. Wide enough
+#: that requests overlap even on a loaded machine whose client threads start late.
+RACE_WINDOW_SECONDS = 0.3
 
 
 def _count_then_claim(event_id: int) -> bool:
@@ -33,6 +34,8 @@ def _count_then_claim(event_id: int) -> bool:
     )
     # End the read so the pause holds no lock, as an ORM read in a web request would not.
     db.session.commit()
+    if capacity is not None and taken >= capacity:
+        return False  # no place to fight over: no need to wait
     time.sleep(RACE_WINDOW_SECONDS)
     # The counter (and its CHECK backstop) is left alone: the rows tell the truth.
     return capacity is None or taken < capacity
