@@ -27,6 +27,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.templating import init_templating
+    from nclw.web import DatabaseIdConverter
 
     app = Flask(
         __name__,
@@ -46,6 +47,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_cli(app)
     init_mail_sender(app)
 
+    # Before any route is added: every <int:...> in a URL is an id a column can hold.
+    app.url_map.converters["int"] = DatabaseIdConverter
     for blueprint in (
         pages_bp,
         events_bp,

@@ -6,6 +6,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from nclw.extensions import db
+
 
 class NclwError(Exception):
     """A rule was broken; the message is safe to show to the person who tried."""
@@ -74,4 +76,15 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        return render_template("errors/error.html", code=500, title=_TITLES[500]), 500
+        # The request may have broken the database session (a failed flush) or the database
+        # may be gone. Drop the session's work and draw the page from nothing but the
+        # template: no signed-in menu, which would read the user from the database again.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the page must still be shown
+            app.logger.exception("Rolling back after an error failed too")
+        if request.path.startswith("/api/"):
+            message = "Something went wrong on our side. Please try again later."
+            return {"error": "server", "message": message, "status": 500}, 500
+        page = render_template("errors/error.html", code=500, title=_TITLES[500], plain=True)
+        return page, 500

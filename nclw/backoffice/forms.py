@@ -8,17 +8,16 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
+from nclw.events import forms as details
 from nclw.events.models import Audience, EventFormat, OrganisationKind
 from nclw.forms import ChoiceField, UkDateTimeField
 from nclw.registrations.services import MessageAudience
@@ -36,16 +35,10 @@ def _utc_to_uk_naive(value: datetime | None) -> datetime | None:
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=160)])
-    summary = StringField(
-        "Summary",
-        description="One or two sentences for the week page.",
-        validators=[DataRequired("Enter a summary"), Length(max=300)],
-    )
-    description = TextAreaField("About this event (optional)", validators=[Optional()])
-    highlights = TextAreaField(
-        "What people will get (optional)", description="One item a line.", validators=[Optional()]
-    )
+    title = details.title("Title")
+    summary = details.summary("One or two sentences for the week page.")
+    description = details.description("About this event (optional)")
+    highlights = details.highlights()
     host_id = ChoiceField("Host organisation", coerce=int)
     edition_id = ChoiceField("Week", coerce=int)
     starts_at = UkDateTimeField(
@@ -58,35 +51,15 @@ class EventForm(FlaskForm):
         format=_DATETIME_FORMAT,
         validators=[InputRequired("Enter when the event ends, like 28/10/2026 17:30")],
     )
-    format = ChoiceField(
-        "Format",
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(f.value, f.label) for f in EventFormat],
-        validators=[DataRequired("Choose how people take part")],
-    )
-    venue_name = StringField("Venue (optional for online events)", validators=[Length(max=160)])
-    address = StringField("Address (optional)", validators=[Length(max=300)])
-    online_url = URLField(
-        "Joining link (optional for in-person events)",
-        description="Only people with a confirmed ticket see it.",
-        validators=[
-            Optional(),
-            URL(message="Enter a full web address, like https://…"),
-            Length(max=500),
-        ],
-    )
-    capacity = IntegerField(
+    format = details.event_format("Format")
+    venue_name = details.venue("Venue (optional for online events)")
+    address = details.address()
+    online_url = details.joining_link("Joining link (optional for in-person events)")
+    capacity = details.places(
         "Capacity (optional)",
         description="Leave empty for no limit. Raising it gives places to the waiting list.",
-        validators=[Optional(), NumberRange(min=0, message="Capacity cannot be negative")],
     )
-    audience = ChoiceField(
-        "Who it is for",
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(a.value, a.label) for a in Audience],
-        default=Audience.EVERYONE.value,
-        validators=[DataRequired("Choose who the event is for")],
-    )
+    audience = details.audience(default=Audience.EVERYONE.value)
     registration_opens_at = UkDateTimeField(
         "Sign-up opens (UK time, optional)",
         description="Leave empty to open sign-up as soon as the event is published.",

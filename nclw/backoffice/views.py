@@ -40,6 +40,7 @@ from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations import services as registrations
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk, utcnow
+from nclw.web import query_int
 
 bp = Blueprint("backoffice", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -95,11 +96,11 @@ def _run(action, success, *, errors: list[str] | None = None):
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return max(query_int("page", 1) or 1, 1)
 
 
 def _choose_edition() -> Edition | None:
-    year = request.args.get("year", type=int)
+    year = query_int("year")
     if year:
         return events.edition_for_year(year)
     return events.current_edition(today=to_uk(utcnow()).date())

@@ -10,7 +10,9 @@ from itertools import groupby
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.details import check_details, ready_to_publish_problem
+from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
 
@@ -170,33 +172,20 @@ def unique_slug(title: str) -> str:
     return f"{base}-{n}"
 
 
-def _check_event_shape(event: Event) -> None:
-    from nclw.errors import InvalidInput
-
-    if event.ends_at <= event.starts_at:
-        raise InvalidInput("The event must end after it starts.")
-    if (
-        event.registration_opens_at
-        and event.registration_closes_at
-        and event.registration_closes_at <= event.registration_opens_at
-    ):
-        raise InvalidInput("Sign-up must close after it opens.")
-    # Sign-up always ends when the event starts, so a later time could never apply.
-    if event.registration_closes_at and event.registration_closes_at > event.starts_at:
-        raise InvalidInput("Sign-up must close by the time the event starts.")
-    if event.registration_opens_at and event.registration_opens_at >= event.starts_at:
-        raise InvalidInput("Sign-up must open before the event starts.")
-    if event.capacity is not None and event.capacity < 0:
-        raise InvalidInput("Capacity cannot be negative.")
+def _event_details(event: Event) -> dict:
+    return {name: getattr(event, name) for name in EDITABLE_FIELDS}
 
 
 def create_event(details: dict, *, actor, now: datetime) -> Event:
-    """Make a draft event from an organiser's details (it is not public until published)."""
-    from nclw.errors import InvalidInput
+    """Make a draft event (it is not public until published).
 
+    Every way an event comes to be (an organiser's form, an approved proposal) goes through
+    here, so the same rules hold for all of them.
+    """
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These details cannot be set: {', '.join(sorted(unknown))}.")
+    check_details(details)
     event = Event(
         slug=unique_slug(details.get("title") or "event"),
         status=EventStatus.DRAFT,
@@ -204,7 +193,6 @@ def create_event(details: dict, *, actor, now: datetime) -> Event:
         updated_at=now,
         **details,
     )
-    _check_event_shape(event)
     db.session.add(event)
     db.session.flush()
     _record("event.created", actor=actor, target=event, summary=event.title, now=now)
@@ -246,7 +234,6 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     Returns how many attendees were notified. Raising the capacity gives places to the
     waiting list in order.
     """
-    from nclw.errors import InvalidInput, NotAllowed
     from nclw.mail import messages
     from nclw.mail.outbox import queue_email
     from nclw.registrations.services import change_capacity
@@ -256,6 +243,12 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
         raise InvalidInput(f"These details cannot be changed: {', '.join(sorted(unknown))}.")
     if event.status == EventStatus.CANCELLED:
         raise NotAllowed("This event is cancelled and can no longer be changed.")
+    after = _event_details(event) | changes
+    check_details(after, changed=changed_fields(event, changes))
+    # What is on the site stays fit to be there.
+    problem = ready_to_publish_problem(after) if event.status == EventStatus.PUBLISHED else None
+    if problem:
+        raise InvalidInput(problem)
     changes = dict(changes)
     summary_parts: list[str] = []
     if "capacity" in changes:
@@ -273,7 +266,6 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     moved = event.status == EventStatus.PUBLISHED and any(f in NOTIFY_FIELDS for f in fields)
     for name in fields:
         setattr(event, name, changes[name])
-    _check_event_shape(event)
     notified = 0
     if moved:
         event.sequence += 1
@@ -300,14 +292,13 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
 
 def publish_event(event: Event, *, actor, now: datetime) -> None:
     """Put a draft on the week page so people can sign up."""
-    from nclw.errors import InvalidInput, NotAllowed
-
     if event.status == EventStatus.PUBLISHED:
         raise NotAllowed("This event is already published.")
     if event.status == EventStatus.CANCELLED:
         raise NotAllowed("A cancelled event cannot be published again. Duplicate it instead.")
-    if event.is_in_person and not event.venue_name:
-        raise InvalidInput("Add the venue before publishing an in-person event.")
+    problem = ready_to_publish_problem(_event_details(event))
+    if problem:
+        raise InvalidInput(problem)
     if event.ends_at <= now:
         raise InvalidInput("This event has already happened.")
     event.status = EventStatus.PUBLISHED
@@ -317,8 +308,6 @@ def publish_event(event: Event, *, actor, now: datetime) -> None:
 
 def unpublish_event(event: Event, *, actor, now: datetime) -> None:
     """Take an event off the week page; only while nobody is signed up (else cancel it)."""
-    from nclw.errors import NotAllowed
-
     if event.status != EventStatus.PUBLISHED:
         raise NotAllowed("Only a published event can be unpublished.")
     signed_up = db.session.scalar(
@@ -338,7 +327,6 @@ def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
 
     Returns how many people were told.
     """
-    from nclw.errors import InvalidInput, NotAllowed
     from nclw.mail import messages
     from nclw.mail.outbox import queue_email
     from nclw.registrations.models import RegistrationStatus
@@ -399,8 +387,6 @@ def duplicate_event(event: Event, *, actor, now: datetime) -> Event:
 
 def create_organisation(name: str, kind, *, actor, now: datetime):
     """Add a host organisation (a charity, council, employer or public body)."""
-    from nclw.errors import InvalidInput
-    from nclw.events.models import Organisation
 
     name = " ".join(name.split())
     if not name:

@@ -8,23 +8,20 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     StringField,
     TextAreaField,
     TimeField,
-    URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    URL,
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
+from nclw.events import forms as details
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import ChoiceField
 from nclw.timezones import UK
@@ -50,10 +47,6 @@ class ClockField(_Friendly, TimeField):
     message = "Enter a time on a 24-hour clock, like 16:00"
 
 
-class PlacesField(_Friendly, IntegerField):
-    message = "Enter the number of places as a whole number, like 20"
-
-
 YES_NO = [SelectChoice("", "Choose one"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
@@ -66,30 +59,10 @@ def _uk(day, clock: time) -> datetime:
 class SessionDetailsForm(FlaskForm):
     """What people see on the site: shared by proposals and running sessions."""
 
-    title = StringField(
-        "Session name",
-        validators=[
-            DataRequired("Enter the session name"),
-            Length(max=160, message="Session name must be 160 characters or fewer"),
-        ],
-    )
-    summary = StringField(
-        "Summary",
-        description="One sentence for the week's page.",
-        validators=[
-            DataRequired("Enter a one-sentence summary"),
-            Length(max=300, message="Summary must be 300 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "About the session (optional)",
-        validators=[Optional(), Length(max=5000, message="Use 5,000 characters or fewer")],
-    )
-    highlights = TextAreaField(
-        "What people will get (optional)",
-        description="One thing a line.",
-        validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
-    )
+    title = details.title("Session name")
+    summary = details.summary("One sentence for the week's page.")
+    description = details.description("About the session (optional)")
+    highlights = details.highlights()
     day = DayField(
         "Date",
         description="For example, 27 October.",
@@ -103,24 +76,9 @@ class SessionDetailsForm(FlaskForm):
         "End time (UK time)",
         validators=[InputRequired("Enter the end time, like 17:30")],
     )
-    venue_name = StringField(
-        "Venue (optional for online sessions)",
-        # Not Optional(): that would stop the in-person check below from running.
-        validators=[Length(max=160, message="Venue must be 160 characters or fewer")],
-    )
-    address = StringField(
-        "Address (optional)",
-        validators=[Optional(), Length(max=300, message="Address must be 300 characters or fewer")],
-    )
-    online_url = URLField(
-        "Joining link (optional)",
-        description="Only people with a ticket see this.",
-        validators=[
-            Optional(),
-            Length(max=500, message="Joining link must be 500 characters or fewer"),
-            URL(message="Enter a full web address, starting with https://"),
-        ],
-    )
+    venue_name = details.venue("Venue (optional for online sessions)")
+    address = details.address()
+    online_url = details.joining_link("Joining link (optional)")
 
     def validate_end_time(self, field) -> None:
         if self.start_time.data and field.data and field.data <= self.start_time.data:
@@ -144,25 +102,10 @@ class SessionDetailsForm(FlaskForm):
 class ProposalForm(SessionDetailsForm):
     """A session proposal: the event's details plus what reviewers need for safeguarding."""
 
-    format = ChoiceField(
-        "How people take part",
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(f.value, f.label) for f in EventFormat],
-        validators=[DataRequired("Choose how people take part")],
-    )
-    audience = ChoiceField(
-        "Who it is for",
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(a.value, a.label) for a in Audience],
-        validators=[DataRequired("Choose who the session is for")],
-    )
-    capacity = PlacesField(
-        "Number of places (optional)",
-        description="Leave empty for no limit.",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=10000, message="Enter a number of places from 1 to 10,000"),
-        ],
+    format = details.event_format("How people take part")
+    audience = details.audience()
+    capacity = details.places(
+        "Number of places (optional)", description="Leave empty for no limit."
     )
     safeguarding_lead = StringField(
         "Safeguarding lead",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.accounts.models import User
 from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.details import DETAIL_FIELDS
 from nclw.events.models import Audience, Event, EventFormat, Organisation
 from nclw.extensions import db
 from nclw.timezones import utcnow
@@ -34,21 +35,6 @@ class ProposalState(enum.StrEnum):
         }[self.value]
 
 
-# The fields a partner fills in; a version snapshot keeps exactly these.
-SESSION_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "highlights",
-    "starts_at",
-    "ends_at",
-    "format",
-    "venue_name",
-    "address",
-    "online_url",
-    "capacity",
-    "audience",
-)
 SAFEGUARDING_FIELDS = (
     "safeguarding_lead",
     "safeguarding_contact",
@@ -56,7 +42,9 @@ SAFEGUARDING_FIELDS = (
     "under_18s_allowed",
     "note_to_reviewers",
 )
-PROPOSAL_FIELDS = SESSION_FIELDS + SAFEGUARDING_FIELDS
+# The fields a partner fills in: an event's details and the safeguarding answers. A version
+# snapshot keeps exactly these.
+PROPOSAL_FIELDS = DETAIL_FIELDS + SAFEGUARDING_FIELDS
 
 
 class Proposal(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
@@ -12,6 +12,7 @@ from nclw.partners import services
 from nclw.partners.compare import compare_versions
 from nclw.partners.forms import ConfirmForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
+from nclw.web import query_int
 
 bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
 
@@ -39,7 +40,7 @@ def show(proposal_id: int):
 
 
 def _render_show(proposal, comments_form, decline_form, status: int = 200):
-    against = request.args.get("compare", type=int)
+    against = query_int("compare")
     return (
         render_template(
             "partners/review/show.html",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,13 +12,14 @@ from nclw.accounts.models import Role, User
 from nclw.accounts.permissions import can_manage_event
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
-from nclw.events.models import Edition, Event, EventFormat, EventStatus
+from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
+from nclw.events.models import Edition, Event, EventStatus
+from nclw.events.services import create_event, current_edition, publish_event, update_event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
 from nclw.partners import messages
 from nclw.partners.models import (
     PROPOSAL_FIELDS,
-    SESSION_FIELDS,
     Proposal,
     ProposalState,
     ProposalVersion,
@@ -188,14 +187,12 @@ def _check_organiser(actor: User) -> None:
         raise Forbidden("Only organisers can review proposals.")
 
 
-def _check_details(data: dict[str, Any]) -> None:
-    if data["ends_at"] <= data["starts_at"]:
-        raise InvalidInput("The session must end after it starts.")
-    fmt = EventFormat(data["format"])
-    if fmt in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not data.get("venue_name"):
-        raise InvalidInput("Enter where the session happens.")
-    if data.get("capacity") is not None and data["capacity"] < 1:
-        raise InvalidInput("The number of places must be 1 or more.")
+def _check_details(details: dict[str, Any], *, changed=None) -> None:
+    # The same rules as an organiser's event, and a proposal must be ready to go on the site.
+    check_details(details, changed=changed)
+    problem = ready_to_publish_problem(details)
+    if problem:
+        raise InvalidInput(problem)
 
 
 def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
@@ -203,7 +200,7 @@ def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
     if unknown:
         raise InvalidInput("Some details were not recognised.")
     merged = {field: getattr(proposal, field, None) for field in PROPOSAL_FIELDS} | data
-    _check_details(merged)
+    _check_details(merged, changed=data)
     for field, value in data.items():
         setattr(proposal, field, value)
 
@@ -369,37 +366,29 @@ def week_containing(moment: datetime) -> Edition | None:
 def _edition_for(moment: datetime, *, now: datetime) -> Edition:
     edition = week_containing(moment)
     if edition is None:
-        from nclw.events.services import current_edition
-
         edition = current_edition(today=now.date())
     if edition is None:
         raise NotAllowed("There is no week to add this session to yet. Add the week first.")
     return edition
 
 
-def _unique_slug(title: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:100] or "session"
-    slug = base
-    while db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
-        slug = f"{base}-{secrets.token_hex(2)}"
-    return slug
-
-
 def approve_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Event:
     """Publish a proposal as an event hosted by the partner."""
     _check_organiser(actor)
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.APPROVED)
-    event = Event(
-        edition=_edition_for(proposal.starts_at, now=now),
-        host_id=proposal.organisation_id,
-        slug=_unique_slug(proposal.title),
-        status=EventStatus.PUBLISHED,
-        created_at=now,
-        updated_at=now,
-        **{field: getattr(proposal, field) for field in SESSION_FIELDS},
+    # Through the same doors as an organiser's own event, so every create and publish rule
+    # holds for it too.
+    details = {field: getattr(proposal, field) for field in DETAIL_FIELDS}
+    event = create_event(
+        details
+        | {
+            "edition_id": _edition_for(proposal.starts_at, now=now).id,
+            "host_id": proposal.organisation_id,
+        },
+        actor=actor,
+        now=now,
     )
-    db.session.add(event)
-    db.session.flush()
+    publish_event(event, actor=actor, now=now)
     proposal.event = event
     proposal.event_id = event.id
     proposal.decided_at = now
@@ -426,16 +415,12 @@ def edit_partner_session(
     Returns how many attendees were told (the back office's `update_event` does the telling,
     so a partner's change reaches people exactly as an organiser's does).
     """
-    from nclw.events.services import update_event
-
     _check_host(event, actor)
     if event.status == EventStatus.CANCELLED:
         raise NotAllowed("This session has been cancelled, so it cannot be changed.")
     unknown = set(changes) - set(SESSION_EDIT_FIELDS)
     if unknown:
         raise Forbidden("Ask the organisers to change that.")
-    merged = {field: getattr(event, field) for field in SESSION_FIELDS} | changes
-    _check_details({**merged, "format": event.format, "capacity": event.capacity})
     changed = {field: value for field, value in changes.items() if getattr(event, field) != value}
     if not changed:
         return 0

@@ -33,6 +33,7 @@ from nclw.questions.models import Question, QuestionStatus
 from nclw.questions.personal_details import describe
 from nclw.registrations.services import get_registration_by_token
 from nclw.timezones import utcnow
+from nclw.web import database_ids
 
 bp = Blueprint("questions", __name__)
 
@@ -379,7 +380,7 @@ def bulk_approve(event_id: int):
     event = _moderated_event_or_403(event_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = [value for value in request.form.getlist("question_id") if value.isdigit()]
+    ids = database_ids(request.form.getlist("question_id"))
     count = services.approve_questions(event, ids, actor=current_user, now=utcnow())
     db.session.commit()
     skipped = len(ids) - count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from nclw.mail.models import OutboxMessage
 from tests.conftest import login
@@ -29,7 +30,7 @@ def _url(app, rule, week):
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = ids.get(name, 1) if type(converter).__name__ == "IntegerConverter" else "x"
+        values[name] = ids.get(name, 1) if isinstance(converter, IntegerConverter) else "x"
     with app.test_request_context():
         return url_for(rule.endpoint, **values)
 

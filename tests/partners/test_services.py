@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nclw.accounts.models import Role
 from nclw.audit.models import AuditEntry
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
-from nclw.events.models import EventStatus
+from nclw.events.models import Event, EventStatus
 from nclw.events.services import current_edition, published_events
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
@@ -111,7 +111,31 @@ def test_approve_publishes_an_event_hosted_by_the_partner(app, organisers):
     last = outbox()[-1]
     assert last.to_address == partner.email and last.kind == "proposal_approved"
     assert f"/events/{event.slug}" in last.text_body
-    assert actions()[-1] == "proposal.approve"
+    # Through the same doors as an organiser's own event: created, then published.
+    assert actions()[-3:] == ["event.created", "event.published", "proposal.approve"]
+
+
+def test_approving_holds_the_proposal_to_every_create_and_publish_rule(app, organisers):
+    partner = make_partner()
+    proposal = make_proposal(partner, submit=True)
+    # Its time passed while it waited for review: publishing would put a past event on the week.
+    later = proposal.ends_at + timedelta(minutes=1)
+    with pytest.raises(InvalidInput, match="already happened"):
+        services.approve_proposal(proposal, actor=organisers[0], now=later)
+    db.session.rollback()
+    db.session.refresh(proposal)
+    assert proposal.state == ProposalState.SUBMITTED
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_a_proposal_and_an_event_share_one_slug_rule(app, organisers):
+    partner = make_partner()
+    first = make_proposal(partner, submit=True, title="Mock interviews!")
+    second = make_proposal(partner, submit=True, title="Mock interviews?")
+    slugs = [
+        services.approve_proposal(p, actor=organisers[0], now=NOW).slug for p in (first, second)
+    ]
+    assert slugs == ["mock-interviews", "mock-interviews-2"]
 
 
 def test_decline_needs_a_reason_and_tells_the_partner(app, organisers):

@@ -1,0 +1,122 @@
+"""Event details: the one set of rules for what an event (or a partner's session) says.
+
+Organisers' events, partners' proposals and the sessions partners run are all checked here,
+so a title, a time, a joining link or a number of places means the same thing on every path.
+Pure: no database, no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from nclw.errors import InvalidInput
+
+# What people see about an event, wherever it was written. A proposal stores these too, so a
+# reviewer compares like with like and approving it copies them across unchanged.
+DETAIL_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "highlights",
+    "starts_at",
+    "ends_at",
+    "format",
+    "venue_name",
+    "address",
+    "online_url",
+    "capacity",
+    "audience",
+)
+
+#: The most places an event can offer. No event in the week comes near it; anything bigger is
+#: a typing slip, and an unbounded number would overflow the database column.
+MAX_PLACES = 10_000
+
+#: Longest text for each detail, in characters (the database columns fit these).
+TEXT_LIMITS = {
+    "title": 160,
+    "summary": 300,
+    "description": 5000,
+    "highlights": 2000,
+    "venue_name": 160,
+    "address": 300,
+    "online_url": 500,
+}
+
+# How each detail is named in a message.
+_NAMES = {
+    "title": "title",
+    "summary": "summary",
+    "description": "description",
+    "highlights": "list of what people will get",
+    "venue_name": "venue",
+    "address": "address",
+    "online_url": "joining link",
+}
+_REQUIRED = ("title", "summary")
+
+
+def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None = None) -> None:
+    """Refuse details that break a rule, with a message fit to show the person who typed them.
+
+    `details` is the whole event as it would be saved. `changed` names the details being set
+    now (all of them when left out): only those are held to the rules for a single value, so
+    an event saved under an older rule can still be edited; the time order is always checked.
+    """
+    names = set(details) if changed is None else set(changed) & set(details)
+    for name in _REQUIRED:
+        if name in names and not (details[name] or "").strip():
+            raise InvalidInput(f"Enter the {_NAMES[name]}.")
+    for name, limit in TEXT_LIMITS.items():
+        if name in names and len(details[name] or "") > limit:
+            raise InvalidInput(f"The {_NAMES[name]} must be {limit:,} characters or fewer.")
+    if "capacity" in names:
+        check_places(details["capacity"])
+    if "online_url" in names and details["online_url"]:
+        _check_link(details["online_url"])
+    _check_times(details)
+
+
+def check_places(capacity: int | None) -> None:
+    """Places are a whole number from 1 to 10,000, or None for no limit."""
+    if capacity is None:
+        return
+    if isinstance(capacity, bool) or not isinstance(capacity, int):
+        raise InvalidInput("Enter the number of places as a whole number.")
+    if not 1 <= capacity <= MAX_PLACES:
+        raise InvalidInput(
+            f"Enter a number of places from 1 to {MAX_PLACES:,}, or leave it empty for no limit."
+        )
+
+
+def ready_to_publish_problem(details: Mapping[str, Any]) -> str | None:
+    """What stops these details going on the site, or None: an in-person event needs a venue."""
+    fmt = details.get("format")
+    if fmt in ("in_person", "hybrid") and not (details.get("venue_name") or "").strip():
+        return "Add the venue before publishing an in-person event."
+    return None
+
+
+def _check_link(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidInput("Enter the joining link as a full web address, starting with https://")
+
+
+def _check_times(details: Mapping[str, Any]) -> None:
+    starts, ends = details.get("starts_at"), details.get("ends_at")
+    if starts is None or ends is None:
+        raise InvalidInput("Enter when it starts and when it ends.")
+    if ends <= starts:
+        raise InvalidInput("The event must end after it starts.")
+    opens = details.get("registration_opens_at")
+    closes = details.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise InvalidInput("Sign-up must close after it opens.")
+    # Sign-up always ends when the event starts, so a later time could never apply.
+    if closes and closes > starts:
+        raise InvalidInput("Sign-up must close by the time the event starts.")
+    if opens and opens >= starts:
+        raise InvalidInput("Sign-up must open before the event starts.")

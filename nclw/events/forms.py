@@ -1,0 +1,112 @@
+"""The form fields for an event's details, shared by organisers' and partners' forms.
+
+Each field takes its limits from `nclw.events.details`, so a form refuses exactly what the
+service would, and says so beside the field. Labels differ by who is typing ("Title" for an
+organiser, "Session name" for a partner); the rules do not.
+"""
+
+from __future__ import annotations
+
+from wtforms import IntegerField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from nclw.events.details import MAX_PLACES, TEXT_LIMITS
+from nclw.events.models import Audience, EventFormat
+from nclw.forms import ChoiceField
+
+
+class PlacesField(IntegerField):
+    """A number of places; anything but a whole number gets a message in plain English."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter the number of places as a whole number, like 20") from error
+
+
+def _fewer(label: str, name: str) -> Length:
+    limit = TEXT_LIMITS[name]
+    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
+
+
+def title(label: str) -> StringField:
+    return StringField(
+        label, validators=[DataRequired(f"Enter the {label.lower()}"), _fewer(label, "title")]
+    )
+
+
+def summary(description: str) -> StringField:
+    return StringField(
+        "Summary",
+        description=description,
+        validators=[DataRequired("Enter a summary"), _fewer("Summary", "summary")],
+    )
+
+
+def description(label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), _fewer("The description", "description")])
+
+
+def highlights() -> TextAreaField:
+    return TextAreaField(
+        "What people will get (optional)",
+        description="One thing a line.",
+        validators=[Optional(), _fewer("The list", "highlights")],
+    )
+
+
+def venue(label: str) -> StringField:
+    # Not Optional(): that would stop a form's own in-person check from running.
+    return StringField(label, validators=[_fewer("Venue", "venue_name")])
+
+
+def address() -> StringField:
+    return StringField("Address (optional)", validators=[Optional(), _fewer("Address", "address")])
+
+
+def joining_link(label: str) -> URLField:
+    return URLField(
+        label,
+        description="Only people with a confirmed ticket see it.",
+        validators=[
+            Optional(),
+            _fewer("The joining link", "online_url"),
+            URL(message="Enter a full web address, starting with https://"),
+        ],
+    )
+
+
+def places(label: str, *, description: str) -> PlacesField:
+    return PlacesField(
+        label,
+        description=description,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_PLACES,
+                message=f"Enter a number of places from 1 to {MAX_PLACES:,}, or leave it empty",
+            ),
+        ],
+    )
+
+
+def event_format(label: str) -> ChoiceField:
+    return ChoiceField(
+        label,
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(f.value, f.label) for f in EventFormat],
+        validators=[DataRequired("Choose how people take part")],
+    )
+
+
+def audience(**kwargs) -> ChoiceField:
+    return ChoiceField(
+        "Who it is for",
+        choices=[SelectChoice("", "Choose one")]
+        + [SelectChoice(a.value, a.label) for a in Audience],
+        validators=[DataRequired("Choose who it is for")],
+        **kwargs,
+    )

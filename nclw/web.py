@@ -1,0 +1,41 @@
+"""What every area's views share: reading numbers from a request safely.
+
+A number typed into a web address or a query string can be any length. The database's id and
+year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
+such row". These read numbers the columns can hold and treat the rest as not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+#: The largest value an INTEGER column holds (PostgreSQL's, and so ours on every database).
+LARGEST_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in our URLs: a number an id column can hold; anything larger is a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False) -> None:  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def query_int(name: str, default: int | None = None) -> int | None:
+    """A whole number from the query string; `default` if it is missing, malformed or too big."""
+    value = request.args.get(name, type=int)
+    if value is None or not 0 <= value <= LARGEST_ID:
+        return default
+    return value
+
+
+def database_ids(values: Iterable[str]) -> list[int]:
+    """The values that are ids a column can hold (others cannot name a row, so are dropped)."""
+    # isascii(): str.isdigit() also accepts digits like "²" that int() refuses.
+    return [
+        int(value)
+        for value in values
+        if value.isascii() and value.isdigit() and int(value) <= LARGEST_ID
+    ]
