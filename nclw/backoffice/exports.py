@@ -16,6 +16,8 @@ from datetime import datetime
 import sqlalchemy as sa
 import xlsxwriter
 
+from nclw.accounts.models import User
+from nclw.audit.services import record_action
 from nclw.events.models import Event
 from nclw.exports import CSV_MIMETYPE as CSV_MIMETYPE  # the views send both formats from here
 from nclw.exports import csv_stream as csv_stream
@@ -144,6 +146,26 @@ def registrations_query(*, event: Event | None = None, edition_id: int | None = 
     if edition_id is not None:
         query = query.where(Event.edition_id == edition_id)
     return query.order_by(Event.starts_at, Event.id, Registration.id)
+
+
+def record_download(
+    target: object,
+    *,
+    label: str,
+    file_format: str,
+    columns: Sequence[str],
+    access_needs_reason: str = "",
+    actor: User,
+) -> None:
+    """Add an audit entry: who downloaded which columns of whose tickets, and why access needs."""
+    # The caller commits it before the first byte of the file goes out.
+    record_action(
+        "export.downloaded",
+        actor=actor,
+        target=target,
+        summary=f"{file_format.upper()} of {label}; columns: {', '.join(columns)}"
+        + (f"; access needs because: {access_needs_reason}" if access_needs_reason else ""),
+    )
 
 
 def export_rows(

@@ -202,6 +202,13 @@ class ExportForm(FlaskForm):
         validators=[Length(max=200)],
     )
 
+    def chosen_columns(self) -> list[str]:
+        """The ticked columns, then access needs if asked for (it has its own box)."""
+        columns = list(self.columns.data)
+        if self.include_access_needs.data:
+            columns.append("access_needs")
+        return columns
+
     def validate_access_needs_reason(self, field) -> None:
         from wtforms.validators import ValidationError
 

@@ -1,0 +1,23 @@
+"""The organisers' back office: run the week. One module per screen.
+
+The blueprint lives in `_blueprint` so the screens can import it without importing this
+package's `__init__` half-way through; the factory imports `bp` from here.
+"""
+
+from __future__ import annotations
+
+# Imported for their side effect: each module's routes register on `bp` as it is imported.
+# Listed by hand, so every screen the back office has is named here.
+from nclw.backoffice.views import (  # noqa: F401
+    attendees,
+    audit_log,
+    dashboard,
+    downloads,
+    events,
+    mail_log,
+    messages,
+    people,
+)
+from nclw.backoffice.views._blueprint import bp
+
+__all__ = ["bp"]

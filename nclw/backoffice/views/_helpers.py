@@ -1,0 +1,77 @@
+"""What the back-office screens share: loading rows, the request idiom, paging, the week shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from nclw.errors import NclwError
+from nclw.events import services as events
+from nclw.events.models import Edition, Event
+from nclw.extensions import db
+from nclw.registrations.models import Registration
+from nclw.timezones import to_uk, utcnow
+from nclw.web import query_int
+
+R = TypeVar("R")
+
+
+def load_event(event_id: int) -> Event:
+    """The event, or 404."""
+    return db.get_or_404(Event, event_id)
+
+
+def load_registration(registration_id: int) -> Registration:
+    """The registration, or 404."""
+    return db.get_or_404(Registration, registration_id)
+
+
+def run(
+    action: Callable[[], R],
+    success: str | Callable[[R], str],
+    *,
+    errors: list[str] | None = None,
+) -> R | None:
+    """Call a service; commit and flash success, or roll back and show the service's message.
+
+    `success` is the message, or a function that makes it from the service's result. A form
+    view passes its `errors` list: the refusal goes there, to be shown at the top of the form
+    drawn again; otherwise it is flashed. Returns the service's result, or None if it refused.
+    """
+    try:
+        result = action()
+    except NclwError as error:
+        db.session.rollback()
+        if errors is None:
+            flash(error.message, "error")
+        else:
+            errors.append(error.message)
+        return None
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return result
+
+
+def page_number() -> int:
+    """The `page` asked for in the query string; 1 if none or nonsense."""
+    return max(query_int("page", 1) or 1, 1)
+
+
+def choose_edition() -> Edition | None:
+    """The week asked for with `?year=`, or else the current one."""
+    year = query_int("year")
+    if year:
+        return events.edition_for_year(year)
+    return events.current_edition(today=to_uk(utcnow()).date())
+
+
+def back_to_attendees(registration: Registration) -> Response:
+    """Back to the page the action was taken from, if it is ours; else the attendee list."""
+    target = request.form.get("next") or ""
+    # Only a path inside the back office, so a crafted form cannot send anyone to another site.
+    if target.startswith("/admin/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("backoffice.attendees", event_id=registration.event_id))

@@ -1,0 +1,147 @@
+"""Events: the list, create, show, edit, publish, unpublish, cancel and duplicate."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from nclw.backoffice import queries, reports
+from nclw.backoffice.forms import CancelEventForm, EventForm
+from nclw.backoffice.views._blueprint import bp
+from nclw.backoffice.views._helpers import choose_edition, load_event, run
+from nclw.events import services as events
+from nclw.events.models import EventStatus
+from nclw.registrations import services as registrations
+from nclw.timezones import utcnow
+
+
+def _event_form(data: dict | None = None) -> EventForm:
+    form = EventForm(data=data)
+    form.host_id.choices = [SelectChoice(o.id, o.name) for o in queries.organisations()]
+    form.edition_id.choices = [
+        SelectChoice(e.id, f"{e.year}: {e.theme}") for e in reports.editions()
+    ]
+    return form
+
+
+@bp.get("/events")
+def event_list():
+    """Every event of the week, drafts included."""
+    edition = choose_edition()
+    all_events = queries.events_of_edition(edition) if edition else []
+    return render_template(
+        "backoffice/events.html", edition=edition, events=all_events, statuses=EventStatus
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create a draft event."""
+    form = _event_form()
+    if form.validate_on_submit():
+        event = run(
+            lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
+            "Event saved as a draft. Publish it when it is ready.",
+            errors=form.form_errors,
+        )
+        if event is not None:
+            return redirect(url_for("backoffice.event", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/event_form.html", form=form, event=None), status
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    """Show one event with everything an organiser can do to it."""
+    event = load_event(event_id)
+    waiting = registrations.count_recipients(event, registrations.MessageAudience.WAITING)
+    checked_in = registrations.count_recipients(event, registrations.MessageAudience.CHECKED_IN)
+    return render_template(
+        "backoffice/event.html", event=event, waiting=waiting, checked_in=checked_in
+    )
+
+
+def _saved(notified: int) -> str:
+    if notified:
+        return f"Event saved. We are emailing {notified} people an updated invite."
+    return "Event saved."
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id: int):
+    """Edit an event; a new time or place asks first, then tells everyone signed up."""
+    event = load_event(event_id)
+    # On a POST the form reads what was sent; otherwise it starts from the event as it is.
+    form = _event_form(None if request.method == "POST" else EventForm.data_for(event))
+    if form.validate_on_submit():
+        changes = form.changes(current=event)
+        to_notify = events.attendees_to_notify(event, changes)
+        if to_notify and form.confirmed.data != "yes":
+            return render_template(
+                "backoffice/event_confirm_change.html", form=form, event=event, count=to_notify
+            )
+        notified = run(
+            lambda: events.update_event(event, changes, actor=current_user, now=utcnow()),
+            _saved,
+            errors=form.form_errors,
+        )
+        if notified is not None:
+            return redirect(url_for("backoffice.event", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/event_form.html", form=form, event=event), status
+
+
+@bp.post("/events/<int:event_id>/publish")
+def publish_event(event_id: int):
+    """Put the event on the week page."""
+    event = load_event(event_id)
+    run(
+        lambda: events.publish_event(event, actor=current_user, now=utcnow()),
+        "Published. People can now sign up.",
+    )
+    return redirect(url_for("backoffice.event", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/unpublish")
+def unpublish_event(event_id: int):
+    """Take the event off the week page (only while nobody is signed up)."""
+    event = load_event(event_id)
+    run(
+        lambda: events.unpublish_event(event, actor=current_user, now=utcnow()),
+        "Unpublished. The event is a draft again.",
+    )
+    return redirect(url_for("backoffice.event", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel_event(event_id: int):
+    """Ask for a reason, then cancel the event and tell everyone signed up."""
+    event = load_event(event_id)
+    form = CancelEventForm()
+    count = registrations.count_recipients(event, registrations.MessageAudience.ALL)
+    if form.validate_on_submit():
+        told = run(
+            lambda: events.cancel_event(event, form.reason.data, actor=current_user, now=utcnow()),
+            lambda told: f"Event cancelled. We are emailing {told} people.",
+            errors=form.form_errors,
+        )
+        if told is not None:
+            return redirect(url_for("backoffice.event", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/event_cancel.html", form=form, event=event, count=count
+    ), status
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+def duplicate_event(event_id: int):
+    """Copy the event into a new draft."""
+    event = load_event(event_id)
+    copy = run(
+        lambda: events.duplicate_event(event, actor=current_user, now=utcnow()),
+        "This is a copy, saved as a draft. Change what you need, then publish it.",
+    )
+    if copy is None:
+        return redirect(url_for("backoffice.event", event_id=event_id))
+    return redirect(url_for("backoffice.edit_event", event_id=copy.id))

@@ -1,0 +1,132 @@
+"""People: organisers and partner users, invitations, roles, and host organisations."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from nclw.accounts import services as accounts
+from nclw.accounts.forms import ChangeRoleForm, InviteForm
+from nclw.accounts.models import Role, User
+from nclw.backoffice import queries
+from nclw.backoffice.forms import OrganisationForm
+from nclw.backoffice.views._blueprint import bp
+from nclw.backoffice.views._helpers import run
+from nclw.events import services as events
+from nclw.events.models import Organisation, OrganisationKind
+from nclw.extensions import db
+from nclw.timezones import utcnow
+
+
+def _organisation_choices() -> list[SelectChoice]:
+    return [SelectChoice(0, "Choose an organisation")] + [
+        SelectChoice(o.id, o.name) for o in queries.organisations()
+    ]
+
+
+def _organisation(organisation_id: int | None) -> Organisation | None:
+    # 0 is "Choose an organisation": none chosen.
+    return db.session.get(Organisation, organisation_id) if organisation_id else None
+
+
+@bp.route("/people", methods=["GET", "POST"])
+def people():
+    """Organisers and partner users: invite, deactivate, see pending invitations."""
+    form = InviteForm()
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        invited = run(
+            lambda: accounts.invite_user(
+                form.email.data,
+                role=Role(form.role.data),
+                organisation=_organisation(form.organisation_id.data),
+                actor=current_user,
+                now=utcnow(),
+            ),
+            f"Invitation sent to {form.email.data}. The link works for 7 days.",
+            errors=form.form_errors,
+        )
+        if invited is not None:
+            return redirect(url_for("backoffice.people"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/people.html",
+        form=form,
+        organisation_form=OrganisationForm(),
+        users=accounts.list_users(),
+        invitations=accounts.pending_invitations(now=utcnow()),
+    ), status
+
+
+@bp.post("/people/<int:user_id>/active")
+def set_active(user_id: int):
+    """Stop a user signing in, or let them again."""
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    run(
+        lambda: accounts.set_user_active(user, active, actor=current_user, now=utcnow()),
+        f"{user.email} can sign in again." if active else f"{user.email} can no longer sign in.",
+    )
+    return redirect(url_for("backoffice.people"))
+
+
+def _role_form(user: User) -> ChangeRoleForm:
+    current = {"role": user.role.value, "organisation_id": user.organisation_id or 0}
+    # On a POST the form reads what was sent; otherwise it starts from the user's role now.
+    form = ChangeRoleForm(data=None if request.method == "POST" else current)
+    form.organisation_id.choices = _organisation_choices()
+    return form
+
+
+def _role_wording(role: Role, organisation: Organisation | None) -> str:
+    if role == Role.PARTNER and organisation is not None:
+        return f"a partner user for {organisation.name}"
+    return "an organiser"
+
+
+@bp.route("/people/<int:user_id>/role", methods=["GET", "POST"])
+def change_role(user_id: int):
+    """Make someone an organiser or a partner user, after showing what that changes."""
+    person = db.get_or_404(User, user_id)
+    form = _role_form(person)
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        # Only a partner user belongs to an organisation; an organiser's choice is ignored.
+        organisation = _organisation(form.organisation_id.data) if role == Role.PARTNER else None
+        wording = _role_wording(role, organisation)
+        if not accounts.role_would_change(person, role, organisation):
+            flash(f"Nothing changed: {person.email} is already {wording}.", "info")
+            return redirect(url_for("backoffice.people"))
+        if form.confirmed.data != "yes":
+            return render_template(
+                "backoffice/role_confirm.html", form=form, person=person, wording=wording
+            )
+        changed = run(
+            lambda: accounts.change_role(
+                person, role, organisation=organisation, actor=current_user, now=utcnow()
+            ),
+            f"{person.email} is now {wording}. They are signed out, and their new role "
+            "applies when they sign in again.",
+            errors=form.form_errors,
+        )
+        if changed is not None:
+            return redirect(url_for("backoffice.people"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/role.html", form=form, person=person), status
+
+
+@bp.post("/organisations")
+def add_organisation():
+    """Add a host organisation, so its events and partner users can be set up."""
+    form = OrganisationForm()
+    if not form.validate_on_submit():
+        flash("Enter the organisation's name and kind.", "error")
+        return redirect(url_for("backoffice.people"))
+    run(
+        lambda: events.create_organisation(
+            form.name.data, OrganisationKind(form.kind.data), actor=current_user, now=utcnow()
+        ),
+        f"{form.name.data} added.",
+    )
+    return redirect(url_for("backoffice.people"))
