@@ -1,0 +1,106 @@
+"""The rules for asking, moderating, voting on and keeping questions.
+
+Each rule lives in the module named for what it is about; this package re-exports them so
+other domains (sign-up, reports, the CLI) and the tests call `nclw.questions.services.X`.
+"""
+
+from nclw.questions.services.asking import (
+    FirstQuestion,
+    ask_first_question,
+    ask_question,
+    asking_closed_reason,
+    flags_for_text,
+    may_withdraw,
+    questions_asked_by,
+    withdraw_question,
+)
+from nclw.questions.services.keys import browser_key, ticket_key
+from nclw.questions.services.listing import (
+    answered_questions,
+    event_question,
+    live_questions,
+    moderation_queue,
+    pending_counts,
+    presenter_questions,
+    status_counts,
+)
+from nclw.questions.services.moderation import (
+    Move,
+    allowed_moves,
+    approve_question,
+    approve_questions,
+    can_change_qa_settings,
+    can_moderate_questions,
+    edit_question,
+    mark_answered,
+    may_approve_in_bulk,
+    move_refusal,
+    offers_bulk_approval,
+    pin_question,
+    presenter_moves,
+    reject_question,
+    unpin_question,
+    update_qa_settings,
+)
+from nclw.questions.services.retention import (
+    export_is_open,
+    export_questions_csv,
+    purge_questions,
+)
+from nclw.questions.services.voting import (
+    browser_may_vote,
+    cast_vote,
+    check_browser_voting,
+    may_vote,
+    ticket_may_vote,
+    vote_for_question,
+    vote_refusal,
+    voted_question_ids,
+)
+
+__all__ = [
+    "FirstQuestion",
+    "Move",
+    "allowed_moves",
+    "answered_questions",
+    "approve_question",
+    "approve_questions",
+    "ask_first_question",
+    "ask_question",
+    "asking_closed_reason",
+    "browser_key",
+    "browser_may_vote",
+    "can_change_qa_settings",
+    "can_moderate_questions",
+    "cast_vote",
+    "check_browser_voting",
+    "edit_question",
+    "event_question",
+    "export_is_open",
+    "export_questions_csv",
+    "flags_for_text",
+    "live_questions",
+    "mark_answered",
+    "may_approve_in_bulk",
+    "may_vote",
+    "may_withdraw",
+    "moderation_queue",
+    "move_refusal",
+    "offers_bulk_approval",
+    "pending_counts",
+    "pin_question",
+    "presenter_moves",
+    "presenter_questions",
+    "purge_questions",
+    "questions_asked_by",
+    "reject_question",
+    "status_counts",
+    "ticket_key",
+    "ticket_may_vote",
+    "unpin_question",
+    "update_qa_settings",
+    "vote_for_question",
+    "vote_refusal",
+    "voted_question_ids",
+    "withdraw_question",
+]

@@ -1,0 +1,32 @@
+"""Who is asking or voting, without keeping who they are: keyed hashes of secrets they hold."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+
+from nclw.registrations.models import Registration
+
+
+def _keyed_hash(purpose: str, secret: str) -> str:
+    """HMAC-SHA256 of a secret only the asker holds; the key never leaves the server."""
+    config = current_app.config
+    key = config.get("QUESTION_ASKER_KEY") or config.get("TOKEN_HASH_KEY") or config["SECRET_KEY"]
+    return hmac.new(key.encode(), f"{purpose}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def ticket_key(registration: Registration) -> str:
+    """The asker/voter key for a ticket: derived from its manage token, never stored with it."""
+    return _keyed_hash("ticket", registration.manage_token)
+
+
+def browser_key(browser_id: str) -> str:
+    """The asker/voter key for a browser's random id, where anyone may ask."""
+    return _keyed_hash("browser", browser_id)
+
+
+def same_key(stored: str | None, given: str) -> bool:
+    """Whether a stored asker key is this person's, compared in constant time."""
+    return bool(stored) and hmac.compare_digest(stored, given)

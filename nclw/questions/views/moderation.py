@@ -1,0 +1,219 @@
+"""The moderators' side of questions: the queue and its moves, editing, settings, the presenter
+view and the export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nclw.accounts.permissions import staff_required
+from nclw.errors import NclwError
+from nclw.events.models import Event, QuestionAskers
+from nclw.exports import CSV_MIMETYPE
+from nclw.extensions import db
+from nclw.questions.forms import ActionForm, EditQuestionForm, QaSettingsForm
+from nclw.questions.models import Question, QuestionStatus
+from nclw.questions.personal_details import describe
+from nclw.questions.services import asking, listing, moderation, retention
+from nclw.timezones import utcnow
+from nclw.web import database_ids
+
+# What each posted move calls, and what the moderator is told once it is done.
+MODERATION_MOVES = {
+    "approve": (moderation.approve_question, "Question approved."),
+    "reject": (moderation.reject_question, "Question rejected. Nobody else will see it."),
+    "answer": (moderation.mark_answered, "Question marked as answered."),
+    "pin": (moderation.pin_question, "Question pinned as the one being answered now."),
+    "unpin": (moderation.unpin_question, "Question unpinned."),
+}
+
+
+def _moderated_event_or_403(event_id: int) -> Event:
+    event = db.get_or_404(Event, event_id)
+    if not moderation.can_moderate_questions(current_user, event):
+        abort(403)
+    return event
+
+
+def _question_or_404(event_id: int, question_id: int) -> Question:
+    question = listing.event_question(event_id, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _moves_for(questions: list[Question], moves) -> dict[int, list[moderation.Move]]:
+    return {question.id: moves(question) for question in questions}
+
+
+@staff_required
+def queue(event_id: int):
+    """List an event's questions in one state, with the counts of every state."""
+    event = _moderated_event_or_403(event_id)
+    try:
+        status = QuestionStatus(request.args.get("status", QuestionStatus.PENDING.value))
+    except ValueError:
+        abort(404)
+    settings = None
+    if moderation.can_change_qa_settings(current_user):
+        settings = QaSettingsForm(
+            formdata=None,
+            enabled=event.qa_enabled,
+            askers=event.qa_askers.value,
+            public_list=event.qa_public_list,
+            partner_moderates=event.partner_moderates,
+        )
+    questions = listing.moderation_queue(event, status)
+    return render_template(
+        "questions/queue.html",
+        event=event,
+        status=status,
+        questions=questions,
+        moves=_moves_for(questions, moderation.allowed_moves),
+        selectable={q.id for q in questions if moderation.may_approve_in_bulk(q)},
+        bulk_approval=moderation.offers_bulk_approval(status),
+        counts=listing.status_counts(event),
+        settings=settings,
+        can_export=retention.export_is_open(event, now=utcnow()),
+    )
+
+
+@staff_required
+def moderate(event_id: int, question_id: int, move: str):
+    """Approve, reject, mark answered, pin or unpin one question."""
+    event = _moderated_event_or_403(event_id)
+    question = _question_or_404(event.id, question_id)
+    if move not in MODERATION_MOVES:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service, message = MODERATION_MOVES[move]
+    service(question, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(message, "success")
+    back_to = request.form.get("back_to", "")
+    if back_to == "presenter":
+        return redirect(url_for("questions.presenter", event_id=event.id))
+    status = back_to if back_to in set(QuestionStatus) else None
+    return redirect(url_for("questions.queue", event_id=event.id, status=status))
+
+
+@staff_required
+def bulk_approve(event_id: int):
+    """Approve every selected question that has no personal detail flagged."""
+    event = _moderated_event_or_403(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = database_ids(request.form.getlist("question_id"))
+    count = moderation.approve_questions(event, ids, actor=current_user, now=utcnow())
+    db.session.commit()
+    skipped = len(ids) - count
+    message = f"{count} question{'s' if count != 1 else ''} approved."
+    if skipped:
+        message += (
+            f" {skipped} not approved: they may include personal details or were already moderated."
+        )
+    flash(message, "success" if not skipped else "info")
+    return redirect(url_for("questions.queue", event_id=event.id))
+
+
+@staff_required
+def edit(event_id: int, question_id: int):
+    """Change a question's words, usually to take out a personal detail."""
+    event = _moderated_event_or_403(event_id)
+    question = _question_or_404(event.id, question_id)
+    form = EditQuestionForm(body=question.body)
+    if form.validate_on_submit():
+        try:
+            moderation.edit_question(
+                question,
+                form.body.data,
+                and_approve="approve" in request.form,
+                actor=current_user,
+                now=utcnow(),
+            )
+        except NclwError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Question saved.", "success")
+            return redirect(url_for("questions.queue", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    flags = describe(asking.flags_for_text(form.body.data or ""))
+    can_approve = moderation.move_refusal(question, "approve") is None
+    return render_template(
+        "questions/edit.html",
+        event=event,
+        question=question,
+        form=form,
+        flags=flags,
+        can_approve=can_approve,
+    ), status
+
+
+@staff_required
+def settings(event_id: int):
+    """Turn Q&A on or off and choose who asks, who moderates and whether the list is public."""
+    event = _moderated_event_or_403(event_id)
+    form = QaSettingsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    moderation.update_qa_settings(
+        event,
+        enabled=form.enabled.data,
+        askers=QuestionAskers(form.askers.data),
+        public_list=form.public_list.data,
+        partner_moderates=form.partner_moderates.data,
+        actor=current_user,
+        now=utcnow(),
+    )
+    db.session.commit()
+    flash("Q&A settings saved.", "success")
+    return redirect(url_for("questions.queue", event_id=event.id))
+
+
+def _render_presenter(event_id: int, template: str) -> str:
+    # The whole page and its live part must show the same questions to the same people.
+    event = _moderated_event_or_403(event_id)
+    pinned, upcoming = listing.presenter_questions(event)
+    shown = ([pinned] if pinned else []) + upcoming
+    moves = _moves_for(shown, moderation.presenter_moves)
+    return render_template(template, event=event, pinned=pinned, upcoming=upcoming, moves=moves)
+
+
+@staff_required
+def presenter(event_id: int):
+    """Show the pinned question and the next ones in large type; the page refreshes itself."""
+    return _render_presenter(event_id, "questions/presenter.html")
+
+
+@staff_required
+def presenter_live(event_id: int):
+    """The presenter view's questions alone, for the page's script to swap in."""
+    return _render_presenter(event_id, "questions/_presenter_questions.html")
+
+
+@staff_required
+def export(event_id: int):
+    """Download the event's approved and answered questions, without who asked them."""
+    event = _moderated_event_or_403(event_id)
+    body = retention.export_questions_csv(event, actor=current_user, now=utcnow())
+    db.session.commit()
+    return Response(
+        body,
+        mimetype=CSV_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="questions-{event.slug}.csv"'},
+    )
+
+
+def register(bp: Blueprint) -> None:
+    """Add the moderators' question pages to the questions blueprint."""
+    admin = "/admin/events/<int:event_id>/questions"
+    bp.add_url_rule(admin, view_func=queue, methods=["GET"])
+    bp.add_url_rule(f"{admin}/<int:question_id>/<move>", view_func=moderate, methods=["POST"])
+    bp.add_url_rule(f"{admin}/approve", view_func=bulk_approve, methods=["POST"])
+    bp.add_url_rule(f"{admin}/<int:question_id>/edit", view_func=edit, methods=["GET", "POST"])
+    bp.add_url_rule(f"{admin}/settings", view_func=settings, methods=["POST"])
+    bp.add_url_rule(f"{admin}/presenter", view_func=presenter, methods=["GET"])
+    bp.add_url_rule(f"{admin}/presenter/live", view_func=presenter_live, methods=["GET"])
+    bp.add_url_rule("/admin/events/<int:event_id>/questions.csv", view_func=export, methods=["GET"])

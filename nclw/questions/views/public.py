@@ -1,0 +1,331 @@
+"""The public side of questions: the event and ticket page panels, asking, voting, withdrawing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from limits import parse_many
+
+from nclw.config import ConfigurationError
+from nclw.errors import NclwError
+from nclw.events.models import Event, EventStatus, QuestionAskers
+from nclw.events.services import get_public_event
+from nclw.extensions import db, limiter
+from nclw.questions.forms import ActionForm, AskQuestionForm
+from nclw.questions.models import Question
+from nclw.questions.personal_details import describe
+from nclw.questions.services import asking, listing, voting
+from nclw.questions.services.keys import browser_key, ticket_key
+from nclw.registrations.models import Registration
+from nclw.registrations.services import get_registration_by_token
+from nclw.timezones import utcnow
+
+BROWSER_COOKIE = "nclw_qa_browser"
+
+
+# --- rate limits -------------------------------------------------------------------------------
+
+
+def _question_limit() -> str:
+    return current_app.config["QUESTION_RATE_LIMIT"]
+
+
+def _refuse_an_unreadable_question_limit(state: BlueprintSetupState) -> None:
+    # Flask-Limiter skips a limit it cannot read, so a typo would quietly remove the limit.
+    value = state.app.config["QUESTION_RATE_LIMIT"]
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"QUESTION_RATE_LIMIT {value!r} is not a limit. Write it like '5 per 10 minutes'."
+        ) from None
+
+
+def _ticket_limit_key() -> str:
+    # Hashed so the limiter's storage (maybe Redis) never holds a ticket token.
+    token = (request.view_args or {}).get("token", "")
+    return "qa-ticket:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _address_limit_key() -> str:
+    return "qa-address:" + (request.remote_addr or "unknown")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _ticket_or_404(token: str) -> Registration:
+    registration = get_registration_by_token(token)
+    if registration is None or registration.anonymised_at:
+        abort(404)
+    return registration
+
+
+def _question_or_404(event_id: int, question_id: int) -> Question:
+    question = listing.event_question(event_id, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _browser_id() -> str | None:
+    value = request.cookies.get(BROWSER_COOKIE, "")
+    return value if 20 <= len(value) <= 64 else None
+
+
+def _remember_browser(response: Response, browser_id: str) -> Response:
+    response.set_cookie(
+        BROWSER_COOKIE,
+        browser_id,
+        max_age=60 * 60 * 24 * 30,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+    )
+    return response
+
+
+def _flash_thanks(question: Question) -> None:
+    message = "Thank you. Your question will be checked before anyone else sees it."
+    if question.flag_list:
+        message += (
+            f" It seems to include {describe(question.flag_list)}, so a moderator may take"
+            " that out."
+        )
+    flash(message, "success")
+
+
+def _keep_own_questions_private(response: Response) -> Response:
+    """An event page listing this browser's own questions must not be kept by shared caches."""
+    if request.endpoint == "events.detail" and request.cookies.get(BROWSER_COOKIE):
+        response.headers["Cache-Control"] = "private, no-store"
+        response.vary.add("Cookie")
+    return response
+
+
+# --- the panels on other pages -----------------------------------------------------------------
+
+
+def _withdrawable(mine: list[Question]) -> set[int]:
+    return {question.id for question in mine if asking.may_withdraw(question)}
+
+
+def question_panel_for_event(event: Event) -> dict:
+    """What the public event page shows about questions."""
+    if not event.qa_enabled:
+        return {"enabled": False}
+    browser_id = _browser_id()
+    anyone = event.qa_askers == QuestionAskers.ANYONE
+    closed_reason = asking.asking_closed_reason(event, now=utcnow())
+    # Where only ticket holders ask, a published event's page points them to their ticket page
+    # instead of giving the refusal meant for someone asking from here.
+    if not anyone and event.status == EventStatus.PUBLISHED:
+        closed_reason = None
+    # Only where anyone may ask does a browser have questions of its own.
+    mine = []
+    if anyone and browser_id:
+        mine = asking.questions_asked_by(event, browser_key(browser_id))
+    return {
+        "enabled": True,
+        "anyone": anyone,
+        "closed_reason": closed_reason,
+        "form": AskQuestionForm(formdata=None),
+        "questions": listing.live_questions(event) if event.qa_public_list else None,
+        "answered": listing.answered_questions(event) if event.qa_public_list else [],
+        "can_vote": voting.browser_may_vote(event),
+        "voted": (
+            voting.voted_question_ids(event, browser_key(browser_id)) if browser_id else set()
+        ),
+        "mine": mine,
+        "withdrawable": _withdrawable(mine),
+    }
+
+
+def question_panel_for_ticket(registration: Registration) -> dict:
+    """What a ticket page shows about questions: the ask form, the asker's own and the live list."""
+    event = registration.event
+    if not event.qa_enabled:
+        return {"enabled": False}
+    key = ticket_key(registration)
+    mine = asking.questions_asked_by(event, key)
+    return {
+        "enabled": True,
+        "closed_reason": asking.asking_closed_reason(
+            event, registration=registration, now=utcnow()
+        ),
+        "form": AskQuestionForm(formdata=None),
+        "mine": mine,
+        "withdrawable": _withdrawable(mine),
+        "questions": listing.live_questions(event),
+        "voted": voting.voted_question_ids(event, key),
+        "can_vote": voting.ticket_may_vote(registration),
+    }
+
+
+# --- asking from a ticket ----------------------------------------------------------------------
+
+
+# Counted when the request arrives (not after it succeeds) so concurrent posts cannot all slip
+# under the limit.
+@limiter.limit(_question_limit, key_func=_ticket_limit_key, methods=["POST"])
+def ask_from_ticket(token: str):
+    """Send a question for the event's Q&A from a ticket."""
+    registration = _ticket_or_404(token)
+    event = registration.event
+    form = AskQuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = asking.ask_question(
+                event,
+                form.body.data,
+                display_name=form.display_name.data,
+                registration=registration,
+                now=utcnow(),
+            )
+        except NclwError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            _flash_thanks(question)
+            return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
+    status = 400 if form.is_submitted() else 200
+    closed_reason = asking.asking_closed_reason(event, registration=registration, now=utcnow())
+    back = url_for("registrations.ticket", token=token)
+    return render_template(
+        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
+    ), status
+
+
+def withdraw_from_ticket(token: str, question_id: int):
+    """Take back one of this ticket's questions."""
+    registration = _ticket_or_404(token)
+    question = _question_or_404(registration.event_id, question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    asking.withdraw_question(question, asker_key=ticket_key(registration), now=utcnow())
+    db.session.commit()
+    flash("Your question has been withdrawn.", "success")
+    return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
+
+
+def vote_from_ticket(token: str, question_id: int):
+    """Add this ticket's vote to a question."""
+    registration = _ticket_or_404(token)
+    question = _question_or_404(registration.event_id, question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    voting.cast_vote(question, registration=registration)
+    db.session.commit()
+    flash("Thank you. Your vote is counted.", "success")
+    return redirect(url_for("registrations.ticket", token=token, _anchor="live-questions"))
+
+
+# --- asking from the event page (where anyone may ask) -----------------------------------------
+
+
+@limiter.limit(_question_limit, key_func=_address_limit_key, methods=["POST"])
+def ask_from_event(slug: str):
+    """Send a question for the event's Q&A without a ticket, where the event allows it."""
+    event = get_public_event(slug)
+    if event is None or not event.qa_enabled:
+        abort(404)
+    form = AskQuestionForm()
+    browser_id = _browser_id() or secrets.token_urlsafe(24)
+    if form.validate_on_submit():
+        try:
+            question = asking.ask_question(
+                event,
+                form.body.data,
+                display_name=form.display_name.data,
+                browser_id=browser_id,
+                now=utcnow(),
+            )
+        except NclwError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            _flash_thanks(question)
+            response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
+            return _remember_browser(response, browser_id)
+    status = 400 if form.is_submitted() else 200
+    closed_reason = asking.asking_closed_reason(event, now=utcnow())
+    back = url_for("events.detail", slug=slug)
+    return render_template(
+        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
+    ), status
+
+
+def withdraw_from_event(slug: str, question_id: int):
+    """Take back a question this browser sent."""
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    question = _question_or_404(event.id, question_id)
+    browser_id = _browser_id()
+    if not ActionForm().validate_on_submit() or browser_id is None:
+        abort(400)
+    asking.withdraw_question(question, asker_key=browser_key(browser_id), now=utcnow())
+    db.session.commit()
+    flash("Your question has been withdrawn.", "success")
+    return redirect(url_for("events.detail", slug=slug, _anchor="questions"))
+
+
+# A new browser id is free to make, so votes without a ticket are also limited per address.
+@limiter.limit("30 per 10 minutes", key_func=_address_limit_key, methods=["POST"])
+def vote_from_event(slug: str, question_id: int):
+    """Add this browser's vote to a question, where anyone may ask."""
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    question = _question_or_404(event.id, question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    browser_id = _browser_id() or secrets.token_urlsafe(24)
+    voting.cast_vote(question, browser_id=browser_id)
+    db.session.commit()
+    flash("Thank you. Your vote is counted.", "success")
+    response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
+    return _remember_browser(response, browser_id)
+
+
+def register(bp: Blueprint) -> None:
+    """Add the public question pages, panels and cache rule to the questions blueprint."""
+    bp.record_once(_refuse_an_unreadable_question_limit)
+    bp.after_app_request(_keep_own_questions_private)
+    bp.add_app_template_global(describe, "describe_flags")
+    bp.add_app_template_global(question_panel_for_event)
+    bp.add_app_template_global(question_panel_for_ticket)
+    get_post, post = ["GET", "POST"], ["POST"]
+    bp.add_url_rule("/tickets/<token>/questions/ask", view_func=ask_from_ticket, methods=get_post)
+    bp.add_url_rule(
+        "/tickets/<token>/questions/<int:question_id>/withdraw",
+        view_func=withdraw_from_ticket,
+        methods=post,
+    )
+    bp.add_url_rule(
+        "/tickets/<token>/questions/<int:question_id>/vote",
+        view_func=vote_from_ticket,
+        methods=post,
+    )
+    bp.add_url_rule("/events/<slug>/questions/ask", view_func=ask_from_event, methods=get_post)
+    bp.add_url_rule(
+        "/events/<slug>/questions/<int:question_id>/withdraw",
+        view_func=withdraw_from_event,
+        methods=post,
+    )
+    bp.add_url_rule(
+        "/events/<slug>/questions/<int:question_id>/vote", view_func=vote_from_event, methods=post
+    )
