@@ -19,13 +19,17 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.events.cache import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
-    from nclw.mail.delivery import init_mail_sender
+    from nclw.mail.outbox import use_send_time_composer
+    from nclw.mail.sender import init_mail_sender
     from nclw.mail.views import bp as mail_bp
     from nclw.pages.views import bp as pages_bp
     from nclw.partners.review_views import bp as proposal_review_bp
     from nclw.partners.views import bp as partners_bp
+    from nclw.questions.services import ask_first_question
     from nclw.questions.views import bp as questions_bp
+    from nclw.registrations.messages import SEND_TIME_COMPOSER
     from nclw.registrations.views import bp as registrations_bp
+    from nclw.registrations.views import use_first_question_sender
     from nclw.templating import init_templating
     from nclw.web import DatabaseIdConverter
 
@@ -46,6 +50,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_error_pages(app)
     cli.init_cli(app)
     init_mail_sender(app)
+    # The outbox writes sign-up emails when it sends them; the tickets' own rules say how.
+    use_send_time_composer(app, SEND_TIME_COMPOSER)
+    # The sign-up form may carry a first question for the live Q&A.
+    use_first_question_sender(app, ask_first_question)
 
     # Before any route is added: every <int:...> in a URL is an id a column can hold.
     app.url_map.converters["int"] = DatabaseIdConverter

@@ -5,8 +5,19 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+
+from nclw.accounts.models import Role
+from nclw.accounts.services import create_user
+from nclw.demo import seed_demo
+from nclw.errors import NclwError
+from nclw.extensions import db
+from nclw.mail.commands import register_mail_commands
+from nclw.questions.services import purge_questions
+from nclw.registrations.personal_data import purge_personal_data
+from nclw.registrations.reminders import queue_reminders
+from nclw.timezones import utcnow
 
 nclw_cli = AppGroup("nclw", help="NCLW Events commands.")
 
@@ -15,7 +26,6 @@ nclw_cli = AppGroup("nclw", help="NCLW Events commands.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has a week.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo National Care Leavers' Week."""
-    from nclw.demo import seed_demo
 
     created = seed_demo(only_if_empty=if_empty)
     click.echo("Demo week loaded." if created else "The database already has a week; left as is.")
@@ -32,11 +42,6 @@ def seed_demo_command(if_empty: bool) -> None:
 )
 def create_organiser_command(email: str, name: str, password_stdin: bool, password_file) -> None:
     """Create an organiser account (there is no default account)."""
-    from nclw.accounts.models import Role
-    from nclw.accounts.services import create_user
-    from nclw.errors import NclwError
-    from nclw.extensions import db
-    from nclw.timezones import utcnow
 
     if password_file is not None:
         password = password_file.readline().rstrip("\r\n")
@@ -58,12 +63,6 @@ def create_organiser_command(email: str, name: str, password_stdin: bool, passwo
 @click.option("--days", type=click.IntRange(min=0), default=None, help="Default: RETENTION_DAYS.")
 def purge_command(days: int | None) -> None:
     """Anonymise personal details a set number of days after each event ends."""
-    from flask import current_app
-
-    from nclw.extensions import db
-    from nclw.questions.services import purge_questions
-    from nclw.registrations.services import purge_personal_data
-    from nclw.timezones import utcnow
 
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     count = purge_personal_data(older_than_days=days, now=utcnow())
@@ -73,9 +72,19 @@ def purge_command(days: int | None) -> None:
     click.echo(f"Deleted {questions} questions that were never shown; forgot who asked the rest.")
 
 
+@nclw_cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Queue the reminders that are due (run every ten minutes; each is sent once)."""
+
+    queued = queue_reminders(now=utcnow())
+    click.echo(
+        f"Queued {queued['reminder_day_before']} day-before and "
+        f"{queued['reminder_hour_before']} hour-before reminders."
+    )
+
+
 def init_cli(app: Flask) -> None:
     """Attach the command group to the app."""
-    from nclw.mail.commands import register_mail_commands
 
     register_mail_commands(nclw_cli)
     app.cli.add_command(nclw_cli)

@@ -18,7 +18,8 @@ from nclw.events.models import (
 )
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_manage_token, new_reference, normalise_email
+from nclw.registrations.queries import normalise_email
+from nclw.registrations.services import new_manage_token, new_reference
 from nclw.timezones import uk_datetime, utcnow
 
 

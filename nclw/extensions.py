@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -52,14 +53,14 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# Next to the package, so `flask db` works from any folder.
+_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
-    from nclw import PROJECT_ROOT
-
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
+    migrate.init_app(app, db, directory=str(_MIGRATIONS), render_as_batch=True, compare_type=True)
     mail.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import DateTimeLocalField
 
@@ -29,3 +30,7 @@ class UkDateTimeField(DateTimeLocalField):
         # The box can only hold a real date and time: after "soon" it shows empty (the
         # error says what to type), rather than a value the page is not allowed to hold.
         return super()._value() if self.data else ""
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in, protected against cross-site requests."""

@@ -1,4 +1,4 @@
-"""What every area's views share: reading numbers from a request safely.
+"""What every area's views share: running a service, and reading numbers from a request.
 
 A number typed into a web address or a query string can be any length. The database's id and
 year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
@@ -7,10 +7,15 @@ such row". These read numbers the columns can hold and treat the rest as not fou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from flask import request
+from flask import flash, request
 from werkzeug.routing import IntegerConverter
+
+from nclw.errors import NclwError
+from nclw.extensions import db
 
 #: The largest value an INTEGER column holds (PostgreSQL's, and so ours on every database).
 LARGEST_ID = 2**31 - 1
@@ -39,3 +44,38 @@ def database_ids(values: Iterable[str]) -> list[int]:
         for value in values
         if value.isascii() and value.isdigit() and int(value) <= LARGEST_ID
     ]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `run_service` did: `ok` when the service agreed, with what it returned."""
+
+    ok: bool
+    value: Any = None
+
+
+def run_service(
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str],
+    *,
+    errors: list[str] | None = None,
+) -> Outcome:
+    """The one way a view changes something: call the service, then commit or roll back.
+
+    On success the change is committed and `success` flashed (a message, or a function that
+    makes one from the service's result). A refusal (`NclwError`) rolls everything back; its
+    message goes to `errors` (a form's list, shown at the top of the form drawn again) or,
+    without one, is flashed.
+    """
+    try:
+        value = action()
+    except NclwError as error:
+        db.session.rollback()
+        if errors is None:
+            flash(error.message, "error")
+        else:
+            errors.append(error.message)
+        return Outcome(ok=False)
+    db.session.commit()
+    flash(success(value) if callable(success) else success, "success")
+    return Outcome(ok=True, value=value)

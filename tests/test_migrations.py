@@ -74,3 +74,37 @@ def test_migrations_match_the_models_on_postgres(postgres_database_url, tmp_path
 @pytest.mark.postgres
 def test_migrated_postgres_keeps_the_database_backstops(postgres_database_url, tmp_path):
     _backstops_hold(postgres_database_url, tmp_path)
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
+    """A log written by the previous release reads in the past tense after the upgrade."""
+    url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
+    env = server_env(url, tmp_path)
+    run_flask(["db", "upgrade", "0005_compose_when_sent"], env)
+    engine = sa.create_engine(url)
+    insert = sa.text(
+        "INSERT INTO audit_entries (at, actor_label, action, summary)"
+        " VALUES (CURRENT_TIMESTAMP, 'system', :action, :summary)"
+    )
+    old = ["proposal.approve", "registration.no_show", "event.created", "mail.retry"]
+    try:
+        with engine.begin() as conn:
+            for n, action in enumerate(old):
+                conn.execute(insert, {"action": action, "summary": f"entry {n}"})
+        run_flask(["db", "upgrade", "heads"], env)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT action, summary FROM audit_entries ORDER BY id"))
+            upgraded = [tuple(row) for row in rows]
+        assert upgraded == [
+            ("proposal.approved", "entry 0"),
+            ("registration.marked_no_show", "entry 1"),
+            ("event.created", "entry 2"),
+            ("mail.retried", "entry 3"),
+        ]
+        run_flask(["db", "downgrade", "0005_compose_when_sent"], env)
+        with engine.connect() as conn:
+            back = conn.execute(sa.text("SELECT action FROM audit_entries ORDER BY id")).scalars()
+            assert list(back) == old
+    finally:
+        engine.dispose()

@@ -1,4 +1,8 @@
-"""Who may do what in the back office, in one place."""
+"""Who may do what, in one place: services ask these before acting, views before showing.
+
+The predicates take the acting user and the thing acted on and answer yes or no; the
+decorators below turn the same answers into "sign in first" or 403 for a whole page.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,26 @@ from nclw.accounts.models import User
 from nclw.extensions import login_manager
 
 F = TypeVar("F", bound=Callable)
+
+
+def is_active_organiser(user: User | None) -> bool:
+    """Organisers run the week: events, people, reviews, settings."""
+    return bool(user is not None and user.is_active and user.is_organiser)
+
+
+def can_propose_sessions(user: User | None) -> bool:
+    """A signed-in partner user whose account belongs to an organisation."""
+    return bool(user is not None and user.is_active and user.is_partner and user.organisation_id)
+
+
+def can_change_proposal(user: User | None, proposal) -> bool:
+    """Only the organisation that proposed a session may change or send its proposal."""
+    return can_propose_sessions(user) and user.organisation_id == proposal.organisation_id
+
+
+def can_host(user: User | None, event) -> bool:
+    """A partner user acting for the organisation that hosts this event."""
+    return bool(user is not None and user.is_partner and can_manage_event(user, event))
 
 
 def can_manage_event(user: User, event) -> bool:

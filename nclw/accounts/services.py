@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
+from nclw.accounts.permissions import is_active_organiser
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
@@ -252,7 +253,7 @@ def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> 
     if user.id == actor.id and not active:
         raise NotAllowed("You cannot deactivate your own account.")
     _lock_accounts(user, actor)
-    if not (actor.is_organiser and actor.active):
+    if not is_active_organiser(actor):
         raise Forbidden("Only organisers can let people sign in or stop them.")
     user.active = active
     if not active:
@@ -311,7 +312,7 @@ def change_role(
     first, so two organisers demoting each other at once cannot both succeed). Returns False
     when the user already had this role, and changes nothing.
     """
-    if not (actor.is_organiser and actor.active):
+    if not is_active_organiser(actor):
         raise Forbidden("Only organisers can change someone's role.")
     if user.id == actor.id:
         raise NotAllowed(
@@ -321,7 +322,7 @@ def change_role(
         raise InvalidInput("Choose the organisation this partner user belongs to.")
     _lock_accounts(user, actor)
     # Checked again on the locked rows: the actor may have lost the role a moment ago.
-    if not (actor.is_organiser and actor.active):
+    if not is_active_organiser(actor):
         raise Forbidden("Only organisers can change someone's role.")
     if not role_would_change(user, role, organisation):
         return False

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from nclw.accounts.models import User
 from nclw.audit.models import AuditEntry
 from nclw.extensions import db
 from nclw.timezones import utcnow
+
+if TYPE_CHECKING:
+    from nclw.accounts.models import User
 
 
 def record_action(

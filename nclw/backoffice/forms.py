@@ -20,7 +20,7 @@ from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
 from nclw.events import forms as details
 from nclw.events.models import Audience, EventFormat, OrganisationKind
 from nclw.forms import ChoiceField, UkDateTimeField
-from nclw.registrations.services import MessageAudience
+from nclw.registrations.queries import MessageAudience
 from nclw.timezones import UK, to_uk
 
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -141,10 +141,6 @@ class CancelEventForm(FlaskForm):
         description="Everyone signed up gets this in their email. Keep it short and kind.",
         validators=[DataRequired("Say why the event is cancelled"), Length(max=500)],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill in, protected against cross-site requests."""
 
 
 class CheckInForm(FlaskForm):

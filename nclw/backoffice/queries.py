@@ -16,8 +16,8 @@ from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
-from nclw.registrations import services as registrations
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.queries import MessageAudience, message_recipients
 
 PAGE_SIZE = 50
 
@@ -116,9 +116,9 @@ def recent_check_ins(event: Event, *, limit: int = 10) -> list[Registration]:
     )
 
 
-def first_recipient(event: Event, audience: registrations.MessageAudience) -> Registration | None:
+def first_recipient(event: Event, audience: MessageAudience) -> Registration | None:
     """One person a message to `audience` would reach, to show the message as they would see it."""
-    return db.session.scalar(registrations.message_recipients(event, audience).limit(1))
+    return db.session.scalar(message_recipients(event, audience).limit(1))
 
 
 def mail_log_page(*, status: str = "", page: int = 1) -> Page:

@@ -11,6 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from nclw.events.models import Edition, Event
 from nclw.extensions import db
+from nclw.mail import status as mail_status
+from nclw.partners.queries import proposals_awaiting_review_count
+from nclw.questions.services import pending_counts
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
@@ -90,20 +93,14 @@ def editions() -> list[Edition]:
 
 def questions_waiting() -> dict[int, int]:
     """Questions awaiting moderation, per event id."""
-    from nclw.questions.services import pending_counts
-
     return pending_counts()
 
 
 def proposals_waiting() -> int:
     """Partner proposals awaiting an organiser's review."""
-    from nclw.partners.services import proposals_awaiting_review_count
-
     return proposals_awaiting_review_count()
 
 
 def mail_health() -> dict:
     """Pending and failed outgoing mail, and how old the oldest pending message is."""
-    from nclw.mail import delivery
-
-    return delivery.mail_health()
+    return mail_status.mail_health()

@@ -24,10 +24,15 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
+from werkzeug.wsgi import get_host
 
+from nclw.events.services import WeekFilters
 from nclw.extensions import db
+from nclw.timezones import utcnow
 
 MAX_AGE = 30.0
 MAX_ENTRIES = 64
@@ -310,14 +315,6 @@ class SharedPageShortcut:
         return self._through_app(environ, start_response, key, stamp)
 
     def _key_and_stamp(self, environ) -> tuple[Hashable, WeekStamp | None]:
-        from urllib.parse import parse_qsl
-
-        from werkzeug.datastructures import MultiDict
-        from werkzeug.wsgi import get_host
-
-        from nclw.events.services import WeekFilters
-        from nclw.timezones import utcnow
-
         query = environ.get("QUERY_STRING", "")
         filters = WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
         variant = page_variant(filters, get_host(environ), environ.get("wsgi.url_scheme", ""))

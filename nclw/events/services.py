@@ -10,6 +10,7 @@ from itertools import groupby
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_details, ready_to_publish_problem
 from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
@@ -96,10 +97,23 @@ def get_public_event(slug: str) -> Event | None:
     return db.session.scalar(_public_event_by_slug(), {"slug": slug})
 
 
+def sign_up_closed_reason(event: Event, *, now: datetime) -> str | None:
+    """Why sign-up is not open right now, in plain words, or None when it is open."""
+    if event.status == EventStatus.CANCELLED:
+        return "This event has been cancelled."
+    if event.status != EventStatus.PUBLISHED:
+        return "This event is not open for sign-up."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "Sign-up has not opened yet."
+    if now >= event.starts_at:
+        return "Sign-up has closed because the event has started."
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "Sign-up has closed."
+    return None
+
+
 def availability(event: Event, *, now: datetime) -> str:
     """'12 places left', 'Waiting list open', 'Sign-up closed' and so on."""
-    from nclw.registrations.services import sign_up_closed_reason
-
     if event.status == EventStatus.CANCELLED:
         return "Cancelled"
     if sign_up_closed_reason(event, now=now):
@@ -146,8 +160,6 @@ NOTIFY_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "online_url", 
 
 
 def _record(action: str, *, actor, target, summary: str = "", now: datetime) -> None:
-    from nclw.audit.services import record_action
-
     record_action(action, actor=actor, target=target, summary=summary, now=now)
 
 
@@ -199,45 +211,20 @@ def create_event(details: dict, *, actor, now: datetime) -> Event:
     return event
 
 
-def live_registrations(event: Event):
-    """A query for the confirmed and waiting registrations of an event, in sign-up order."""
-    from nclw.registrations.models import Registration, RegistrationStatus
-
-    return (
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
-        )
-        .order_by(Registration.id)
-    )
-
-
 def changed_fields(event: Event, changes: dict) -> list[str]:
     """The fields whose value would really change."""
     return [name for name, value in changes.items() if getattr(event, name) != value]
 
 
-def attendees_to_notify(event: Event, changes: dict) -> int:
-    """How many people an edit would email: everyone signed up, if time or place changes."""
-    if event.status != EventStatus.PUBLISHED:
-        return 0
-    if not any(name in NOTIFY_FIELDS for name in changed_fields(event, changes)):
-        return 0
-    query = live_registrations(event).order_by(None)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+def moves_people(event: Event, changes: dict) -> bool:
+    """Whether an edit changes the time or place of an event people may have signed up for."""
+    return event.status == EventStatus.PUBLISHED and any(
+        name in NOTIFY_FIELDS for name in changed_fields(event, changes)
+    )
 
 
-def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
-    """Apply an edit; a new time or place emails everyone signed up an updated invite.
-
-    Returns how many attendees were notified. Raising the capacity gives places to the
-    waiting list in order.
-    """
-    from nclw.mail import messages
-    from nclw.mail.outbox import queue_email
-    from nclw.registrations.services import change_capacity
-
+def check_event_changes(event: Event, changes: dict) -> None:
+    """Refuse an edit that breaks a rule, before anything is changed."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These details cannot be changed: {', '.join(sorted(unknown))}.")
@@ -249,45 +236,27 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     problem = ready_to_publish_problem(after) if event.status == EventStatus.PUBLISHED else None
     if problem:
         raise InvalidInput(problem)
-    changes = dict(changes)
-    summary_parts: list[str] = []
+
+
+def apply_event_changes(event: Event, changes: dict, *, now: datetime) -> list[str]:
+    """Write an edit already checked by `check_event_changes`; returns the fields changed.
+
+    The number of places is not set here: the waiting list moves with it, so the
+    registrations' `change_capacity` sets it. A new time or place raises the event's
+    sequence, so calendar updates sent now supersede the invites people have.
+    """
     if "capacity" in changes:
-        capacity = changes.pop("capacity")
-        if capacity != event.capacity:
-            # First, because it locks and reloads the event row (other edits would be lost).
-            before = event.capacity
-            promoted = change_capacity(event, capacity, actor=actor, now=now)
-            summary_parts.append(
-                f"capacity {before if before is not None else 'unlimited'} to "
-                f"{capacity if capacity is not None else 'unlimited'}"
-                + (f", {len(promoted)} promoted from the waiting list" if promoted else "")
-            )
+        raise InvalidInput("Change the number of places with change_capacity.")
+    moved = moves_people(event, changes)
     fields = changed_fields(event, changes)
-    moved = event.status == EventStatus.PUBLISHED and any(f in NOTIFY_FIELDS for f in fields)
     for name in fields:
         setattr(event, name, changes[name])
-    notified = 0
     if moved:
         event.sequence += 1
-        db.session.flush()
-        for registration in db.session.scalars(live_registrations(event)):
-            queue_email(
-                messages.event_changed(registration),
-                registration_id=registration.id,
-                event_id=event.id,
-            )
-            notified += 1
     if fields:
-        summary_parts.append("changed " + ", ".join(fields))
-    if moved:
-        summary_parts.append(f"{notified} attendees notified")
-    if summary_parts:
         event.updated_at = now
-        _record(
-            "event.updated", actor=actor, target=event, summary="; ".join(summary_parts), now=now
-        )
     db.session.flush()
-    return notified
+    return fields
 
 
 def publish_event(event: Event, *, actor, now: datetime) -> None:
@@ -306,13 +275,14 @@ def publish_event(event: Event, *, actor, now: datetime) -> None:
     _record("event.published", actor=actor, target=event, summary=event.title, now=now)
 
 
-def unpublish_event(event: Event, *, actor, now: datetime) -> None:
-    """Take an event off the week page; only while nobody is signed up (else cancel it)."""
+def unpublish_event(event: Event, *, signed_up: int, actor, now: datetime) -> None:
+    """Take an event off the week page; only while nobody is signed up (else cancel it).
+
+    `signed_up` is how many hold a ticket or a waiting-list place: the registrations count
+    them (`registrations.event_changes.unpublish_event` is the way in).
+    """
     if event.status != EventStatus.PUBLISHED:
         raise NotAllowed("Only a published event can be unpublished.")
-    signed_up = db.session.scalar(
-        sa.select(sa.func.count()).select_from(live_registrations(event).order_by(None).subquery())
-    )
     if signed_up:
         raise NotAllowed(
             f"{signed_up} people are signed up. Cancel the event instead, so they are told."
@@ -322,15 +292,12 @@ def unpublish_event(event: Event, *, actor, now: datetime) -> None:
     _record("event.unpublished", actor=actor, target=event, summary=event.title, now=now)
 
 
-def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
-    """Cancel the event: everyone signed up gets the reason and a calendar cancellation.
+def mark_event_cancelled(event: Event, reason: str, *, now: datetime) -> None:
+    """Set the event itself as cancelled, with the reason people will read.
 
-    Returns how many people were told.
+    Locks the event row first, so no sign-up takes a place while it is being cancelled. The
+    people signed up are the registrations' to tell (`registrations.event_changes`).
     """
-    from nclw.mail import messages
-    from nclw.mail.outbox import queue_email
-    from nclw.registrations.models import RegistrationStatus
-
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why the event is cancelled. Everyone signed up will see it.")
@@ -341,28 +308,6 @@ def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
     event.cancel_reason = reason[:500]
     event.sequence += 1
     event.updated_at = now
-    told = 0
-    for registration in list(db.session.scalars(live_registrations(event))):
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = now
-        registration.waiting_since = None
-        registration.calendar_sequence += 1
-        queue_email(
-            messages.event_cancelled(registration, reason),
-            registration_id=registration.id,
-            event_id=event.id,
-        )
-        told += 1
-    event.confirmed_count = 0
-    _record(
-        "event.cancelled",
-        actor=actor,
-        target=event,
-        summary=f"{event.title}: {reason[:200]} ({told} people told)",
-        now=now,
-    )
-    db.session.flush()
-    return told
 
 
 _COPIED_FIELDS = EDITABLE_FIELDS - {"title"}

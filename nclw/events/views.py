@@ -60,13 +60,11 @@ def detail(slug: str):
     event = services.get_public_event(slug)
     if event is None:
         abort(404)
-    from nclw.registrations.services import sign_up_closed_reason
-
     now = utcnow()
     return render_template(
         "events/detail.html",
         event=event,
-        closed_reason=sign_up_closed_reason(event, now=now),
+        closed_reason=services.sign_up_closed_reason(event, now=now),
         availability=services.availability(event, now=now),
         calendar_links=ical.web_calendar_links(event),
     )

@@ -1,4 +1,4 @@
-"""`flask nclw send-mail` and `flask nclw send-reminders`, for cron and the mail worker."""
+"""`flask nclw send-mail`, for cron and the mail worker."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from nclw.extensions import db
-from nclw.timezones import utcnow
+from nclw.mail.delivery import send_pending
 
 
 @click.command("send-mail")
@@ -17,8 +17,6 @@ from nclw.timezones import utcnow
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between looks (--loop).")
 def send_mail_command(loop: bool, interval: float) -> None:
     """Send the emails waiting in the outbox (retries temporary failures later)."""
-    from nclw.mail.delivery import send_pending
-
     stopping = False
 
     def stop(*_args) -> None:
@@ -50,19 +48,6 @@ def send_mail_command(loop: bool, interval: float) -> None:
             return
 
 
-@click.command("send-reminders")
-def send_reminders_command() -> None:
-    """Queue the reminders that are due (run every ten minutes; each is sent once)."""
-    from nclw.mail.reminders import queue_reminders
-
-    queued = queue_reminders(now=utcnow())
-    click.echo(
-        f"Queued {queued['reminder_day_before']} day-before and "
-        f"{queued['reminder_hour_before']} hour-before reminders."
-    )
-
-
 def register_mail_commands(group: AppGroup) -> None:
     """Add the mail commands to the `flask nclw` group."""
     group.add_command(send_mail_command)
-    group.add_command(send_reminders_command)

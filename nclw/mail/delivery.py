@@ -15,27 +15,23 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email import policy as email_policy
-from email.charset import QP, Charset
-from email.mime.text import MIMEText
-from email.utils import make_msgid
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask_mail import Connection
-from flask_mail import Message as FlaskMailMessage
-from sqlalchemy.orm import joinedload
 
-from nclw.audit.services import record_action
-from nclw.errors import NotAllowed
-from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.messages import Composed, compose_queued
 from nclw.mail.models import MessageStatus, OutboxMessage
-from nclw.mail.outbox import QUEUED_FLAG as _QUEUED_FLAG
-from nclw.registrations.models import Registration
+from nclw.mail.outbox import Composed, compose_batch
+from nclw.mail.wire import (
+    build_message,
+    close_quietly,
+    is_connection_trouble,
+    open_connection,
+    smtp_reply,
+    write_eml,
+)
 from nclw.timezones import utcnow
 
 BATCH_SIZE = 200
@@ -43,7 +39,6 @@ BATCH_SIZE = 200
 MAX_ATTEMPTS = 10
 # A row left in `sending` this long belongs to a worker that died: offer it again.
 STALE_CLAIM = timedelta(minutes=15)
-SMTP_TIMEOUT_SECONDS = 30
 # Deliveries are recorded in groups of this many (see _SentMarks). One: each message is
 # marked sent as soon as the server takes it, so a sender that dies can send again only
 # the one message it was sending. Marking in groups of 25 delivered 10,000 messages about
@@ -83,75 +78,6 @@ class _Outgoing:
     created_at: datetime
 
 
-class _WirePolicy(type(email_policy.compat32)):  # type: ignore[misc]
-    """compat32 with CRLF, writing short plain headers directly instead of re-folding them.
-
-    Folding every header through email.header.Header was the largest cost of sending.
-    """
-
-    def fold_binary(self, name: str, value: Any) -> bytes:
-        if (
-            isinstance(value, str)
-            and len(name) + len(value) + 2 <= 78
-            and value.isascii()
-            and "\r" not in value
-            and "\n" not in value
-        ):
-            return f"{name}: {value}{self.linesep}".encode("ascii")
-        return super().fold_binary(name, value)
-
-
-_WIRE_POLICY = _WirePolicy(linesep="\r\n")
-
-
-def _quoted_printable_utf8() -> Charset:
-    charset = Charset("utf-8")
-    charset.body_encoding = QP
-    return charset
-
-
-class CalendarMessage(FlaskMailMessage):
-    """A Flask-Mail message whose text/calendar alternative names its iTIP method."""
-
-    def __init__(self, *args: Any, ical_method: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ical_method = ical_method
-
-    def _mimetext(self, text: str | None, subtype: str = "plain"):  # type: ignore[override]
-        if text and any(len(line.encode()) > 900 for line in text.splitlines()):
-            # SMTP refuses lines over 998 bytes (an organiser's long paragraph, say), and
-            # Flask-Mail sends bodies unencoded: quoted-printable wraps them safely.
-            part = MIMEText(text, _subtype=subtype, _charset=_quoted_printable_utf8())
-        else:
-            part = super()._mimetext(text, subtype)
-        if subtype == "calendar" and self.ical_method:
-            # Calendar programs act on the part only if its method matches the METHOD inside.
-            part.set_param("method", self.ical_method)
-        return part
-
-    def as_bytes(self) -> bytes:
-        message = self._message()
-        # Flask-Mail switches to policy.SMTP, which re-parses every header while writing and
-        # was most of the cost of sending; compat32 writes the same headers several times
-        # faster. CRLF line endings, as SMTP needs (smtplib does not fix them in bytes).
-        message.policy = _WIRE_POLICY
-        return message.as_bytes()
-
-
-class _TimeoutConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so a stuck server cannot hang a worker."""
-
-    def configure_host(self) -> smtplib.SMTP:  # type: ignore[override]
-        state = self.mail
-        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(state.server, state.port, timeout=SMTP_TIMEOUT_SECONDS)
-        if state.use_tls:
-            host.starttls()
-        if state.username and state.password:
-            host.login(state.username, state.password)
-        return host
-
-
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try: 1, 2, 4 ... minutes, at most an hour."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
@@ -160,28 +86,6 @@ def backoff(attempts: int) -> timedelta:
 def worker_name() -> str:
     """Who is claiming: host, process and thread, for the back office and for debugging."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
-
-
-def build_message(row: OutboxMessage | _Outgoing) -> CalendarMessage:
-    """The email as Flask-Mail will send it: text, HTML and the calendar part as alternatives."""
-    message = CalendarMessage(
-        # Subjects and addresses were made single-line when queued; a line break here would
-        # make Flask-Mail refuse the message rather than add a header.
-        subject=row.subject,
-        recipients=[row.to_address],
-        body=row.text_body,
-        ical_method=row.ical_method if row.ical_body else None,
-        # Constant headers only: user input never goes into extra_headers.
-        extra_headers={"Auto-Submitted": "auto-generated"},
-    )
-    # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
-    # Plain text, then HTML, then the calendar: the order calendar programs expect.
-    message.alts = {"html": row.html_body} if row.html_body else {}
-    if row.ical_body:
-        message.alts["calendar"] = row.ical_body
-    sender_domain = message.sender.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
-    message.msgId = make_msgid(idstring=f"outbox{row.id}", domain=sender_domain)
-    return message
 
 
 def _snapshot(row: OutboxMessage) -> _Outgoing:
@@ -255,9 +159,7 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
     # SQLite a flush would hold the write lock, and so hold up sign-ups, while the rest of
     # the batch is written; the one commit below writes them all at once.
     with db.session.no_autoflush:
-        _load_registrations_to_compose(rows)
-        for row in rows:
-            composed = compose_queued(row)
+        for row, composed in zip(rows, compose_batch(list(rows)), strict=True):
             if composed is Composed.WRITTEN:
                 claimed.append(_snapshot(row))
             elif composed is Composed.SUPERSEDED:
@@ -268,18 +170,6 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
                 row.last_error = "Not sent: the ticket's details were deleted before it went."
     db.session.commit()
     return claimed
-
-
-def _load_registrations_to_compose(rows: list[OutboxMessage]) -> None:
-    # One query for the batch instead of one per message; the session keeps them for
-    # compose_queued to find.
-    ids = {row.registration_id for row in rows if row.text_body is None and row.registration_id}
-    if ids:
-        db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.id.in_(ids))
-            .options(joinedload(Registration.event).joinedload(Event.host))
-        ).all()
 
 
 def _finish(item: _Outgoing, **values: Any) -> None:
@@ -363,28 +253,6 @@ def _release(items: list[_Outgoing], *, now: datetime) -> None:
         _finish(item, status=MessageStatus.PENDING, next_attempt_at=now + timedelta(seconds=30))
 
 
-def _smtp_reply(exc: smtplib.SMTPException) -> tuple[int, str]:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(exc.recipients.values()))
-        return code, text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error
-        return exc.smtp_code, text.decode(errors="replace") if isinstance(text, bytes) else text
-    return 0, str(exc)
-
-
-def write_eml(item: OutboxMessage | _Outgoing, directory: str | Path) -> Path:
-    """Write a message as an .eml file (development: no mail server); named by its id."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    message = build_message(item)
-    path = folder / f"{item.created_at:%Y%m%d-%H%M%S}-{item.id:07d}-{item.kind}.eml"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(message.as_bytes())
-    temporary.replace(path)  # readers never see half a file
-    return path
-
-
 def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
     report = DeliveryReport()
     directory = current_app.config["MAIL_FILE_DIRECTORY"]
@@ -402,28 +270,6 @@ def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryRepor
         report.sent += 1
     sent.flush()
     return report
-
-
-def _open_connection() -> Connection:
-    connection = _TimeoutConnection(current_app.extensions["mail"])
-    connection.__enter__()
-    return connection
-
-
-def _close_quietly(connection: Connection | None) -> None:
-    if connection is None or connection.host is None:
-        return
-    try:
-        connection.host.quit()
-    except (smtplib.SMTPException, OSError):
-        connection.host.close()
-
-
-def _is_connection_trouble(exc: BaseException) -> bool:
-    # SMTPException is an OSError too: only a lost connection or a socket error counts here.
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return True
-    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
@@ -444,7 +290,7 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
             for try_number in (1, 2):
                 if connection is None:
                     try:
-                        connection = _open_connection()
+                        connection = open_connection()
                     except (smtplib.SMTPException, OSError) as exc:
                         # Refused, unreachable or login failed: not this message's fault.
                         reason = f"Mail server unavailable: {exc or type(exc).__name__}"
@@ -455,15 +301,15 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
                 try:
                     connection.send(build_message(item))
                 except (smtplib.SMTPException, OSError) as exc:
-                    if _is_connection_trouble(exc):
-                        _close_quietly(connection)
+                    if is_connection_trouble(exc):
+                        close_quietly(connection)
                         connection = None
                         if try_number == 1:
                             continue  # the server dropped an idle connection: once more
                         reason = f"Connection lost while sending: {exc or type(exc).__name__}"
                         _mark_retry(item, reason, now=now, report=report)
                         break
-                    code, text = _smtp_reply(exc)
+                    code, text = smtp_reply(exc)
                     reason = f"{code} {text}".strip()
                     # 5xx is the server's final word; code 0 is a problem on our side (such
                     # as an address the server cannot take): retrying will not change either.
@@ -473,7 +319,7 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
                         _mark_retry(item, reason, now=now, report=report)
                     if code == 421 or connection.host is None:
                         # 421 means the server is closing this connection.
-                        _close_quietly(connection)
+                        close_quietly(connection)
                         connection = None
                 except Exception as exc:  # noqa: BLE001 — one bad message must not stall the rest
                     _mark_failed(
@@ -485,7 +331,7 @@ def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryRepo
                 break
     finally:
         sent.flush()
-        _close_quietly(connection)
+        close_quietly(connection)
     return report
 
 
@@ -516,147 +362,9 @@ def send_pending(
     return report
 
 
-def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> OutboxMessage:
-    """Put a failed message back in the queue to be sent again now."""
-    if message.status != MessageStatus.FAILED:
-        raise NotAllowed("Only a message that failed can be sent again.")
-    message.status = MessageStatus.PENDING
-    message.next_attempt_at = now
-    message.claimed_by = None
-    message.claimed_at = None
-    record_action(
-        "mail.retry",
-        actor=actor,
-        target=message,
-        summary=f"Queued failed message {message.id} ({message.kind}) to be sent again",
-        now=now,
-    )
-    return message
-
-
-def mail_health(*, now: datetime | None = None) -> dict[str, Any]:
-    """How the outbox is doing: pending and failed counts, and the oldest pending message."""
-    counts = dict(
-        db.session.execute(
-            sa.select(OutboxMessage.status, sa.func.count(OutboxMessage.id)).group_by(
-                OutboxMessage.status
-            )
-        ).all()
-    )
-    oldest = db.session.scalar(
-        sa.select(sa.func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING])
-        )
-    )
-    if isinstance(oldest, str):  # SQLite returns the raw text for an aggregate
-        oldest = datetime.fromisoformat(oldest)
-    return {
-        "pending": counts.get(MessageStatus.PENDING, 0) + counts.get(MessageStatus.SENDING, 0),
-        "failed": counts.get(MessageStatus.FAILED, 0),
-        "sent": counts.get(MessageStatus.SENT, 0),
-        "oldest_pending_created_at": oldest,
-        "delivery": "smtp" if current_app.config.get("MAIL_SERVER") else "files",
-    }
-
-
-class BackgroundSender:
-    """Sends the outbox from a thread, woken after each commit that queued mail.
-
-    The request only sets an event; the slow part (talking to the mail server) happens here, so
-    a slow or broken mail server never slows a sign-up. If the process dies, rows stay pending
-    and `flask nclw send-mail` (or the next wake-up) sends them.
-    """
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._stopping = False
-
-    def wake(self) -> None:
-        """Ask the thread to look at the outbox soon (starting it in this process if needed)."""
-        with self._lock:
-            # After a fork (gunicorn), the parent's thread does not exist here: start our own.
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(
-                    target=self._run, name="nclw-mail-sender", daemon=True
-                )
-                self._thread.start()
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Finish the current batch and end the thread (tests, and a clean shutdown)."""
-        self._stopping = True
-        self._wake.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        retry_soon = False
-        while True:
-            woken = self._wake.wait(timeout=30 if retry_soon else 300)
-            self._wake.clear()
-            if self._stopping:
-                return
-            if not woken and not retry_soon:
-                continue
-            with self.app.app_context():
-                try:
-                    report = send_pending()
-                    retry_soon = report.retried > 0 or _has_waiting_retries()
-                except Exception:  # noqa: BLE001 — the thread must survive a bad moment
-                    self.app.logger.exception("Sending mail from the outbox failed")
-                    retry_soon = True
-                finally:
-                    db.session.remove()
-
-
-def _has_waiting_retries() -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count(OutboxMessage.id)).where(
-                OutboxMessage.status == MessageStatus.PENDING
-            )
-        )
-    )
-
-
-def _after_commit(session: sa.orm.Session) -> None:
-    if not session.info.pop(_QUEUED_FLAG, False):
-        return
-    try:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-    except RuntimeError:
-        return
-    sender = app.extensions.get("nclw_mail_sender")
-    if sender is not None:
-        sender.wake()
-
-
-def _after_rollback(session: sa.orm.Session) -> None:
-    # A rolled back change sends nothing: its rows are gone, and so is the reason to wake.
-    session.info.pop(_QUEUED_FLAG, None)
-
-
-def init_mail_sender(app: Flask) -> None:
-    """Start sending after commits when MAIL_SEND_AFTER_COMMIT is on."""
-    session_class = sa.orm.Session
-    if not sa.event.contains(session_class, "after_commit", _after_commit):
-        sa.event.listen(session_class, "after_commit", _after_commit)
-        sa.event.listen(session_class, "after_rollback", _after_rollback)
-    if app.config.get("MAIL_SEND_AFTER_COMMIT"):
-        app.extensions["nclw_mail_sender"] = BackgroundSender(app)
-
-
 __all__ = [
     "DeliveryReport",
     "build_message",
-    "init_mail_sender",
-    "mail_health",
-    "retry_message",
     "send_batch",
     "send_pending",
     "write_eml",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from nclw.events.models import Event
-from nclw.links import event_url
+from nclw.links import event_url, ticket_url
+
+if TYPE_CHECKING:
+    # Read, never imported at run time: the calendar writer sits below the events.
+    from nclw.events.models import Event
 
 PRODUCT_ID = "-//NCLW Events//nclw-events.org.uk//EN"
 # Shown instead of the event's name when a person asks for a neutral calendar title.
@@ -103,8 +107,6 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
     """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket."""
     from flask import current_app
     from icalendar import vCalAddress
-
-    from nclw.links import ticket_url
 
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"Unsupported iTIP method {method!r}")

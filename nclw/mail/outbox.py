@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
@@ -117,3 +120,52 @@ def fill_in(message: OutboxMessage, email: ComposedEmail) -> None:
     message.html_body = email.html_body
     message.ical_body = email.ical_body
     message.ical_method = email.ical_method
+
+
+class Composed(enum.Enum):
+    """What writing a queued message at send time did with it."""
+
+    WRITTEN = "written"
+    # The place changed before the email went (a waiting-list place became a ticket, a
+    # ticket was cancelled): the email about the new state says what this one would have.
+    SUPERSEDED = "superseded"
+    # The person deleted their details, or the row names nothing it can be about.
+    NOTHING_TO_SEND = "nothing to send"
+
+
+@dataclass(frozen=True)
+class SendTimeComposer:
+    """Writes the messages queued by `queue_email_to_compose`, just before they are sent.
+
+    The outbox knows nothing of tickets: the domain that queues such messages says how to
+    write them, and the app hands that to the sender with `use_send_time_composer`.
+    """
+
+    # Loads what a batch of rows needs in one go (the sender then composes row by row).
+    prepare: Callable[[list[OutboxMessage]], None]
+    compose: Callable[[OutboxMessage], Composed]
+
+
+_COMPOSER_KEY = "nclw_send_time_composer"
+
+
+def use_send_time_composer(app: Flask, composer: SendTimeComposer) -> None:
+    """Tell the sender how to write messages that were queued to be composed when sent."""
+    app.extensions[_COMPOSER_KEY] = composer
+
+
+def compose_batch(rows: list[OutboxMessage]) -> list[Composed]:
+    """Write every row that is still to be written; say for each what became of it."""
+    composer: SendTimeComposer | None = current_app.extensions.get(_COMPOSER_KEY)
+    to_write = [row for row in rows if row.text_body is None]
+    if to_write and composer is not None:
+        composer.prepare(to_write)
+    results = []
+    for row in rows:
+        if row.text_body is not None:
+            results.append(Composed.WRITTEN)
+        elif composer is None:
+            results.append(Composed.NOTHING_TO_SEND)
+        else:
+            results.append(composer.compose(row))
+    return results

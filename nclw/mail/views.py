@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 
-from nclw.mail.delivery import mail_health, send_pending
+from nclw.mail.delivery import send_pending
 from nclw.mail.dev_mailbox import email_path, list_emails, read_email
+from nclw.mail.status import mail_health
 
 bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 

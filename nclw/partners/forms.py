@@ -24,7 +24,7 @@ from wtforms.validators import (
 from nclw.events import forms as details
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import ChoiceField
-from nclw.timezones import UK
+from nclw.timezones import UK, to_uk
 
 
 class _Friendly:
@@ -159,8 +159,6 @@ class ProposalForm(SessionDetailsForm):
     @classmethod
     def for_proposal(cls, proposal, **kwargs) -> ProposalForm:
         """A form filled in from a saved proposal (on GET)."""
-        from nclw.timezones import to_uk
-
         start, end = to_uk(proposal.starts_at), to_uk(proposal.ends_at)
         plain = {
             name: getattr(proposal, name)
@@ -187,8 +185,6 @@ class SessionEditForm(SessionDetailsForm):
     @classmethod
     def for_event(cls, event, **kwargs) -> SessionEditForm:
         """A form filled in from the event (on GET)."""
-        from nclw.timezones import to_uk
-
         start, end = to_uk(event.starts_at), to_uk(event.ends_at)
         plain = {
             name: getattr(event, name)
@@ -220,7 +216,3 @@ class DeclineForm(FlaskForm):
             Length(max=5000, message="Use 5,000 characters or fewer"),
         ],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form: CSRF and nothing else."""

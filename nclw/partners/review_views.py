@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
-from nclw.errors import NclwError
-from nclw.extensions import db
-from nclw.partners import services
+from nclw.forms import ConfirmForm
+from nclw.partners import queries, services
 from nclw.partners.compare import compare_versions
-from nclw.partners.forms import ConfirmForm, DeclineForm, ReviewCommentsForm
+from nclw.partners.forms import DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
-from nclw.web import query_int
+from nclw.web import query_int, run_service
 
 bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
 
 
 def _proposal(proposal_id: int):
-    proposal = services.get_proposal_for_review(proposal_id)
+    proposal = queries.get_proposal_for_review(proposal_id)
     if proposal is None:
         abort(404)
     return proposal
@@ -28,7 +27,7 @@ def _proposal(proposal_id: int):
 @organiser_required
 def index():
     """List proposals, those waiting for review first."""
-    return render_template("partners/review/index.html", proposals=services.proposals_for_review())
+    return render_template("partners/review/index.html", proposals=queries.proposals_for_review())
 
 
 @bp.get("/<int:proposal_id>")
@@ -55,15 +54,8 @@ def _render_show(proposal, comments_form, decline_form, status: int = 200):
     )
 
 
-def _act(proposal, action, success: str, form=None):
-    try:
-        action()
-        db.session.commit()
-    except NclwError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(success, "success")
+def _act(proposal, action, success: str):
+    run_service(action, success)
     return redirect(url_for("proposal_review.show", proposal_id=proposal.id))
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from nclw.accounts.models import Role, User
-from nclw.accounts.permissions import can_manage_event
+from nclw.accounts.permissions import (
+    can_change_proposal,
+    can_host,
+    can_propose_sessions,
+    is_active_organiser,
+)
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.models import Edition, Event, EventStatus
-from nclw.events.services import create_event, current_edition, publish_event, update_event
+from nclw.events.services import create_event, current_edition, publish_event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
 from nclw.partners import messages
@@ -24,6 +28,7 @@ from nclw.partners.models import (
     ProposalState,
     ProposalVersion,
 )
+from nclw.registrations.event_changes import update_event
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
@@ -41,113 +46,7 @@ SESSION_EDIT_FIELDS = (
 )
 
 
-def proposals_awaiting_review_count() -> int:
-    """How many proposals are waiting for an organiser's review."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Proposal.id)).where(Proposal.state == ProposalState.SUBMITTED)
-        )
-        or 0
-    )
-
-
 # --- Reading ---------------------------------------------------------------------------------
-
-
-def get_own_proposal(proposal_id: int, *, actor: User) -> Proposal | None:
-    """A proposal of the actor's organisation, or None (another partner's looks like nothing)."""
-    if not actor.is_partner or actor.organisation_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Proposal).where(
-            Proposal.id == proposal_id, Proposal.organisation_id == actor.organisation_id
-        )
-    )
-
-
-def proposals_for_organisation(organisation_id: int) -> list[Proposal]:
-    """A partner's proposals, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .where(Proposal.organisation_id == organisation_id)
-            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-        )
-    )
-
-
-def proposals_for_review() -> list[Proposal]:
-    """Every proposal that is not a draft: waiting ones first, then by when they were sent."""
-    waiting_first = sa.case((Proposal.state == ProposalState.SUBMITTED, 0), else_=1)
-    return list(
-        db.session.scalars(
-            sa.select(Proposal)
-            .where(Proposal.state != ProposalState.DRAFT)
-            .order_by(waiting_first, Proposal.submitted_at.desc(), Proposal.id.desc())
-        )
-    )
-
-
-def get_proposal_for_review(proposal_id: int) -> Proposal | None:
-    """A proposal an organiser may see: anything already sent (drafts stay private)."""
-    return db.session.scalar(
-        sa.select(Proposal).where(Proposal.id == proposal_id, Proposal.state != ProposalState.DRAFT)
-    )
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """One of a partner's sessions with its numbers."""
-
-    event: Event
-    confirmed: int
-    waiting: int
-    sharing: int
-
-
-def sessions_for_organisation(organisation_id: int) -> list[SessionSummary]:
-    """A partner's events with confirmed, waiting and 'shared details' counts, in time order."""
-    counts = (
-        sa.select(
-            Registration.event_id,
-            sa.func.sum(
-                sa.case((Registration.status == RegistrationStatus.WAITING, 1), else_=0)
-            ).label("waiting"),
-            sa.func.sum(
-                sa.case(
-                    (
-                        sa.and_(
-                            Registration.status != RegistrationStatus.CANCELLED,
-                            Registration.share_with_host.is_(True),
-                            Registration.anonymised_at.is_(None),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ).label("sharing"),
-        )
-        .group_by(Registration.event_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Event, counts.c.waiting, counts.c.sharing)
-        .outerjoin(counts, counts.c.event_id == Event.id)
-        .where(Event.host_id == organisation_id)
-        .order_by(Event.starts_at, Event.id)
-    )
-    return [
-        SessionSummary(event, event.confirmed_count, int(waiting or 0), int(sharing or 0))
-        for event, waiting, sharing in rows
-    ]
-
-
-def get_own_event(event_id: int, *, actor: User) -> Event | None:
-    """An event hosted by the actor's organisation, or None."""
-    event = db.session.get(Event, event_id)
-    if event is None or not actor.is_partner or not can_manage_event(actor, event):
-        return None
-    return event
 
 
 def shared_attendees(event: Event, *, actor: User) -> list[Registration]:
@@ -171,19 +70,17 @@ def shared_attendees(event: Event, *, actor: User) -> list[Registration]:
 
 
 def _check_partner(proposal: Proposal, actor: User) -> None:
-    if not (
-        actor.is_active and actor.is_partner and actor.organisation_id == proposal.organisation_id
-    ):
+    if not can_change_proposal(actor, proposal):
         raise Forbidden("Only the organisation that proposed this session can change it.")
 
 
 def _check_host(event: Event, actor: User) -> None:
-    if not (actor.is_partner and can_manage_event(actor, event)):
+    if not can_host(actor, event):
         raise Forbidden("Only the organisation hosting this session can do that.")
 
 
 def _check_organiser(actor: User) -> None:
-    if not (actor.is_active and actor.is_organiser):
+    if not is_active_organiser(actor):
         raise Forbidden("Only organisers can review proposals.")
 
 
@@ -207,7 +104,7 @@ def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
 
 def create_proposal(data: dict[str, Any], *, actor: User, now: datetime) -> Proposal:
     """Start a draft proposal for the actor's organisation."""
-    if not (actor.is_active and actor.is_partner and actor.organisation_id):
+    if not can_propose_sessions(actor):
         raise Forbidden("Only partner organisations can propose sessions.")
     proposal = Proposal(
         organisation_id=actor.organisation_id,
@@ -219,7 +116,7 @@ def create_proposal(data: dict[str, Any], *, actor: User, now: datetime) -> Prop
     _apply(proposal, data)
     db.session.add(proposal)
     db.session.flush()
-    record_action("proposal.create", actor=actor, target=proposal, summary=proposal.title, now=now)
+    record_action("proposal.created", actor=actor, target=proposal, summary=proposal.title, now=now)
     return proposal
 
 
@@ -232,7 +129,7 @@ def update_proposal(
         raise NotAllowed("This proposal cannot be changed now. It is " + _state_words(proposal))
     _apply(proposal, data)
     proposal.updated_at = now
-    record_action("proposal.edit", actor=actor, target=proposal, summary=proposal.title, now=now)
+    record_action("proposal.edited", actor=actor, target=proposal, summary=proposal.title, now=now)
 
 
 def _state_words(proposal: Proposal) -> str:
@@ -316,7 +213,7 @@ def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Propos
     db.session.flush()
     _tell_organisers(messages.proposal_submitted, proposal, version=version)
     record_action(
-        "proposal.submit",
+        "proposal.submitted",
         actor=actor,
         target=proposal,
         summary=f"{proposal.title} (version {number})",
@@ -338,7 +235,7 @@ def request_changes(proposal: Proposal, *, comments: str, actor: User, now: date
     proposal.decided_at = now
     _tell_partner(messages.changes_requested, proposal)
     record_action(
-        "proposal.request_changes", actor=actor, target=proposal, summary=comments, now=now
+        "proposal.changes_requested", actor=actor, target=proposal, summary=comments, now=now
     )
 
 
@@ -352,7 +249,7 @@ def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datet
     proposal.decline_reason = reason
     proposal.decided_at = now
     _tell_partner(messages.proposal_declined, proposal)
-    record_action("proposal.decline", actor=actor, target=proposal, summary=reason, now=now)
+    record_action("proposal.declined", actor=actor, target=proposal, summary=reason, now=now)
 
 
 def week_containing(moment: datetime) -> Edition | None:
@@ -395,7 +292,7 @@ def approve_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Event
     proposal.reviewer_comments = None
     _tell_partner(messages.proposal_approved, proposal)
     record_action(
-        "proposal.approve",
+        "proposal.approved",
         actor=actor,
         target=proposal,
         summary=f"{proposal.title} published as /events/{event.slug}",
@@ -412,7 +309,7 @@ def edit_partner_session(
 ) -> int:
     """A partner changes its own session; attendees hear about a new time or place.
 
-    Returns how many attendees were told (the back office's `update_event` does the telling,
+    Returns how many attendees were told (`update_event` does the telling,
     so a partner's change reaches people exactly as an organiser's does).
     """
     _check_host(event, actor)

@@ -16,33 +16,27 @@ from flask import (
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
-from nclw.errors import NclwError
-from nclw.extensions import db
-from nclw.partners import exports, services
-from nclw.partners.forms import ConfirmForm, ProposalForm, SessionEditForm
+from nclw.forms import ConfirmForm
+from nclw.partners import exports, queries, services
+from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
 
 def _own_proposal(proposal_id: int):
-    proposal = services.get_own_proposal(proposal_id, actor=current_user)
+    proposal = queries.get_own_proposal(proposal_id, actor=current_user)
     if proposal is None:
         abort(404)
     return proposal
 
 
 def _own_event(event_id: int):
-    event = services.get_own_event(event_id, actor=current_user)
+    event = queries.get_own_event(event_id, actor=current_user)
     if event is None:
         abort(404)
     return event
-
-
-def _form_error(form, error: NclwError) -> None:
-    # A rule the form could not see (state, dates): show it in the error summary.
-    db.session.rollback()
-    form.form_errors.append(error.message)
 
 
 def _status(form) -> int:
@@ -57,8 +51,8 @@ def home():
     organisation_id = current_user.organisation_id
     return render_template(
         "partners/home.html",
-        sessions=services.sessions_for_organisation(organisation_id),
-        proposals=services.proposals_for_organisation(organisation_id),
+        sessions=queries.sessions_for_organisation(organisation_id),
+        proposals=queries.proposals_for_organisation(organisation_id),
     )
 
 
@@ -68,18 +62,15 @@ def new_proposal():
     """Start a proposal; it is saved as a draft until the partner sends it."""
     form = ProposalForm()
     if form.validate_on_submit():
-        try:
-            proposal = services.create_proposal(
+        done = run_service(
+            lambda: services.create_proposal(
                 form.proposal_values(), actor=current_user, now=utcnow()
-            )
-            db.session.commit()
-        except NclwError as error:
-            _form_error(form, error)
-        else:
-            flash(
-                "Your proposal is saved as a draft. Check it, then send it for review.", "success"
-            )
-            return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+            ),
+            "Your proposal is saved as a draft. Check it, then send it for review.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("partners.proposal", proposal_id=done.value.id))
     return render_template("partners/proposal_form.html", form=form, proposal=None), _status(form)
 
 
@@ -102,15 +93,14 @@ def edit_proposal(proposal_id: int):
         return redirect(url_for("partners.proposal", proposal_id=proposal.id))
     form = ProposalForm() if request.method == "POST" else ProposalForm.for_proposal(proposal)
     if form.validate_on_submit():
-        try:
-            services.update_proposal(
+        done = run_service(
+            lambda: services.update_proposal(
                 proposal, form.proposal_values(), actor=current_user, now=utcnow()
-            )
-            db.session.commit()
-        except NclwError as error:
-            _form_error(form, error)
-        else:
-            flash("Your changes are saved. Send the proposal when it is ready.", "success")
+            ),
+            "Your changes are saved. Send the proposal when it is ready.",
+            errors=form.form_errors,
+        )
+        if done.ok:
             return redirect(url_for("partners.proposal", proposal_id=proposal.id))
     return render_template("partners/proposal_form.html", form=form, proposal=proposal), _status(
         form
@@ -124,16 +114,10 @@ def submit_proposal(proposal_id: int):
     proposal = _own_proposal(proposal_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.submit_proposal(proposal, actor=current_user, now=utcnow())
-        db.session.commit()
-    except NclwError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(
-            "Sent for review. We will email you when the organisers have looked at it.", "success"
-        )
+    run_service(
+        lambda: services.submit_proposal(proposal, actor=current_user, now=utcnow()),
+        "Sent for review. We will email you when the organisers have looked at it.",
+    )
     return redirect(url_for("partners.proposal", proposal_id=proposal.id))
 
 
@@ -146,7 +130,7 @@ def session(event_id: int):
         "partners/session.html",
         event=event,
         summary=next(
-            s for s in services.sessions_for_organisation(event.host_id) if s.event.id == event.id
+            s for s in queries.sessions_for_organisation(event.host_id) if s.event.id == event.id
         ),
         attendees=services.shared_attendees(event, actor=current_user),
         moderation_url=_moderation_url(event),
@@ -167,18 +151,21 @@ def edit_session(event_id: int):
     event = _own_event(event_id)
     form = SessionEditForm() if request.method == "POST" else SessionEditForm.for_event(event)
     if form.validate_on_submit():
-        try:
-            told = services.edit_partner_session(
+        done = run_service(
+            lambda: services.edit_partner_session(
                 event, form.session_values(), actor=current_user, now=utcnow()
-            )
-            db.session.commit()
-        except NclwError as error:
-            _form_error(form, error)
-        else:
-            people = "1 person" if told == 1 else f"{told} people"
-            flash("Your changes are saved." + (f" We emailed {people}." if told else ""), "success")
+            ),
+            _saved_and_told,
+            errors=form.form_errors,
+        )
+        if done.ok:
             return redirect(url_for("partners.session", event_id=event.id))
     return render_template("partners/session_form.html", form=form, event=event), _status(form)
+
+
+def _saved_and_told(told: int) -> str:
+    people = "1 person" if told == 1 else f"{told} people"
+    return "Your changes are saved." + (f" We emailed {people}." if told else "")
 
 
 @bp.get("/sessions/<int:event_id>/attendees.csv")

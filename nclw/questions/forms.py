@@ -67,7 +67,3 @@ class QaSettingsForm(FlaskForm):
     )
     public_list = BooleanField("List approved questions on the public event page")
     partner_moderates = BooleanField("Let the host organisation moderate questions")
-
-
-class ActionForm(FlaskForm):
-    """A button with nothing to fill in, protected against cross-site requests."""

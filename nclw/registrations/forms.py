@@ -101,7 +101,3 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
 
 class ResendTicketForm(FlaskForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)], filters=[_strip])
-
-
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill in, protected against cross-site requests."""

@@ -13,6 +13,10 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
+# No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_LENGTH = 6
+
 
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"

@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-import enum
 import functools
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from nclw.accounts.models import User
+from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
-from nclw.events.models import Audience, Event, EventStatus
+from nclw.events.models import Audience, Event
+from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
-from nclw.mail import messages
 from nclw.mail.outbox import (
     insert_emails_to_compose,
     note_queued,
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations import messages
+from nclw.registrations.models import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    Registration,
+    RegistrationStatus,
+)
+from nclw.registrations.queries import find_live_registration, normalise_email
 
-# No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-REFERENCE_LENGTH = 6
+if TYPE_CHECKING:
+    from nclw.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,6 @@ class SignUpResult:
         )
 
 
-class AlreadyRegistered(NotAllowed):
-    """This address already holds a live ticket or waiting-list place for the event."""
-
-
-def normalise_email(email: str) -> str:
-    """Addresses compare without case or surrounding spaces."""
-    return email.strip().lower()
-
-
 def new_reference() -> str:
     """A short reference a person can read out, like NCLW-7K3Q9P."""
     return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
@@ -84,21 +80,6 @@ def new_reference() -> str:
 def new_manage_token() -> str:
     """An unguessable token (256 bits) for managing a ticket without an account."""
     return secrets.token_urlsafe(32)
-
-
-def sign_up_closed_reason(event: Event, *, now: datetime) -> str | None:
-    """Why sign-up is not open right now, in plain words, or None when it is open."""
-    if event.status == EventStatus.CANCELLED:
-        return "This event has been cancelled."
-    if event.status != EventStatus.PUBLISHED:
-        return "This event is not open for sign-up."
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return "Sign-up has not opened yet."
-    if now >= event.starts_at:
-        return "Sign-up has closed because the event has started."
-    if event.registration_closes_at and now >= event.registration_closes_at:
-        return "Sign-up has closed."
-    return None
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
@@ -112,17 +93,6 @@ def check_details(event: Event, details: SignUpDetails) -> None:
         details.organisation_name and details.job_role
     ):
         raise InvalidInput("Please tell us your organisation and your role.")
-
-
-def find_live_registration(event: Event, email: str) -> Registration | None:
-    """The ticket or waiting-list place this address holds for the event, if any."""
-    return db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_normalised == normalise_email(email),
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
-    )
 
 
 _EVENTS = Event.__table__
@@ -310,26 +280,6 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     raise NotAllowed("We could not save your sign-up just now. Please try again.")
 
 
-def waiting_list_position(registration: Registration) -> int | None:
-    """1 for the next person to get a place; None when not waiting."""
-    if registration.status != RegistrationStatus.WAITING:
-        return None
-    ahead = db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            sa.or_(
-                Registration.waiting_since < registration.waiting_since,
-                sa.and_(
-                    Registration.waiting_since == registration.waiting_since,
-                    Registration.id < registration.id,
-                ),
-            ),
-        )
-    )
-    return (ahead or 0) + 1
-
-
 def _next_waiting(event_id: int) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration)
@@ -373,7 +323,7 @@ def promote_registration(
     if not _take_place(registration.event_id):
         raise NotAllowed("There are no free places. Raise the capacity first.")
     _confirm(registration, now=now)
-    _record(
+    record_action(
         "registration.promoted",
         actor=actor,
         target=registration,
@@ -403,7 +353,7 @@ def cancel_registration(
         event_id=registration.event_id,
     )
     if actor is not None:
-        _record(
+        record_action(
             "registration.cancelled",
             actor=actor,
             target=registration,
@@ -443,250 +393,4 @@ def change_capacity(
     return promote_from_waiting_list(event, now=now)
 
 
-def get_registration_by_token(token: str) -> Registration | None:
-    """The registration a manage link points at, or None (tokens are never guessable)."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
-
-
 # --- On the day, messages and personal data: the organisers' rules ------------------------
-
-
-class MessageAudience(enum.StrEnum):
-    """Who an organiser's message goes to."""
-
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CHECKED_IN = "checked_in"
-    ALL = "all"
-
-    @property
-    def label(self) -> str:
-        return {
-            "confirmed": "People with a confirmed ticket",
-            "waiting": "People on the waiting list",
-            "checked_in": "People who checked in",
-            "all": "Everyone with a ticket or on the waiting list",
-        }[self.value]
-
-
-def _record(action: str, *, actor, target, summary: str, now: datetime) -> None:
-    from nclw.audit.services import record_action
-
-    record_action(action, actor=actor, target=target, summary=summary, now=now)
-
-
-def parse_reference(text: str) -> str | None:
-    """The ticket reference in what was typed or scanned ('7k3q9p', a check-in link...)."""
-    cleaned = (text or "").upper()
-    match = re.search(r"NCLW[-\s]?([" + REFERENCE_ALPHABET + r"]{6})\b", cleaned)
-    if match:
-        return "NCLW-" + match.group(1)
-    bare = re.sub(r"[\s-]", "", cleaned)
-    if len(bare) == REFERENCE_LENGTH and all(ch in REFERENCE_ALPHABET for ch in bare):
-        return "NCLW-" + bare
-    return None
-
-
-def check_in(registration: Registration, *, actor: User | None, now: datetime) -> Registration:
-    """Mark a confirmed ticket holder as arrived (once)."""
-    from nclw.timezones import format_time
-
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise NotAllowed(
-            f"{registration.reference} is not a confirmed ticket, so it cannot be checked in."
-        )
-    if registration.checked_in_at is not None:
-        raise NotAllowed(
-            f"{registration.reference} was already checked in at "
-            f"{format_time(registration.checked_in_at)}."
-        )
-    registration.checked_in_at = now
-    registration.no_show = False
-    _record(
-        "registration.checked_in",
-        actor=actor,
-        target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )
-    return registration
-
-
-def check_in_by_reference(
-    event: Event, reference: str, *, actor: User | None, now: datetime
-) -> Registration:
-    """Check in the ticket with this reference (typed or scanned) for this event."""
-    parsed = parse_reference(reference)
-    if parsed is None:
-        raise InvalidInput("Enter a ticket reference, like NCLW-7K3Q9P.")
-    registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.reference == parsed
-        )
-    )
-    if registration is None:
-        raise InvalidInput(f"There is no ticket {parsed} for this event.")
-    return check_in(registration, actor=actor, now=now)
-
-
-def mark_no_show(
-    registration: Registration, *, actor: User | None, now: datetime, no_show: bool = True
-) -> Registration:
-    """Record that a ticket holder did not come (or undo that)."""
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise NotAllowed("Only a confirmed ticket can be marked as a no-show.")
-    if no_show and registration.checked_in_at is not None:
-        raise NotAllowed(f"{registration.reference} checked in, so they came.")
-    registration.no_show = no_show
-    _record(
-        "registration.no_show" if no_show else "registration.no_show_undone",
-        actor=actor,
-        target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )
-    return registration
-
-
-def message_recipients(event: Event, audience: MessageAudience):
-    """A query for the registrations an organiser's message would go to."""
-    query = sa.select(Registration).where(Registration.event_id == event.id)
-    if audience == MessageAudience.CONFIRMED:
-        query = query.where(Registration.status == RegistrationStatus.CONFIRMED)
-    elif audience == MessageAudience.WAITING:
-        query = query.where(Registration.status == RegistrationStatus.WAITING)
-    elif audience == MessageAudience.CHECKED_IN:
-        query = query.where(
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.checked_in_at.is_not(None),
-        )
-    else:
-        query = query.where(Registration.status != RegistrationStatus.CANCELLED)
-    return query.where(Registration.anonymised_at.is_(None)).order_by(Registration.id)
-
-
-def count_recipients(event: Event, audience: MessageAudience) -> int:
-    """How many people a message to this audience would reach."""
-    query = message_recipients(event, audience).order_by(None).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
-
-
-def message_attendees(
-    event: Event,
-    audience: MessageAudience,
-    subject: str,
-    body: str,
-    *,
-    actor: User | None,
-    now: datetime,
-) -> int:
-    """Queue one email per recipient through the outbox; returns how many were queued."""
-    subject, body = " ".join(subject.split()), body.strip()
-    if not subject or not body:
-        raise InvalidInput("Write a subject and a message.")
-    sent = 0
-    for registration in db.session.scalars(message_recipients(event, audience)):
-        queue_email(
-            messages.attendee_message(registration, subject, body),
-            registration_id=registration.id,
-            event_id=event.id,
-        )
-        sent += 1
-    if sent == 0:
-        raise NotAllowed("Nobody would get this message. Choose other people to send it to.")
-    _record(
-        "event.messaged",
-        actor=actor,
-        target=event,
-        summary=f"{subject!r} to {sent} ({audience.value})",
-        now=now,
-    )
-    return sent
-
-
-def _anonymised_values() -> dict:
-    # Unique per row without randomness, so one UPDATE can anonymise many registrations.
-    marker = sa.literal("anonymised-") + sa.cast(Registration.id, sa.String)
-    return {
-        "first_name": "",
-        "email": "",
-        "email_normalised": marker,
-        "manage_token": marker,
-        "access_needs": None,
-        "organisation_name": None,
-        "job_role": None,
-        "consent_future_events": False,
-        "share_with_host": False,
-        "neutral_calendar_title": False,
-    }
-
-
-def _delete_mail_for(registration_ids) -> None:
-    from nclw.mail.models import OutboxMessage
-
-    # The outbox keeps each message's address and body: they go with the person's details.
-    db.session.execute(
-        sa.delete(OutboxMessage)
-        .where(OutboxMessage.registration_id.in_(registration_ids))
-        .execution_options(synchronize_session=False)
-    )
-
-
-def delete_my_details(registration: Registration, *, now: datetime) -> None:
-    """Cancel the ticket (freeing the place) and remove everything that identifies the person."""
-    if registration.anonymised_at is not None:
-        raise NotAllowed("These details have already been deleted.")
-    if registration.status != RegistrationStatus.CANCELLED:
-        cancel_registration(registration, actor=None, now=now)
-    db.session.flush()
-    registration_id = registration.id
-    _delete_mail_for([registration_id])
-    db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration_id)
-        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(registration)
-    _record(
-        "registration.details_deleted",
-        actor=None,
-        target=registration,
-        summary=f"{registration.reference}, by the ticket holder",
-        now=now,
-    )
-
-
-def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
-    """Anonymise registrations for events that ended more than N days ago; counts stay.
-
-    Returns how many registrations were anonymised.
-    """
-    from datetime import timedelta
-
-    if older_than_days < 0:
-        raise InvalidInput("The number of days cannot be negative.")
-    cutoff = now - timedelta(days=older_than_days)
-    ended = sa.select(Event.id).where(Event.ends_at < cutoff)
-    due = sa.select(Registration.id).where(
-        Registration.event_id.in_(ended), Registration.anonymised_at.is_(None)
-    )
-    _delete_mail_for(due)
-    result = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.event_id.in_(ended), Registration.anonymised_at.is_(None))
-        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    count = result.rowcount or 0
-    if count:
-        _record(
-            "registrations.purged",
-            actor=None,
-            target=None,
-            summary=f"{count} registrations anonymised ({older_than_days} days after the event)",
-            now=now,
-        )
-    return count

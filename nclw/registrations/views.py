@@ -2,22 +2,58 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+import io
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import segno
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 
 from nclw.errors import NclwError
-from nclw.events.services import get_public_event
+from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
+from nclw.forms import ConfirmForm
+from nclw.links import absolute_url
 from nclw.mail import ical
-from nclw.questions.services import ask_first_question
-from nclw.registrations import services
-from nclw.registrations.forms import ConfirmForm, ResendTicketForm, sign_up_form_for
+from nclw.registrations import personal_data, queries, services
+from nclw.registrations.forms import ResendTicketForm, sign_up_form_for
 from nclw.timezones import utcnow
 
 bp = Blueprint("registrations", __name__)
 
+_FIRST_QUESTION_KEY = "nclw_first_question_sender"
+
+
+def use_first_question_sender(app: Flask, send: Callable[..., Any]) -> None:
+    """Say how to send the question typed on the sign-up form.
+
+    The live Q&A is built on tickets, not the other way round, so it is handed to us here
+    (see create_app) rather than imported. `send(registration, text, now=...)` returns
+    something with `not_sent_reason`, set when the question could not be sent.
+    """
+    app.extensions[_FIRST_QUESTION_KEY] = send
+
+
+def _send_first_question(registration, text: str, *, now: datetime) -> str | None:
+    send = current_app.extensions.get(_FIRST_QUESTION_KEY)
+    if send is None:
+        return None
+    return send(registration, text, now=now).not_sent_reason
+
 
 def _registration_or_404(token: str):
-    registration = services.get_registration_by_token(token)
+    registration = queries.get_registration_by_token(token)
     if registration is None or registration.anonymised_at:
         abort(404)
     return registration
@@ -32,7 +68,7 @@ def register(slug: str):
     if event is None:
         abort(404)
     now = utcnow()
-    closed_reason = services.sign_up_closed_reason(event, now=now)
+    closed_reason = sign_up_closed_reason(event, now=now)
     form = sign_up_form_for(event)
     if closed_reason:
         return render_template("registrations/closed.html", event=event, reason=closed_reason)
@@ -55,10 +91,10 @@ def register(slug: str):
         resend = ResendTicketForm(email=details.email)
         return render_template("registrations/already.html", event=event, form=resend), 200
     if "first_question" in form and form.first_question.data:
-        first = ask_first_question(result.registration, form.first_question.data, now=now)
+        not_sent = _send_first_question(result.registration, form.first_question.data, now=now)
         db.session.commit()
-        if first.not_sent_reason:
-            flash(first.not_sent_reason, "info")
+        if not_sent:
+            flash(not_sent, "info")
     return redirect(url_for("registrations.confirmation", token=result.manage_token))
 
 
@@ -72,7 +108,7 @@ def resend(slug: str):
     form = ResendTicketForm()
     if not form.validate_on_submit():
         abort(400)
-    registration = services.find_live_registration(event, form.email.data)
+    registration = queries.find_live_registration(event, form.email.data)
     if registration:
         services.resend_ticket(registration)
         db.session.commit()
@@ -87,7 +123,7 @@ def confirmation(token: str):
         "registrations/confirmation.html",
         registration=registration,
         event=registration.event,
-        position=services.waiting_list_position(registration),
+        position=queries.waiting_list_position(registration),
     )
 
 
@@ -99,7 +135,7 @@ def ticket(token: str):
         "registrations/ticket.html",
         registration=registration,
         event=registration.event,
-        position=services.waiting_list_position(registration),
+        position=queries.waiting_list_position(registration),
     )
 
 
@@ -137,12 +173,6 @@ def cancel(token: str):
 @bp.get("/tickets/<token>/qr.svg")
 def ticket_qr(token: str):
     """The QR code an organiser scans at the door: a link to check this ticket in."""
-    import io
-
-    import segno
-
-    from nclw.links import absolute_url
-
     registration = _registration_or_404(token)
     if not registration.is_confirmed or not registration.event.is_in_person:
         abort(404)
@@ -164,7 +194,7 @@ def delete_details(token: str):
     registration = _registration_or_404(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_my_details(registration, now=utcnow())
+        personal_data.delete_my_details(registration, now=utcnow())
         db.session.commit()
         return redirect(url_for("registrations.details_deleted"))
     return render_template(

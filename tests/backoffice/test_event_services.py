@@ -13,6 +13,7 @@ from nclw.events import services
 from nclw.events.models import EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
+from nclw.registrations import event_changes
 from nclw.registrations.models import RegistrationStatus
 from tests.factories import make_edition, make_event, make_organisation, make_registration
 
@@ -64,8 +65,8 @@ def test_moving_a_published_event_tells_everyone_signed_up(app, week):
     cancelled = make_registration(event, status=RegistrationStatus.CANCELLED)
     new_start = event.starts_at + timedelta(hours=1)
     changes = {"starts_at": new_start, "ends_at": new_start + timedelta(hours=1)}
-    assert services.attendees_to_notify(event, changes) == 2
-    notified = services.update_event(event, changes, actor=week.organiser, now=NOW)
+    assert event_changes.attendees_to_notify(event, changes) == 2
+    notified = event_changes.update_event(event, changes, actor=week.organiser, now=NOW)
     db.session.commit()
     assert notified == 2
     assert event.sequence == before + 1
@@ -84,22 +85,22 @@ def test_moving_a_published_event_tells_everyone_signed_up(app, week):
 
 def test_a_change_of_words_only_tells_nobody(app, week):
     changes = {"summary": "New words."}
-    assert services.attendees_to_notify(week.event, changes) == 0
-    assert services.update_event(week.event, changes, actor=week.organiser, now=NOW) == 0
+    assert event_changes.attendees_to_notify(week.event, changes) == 0
+    assert event_changes.update_event(week.event, changes, actor=week.organiser, now=NOW) == 0
     assert _outbox("event_changed") == []
 
 
 def test_moving_a_draft_tells_nobody(app, week):
     event = make_event(status=EventStatus.DRAFT)
     changes = {"venue_name": "Elsewhere"}
-    assert services.update_event(event, changes, actor=week.organiser, now=NOW) == 0
+    assert event_changes.update_event(event, changes, actor=week.organiser, now=NOW) == 0
     assert event.sequence == 0
 
 
 def test_raising_capacity_promotes_the_waiting_list_in_order(app, week):
     event = week.event
     later = make_registration(event, status=RegistrationStatus.WAITING)
-    services.update_event(event, {"capacity": 2}, actor=week.organiser, now=NOW)
+    event_changes.update_event(event, {"capacity": 2}, actor=week.organiser, now=NOW)
     db.session.commit()
     db.session.refresh(week.waiting)
     db.session.refresh(later)
@@ -109,16 +110,18 @@ def test_raising_capacity_promotes_the_waiting_list_in_order(app, week):
 
 
 def test_capacity_cannot_go_below_the_tickets_given(app, week):
-    services.update_event(week.event, {"capacity": 2}, actor=week.organiser, now=NOW)
+    event_changes.update_event(week.event, {"capacity": 2}, actor=week.organiser, now=NOW)
     db.session.refresh(week.event)
     assert week.event.confirmed_count == 2  # the waiting person was given the new place
     with pytest.raises(InvalidInput, match="already have tickets"):
-        services.update_event(week.event, {"capacity": 1}, actor=week.organiser, now=NOW)
+        event_changes.update_event(week.event, {"capacity": 1}, actor=week.organiser, now=NOW)
 
 
 def test_unknown_fields_are_refused(app, week):
     with pytest.raises(InvalidInput):
-        services.update_event(week.event, {"confirmed_count": 0}, actor=week.organiser, now=NOW)
+        event_changes.update_event(
+            week.event, {"confirmed_count": 0}, actor=week.organiser, now=NOW
+        )
 
 
 def test_publish_and_unpublish(app, week):
@@ -127,14 +130,14 @@ def test_publish_and_unpublish(app, week):
     assert event.status == EventStatus.PUBLISHED
     with pytest.raises(NotAllowed):
         services.publish_event(event, actor=week.organiser, now=NOW)
-    services.unpublish_event(event, actor=week.organiser, now=NOW)
+    event_changes.unpublish_event(event, actor=week.organiser, now=NOW)
     assert event.status == EventStatus.DRAFT
     assert _actions()[-2:] == ["event.published", "event.unpublished"]
 
 
 def test_an_event_with_people_signed_up_cannot_be_unpublished(app, week):
     with pytest.raises(NotAllowed, match="2 people are signed up"):
-        services.unpublish_event(week.event, actor=week.organiser, now=NOW)
+        event_changes.unpublish_event(week.event, actor=week.organiser, now=NOW)
 
 
 def test_an_event_in_the_past_cannot_be_published(app, week):
@@ -145,7 +148,7 @@ def test_an_event_in_the_past_cannot_be_published(app, week):
 
 def test_cancel_event_tells_everyone_and_cancels_their_tickets(app, week):
     event = week.event
-    told = services.cancel_event(event, "The venue flooded.", actor=week.organiser, now=NOW)
+    told = event_changes.cancel_event(event, "The venue flooded.", actor=week.organiser, now=NOW)
     db.session.commit()
     assert told == 2
     assert event.status == EventStatus.CANCELLED
@@ -161,12 +164,12 @@ def test_cancel_event_tells_everyone_and_cancels_their_tickets(app, week):
     assert ticket_mail.ical_method == "CANCEL"
     assert "event.cancelled" in _actions()
     with pytest.raises(NotAllowed):
-        services.cancel_event(event, "Again", actor=week.organiser, now=NOW)
+        event_changes.cancel_event(event, "Again", actor=week.organiser, now=NOW)
 
 
 def test_cancel_event_needs_a_reason(app, week):
     with pytest.raises(InvalidInput):
-        services.cancel_event(week.event, "  ", actor=week.organiser, now=NOW)
+        event_changes.cancel_event(week.event, "  ", actor=week.organiser, now=NOW)
 
 
 def test_duplicate_event_is_an_empty_draft(app, week):

@@ -12,7 +12,7 @@ from nclw.events.models import EventStatus
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations.models import RegistrationStatus
-from nclw.registrations.services import MessageAudience
+from nclw.registrations.queries import MessageAudience
 from tests.factories import make_edition, make_event, make_organisation, make_registration
 
 NOW = datetime(2026, 10, 28, 12, 0, tzinfo=UTC)

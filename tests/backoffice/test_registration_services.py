@@ -11,9 +11,9 @@ from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import services
+from nclw.registrations import messaging, on_the_day, personal_data, queries, services
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import MessageAudience
+from nclw.registrations.queries import MessageAudience
 from tests.factories import make_event, make_registration
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -36,18 +36,18 @@ def _actions() -> list[str]:
     ],
 )
 def test_parse_reference(typed, expected):
-    assert services.parse_reference(typed) == expected
+    assert on_the_day.parse_reference(typed) == expected
 
 
 def test_check_in_by_reference_once(app, week):
     reference = week.confirmed.reference
-    registration = services.check_in_by_reference(
+    registration = on_the_day.check_in_by_reference(
         week.event, reference.lower(), actor=week.organiser, now=NOW
     )
     assert registration.id == week.confirmed.id
     assert registration.checked_in_at == NOW
     with pytest.raises(NotAllowed, match="already checked in"):
-        services.check_in(registration, actor=week.organiser, now=NOW)
+        on_the_day.check_in(registration, actor=week.organiser, now=NOW)
     assert _actions() == ["registration.checked_in"]
 
 
@@ -55,23 +55,23 @@ def test_check_in_refuses_other_events_and_people_waiting(app, week):
     other = make_event()
     elsewhere = make_registration(other)
     with pytest.raises(InvalidInput, match="no ticket"):
-        services.check_in_by_reference(
+        on_the_day.check_in_by_reference(
             week.event, elsewhere.reference, actor=week.organiser, now=NOW
         )
     with pytest.raises(NotAllowed, match="not a confirmed ticket"):
-        services.check_in(week.waiting, actor=week.organiser, now=NOW)
+        on_the_day.check_in(week.waiting, actor=week.organiser, now=NOW)
     with pytest.raises(InvalidInput):
-        services.check_in_by_reference(week.event, "nonsense", actor=week.organiser, now=NOW)
+        on_the_day.check_in_by_reference(week.event, "nonsense", actor=week.organiser, now=NOW)
 
 
 def test_no_show_and_undo(app, week):
-    services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
+    on_the_day.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
     assert week.confirmed.no_show is True
-    services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW, no_show=False)
+    on_the_day.mark_no_show(week.confirmed, actor=week.organiser, now=NOW, no_show=False)
     assert week.confirmed.no_show is False
-    services.check_in(week.confirmed, actor=week.organiser, now=NOW)
+    on_the_day.check_in(week.confirmed, actor=week.organiser, now=NOW)
     with pytest.raises(NotAllowed, match="checked in"):
-        services.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
+        on_the_day.mark_no_show(week.confirmed, actor=week.organiser, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -84,11 +84,11 @@ def test_no_show_and_undo(app, week):
     ],
 )
 def test_message_attendees_reaches_the_chosen_people(app, week, audience, who):
-    services.check_in(week.confirmed, actor=week.organiser, now=NOW)
+    on_the_day.check_in(week.confirmed, actor=week.organiser, now=NOW)
     make_registration(week.event, status=RegistrationStatus.CANCELLED)
     expected = {getattr(week, name).id for name in who}
-    assert services.count_recipients(week.event, audience) == len(expected)
-    sent = services.message_attendees(
+    assert queries.count_recipients(week.event, audience) == len(expected)
+    sent = messaging.message_attendees(
         week.event, audience, "Bring ID", "Please bring\nphoto ID.", actor=week.organiser, now=NOW
     )
     rows = db.session.scalars(
@@ -102,7 +102,7 @@ def test_message_attendees_reaches_the_chosen_people(app, week, audience, who):
 
 def test_a_message_to_nobody_is_refused(app, week):
     with pytest.raises(NotAllowed):
-        services.message_attendees(
+        messaging.message_attendees(
             week.event, MessageAudience.CHECKED_IN, "Hi", "Body", actor=week.organiser, now=NOW
         )
 
@@ -130,7 +130,7 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     services.resend_ticket(person)  # a message with their address in the outbox
     db.session.commit()
 
-    services.delete_my_details(person, now=NOW)
+    personal_data.delete_my_details(person, now=NOW)
     db.session.commit()
     db.session.refresh(person)
     db.session.refresh(week.waiting)
@@ -139,7 +139,7 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     assert person.anonymised_at == NOW
     assert _identifying(person) == []
     assert person.manage_token != old_token
-    assert services.get_registration_by_token(old_token) is None
+    assert queries.get_registration_by_token(old_token) is None
     # Their place went to the next person waiting, and counts still add up.
     assert week.waiting.status == RegistrationStatus.CONFIRMED
     assert week.event.confirmed_count == 1
@@ -148,7 +148,7 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     bodies = " ".join(db.session.scalars(sa.select(OutboxMessage.text_body)).all())
     assert "Ava" not in bodies
     with pytest.raises(NotAllowed):
-        services.delete_my_details(person, now=NOW)
+        personal_data.delete_my_details(person, now=NOW)
 
 
 def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
@@ -160,7 +160,7 @@ def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
     recent_person = make_registration(recent)
     db.session.commit()
 
-    assert services.purge_personal_data(older_than_days=90, now=NOW) == 4
+    assert personal_data.purge_personal_data(older_than_days=90, now=NOW) == 4
     db.session.commit()
     for person in old_people:
         db.session.refresh(person)
@@ -172,7 +172,7 @@ def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
     assert old.confirmed_count == 3
     db.session.refresh(recent_person)
     assert recent_person.anonymised_at is None and recent_person.email
-    assert services.purge_personal_data(older_than_days=90, now=NOW) == 0
+    assert personal_data.purge_personal_data(older_than_days=90, now=NOW) == 0
     assert "registrations.purged" in _actions()
 
 

@@ -12,6 +12,7 @@ from nclw.errors import InvalidInput
 from nclw.events import services
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.registrations import event_changes
 from nclw.timezones import to_uk
 from tests.backoffice.helpers import event_form_data
 from tests.factories import make_edition, make_organisation
@@ -85,7 +86,7 @@ def test_moving_the_start_before_sign_up_closes_is_refused(app, week):
     db.session.commit()
     earlier = event.starts_at - timedelta(hours=2)
     with pytest.raises(InvalidInput, match="close by the time the event starts"):
-        services.update_event(
+        event_changes.update_event(
             event,
             {"starts_at": earlier, "ends_at": earlier + timedelta(hours=1)},
             actor=week.organiser,

@@ -157,9 +157,11 @@ def test_promote_cancel_resend_check_in_and_no_show_by_hand(organiser_client, we
     organiser_client.post(f"/admin/registrations/{week.waiting.id}/check-in")
     db.session.refresh(week.waiting)
     assert week.waiting.checked_in_at is not None and week.waiting.no_show is False
-    assert {"registration.cancelled", "registration.no_show", "registration.checked_in"} <= set(
-        _actions()
-    )
+    assert {
+        "registration.cancelled",
+        "registration.marked_no_show",
+        "registration.checked_in",
+    } <= set(_actions())
 
 
 def test_check_in_desk_by_reference_and_by_scanned_link(organiser_client, week):

@@ -9,10 +9,11 @@ import pytest
 
 from nclw.extensions import db
 from nclw.mail.delivery import send_pending
-from nclw.mail.messages import COMPOSED_WHEN_SENT, Composed, compose_queued
 from nclw.mail.models import MessageStatus
 from nclw.registrations import services
-from nclw.registrations.services import SignUpDetails, delete_my_details
+from nclw.registrations.messages import COMPOSED_WHEN_SENT, Composed, compose_queued
+from nclw.registrations.personal_data import delete_my_details
+from nclw.registrations.services import SignUpDetails
 from nclw.timezones import utcnow
 from tests.factories import make_event
 from tests.mail.helpers import calendar_part, outbox_rows
@@ -171,7 +172,7 @@ def test_writing_a_batch_does_not_hold_sqlite_write_lock(monkeypatch):
     """Sign-ups keep going while the sender writes a batch of emails."""
     import sqlite3
 
-    from nclw.mail import messages
+    from nclw.registrations import messages
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's single write lock; PostgreSQL writers do not block each other here")

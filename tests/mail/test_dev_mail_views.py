@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from nclw.extensions import db
-from nclw.mail import messages
 from nclw.mail.delivery import send_pending
+from nclw.registrations import messages
 from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration
 from tests.mail.helpers import queue_and_commit

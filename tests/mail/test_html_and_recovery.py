@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail import messages
 from nclw.mail.delivery import STALE_CLAIM, send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration

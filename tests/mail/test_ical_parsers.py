@@ -17,7 +17,8 @@ import vobject
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail import ical, messages
+from nclw.mail import ical
+from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import uk_datetime
 from tests.factories import make_event, make_registration

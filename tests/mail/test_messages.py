@@ -7,7 +7,7 @@ import pytest
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail import messages
+from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from tests.factories import make_event, make_registration
 

@@ -7,9 +7,10 @@ from datetime import datetime
 import pytest
 
 from nclw.extensions import db
-from nclw.mail import messages
-from nclw.mail.delivery import mail_health, retry_message, send_pending
+from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus
+from nclw.mail.status import mail_health, retry_message
+from nclw.registrations import messages
 from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration
 from tests.mail.helpers import outbox_rows, queue_and_commit

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from nclw.events.models import EventFormat, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.mail.reminders import queue_reminders
 from nclw.registrations.models import RegistrationStatus
+from nclw.registrations.reminders import queue_reminders
 from nclw.timezones import utcnow
 from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration

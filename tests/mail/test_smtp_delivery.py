@@ -9,9 +9,10 @@ import pytest
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail import messages
-from nclw.mail.delivery import mail_health, retry_message, send_pending
+from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.mail.status import mail_health, retry_message
+from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.registrations.services import cancel_registration
 from nclw.timezones import utcnow

@@ -14,7 +14,7 @@ from nclw.events.models import Event, EventStatus
 from nclw.events.services import current_edition, published_events
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.partners import services
+from nclw.partners import queries, services
 from nclw.partners.compare import compare_versions
 from nclw.partners.models import ProposalState
 from nclw.registrations.models import RegistrationStatus
@@ -44,7 +44,7 @@ def test_draft_then_submit_emails_every_active_organiser_and_keeps_a_version(app
     partner = make_partner("Accenture")
     proposal = services.create_proposal(proposal_values(), actor=partner, now=NOW)
     assert proposal.state == ProposalState.DRAFT
-    assert services.proposals_awaiting_review_count() == 0
+    assert queries.proposals_awaiting_review_count() == 0
     assert outbox() == []
 
     version = services.submit_proposal(proposal, actor=partner, now=NOW)
@@ -54,14 +54,14 @@ def test_draft_then_submit_emails_every_active_organiser_and_keeps_a_version(app
     assert version.number == 1
     assert version.snapshot["title"] == "Interview skills with Accenture"
     assert version.snapshot["safeguarding_lead"] == "Sam Lead"
-    assert services.proposals_awaiting_review_count() == 1
+    assert queries.proposals_awaiting_review_count() == 1
     sent = outbox()
     assert sorted(m.to_address for m in sent) == ["ada@nclw.example", "bo@nclw.example"]
     assert all(m.kind == "proposal_submitted" for m in sent)
     assert "Accenture" in sent[0].subject
     assert "Sam Lead" in sent[0].text_body
     assert f"/admin/proposals/{proposal.id}" in sent[0].text_body
-    assert actions() == ["proposal.create", "proposal.submit"]
+    assert actions() == ["proposal.created", "proposal.submitted"]
 
 
 def test_changes_requested_then_resubmitted_makes_a_new_version(app, organisers):
@@ -91,7 +91,7 @@ def test_changes_requested_then_resubmitted_makes_a_new_version(app, organisers)
     changed = [row.field for row in comparison.rows if row.changed]
     assert changed == ["capacity"]
     assert comparison.earlier.number == 1 and comparison.current.number == 2
-    assert "proposal.request_changes" in actions()
+    assert "proposal.changes_requested" in actions()
 
 
 def test_approve_publishes_an_event_hosted_by_the_partner(app, organisers):
@@ -112,7 +112,7 @@ def test_approve_publishes_an_event_hosted_by_the_partner(app, organisers):
     assert last.to_address == partner.email and last.kind == "proposal_approved"
     assert f"/events/{event.slug}" in last.text_body
     # Through the same doors as an organiser's own event: created, then published.
-    assert actions()[-3:] == ["event.created", "event.published", "proposal.approve"]
+    assert actions()[-3:] == ["event.created", "event.published", "proposal.approved"]
 
 
 def test_approving_holds_the_proposal_to_every_create_and_publish_rule(app, organisers):
@@ -150,7 +150,7 @@ def test_decline_needs_a_reason_and_tells_the_partner(app, organisers):
     assert proposal.state == ProposalState.DECLINED
     assert outbox()[-1].to_address == partner.email
     assert "clashes with the opening event" in outbox()[-1].text_body
-    assert actions()[-1] == "proposal.decline"
+    assert actions()[-1] == "proposal.declined"
 
 
 @pytest.mark.parametrize(
@@ -229,8 +229,8 @@ def test_only_the_right_people_act(app, organisers):
         services.approve_proposal(proposal, actor=partner, now=NOW)
     with pytest.raises(Forbidden):
         services.create_proposal(proposal_values(), actor=organisers[0], now=NOW)
-    assert services.get_own_proposal(proposal.id, actor=other) is None
-    assert services.get_own_proposal(proposal.id, actor=partner) is proposal
+    assert queries.get_own_proposal(proposal.id, actor=other) is None
+    assert queries.get_own_proposal(proposal.id, actor=partner) is proposal
 
 
 def test_rules_the_form_cannot_see(app):
@@ -259,7 +259,7 @@ def test_attendee_details_only_for_those_who_shared(app):
     )
     assert {r.id for r in shown} == {sharer.id, waiting.id}
 
-    (summary,) = services.sessions_for_organisation(partner.organisation_id)
+    (summary,) = queries.sessions_for_organisation(partner.organisation_id)
     assert (summary.confirmed, summary.waiting, summary.sharing) == (3, 1, 2)
 
     with pytest.raises(Forbidden):

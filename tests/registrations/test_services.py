@@ -11,7 +11,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import services
+from nclw.registrations import queries, services
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration
@@ -29,8 +29,8 @@ def test_confirms_while_places_remain_then_waits(app):
     assert statuses == ["confirmed", "confirmed", "waiting", "waiting"]
     db.session.refresh(event)
     assert event.confirmed_count == 2
-    assert services.waiting_list_position(results[2].registration) == 1
-    assert services.waiting_list_position(results[3].registration) == 2
+    assert queries.waiting_list_position(results[2].registration) == 1
+    assert queries.waiting_list_position(results[3].registration) == 2
 
 
 def test_each_sign_up_queues_its_email_in_the_same_transaction(app):

@@ -1,14 +1,15 @@
-"""What the back-office screens share: loading rows, the request idiom, paging, the week shown."""
+"""What the back-office screens share: loading rows, paging, the week shown.
+
+The request idiom every screen uses is `nclw.web.run_service`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from nclw.errors import NclwError
 from nclw.events import services as events
 from nclw.events.models import Edition, Event
 from nclw.extensions import db
@@ -27,32 +28,6 @@ def load_event(event_id: int) -> Event:
 def load_registration(registration_id: int) -> Registration:
     """The registration, or 404."""
     return db.get_or_404(Registration, registration_id)
-
-
-def run(
-    action: Callable[[], R],
-    success: str | Callable[[R], str],
-    *,
-    errors: list[str] | None = None,
-) -> R | None:
-    """Call a service; commit and flash success, or roll back and show the service's message.
-
-    `success` is the message, or a function that makes it from the service's result. A form
-    view passes its `errors` list: the refusal goes there, to be shown at the top of the form
-    drawn again; otherwise it is flashed. Returns the service's result, or None if it refused.
-    """
-    try:
-        result = action()
-    except NclwError as error:
-        db.session.rollback()
-        if errors is None:
-            flash(error.message, "error")
-        else:
-            errors.append(error.message)
-        return None
-    db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
-    return result
 
 
 def page_number() -> int:

@@ -6,20 +6,23 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice import queries
-from nclw.backoffice.forms import CheckInForm, ConfirmForm
+from nclw.backoffice.forms import CheckInForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import (
     back_to_attendees,
     load_event,
     load_registration,
     page_number,
-    run,
 )
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.forms import ConfirmForm
+from nclw.registrations import on_the_day
+from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
 from nclw.registrations.models import Registration
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -39,7 +42,7 @@ def attendees(event_id: int):
         total=found.total,
         page=found.number,
         pages=found.pages,
-        position=registrations.waiting_list_position,
+        position=tickets.waiting_list_position,
     )
 
 
@@ -47,7 +50,7 @@ def attendees(event_id: int):
 def promote(registration_id: int):
     """Give one person on the waiting list a place."""
     registration = load_registration(registration_id)
-    run(
+    run_service(
         lambda: registrations.promote_registration(registration, actor=current_user, now=utcnow()),
         f"{registration.reference} has a place now. We are emailing them.",
     )
@@ -60,7 +63,7 @@ def cancel_registration(registration_id: int):
     registration = load_registration(registration_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        run(
+        run_service(
             lambda: registrations.cancel_registration(
                 registration, actor=current_user, now=utcnow()
             ),
@@ -89,8 +92,8 @@ def resend_ticket(registration_id: int):
 def check_in(registration_id: int):
     """Mark one person as arrived."""
     registration = load_registration(registration_id)
-    run(
-        lambda: registrations.check_in(registration, actor=current_user, now=utcnow()),
+    run_service(
+        lambda: on_the_day.check_in(registration, actor=current_user, now=utcnow()),
         f"{registration.reference} ({registration.first_name}) is checked in.",
     )
     return back_to_attendees(registration)
@@ -101,8 +104,8 @@ def no_show(registration_id: int):
     """Mark a ticket holder as a no-show, or undo it."""
     registration = load_registration(registration_id)
     undo = request.form.get("undo") == "1"
-    run(
-        lambda: registrations.mark_no_show(
+    run_service(
+        lambda: on_the_day.mark_no_show(
             registration, actor=current_user, now=utcnow(), no_show=not undo
         ),
         f"{registration.reference} is "
@@ -118,8 +121,8 @@ def check_in_desk(event_id: int):
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
         # A refusal ("already checked in", "no such ticket") is shown beside the field.
-        checked = run(
-            lambda: registrations.check_in_by_reference(
+        checked = run_service(
+            lambda: on_the_day.check_in_by_reference(
                 event, form.reference.data, actor=current_user, now=utcnow()
             ),
             lambda registration: (
@@ -127,7 +130,7 @@ def check_in_desk(event_id: int):
             ),
             errors=form.reference.errors,
         )
-        if checked is not None:
+        if checked.ok:
             return redirect(url_for("backoffice.check_in_desk", event_id=event.id))
     return render_template(
         "backoffice/check_in.html",
@@ -135,14 +138,14 @@ def check_in_desk(event_id: int):
         form=form,
         scanned=_scanned_ticket(event, form),
         recent=queries.recent_check_ins(event),
-        checked_in=registrations.count_recipients(event, registrations.MessageAudience.CHECKED_IN),
+        checked_in=tickets.count_recipients(event, tickets.MessageAudience.CHECKED_IN),
     ), 400 if form.errors else 200
 
 
 def _scanned_ticket(event: Event, form: CheckInForm) -> Registration | None:
     # A scanned QR code is a GET with the reference filled in: show whose ticket it is
     # before anyone presses "Check in".
-    parsed = registrations.parse_reference(form.reference.data or "")
+    parsed = on_the_day.parse_reference(form.reference.data or "")
     if parsed and request.method == "GET":
         return queries.ticket_by_reference(event, parsed)
     return None

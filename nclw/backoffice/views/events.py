@@ -9,11 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from nclw.backoffice import queries, reports
 from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
-from nclw.backoffice.views._helpers import choose_edition, load_event, run
+from nclw.backoffice.views._helpers import choose_edition, load_event
 from nclw.events import services as events
 from nclw.events.models import EventStatus
-from nclw.registrations import services as registrations
+from nclw.registrations import event_changes
+from nclw.registrations.queries import MessageAudience, count_recipients
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 
 def _event_form(data: dict | None = None) -> EventForm:
@@ -40,13 +42,13 @@ def new_event():
     """Create a draft event."""
     form = _event_form()
     if form.validate_on_submit():
-        event = run(
+        created = run_service(
             lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
             "Event saved as a draft. Publish it when it is ready.",
             errors=form.form_errors,
         )
-        if event is not None:
-            return redirect(url_for("backoffice.event", event_id=event.id))
+        if created.ok:
+            return redirect(url_for("backoffice.event", event_id=created.value.id))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/event_form.html", form=form, event=None), status
 
@@ -55,8 +57,8 @@ def new_event():
 def event(event_id: int):
     """Show one event with everything an organiser can do to it."""
     event = load_event(event_id)
-    waiting = registrations.count_recipients(event, registrations.MessageAudience.WAITING)
-    checked_in = registrations.count_recipients(event, registrations.MessageAudience.CHECKED_IN)
+    waiting = count_recipients(event, MessageAudience.WAITING)
+    checked_in = count_recipients(event, MessageAudience.CHECKED_IN)
     return render_template(
         "backoffice/event.html", event=event, waiting=waiting, checked_in=checked_in
     )
@@ -76,17 +78,17 @@ def edit_event(event_id: int):
     form = _event_form(None if request.method == "POST" else EventForm.data_for(event))
     if form.validate_on_submit():
         changes = form.changes(current=event)
-        to_notify = events.attendees_to_notify(event, changes)
+        to_notify = event_changes.attendees_to_notify(event, changes)
         if to_notify and form.confirmed.data != "yes":
             return render_template(
                 "backoffice/event_confirm_change.html", form=form, event=event, count=to_notify
             )
-        notified = run(
-            lambda: events.update_event(event, changes, actor=current_user, now=utcnow()),
+        notified = run_service(
+            lambda: event_changes.update_event(event, changes, actor=current_user, now=utcnow()),
             _saved,
             errors=form.form_errors,
         )
-        if notified is not None:
+        if notified.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/event_form.html", form=form, event=event), status
@@ -96,7 +98,7 @@ def edit_event(event_id: int):
 def publish_event(event_id: int):
     """Put the event on the week page."""
     event = load_event(event_id)
-    run(
+    run_service(
         lambda: events.publish_event(event, actor=current_user, now=utcnow()),
         "Published. People can now sign up.",
     )
@@ -107,8 +109,8 @@ def publish_event(event_id: int):
 def unpublish_event(event_id: int):
     """Take the event off the week page (only while nobody is signed up)."""
     event = load_event(event_id)
-    run(
-        lambda: events.unpublish_event(event, actor=current_user, now=utcnow()),
+    run_service(
+        lambda: event_changes.unpublish_event(event, actor=current_user, now=utcnow()),
         "Unpublished. The event is a draft again.",
     )
     return redirect(url_for("backoffice.event", event_id=event_id))
@@ -119,14 +121,16 @@ def cancel_event(event_id: int):
     """Ask for a reason, then cancel the event and tell everyone signed up."""
     event = load_event(event_id)
     form = CancelEventForm()
-    count = registrations.count_recipients(event, registrations.MessageAudience.ALL)
+    count = count_recipients(event, MessageAudience.ALL)
     if form.validate_on_submit():
-        told = run(
-            lambda: events.cancel_event(event, form.reason.data, actor=current_user, now=utcnow()),
+        told = run_service(
+            lambda: event_changes.cancel_event(
+                event, form.reason.data, actor=current_user, now=utcnow()
+            ),
             lambda told: f"Event cancelled. We are emailing {told} people.",
             errors=form.form_errors,
         )
-        if told is not None:
+        if told.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -138,10 +142,10 @@ def cancel_event(event_id: int):
 def duplicate_event(event_id: int):
     """Copy the event into a new draft."""
     event = load_event(event_id)
-    copy = run(
+    copy = run_service(
         lambda: events.duplicate_event(event, actor=current_user, now=utcnow()),
         "This is a copy, saved as a draft. Change what you need, then publish it.",
     )
-    if copy is None:
+    if not copy.ok:
         return redirect(url_for("backoffice.event", event_id=event_id))
-    return redirect(url_for("backoffice.edit_event", event_id=copy.id))
+    return redirect(url_for("backoffice.edit_event", event_id=copy.value.id))

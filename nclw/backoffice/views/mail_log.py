@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from nclw.backoffice import queries, reports
 from nclw.backoffice.views._blueprint import bp
-from nclw.backoffice.views._helpers import page_number, run
+from nclw.backoffice.views._helpers import page_number
 from nclw.extensions import db
-from nclw.mail import delivery
+from nclw.mail import status as mail_status
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 
 @bp.get("/mail")
@@ -34,8 +35,8 @@ def mail_log():
 def retry_mail(message_id: int):
     """Send a failed email again."""
     message = db.get_or_404(OutboxMessage, message_id)
-    run(
-        lambda: delivery.retry_message(message, actor=current_user, now=utcnow()),
+    run_service(
+        lambda: mail_status.retry_message(message, actor=current_user, now=utcnow()),
         "The email is queued to be sent again.",
     )
     return redirect(url_for("backoffice.mail_log", status=request.args.get("status", "")))

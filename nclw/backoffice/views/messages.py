@@ -8,11 +8,13 @@ from flask_login import current_user
 from nclw.backoffice import queries
 from nclw.backoffice.forms import MessageForm
 from nclw.backoffice.views._blueprint import bp
-from nclw.backoffice.views._helpers import load_event, run
+from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Event
-from nclw.mail import messages as mail_messages
-from nclw.registrations import services as registrations
+from nclw.registrations import messages as ticket_messages
+from nclw.registrations import messaging
+from nclw.registrations.queries import MessageAudience, count_recipients
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
@@ -21,14 +23,14 @@ def message_attendees(event_id: int):
     event = load_event(event_id)
     form = MessageForm()
     if form.validate_on_submit():
-        audience = registrations.MessageAudience(form.audience.data)
+        audience = MessageAudience(form.audience.data)
         action = request.form.get("action")
         if action == "edit":
             return render_template("backoffice/message.html", event=event, form=form)
         if form.confirmed.data != "yes" or action != "send":
             return _preview(event, form, audience)
-        sent = run(
-            lambda: registrations.message_attendees(
+        sent = run_service(
+            lambda: messaging.message_attendees(
                 event,
                 audience,
                 form.subject.data,
@@ -39,16 +41,16 @@ def message_attendees(event_id: int):
             lambda sent: f"Your message is on its way to {sent} people.",
             errors=form.form_errors,
         )
-        if sent is not None:
+        if sent.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/message.html", event=event, form=form), status
 
 
-def _preview(event: Event, form: MessageForm, audience: registrations.MessageAudience):
+def _preview(event: Event, form: MessageForm, audience: MessageAudience):
     sample = queries.first_recipient(event, audience)
     preview = (
-        mail_messages.attendee_message(sample, form.subject.data, form.body.data).text_body
+        ticket_messages.attendee_message(sample, form.subject.data, form.body.data).text_body
         if sample
         else None
     )
@@ -58,7 +60,7 @@ def _preview(event: Event, form: MessageForm, audience: registrations.MessageAud
         "backoffice/message_preview.html",
         event=event,
         form=form,
-        count=registrations.count_recipients(event, audience),
+        count=count_recipients(event, audience),
         audience=audience,
         preview=preview,
         sample=sample,

@@ -12,11 +12,11 @@ from nclw.accounts.models import Role, User
 from nclw.backoffice import queries
 from nclw.backoffice.forms import OrganisationForm
 from nclw.backoffice.views._blueprint import bp
-from nclw.backoffice.views._helpers import run
 from nclw.events import services as events
 from nclw.events.models import Organisation, OrganisationKind
 from nclw.extensions import db
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -36,7 +36,7 @@ def people():
     form = InviteForm()
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
-        invited = run(
+        invited = run_service(
             lambda: accounts.invite_user(
                 form.email.data,
                 role=Role(form.role.data),
@@ -47,7 +47,7 @@ def people():
             f"Invitation sent to {form.email.data}. The link works for 7 days.",
             errors=form.form_errors,
         )
-        if invited is not None:
+        if invited.ok:
             return redirect(url_for("backoffice.people"))
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -64,7 +64,7 @@ def set_active(user_id: int):
     """Stop a user signing in, or let them again."""
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    run(
+    run_service(
         lambda: accounts.set_user_active(user, active, actor=current_user, now=utcnow()),
         f"{user.email} can sign in again." if active else f"{user.email} can no longer sign in.",
     )
@@ -102,7 +102,7 @@ def change_role(user_id: int):
             return render_template(
                 "backoffice/role_confirm.html", form=form, person=person, wording=wording
             )
-        changed = run(
+        changed = run_service(
             lambda: accounts.change_role(
                 person, role, organisation=organisation, actor=current_user, now=utcnow()
             ),
@@ -110,7 +110,7 @@ def change_role(user_id: int):
             "applies when they sign in again.",
             errors=form.form_errors,
         )
-        if changed is not None:
+        if changed.ok:
             return redirect(url_for("backoffice.people"))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/role.html", form=form, person=person), status
@@ -123,7 +123,7 @@ def add_organisation():
     if not form.validate_on_submit():
         flash("Enter the organisation's name and kind.", "error")
         return redirect(url_for("backoffice.people"))
-    run(
+    run_service(
         lambda: events.create_organisation(
             form.name.data, OrganisationKind(form.kind.data), actor=current_user, now=utcnow()
         ),

@@ -259,7 +259,7 @@ def update_qa_settings(
     event.qa_public_list = public_list
     event.partner_moderates = partner_moderates
     record_action(
-        "event.qa_settings",
+        "event.qa_settings_changed",
         actor=actor,
         target=event,
         summary=(

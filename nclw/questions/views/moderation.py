@@ -7,16 +7,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from nclw.accounts.permissions import staff_required
-from nclw.errors import NclwError
 from nclw.events.models import Event, QuestionAskers
 from nclw.exports import CSV_MIMETYPE
 from nclw.extensions import db
-from nclw.questions.forms import ActionForm, EditQuestionForm, QaSettingsForm
+from nclw.forms import ConfirmForm
+from nclw.questions.forms import EditQuestionForm, QaSettingsForm
 from nclw.questions.models import Question, QuestionStatus
 from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, moderation, retention
 from nclw.timezones import utcnow
-from nclw.web import database_ids
+from nclw.web import database_ids, run_service
 
 # What each posted move calls, and what the moderator is told once it is done.
 MODERATION_MOVES = {
@@ -85,7 +85,7 @@ def moderate(event_id: int, question_id: int, move: str):
     question = _question_or_404(event.id, question_id)
     if move not in MODERATION_MOVES:
         abort(404)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     service, message = MODERATION_MOVES[move]
     service(question, actor=current_user, now=utcnow())
@@ -102,7 +102,7 @@ def moderate(event_id: int, question_id: int, move: str):
 def bulk_approve(event_id: int):
     """Approve every selected question that has no personal detail flagged."""
     event = _moderated_event_or_403(event_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     ids = database_ids(request.form.getlist("question_id"))
     count = moderation.approve_questions(event, ids, actor=current_user, now=utcnow())
@@ -124,19 +124,18 @@ def edit(event_id: int, question_id: int):
     question = _question_or_404(event.id, question_id)
     form = EditQuestionForm(body=question.body)
     if form.validate_on_submit():
-        try:
-            moderation.edit_question(
+        saved = run_service(
+            lambda: moderation.edit_question(
                 question,
                 form.body.data,
                 and_approve="approve" in request.form,
                 actor=current_user,
                 now=utcnow(),
-            )
-        except NclwError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Question saved.", "success")
+            ),
+            "Question saved.",
+            errors=form.form_errors,
+        )
+        if saved.ok:
             return redirect(url_for("questions.queue", event_id=event.id))
     status = 400 if form.is_submitted() else 200
     flags = describe(asking.flags_for_text(form.body.data or ""))

@@ -20,18 +20,19 @@ from flask.blueprints import BlueprintSetupState
 from limits import parse_many
 
 from nclw.config import ConfigurationError
-from nclw.errors import NclwError
 from nclw.events.models import Event, EventStatus, QuestionAskers
 from nclw.events.services import get_public_event
 from nclw.extensions import db, limiter
-from nclw.questions.forms import ActionForm, AskQuestionForm
+from nclw.forms import ConfirmForm
+from nclw.questions.forms import AskQuestionForm
 from nclw.questions.models import Question
 from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, voting
 from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
-from nclw.registrations.services import get_registration_by_token
+from nclw.registrations.queries import get_registration_by_token
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 BROWSER_COOKIE = "nclw_qa_browser"
 
@@ -98,14 +99,14 @@ def _remember_browser(response: Response, browser_id: str) -> Response:
     return response
 
 
-def _flash_thanks(question: Question) -> None:
+def _thanks(question: Question) -> str:
     message = "Thank you. Your question will be checked before anyone else sees it."
     if question.flag_list:
         message += (
             f" It seems to include {describe(question.flag_list)}, so a moderator may take"
             " that out."
         )
-    flash(message, "success")
+    return message
 
 
 def _keep_own_questions_private(response: Response) -> Response:
@@ -187,19 +188,18 @@ def ask_from_ticket(token: str):
     event = registration.event
     form = AskQuestionForm()
     if form.validate_on_submit():
-        try:
-            question = asking.ask_question(
+        asked = run_service(
+            lambda: asking.ask_question(
                 event,
                 form.body.data,
                 display_name=form.display_name.data,
                 registration=registration,
                 now=utcnow(),
-            )
-        except NclwError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            _flash_thanks(question)
+            ),
+            _thanks,
+            errors=form.form_errors,
+        )
+        if asked.ok:
             return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
     status = 400 if form.is_submitted() else 200
     closed_reason = asking.asking_closed_reason(event, registration=registration, now=utcnow())
@@ -213,7 +213,7 @@ def withdraw_from_ticket(token: str, question_id: int):
     """Take back one of this ticket's questions."""
     registration = _ticket_or_404(token)
     question = _question_or_404(registration.event_id, question_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     asking.withdraw_question(question, asker_key=ticket_key(registration), now=utcnow())
     db.session.commit()
@@ -225,7 +225,7 @@ def vote_from_ticket(token: str, question_id: int):
     """Add this ticket's vote to a question."""
     registration = _ticket_or_404(token)
     question = _question_or_404(registration.event_id, question_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     voting.cast_vote(question, registration=registration)
     db.session.commit()
@@ -245,19 +245,18 @@ def ask_from_event(slug: str):
     form = AskQuestionForm()
     browser_id = _browser_id() or secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        try:
-            question = asking.ask_question(
+        asked = run_service(
+            lambda: asking.ask_question(
                 event,
                 form.body.data,
                 display_name=form.display_name.data,
                 browser_id=browser_id,
                 now=utcnow(),
-            )
-        except NclwError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            _flash_thanks(question)
+            ),
+            _thanks,
+            errors=form.form_errors,
+        )
+        if asked.ok:
             response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
             return _remember_browser(response, browser_id)
     status = 400 if form.is_submitted() else 200
@@ -275,7 +274,7 @@ def withdraw_from_event(slug: str, question_id: int):
         abort(404)
     question = _question_or_404(event.id, question_id)
     browser_id = _browser_id()
-    if not ActionForm().validate_on_submit() or browser_id is None:
+    if not ConfirmForm().validate_on_submit() or browser_id is None:
         abort(400)
     asking.withdraw_question(question, asker_key=browser_key(browser_id), now=utcnow())
     db.session.commit()
@@ -291,7 +290,7 @@ def vote_from_event(slug: str, question_id: int):
     if event is None:
         abort(404)
     question = _question_or_404(event.id, question_id)
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     browser_id = _browser_id() or secrets.token_urlsafe(24)
     voting.cast_vote(question, browser_id=browser_id)

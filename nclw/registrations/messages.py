@@ -1,19 +1,22 @@
-"""Composing the emails people receive; queueing and sending live elsewhere."""
+"""The emails about a person's ticket; the outbox (nclw.mail) queues and sends them."""
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
+from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.links import event_url, ticket_url
 from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import ComposedEmail, fill_in
+from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.queries import waiting_list_position
 from nclw.timezones import format_day, format_when
 
 
@@ -84,8 +87,6 @@ def ticket_confirmed(registration: Registration) -> ComposedEmail:
 
 def waiting_list_place(registration: Registration) -> ComposedEmail:
     """You are on the waiting list (no invite)."""
-    from nclw.registrations.services import waiting_list_position
-
     return _compose(
         "waiting_list",
         "waiting_list",
@@ -205,17 +206,6 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
     )
 
 
-class Composed(enum.Enum):
-    """What compose_queued did with a queued message."""
-
-    WRITTEN = "written"
-    # The place changed before the email went (a waiting-list place became a ticket, a
-    # ticket was cancelled): the email about the new state says what this one would have.
-    SUPERSEDED = "superseded"
-    # The person deleted their details, or the row names no registration it can be about.
-    NOTHING_TO_SEND = "nothing to send"
-
-
 # Messages the sender writes just before sending (queued by outbox.queue_email_to_compose),
 # each with the state of the place it tells the person about.
 COMPOSED_WHEN_SENT = {
@@ -242,3 +232,19 @@ def compose_queued(message: OutboxMessage) -> Composed:
         return Composed.SUPERSEDED
     fill_in(message, compose(registration))
     return Composed.WRITTEN
+
+
+def _load_registrations(rows: list[OutboxMessage]) -> None:
+    # One query for the batch instead of one per message; the session keeps them for
+    # compose_queued to find.
+    ids = {row.registration_id for row in rows if row.registration_id}
+    if ids:
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.id.in_(ids))
+            .options(joinedload(Registration.event).joinedload(Event.host))
+        ).all()
+
+
+#: Handed to the mail sender by the app (see nclw.mail.outbox.use_send_time_composer).
+SEND_TIME_COMPOSER = SendTimeComposer(prepare=_load_registrations, compose=compose_queued)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from nclw.events.models import Event, EventFormat, EventStatus
 from nclw.extensions import db
-from nclw.mail import messages
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import ComposedEmail, queue_email
+from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 
 DAY_BEFORE = timedelta(hours=24)

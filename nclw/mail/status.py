@@ -1,0 +1,57 @@
+"""How the outbox is doing, and putting a failed message back in the queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from nclw.audit.services import record_action
+from nclw.errors import NotAllowed
+from nclw.extensions import db
+from nclw.mail.models import MessageStatus, OutboxMessage
+
+
+def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue to be sent again now."""
+    if message.status != MessageStatus.FAILED:
+        raise NotAllowed("Only a message that failed can be sent again.")
+    message.status = MessageStatus.PENDING
+    message.next_attempt_at = now
+    message.claimed_by = None
+    message.claimed_at = None
+    record_action(
+        "mail.retried",
+        actor=actor,
+        target=message,
+        summary=f"Queued failed message {message.id} ({message.kind}) to be sent again",
+        now=now,
+    )
+    return message
+
+
+def mail_health(*, now: datetime | None = None) -> dict[str, Any]:
+    """How the outbox is doing: pending and failed counts, and the oldest pending message."""
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    oldest = db.session.scalar(
+        sa.select(sa.func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING])
+        )
+    )
+    if isinstance(oldest, str):  # SQLite returns the raw text for an aggregate
+        oldest = datetime.fromisoformat(oldest)
+    return {
+        "pending": counts.get(MessageStatus.PENDING, 0) + counts.get(MessageStatus.SENDING, 0),
+        "failed": counts.get(MessageStatus.FAILED, 0),
+        "sent": counts.get(MessageStatus.SENT, 0),
+        "oldest_pending_created_at": oldest,
+        "delivery": "smtp" if current_app.config.get("MAIL_SERVER") else "files",
+    }

@@ -1,0 +1,157 @@
+"""The wire form of an outbox message: MIME with a calendar part a phone accepts, or a .eml file."""
+
+from __future__ import annotations
+
+import smtplib
+from email import policy as email_policy
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
+from email.utils import make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+from flask_mail import Connection
+from flask_mail import Message as FlaskMailMessage
+
+from nclw.mail.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from nclw.mail.delivery import _Outgoing
+
+SMTP_TIMEOUT_SECONDS = 30
+
+
+class _WirePolicy(type(email_policy.compat32)):  # type: ignore[misc]
+    """compat32 with CRLF, writing short plain headers directly instead of re-folding them.
+
+    Folding every header through email.header.Header was the largest cost of sending.
+    """
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if (
+            isinstance(value, str)
+            and len(name) + len(value) + 2 <= 78
+            and value.isascii()
+            and "\r" not in value
+            and "\n" not in value
+        ):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+WIRE_POLICY = _WirePolicy(linesep="\r\n")
+
+
+def _quoted_printable_utf8() -> Charset:
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    return charset
+
+
+class CalendarMessage(FlaskMailMessage):
+    """A Flask-Mail message whose text/calendar alternative names its iTIP method."""
+
+    def __init__(self, *args: Any, ical_method: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ical_method = ical_method
+
+    def _mimetext(self, text: str | None, subtype: str = "plain"):  # type: ignore[override]
+        if text and any(len(line.encode()) > 900 for line in text.splitlines()):
+            # SMTP refuses lines over 998 bytes (an organiser's long paragraph, say), and
+            # Flask-Mail sends bodies unencoded: quoted-printable wraps them safely.
+            part = MIMEText(text, _subtype=subtype, _charset=_quoted_printable_utf8())
+        else:
+            part = super()._mimetext(text, subtype)
+        if subtype == "calendar" and self.ical_method:
+            # Calendar programs act on the part only if its method matches the METHOD inside.
+            part.set_param("method", self.ical_method)
+        return part
+
+    def as_bytes(self) -> bytes:
+        message = self._message()
+        # Flask-Mail switches to policy.SMTP, which re-parses every header while writing and
+        # was most of the cost of sending; compat32 writes the same headers several times
+        # faster. CRLF line endings, as SMTP needs (smtplib does not fix them in bytes).
+        message.policy = WIRE_POLICY
+        return message.as_bytes()
+
+
+def build_message(row: OutboxMessage | _Outgoing) -> CalendarMessage:
+    """The email as Flask-Mail will send it: text, HTML and the calendar part as alternatives."""
+    message = CalendarMessage(
+        # Subjects and addresses were made single-line when queued; a line break here would
+        # make Flask-Mail refuse the message rather than add a header.
+        subject=row.subject,
+        recipients=[row.to_address],
+        body=row.text_body,
+        ical_method=row.ical_method if row.ical_body else None,
+        # Constant headers only: user input never goes into extra_headers.
+        extra_headers={"Auto-Submitted": "auto-generated"},
+    )
+    # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
+    # Plain text, then HTML, then the calendar: the order calendar programs expect.
+    message.alts = {"html": row.html_body} if row.html_body else {}
+    if row.ical_body:
+        message.alts["calendar"] = row.ical_body
+    sender_domain = message.sender.rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
+    message.msgId = make_msgid(idstring=f"outbox{row.id}", domain=sender_domain)
+    return message
+
+
+def write_eml(item: OutboxMessage | _Outgoing, directory: str | Path) -> Path:
+    """Write a message as an .eml file (development: no mail server); named by its id."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    message = build_message(item)
+    path = folder / f"{item.created_at:%Y%m%d-%H%M%S}-{item.id:07d}-{item.kind}.eml"
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)  # readers never see half a file
+    return path
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, so a stuck server cannot hang a worker."""
+
+    def configure_host(self) -> smtplib.SMTP:  # type: ignore[override]
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(state.server, state.port, timeout=SMTP_TIMEOUT_SECONDS)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def smtp_reply(exc: smtplib.SMTPException) -> tuple[int, str]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return code, text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        return exc.smtp_code, text.decode(errors="replace") if isinstance(text, bytes) else text
+    return 0, str(exc)
+
+
+def open_connection() -> Connection:
+    connection = TimeoutConnection(current_app.extensions["mail"])
+    connection.__enter__()
+    return connection
+
+
+def close_quietly(connection: Connection | None) -> None:
+    if connection is None or connection.host is None:
+        return
+    try:
+        connection.host.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.host.close()
+
+
+def is_connection_trouble(exc: BaseException) -> bool:
+    # SMTPException is an OSError too: only a lost connection or a socket error counts here.
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)

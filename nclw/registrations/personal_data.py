@@ -1,0 +1,97 @@
+"""Personal data: a person deletes their details, and everyone's go after the event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from nclw.audit.services import record_action
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.services import cancel_registration
+
+
+def _anonymised_values() -> dict:
+    # Unique per row without randomness, so one UPDATE can anonymise many registrations.
+    marker = sa.literal("anonymised-") + sa.cast(Registration.id, sa.String)
+    return {
+        "first_name": "",
+        "email": "",
+        "email_normalised": marker,
+        "manage_token": marker,
+        "access_needs": None,
+        "organisation_name": None,
+        "job_role": None,
+        "consent_future_events": False,
+        "share_with_host": False,
+        "neutral_calendar_title": False,
+    }
+
+
+def _delete_mail_for(registration_ids) -> None:
+    # The outbox keeps each message's address and body: they go with the person's details.
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(OutboxMessage.registration_id.in_(registration_ids))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_my_details(registration: Registration, *, now: datetime) -> None:
+    """Cancel the ticket (freeing the place) and remove everything that identifies the person."""
+    if registration.anonymised_at is not None:
+        raise NotAllowed("These details have already been deleted.")
+    if registration.status != RegistrationStatus.CANCELLED:
+        cancel_registration(registration, actor=None, now=now)
+    db.session.flush()
+    registration_id = registration.id
+    _delete_mail_for([registration_id])
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration_id)
+        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(registration)
+    record_action(
+        "registration.details_deleted",
+        actor=None,
+        target=registration,
+        summary=f"{registration.reference}, by the ticket holder",
+        now=now,
+    )
+
+
+def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
+    """Anonymise registrations for events that ended more than N days ago; counts stay.
+
+    Returns how many registrations were anonymised.
+    """
+    if older_than_days < 0:
+        raise InvalidInput("The number of days cannot be negative.")
+    cutoff = now - timedelta(days=older_than_days)
+    ended = sa.select(Event.id).where(Event.ends_at < cutoff)
+    due = sa.select(Registration.id).where(
+        Registration.event_id.in_(ended), Registration.anonymised_at.is_(None)
+    )
+    _delete_mail_for(due)
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.event_id.in_(ended), Registration.anonymised_at.is_(None))
+        .values(**_anonymised_values(), anonymised_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    count = result.rowcount or 0
+    if count:
+        record_action(
+            "registrations.purged",
+            actor=None,
+            target=None,
+            summary=f"{count} registrations anonymised ({older_than_days} days after the event)",
+            now=now,
+        )
+    return count
