@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nclw.audit.models import AuditEntry
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
-if TYPE_CHECKING:
-    from nclw.accounts.models import User
+
+class Actor(Protocol):
+    """Who did something: a signed-in user (nclw.accounts.models.User) has both."""
+
+    id: int
+    email: str
 
 
 def record_action(
     action: str,
     *,
-    actor: User | None,
+    actor: Actor | None,
     target: object | None = None,
     summary: str = "",
     now: datetime | None = None,

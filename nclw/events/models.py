@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.extensions import db
 from nclw.timezones import utcnow
-
-if TYPE_CHECKING:
-    from nclw.registrations.models import Registration
 
 
 class EventFormat(enum.StrEnum):
@@ -146,9 +142,6 @@ class Event(db.Model):
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     host: Mapped[Organisation] = relationship(back_populates="events")
-    registrations: Mapped[list[Registration]] = relationship(
-        back_populates="event", passive_deletes=True
-    )
 
     @property
     def highlight_list(self) -> list[str]:

@@ -25,6 +25,7 @@ from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.outbox import Composed, compose_batch
 from nclw.mail.wire import (
+    Outgoing,
     build_message,
     close_quietly,
     is_connection_trouble,
@@ -62,22 +63,6 @@ class DeliveryReport:
         self.errors.extend(other.errors)
 
 
-@dataclass(frozen=True)
-class _Outgoing:
-    """A claimed row's content, copied out so sending never touches the session."""
-
-    id: int
-    kind: str
-    to_address: str
-    subject: str
-    text_body: str
-    html_body: str | None
-    ical_body: str | None
-    ical_method: str | None
-    attempts: int
-    created_at: datetime
-
-
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try: 1, 2, 4 ... minutes, at most an hour."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
@@ -88,8 +73,8 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
-def _snapshot(row: OutboxMessage) -> _Outgoing:
-    return _Outgoing(
+def _snapshot(row: OutboxMessage) -> Outgoing:
+    return Outgoing(
         id=row.id,
         kind=row.kind,
         to_address=row.to_address,
@@ -118,7 +103,7 @@ def release_stale_claims(*, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]:
+def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[Outgoing]:
     """Claim up to `limit` due rows for this worker; no other worker can claim them too."""
     db.session.commit()  # start the claim in a fresh transaction (SQLite: no stale snapshot)
     token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
@@ -172,7 +157,7 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[_Outgoing]
     return claimed
 
 
-def _finish(item: _Outgoing, **values: Any) -> None:
+def _finish(item: Outgoing, **values: Any) -> None:
     db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == item.id, OutboxMessage.status == MessageStatus.SENDING)
@@ -191,10 +176,10 @@ class _SentMarks:
 
     def __init__(self, *, now: datetime) -> None:
         self.now = now
-        self.items: list[_Outgoing] = []
+        self.items: list[Outgoing] = []
         self.since = time.monotonic()
 
-    def add(self, item: _Outgoing) -> None:
+    def add(self, item: Outgoing) -> None:
         self.items.append(item)
         if len(self.items) >= SENT_MARK_GROUP or time.monotonic() - self.since > 1.0:
             self.flush()
@@ -225,7 +210,7 @@ class _SentMarks:
         self.since = time.monotonic()
 
 
-def _mark_retry(item: _Outgoing, reason: str, *, now: datetime, report: DeliveryReport) -> None:
+def _mark_retry(item: Outgoing, reason: str, *, now: datetime, report: DeliveryReport) -> None:
     attempts = item.attempts + 1
     if attempts >= MAX_ATTEMPTS:
         _mark_failed(item, f"Gave up after {attempts} tries. Last error: {reason}", report=report)
@@ -241,19 +226,19 @@ def _mark_retry(item: _Outgoing, reason: str, *, now: datetime, report: Delivery
     report.errors.append(reason)
 
 
-def _mark_failed(item: _Outgoing, reason: str, *, report: DeliveryReport) -> None:
+def _mark_failed(item: Outgoing, reason: str, *, report: DeliveryReport) -> None:
     _finish(item, status=MessageStatus.FAILED, attempts=item.attempts + 1, last_error=reason[:500])
     report.failed += 1
     report.errors.append(reason)
 
 
-def _release(items: list[_Outgoing], *, now: datetime) -> None:
+def _release(items: list[Outgoing], *, now: datetime) -> None:
     # Never tried: back in the queue without counting an attempt.
     for item in items:
         _finish(item, status=MessageStatus.PENDING, next_attempt_at=now + timedelta(seconds=30))
 
 
-def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
+def _deliver_to_files(items: list[Outgoing], *, now: datetime) -> DeliveryReport:
     report = DeliveryReport()
     directory = current_app.config["MAIL_FILE_DIRECTORY"]
     sent = _SentMarks(now=now)
@@ -272,7 +257,7 @@ def _deliver_to_files(items: list[_Outgoing], *, now: datetime) -> DeliveryRepor
     return report
 
 
-def _deliver_over_smtp(items: list[_Outgoing], *, now: datetime) -> DeliveryReport:
+def _deliver_over_smtp(items: list[Outgoing], *, now: datetime) -> DeliveryReport:
     """Send a batch over one SMTP connection, reconnecting once if the server drops it."""
     report = DeliveryReport()
     connection: Connection | None = None

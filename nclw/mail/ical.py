@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from icalendar import Calendar
@@ -11,9 +11,31 @@ from icalendar import Event as CalendarEvent
 
 from nclw.links import event_url, ticket_url
 
-if TYPE_CHECKING:
-    # Read, never imported at run time: the calendar writer sits below the events.
-    from nclw.events.models import Event
+
+class Event(Protocol):
+    """What the calendar writer reads from an event (nclw.events.models.Event has all of it).
+
+    Described here rather than imported: the calendar writer sits below the events.
+    """
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    status: Any
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str | None
+    address: str | None
+    online_url: str | None
+    sequence: int
+
+    @property
+    def is_in_person(self) -> bool: ...
+
+    @property
+    def is_online(self) -> bool: ...
+
 
 PRODUCT_ID = "-//NCLW Events//nclw-events.org.uk//EN"
 # Shown instead of the event's name when a person asks for a neutral calendar title.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
+from datetime import datetime
 from email import policy as email_policy
 from email.charset import QP, Charset
 from email.mime.text import MIMEText
 from email.utils import make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_mail import Connection
@@ -16,10 +18,23 @@ from flask_mail import Message as FlaskMailMessage
 
 from nclw.mail.models import OutboxMessage
 
-if TYPE_CHECKING:
-    from nclw.mail.delivery import _Outgoing
-
 SMTP_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed row's content, copied out so sending never touches the session."""
+
+    id: int
+    kind: str
+    to_address: str
+    subject: str
+    text_body: str
+    html_body: str | None
+    ical_body: str | None
+    ical_method: str | None
+    attempts: int
+    created_at: datetime
 
 
 class _WirePolicy(type(email_policy.compat32)):  # type: ignore[misc]
@@ -77,7 +92,7 @@ class CalendarMessage(FlaskMailMessage):
         return message.as_bytes()
 
 
-def build_message(row: OutboxMessage | _Outgoing) -> CalendarMessage:
+def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
     """The email as Flask-Mail will send it: text, HTML and the calendar part as alternatives."""
     message = CalendarMessage(
         # Subjects and addresses were made single-line when queued; a line break here would
@@ -99,7 +114,7 @@ def build_message(row: OutboxMessage | _Outgoing) -> CalendarMessage:
     return message
 
 
-def write_eml(item: OutboxMessage | _Outgoing, directory: str | Path) -> Path:
+def write_eml(item: OutboxMessage | Outgoing, directory: str | Path) -> Path:
     """Write a message as an .eml file (development: no mail server); named by its id."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

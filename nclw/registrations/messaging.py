@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -12,9 +12,6 @@ from nclw.extensions import db
 from nclw.mail.outbox import queue_email
 from nclw.registrations import messages
 from nclw.registrations.queries import MessageAudience, message_recipients
-
-if TYPE_CHECKING:
-    from nclw.accounts.models import User
 
 
 def message_attendees(

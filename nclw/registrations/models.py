@@ -75,7 +75,7 @@ class Registration(db.Model):
     # Set when personal details were removed (purge or "Delete my details").
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    event: Mapped[Event] = relationship(back_populates="registrations")
+    event: Mapped[Event] = relationship()
 
     @property
     def is_confirmed(self) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -19,9 +19,6 @@ from nclw.registrations.models import (
     RegistrationStatus,
 )
 from nclw.timezones import format_time
-
-if TYPE_CHECKING:
-    from nclw.accounts.models import User
 
 
 def parse_reference(text: str) -> str | None:

@@ -6,11 +6,11 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience, Event
@@ -30,9 +30,6 @@ from nclw.registrations.models import (
     RegistrationStatus,
 )
 from nclw.registrations.queries import find_live_registration, normalise_email
-
-if TYPE_CHECKING:
-    from nclw.accounts.models import User
 
 
 @dataclass(frozen=True)
