@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
-from nclw.events.details import check_details, ready_to_publish_problem
+from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
@@ -130,31 +130,17 @@ def availability(event: Event, *, now: datetime) -> str:
 
 # --- Running events: the organisers' (and hosts') management rules -----------------------
 
-# Fields an organiser or host may set on an event.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "description",
-        "highlights",
-        "starts_at",
-        "ends_at",
-        "format",
-        "venue_name",
-        "address",
-        "online_url",
-        "capacity",
-        "audience",
-        "registration_opens_at",
-        "registration_closes_at",
-        "host_id",
-        "edition_id",
-        "qa_enabled",
-        "qa_askers",
-        "qa_public_list",
-        "partner_moderates",
-    }
-)
+# Fields an organiser may set on an event: its details, and how it is run.
+EDITABLE_FIELDS = frozenset(DETAIL_FIELDS) | {
+    "registration_opens_at",
+    "registration_closes_at",
+    "host_id",
+    "edition_id",
+    "qa_enabled",
+    "qa_askers",
+    "qa_public_list",
+    "partner_moderates",
+}
 # A change to any of these moves people's plans: everyone signed up is told, with a new invite.
 NOTIFY_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "online_url", "format")
 

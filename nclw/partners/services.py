@@ -32,17 +32,10 @@ from nclw.registrations.event_changes import update_event
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
-# What a partner may change on a session that is already on the site.
-SESSION_EDIT_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "highlights",
-    "starts_at",
-    "ends_at",
-    "venue_name",
-    "address",
-    "online_url",
+# What a partner may change on a session that is already on the site: its details, except
+# how people take part, who it is for and how many places (those are the organisers' call).
+SESSION_EDIT_FIELDS = tuple(
+    name for name in DETAIL_FIELDS if name not in ("format", "audience", "capacity")
 )
 
 

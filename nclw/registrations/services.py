@@ -365,7 +365,9 @@ def cancel_registration(
 
 
 def resend_ticket(registration: Registration) -> None:
-    """Email the ticket again to the address it belongs to."""
+    """Email the ticket again to the address it belongs to; a cancelled one has none to send."""
+    if registration.is_cancelled or registration.anonymised_at is not None:
+        raise NotAllowed("This ticket is cancelled, so there is nothing to resend.")
     queue_email(
         messages.ticket_resent(registration),
         registration_id=registration.id,

@@ -121,6 +121,14 @@ def _identifying(registration: Registration) -> list[str]:
     ]
 
 
+def test_a_cancelled_ticket_is_not_resent(app, week):
+    services.cancel_registration(week.confirmed, actor=None, now=NOW)
+    with pytest.raises(NotAllowed, match="nothing to resend"):
+        services.resend_ticket(week.confirmed)
+    kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+    assert "ticket_resent" not in kinds
+
+
 def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, week):
     person = week.confirmed
     person.access_needs = "Step-free access"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice import queries
@@ -15,7 +15,6 @@ from nclw.backoffice.views._helpers import (
     page_number,
 )
 from nclw.events.models import Event
-from nclw.extensions import db
 from nclw.forms import ConfirmForm
 from nclw.registrations import on_the_day
 from nclw.registrations import queries as tickets
@@ -79,12 +78,10 @@ def cancel_registration(registration_id: int):
 def resend_ticket(registration_id: int):
     """Email the ticket again."""
     registration = load_registration(registration_id)
-    if registration.is_cancelled or registration.anonymised_at:
-        flash("This ticket is cancelled, so there is nothing to resend.", "error")
-        return back_to_attendees(registration)
-    registrations.resend_ticket(registration)
-    db.session.commit()
-    flash(f"We are emailing {registration.reference} their ticket again.", "success")
+    run_service(
+        lambda: registrations.resend_ticket(registration),
+        f"We are emailing {registration.reference} their ticket again.",
+    )
     return back_to_attendees(registration)
 
 
