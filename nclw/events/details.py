@@ -120,3 +120,17 @@ def _check_times(details: Mapping[str, Any]) -> None:
         raise InvalidInput("Sign-up must close by the time the event starts.")
     if opens and opens >= starts:
         raise InvalidInput("Sign-up must open before the event starts.")
+
+
+def places_taken(taken: int, capacity: int | None) -> str:
+    """How full an event is, in the same words on every page: "3 of 10 places taken"."""
+    if capacity is None:
+        return f"{taken:,} {'ticket' if taken == 1 else 'tickets'} (no limit)"
+    return f"{taken:,} of {capacity:,} places taken"
+
+
+def places_offered(capacity: int | None) -> str:
+    """How many places an event offers: "20 places", "1 place" or "No limit"."""
+    if capacity is None:
+        return "No limit"
+    return f"{capacity:,} {'place' if capacity == 1 else 'places'}"

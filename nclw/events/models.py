@@ -155,6 +155,11 @@ class Event(db.Model):
         return max(self.capacity - self.confirmed_count, 0)
 
     @property
+    def is_full(self) -> bool:
+        """Every place is taken: a new sign-up joins the waiting list."""
+        return self.places_left == 0
+
+    @property
     def is_online(self) -> bool:
         return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
 

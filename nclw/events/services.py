@@ -245,6 +245,40 @@ def apply_event_changes(event: Event, changes: dict, *, now: datetime) -> list[s
     return fields
 
 
+@dataclass(frozen=True)
+class EventAction:
+    """Something an organiser can do next to an event, as the event page offers it."""
+
+    name: str  # edit, publish, unpublish, duplicate, cancel: the view `<name>_event`
+    label: str
+    # "get" opens a page that asks first; "post" acts at once.
+    method: str
+    style: str  # primary, secondary or warning
+
+
+def event_actions(event: Event) -> list[EventAction]:
+    """What can be done to an event in its state, in the order the page shows them.
+
+    The same states the services check: a cancelled event is never changed again, only a
+    draft is published and only a published event is unpublished. Other refusals (no venue,
+    people signed up) are the services' to explain when tried.
+    """
+    live = event.status != EventStatus.CANCELLED
+    actions = []
+    if live:
+        actions.append(
+            EventAction("edit", "Edit details, time, place or capacity", "get", "secondary")
+        )
+    if event.status == EventStatus.DRAFT:
+        actions.append(EventAction("publish", "Publish", "post", "primary"))
+    elif event.status == EventStatus.PUBLISHED:
+        actions.append(EventAction("unpublish", "Unpublish", "post", "secondary"))
+    actions.append(EventAction("duplicate", "Duplicate", "post", "secondary"))
+    if live:
+        actions.append(EventAction("cancel", "Cancel this event", "get", "warning"))
+    return actions
+
+
 def publish_event(event: Event, *, actor, now: datetime) -> None:
     """Put a draft on the week page so people can sign up."""
     if event.status == EventStatus.PUBLISHED:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from nclw.events import cache, services
+from nclw.events import cache, details, services
 from nclw.events.models import Audience, EventFormat
 from nclw.mail import ical
 from nclw.timezones import utcnow
 
 bp = Blueprint("events", __name__)
+# Capacity in the same words on every page, public or back office: one place says them.
+bp.add_app_template_filter(details.places_taken, "places_taken")
+bp.add_app_template_filter(details.places_offered, "places_offered")
 
 
 @bp.get("/")

@@ -185,3 +185,26 @@ def test_duplicate_event_is_an_empty_draft(app, week):
     )
     copied = sa.select(sa.func.count(Registration.id)).where(Registration.event_id == copy.id)
     assert db.session.scalar(copied) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (EventStatus.DRAFT, ["edit", "publish", "duplicate", "cancel"]),
+        (EventStatus.PUBLISHED, ["edit", "unpublish", "duplicate", "cancel"]),
+        (EventStatus.CANCELLED, ["duplicate"]),
+    ],
+)
+def test_the_event_page_offers_what_the_state_allows(app, status, offered):
+    event = make_event(status=status)
+    assert [action.name for action in services.event_actions(event)] == offered
+
+
+def test_every_action_offered_is_one_the_services_accept(app, week):
+    """Publishing a draft and unpublishing a published event work when offered."""
+    draft = make_event(status=EventStatus.DRAFT, starts_at=NOW + timedelta(days=3))
+    assert "publish" in [a.name for a in services.event_actions(draft)]
+    services.publish_event(draft, actor=week.organiser, now=NOW)
+    assert "unpublish" in [a.name for a in services.event_actions(draft)]
+    event_changes.unpublish_event(draft, actor=week.organiser, now=NOW)
+    assert draft.status == EventStatus.DRAFT

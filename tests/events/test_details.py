@@ -12,6 +12,8 @@ from nclw.events.details import (
     TEXT_LIMITS,
     check_details,
     check_places,
+    places_offered,
+    places_taken,
     ready_to_publish_problem,
 )
 
@@ -100,3 +102,12 @@ def test_in_person_needs_a_venue_before_it_goes_on_the_site():
     assert ready_to_publish_problem(_details(format="hybrid", venue_name=" ")) is not None
     assert ready_to_publish_problem(_details(format="in_person", venue_name="Hall")) is None
     assert ready_to_publish_problem(_details()) is None
+
+
+def test_capacity_is_worded_one_way():
+    assert places_taken(3, 10) == "3 of 10 places taken"
+    assert places_taken(1, None) == "1 ticket (no limit)"
+    assert places_taken(1200, None) == "1,200 tickets (no limit)"
+    assert places_offered(None) == "No limit"
+    assert places_offered(1) == "1 place"
+    assert places_offered(10_000) == "10,000 places"

@@ -60,7 +60,11 @@ def event(event_id: int):
     waiting = count_recipients(event, MessageAudience.WAITING)
     checked_in = count_recipients(event, MessageAudience.CHECKED_IN)
     return render_template(
-        "backoffice/event.html", event=event, waiting=waiting, checked_in=checked_in
+        "backoffice/event.html",
+        event=event,
+        waiting=waiting,
+        checked_in=checked_in,
+        actions=events.event_actions(event),
     )
 
 
