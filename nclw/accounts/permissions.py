@@ -48,16 +48,33 @@ def can_manage_event(user: User, event) -> bool:
     return user.is_partner and user.organisation_id == event.host_id
 
 
+def can_moderate_questions(user: User, event) -> bool:
+    """Organisers moderate every event; a host partner only when the organisers allow it."""
+    if not can_manage_event(user, event):
+        return False
+    return user.is_organiser or event.partner_moderates
+
+
+def can_change_qa_settings(user: User) -> bool:
+    """Only organisers turn Q&A on or off and choose who asks and who moderates."""
+    return is_active_organiser(user)
+
+
+def organisers_only():
+    """For a page only organisers see: None for an organiser; else sign in first, or 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not is_active_organiser(current_user):
+        abort(403)
+    return None
+
+
 def organiser_required(view: F) -> F:
     """Anonymous visitors are sent to sign in; partners get 403."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_organiser:
-            abort(403)
-        return view(*args, **kwargs)
+        return organisers_only() or view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
 

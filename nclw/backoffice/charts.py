@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 BAR_COLOUR = "#1d70b8"
-WAITING_COLOUR = "#f47738"
 TRACK_COLOUR = "#dbdad9"
 TEXT_COLOUR = "#0b0c0c"
 

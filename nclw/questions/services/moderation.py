@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nclw.accounts.models import User
-from nclw.accounts.permissions import can_manage_event
+from nclw.accounts.permissions import can_change_qa_settings, can_moderate_questions
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event, QuestionAskers
@@ -61,13 +61,6 @@ class Move:
     primary: bool = False
     # Hard to undo (rejecting), drawn as a warning button.
     warning: bool = False
-
-
-def can_moderate_questions(user: User, event: Event) -> bool:
-    """Organisers moderate every event; a host partner only when the organisers allow it."""
-    if not can_manage_event(user, event):
-        return False
-    return user.is_organiser or event.partner_moderates
 
 
 def move_refusal(question: Question, move: str) -> str | None:
@@ -234,11 +227,6 @@ def approve_questions(
     for question in chosen:
         approve_question(question, actor=actor, now=now)
     return len(chosen)
-
-
-def can_change_qa_settings(user: User) -> bool:
-    """Only organisers turn Q&A on or off and choose who asks and who moderates."""
-    return user.is_organiser
 
 
 def update_qa_settings(
