@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.details import TEXT_LIMITS
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
@@ -88,8 +90,44 @@ class Organisation(db.Model):
     events: Mapped[list[Event]] = relationship(back_populates="host")
 
 
-class Event(db.Model):
+class EventDetailsColumns:
+    """The columns of an event's details (`events.details.DETAIL_FIELDS`), one way for all.
+
+    Events and partners' proposals keep the same details in the same shape, so a reviewer
+    compares like with like and approving a proposal copies them across unchanged.
+    """
+
+    # Each table names its own enum types: the CHECK constraints are named after them.
+    format_type: ClassVar[str]
+    audience_type: ClassVar[str]
+
+    title: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["title"]))
+    summary: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["summary"]))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # "What you will get": one item a line.
+    highlights: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue_name: Mapped[str | None] = mapped_column(sa.String(TEXT_LIMITS["venue_name"]))
+    address: Mapped[str | None] = mapped_column(sa.String(TEXT_LIMITS["address"]))
+    # Private: shown only to confirmed attendees.
+    online_url: Mapped[str | None] = mapped_column(sa.String(TEXT_LIMITS["online_url"]))
+    capacity: Mapped[int | None]
+
+    @declared_attr
+    def format(cls) -> Mapped[EventFormat]:
+        return mapped_column(enum_column(EventFormat, cls.format_type))
+
+    @declared_attr
+    def audience(cls) -> Mapped[Audience]:
+        return mapped_column(enum_column(Audience, cls.audience_type))
+
+
+class Event(EventDetailsColumns, db.Model):
     """Something happening during the week that people can sign up for."""
+
+    format_type = "event_format"
+    audience_type = "audience"
 
     __tablename__ = "events"
     __table_args__ = (
@@ -107,20 +145,6 @@ class Event(db.Model):
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("editions.id", ondelete="RESTRICT"))
     host_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    title: Mapped[str] = mapped_column(sa.String(160))
-    summary: Mapped[str] = mapped_column(sa.String(300))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    # "What you will get": one item a line.
-    highlights: Mapped[str] = mapped_column(sa.Text, default="")
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "event_format"))
-    venue_name: Mapped[str | None] = mapped_column(sa.String(160))
-    address: Mapped[str | None] = mapped_column(sa.String(300))
-    # Private: shown only to confirmed attendees.
-    online_url: Mapped[str | None] = mapped_column(sa.String(500))
-    capacity: Mapped[int | None]
-    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "audience"))
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[EventStatus] = mapped_column(

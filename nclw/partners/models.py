@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nclw.accounts.models import User
 from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.events.details import DETAIL_FIELDS
-from nclw.events.models import Audience, Event, EventFormat, Organisation
+from nclw.events.models import Event, EventDetailsColumns, Organisation
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
@@ -47,8 +47,11 @@ SAFEGUARDING_FIELDS = (
 PROPOSAL_FIELDS = DETAIL_FIELDS + SAFEGUARDING_FIELDS
 
 
-class Proposal(db.Model):
+class Proposal(EventDetailsColumns, db.Model):
     """A session a partner organisation would like to run during the week."""
+
+    format_type = "proposal_format"
+    audience_type = "proposal_audience"
 
     __tablename__ = "proposals"
     __table_args__ = (
@@ -67,18 +70,6 @@ class Proposal(db.Model):
     state: Mapped[ProposalState] = mapped_column(
         enum_column(ProposalState, "proposal_state"), default=ProposalState.DRAFT
     )
-    title: Mapped[str] = mapped_column(sa.String(160))
-    summary: Mapped[str] = mapped_column(sa.String(300))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    highlights: Mapped[str] = mapped_column(sa.Text, default="")
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "proposal_format"))
-    venue_name: Mapped[str | None] = mapped_column(sa.String(160))
-    address: Mapped[str | None] = mapped_column(sa.String(300))
-    online_url: Mapped[str | None] = mapped_column(sa.String(500))
-    capacity: Mapped[int | None]
-    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "proposal_audience"))
     # Safeguarding: what reviewers need before young people are invited.
     safeguarding_lead: Mapped[str] = mapped_column(sa.String(120))
     safeguarding_contact: Mapped[str] = mapped_column(sa.String(254))
