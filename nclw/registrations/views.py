@@ -118,21 +118,19 @@ def resend(slug: str):
 @bp.get("/tickets/<token>/confirmation")
 def confirmation(token: str):
     """Show the ticket reference and what happens next, right after signing up."""
-    registration = _registration_or_404(token)
-    return render_template(
-        "registrations/confirmation.html",
-        registration=registration,
-        event=registration.event,
-        position=queries.waiting_list_position(registration),
-    )
+    return _ticket_page("registrations/confirmation.html", token)
 
 
 @bp.get("/tickets/<token>")
 def ticket(token: str):
     """Show a ticket: its details, the calendar file and the way to cancel."""
+    return _ticket_page("registrations/ticket.html", token)
+
+
+def _ticket_page(template: str, token: str) -> str:
     registration = _registration_or_404(token)
     return render_template(
-        "registrations/ticket.html",
+        template,
         registration=registration,
         event=registration.event,
         position=queries.waiting_list_position(registration),

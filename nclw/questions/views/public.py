@@ -179,6 +179,35 @@ def question_panel_for_ticket(registration: Registration) -> dict:
 # --- asking from a ticket ----------------------------------------------------------------------
 
 
+def _send_question(form: AskQuestionForm, event: Event, **asker) -> bool:
+    """Send the typed question from a ticket or a browser; False if it was not sent.
+
+    A refusal (closed, too long, too many) is put on the form, to be shown above it.
+    """
+    return (
+        form.validate_on_submit()
+        and run_service(
+            lambda: asking.ask_question(
+                event,
+                form.body.data,
+                display_name=form.display_name.data,
+                now=utcnow(),
+                **asker,
+            ),
+            _thanks,
+            errors=form.form_errors,
+        ).ok
+    )
+
+
+def _ask_page(form: AskQuestionForm, event: Event, *, closed_reason: str | None, back: str):
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
+        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
+    )
+    return page, status
+
+
 # Counted when the request arrives (not after it succeeds) so concurrent posts cannot all slip
 # under the limit.
 @limiter.limit(_question_limit, key_func=_ticket_limit_key, methods=["POST"])
@@ -187,26 +216,14 @@ def ask_from_ticket(token: str):
     registration = _ticket_or_404(token)
     event = registration.event
     form = AskQuestionForm()
-    if form.validate_on_submit():
-        asked = run_service(
-            lambda: asking.ask_question(
-                event,
-                form.body.data,
-                display_name=form.display_name.data,
-                registration=registration,
-                now=utcnow(),
-            ),
-            _thanks,
-            errors=form.form_errors,
-        )
-        if asked.ok:
-            return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
-    status = 400 if form.is_submitted() else 200
-    closed_reason = asking.asking_closed_reason(event, registration=registration, now=utcnow())
-    back = url_for("registrations.ticket", token=token)
-    return render_template(
-        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
-    ), status
+    if _send_question(form, event, registration=registration):
+        return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
+    return _ask_page(
+        form,
+        event,
+        closed_reason=asking.asking_closed_reason(event, registration=registration, now=utcnow()),
+        back=url_for("registrations.ticket", token=token),
+    )
 
 
 def withdraw_from_ticket(token: str, question_id: int):
@@ -244,27 +261,15 @@ def ask_from_event(slug: str):
         abort(404)
     form = AskQuestionForm()
     browser_id = _browser_id() or secrets.token_urlsafe(24)
-    if form.validate_on_submit():
-        asked = run_service(
-            lambda: asking.ask_question(
-                event,
-                form.body.data,
-                display_name=form.display_name.data,
-                browser_id=browser_id,
-                now=utcnow(),
-            ),
-            _thanks,
-            errors=form.form_errors,
-        )
-        if asked.ok:
-            response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
-            return _remember_browser(response, browser_id)
-    status = 400 if form.is_submitted() else 200
-    closed_reason = asking.asking_closed_reason(event, now=utcnow())
-    back = url_for("events.detail", slug=slug)
-    return render_template(
-        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
-    ), status
+    if _send_question(form, event, browser_id=browser_id):
+        response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
+        return _remember_browser(response, browser_id)
+    return _ask_page(
+        form,
+        event,
+        closed_reason=asking.asking_closed_reason(event, now=utcnow()),
+        back=url_for("events.detail", slug=slug),
+    )
 
 
 def withdraw_from_event(slug: str, question_id: int):
