@@ -7,6 +7,8 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from nclw.events.models import Audience, Event
+from nclw.mail.ical import NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
+from nclw.registrations.services import SignUpDetails
 
 
 def _strip(value):
@@ -65,7 +67,9 @@ class SignUpForm(FlaskForm):
         ],
     )
     neutral_calendar_title = BooleanField(
-        "Show a neutral title in my calendar (\u201cOnline session\u201d or \u201cEvent\u201d)",
+        # The words the calendar writer really uses, so the promise matches the invite.
+        f"Show a neutral title in my calendar "
+        f"(\u201c{NEUTRAL_ONLINE_TITLE}\u201d or \u201c{NEUTRAL_TITLE}\u201d)",
         description="Useful if other people can see your calendar.",
     )
     share_with_host = BooleanField("Share my first name and email with the host")
@@ -80,6 +84,17 @@ class SignUpForm(FlaskForm):
             Optional(),
             Length(max=500, message="Your question must be 500 characters or fewer"),
         ],
+    )
+
+
+def sign_up_details(form: SignUpForm) -> SignUpDetails:
+    """What the person typed, as the sign-up service takes it (the first question goes apart)."""
+    return SignUpDetails(
+        **{
+            name: field.data
+            for name, field in form._fields.items()
+            if name not in ("csrf_token", "first_question")
+        }
     )
 
 

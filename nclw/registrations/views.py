@@ -27,7 +27,7 @@ from nclw.forms import ConfirmForm
 from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.registrations import personal_data, queries, services
-from nclw.registrations.forms import ResendTicketForm, sign_up_form_for
+from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
 from nclw.timezones import utcnow
 
 bp = Blueprint("registrations", __name__)
@@ -69,26 +69,15 @@ def register(slug: str):
         abort(404)
     now = utcnow()
     closed_reason = sign_up_closed_reason(event, now=now)
-    form = sign_up_form_for(event)
     if closed_reason:
         return render_template("registrations/closed.html", event=event, reason=closed_reason)
-    if not form.validate_on_submit():
+    form = sign_up_form_for(event)
+    result = _sign_up(form, event, now=now)
+    if result is None:
         status = 400 if form.is_submitted() else 200
         return render_template("registrations/form.html", event=event, form=form), status
-    details = services.SignUpDetails(
-        **{
-            name: field.data
-            for name, field in form._fields.items()
-            if name not in ("csrf_token", "first_question")
-        }
-    )
-    try:
-        result = services.register(event, details, now=now)
-    except NclwError as error:
-        form.form_errors.append(error.message)
-        return render_template("registrations/form.html", event=event, form=form), 400
     if result.already_registered:
-        resend = ResendTicketForm(email=details.email)
+        resend = ResendTicketForm(email=form.email.data)
         return render_template("registrations/already.html", event=event, form=resend), 200
     if "first_question" in form and form.first_question.data:
         not_sent = _send_first_question(result.registration, form.first_question.data, now=now)
@@ -96,6 +85,17 @@ def register(slug: str):
         if not_sent:
             flash(not_sent, "info")
     return redirect(url_for("registrations.confirmation", token=result.manage_token))
+
+
+def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
+    """Sign up with what the form holds; None when it could not be (the form says why)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return services.register(event, sign_up_details(form), now=now)
+    except NclwError as error:
+        form.form_errors.append(error.message)
+        return None
 
 
 @bp.post("/events/<slug>/register/resend")

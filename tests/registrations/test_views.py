@@ -436,3 +436,12 @@ def test_in_person_ticket_shows_the_venue_not_a_link(client):
     page = client.get(f"/tickets/{registration.manage_token}")
     assert "Town Hall, 1 Road" in page.text
     assert "Join online" not in page.text
+
+
+def test_the_neutral_title_option_names_the_titles_the_calendar_shows(app, client):
+    from nclw.mail.ical import NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
+
+    event = make_event()
+    db.session.commit()
+    page = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert f"\u201c{NEUTRAL_ONLINE_TITLE}\u201d or \u201c{NEUTRAL_TITLE}\u201d" in page
