@@ -11,7 +11,7 @@ TRACK_COLOUR = "#dbdad9"
 TEXT_COLOUR = "#0b0c0c"
 
 
-def capacity_bar(confirmed: int, capacity: int | None, waiting: int = 0) -> Markup:
+def capacity_bar(confirmed: int, capacity: int | None) -> Markup:
     """A bar of confirmed places out of the capacity; the words beside it carry the meaning."""
     width = 200
     if capacity:

@@ -32,7 +32,7 @@ def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> Outbo
     return message
 
 
-def mail_health(*, now: datetime | None = None) -> dict[str, Any]:
+def mail_health() -> dict[str, Any]:
     """How the outbox is doing: pending and failed counts, and the oldest pending message."""
     counts = dict(
         db.session.execute(

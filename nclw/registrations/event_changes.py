@@ -46,7 +46,7 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     if capacity != event.capacity:
         # First, because it locks and reloads the event row (other edits would be lost).
         before = event.capacity
-        promoted = change_capacity(event, capacity, actor=actor, now=now)
+        promoted = change_capacity(event, capacity, now=now)
         summary.append(
             f"capacity {before if before is not None else 'unlimited'} to "
             f"{capacity if capacity is not None else 'unlimited'}"

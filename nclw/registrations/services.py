@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.details import check_places
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
@@ -375,12 +376,13 @@ def resend_ticket(registration: Registration) -> None:
     )
 
 
-def change_capacity(
-    event: Event, capacity: int | None, *, actor: User | None, now: datetime
-) -> list[Registration]:
-    """Set a new capacity; raising it gives places to the waiting list in order."""
-    if capacity is not None and capacity < 0:
-        raise InvalidInput("Capacity cannot be negative.")
+def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:
+    """Set a new capacity; raising it gives places to the waiting list in order.
+
+    The number itself is checked by the event's rules (`events.details.check_places`); who
+    changed it is recorded by the edit that asked for it (`event_changes.update_event`).
+    """
+    check_places(capacity)
     db.session.refresh(event, with_for_update=True)
     if capacity is not None and capacity < event.confirmed_count:
         raise InvalidInput(

@@ -129,12 +129,15 @@ def test_cancelling_twice_is_refused(app):
 
 
 def test_raising_capacity_promotes_in_order_and_lowering_below_confirmed_is_refused(app):
-    event = make_event(capacity=1)
+    event = make_event(capacity=2)
+    make_registration(event)
     make_registration(event)
     waiting = [make_registration(event, status=RegistrationStatus.WAITING) for _ in range(3)]
-    with pytest.raises(InvalidInput):
-        services.change_capacity(event, 0, actor=None, now=utcnow())
-    promoted = services.change_capacity(event, 3, actor=None, now=utcnow())
+    with pytest.raises(InvalidInput, match="2 people already have tickets"):
+        services.change_capacity(event, 1, now=utcnow())
+    with pytest.raises(InvalidInput, match="from 1 to 10,000"):
+        services.change_capacity(event, 0, now=utcnow())
+    promoted = services.change_capacity(event, 4, now=utcnow())
     assert promoted == waiting[:2]
     assert waiting[2].is_waiting
 

@@ -89,7 +89,7 @@ def test_cancellation_and_capacity_change_show_at_once(app, client):
     services.cancel_registration(result.registration, now=utcnow())
     db.session.commit()
     assert "1 place left" in _week(client)
-    services.change_capacity(event, 3, actor=None, now=utcnow())
+    services.change_capacity(event, 3, now=utcnow())
     db.session.commit()
     assert "3 places left" in _week(client)
 
