@@ -502,9 +502,10 @@ def write_report(facts: dict[str, str], all_figures: list[Figures], mail: list[s
         "",
         "## Set-up",
         "",
-        f"- gunicorn `bench.wsgi:app`, {args.workers} sync workers, `--no-control-socket`, "
-        "production settings (`NCLW_ENV=production`), rate limits off (every client shares "
-        "one address), mail queued in the outbox but not sent during the run.",
+        f"- gunicorn `bench.wsgi:app`, {args.workers} sync workers forked from one loaded app "
+        "(`gunicorn.conf.py`), `--no-control-socket`, production settings "
+        "(`NCLW_ENV=production`), rate limits off (every client shares one address), mail "
+        "queued in the outbox but not sent during the run.",
         '- The bare Flask "hello" route is mounted in the same WSGI app and served by the same '
         "workers in the same run, so the ratio measures our code.",
         f"- Seeded: the demo week plus 30 more events, {args.registrations:,} registrations.",
