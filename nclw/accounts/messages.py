@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
-
-from nclw.mail.outbox import ComposedEmail
+from nclw.mail.outbox import ComposedEmail, compose_email
 
 
 def _compose(kind: str, to_address: str, subject: str, **context: Any) -> ComposedEmail:
-    context = {
-        "site_name": current_app.config["SITE_NAME"],
-        "contact_email": current_app.config["CONTACT_EMAIL"],
-        **context,
-    }
-    return ComposedEmail(
-        kind=kind,
-        to_address=to_address,
-        subject=subject,
-        text_body=render_template(f"accounts/email/{kind}.txt", **context),
-        html_body=render_template(f"accounts/email/{kind}.html", **context),
-    )
+    return compose_email(kind, to_address, subject, f"accounts/email/{kind}", **context)
 
 
 def invitation(

@@ -6,9 +6,10 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
@@ -30,6 +31,39 @@ class ComposedEmail:
     html_body: str | None = None
     ical_body: str | None = None
     ical_method: str | None = None
+
+
+def compose_email(
+    kind: str,
+    to_address: str,
+    subject: str,
+    template: str,
+    *,
+    ical_body: str | None = None,
+    ical_method: str | None = None,
+    **context: Any,
+) -> ComposedEmail:
+    """An email from a pair of templates, `<template>.txt` and `<template>.html`.
+
+    Every email can name the site and say how to reach the organisers, so both are always
+    in the context, and so is `ical_method` (what the attached invite does, if any).
+    """
+    context = {
+        "site_name": current_app.config["SITE_NAME"],
+        "site_url": current_app.config["SITE_URL"],
+        "contact_email": current_app.config["CONTACT_EMAIL"],
+        "ical_method": ical_method,
+        **context,
+    }
+    return ComposedEmail(
+        kind=kind,
+        to_address=to_address,
+        subject=subject,
+        text_body=render_template(f"{template}.txt", **context),
+        html_body=render_template(f"{template}.html", **context),
+        ical_body=ical_body,
+        ical_method=ical_method,
+    )
 
 
 def _single_line(value: str) -> str:

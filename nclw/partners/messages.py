@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
-
 from nclw.links import absolute_url, event_url
-from nclw.mail.outbox import ComposedEmail
+from nclw.mail.outbox import ComposedEmail, compose_email
 from nclw.partners.models import Proposal, ProposalVersion
 from nclw.timezones import format_when
 
@@ -15,23 +13,18 @@ from nclw.timezones import format_when
 def _compose(
     kind: str, template: str, subject: str, proposal: Proposal, to_address: str, **extra: Any
 ) -> ComposedEmail:
-    context = {
-        "proposal": proposal,
-        "organisation": proposal.organisation,
-        "when": format_when(proposal.starts_at, proposal.ends_at),
-        "partner_url": absolute_url(f"/partner/proposals/{proposal.id}"),
-        "review_url": absolute_url(f"/admin/proposals/{proposal.id}"),
-        "event_url": event_url(proposal.event.slug) if proposal.event else None,
-        "contact_email": current_app.config["CONTACT_EMAIL"],
-        "site_name": current_app.config["SITE_NAME"],
+    return compose_email(
+        kind,
+        to_address,
+        subject,
+        f"partners/mail/{template}",
+        proposal=proposal,
+        organisation=proposal.organisation,
+        when=format_when(proposal.starts_at, proposal.ends_at),
+        partner_url=absolute_url(f"/partner/proposals/{proposal.id}"),
+        review_url=absolute_url(f"/admin/proposals/{proposal.id}"),
+        event_url=event_url(proposal.event.slug) if proposal.event else None,
         **extra,
-    }
-    return ComposedEmail(
-        kind=kind,
-        to_address=to_address,
-        subject=subject,
-        text_body=render_template(f"partners/mail/{template}.txt", **context),
-        html_body=render_template(f"partners/mail/{template}.html", **context),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
@@ -14,16 +13,10 @@ from nclw.extensions import db
 from nclw.links import event_url, ticket_url
 from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, fill_in
+from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import waiting_list_position
 from nclw.timezones import format_day, format_when
-
-
-def _render(template: str, **context: Any) -> tuple[str, str]:
-    text = render_template(f"mail/{template}.txt", **context)
-    html = render_template(f"mail/{template}.html", **context)
-    return text, html
 
 
 def _ticket_context(registration: Registration, **extra: Any) -> dict[str, Any]:
@@ -38,9 +31,6 @@ def _ticket_context(registration: Registration, **extra: Any) -> dict[str, Any]:
         "joining_url": event.online_url
         if registration.is_confirmed and event.is_online and event.online_url
         else None,
-        "contact_email": current_app.config["CONTACT_EMAIL"],
-        "site_name": current_app.config["SITE_NAME"],
-        "site_url": current_app.config["SITE_URL"],
         **extra,
     }
 
@@ -54,18 +44,14 @@ def _compose(
     ical_method: str | None = None,
     **extra: Any,
 ) -> ComposedEmail:
-    text, html = _render(
-        template, **_ticket_context(registration, ical_method=ical_method, **extra)
-    )
-    ical_body = ical.ticket_invite(registration, method=ical_method) if ical_method else None
-    return ComposedEmail(
-        kind=kind,
-        to_address=registration.email,
-        subject=subject,
-        text_body=text,
-        html_body=html,
-        ical_body=ical_body,
+    return compose_email(
+        kind,
+        registration.email,
+        subject,
+        f"mail/{template}",
+        ical_body=ical.ticket_invite(registration, method=ical_method) if ical_method else None,
         ical_method=ical_method,
+        **_ticket_context(registration, **extra),
     )
 
 
