@@ -56,16 +56,18 @@ class Outcome:
 
 def run_service(
     action: Callable[[], Any],
-    success: str | Callable[[Any], str],
+    success: str | Callable[[Any], str] | None,
     *,
     errors: list[str] | None = None,
+    then: Callable[[Any], Any] | None = None,
 ) -> Outcome:
     """The one way a view changes something: call the service, then commit or roll back.
 
-    On success the change is committed and `success` flashed (a message, or a function that
-    makes one from the service's result). A refusal (`NclwError`) rolls everything back; its
-    message goes to `errors` (a form's list, shown at the top of the form drawn again) or,
-    without one, is flashed.
+    On success the change is committed, `then` runs with the service's result (signing in,
+    say, which starts a new login session), and `success` is flashed: a message, or a
+    function that makes one from the result, or None for a page that says it itself. A
+    refusal (`NclwError`) rolls everything back; its message goes to `errors` (a form's list,
+    shown with the form drawn again) or, without one, is flashed.
     """
     try:
         value = action()
@@ -77,5 +79,8 @@ def run_service(
             errors.append(error.message)
         return Outcome(ok=False)
     db.session.commit()
-    flash(success(value) if callable(success) else success, "success")
+    if then is not None:
+        then(value)
+    if success is not None:
+        flash(success(value) if callable(success) else success, "success")
     return Outcome(ok=True, value=value)

@@ -13,9 +13,9 @@ from nclw.accounts import (
 )
 from nclw.accounts.forms import AcceptInviteForm, NewPasswordForm, ResetRequestForm, SignInForm
 from nclw.accounts.models import TokenPurpose, User
-from nclw.errors import NclwError
 from nclw.extensions import db, limiter
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,6 +42,11 @@ def _start_session(user: User) -> None:
     # A fresh session at sign-in: nothing set before (by anyone) carries over.
     session.clear()
     login_user(user)
+
+
+def _end_session(_result=None) -> None:
+    logout_user()
+    session.clear()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -83,17 +88,16 @@ def accept_invite(token: str):
         return render_template("accounts/link_expired.html", kind="invitation"), 404
     form = AcceptInviteForm()
     if form.validate_on_submit():
-        try:
-            user = services.accept_invite(
+        done = run_service(
+            lambda: services.accept_invite(
                 token, name=form.name.data, password=form.password.data, now=utcnow()
-            )
-        except NclwError as error:
-            form.password.errors = [*form.password.errors, error.message]
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash("Your account is ready. You are signed in.", "success")
-            return redirect(home_for(user))
+            ),
+            "Your account is ready. You are signed in.",
+            errors=form.password.errors,
+            then=_start_session,
+        )
+        if done.ok:
+            return redirect(home_for(done.value))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/accept_invite.html", form=form, invite=invite), status
 
@@ -119,15 +123,13 @@ def reset_password(token: str):
         return render_template("accounts/link_expired.html", kind="reset"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data, now=utcnow())
-        except NclwError as error:
-            form.password.errors = [*form.password.errors, error.message]
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash("Your password has changed. Please sign in with it.", "success")
+        done = run_service(
+            lambda: services.reset_password(token, form.password.data, now=utcnow()),
+            "Your password has changed. Please sign in with it.",
+            errors=form.password.errors,
+            then=_end_session,
+        )
+        if done.ok:
             return redirect(url_for("accounts.sign_in"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/reset_password.html", form=form), status

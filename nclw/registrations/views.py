@@ -29,6 +29,7 @@ from nclw.mail import ical
 from nclw.registrations import personal_data, queries, services
 from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
 from nclw.timezones import utcnow
+from nclw.web import run_service
 
 bp = Blueprint("registrations", __name__)
 
@@ -159,9 +160,10 @@ def cancel(token: str):
         flash("This ticket is already cancelled.", "info")
         return redirect(url_for("registrations.ticket", token=token))
     if form.validate_on_submit():
-        services.cancel_registration(registration, now=utcnow())
-        db.session.commit()
-        flash("Your ticket is cancelled. We have sent you an email to confirm.", "success")
+        run_service(
+            lambda: services.cancel_registration(registration, now=utcnow()),
+            "Your ticket is cancelled. We have sent you an email to confirm.",
+        )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
         "registrations/cancel.html", registration=registration, event=registration.event, form=form
@@ -191,9 +193,12 @@ def delete_details(token: str):
     """Ask once more, then cancel the ticket and delete everything that identifies the person."""
     registration = _registration_or_404(token)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        personal_data.delete_my_details(registration, now=utcnow())
-        db.session.commit()
+    if (
+        form.validate_on_submit()
+        and run_service(
+            lambda: personal_data.delete_my_details(registration, now=utcnow()), None
+        ).ok
+    ):
         return redirect(url_for("registrations.details_deleted"))
     return render_template(
         "registrations/delete_details.html",
