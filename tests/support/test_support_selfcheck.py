@@ -26,7 +26,11 @@ from tests.conftest import fresh_start, make_test_app
 from tests.factories import make_event
 from tests.support.browser import AXE_JS, DESKTOP_VIEWPORT, assert_no_axe_violations, check_axe
 from tests.support.ci import in_ci
-from tests.support.html_validation import html_errors, html_errors_many
+from tests.support.html_validation import (
+    _messages_from_the_command_line,
+    html_errors,
+    html_errors_many,
+)
 from tests.support.live_server import live_server, run_flask
 from tests.support.net import port_open
 from tests.support.postgres import (
@@ -343,6 +347,18 @@ def test_html_errors_many_attributes_errors_per_document() -> None:
     )
     assert result["good"] == []
     assert result["bad"]
+
+
+@pytest.mark.slow  # runs the Nu HTML checker (Java) from the command line
+def test_the_command_line_checker_finds_what_the_server_finds() -> None:
+    """Without the checker server the command line is used: it must report the same."""
+    broken = "<!DOCTYPE html><html lang=en><title>x</title><p><div>oops</p>"
+    found = _messages_from_the_command_line({"good": _GOOD_PAGE, "bad": broken})
+    assert found["good"] == []
+    by_server = html_errors(broken)
+    assert [m["message"] for m in found["bad"] if m["type"] == "error"] == [
+        e.split(": ", 1)[1].rsplit(" [", 1)[0] for e in by_server
+    ]
 
 
 def test_each_test_starts_the_shared_app_afresh(_shared_app, tmp_path: Path) -> None:
