@@ -6,17 +6,19 @@ these rules give them, and the services refuse what they leave out.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from nclw.accounts.models import Role
 from nclw.errors import Forbidden, NclwError, NotAllowed
-from nclw.events.models import QuestionAskers
+from nclw.events.models import EventStatus, QuestionAskers
 from nclw.extensions import db
 from nclw.questions import services
 from nclw.questions.models import Question, QuestionStatus
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import utcnow
-from tests.factories import make_registration, make_user
+from tests.factories import make_event, make_registration, make_user
 from tests.questions.helpers import approved, asked, qa_event
 
 NOW = utcnow().replace(microsecond=0)
@@ -253,3 +255,19 @@ def test_one_vote_per_ticket_through_the_rule(app) -> None:
 )
 def test_a_question_can_be_withdrawn_until_it_is_closed(status, expected) -> None:
     assert services.may_withdraw(_question(status)) is expected
+
+
+@pytest.mark.parametrize(
+    ("askers", "status", "offered"),
+    [
+        # Ticket holders only, on the site: the page sends them to their ticket page instead.
+        (QuestionAskers.TICKET_HOLDERS, EventStatus.PUBLISHED, True),
+        (QuestionAskers.ANYONE, EventStatus.PUBLISHED, True),
+        (QuestionAskers.TICKET_HOLDERS, EventStatus.CANCELLED, False),
+        (QuestionAskers.ANYONE, EventStatus.CANCELLED, False),
+    ],
+)
+def test_what_the_event_page_says_about_asking(app, askers, status, offered):
+    event = make_event(qa_enabled=True, qa_askers=askers, status=status)
+    reason = services.event_page_closed_reason(event, now=event.starts_at - timedelta(hours=1))
+    assert (reason is None) is offered

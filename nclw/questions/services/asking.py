@@ -55,6 +55,18 @@ def asking_closed_reason(
     return None
 
 
+def event_page_closed_reason(event: Event, *, now: datetime) -> str | None:
+    """What the public event page says about asking there, or None to offer the form.
+
+    Where only ticket holders ask, a published event's page points them to their ticket
+    page (the page does that itself) rather than giving the refusal meant for someone
+    asking from the event page.
+    """
+    if event.qa_askers != QuestionAskers.ANYONE and event.status == EventStatus.PUBLISHED:
+        return None
+    return asking_closed_reason(event, now=now)
+
+
 def ask_question(
     event: Event,
     body: str,

@@ -20,7 +20,7 @@ from flask.blueprints import BlueprintSetupState
 from limits import parse_many
 
 from nclw.config import ConfigurationError
-from nclw.events.models import Event, EventStatus, QuestionAskers
+from nclw.events.models import Event, QuestionAskers
 from nclw.events.services import get_public_event
 from nclw.extensions import db, limiter
 from nclw.forms import ConfirmForm
@@ -130,11 +130,7 @@ def question_panel_for_event(event: Event) -> dict:
         return {"enabled": False}
     browser_id = _browser_id()
     anyone = event.qa_askers == QuestionAskers.ANYONE
-    closed_reason = asking.asking_closed_reason(event, now=utcnow())
-    # Where only ticket holders ask, a published event's page points them to their ticket page
-    # instead of giving the refusal meant for someone asking from here.
-    if not anyone and event.status == EventStatus.PUBLISHED:
-        closed_reason = None
+    closed_reason = asking.event_page_closed_reason(event, now=utcnow())
     # Only where anyone may ask does a browser have questions of its own.
     mine = []
     if anyone and browser_id:
