@@ -7,6 +7,7 @@ Pure: no database, no request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,6 +57,12 @@ _NAMES = {
     "online_url": "joining link",
 }
 _REQUIRED = ("title", "summary")
+# Text people write over several lines; everything else is one line.
+_MULTILINE = ("description", "highlights")
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. None has a
+# place in a title or a link, and a line break in a link ends up in a header or an invite.
+_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_HIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None = None) -> None:
@@ -70,8 +77,17 @@ def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None
         if name in names and not (details[name] or "").strip():
             raise InvalidInput(f"Enter the {_NAMES[name]}.")
     for name, limit in TEXT_LIMITS.items():
-        if name in names and len(details[name] or "") > limit:
+        if name not in names:
+            continue
+        if len(details[name] or "") > limit:
             raise InvalidInput(f"The {_NAMES[name]} must be {limit:,} characters or fewer.")
+        hidden = _HIDDEN_MULTILINE if name in _MULTILINE else _HIDDEN
+        if hidden.search(details[name] or ""):
+            where = "" if name in _MULTILINE else " on one line,"
+            raise InvalidInput(
+                f"Type the {_NAMES[name]}{where} without hidden characters (like a line break "
+                "pasted from another document)."
+            )
     if "capacity" in names:
         check_places(details["capacity"])
     if "online_url" in names and details["online_url"]:

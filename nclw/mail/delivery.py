@@ -103,8 +103,13 @@ def release_stale_claims(*, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[Outgoing]:
-    """Claim up to `limit` due rows for this worker; no other worker can claim them too."""
+def claim_messages(
+    *, now: datetime, limit: int = BATCH_SIZE, report: DeliveryReport | None = None
+) -> list[Outgoing]:
+    """Claim up to `limit` due rows for this worker; no other worker can claim them too.
+
+    Rows that cannot be written now are marked failed here, and counted in `report`.
+    """
     db.session.commit()  # start the claim in a fresh transaction (SQLite: no stale snapshot)
     token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
     due = (
@@ -152,7 +157,12 @@ def claim_messages(*, now: datetime, limit: int = BATCH_SIZE) -> list[Outgoing]:
             else:
                 row.status = MessageStatus.FAILED
                 row.claimed_by = row.claimed_at = None
-                row.last_error = "Not sent: the ticket's details were deleted before it went."
+                row.attempts += 1
+                if composed is Composed.NOTHING_TO_SEND:
+                    row.last_error = "Not sent: the ticket's details were deleted before it went."
+                if report is not None:
+                    report.failed += 1
+                    report.errors.append(row.last_error or "")
     db.session.commit()
     return claimed
 
@@ -323,12 +333,12 @@ def _deliver_over_smtp(items: list[Outgoing], *, now: datetime) -> DeliveryRepor
 def send_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> DeliveryReport:
     """Claim and deliver one batch of due messages."""
     now = now or utcnow()
-    items = claim_messages(now=now, limit=limit)
-    if not items:
-        return DeliveryReport()
-    if current_app.config.get("MAIL_SERVER"):
-        return _deliver_over_smtp(items, now=now)
-    return _deliver_to_files(items, now=now)
+    report = DeliveryReport()
+    items = claim_messages(now=now, limit=limit, report=report)
+    if items:
+        deliver = _deliver_over_smtp if current_app.config.get("MAIL_SERVER") else _deliver_to_files
+        report.add(deliver(items, now=now))
+    return report
 
 
 def send_pending(

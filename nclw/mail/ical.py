@@ -49,6 +49,14 @@ def _place(event: Event) -> str:
     return "Online"
 
 
+def _one_line(link: str | None) -> str | None:
+    # A link saved before links were checked may hold a line break, which a calendar cannot
+    # carry: the invite goes without it (the email still gives it) rather than not at all.
+    if link and ("\r" in link or "\n" in link):
+        return None
+    return link
+
+
 def _calendar(method: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -146,12 +154,13 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
     link = ticket_url(registration.manage_token)
     description = f"Your ticket: {registration.reference}\nManage or cancel: {link}"
     location = _place(event)
+    joining = _one_line(event.online_url)
     # Joining links go only to people holding a confirmed ticket.
-    if event.is_online and event.online_url and method == "REQUEST" and registration.is_confirmed:
-        description += f"\nJoin online: {event.online_url}"
+    if event.is_online and joining and method == "REQUEST" and registration.is_confirmed:
+        description += f"\nJoin online: {joining}"
         if not event.is_in_person:
-            location = event.online_url
-        entry.add("url", event.online_url)
+            location = joining
+        entry.add("url", joining)
     entry.add("description", description)
     entry.add("location", location)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]

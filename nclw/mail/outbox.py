@@ -165,6 +165,8 @@ class Composed(enum.Enum):
     SUPERSEDED = "superseded"
     # The person deleted their details, or the row names nothing it can be about.
     NOTHING_TO_SEND = "nothing to send"
+    # Writing it failed (its `last_error` says why): it is marked failed, the rest still go.
+    CANNOT_WRITE = "cannot write"
 
 
 @dataclass(frozen=True)
@@ -201,5 +203,16 @@ def compose_batch(rows: list[OutboxMessage]) -> list[Composed]:
         elif composer is None:
             results.append(Composed.NOTHING_TO_SEND)
         else:
-            results.append(composer.compose(row))
+            results.append(_compose_one(composer, row))
     return results
+
+
+def _compose_one(composer: SendTimeComposer, row: OutboxMessage) -> Composed:
+    # One message that cannot be written (bad data saved before a rule existed, say) must not
+    # stop the batch: the others were claimed with it and would wait for nothing.
+    try:
+        return composer.compose(row)
+    except Exception as exc:  # noqa: BLE001 - isolate the one message, keep its reason
+        current_app.logger.exception("Could not write outbox message %s", row.id)
+        row.last_error = f"Could not be written: {type(exc).__name__}: {exc}"[:500]
+        return Composed.CANNOT_WRITE

@@ -111,3 +111,24 @@ def test_capacity_is_worded_one_way():
     assert places_offered(None) == "No limit"
     assert places_offered(1) == "1 place"
     assert places_offered(10_000) == "10,000 places"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("online_url", "https://meet.example.org/room\nabc"),
+        ("online_url", "https://meet.example.org/room\r\nBcc: x@example.org"),
+        ("online_url", "https://meet.example.org/\x00room"),
+        ("title", "CV\u2028clinic"),
+        ("venue_name", "Town\tHall"),
+        ("summary", "Bring\x85your CV."),
+        ("description", "Line one\x07"),
+    ],
+)
+def test_hidden_characters_are_refused_wherever_details_are_written(name, value):
+    with pytest.raises(InvalidInput, match="without hidden characters"):
+        check_details(_details(**{name: value}))
+
+
+def test_written_text_keeps_its_line_breaks_and_tabs():
+    check_details(_details(description="Line one\r\nLine two\n\tIndented", highlights="A\nB"))

@@ -131,3 +131,21 @@ def test_the_error_page_survives_a_broken_database_session(tmp_path):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
         db.session.remove()
+
+
+def test_a_joining_link_with_a_line_break_is_refused_by_every_form(app, client):
+    """A hand-made request can put a line break in a URL field; the rules refuse it."""
+    organiser = make_user(Role.ORGANISER)
+    event = make_event(status=EventStatus.DRAFT)
+    db.session.commit()
+    login(client, organiser)
+    app.config["WTF_CSRF_ENABLED"] = False
+    link = "https://meet.example.org/room\r\nabc"
+    response = client.post(
+        f"/admin/events/{event.id}/edit",
+        data=event_form_data(event, format="online", online_url=link),
+    )
+    assert response.status_code == 400
+    assert "without hidden characters" in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.online_url != link
