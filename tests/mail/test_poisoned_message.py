@@ -110,3 +110,24 @@ def test_the_invite_download_leaves_out_a_link_it_cannot_write(app, client):
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.data
     assert b"meet.example.org" not in response.data
+
+
+def test_cancelling_and_resending_still_work_for_an_event_with_an_old_bad_link(app, client):
+    """A place freed for someone waiting, and a resent ticket, are written without the link."""
+    event = _online_event("Poisoned")
+    event.capacity = 1
+    db.session.commit()
+    first = _sign_up(event, "ava@example.com")
+    waiting = _sign_up(event, "ben@example.com")
+    db.session.commit()
+    assert waiting.registration.is_waiting
+    _poison(event)
+
+    page = client.post(f"/tickets/{first.manage_token}/cancel")
+    assert page.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(waiting.registration), waiting.registration.id).is_confirmed
+    resent = client.post(f"/events/{event.slug}/register/resend", data={"email": "ben@example.com"})
+    assert resent.status_code == 200
+    kinds = [row.kind for row in outbox_rows()]
+    assert "promoted" in kinds and "ticket_resent" in kinds
