@@ -149,3 +149,32 @@ def test_a_joining_link_with_a_line_break_is_refused_by_every_form(app, client):
     assert "without hidden characters" in response.get_data(as_text=True)
     db.session.refresh(event)
     assert event.online_url != link
+
+
+def test_public_ids_too_big_for_a_column_are_not_found(app, client):
+    event = make_event(qa_enabled=True)
+    db.session.commit()
+    for number in (TOO_BIG_FOR_A_COLUMN, HUGE):
+        assert client.get(f"/weeks/{number}").status_code == 404
+        for action in ("vote", "withdraw"):
+            url = f"/events/{event.slug}/questions/{number}/{action}"
+            assert client.post(url).status_code == 404, url
+
+
+def test_a_line_break_in_the_back_office_next_field_is_not_followed(app, client):
+    """The check-in is saved, and the answer is a plain redirect, never a 500."""
+    from nclw.registrations.models import Registration
+    from tests.factories import make_registration
+
+    organiser = make_user(Role.ORGANISER)
+    event = make_event()
+    person = make_registration(event)
+    db.session.commit()
+    login(client, organiser)
+    app.config["WTF_CSRF_ENABLED"] = False
+    for target in (f"/admin/events/{event.id}/attendees\r\nSet-Cookie: x=1", "/admin/\\evil"):
+        response = client.post(f"/admin/registrations/{person.id}/check-in", data={"next": target})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/admin/events/{event.id}/attendees")
+    db.session.expire_all()
+    assert db.session.get(Registration, person.id).checked_in_at is not None

@@ -46,7 +46,13 @@ def choose_edition() -> Edition | None:
 def back_to_attendees(registration: Registration) -> Response:
     """Back to the page the action was taken from, if it is ours; else the attendee list."""
     target = request.form.get("next") or ""
-    # Only a path inside the back office, so a crafted form cannot send anyone to another site.
-    if target.startswith("/admin/") and not target.startswith("//"):
+    # Only a plain path inside the back office: a crafted form can neither send anyone to
+    # another site nor put a line break into the Location header.
+    if (
+        target.startswith("/admin/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+    ):
         return redirect(target)
     return redirect(url_for("backoffice.attendees", event_id=registration.event_id))
