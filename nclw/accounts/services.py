@@ -181,10 +181,28 @@ def invite_user(
     return raw
 
 
+def _claim(token: AccountToken, *, now: datetime) -> bool:
+    """Mark a one-time link used, if nobody else has just done so (a guarded UPDATE).
+
+    The same link opened in several tabs at once gets one account; the others are told the
+    link has been used, instead of racing to create the same user.
+    """
+    claimed = db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    token.used_at = now
+    return True
+
+
 def accept_invite(raw: str, *, name: str, password: str, now: datetime) -> User:
     """Turn a valid invitation into an account with the chosen password."""
     token = find_valid_token(raw, TokenPurpose.INVITE, now=now)
-    if token is None:
+    if token is None or not _claim(token, now=now):
         raise NotAllowed("This invitation link has expired or has already been used.")
     organisation = (
         db.session.get(Organisation, token.organisation_id) if token.organisation_id else None
