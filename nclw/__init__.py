@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,4 +73,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     # Cookie-less visits to the week page are answered from its render cache.
     app.wsgi_app = SharedPageShortcut(app.wsgi_app, app)
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        # Outermost, so everything after it (rate limits, logs, cookies) sees the client's
+        # own address and scheme, as the trusted proxies saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -85,6 +85,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # How many proxies in front of the site add X-Forwarded-For / -Proto (0: none; the
+        # headers are then ignored, so a client cannot choose its own address).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
