@@ -3,6 +3,8 @@
 Command-line options still win, so `--workers 4 --bind ...` from the README apply as given.
 """
 
+import os
+
 # Load the app once in the master and fork the workers from it. A worker then starts in a few
 # milliseconds instead of importing and building the app again (about a second of CPU each),
 # and the workers share the app's memory until they write to it. A code change still needs a
@@ -25,3 +27,17 @@ def post_fork(server, worker):
     with app.app_context():
         for engine in sqlalchemy.engines.values():
             engine.dispose(close=False)
+
+
+def when_ready(server):
+    """Say at start-up when the workers cannot share their rate limits."""
+    store = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    limits_on = os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no")
+    if limits_on and server.cfg.workers > 1 and store.startswith("memory://"):
+        server.log.warning(
+            "Rate limits are kept in each worker's memory (RATELIMIT_STORAGE_URI=%s), so each "
+            "of the %d workers counts alone and the limits are per process. Set "
+            "RATELIMIT_STORAGE_URI=redis://... to share them.",
+            store,
+            server.cfg.workers,
+        )

@@ -54,6 +54,7 @@ def load_settings(instance: str) -> dict[str, Any]:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     mail_server = os.environ.get("MAIL_SERVER") or None
+    limits_store = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     return {
         "NCLW_ENV": environment,
         "DEVELOPMENT": development,
@@ -80,9 +81,19 @@ def load_settings(instance: str) -> dict[str, Any]:
         # Send the outbox from a background thread right after each commit (off the request
         # path). The `flask nclw send-mail` worker is the safety net and the production path.
         "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limits_store,
+        # A store that does not answer within a second counts as down (see the fallback below).
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 1, "socket_timeout": 1}
+            if limits_store.startswith(("redis://", "rediss://"))
+            else {}
+        ),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # If the shared store (Redis) cannot be reached, count in this process instead (and
+        # log it), and never refuse a sign-up because the counting failed.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 1024 * 1024),
         # How many proxies in front of the site add X-Forwarded-For / -Proto (0: none; the
