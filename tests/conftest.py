@@ -148,6 +148,10 @@ def make_test_app(tmp_path: Path, **overrides) -> Flask:
     if fresh_file:
         _schema.copy_to(tmp_path / SQLITE_FILE)
     app = _build(config)
+    # One limiter serves every app in the process, and only its constructor says its store
+    # is alive: a test that found the store down must not leave the next app counting in the
+    # fallback (in production there is one app per process).
+    limiter._storage_dead = False
     _apps_made.append(app)
     if url == _postgres_url:
         empty_postgres(app)

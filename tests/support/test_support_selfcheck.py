@@ -379,3 +379,12 @@ def test_each_test_starts_the_shared_app_afresh(_shared_app, tmp_path: Path) -> 
         assert _shared_app.config["RETENTION_DAYS"] != 1
         assert not limiter.enabled
         assert _shared_app.config["MAIL_FILE_DIRECTORY"] == str(tmp_path / "second" / "mail")
+
+
+def test_a_new_app_counts_in_its_own_store_even_after_one_found_its_store_down(tmp_path):
+    """The limiter is one object per process; a dead store seen by one app is not the next's."""
+    from nclw.extensions import limiter
+
+    limiter._storage_dead = True
+    make_test_app(tmp_path)
+    assert limiter._storage_dead is False
