@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from nclw.addresses import normalise_email
 from nclw.events.models import (
     Audience,
     Edition,
@@ -18,7 +19,6 @@ from nclw.events.models import (
 )
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.queries import normalise_email
 from nclw.registrations.services import new_manage_token, new_reference
 from nclw.timezones import uk_datetime, utcnow
 

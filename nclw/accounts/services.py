@@ -15,6 +15,7 @@ from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
 from nclw.accounts.permissions import is_active_organiser
+from nclw.addresses import normalise_email
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
@@ -28,11 +29,6 @@ RESET_LIFETIME = timedelta(hours=1)
 PASSWORD_METHOD = "scrypt"
 # Checked when no account matches, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
-
-
-def normalise_email(email: str) -> str:
-    """Addresses compare without case or surrounding spaces."""
-    return email.strip().lower()
 
 
 def hash_password(password: str) -> str:

@@ -6,14 +6,10 @@ import enum
 
 import sqlalchemy as sa
 
+from nclw.addresses import normalise_email
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-
-
-def normalise_email(email: str) -> str:
-    """Addresses compare without case or surrounding spaces."""
-    return email.strip().lower()
 
 
 def find_live_registration(event: Event, email: str) -> Registration | None:

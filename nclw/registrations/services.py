@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
+from nclw.addresses import normalise_email
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places
@@ -30,7 +31,7 @@ from nclw.registrations.models import (
     Registration,
     RegistrationStatus,
 )
-from nclw.registrations.queries import find_live_registration, normalise_email
+from nclw.registrations.queries import find_live_registration
 
 
 @dataclass(frozen=True)
