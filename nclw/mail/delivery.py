@@ -3,6 +3,9 @@
 Every row is claimed before it is sent, with a guarded UPDATE that only moves `pending` rows
 to `sending` (PostgreSQL also skips rows another worker has locked), so two workers never send
 the same row. Each result is committed as soon as it is known.
+
+A claim is a short lease that the sender renews while it works through its batch, so rows
+held by a sender that was killed go back to the queue within a lease, not a quarter of an hour.
 """
 
 from __future__ import annotations
@@ -38,8 +41,6 @@ from nclw.timezones import utcnow
 BATCH_SIZE = 200
 # After this many temporary failures a message is marked failed for a person to look at.
 MAX_ATTEMPTS = 10
-# A row left in `sending` this long belongs to a worker that died: offer it again.
-STALE_CLAIM = timedelta(minutes=15)
 # Deliveries are recorded in groups of this many (see _SentMarks). One: each message is
 # marked sent as soon as the server takes it, so a sender that dies can send again only
 # the one message it was sending. Marking in groups of 25 delivered 10,000 messages about
@@ -88,13 +89,22 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
     )
 
 
+def claim_lease() -> timedelta:
+    """How long a claim lasts unless its sender renews it (MAIL_CLAIM_LEASE_SECONDS).
+
+    A sender renews every quarter lease, so only one that stopped (killed, frozen, its host
+    gone) loses its rows; with the worker's five-second look they go out within a minute.
+    """
+    return timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE_SECONDS"])
+
+
 def release_stale_claims(*, now: datetime) -> int:
-    """Put rows claimed by a worker that died back in the queue."""
+    """Put rows claimed by a sender that stopped renewing its lease back in the queue."""
     result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.claimed_at < now - STALE_CLAIM,
+            OutboxMessage.claimed_at < now - claim_lease(),
         )
         .values(status=MessageStatus.PENDING, claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False)
@@ -103,9 +113,47 @@ def release_stale_claims(*, now: datetime) -> int:
     return result.rowcount or 0
 
 
+class Lease:
+    """This sender's hold on the rows it claimed, renewed while it sends them."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.every = claim_lease().total_seconds() / 4
+        self.renewed = time.monotonic()
+
+    def keep(self, queue: list[Outgoing]) -> list[Outgoing]:
+        """Renew the lease when a quarter of it has passed; return the rows still ours.
+
+        A row is lost only if this sender stalled for longer than the whole lease and another
+        worker took it back: it is then dropped here rather than sent twice.
+        """
+        if time.monotonic() - self.renewed < self.every or not queue:
+            return queue
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.claimed_by == self.token,
+                OutboxMessage.status == MessageStatus.SENDING,
+            )
+            .values(claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        ours = set(
+            db.session.scalars(
+                sa.select(OutboxMessage.id).where(
+                    OutboxMessage.claimed_by == self.token,
+                    OutboxMessage.status == MessageStatus.SENDING,
+                )
+            )
+        )
+        db.session.commit()
+        self.renewed = time.monotonic()
+        return [item for item in queue if item.id in ours]
+
+
 def claim_messages(
     *, now: datetime, limit: int = BATCH_SIZE, report: DeliveryReport | None = None
-) -> list[Outgoing]:
+) -> tuple[Lease, list[Outgoing]]:
     """Claim up to `limit` due rows for this worker; no other worker can claim them too.
 
     Rows that cannot be written now are marked failed here, and counted in `report`.
@@ -125,7 +173,7 @@ def claim_messages(
         ids = list(db.session.scalars(due.with_for_update(skip_locked=True)))
         if not ids:
             db.session.commit()
-            return []
+            return Lease(token), []
         candidates = OutboxMessage.id.in_(ids)
     else:
         # SQLite serialises writers, so a single guarded UPDATE is the claim; a row another
@@ -134,7 +182,8 @@ def claim_messages(
     db.session.execute(
         sa.update(OutboxMessage)
         .where(candidates, OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.SENDING, claimed_by=token, claimed_at=now)
+        # The lease runs on the clock, not on `now` (a long run of batches shares one `now`).
+        .values(status=MessageStatus.SENDING, claimed_by=token, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -164,7 +213,7 @@ def claim_messages(
                     report.failed += 1
                     report.errors.append(row.last_error or "")
     db.session.commit()
-    return claimed
+    return Lease(token), claimed
 
 
 def _finish(item: Outgoing, **values: Any) -> None:
@@ -181,7 +230,7 @@ class _SentMarks:
     """Records deliveries: one UPDATE and commit per SENT_MARK_GROUP messages (or a second).
 
     Only a process dying between the server taking a message and its mark could send that
-    message again, and only after STALE_CLAIM, once its claim has lapsed.
+    message again, and only once its lease has lapsed.
     """
 
     def __init__(self, *, now: datetime) -> None:
@@ -248,11 +297,13 @@ def _release(items: list[Outgoing], *, now: datetime) -> None:
         _finish(item, status=MessageStatus.PENDING, next_attempt_at=now + timedelta(seconds=30))
 
 
-def _deliver_to_files(items: list[Outgoing], *, now: datetime) -> DeliveryReport:
+def _deliver_to_files(items: list[Outgoing], *, now: datetime, lease: Lease) -> DeliveryReport:
     report = DeliveryReport()
     directory = current_app.config["MAIL_FILE_DIRECTORY"]
     sent = _SentMarks(now=now)
-    for item in items:
+    queue = list(items)
+    while queue := lease.keep(queue):
+        item = queue.pop(0)
         try:
             write_eml(item, directory)
         except OSError as exc:
@@ -267,20 +318,15 @@ def _deliver_to_files(items: list[Outgoing], *, now: datetime) -> DeliveryReport
     return report
 
 
-def _deliver_over_smtp(items: list[Outgoing], *, now: datetime) -> DeliveryReport:
+def _deliver_over_smtp(items: list[Outgoing], *, now: datetime, lease: Lease) -> DeliveryReport:
     """Send a batch over one SMTP connection, reconnecting once if the server drops it."""
     report = DeliveryReport()
     connection: Connection | None = None
     queue = list(items)
     sent = _SentMarks(now=now)
-    started = time.monotonic()
     try:
-        while queue:
-            if time.monotonic() - started > STALE_CLAIM.total_seconds() / 3:
-                # A very slow server: hand the rest back long before the claim could look
-                # abandoned and be taken (and sent) by another worker.
-                _release(queue, now=utcnow() - timedelta(seconds=30))
-                break
+        # A slow server makes a long batch: the lease is kept alive while it lasts.
+        while queue := lease.keep(queue):
             item = queue.pop(0)
             for try_number in (1, 2):
                 if connection is None:
@@ -334,10 +380,10 @@ def send_batch(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> Deliv
     """Claim and deliver one batch of due messages."""
     now = now or utcnow()
     report = DeliveryReport()
-    items = claim_messages(now=now, limit=limit, report=report)
+    lease, items = claim_messages(now=now, limit=limit, report=report)
     if items:
         deliver = _deliver_over_smtp if current_app.config.get("MAIL_SERVER") else _deliver_to_files
-        report.add(deliver(items, now=now))
+        report.add(deliver(items, now=now, lease=lease))
     return report
 
 

@@ -52,21 +52,32 @@ class BackgroundSender:
     def _run(self) -> None:
         retry_soon = False
         while True:
-            woken = self._wake.wait(timeout=30 if retry_soon else 300)
+            # Even when nothing wakes it, look now and then: rows another sender held when it
+            # was killed come back to the queue once their lease ends, and need sending.
+            woken = self._wake.wait(timeout=30 if retry_soon else 60)
             self._wake.clear()
             if self._stopping:
                 return
-            if not woken and not retry_soon:
-                continue
             with self.app.app_context():
                 try:
-                    report = send_pending()
-                    retry_soon = report.retried > 0 or _has_waiting_retries()
+                    if woken or retry_soon or _has_unsent():
+                        report = send_pending()
+                        retry_soon = report.retried > 0 or _has_waiting_retries()
                 except Exception:  # noqa: BLE001 — the thread must survive a bad moment
                     self.app.logger.exception("Sending mail from the outbox failed")
                     retry_soon = True
                 finally:
                     db.session.remove()
+
+
+def _has_unsent() -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxMessage.id)).where(
+                OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING])
+            )
+        )
+    )
 
 
 def _has_waiting_retries() -> bool:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail.delivery import STALE_CLAIM, send_pending
+from nclw.mail.delivery import claim_lease, send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
@@ -57,9 +57,9 @@ def test_a_row_claimed_by_a_worker_that_died_is_sent_later(app, tmp_path):
     )
     db.session.commit()
 
-    assert send_pending(now=now + timedelta(minutes=1)).sent == 0
+    assert send_pending(now=now + claim_lease() / 2).sent == 0
 
-    assert send_pending(now=now + STALE_CLAIM + timedelta(minutes=1)).sent == 1
+    assert send_pending(now=now + claim_lease() + timedelta(seconds=1)).sent == 1
     [row] = outbox_rows()
     assert row.status == MessageStatus.SENT
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import icalendar
@@ -9,6 +11,7 @@ import pytest
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
+from nclw.mail import delivery
 from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.status import mail_health, retry_message
@@ -219,23 +222,37 @@ def test_a_very_long_paragraph_is_wrapped_so_the_server_accepts_it(smtp_server):
     assert paragraph.strip() in received.text()
 
 
-def test_a_slow_server_makes_the_worker_hand_back_its_claim_in_time(smtp_server, monkeypatch):
-    import nclw.mail.delivery as delivery
-
-    monkeypatch.setattr(delivery, "STALE_CLAIM", timedelta(seconds=0.9))
+def test_a_slow_server_keeps_the_claim_alive_so_no_other_worker_takes_it(smtp_app, smtp_server):
+    # A batch that lasts two leases: without renewal its rows would look abandoned halfway.
+    smtp_app.config["MAIL_CLAIM_LEASE_SECONDS"] = 0.8
     smtp_server.delay = 0.2
     event = make_event()
-    people = [make_registration(event) for _ in range(6)]
+    people = [make_registration(event) for _ in range(8)]
     for person in people:
         queue_and_commit(messages.ticket_confirmed(person), person)
+    released: list[int] = []
+    done = threading.Event()
 
-    first = delivery.send_batch(limit=10)
+    def another_worker_looking_for_orphans() -> None:
+        with smtp_app.app_context():
+            while not done.is_set():
+                released.append(delivery.release_stale_claims(now=utcnow()))
+                time.sleep(0.05)
+            db.session.remove()
 
-    assert 0 < first.sent < 6
-    assert {row.status for row in outbox_rows()} == {MessageStatus.SENT, MessageStatus.PENDING}
-    assert all(row.claimed_by is None for row in outbox_rows())
-    assert send_pending().sent == 6 - first.sent
-    assert sorted(m.rcpt_tos[0] for m in smtp_server.wait_for(6)) == sorted(p.email for p in people)
+    watcher = threading.Thread(target=another_worker_looking_for_orphans)
+    watcher.start()
+    try:
+        report = delivery.send_batch(limit=10)
+    finally:
+        done.set()
+        watcher.join(10)
+
+    assert report.sent == 8
+    assert sum(released) == 0
+    assert {(row.status, row.attempts) for row in outbox_rows()} == {(MessageStatus.SENT, 1)}
+    received = smtp_server.wait_for(8)
+    assert sorted(m.rcpt_tos[0] for m in received) == sorted(p.email for p in people)
 
 
 def test_a_message_that_cannot_be_sent_is_failed_and_the_rest_still_go(smtp_server):
