@@ -24,7 +24,6 @@ from nclw.links import absolute_url
 from nclw.mail.outbox import queue_email
 from nclw.timezones import format_moment
 
-INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
 PASSWORD_METHOD = "scrypt"
 # Checked when no account matches, so a wrong address takes as long as a wrong password.
@@ -136,88 +135,6 @@ def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> Accou
     return token
 
 
-def invite_user(
-    email: str,
-    *,
-    role: Role,
-    organisation: Organisation | None,
-    actor: User,
-    now: datetime,
-) -> str:
-    """Email an invitation to set up an account; returns the raw link token."""
-    email = normalise_email(email)
-    if find_user_by_email(email):
-        raise InvalidInput("There is already an account with that email address.")
-    if role == Role.PARTNER and organisation is None:
-        raise InvalidInput("Choose the organisation this partner user belongs to.")
-    raw, token = _new_token(
-        TokenPurpose.INVITE,
-        email,
-        INVITE_LIFETIME,
-        now=now,
-        role=role,
-        organisation_id=organisation.id if role == Role.PARTNER and organisation else None,
-        created_by_id=actor.id,
-    )
-    role_label = (
-        "an organiser" if role == Role.ORGANISER else f"a partner user for {organisation.name}"  # type: ignore[union-attr]
-    )
-    queue_email(
-        messages.invitation(
-            email,
-            link=absolute_url(f"/account/invite/{raw}"),
-            role_label=role_label,
-            inviter=actor.name or actor.email,
-            expires=format_moment(token.expires_at),
-        )
-    )
-    record_action(
-        "user.invited", actor=actor, target=token, summary=f"{role.value} {email}", now=now
-    )
-    return raw
-
-
-def _claim(token: AccountToken, *, now: datetime) -> bool:
-    """Mark a one-time link used, if nobody else has just done so (a guarded UPDATE).
-
-    The same link opened in several tabs at once gets one account; the others are told the
-    link has been used, instead of racing to create the same user.
-    """
-    claimed = db.session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return False
-    token.used_at = now
-    return True
-
-
-def accept_invite(raw: str, *, name: str, password: str, now: datetime) -> User:
-    """Turn a valid invitation into an account with the chosen password."""
-    token = find_valid_token(raw, TokenPurpose.INVITE, now=now)
-    if token is None or not _claim(token, now=now):
-        raise NotAllowed("This invitation link has expired or has already been used.")
-    organisation = (
-        db.session.get(Organisation, token.organisation_id) if token.organisation_id else None
-    )
-    inviter = db.session.get(User, token.created_by_id) if token.created_by_id else None
-    user = create_user(
-        token.email,
-        password,
-        role=token.role or Role.PARTNER,
-        organisation=organisation,
-        name=name,
-        actor=inviter,
-        now=now,
-    )
-    token.used_at = now
-    token.user_id = user.id
-    return user
-
-
 def request_password_reset(email: str, *, now: datetime) -> None:
     """Email a reset link if an active account has this address; do nothing otherwise."""
     user = find_user_by_email(email)
@@ -272,12 +189,28 @@ def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> 
     user.active = active
     if not active:
         end_sessions(user)
+        end_invitations_from(user, now=now)
     record_action(
         "user.activated" if active else "user.deactivated",
         actor=actor,
         target=user,
         summary=user.email,
         now=now,
+    )
+
+
+def end_invitations_from(user: User, *, now: datetime) -> None:
+    """Stop the unused invitations someone sent: they speak for an organiser who no longer is."""
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(
+            AccountToken.purpose == TokenPurpose.INVITE,
+            AccountToken.created_by_id == user.id,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -345,6 +278,8 @@ def change_role(
     user.organisation = organisation if role == Role.PARTNER else None
     # What they may see changes at once, not when their old session happens to end.
     end_sessions(user)
+    if role != Role.ORGANISER:
+        end_invitations_from(user, now=now)
     record_action(
         "user.role_changed",
         actor=actor,
@@ -358,18 +293,3 @@ def change_role(
 def list_users() -> list[User]:
     """Every account, organisers first."""
     return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))
-
-
-def pending_invitations(*, now: datetime) -> list[AccountToken]:
-    """Invitations not yet used and not yet expired."""
-    return list(
-        db.session.scalars(
-            sa.select(AccountToken)
-            .where(
-                AccountToken.purpose == TokenPurpose.INVITE,
-                AccountToken.used_at.is_(None),
-                AccountToken.expires_at > now,
-            )
-            .order_by(AccountToken.created_at.desc())
-        )
-    )

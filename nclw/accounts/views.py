@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_user, logout_user
 
 from nclw.accounts import (
+    invitations,
     loader,  # noqa: F401  (registers the user loader)
     services,
 )
@@ -83,13 +84,13 @@ def sign_out():
 @limiter.limit("10 per minute", methods=["POST"])
 def accept_invite(token: str):
     """Set up an account from an invitation: a name and a password."""
-    invite = services.find_valid_token(token, TokenPurpose.INVITE, now=utcnow())
+    invite = invitations.usable_invitation(token, now=utcnow())
     if invite is None:
         return render_template("accounts/link_expired.html", kind="invitation"), 404
     form = AcceptInviteForm()
     if form.validate_on_submit():
         done = run_service(
-            lambda: services.accept_invite(
+            lambda: invitations.accept_invite(
                 token, name=form.name.data, password=form.password.data, now=utcnow()
             ),
             "Your account is ready. You are signed in.",

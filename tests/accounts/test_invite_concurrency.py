@@ -36,8 +36,8 @@ def env(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, s
 
 def _invite(env: dict[str, str]) -> str:
     from nclw import create_app
+    from nclw.accounts.invitations import invite_user
     from nclw.accounts.models import Role
-    from nclw.accounts.services import invite_user
     from nclw.extensions import db
     from nclw.timezones import utcnow
     from tests.factories import make_user

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from nclw.accounts import services
+from nclw.accounts import invitations, services
 from nclw.accounts.models import AccountToken, Role, TokenPurpose
 from nclw.accounts.passwords import check_password, common_passwords
 from nclw.errors import InvalidInput, NotAllowed
@@ -77,7 +77,7 @@ def test_authenticate(app):
 def test_invitations_store_only_a_hash_and_work_once(app):
     organiser = make_user()
     organisation = make_organisation(name="Catch22")
-    raw = services.invite_user(
+    raw = invitations.invite_user(
         "new@example.org", role=Role.PARTNER, organisation=organisation, actor=organiser, now=NOW
     )
     db.session.commit()
@@ -89,31 +89,31 @@ def test_invitations_store_only_a_hash_and_work_once(app):
     assert f"/account/invite/{raw}" in mail.text_body
     assert "Catch22" in mail.text_body
 
-    user = services.accept_invite(raw, name="New Person", password="purple tractor", now=NOW)
+    user = invitations.accept_invite(raw, name="New Person", password="purple tractor", now=NOW)
     assert (user.role, user.organisation_id, user.name) == (
         Role.PARTNER,
         organisation.id,
         "New Person",
     )
     with pytest.raises(NotAllowed):
-        services.accept_invite(raw, name="Again", password="purple tractor", now=NOW)
+        invitations.accept_invite(raw, name="Again", password="purple tractor", now=NOW)
 
 
 def test_invitations_expire(app):
     organiser = make_user()
-    raw = services.invite_user(
+    raw = invitations.invite_user(
         "late@example.org", role=Role.ORGANISER, organisation=None, actor=organiser, now=NOW
     )
     later = NOW + timedelta(days=7, seconds=1)
     assert services.find_valid_token(raw, TokenPurpose.INVITE, now=later) is None
     with pytest.raises(NotAllowed):
-        services.accept_invite(raw, name="Late", password="purple tractor", now=later)
+        invitations.accept_invite(raw, name="Late", password="purple tractor", now=later)
 
 
 def test_cannot_invite_an_existing_account(app):
     organiser = make_user(email="here@example.org")
     with pytest.raises(InvalidInput):
-        services.invite_user(
+        invitations.invite_user(
             "here@example.org", role=Role.ORGANISER, organisation=None, actor=organiser, now=NOW
         )
 

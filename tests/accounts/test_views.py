@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from nclw import config
-from nclw.accounts import services
+from nclw.accounts import invitations, services
 from nclw.accounts.models import Role
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
@@ -146,7 +146,7 @@ def _link(path_part: str) -> str:
 def test_an_invited_partner_sets_a_password_and_is_signed_in(app, client):
     organiser = make_user()
     organisation = make_organisation(name="Catch22")
-    services.invite_user(
+    invitations.invite_user(
         "new@example.org",
         role=Role.PARTNER,
         organisation=organisation,

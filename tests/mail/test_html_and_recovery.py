@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail.delivery import claim_lease, send_pending
+from nclw.mail.claims import claim_lease
+from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus

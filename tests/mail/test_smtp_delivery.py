@@ -11,7 +11,7 @@ import pytest
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
-from nclw.mail import delivery
+from nclw.mail import claims, delivery
 from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.status import mail_health, retry_message
@@ -236,7 +236,7 @@ def test_a_slow_server_keeps_the_claim_alive_so_no_other_worker_takes_it(smtp_ap
     def another_worker_looking_for_orphans() -> None:
         with smtp_app.app_context():
             while not done.is_set():
-                released.append(delivery.release_stale_claims(now=utcnow()))
+                released.append(claims.release_stale_claims(now=utcnow()))
                 time.sleep(0.05)
             db.session.remove()
 

@@ -188,13 +188,14 @@ def accounts(app):
     """An organiser who can sign in, and live invitation and reset links."""
     from datetime import timedelta
 
+    from nclw.accounts import invitations
     from nclw.accounts import services as account_services
     from nclw.accounts.models import Role, TokenPurpose
     from nclw.timezones import utcnow
     from tests.factories import make_user
 
     organiser = make_user(Role.ORGANISER, email="organiser@example.org")
-    invite = account_services.invite_user(
+    invite = invitations.invite_user(
         "invited@example.org",
         role=Role.ORGANISER,
         organisation=None,

@@ -48,6 +48,7 @@ def world(tmp_path):
     partner, with CSRF protection on."""
     from datetime import timedelta
 
+    from nclw.accounts import invitations
     from nclw.accounts import services as accounts
     from nclw.accounts.models import TokenPurpose
     from nclw.demo import seed_demo
@@ -80,7 +81,7 @@ def world(tmp_path):
         organiser = make_user(Role.ORGANISER)
         partner = make_user(Role.PARTNER, organisation=event.host)
         proposal = make_proposal(partner, submit=True)
-        invite = accounts.invite_user(
+        invite = invitations.invite_user(
             "new.person@example.org",
             role=Role.ORGANISER,
             organisation=None,

@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from nclw.accounts import invitations
 from nclw.accounts import services as accounts
 from nclw.accounts.forms import ChangeRoleForm, InviteForm
-from nclw.accounts.models import Role, User
+from nclw.accounts.models import AccountToken, Role, User
 from nclw.backoffice import queries
 from nclw.backoffice.forms import OrganisationForm
 from nclw.backoffice.views._blueprint import bp
@@ -37,7 +38,7 @@ def people():
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
         invited = run_service(
-            lambda: accounts.invite_user(
+            lambda: invitations.invite_user(
                 form.email.data,
                 role=Role(form.role.data),
                 organisation=_organisation(form.organisation_id.data),
@@ -55,7 +56,7 @@ def people():
         form=form,
         organisation_form=OrganisationForm(),
         users=accounts.list_users(),
-        invitations=accounts.pending_invitations(now=utcnow()),
+        invitations=invitations.pending_invitations(now=utcnow()),
     ), status
 
 
@@ -67,6 +68,17 @@ def set_active(user_id: int):
     run_service(
         lambda: accounts.set_user_active(user, active, actor=current_user, now=utcnow()),
         f"{user.email} can sign in again." if active else f"{user.email} can no longer sign in.",
+    )
+    return redirect(url_for("backoffice.people"))
+
+
+@bp.post("/people/invitations/<int:token_id>/withdraw")
+def withdraw_invitation(token_id: int):
+    """Stop an invitation working before it is used."""
+    token = db.get_or_404(AccountToken, token_id)
+    run_service(
+        lambda: invitations.withdraw_invitation(token, actor=current_user, now=utcnow()),
+        f"The invitation to {token.email} no longer works.",
     )
     return redirect(url_for("backoffice.people"))
 
