@@ -4,7 +4,8 @@ An operator may leave the database where the site can read it but not write it: 
 volume, or a file and folder owned by another user after a restore. SQLite then refuses even
 to read a database in WAL mode, because every reader must create a shared index file (`-shm`)
 beside it. A connection that meets that refusal is opened again as `immutable`, which needs
-no index: the site keeps showing its pages, and each change is refused by the database.
+no index: the site keeps showing its pages, and each change is refused by the database and
+answered with a "try again later" page (see `nclw.errors`).
 
 Immutable tells SQLite that nobody changes the file, so such a connection is only used while
 that is true: never when the write-ahead log holds changes not yet in the file (they would be
