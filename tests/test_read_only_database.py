@@ -25,7 +25,7 @@ from tests.conftest import make_test_app
 from tests.e2e.signup_storm import Attempt, server_env
 from tests.factories import make_event
 from tests.support.ci import unavailable
-from tests.support.database import SQLITE_FILE
+from tests.support.database import SQLITE_FILE, sqlite_url
 from tests.support.live_server import live_server
 
 NAME = "Samira"
@@ -39,7 +39,9 @@ def _open_event() -> str:
 
 
 def _site_with_one_event(folder: Path) -> str:
-    app = make_test_app(folder)
+    """A SQLite file in `folder` holding one open event (on either test backend); its slug."""
+    folder.mkdir(parents=True, exist_ok=True)
+    app = make_test_app(folder, SQLALCHEMY_DATABASE_URI=sqlite_url(folder))
     with app.app_context():
         slug = _open_event()
         db.session.remove()
