@@ -1,12 +1,26 @@
-"""Our exception types and the friendly HTTP error pages."""
+"""Our exception types and the friendly HTTP error pages.
+
+Also the one rule for a database that cannot take changes just now (read-only, or its disk
+full): reading goes on, and every change is answered with 503, "try again in a few minutes",
+with the form drawn again as it was typed wherever a view can, and a page showing what was
+typed where it cannot.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, after_this_request, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from nclw.extensions import db
+from nclw.sqlite import refuses_writes
 
 
 class NclwError(Exception):
@@ -37,6 +51,112 @@ class InvalidInput(NclwError):
     status_code = 400
 
 
+#: How long to ask people (and programs) to wait before trying a change again.
+RETRY_AFTER_SECONDS = 120
+
+CANNOT_SAVE = (
+    "We cannot save changes just now. Nothing you typed is lost. Please try again in a few minutes."
+)
+
+
+class CannotSaveNow(NclwError):
+    """The database takes no changes for now (it is read-only, or its disk is full)."""
+
+    status_code = 503
+
+    def __init__(self, message: str = CANNOT_SAVE) -> None:
+        super().__init__(message)
+
+
+# PostgreSQL: read_only_sql_transaction (a standby, or default_transaction_read_only) and
+# disk_full.
+_POSTGRES_CANNOT_WRITE = {"25006", "53100"}
+# For an error that carries no code: one made by hand, or by a driver that gives none.
+_CANNOT_WRITE_WORDS = (
+    "readonly database",
+    "read-only transaction",
+    "database or disk is full",
+    "no space left on device",
+)
+
+
+def database_cannot_write(error: BaseException) -> bool:
+    """True when the database refused a change because it is read-only or its disk is full.
+
+    Reading still works then, and the same change works once an operator has made room or
+    made the database writable again: it is a "try again later", never a fault of the site.
+    """
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return refuses_writes(cause) or sqlite_code == sqlite3.SQLITE_FULL
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _POSTGRES_CANNOT_WRITE
+    message = str(cause).lower()
+    return any(words in message for words in _CANNOT_WRITE_WORDS)
+
+
+def _drop_connections_that_cannot_write(context: ExceptionContext) -> None:
+    # A connection opened while the database took no changes may go on refusing them for as
+    # long as it lives (a PostgreSQL session begun read-only, an immutable SQLite file), even
+    # one that has only read so far: the pool opens new ones, so saving works again as soon
+    # as the database does.
+    if database_cannot_write(context.original_exception):
+        context.is_disconnect = True
+
+
+@contextmanager
+def database_writes() -> Iterator[None]:
+    """Run a block that changes the database; if the database cannot take it, CannotSaveNow.
+
+    The session is rolled back first. In a request the answer then says 503 with
+    Retry-After, whatever page the view draws (its form again, with what was typed); only a
+    redirect keeps its status, so that the message it flashed is shown where it leads.
+    """
+    try:
+        yield
+    except DBAPIError as error:
+        if not database_cannot_write(error):
+            raise
+        db.session.rollback()
+        if has_request_context():
+            after_this_request(_ask_to_try_again_later)
+        raise CannotSaveNow() from error
+
+
+def _ask_to_try_again_later(response: Response) -> Response:
+    if not 300 <= response.status_code < 400:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+# Never shown back: secrets, and the form's own token.
+_NOT_SHOWN = ("password", "token")
+
+
+def _typed_answers() -> list[tuple[str, str]]:
+    """What a form sent, to show back so that nothing typed is lost (never a password)."""
+    return [
+        (name.replace("_", " ").capitalize(), value)
+        for name, value in request.form.items(multi=True)
+        # "y" and "on" are ticked boxes, not typing.
+        if value.strip()
+        and value not in ("y", "on")
+        and not any(word in name.lower() for word in _NOT_SHOWN)
+    ]
+
+
+def _cannot_save_page():
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        message = "We cannot save changes just now. Please try again in a few minutes."
+        return {"error": "unavailable", "message": message, "status": 503}, 503, headers
+    page = render_template("errors/cannot_save.html", typed=_typed_answers())
+    return page, 503, headers
+
+
 _TITLES = {
     400: "Something was wrong with that request",
     403: "You cannot see this page",
@@ -51,6 +171,8 @@ _TITLES = {
 
 def init_error_pages(app: Flask) -> None:
     """Show a plain-English page for every error, never a traceback."""
+    if not event.contains(Engine, "handle_error", _drop_connections_that_cannot_write):
+        event.listen(Engine, "handle_error", _drop_connections_that_cannot_write)
 
     @app.errorhandler(CSRFError)
     def csrf_expired(error: CSRFError):
@@ -73,6 +195,17 @@ def init_error_pages(app: Flask) -> None:
             render_template("errors/error.html", code=error.status_code, title=error.message),
             error.status_code,
         )
+
+    @app.errorhandler(CannotSaveNow)
+    def cannot_save_now(error: CannotSaveNow):
+        return _cannot_save_page()
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if not database_cannot_write(error):
+            raise error  # a fault: logged, and answered by the 500 page below
+        db.session.rollback()
+        return _cannot_save_page()
 
     @app.errorhandler(500)
     def server_error(error):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from flask import Flask
@@ -13,9 +12,10 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from nclw.sqlite import tune_sqlite_connections
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,19 +38,8 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-@event.listens_for(Engine, "connect")
-def _tune_sqlite(dbapi_connection, _record) -> None:
-    """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # WAL lets the week page read while a sign-up writes; the timeout makes writers queue
-    # for the single write lock instead of failing with "database is locked".
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+# Every SQLite connection: foreign keys, WAL, and reading a database the site cannot write.
+tune_sqlite_connections()
 
 
 # Next to the package, so `flask db` works from any folder.

@@ -14,7 +14,7 @@ from typing import Any
 from flask import flash, request
 from werkzeug.routing import IntegerConverter
 
-from nclw.errors import NclwError
+from nclw.errors import NclwError, database_writes
 from nclw.extensions import db
 
 #: The largest value an INTEGER column holds (PostgreSQL's, and so ours on every database).
@@ -67,10 +67,13 @@ def run_service(
     say, which starts a new login session), and `success` is flashed: a message, or a
     function that makes one from the result, or None for a page that says it itself. A
     refusal (`NclwError`) rolls everything back; its message goes to `errors` (a form's list,
-    shown with the form drawn again) or, without one, is flashed.
+    shown with the form drawn again) or, without one, is flashed. A database that cannot
+    take the change just now (read-only, or full) is such a refusal too, answered with 503.
     """
     try:
-        value = action()
+        with database_writes():
+            value = action()
+            db.session.commit()
     except NclwError as error:
         db.session.rollback()
         if errors is None:
@@ -78,7 +81,6 @@ def run_service(
         else:
             errors.append(error.message)
         return Outcome(ok=False)
-    db.session.commit()
     if then is not None:
         then(value)
     if success is not None:

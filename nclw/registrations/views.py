@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 
-from nclw.errors import NclwError
+from nclw.errors import CannotSaveNow, NclwError, database_writes
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
@@ -53,6 +53,21 @@ def _send_first_question(registration, text: str, *, now: datetime) -> str | Non
     return send(registration, text, now=now).not_sent_reason
 
 
+def _ask_first_question(registration, text: str, *, now: datetime) -> None:
+    """Send the question typed on the sign-up form; the ticket is kept whatever happens."""
+    try:
+        with database_writes():
+            not_sent = _send_first_question(registration, text, now=now)
+            db.session.commit()
+    except CannotSaveNow:
+        not_sent = (
+            "Your ticket is saved, but we could not send your question just now. "
+            "Please send it from your ticket page in a few minutes."
+        )
+    if not_sent:
+        flash(not_sent, "info")
+
+
 def _registration_or_404(token: str):
     registration = queries.get_registration_by_token(token)
     if registration is None or registration.anonymised_at:
@@ -81,10 +96,7 @@ def register(slug: str):
         resend = ResendTicketForm(email=form.email.data)
         return render_template("registrations/already.html", event=event, form=resend), 200
     if "first_question" in form and form.first_question.data:
-        not_sent = _send_first_question(result.registration, form.first_question.data, now=now)
-        db.session.commit()
-        if not_sent:
-            flash(not_sent, "info")
+        _ask_first_question(result.registration, form.first_question.data, now=now)
     return redirect(url_for("registrations.confirmation", token=result.manage_token))
 
 
@@ -93,7 +105,8 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
     if not form.validate_on_submit():
         return None
     try:
-        return services.register(event, sign_up_details(form), now=now)
+        with database_writes():
+            return services.register(event, sign_up_details(form), now=now)
     except NclwError as error:
         form.form_errors.append(error.message)
         return None

@@ -83,6 +83,7 @@ class Attempt:
     form_status: int = 0
     status: int = 0
     location: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     error: str = ""
     _opener: urllib.request.OpenerDirector = field(init=False, repr=False)
@@ -108,8 +109,8 @@ class Attempt:
 
     def submit(self, form_url: str) -> None:
         data = {"csrf_token": self._token, "first_name": "Sam", "email": self.email}
-        self.status, headers, self.body = self._open(form_url, data)
-        self.location = headers.get("Location", "")
+        self.status, self.headers, self.body = self._open(form_url, data)
+        self.location = self.headers.get("Location", "")
 
     def get(self, url: str) -> tuple[int, str]:
         status, _, body = self._open(url)

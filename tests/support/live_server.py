@@ -56,7 +56,9 @@ class LiveServer:
         host: str = "127.0.0.1",
         app: str = "wsgi:app",
         cwd: Path = PROJECT_ROOT,
+        run_as: Sequence[str] = (),
     ) -> None:
+        """`run_as` goes before the command, to run it with other rights (setpriv ...)."""
         self.host = host
         self.cwd = cwd
         self._workers = workers
@@ -64,6 +66,7 @@ class LiveServer:
         self.url = f"http://{host}:{self.port}"
         self._env = _child_env(env)
         self._args = [
+            *run_as,
             str(venv_script("gunicorn")),
             "--bind",
             f"{host}:{self.port}",
@@ -172,6 +175,7 @@ def live_server(
     timeout: float = 20.0,
     app: str = "wsgi:app",
     cwd: Path = PROJECT_ROOT,
+    run_as: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
     """Serve `app` (default `wsgi:app`) under gunicorn on a free loopback port for the block."""
     server = LiveServer(
@@ -182,6 +186,7 @@ def live_server(
         extra_args=extra_args,
         app=app,
         cwd=cwd,
+        run_as=run_as,
     )
     server.start(timeout)
     try:

@@ -1,0 +1,188 @@
+"""A database the site cannot write: every page still shows, and a change answers 503 with the
+form drawn again as it was typed. SQLite read-only file or folder, and PostgreSQL read-only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from nclw.errors import RETRY_AFTER_SECONDS
+from nclw.events.models import QuestionAskers
+from nclw.extensions import db
+from nclw.questions.models import Question
+from nclw.registrations.models import Registration
+from tests.conftest import make_test_app
+from tests.e2e.signup_storm import Attempt, server_env
+from tests.factories import make_event
+from tests.support.ci import unavailable
+from tests.support.database import SQLITE_FILE, sqlite_url
+from tests.support.live_server import live_server
+
+NAME = "Samira"
+EMAIL = "samira.typed@example.com"
+QUESTION = "How did you find your first job after college?"
+
+
+def _open_event() -> str:
+    """An event open for sign-ups where anyone may ask a question; its slug."""
+    return make_event(qa_enabled=True, qa_askers=QuestionAskers.ANYONE).slug
+
+
+def _site_with_one_event(folder: Path) -> str:
+    """A SQLite file in `folder` holding one open event (on either test backend); its slug."""
+    folder.mkdir(parents=True, exist_ok=True)
+    app = make_test_app(folder, SQLALCHEMY_DATABASE_URI=sqlite_url(folder))
+    with app.app_context():
+        slug = _open_event()
+        db.session.remove()
+        # Closing the last connection folds the write-ahead log into the file and removes
+        # the log and its index, as when the site is stopped.
+        db.engine.dispose()
+    return slug
+
+
+def _pages(slug: str) -> list[str]:
+    return [
+        "/",
+        f"/events/{slug}",
+        f"/events/{slug}/register",
+        "/api/events",
+        f"/api/events/{slug}",
+    ]
+
+
+def _reads_work_and_changes_keep_the_typing(client: FlaskClient, slug: str) -> None:
+    for page in _pages(slug):
+        assert client.get(page).status_code == 200, page
+
+    signed = client.post(f"/events/{slug}/register", data={"first_name": NAME, "email": EMAIL})
+    assert signed.status_code == 503
+    assert signed.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "We cannot save changes just now. Nothing you typed is lost." in signed.text
+    assert f'value="{NAME}"' in signed.text
+    assert f'value="{EMAIL}"' in signed.text
+
+    asked = client.post(
+        f"/events/{slug}/questions/ask", data={"body": QUESTION, "display_name": NAME}
+    )
+    assert asked.status_code == 503
+    assert asked.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert f"{QUESTION}</textarea>" in asked.text
+    assert f'value="{NAME}"' in asked.text
+
+    # Rolled back: the same app reads on, and nothing was written.
+    assert client.get(f"/events/{slug}").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+
+
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_a_read_only_database_file_keeps_the_site_readable(tmp_path, journal_mode):
+    """In either journal mode: the site turns WAL on itself, but a file restored from a
+    backup may come back in SQLite's default mode, which a read-only file cannot change."""
+    slug = _site_with_one_event(tmp_path)
+    with closing(sqlite3.connect(tmp_path / SQLITE_FILE)) as connection:
+        connection.execute(f"PRAGMA journal_mode={journal_mode}")
+    # SQLite's read-only mode rather than chmod, which does not stop root (the tests may run
+    # as root): writes are refused with the same error as for a file the site cannot write.
+    read_only = f"sqlite:///file:{tmp_path / SQLITE_FILE}?mode=ro&uri=true"
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=read_only)
+    with app.app_context():
+        _reads_work_and_changes_keep_the_typing(app.test_client(), slug)
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgres_database_keeps_the_site_readable(tmp_path, postgres_database_url):
+    # A database of its own: the setting makes every new connection to it read-only, as an
+    # operator freezing it (or a standby) does, the site's page-stamp connection included.
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
+    name = sa.make_url(postgres_database_url).database
+    with app.app_context():
+        slug = _open_event()
+        db.session.execute(
+            sa.text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+        assert db.session.scalar(sa.text("SHOW default_transaction_read_only")) == "on"
+        client = app.test_client()
+        _reads_work_and_changes_keep_the_typing(client, slug)
+
+        # Writable again: saving starts again without a restart. A pooled connection that
+        # began read-only may refuse once more, and that refusal replaces them all.
+        admin_url = sa.make_url(postgres_database_url).set(drivername="postgresql")
+        with psycopg.connect(admin_url.render_as_string(hide_password=False)) as admin:
+            admin.execute("SET TRANSACTION READ WRITE")
+            admin.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+        form = {"first_name": NAME, "email": EMAIL}
+        tries = [client.post(f"/events/{slug}/register", data=form) for _ in range(2)]
+        assert 302 in [answer.status_code for answer in tries]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def _file_modes_bind(folder: Path) -> list[str]:
+    """What to run the site under so that file modes bind it, as they bind its own user.
+
+    Root ignores file modes; without that one right it is held to them like anyone else.
+    """
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            unavailable("running as root, and setpriv is missing to make file modes bind")
+        rights = "-dac_override,-dac_read_search"
+        run_as = [setpriv, f"--bounding-set={rights}", f"--inh-caps={rights}"]
+    probe = subprocess.run(
+        [*run_as, sys.executable, "-c", f"open({str(folder / 'probe')!r}, 'w')"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if "PermissionError" not in probe.stderr:
+        unavailable(f"a read-only folder could still be written here: {probe.stderr[-300:]}")
+    return run_as
+
+
+@pytest.mark.slow
+def test_a_database_in_a_folder_the_site_cannot_write_keeps_every_page(tmp_path):
+    """The operator's case: the file made 444 and its folder 555, and the site started on it.
+
+    SQLite cannot even read a database in WAL mode there, unless it is told that nobody
+    writes it (see nclw.sqlite).
+    """
+    instance = tmp_path / "instance"
+    slug = _site_with_one_event(instance)
+    database = instance / SQLITE_FILE
+    assert not Path(f"{database}-shm").exists()  # else SQLite could read through it
+    database.chmod(0o444)
+    instance.chmod(0o555)
+    try:
+        run_as = _file_modes_bind(instance)
+        env = server_env(f"sqlite:///{database}", instance)
+        with live_server(env, workers=1, run_as=run_as) as server:
+            person = Attempt(EMAIL)
+            for page in _pages(slug):
+                assert person.get(server.url + page)[0] == 200, (page, server.log())
+            form = f"{server.url}/events/{slug}/register"
+            person.fetch_form(form)
+            person.submit(form)
+            log = server.log()
+    finally:
+        instance.chmod(0o755)
+        database.chmod(0o644)
+    assert person.status == 503, log
+    assert person.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert 'value="Sam"' in person.body
+    assert f'value="{EMAIL}"' in person.body
+    assert "Traceback" not in log
