@@ -108,6 +108,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
         # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
         "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per 10 minutes",
+        # Votes without a ticket counted from one network address (an IPv6 /64) on one
+        # question: a few people may share a connection, one person can make endless cookies.
+        "QUESTION_VOTES_PER_ADDRESS": _int("QUESTION_VOTES_PER_ADDRESS", 3),
         # Keys the hashes that let askers find their questions again; unset, TOKEN_HASH_KEY
         # and then SECRET_KEY are used.
         "QUESTION_ASKER_KEY": os.environ.get("QUESTION_ASKER_KEY") or None,
