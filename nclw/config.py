@@ -104,6 +104,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # A staff sign-in ends this long after the last page used, and this long after it began.
+        "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
+        "STAFF_SIGN_IN_HOURS": _int("STAFF_SIGN_IN_HOURS", 12),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
         # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
