@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
 from nclw.forms import ConfirmForm
-from nclw.partners import exports, queries, services
+from nclw.partners import queries, services
 from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -173,9 +173,14 @@ def _saved_and_told(told: int) -> str:
 def export_attendees(event_id: int):
     """Download the attendees who agreed to share their details with this host."""
     event = _own_event(event_id)
-    body = exports.shared_attendees_csv(services.shared_attendees(event, actor=current_user))
+    # Committed (the audit entry with it) before the file goes out.
+    done = run_service(
+        lambda: services.download_shared_attendees(event, actor=current_user, now=utcnow()), None
+    )
+    if not done.ok:
+        return redirect(url_for("partners.session", event_id=event.id))
     return Response(
-        body,
+        done.value,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"',
