@@ -25,6 +25,10 @@ class NotAllowed(NclwError):
     status_code = 409
 
 
+class NeedsConfirmation(NotAllowed):
+    """The action can go ahead only once the person says yes a second time; the message asks."""
+
+
 class Forbidden(NclwError):
     """The actor may not do this."""
 

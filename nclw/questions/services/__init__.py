@@ -28,6 +28,7 @@ from nclw.questions.services.listing import (
 from nclw.questions.services.moderation import (
     Move,
     allowed_moves,
+    approval_warning,
     approve_question,
     approve_questions,
     can_change_qa_settings,
@@ -64,6 +65,7 @@ __all__ = [
     "Move",
     "allowed_moves",
     "answered_questions",
+    "approval_warning",
     "approve_question",
     "approve_questions",
     "ask_first_question",
