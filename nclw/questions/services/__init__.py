@@ -14,6 +14,7 @@ from nclw.questions.services.asking import (
     may_withdraw,
     questions_asked_by,
     withdraw_question,
+    withdraw_ticket_questions,
 )
 from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.questions.services.listing import (
@@ -107,4 +108,5 @@ __all__ = [
     "vote_refusal",
     "voted_question_ids",
     "withdraw_question",
+    "withdraw_ticket_questions",
 ]
