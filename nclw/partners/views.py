@@ -168,7 +168,8 @@ def _saved_and_told(told: int) -> str:
     return "Your changes are saved." + (f" We emailed {people}." if told else "")
 
 
-@bp.get("/sessions/<int:event_id>/attendees.csv")
+# A POST, like the organisers' downloads: it writes to the audit log, and a GET never writes.
+@bp.post("/sessions/<int:event_id>/attendees.csv")
 @partner_required
 def export_attendees(event_id: int):
     """Download the attendees who agreed to share their details with this host."""
