@@ -26,9 +26,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.pages.views import bp as pages_bp
     from nclw.partners.review_views import bp as proposal_review_bp
     from nclw.partners.views import bp as partners_bp
-    from nclw.questions.services import ask_first_question
+    from nclw.questions.services import ask_first_question, withdraw_ticket_questions
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.messages import SEND_TIME_COMPOSER
+    from nclw.registrations.personal_data import use_question_withdrawer
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
     from nclw.templating import init_templating
@@ -55,6 +56,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     use_send_time_composer(app, SEND_TIME_COMPOSER)
     # The sign-up form may carry a first question for the live Q&A.
     use_first_question_sender(app, ask_first_question)
+    # Deleting one's details from a ticket withdraws the questions sent from it.
+    use_question_withdrawer(app, withdraw_ticket_questions)
 
     # Before any route is added: every <int:...> in a URL is an id a column can hold.
     app.url_map.converters["int"] = DatabaseIdConverter

@@ -107,10 +107,16 @@ def load_settings(instance: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # A staff sign-in ends this long after the last page used, and this long after it began.
+        "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
+        "STAFF_SIGN_IN_HOURS": _int("STAFF_SIGN_IN_HOURS", 12),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
         # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
         "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per 10 minutes",
+        # Votes without a ticket counted from one network address (an IPv6 /64) on one
+        # question: a few people may share a connection, one person can make endless cookies.
+        "QUESTION_VOTES_PER_ADDRESS": _int("QUESTION_VOTES_PER_ADDRESS", 3),
         # Keys the hashes that let askers find their questions again; unset, TOKEN_HASH_KEY
         # and then SECRET_KEY are used.
         "QUESTION_ASKER_KEY": os.environ.get("QUESTION_ASKER_KEY") or None,

@@ -39,6 +39,10 @@ class NotAllowed(NclwError):
     status_code = 409
 
 
+class NeedsConfirmation(NotAllowed):
+    """The action can go ahead only once the person says yes a second time; the message asks."""
+
+
 class Forbidden(NclwError):
     """The actor may not do this."""
 
@@ -181,11 +185,13 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        # What the error says beyond its page: a 405's Allow, for one (the page is ours).
+        headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
         if request.blueprint == "api" or request.path.startswith("/api/"):
-            return {"error": error.name, "message": error.description, "status": code}, code
+            body = {"error": error.name, "message": error.description, "status": code}
+            return body, code, headers
         title = _TITLES.get(code, error.name)
-        response = render_template("errors/error.html", code=code, title=title), code
-        return response
+        return render_template("errors/error.html", code=code, title=title), code, headers
 
     @app.errorhandler(NclwError)
     def rule_broken(error: NclwError):

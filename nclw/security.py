@@ -20,8 +20,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# Pages with personal details must not be kept by browsers or shared caches.
-PRIVATE_PREFIXES = ("/tickets/", "/admin", "/partner", "/account", "/dev/")
+# Pages with personal details, or a secret in the address (a ticket's link, an invitation),
+# must not be kept by browsers or shared caches, nor listed by search engines. The sign-in
+# page carries a form token tied to the visitor's own session.
+PRIVATE_PREFIXES = ("/tickets/", "/admin", "/partner", "/account", "/dev/", "/sign-in")
 PRIVATE_MIMETYPES = (
     "text/csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,6 +79,8 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not development:
             headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.path.startswith(PRIVATE_PREFIXES):
+            headers["X-Robots-Tag"] = "noindex, nofollow"
         # Answers to a form post echo what was typed (names, emails), so they are private too.
         if (
             request.path.startswith(PRIVATE_PREFIXES)

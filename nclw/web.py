@@ -48,10 +48,12 @@ def database_ids(values: Iterable[str]) -> list[int]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What `run_service` did: `ok` when the service agreed, with what it returned."""
+    """What `run_service` did: `ok` when the service agreed, with what it returned, or the
+    refusal when it did not."""
 
     ok: bool
     value: Any = None
+    error: NclwError | None = None
 
 
 def run_service(
@@ -80,7 +82,7 @@ def run_service(
             flash(error.message, "error")
         else:
             errors.append(error.message)
-        return Outcome(ok=False)
+        return Outcome(ok=False, error=error)
     if then is not None:
         then(value)
     if success is not None:

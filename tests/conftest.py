@@ -18,8 +18,10 @@ from flask.testing import FlaskClient as _FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 
 from nclw import create_app
+from nclw.accounts.session_timeouts import start_clock
 from nclw.events.cache import RenderCache, SharedPageShortcut
 from nclw.extensions import db, limiter
+from nclw.timezones import utcnow
 from tests.support.database import (
     SQLITE_FILE,
     SchemaTemplate,
@@ -247,6 +249,7 @@ def login(client: FlaskClient, user) -> None:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
         session["_id"] = identifier
+        start_clock(session, now=utcnow())
 
 
 _LONG_MARKS = ("e2e", "slow", "postgres")

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_url, login_user, logout_user
 
 from nclw.accounts import (
     invitations,
     loader,  # noqa: F401  (registers the user loader)
     services,
+    session_timeouts,
 )
 from nclw.accounts.forms import AcceptInviteForm, NewPasswordForm, ResetRequestForm, SignInForm
 from nclw.accounts.models import TokenPurpose, User
-from nclw.extensions import db, limiter
+from nclw.extensions import db, limiter, login_manager
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -43,6 +56,37 @@ def _start_session(user: User) -> None:
     # A fresh session at sign-in: nothing set before (by anyone) carries over.
     session.clear()
     login_user(user)
+    session_timeouts.start_clock(session, now=utcnow())
+
+
+@bp.before_app_request
+def end_a_stale_sign_in() -> None:
+    """Sign staff out after a while unused, and some hours after signing in."""
+    if "_user_id" not in session:
+        return
+    config, now = current_app.config, utcnow()
+    ended = session_timeouts.sign_in_ended(
+        session,
+        now=now,
+        idle=timedelta(minutes=config["STAFF_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["STAFF_SIGN_IN_HOURS"]),
+    )
+    if ended is None:
+        session_timeouts.keep_alive(session, now=now)
+        return
+    _end_session()
+    # The page asked for goes on as for anyone signed out: a public page shows, a staff page
+    # sends the person to sign in (with `next`), both saying why.
+    flash(ended, "info")
+    g.sign_in_ended = True
+
+
+@login_manager.unauthorized_handler
+def ask_to_sign_in():
+    """Send someone signed out to sign in, then back to the page they asked for."""
+    if not g.get("sign_in_ended"):  # if it has just ended, that message said why
+        flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def _end_session(_result=None) -> None:

@@ -14,6 +14,7 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
+from nclw.events.slugs import slug_base
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
 
@@ -149,14 +150,9 @@ def _record(action: str, *, actor, target, summary: str = "", now: datetime) -> 
     record_action(action, actor=actor, target=target, summary=summary, now=now)
 
 
-def _slug_base(title: str) -> str:
-    words = "".join(ch if ch.isalnum() else " " for ch in title.lower()).split()
-    return "-".join(words)[:100].strip("-") or "event"
-
-
 def unique_slug(title: str) -> str:
     """A web address part made from the title, unused by any other event."""
-    base = _slug_base(title)
+    base = slug_base(title)
     taken = set(
         db.session.scalars(
             sa.select(Event.slug).where(sa.or_(Event.slug == base, Event.slug.like(f"{base}-%")))

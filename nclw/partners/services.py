@@ -21,7 +21,7 @@ from nclw.events.models import Edition, Event, EventStatus
 from nclw.events.services import create_event, current_edition, publish_event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
-from nclw.partners import messages
+from nclw.partners import exports, messages
 from nclw.partners.models import (
     PROPOSAL_FIELDS,
     Proposal,
@@ -57,6 +57,25 @@ def shared_attendees(event: Event, *, actor: User) -> list[Registration]:
             .order_by(Registration.status, Registration.created_at, Registration.id)
         )
     )
+
+
+def download_shared_attendees(event: Event, *, actor: User, now: datetime) -> bytes:
+    """The shared attendees as CSV, recorded in the audit log as the organisers' downloads are.
+
+    The caller commits the entry before the file goes out.
+    """
+    attendees = shared_attendees(event, actor=actor)
+    record_action(
+        "export.downloaded",
+        actor=actor,
+        target=event,
+        summary=(
+            f"CSV of {event.slug} for its host; columns: first_name, email, status; "
+            f"{len(attendees)} {'person' if len(attendees) == 1 else 'people'}"
+        ),
+        now=now,
+    )
+    return exports.shared_attendees_csv(attendees)
 
 
 # --- Proposing -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
 from nclw.forms import ConfirmForm
-from nclw.partners import exports, queries, services
+from nclw.partners import queries, services
 from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -168,14 +168,20 @@ def _saved_and_told(told: int) -> str:
     return "Your changes are saved." + (f" We emailed {people}." if told else "")
 
 
-@bp.get("/sessions/<int:event_id>/attendees.csv")
+# A POST, like the organisers' downloads: it writes to the audit log, and a GET never writes.
+@bp.post("/sessions/<int:event_id>/attendees.csv")
 @partner_required
 def export_attendees(event_id: int):
     """Download the attendees who agreed to share their details with this host."""
     event = _own_event(event_id)
-    body = exports.shared_attendees_csv(services.shared_attendees(event, actor=current_user))
+    # Committed (the audit entry with it) before the file goes out.
+    done = run_service(
+        lambda: services.download_shared_attendees(event, actor=current_user, now=utcnow()), None
+    )
+    if not done.ok:
+        return redirect(url_for("partners.session", event_id=event.id))
     return Response(
-        body,
+        done.value,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"',

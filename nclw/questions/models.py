@@ -97,8 +97,12 @@ class QuestionVote(db.Model):
     __tablename__ = "question_votes"
     __table_args__ = (
         sa.UniqueConstraint("question_id", "voter_key", name="uq_question_votes_once"),
+        sa.Index("ix_question_votes_question_address", "question_id", "address_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
     voter_key: Mapped[str] = mapped_column(sa.String(64))
+    # For a vote without a ticket: a keyed hash of the network address and this question, so
+    # new browser ids from one address count against one bound (never the address itself).
+    address_key: Mapped[str | None] = mapped_column(sa.String(64))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
@@ -13,6 +15,23 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.services import cancel_registration
+
+_QUESTION_WITHDRAWER_KEY = "nclw_question_withdrawer"
+
+
+def use_question_withdrawer(app: Flask, withdraw: Callable[..., int]) -> None:
+    """Say how to withdraw a person's questions when they delete their details.
+
+    The live Q&A is built on tickets, not the other way round, so it is handed to us here
+    (see create_app) rather than imported. `withdraw(registration, now=...)` returns how many
+    questions it withdrew.
+    """
+    app.extensions[_QUESTION_WITHDRAWER_KEY] = withdraw
+
+
+def _withdraw_questions(registration: Registration, *, now: datetime) -> int:
+    withdraw = current_app.extensions.get(_QUESTION_WITHDRAWER_KEY)
+    return withdraw(registration, now=now) if withdraw else 0
 
 
 def _anonymised_values() -> dict:
@@ -42,9 +61,12 @@ def _delete_mail_for(registration_ids) -> None:
 
 
 def delete_my_details(registration: Registration, *, now: datetime) -> None:
-    """Cancel the ticket (freeing the place) and remove everything that identifies the person."""
+    """Cancel the ticket (freeing the place), withdraw the questions it sent, and remove
+    everything that identifies the person."""
     if registration.anonymised_at is not None:
         raise NotAllowed("These details have already been deleted.")
+    # Before the token is replaced: the questions are found by it.
+    withdrawn = _withdraw_questions(registration, now=now)
     if registration.status != RegistrationStatus.CANCELLED:
         cancel_registration(registration, actor=None, now=now)
     db.session.flush()
@@ -61,7 +83,8 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
         "registration.details_deleted",
         actor=None,
         target=registration,
-        summary=f"{registration.reference}, by the ticket holder",
+        summary=f"{registration.reference}, by the ticket holder"
+        + (f"; {withdrawn} question{'s' if withdrawn != 1 else ''} withdrawn" if withdrawn else ""),
         now=now,
     )
 

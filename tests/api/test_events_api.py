@@ -126,6 +126,14 @@ def test_writes_are_refused_as_json(client, week):
     assert response.get_json()["status"] == 405
 
 
+@pytest.mark.parametrize("path", ["/api/events", "/api/events/money-skills", "/api/openapi.json"])
+def test_a_refused_method_says_which_are_allowed(client, week, path):
+    response = client.delete(path)
+    assert response.status_code == 405
+    assert response.mimetype == "application/json"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
+
+
 def test_cors_on_get_and_preflight(client, week):
     response = client.get("/api/events", headers={"Origin": "https://www.luton.gov.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -264,3 +264,21 @@ def test_attendee_details_only_for_those_who_shared(app):
 
     with pytest.raises(Forbidden):
         services.shared_attendees(event, actor=make_partner())
+
+
+def test_a_partners_download_of_names_and_emails_is_audited(app):
+    partner = make_partner()
+    event = make_event(host=partner.organisation, capacity=3)
+    make_registration(event, share_with_host=True, first_name="Jo", email="jo@example.com")
+    make_registration(event, share_with_host=False, first_name="Kept", email="kept@example.com")
+
+    body = services.download_shared_attendees(event, actor=partner, now=NOW)
+    assert b"jo@example.com" in body and b"kept@example.com" not in body
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.downloaded"))
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (partner.id, "Event", event.id)
+    assert entry.summary.endswith("columns: first_name, email, status; 1 person")
+    assert "jo@example.com" not in entry.summary
+
+    with pytest.raises(Forbidden):
+        services.download_shared_attendees(event, actor=make_partner(), now=NOW)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 1

@@ -194,7 +194,7 @@ def test_session_page_shows_counts_and_only_shared_attendees(app, client):
     assert "Hidden" not in page and "hidden@example.com" not in page
     assert "2 of 2 places" in page
 
-    export = client.get(f"/partner/sessions/{event.id}/attendees.csv")
+    export = client.post(f"/partner/sessions/{event.id}/attendees.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert export.headers["Cache-Control"] == "no-store"
     text = export.get_data().decode("utf-8")
@@ -278,3 +278,14 @@ def test_nonsense_dates_and_numbers_get_plain_messages(app, client):
     assert "Enter a time on a 24-hour clock, like 16:00" in page
     assert "Enter the number of places as a whole number, like 20" in page
     assert "Not a valid" not in page
+
+
+def test_a_partners_csv_download_is_in_the_audit_log(app, client):
+    partner = make_partner()
+    event = make_event(host=partner.organisation)
+    make_registration(event, first_name="Amira", email="amira@example.com", share_with_host=True)
+    login(client, partner)
+    assert client.post(f"/partner/sessions/{event.id}/attendees.csv").status_code == 200
+    db.session.expire_all()
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.downloaded"))
+    assert entry is not None and entry.actor_id == partner.id and entry.target_id == event.id

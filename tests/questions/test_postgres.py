@@ -12,6 +12,7 @@ from flask import Flask
 
 from nclw.accounts.models import Role
 from nclw.errors import NotAllowed
+from nclw.events.models import QuestionAskers
 from nclw.extensions import db
 from nclw.questions import services
 from nclw.questions.models import Question, QuestionVote
@@ -74,6 +75,26 @@ def test_simultaneous_votes_are_all_counted_once_per_voter(pg_app) -> None:
     db.session.expire_all()
     assert db.session.get(Question, question_id).vote_count == 9
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionVote)) == 9
+
+
+def test_simultaneous_new_browsers_from_one_address_stop_at_the_bound(pg_app) -> None:
+    pg_app.config["QUESTION_VOTES_PER_ADDRESS"] = 3
+    event = qa_event(qa_askers=QuestionAskers.ANYONE, qa_public_list=True)
+    question_id = approved(event).id
+
+    def vote(n: int) -> Callable[[], object]:
+        return lambda: services.cast_vote(
+            db.session.get(Question, question_id),
+            browser_id=f"browser-{n}-" + "x" * 24,
+            address="203.0.113.7",
+        )
+
+    results = _at_once(pg_app, [vote(n) for n in range(8)])
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, NotAllowed) for r in refused), refused
+    assert len(refused) == 5
+    db.session.expire_all()
+    assert db.session.get(Question, question_id).vote_count == 3
 
 
 def test_two_moderators_pinning_at_once_leave_exactly_one_pinned(pg_app) -> None:

@@ -211,3 +211,25 @@ def test_real_attendee_exports_are_not_stored(app, client, file_format):
     assert response.headers["Cache-Control"] == "no-store"
     if file_format == "csv":
         assert "=HYPERLINK" not in body.decode("utf-8-sig").replace("'=HYPERLINK", "")
+
+
+def test_ticket_pages_are_never_listed_by_search_engines(app, client):
+    registration = make_registration(make_event())
+    token = registration.manage_token
+    for path in (
+        f"/tickets/{token}",
+        f"/tickets/{token}/confirmation",
+        f"/tickets/{token}/cancel",
+        f"/tickets/{token}/delete",
+        f"/tickets/{token}/invite.ics",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "noindex" in response.headers["X-Robots-Tag"], path
+    assert "X-Robots-Tag" not in client.get("/").headers
+
+
+def test_the_sign_in_page_is_not_stored(client):
+    response = client.get("/sign-in")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

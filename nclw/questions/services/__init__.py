@@ -14,6 +14,7 @@ from nclw.questions.services.asking import (
     may_withdraw,
     questions_asked_by,
     withdraw_question,
+    withdraw_ticket_questions,
 )
 from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.questions.services.listing import (
@@ -28,6 +29,7 @@ from nclw.questions.services.listing import (
 from nclw.questions.services.moderation import (
     Move,
     allowed_moves,
+    approval_warning,
     approve_question,
     approve_questions,
     can_change_qa_settings,
@@ -64,6 +66,7 @@ __all__ = [
     "Move",
     "allowed_moves",
     "answered_questions",
+    "approval_warning",
     "approve_question",
     "approve_questions",
     "ask_first_question",
@@ -105,4 +108,5 @@ __all__ = [
     "vote_refusal",
     "voted_question_ids",
     "withdraw_question",
+    "withdraw_ticket_questions",
 ]

@@ -164,3 +164,27 @@ def withdraw_question(question: Question, *, asker_key: str, now: datetime) -> Q
     question.pinned = False
     question.moderated_at = now
     return question
+
+
+def withdraw_ticket_questions(registration: Registration, *, now: datetime) -> int:
+    """For a person deleting their details: withdraw every question their ticket sent, answered
+    ones too, and forget the name shown with them. Returns how many were withdrawn.
+
+    Must run while the ticket still has its token: the questions are found by it.
+    """
+    questions = db.session.scalars(
+        sa.select(Question).where(
+            Question.event_id == registration.event_id,
+            Question.asker_key == ticket_key(registration),
+        )
+    ).all()
+    withdrawn = 0
+    for question in questions:
+        if question.status not in (QuestionStatus.WITHDRAWN, QuestionStatus.REJECTED):
+            question.status = QuestionStatus.WITHDRAWN
+            question.pinned = False
+            question.moderated_at = now
+            withdrawn += 1
+        question.display_name = None
+        question.asker_key = None
+    return withdrawn

@@ -27,6 +27,14 @@ def browser_key(browser_id: str) -> str:
     return _keyed_hash("browser", browser_id)
 
 
+def vote_address_key(question_id: int, address: str) -> str:
+    """A key for votes from one network address on one question.
+
+    Tied to the question, so the keys cannot show that one address voted on several.
+    """
+    return _keyed_hash("address", f"{question_id}:{address}")
+
+
 def same_key(stored: str | None, given: str) -> bool:
     """Whether a stored asker key is this person's, compared in constant time."""
     return bool(stored) and hmac.compare_digest(stored, given)

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_change_qa_settings, can_moderate_questions
 from nclw.audit.services import record_action
-from nclw.errors import Forbidden, InvalidInput, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NeedsConfirmation, NotAllowed
 from nclw.events.models import Event, QuestionAskers
 from nclw.extensions import db
 from nclw.questions.models import QUESTION_MAX_LENGTH, Question, QuestionStatus
-from nclw.questions.personal_details import find_personal_details
+from nclw.questions.personal_details import describe, find_personal_details
 
 S = QuestionStatus
 # Which moves a moderator may make, from each state. Pin and unpin also depend on whether the
@@ -102,9 +102,21 @@ def presenter_moves(question: Question) -> list[Move]:
     return [move] if move_refusal(question, move.action) is None else []
 
 
+def approval_warning(question: Question) -> str | None:
+    """What a moderator must confirm before publishing this question, or None.
+
+    A question that seems to hold a personal detail (a phone number, an address) is published
+    only after a moderator has edited it or has said yes a second time: one click must not
+    put a young person's phone number on a projector.
+    """
+    if not question.flag_list or question.edited_at is not None:
+        return None
+    return f"This question may contain {describe(question.flag_list)}. Publish anyway?"
+
+
 def may_approve_in_bulk(question: Question) -> bool:
-    """A waiting question may be approved with others only when nothing in it was flagged."""
-    return move_refusal(question, "approve") is None and not question.flag_list
+    """A waiting question may be approved with others only when it needs no second look."""
+    return move_refusal(question, "approve") is None and approval_warning(question) is None
 
 
 def offers_bulk_approval(status: QuestionStatus) -> bool:
@@ -125,12 +137,23 @@ def _audit(action: str, question: Question, actor: User, now: datetime, summary:
     record_action(f"question.{action}", actor=actor, target=question, summary=summary, now=now)
 
 
-def approve_question(question: Question, *, actor: User, now: datetime) -> Question:
-    """Make a waiting question public (it can then be voted on and answered)."""
+def approve_question(
+    question: Question, *, actor: User, now: datetime, confirmed: bool = False
+) -> Question:
+    """Make a waiting question public (it can then be voted on and answered).
+
+    One with an `approval_warning` needs `confirmed`, the moderator's second yes.
+    """
     _check_move(question, "approve", actor)
+    warning = approval_warning(question)
+    if warning and not confirmed:
+        raise NeedsConfirmation(warning)
     question.status = QuestionStatus.APPROVED
     question.moderated_at = now
-    _audit("approved", question, actor, now, f"Approved question {question.id}")
+    summary = f"Approved question {question.id}"
+    if warning:
+        summary += f" (confirmed despite: {', '.join(question.flag_list)})"
+    _audit("approved", question, actor, now, summary)
     return question
 
 
@@ -149,8 +172,9 @@ def edit_question(
 ) -> Question:
     """Change a question's words (to take out a personal detail); records that, not what.
 
-    With `and_approve`, a question still waiting is approved too; one a moderator has approved
-    meanwhile simply keeps its new words.
+    With `and_approve`, a question still waiting is approved too (if its words still need a
+    second look, `approve_question` asks for it); one a moderator has approved meanwhile
+    simply keeps its new words.
     """
     _check_move(question, "edit", actor)
     body = (body or "").strip()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from nclw.errors import Forbidden, NclwError, NotAllowed
 from nclw.events.models import Event, QuestionAskers
 from nclw.extensions import db
 from nclw.questions.models import Question, QuestionStatus, QuestionVote
-from nclw.questions.services.keys import browser_key, ticket_key
+from nclw.questions.services.keys import browser_key, ticket_key, vote_address_key
 from nclw.registrations.models import Registration
 
 
@@ -67,8 +70,48 @@ def may_vote(question: Question, *, registration: Registration | None = None) ->
     return vote_refusal(question, registration=registration) is None
 
 
-def vote_for_question(question: Question, *, voter_key: str) -> Question:
-    """Add one vote from this ticket or browser to an approved question."""
+def voting_network(address: str | None) -> str:
+    """The network one voter is taken to be on: the IPv4 address, or the IPv6 /64.
+
+    One IPv6 connection is given a whole /64 and can pick a new address in it at will.
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        # Without an address (or with one we cannot read) all such votes share one bound.
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _check_address_bound(question: Question, address_key: str, bound: int) -> None:
+    # Lock the question first, so simultaneous votes from one address are counted in turn.
+    db.session.execute(sa.select(Question.id).where(Question.id == question.id).with_for_update())
+    from_address = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QuestionVote)
+        .where(QuestionVote.question_id == question.id, QuestionVote.address_key == address_key)
+    )
+    if from_address >= bound:
+        raise NotAllowed(
+            "We cannot count more votes for this question from your internet connection."
+        )
+
+
+def vote_for_question(
+    question: Question,
+    *,
+    voter_key: str,
+    address_key: str | None = None,
+    address_bound: int | None = None,
+) -> Question:
+    """Add one vote from this ticket or browser to an approved question.
+
+    With `address_key`, at most `address_bound` votes with that key are counted.
+    """
     closed = _closed_to_votes(question)
     if closed:
         raise closed
@@ -79,7 +122,11 @@ def vote_for_question(question: Question, *, voter_key: str) -> Question:
     )
     if already:
         raise NotAllowed("You have already voted for this question.")
-    db.session.add(QuestionVote(question_id=question.id, voter_key=voter_key))
+    if address_key is not None and address_bound is not None:
+        _check_address_bound(question, address_key, address_bound)
+    db.session.add(
+        QuestionVote(question_id=question.id, voter_key=voter_key, address_key=address_key)
+    )
     try:
         db.session.flush()
     except IntegrityError:
@@ -102,18 +149,27 @@ def cast_vote(
     *,
     registration: Registration | None = None,
     browser_id: str | None = None,
+    address: str | None = None,
 ) -> Question:
-    """Vote for a question with a ticket, or with a browser's id where the event allows it."""
+    """Vote for a question with a ticket, or with a browser's id where the event allows it.
+
+    A browser id is free to make (drop the cookie, get another), so votes without a ticket
+    are also bounded per network `address`: at most QUESTION_VOTES_PER_ADDRESS on one
+    question. A ticket is a person's place, so its vote is never refused for its address.
+    """
     refusal = vote_refusal(question, registration=registration)
     if refusal:
         raise refusal
     if registration is not None:
-        voter_key = ticket_key(registration)
-    elif browser_id:
-        voter_key = browser_key(browser_id)
-    else:
+        return vote_for_question(question, voter_key=ticket_key(registration))
+    if not browser_id:
         raise NotAllowed("Only people with a ticket can vote. Vote from your ticket page.")
-    return vote_for_question(question, voter_key=voter_key)
+    return vote_for_question(
+        question,
+        voter_key=browser_key(browser_id),
+        address_key=vote_address_key(question.id, voting_network(address)),
+        address_bound=current_app.config["QUESTION_VOTES_PER_ADDRESS"],
+    )
 
 
 def voted_question_ids(event: Event, voter_key: str) -> set[int]:

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from nclw.accounts.permissions import staff_required
+from nclw.errors import NeedsConfirmation
 from nclw.events.models import Event, QuestionAskers
 from nclw.exports import CSV_MIMETYPE
 from nclw.extensions import db
@@ -44,6 +45,16 @@ def _question_or_404(event_id: int, question_id: int) -> Question:
 
 def _moves_for(questions: list[Question], moves) -> dict[int, list[moderation.Move]]:
     return {question.id: moves(question) for question in questions}
+
+
+def _confirm_publishing(event: Event, question: Question, warning: str, *, back_to: str = ""):
+    return render_template(
+        "questions/confirm_publish.html",
+        event=event,
+        question=question,
+        warning=warning,
+        back_to=back_to,
+    )
 
 
 @staff_required
@@ -88,10 +99,16 @@ def moderate(event_id: int, question_id: int, move: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service, message = MODERATION_MOVES[move]
-    service(question, actor=current_user, now=utcnow())
+    back_to = request.form.get("back_to", "")
+    # Only approving can need a second yes: the confirmation page posts it.
+    options = {"confirmed": request.form.get("confirmed") == "yes"} if move == "approve" else {}
+    try:
+        service(question, actor=current_user, now=utcnow(), **options)
+    except NeedsConfirmation as warning:
+        db.session.rollback()
+        return _confirm_publishing(event, question, warning.message, back_to=back_to)
     db.session.commit()
     flash(message, "success")
-    back_to = request.form.get("back_to", "")
     if back_to == "presenter":
         return redirect(url_for("questions.presenter", event_id=event.id))
     status = back_to if back_to in set(QuestionStatus) else None
@@ -137,6 +154,8 @@ def edit(event_id: int, question_id: int):
         )
         if saved.ok:
             return redirect(url_for("questions.queue", event_id=event.id))
+        if isinstance(saved.error, NeedsConfirmation):
+            return _confirm_publishing(event, question, saved.error.message)
     status = 400 if form.is_submitted() else 200
     flags = describe(asking.flags_for_text(form.body.data or ""))
     can_approve = moderation.move_refusal(question, "approve") is None

@@ -283,7 +283,8 @@ def withdraw_from_event(slug: str, question_id: int):
     return redirect(url_for("events.detail", slug=slug, _anchor="questions"))
 
 
-# A new browser id is free to make, so votes without a ticket are also limited per address.
+# Flood control for the whole address; how many votes one address may give one question is
+# the voting rule's (cast_vote), counted with the votes themselves.
 @limiter.limit("30 per 10 minutes", key_func=_address_limit_key, methods=["POST"])
 def vote_from_event(slug: str, question_id: int):
     """Add this browser's vote to a question, where anyone may ask."""
@@ -294,7 +295,7 @@ def vote_from_event(slug: str, question_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     browser_id = _browser_id() or secrets.token_urlsafe(24)
-    voting.cast_vote(question, browser_id=browser_id)
+    voting.cast_vote(question, browser_id=browser_id, address=request.remote_addr)
     db.session.commit()
     flash("Thank you. Your vote is counted.", "success")
     response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
