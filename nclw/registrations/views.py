@@ -24,10 +24,11 @@ from nclw.errors import NclwError
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
-from nclw.links import absolute_url
+from nclw.links import absolute_url, ticket_url
 from nclw.mail import ical
 from nclw.registrations import personal_data, queries, services
 from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
+from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -40,21 +41,19 @@ def use_first_question_sender(app: Flask, send: Callable[..., Any]) -> None:
     """Say how to send the question typed on the sign-up form.
 
     The live Q&A is built on tickets, not the other way round, so it is handed to us here
-    (see create_app) rather than imported. `send(registration, text, now=...)` returns
-    something with `not_sent_reason`, set when the question could not be sent.
+    (see create_app) rather than imported: `send(registration, text, now=...)`.
     """
     app.extensions[_FIRST_QUESTION_KEY] = send
 
 
-def _send_first_question(registration, text: str, *, now: datetime) -> str | None:
+def _send_first_question(registration, text: str, *, now: datetime) -> None:
     send = current_app.extensions.get(_FIRST_QUESTION_KEY)
-    if send is None:
-        return None
-    return send(registration, text, now=now).not_sent_reason
+    if send is not None:
+        send(registration, text, now=now)
 
 
 def _registration_or_404(token: str):
-    registration = queries.get_registration_by_token(token)
+    registration = registration_for_link(token)
     if registration is None or registration.anonymised_at:
         abort(404)
     return registration
@@ -78,14 +77,14 @@ def register(slug: str):
         status = 400 if form.is_submitted() else 200
         return render_template("registrations/form.html", event=event, form=form), status
     if result.already_registered:
-        resend = ResendTicketForm(email=form.email.data)
-        return render_template("registrations/already.html", event=event, form=resend), 200
-    if "first_question" in form and form.first_question.data:
-        not_sent = _send_first_question(result.registration, form.first_question.data, now=now)
-        db.session.commit()
-        if not_sent:
-            flash(not_sent, "info")
-    return redirect(url_for("registrations.confirmation", token=result.manage_token))
+        # The same page as for a new sign-up, so that nobody can learn from it whether an
+        # address already has a ticket: the holder gets their ticket by email instead.
+        services.resend_ticket(result.registration, now=now)
+    elif "first_question" in form and form.first_question.data:
+        # Not reported on the page: that too would differ from an address already signed up.
+        _send_first_question(result.registration, form.first_question.data, now=now)
+    db.session.commit()
+    return render_template("registrations/check_email.html", event=event, email=form.email.data)
 
 
 def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
@@ -111,30 +110,27 @@ def resend(slug: str):
         abort(400)
     registration = queries.find_live_registration(event, form.email.data)
     if registration:
-        services.resend_ticket(registration)
+        services.resend_ticket(registration, now=utcnow())
         db.session.commit()
     return render_template("registrations/resent.html", event=event)
 
 
 @bp.get("/tickets/<token>/confirmation")
 def confirmation(token: str):
-    """Show the ticket reference and what happens next, right after signing up."""
-    return _ticket_page("registrations/confirmation.html", token)
+    """Where sign-ups used to land; pages bookmarked then now show the ticket."""
+    return redirect(url_for("registrations.ticket", token=token), 301)
 
 
 @bp.get("/tickets/<token>")
 def ticket(token: str):
     """Show a ticket: its details, the calendar file and the way to cancel."""
-    return _ticket_page("registrations/ticket.html", token)
-
-
-def _ticket_page(template: str, token: str) -> str:
     registration = _registration_or_404(token)
     return render_template(
-        template,
+        "registrations/ticket.html",
         registration=registration,
         event=registration.event,
         position=queries.waiting_list_position(registration),
+        token=token,
     )
 
 
@@ -145,7 +141,7 @@ def ticket_calendar(token: str):
     if not registration.is_confirmed:
         abort(404)
     return Response(
-        ical.ticket_calendar(registration),
+        ical.ticket_calendar(registration, ticket_link=ticket_url(token)),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
     )
@@ -166,7 +162,11 @@ def cancel(token: str):
         )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
-        "registrations/cancel.html", registration=registration, event=registration.event, form=form
+        "registrations/cancel.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        token=token,
     )
 
 
@@ -205,6 +205,7 @@ def delete_details(token: str):
         registration=registration,
         event=registration.event,
         form=form,
+        token=token,
     )
 
 
