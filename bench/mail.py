@@ -119,6 +119,7 @@ def _app(url: str, workdir: Path, **overrides):
         {
             "TESTING": True,
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "QUESTION_ASKER_KEY": secrets.token_urlsafe(48),
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
             "MAIL_SEND_AFTER_COMMIT": False,
@@ -284,6 +285,7 @@ def _sign_up_run(delay: float, sign_ups: int, clients: int) -> dict:
                 "NCLW_ENV": "production",
                 "NCLW_INSTANCE_PATH": str(workdir),
                 "SECRET_KEY": secrets.token_urlsafe(48),
+                "QUESTION_ASKER_KEY": secrets.token_urlsafe(48),
                 "DATABASE_URL": url,
                 "RATELIMIT_ENABLED": "0",
                 "MAIL_SERVER": "127.0.0.1",

@@ -122,6 +122,7 @@ def app_for(url: str, workdir: Path):
         {
             "TESTING": True,
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "QUESTION_ASKER_KEY": secrets.token_urlsafe(48),
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
             "MAIL_SEND_AFTER_COMMIT": False,
@@ -136,6 +137,7 @@ def server_env(url: str, workdir: Path) -> dict[str, str]:
         "NCLW_ENV": "production",
         "NCLW_INSTANCE_PATH": str(workdir),
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "QUESTION_ASKER_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "0",
         "MAIL_SEND_AFTER_COMMIT": "0",

@@ -117,14 +117,15 @@ def load_settings(instance: str) -> dict[str, Any]:
         # Votes without a ticket counted from one network address (an IPv6 /64) on one
         # question: a few people may share a connection, one person can make endless cookies.
         "QUESTION_VOTES_PER_ADDRESS": _int("QUESTION_VOTES_PER_ADDRESS", 3),
-        # Keys the hashes that let askers find their questions again; unset, TOKEN_HASH_KEY
-        # and then SECRET_KEY are used.
+        # Keys the hashes that let askers find their questions again. Required in production,
+        # and different from the other keys (see refuse_weak_secret); in development and
+        # tests TOKEN_HASH_KEY and then SECRET_KEY stand in.
         "QUESTION_ASKER_KEY": os.environ.get("QUESTION_ASKER_KEY") or None,
     }
 
 
 def refuse_weak_secret(config: dict[str, Any]) -> None:
-    """Outside testing and development, refuse to start without a real SECRET_KEY."""
+    """Outside testing and development, refuse to start without real, separate keys."""
     if config.get("TESTING") or config.get("DEVELOPMENT"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = DEVELOPMENT_SECRET
@@ -134,4 +135,13 @@ def refuse_weak_secret(config: dict[str, Any]) -> None:
         raise ConfigurationError(
             "SECRET_KEY is missing or too short. Set SECRET_KEY to at least 32 random "
             "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    # Who asked which question must not follow from the database plus the key that signs
+    # sessions: the asker key is kept apart from the others.
+    asker_key = config.get("QUESTION_ASKER_KEY") or ""
+    if len(asker_key) < 32 or asker_key in (secret, config.get("TOKEN_HASH_KEY")):
+        raise ConfigurationError(
+            "QUESTION_ASKER_KEY is missing, too short or the same as another key. Set it to at "
+            "least 32 random characters, different from SECRET_KEY and TOKEN_HASH_KEY, and "
+            "keep it out of database backups."
         )

@@ -19,7 +19,7 @@ from nclw.events.models import (
 )
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_manage_token, new_reference
+from nclw.registrations.services import new_reference
 from nclw.timezones import uk_datetime, utcnow
 
 
@@ -247,7 +247,6 @@ def _fill(event: Event, *, confirmed: int, waiting: int) -> None:
                 email_normalised=normalise_email(email),
                 status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITING,
                 reference=new_reference(),
-                manage_token=new_manage_token(),
                 created_at=now,
                 confirmed_at=now if is_confirmed else None,
                 waiting_since=None if is_confirmed else now + timedelta(seconds=index),

@@ -19,7 +19,8 @@ from nclw.events.models import (
 )
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_manage_token, new_reference
+from nclw.registrations.services import new_reference
+from nclw.registrations.ticket_links import new_ticket_link
 from nclw.timezones import utcnow
 
 _counter = itertools.count(1)
@@ -101,7 +102,6 @@ def make_registration(event: Event, **overrides) -> Registration:
         "email_normalised": email.lower(),
         "status": status,
         "reference": new_reference(),
-        "manage_token": new_manage_token(),
         "created_at": now,
         "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
         "waiting_since": now + timedelta(microseconds=n) if status == "waiting" else None,
@@ -111,8 +111,18 @@ def make_registration(event: Event, **overrides) -> Registration:
     db.session.add(registration)
     if status == RegistrationStatus.CONFIRMED:
         event.confirmed_count += 1
+    db.session.flush()
+    # The raw link, as the person's email would carry it; the database keeps only its hash.
+    registration.link_token = new_ticket_link(registration.id)
     db.session.commit()
     return registration
+
+
+def ticket_link(registration: Registration) -> str:
+    """A new raw link to this ticket, as a fresh email would carry it."""
+    raw = new_ticket_link(registration.id)
+    db.session.commit()
+    return raw
 
 
 @cache

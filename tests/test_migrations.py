@@ -34,22 +34,21 @@ def _backstops_hold(database_url: str, instance: Path) -> None:
             "email_normalised": "sam@example.com",
             "status": "waiting",
             "reference": "NCLW-AAAAA2",
-            "manage_token": "t" * 43,
         }
         insert = sa.text(
             "INSERT INTO registrations (event_id, first_name, email, email_normalised, status,"
-            " reference, manage_token, created_at, updated_at, calendar_sequence)"
+            " reference, created_at, updated_at, calendar_sequence)"
             " VALUES (:event_id, :first_name, :email, :email_normalised, :status, :reference,"
-            " :manage_token, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0)"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0)"
         )
         with engine.begin() as conn:
             conn.execute(insert, row)
         with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
-            conn.execute(insert, {**row, "reference": "NCLW-BBBBB3", "manage_token": "u" * 43})
+            conn.execute(insert, {**row, "reference": "NCLW-BBBBB3"})
         # A cancelled registration does not block signing up again.
         with engine.begin() as conn:
             conn.execute(sa.text("UPDATE registrations SET status = 'cancelled'"))
-            conn.execute(insert, {**row, "reference": "NCLW-CCCCC4", "manage_token": "v" * 43})
+            conn.execute(insert, {**row, "reference": "NCLW-CCCCC4"})
     finally:
         engine.dispose()
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nclw.accounts import messages
@@ -23,6 +20,7 @@ from nclw.extensions import db
 from nclw.links import absolute_url
 from nclw.mail.outbox import queue_email
 from nclw.timezones import format_moment
+from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
 
 RESET_LIFETIME = timedelta(hours=1)
 PASSWORD_METHOD = "scrypt"
@@ -33,14 +31,6 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METH
 def hash_password(password: str) -> str:
     """A salted scrypt hash of a password."""
     return generate_password_hash(password, method=PASSWORD_METHOD)
-
-
-def hash_token(raw: str) -> str:
-    """The only form of a link token we store (keyed when TOKEN_HASH_KEY is set)."""
-    key = current_app.config.get("TOKEN_HASH_KEY")
-    if key:
-        return hmac.new(key.encode(), raw.encode(), hashlib.sha256).hexdigest()
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def new_session_token() -> str:
@@ -107,7 +97,7 @@ def end_sessions(user: User) -> None:
 def _new_token(
     purpose: TokenPurpose, email: str, lifetime: timedelta, *, now: datetime, **fields
 ) -> tuple[str, AccountToken]:
-    raw = secrets.token_urlsafe(32)
+    raw = new_link_token()
     token = AccountToken(
         purpose=purpose,
         token_hash=hash_token(raw),
@@ -123,7 +113,7 @@ def _new_token(
 
 def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> AccountToken | None:
     """The unused, unexpired token this link carries, or None."""
-    if not raw or len(raw) > 100:
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None
     token = db.session.scalar(
         sa.select(AccountToken).where(

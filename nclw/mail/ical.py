@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from nclw.links import event_url, ticket_url
+from nclw.links import event_url
 
 
 class Event(Protocol):
@@ -133,8 +133,13 @@ def ticket_uid(registration) -> str:
     return f"ticket-{registration.id}-{registration.reference}@nclw-events.org.uk"
 
 
-def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None = None) -> str:
-    """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket."""
+def ticket_invite(
+    registration, *, ticket_link: str, method: str = "REQUEST", now: datetime | None = None
+) -> str:
+    """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket.
+
+    `ticket_link` is the address of their ticket page, as the email around it gives it.
+    """
     from flask import current_app
     from icalendar import vCalAddress
 
@@ -151,8 +156,7 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
     )
     neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
     entry.add("summary", neutral if registration.neutral_calendar_title else event.title)
-    link = ticket_url(registration.manage_token)
-    description = f"Your ticket: {registration.reference}\nManage or cancel: {link}"
+    description = f"Your ticket: {registration.reference}\nManage or cancel: {ticket_link}"
     location = _place(event)
     joining = _one_line(event.online_url)
     # Joining links go only to people holding a confirmed ticket.
@@ -179,6 +183,6 @@ def ticket_invite(registration, *, method: str = "REQUEST", now: datetime | None
     return calendar.to_ical().decode()
 
 
-def ticket_calendar(registration) -> bytes:
-    """The invite a person downloads from their ticket page."""
-    return ticket_invite(registration, method="REQUEST").encode()
+def ticket_calendar(registration, *, ticket_link: str) -> bytes:
+    """The invite a person downloads from their ticket page (reached by `ticket_link`)."""
+    return ticket_invite(registration, ticket_link=ticket_link, method="REQUEST").encode()

@@ -39,8 +39,8 @@ class Question(db.Model):
     """One question for an event's Q&A.
 
     There is deliberately no link to a registration: the asker is known only by `asker_key`, a
-    keyed hash of something only they hold (their ticket token, or a random browser id), so
-    nobody in the back office can tell who asked.
+    keyed hash (see services.keys) of their ticket's number or of a random browser id, and the
+    time is kept only to the hour, so nobody in the back office can tell who asked.
     """
 
     __tablename__ = "questions"
@@ -69,12 +69,13 @@ class Question(db.Model):
     status: Mapped[QuestionStatus] = mapped_column(
         enum_column(QuestionStatus, "question_status"), default=QuestionStatus.PENDING
     )
-    # HMAC-SHA256 (hex) of the asker's ticket token or browser id: lets only them find it again.
+    # HMAC-SHA256 (hex), under QUESTION_ASKER_KEY, of the asker's ticket or browser id.
     asker_key: Mapped[str | None] = mapped_column(sa.String(64))
     # Kinds of personal detail it seems to contain ("email,phone"), for the moderator.
     flags: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     pinned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # To the hour only (asking.coarse_time).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,22 +10,23 @@ from sqlalchemy.orm import joinedload
 
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.links import event_url, ticket_url
+from nclw.links import event_url
 from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import waiting_list_position
+from nclw.registrations.ticket_links import new_ticket_url
 from nclw.timezones import format_day, format_when
 
 
-def _ticket_context(registration: Registration, **extra: Any) -> dict[str, Any]:
+def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -> dict[str, Any]:
     event = registration.event
     return {
         "registration": registration,
         "event": event,
         "when": format_when(event.starts_at, event.ends_at),
-        "ticket_url": ticket_url(registration.manage_token),
+        "ticket_url": ticket_url,
         "event_url": event_url(event.slug),
         # Joining links go only to people holding a confirmed ticket.
         "joining_url": event.online_url
@@ -44,14 +45,20 @@ def _compose(
     ical_method: str | None = None,
     **extra: Any,
 ) -> ComposedEmail:
+    # Each email has a ticket link of its own (see TicketLink); the invite carries the same.
+    link = new_ticket_url(registration)
     return compose_email(
         kind,
         registration.email,
         subject,
         f"mail/{template}",
-        ical_body=ical.ticket_invite(registration, method=ical_method) if ical_method else None,
+        ical_body=(
+            ical.ticket_invite(registration, method=ical_method, ticket_link=link)
+            if ical_method
+            else None
+        ),
         ical_method=ical_method,
-        **_ticket_context(registration, **extra),
+        **_ticket_context(registration, link, **extra),
     )
 
 

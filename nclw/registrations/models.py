@@ -50,7 +50,6 @@ class Registration(db.Model):
         enum_column(RegistrationStatus, "registration_status")
     )
     reference: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    manage_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # When the person joined the waiting list: the list is served in this order.
@@ -88,3 +87,21 @@ class Registration(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
+
+
+class TicketLink(db.Model):
+    """One link to a ticket page, sent in one email; only its hash is kept.
+
+    Each email gets a link of its own, so the database never needs (or holds) a link that
+    works: the words of an email are forgotten once it is sent. Every link a person was sent
+    keeps working until their details are deleted.
+    """
+
+    __tablename__ = "ticket_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,6 +15,7 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.services import cancel_registration
+from nclw.registrations.ticket_links import forget_ticket_links
 
 _QUESTION_WITHDRAWER_KEY = "nclw_question_withdrawer"
 
@@ -41,7 +42,6 @@ def _anonymised_values() -> dict:
         "first_name": "",
         "email": "",
         "email_normalised": marker,
-        "manage_token": marker,
         "access_needs": None,
         "organisation_name": None,
         "job_role": None,
@@ -52,12 +52,14 @@ def _anonymised_values() -> dict:
 
 
 def _delete_mail_for(registration_ids) -> None:
-    # The outbox keeps each message's address and body: they go with the person's details.
+    # The outbox keeps each message's address: it goes with the person's details, and so
+    # does every link to the ticket they were sent.
     db.session.execute(
         sa.delete(OutboxMessage)
         .where(OutboxMessage.registration_id.in_(registration_ids))
         .execution_options(synchronize_session=False)
     )
+    forget_ticket_links(registration_ids)
 
 
 def delete_my_details(registration: Registration, *, now: datetime) -> None:

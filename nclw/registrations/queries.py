@@ -43,13 +43,6 @@ def waiting_list_position(registration: Registration) -> int | None:
     return (ahead or 0) + 1
 
 
-def get_registration_by_token(token: str) -> Registration | None:
-    """The registration a manage link points at, or None (tokens are never guessable)."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(sa.select(Registration).where(Registration.manage_token == token))
-
-
 class MessageAudience(enum.StrEnum):
     """Who an organiser's message goes to."""
 

@@ -18,6 +18,7 @@ from nclw.events.details import check_places
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import (
     insert_emails_to_compose,
     note_queued,
@@ -55,8 +56,6 @@ class SignUpResult:
 
     registration_id: int
     status: RegistrationStatus
-    # The redirect to the ticket needs only this, so a sign-up never reloads its row.
-    manage_token: str
     already_registered: bool = False
 
     @property
@@ -66,19 +65,12 @@ class SignUpResult:
 
     @classmethod
     def existing(cls, registration: Registration) -> SignUpResult:
-        return cls(
-            registration.id, registration.status, registration.manage_token, already_registered=True
-        )
+        return cls(registration.id, registration.status, already_registered=True)
 
 
 def new_reference() -> str:
     """A short reference a person can read out, like NCLW-7K3Q9P."""
     return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-def new_manage_token() -> str:
-    """An unguessable token (256 bits) for managing a ticket without an account."""
-    return secrets.token_urlsafe(32)
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
@@ -167,7 +159,6 @@ def _sign_up_in_one_statement() -> sa.Insert:
         "email",
         "email_normalised",
         "reference",
-        "manage_token",
         "access_needs",
         "declared_care_experienced",
         "organisation_name",
@@ -256,7 +247,6 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "email": details.email.strip(),
             "email_normalised": normalise_email(details.email),
             "reference": new_reference(),
-            "manage_token": new_manage_token(),
             "access_needs": (details.access_needs or "").strip() or None,
             "declared_care_experienced": details.declared_care_experienced,
             "organisation_name": (details.organisation_name or "").strip() or None,
@@ -275,7 +265,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             continue  # a reference collided: try again with a fresh one
         db.session.commit()
         status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
-        return SignUpResult(registration_id, status, ticket["manage_token"])
+        return SignUpResult(registration_id, status)
     raise NotAllowed("We could not save your sign-up just now. Please try again.")
 
 
@@ -366,15 +356,34 @@ def cancel_registration(
     return promote_from_waiting_list(registration.event, now=now)
 
 
-def resend_ticket(registration: Registration) -> None:
-    """Email the ticket again to the address it belongs to; a cancelled one has none to send."""
+# A stranger who types someone's address again and again must not be able to make us email
+# them again and again: one repeat of the ticket email per ticket per clock hour.
+RESEND_BUCKET = "%Y-%m-%dT%H"
+
+
+def resend_ticket(registration: Registration, *, now: datetime) -> bool:
+    """Email the ticket again (with a fresh link) to its own address, at most once an hour.
+
+    Returns whether an email was queued. A cancelled ticket has nothing to send.
+    """
     if registration.is_cancelled or registration.anonymised_at is not None:
         raise NotAllowed("This ticket is cancelled, so there is nothing to resend.")
-    queue_email(
-        messages.ticket_resent(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    key = f"ticket_resent:{registration.id}:{now.strftime(RESEND_BUCKET)}"
+    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return False
+    try:
+        # A savepoint: a second request in the same moment is refused by the unique key, and
+        # takes nothing else with it.
+        with db.session.begin_nested():
+            queue_email(
+                messages.ticket_resent(registration),
+                registration_id=registration.id,
+                event_id=registration.event_id,
+                dedupe_key=key,
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:

@@ -24,10 +24,11 @@ from nclw.errors import CannotSaveNow, NclwError, database_writes
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
-from nclw.links import absolute_url
+from nclw.links import absolute_url, ticket_url
 from nclw.mail import ical
 from nclw.registrations import personal_data, queries, services
 from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
+from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -40,36 +41,30 @@ def use_first_question_sender(app: Flask, send: Callable[..., Any]) -> None:
     """Say how to send the question typed on the sign-up form.
 
     The live Q&A is built on tickets, not the other way round, so it is handed to us here
-    (see create_app) rather than imported. `send(registration, text, now=...)` returns
-    something with `not_sent_reason`, set when the question could not be sent.
+    (see create_app) rather than imported: `send(registration, text, now=...)`.
     """
     app.extensions[_FIRST_QUESTION_KEY] = send
 
 
-def _send_first_question(registration, text: str, *, now: datetime) -> str | None:
-    send = current_app.extensions.get(_FIRST_QUESTION_KEY)
-    if send is None:
-        return None
-    return send(registration, text, now=now).not_sent_reason
-
-
-def _ask_first_question(registration, text: str, *, now: datetime) -> None:
-    """Send the question typed on the sign-up form; the ticket is kept whatever happens."""
+def _after_sign_up(result: services.SignUpResult, question: str, *, now: datetime) -> None:
+    """Email the ticket again to an address that already held one, or send the question typed
+    on the form with a new one. Neither shows on the page: that too would differ between an
+    address already signed up and a new one. The ticket is kept whatever happens here.
+    """
+    send_question = current_app.extensions.get(_FIRST_QUESTION_KEY)
     try:
         with database_writes():
-            not_sent = _send_first_question(registration, text, now=now)
+            if result.already_registered:
+                services.resend_ticket(result.registration, now=now)
+            elif question and send_question is not None:
+                send_question(result.registration, question, now=now)
             db.session.commit()
     except CannotSaveNow:
-        not_sent = (
-            "Your ticket is saved, but we could not send your question just now. "
-            "Please send it from your ticket page in a few minutes."
-        )
-    if not_sent:
-        flash(not_sent, "info")
+        pass  # the ticket was saved; the ticket page can send the question, or resend, later
 
 
 def _registration_or_404(token: str):
-    registration = queries.get_registration_by_token(token)
+    registration = registration_for_link(token)
     if registration is None or registration.anonymised_at:
         abort(404)
     return registration
@@ -92,12 +87,11 @@ def register(slug: str):
     if result is None:
         status = 400 if form.is_submitted() else 200
         return render_template("registrations/form.html", event=event, form=form), status
-    if result.already_registered:
-        resend = ResendTicketForm(email=form.email.data)
-        return render_template("registrations/already.html", event=event, form=resend), 200
-    if "first_question" in form and form.first_question.data:
-        _ask_first_question(result.registration, form.first_question.data, now=now)
-    return redirect(url_for("registrations.confirmation", token=result.manage_token))
+    # The same page whether or not the address already had a place, so that nobody can learn
+    # from it who has signed up: the ticket, and its link, reach only the address's owner.
+    question = form.first_question.data if "first_question" in form else ""
+    _after_sign_up(result, question, now=now)
+    return render_template("registrations/check_email.html", event=event, email=form.email.data)
 
 
 def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
@@ -124,30 +118,27 @@ def resend(slug: str):
         abort(400)
     registration = queries.find_live_registration(event, form.email.data)
     if registration:
-        services.resend_ticket(registration)
+        services.resend_ticket(registration, now=utcnow())
         db.session.commit()
     return render_template("registrations/resent.html", event=event)
 
 
 @bp.get("/tickets/<token>/confirmation")
 def confirmation(token: str):
-    """Show the ticket reference and what happens next, right after signing up."""
-    return _ticket_page("registrations/confirmation.html", token)
+    """Where sign-ups used to land; pages bookmarked then now show the ticket."""
+    return redirect(url_for("registrations.ticket", token=token), 301)
 
 
 @bp.get("/tickets/<token>")
 def ticket(token: str):
     """Show a ticket: its details, the calendar file and the way to cancel."""
-    return _ticket_page("registrations/ticket.html", token)
-
-
-def _ticket_page(template: str, token: str) -> str:
     registration = _registration_or_404(token)
     return render_template(
-        template,
+        "registrations/ticket.html",
         registration=registration,
         event=registration.event,
         position=queries.waiting_list_position(registration),
+        token=token,
     )
 
 
@@ -158,7 +149,7 @@ def ticket_calendar(token: str):
     if not registration.is_confirmed:
         abort(404)
     return Response(
-        ical.ticket_calendar(registration),
+        ical.ticket_calendar(registration, ticket_link=ticket_url(token)),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
     )
@@ -179,7 +170,11 @@ def cancel(token: str):
         )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
-        "registrations/cancel.html", registration=registration, event=registration.event, form=form
+        "registrations/cancel.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        token=token,
     )
 
 
@@ -218,6 +213,7 @@ def delete_details(token: str):
         registration=registration,
         event=registration.event,
         form=form,
+        token=token,
     )
 
 

@@ -133,7 +133,7 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     person = week.confirmed
     person.access_needs = "Step-free access"
     person.organisation_name = "Acme"
-    old_token = person.manage_token
+    old_token = person.link_token
     db.session.commit()
     services.resend_ticket(person)  # a message with their address in the outbox
     db.session.commit()
@@ -146,7 +146,7 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     assert person.status == RegistrationStatus.CANCELLED
     assert person.anonymised_at == NOW
     assert _identifying(person) == []
-    assert person.manage_token != old_token
+    assert person.link_token != old_token
     assert queries.get_registration_by_token(old_token) is None
     # Their place went to the next person waiting, and counts still add up.
     assert week.waiting.status == RegistrationStatus.CONFIRMED

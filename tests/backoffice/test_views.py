@@ -180,7 +180,7 @@ def test_check_in_desk_by_reference_and_by_scanned_link(organiser_client, week):
 
 
 def test_ticket_qr_code_opens_the_check_in_desk(app, client, week):
-    token = week.confirmed.manage_token
+    token = week.confirmed.link_token
     ticket = client.get(f"/tickets/{token}")
     assert f"/tickets/{token}/qr.svg".encode() in ticket.data
     response = client.get(f"/tickets/{token}/qr.svg")
@@ -194,7 +194,7 @@ def test_ticket_qr_code_opens_the_check_in_desk(app, client, week):
         expected, kind="svg", scale=5, border=2, xmldecl=False, title=week.confirmed.reference
     )
     assert response.data == expected.getvalue()
-    assert client.get(f"/tickets/{week.waiting.manage_token}/qr.svg").status_code == 404
+    assert client.get(f"/tickets/{week.waiting.link_token}/qr.svg").status_code == 404
 
 
 def test_message_attendees_preview_then_send(organiser_client, week):
@@ -265,7 +265,7 @@ def test_stop_a_user_signing_in(organiser_client, week):
 
 
 def test_delete_my_details_from_the_ticket_page(app, client, week):
-    token = week.confirmed.manage_token
+    token = week.confirmed.link_token
     assert b"Delete my details" in client.get(f"/tickets/{token}").data
     confirm = client.get(f"/tickets/{token}/delete")
     assert b"Yes, delete my details" in confirm.data

@@ -198,12 +198,12 @@ class Outcome:
             found.append(f"{self.mail} emails for {len(self.waiting)} people waiting")
         if len(self.rows) != len({row.email for row in self.rows}):
             found.append("some address holds two registrations")
-        positions = [self.page_positions.get(row.manage_token) for row in self.waiting]
+        positions = [self.page_positions.get(row.link_token) for row in self.waiting]
         if sorted(p or 0 for p in positions) != list(range(1, len(self.waiting) + 1)):
             found.append(f"waiting positions are not 1..{len(self.waiting)}: {sorted(positions)}")
         # Positions must follow arrival: the time the sign-up was made, ties by id.
         in_arrival_order = sorted(self.waiting, key=lambda row: (row.waiting_since, row.id))
-        by_position = sorted(self.waiting, key=lambda r: self.page_positions.get(r.manage_token, 0))
+        by_position = sorted(self.waiting, key=lambda r: self.page_positions.get(r.link_token, 0))
         if [r.id for r in in_arrival_order] != [r.id for r in by_position]:
             found.append("waiting-list positions do not follow arrival order")
         return found
@@ -245,10 +245,10 @@ def read_outcome(
     reader = Attempt("reader@example.com")
     for row in rows:
         if row.status == "waiting":
-            status, html = reader.get(f"{base_url}/tickets/{row.manage_token}")
+            status, html = reader.get(f"{base_url}/tickets/{row.link_token}")
             match = POSITION_RE.search(html)
             if status == 200 and match:
-                page_positions[row.manage_token] = int(match.group(1))
+                page_positions[row.link_token] = int(match.group(1))
     return Outcome(capacity, attempts, rows, confirmed_count, page_positions, mail)
 
 

@@ -52,7 +52,7 @@ def site(tmp_path: Path) -> Iterator[QaSite]:
             title="Open Q&A", qa_askers=QuestionAskers.ANYONE, qa_public_list=True
         )
         approved(open_event, "Already approved <b>question</b>?")
-        details = (event.id, registration.manage_token, organiser.email, open_event.slug)
+        details = (event.id, registration.link_token, organiser.email, open_event.slug)
         database_url = app.config["SQLALCHEMY_DATABASE_URI"]
         db.session.remove()
         db.engine.dispose()

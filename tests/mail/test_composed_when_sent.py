@@ -45,7 +45,7 @@ def test_a_sign_up_queues_its_email_unwritten_and_the_sender_writes_it(smtp_serv
     assert received.message["Subject"] == (
         f"Your ticket: Careers session ({registration.reference})"
     )
-    assert f"/tickets/{registration.manage_token}" in received.text()
+    assert f"/tickets/{registration.link_token}" in received.text()
     invite = calendar_part(received.message)
     assert invite is not None and invite.get_param("method") == "REQUEST"
     [row] = outbox_rows()

@@ -76,7 +76,7 @@ def test_both_parsers_read_the_invite_as_the_same_instant(app, case):
     assert entry["summary"] == "Care leavers careers fair"
     assert entry["attendee"] == "mailto:sam@example.com"
     assert entry["organizer"] == "mailto:tickets@nclw-events.org.uk"
-    assert f"/tickets/{person.manage_token}" in entry["description"]
+    assert f"/tickets/{person.link_token}" in entry["description"]
     assert entry["status"] == "CONFIRMED"
 
     method, vevent = vobject_event(text)

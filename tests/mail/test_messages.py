@@ -15,7 +15,7 @@ from tests.factories import make_event, make_registration
 def _assert_carries_the_essentials(email, registration) -> None:
     for body in (email.text_body, email.html_body):
         assert registration.reference in body
-        assert f"http://nclw.test/tickets/{registration.manage_token}" in body
+        assert f"http://nclw.test/tickets/{registration.link_token}" in body
         assert "hello@nclw-events.org.uk" in body
         assert "Help at Hand" in body
 
@@ -131,4 +131,4 @@ def test_a_place_from_the_waiting_list_says_questions_can_now_be_sent(app, qa_en
     assert (said in email.text_body) is qa_enabled
     assert (said.replace("&", "&amp;") in email.html_body) is qa_enabled
     if qa_enabled:
-        assert f"/tickets/{person.manage_token}" in email.text_body
+        assert f"/tickets/{person.link_token}" in email.text_body

@@ -106,7 +106,7 @@ def test_the_invite_download_leaves_out_a_link_it_cannot_write(app, client):
     result = _sign_up(event, "ben@example.com")
     db.session.commit()
     _poison(event)
-    response = client.get(f"/tickets/{result.manage_token}/invite.ics")
+    response = client.get(f"/tickets/{result.link_token}/invite.ics")
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.data
     assert b"meet.example.org" not in response.data
@@ -123,7 +123,7 @@ def test_cancelling_and_resending_still_work_for_an_event_with_an_old_bad_link(a
     assert waiting.registration.is_waiting
     _poison(event)
 
-    page = client.post(f"/tickets/{first.manage_token}/cancel")
+    page = client.post(f"/tickets/{first.link_token}/cancel")
     assert page.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(waiting.registration), waiting.registration.id).is_confirmed

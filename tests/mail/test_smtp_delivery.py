@@ -43,7 +43,7 @@ def test_ticket_email_arrives_with_text_html_and_a_request_invite(smtp_server):
     ]
     for body in (received.text(), received.html()):
         assert person.reference in body
-        assert f"/tickets/{person.manage_token}" in body
+        assert f"/tickets/{person.link_token}" in body
         assert "hello@nclw-events.org.uk" in body
         assert "Help at Hand" in body
         assert event.online_url in body

@@ -40,7 +40,7 @@ def _prepare_database(tmp_path: Path, tickets: int = 1) -> tuple[str, list[str]]
     app = make_test_app(tmp_path)
     with app.app_context():
         event = qa_event()
-        tokens = [make_registration(event).manage_token for _ in range(tickets)]
+        tokens = [make_registration(event).link_token for _ in range(tickets)]
         url = app.config["SQLALCHEMY_DATABASE_URI"]
         db.session.remove()
         db.engine.dispose()

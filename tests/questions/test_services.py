@@ -53,11 +53,11 @@ def test_a_question_has_no_link_to_the_registration_only_a_keyed_hash(app) -> No
         fk for fk in Question.__table__.foreign_keys if fk.column.table.name == "events"
     }
     assert question.asker_key == services.ticket_key(registration)
-    assert registration.manage_token not in question.asker_key
+    assert registration.link_token not in question.asker_key
     # Keyed: the plain SHA-256 of the token is not the key, so the token alone does not link.
     import hashlib
 
-    assert question.asker_key != hashlib.sha256(registration.manage_token.encode()).hexdigest()
+    assert question.asker_key != hashlib.sha256(registration.link_token.encode()).hexdigest()
     assert services.questions_asked_by(event, services.ticket_key(registration)) == [question]
 
 
@@ -468,7 +468,7 @@ def test_export_is_formula_safe_and_has_no_identity(app) -> None:
         "Zebedee",
         "zeb@example.com",
         registration.reference,
-        registration.manage_token,
+        registration.link_token,
         services.ticket_key(registration),
     ):
         assert secret not in text

@@ -39,7 +39,7 @@ def test_the_question_limit_from_the_environment_is_the_one_applied(monkeypatch,
     assert app.config["QUESTION_RATE_LIMIT"] == "2 per 10 minutes"
     with app.app_context():
         registration = make_registration(qa_event())
-        url = f"/tickets/{registration.manage_token}/questions/ask"
+        url = f"/tickets/{registration.link_token}/questions/ask"
         client = app.test_client()
         statuses = [client.post(url, data={"body": f"Q{n}?"}).status_code for n in range(3)]
         db.session.remove()
@@ -51,7 +51,7 @@ def test_the_asker_key_from_the_environment_keys_the_hashes(monkeypatch, tmp_pat
     app = make_test_app(tmp_path)
     with app.app_context():
         registration = make_registration(qa_event())
-        token = registration.manage_token
+        token = registration.link_token
         assert services.ticket_key(registration) == _expected_key(
             "a-key-only-for-question-hashes", token
         )
@@ -63,7 +63,7 @@ def test_without_an_asker_key_the_secret_key_is_used(tmp_path) -> None:
     app = make_test_app(tmp_path)
     with app.app_context():
         registration = make_registration(qa_event())
-        expected = _expected_key(TEST_SECRET, registration.manage_token)
+        expected = _expected_key(TEST_SECRET, registration.link_token)
         assert services.ticket_key(registration) == expected
         db.session.remove()
 

@@ -25,7 +25,7 @@ XSS_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x oner
 
 
 def _ticket(registration) -> str:
-    return f"/tickets/{registration.manage_token}"
+    return f"/tickets/{registration.link_token}"
 
 
 def _admin(event) -> str:
@@ -45,7 +45,7 @@ def test_ticket_page_offers_the_form_with_the_contact_reminder(client) -> None:
     page = client.get(_ticket(registration)).text
     assert "Questions for the Q&amp;A" in page
     assert "do not include contact details" in page
-    assert f'action="/tickets/{registration.manage_token}/questions/ask"' in page
+    assert f'action="/tickets/{registration.link_token}/questions/ask"' in page
 
 
 def test_no_question_form_when_the_event_takes_no_questions(client) -> None:
@@ -426,7 +426,7 @@ def test_an_anonymous_askers_identity_appears_in_no_back_office_page_or_export(c
         registration.first_name,
         registration.email,
         registration.reference,
-        registration.manage_token,
+        registration.link_token,
         services.ticket_key(registration),
     ]
     login(client, organiser)

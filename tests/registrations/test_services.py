@@ -187,7 +187,7 @@ def test_a_sign_up_stores_every_field_the_same_way_on_each_database(app):
         assert (row.created_at, row.updated_at) == (now, now)
         assert (row.no_show, row.calendar_sequence, row.checked_in_at) == (False, 0, None)
         assert row.reference.startswith("NCLW-")
-    assert first.manage_token == ticket.manage_token
+    assert first.link_token == ticket.link_token
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.kind, m.to_address, m.registration_id) for m in messages] == [
         ("ticket_confirmed", "Sam@Example.com", ticket.id),

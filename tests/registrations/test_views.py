@@ -61,13 +61,11 @@ def test_sign_up_confirms_and_records_the_ticket_email_in_the_same_commit(client
     response = _sign_up(client, event, email="Jordan@Example.com")
     [registration] = _registrations(event)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(
-        f"/tickets/{registration.manage_token}/confirmation"
-    )
+    assert response.headers["Location"].endswith(f"/tickets/{registration.link_token}/confirmation")
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.email_normalised == "jordan@example.com"
     assert re.fullmatch(r"NCLW-[2-9A-Z]{6}", registration.reference)
-    assert len(registration.manage_token) >= 22  # 128 bits or more, URL-safe
+    assert len(registration.link_token) >= 22  # 128 bits or more, URL-safe
     assert not registration.consent_future_events
     [message] = _outbox()
     assert message.kind == "ticket_confirmed"
@@ -84,8 +82,8 @@ def test_confirmation_page_shows_reference_next_steps_calendar_and_manage_link(c
     assert "Your ticket is confirmed" in page.text
     assert registration.reference in page.text
     assert "What happens next" in page.text
-    assert f"/tickets/{registration.manage_token}/invite.ics" in page.text
-    assert f'href="/tickets/{registration.manage_token}"' in page.text
+    assert f"/tickets/{registration.link_token}/invite.ics" in page.text
+    assert f'href="/tickets/{registration.link_token}"' in page.text
     assert page.headers["Cache-Control"] == "no-store"
 
 
@@ -194,7 +192,7 @@ def test_cancel_without_csrf_token_is_refused_with_a_friendly_page(tmp_path):
     with app.app_context():
         event = make_event()
         registration = make_registration(event)
-        response = app.test_client().post(f"/tickets/{registration.manage_token}/cancel")
+        response = app.test_client().post(f"/tickets/{registration.link_token}/cancel")
         assert response.status_code == 400
         assert "Please try again" in response.text
         db.session.refresh(registration)
@@ -280,7 +278,7 @@ def test_second_sign_up_with_other_case_makes_no_second_ticket_and_reveals_nothi
     assert response.status_code == 200
     assert "You may already have signed up" in response.text
     assert "We have not made a second one" in response.text
-    for secret in (original.reference, original.manage_token, "Jordan", "Confirmed"):
+    for secret in (original.reference, original.link_token, "Jordan", "Confirmed"):
         assert secret not in response.text
     assert len(_registrations(event)) == 1
     assert _outbox() == []
@@ -338,16 +336,16 @@ def test_ticket_page_shows_the_joining_link_only_while_confirmed(client):
     event = make_event(capacity=1)
     confirmed = make_registration(event)
     waiting = make_registration(event, status=RegistrationStatus.WAITING)
-    page = client.get(f"/tickets/{confirmed.manage_token}")
+    page = client.get(f"/tickets/{confirmed.link_token}")
     assert page.status_code == 200
     assert event.online_url in page.text
     assert confirmed.reference in page.text
     assert page.headers["Cache-Control"] == "no-store"
-    waiting_page = client.get(f"/tickets/{waiting.manage_token}")
+    waiting_page = client.get(f"/tickets/{waiting.link_token}")
     assert "On the waiting list (number 1)" in waiting_page.text
     assert event.online_url not in waiting_page.text
-    client.post(f"/tickets/{confirmed.manage_token}/cancel")
-    cancelled_page = client.get(f"/tickets/{confirmed.manage_token}")
+    client.post(f"/tickets/{confirmed.link_token}/cancel")
+    cancelled_page = client.get(f"/tickets/{confirmed.link_token}")
     assert "Cancelled" in cancelled_page.text
     assert event.online_url not in cancelled_page.text
     assert "Cancel my ticket" not in cancelled_page.text
@@ -357,14 +355,14 @@ def test_ticket_calendar_download_only_while_confirmed(client):
     event = make_event(capacity=1)
     confirmed = make_registration(event)
     waiting = make_registration(event, status=RegistrationStatus.WAITING)
-    response = client.get(f"/tickets/{confirmed.manage_token}/invite.ics")
+    response = client.get(f"/tickets/{confirmed.link_token}/invite.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert "BEGIN:VEVENT" in body
     assert event.title in body
-    assert client.get(f"/tickets/{waiting.manage_token}/invite.ics").status_code == 404
+    assert client.get(f"/tickets/{waiting.link_token}/invite.ics").status_code == 404
 
 
 def test_public_calendar_files_never_carry_the_joining_link(client):
@@ -382,7 +380,7 @@ def test_public_calendar_files_never_carry_the_joining_link(client):
 def test_cancel_asks_first_and_a_get_changes_nothing(client):
     event = make_event()
     registration = make_registration(event)
-    page = client.get(f"/tickets/{registration.manage_token}/cancel")
+    page = client.get(f"/tickets/{registration.link_token}/cancel")
     assert page.status_code == 200
     assert "Are you sure you want to cancel?" in page.text
     assert "Yes, cancel my ticket" in page.text
@@ -395,7 +393,7 @@ def test_cancel_frees_the_place_for_the_first_person_waiting(client):
     holder = make_registration(event)
     first = make_registration(event, status=RegistrationStatus.WAITING)
     second = make_registration(event, status=RegistrationStatus.WAITING)
-    response = client.post(f"/tickets/{holder.manage_token}/cancel", follow_redirects=True)
+    response = client.post(f"/tickets/{holder.link_token}/cancel", follow_redirects=True)
     assert response.status_code == 200
     assert "Your ticket is cancelled" in response.text
     for registration in (holder, first, second, event):
@@ -408,14 +406,14 @@ def test_cancel_frees_the_place_for_the_first_person_waiting(client):
     assert ("cancelled_by_attendee", holder.id) in kinds
     assert ("promoted", first.id) in kinds
     assert not any(m.registration_id == second.id for m in _outbox())
-    assert "On the waiting list (number 1)" in client.get(f"/tickets/{second.manage_token}").text
+    assert "On the waiting list (number 1)" in client.get(f"/tickets/{second.link_token}").text
 
 
 def test_cancelling_twice_is_harmless(client):
     event = make_event()
     registration = make_registration(event)
-    client.post(f"/tickets/{registration.manage_token}/cancel")
-    again = client.post(f"/tickets/{registration.manage_token}/cancel", follow_redirects=True)
+    client.post(f"/tickets/{registration.link_token}/cancel")
+    again = client.post(f"/tickets/{registration.link_token}/cancel", follow_redirects=True)
     assert again.status_code == 200
     assert "already cancelled" in again.text
     db.session.refresh(event)
@@ -425,7 +423,7 @@ def test_cancelling_twice_is_harmless(client):
 def test_anonymised_ticket_is_gone(client):
     event = make_event()
     registration = make_registration(event, anonymised_at=utcnow())
-    assert client.get(f"/tickets/{registration.manage_token}").status_code == 404
+    assert client.get(f"/tickets/{registration.link_token}").status_code == 404
 
 
 def test_in_person_ticket_shows_the_venue_not_a_link(client):
@@ -433,7 +431,7 @@ def test_in_person_ticket_shows_the_venue_not_a_link(client):
         format=EventFormat.IN_PERSON, online_url=None, venue_name="Town Hall", address="1 Road"
     )
     registration = make_registration(event)
-    page = client.get(f"/tickets/{registration.manage_token}")
+    page = client.get(f"/tickets/{registration.link_token}")
     assert "Town Hall, 1 Road" in page.text
     assert "Join online" not in page.text
 

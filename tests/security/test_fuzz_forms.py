@@ -151,7 +151,7 @@ def test_question_forms(client, events, body, display_name):
     ticket = ticket or make_registration(event)
     for path in (
         f"/events/{event.slug}/questions/ask",
-        f"/tickets/{ticket.manage_token}/questions/ask",
+        f"/tickets/{ticket.link_token}/questions/ask",
     ):
         questions = _count(Question)
         response = client.post(path, data={"body": body, "display_name": display_name})
@@ -162,7 +162,7 @@ def test_question_forms(client, events, body, display_name):
             assert stored.body.strip()
         else:
             assert _count(Question) == questions
-        _assert_safe(client.get(f"/tickets/{ticket.manage_token}"))
+        _assert_safe(client.get(f"/tickets/{ticket.link_token}"))
         _assert_safe(client.get(f"/events/{event.slug}"))
 
 
@@ -251,11 +251,11 @@ def test_account_forms(client, accounts, email, password, name, token):
 def test_ticket_delete_form(client, events, confirm):
     ticket = make_registration(events[Audience.EVERYONE])
     email, first_name = ticket.email, ticket.first_name
-    response = client.post(f"/tickets/{ticket.manage_token}/delete", data={"confirm": confirm})
+    response = client.post(f"/tickets/{ticket.link_token}/delete", data={"confirm": confirm})
     _assert_safe(response)
     db.session.refresh(ticket)
     if response.status_code in (302, 303):
         assert ticket.anonymised_at is not None
         assert email not in (ticket.email, ticket.email_normalised)
         assert ticket.first_name != first_name
-        assert client.get(f"/tickets/{ticket.manage_token}").status_code == 404
+        assert client.get(f"/tickets/{ticket.link_token}").status_code == 404

@@ -57,10 +57,10 @@ def test_public_pages_may_be_cached_but_tickets_may_not(app, client):
     registration = make_registration(event)
     assert client.get("/").headers.get("Cache-Control") != "no-store"
     for path in (
-        f"/tickets/{registration.manage_token}",
-        f"/tickets/{registration.manage_token}/confirmation",
-        f"/tickets/{registration.manage_token}/invite.ics",
-        f"/tickets/{registration.manage_token}/cancel",
+        f"/tickets/{registration.link_token}",
+        f"/tickets/{registration.link_token}/confirmation",
+        f"/tickets/{registration.link_token}/invite.ics",
+        f"/tickets/{registration.link_token}/cancel",
     ):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -146,6 +146,19 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch
         with pytest.raises(ConfigurationError):
             create_app(base)
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    # The asker key is required too, and must be a key of its own.
+    for asker_key in (None, "short", "k" * 48):
+        if asker_key is None:
+            monkeypatch.delenv("QUESTION_ASKER_KEY", raising=False)
+        else:
+            monkeypatch.setenv("QUESTION_ASKER_KEY", asker_key)
+        with pytest.raises(ConfigurationError, match="QUESTION_ASKER_KEY"):
+            create_app(base)
+    monkeypatch.setenv("TOKEN_HASH_KEY", "t" * 48)
+    monkeypatch.setenv("QUESTION_ASKER_KEY", "t" * 48)
+    with pytest.raises(ConfigurationError, match="QUESTION_ASKER_KEY"):
+        create_app(base)
+    monkeypatch.setenv("QUESTION_ASKER_KEY", "q" * 48)
     app = create_app(base)
     assert app.config["SECRET_KEY"] == "k" * 48
     assert app.config["SESSION_COOKIE_SECURE"] is True

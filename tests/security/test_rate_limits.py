@@ -80,6 +80,7 @@ def _fire(tmp_path: Path, storage: str, path_for, body_for, minimum: int):
     env = {
         "NCLW_ENV": "production",
         "SECRET_KEY": TEST_SECRET,
+        "QUESTION_ASKER_KEY": "a" * 40,
         "NCLW_INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "1",

@@ -99,7 +99,7 @@ def world(tmp_path):
         values = Values(
             {
                 "slug": event.slug,
-                "token": ticket.manage_token,
+                "token": ticket.link_token,
                 "year": event.edition.year,
                 "filename": "css/site.css",
                 "event_id": event.id,

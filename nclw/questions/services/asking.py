@@ -103,11 +103,17 @@ def ask_question(
         status=QuestionStatus.PENDING,
         asker_key=asker_key,
         flags=",".join(find_personal_details(f"{body}\n{display_name or ''}")),
-        created_at=now,
+        created_at=coarse_time(now),
     )
     db.session.add(question)
     db.session.flush()
     return question
+
+
+def coarse_time(now: datetime) -> datetime:
+    """When a question was asked, to the hour: exact, it would match the moment of the sign-up
+    it came with, and so name the asker to anyone reading the database."""
+    return now.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,26 @@ from flask import current_app
 from nclw.registrations.models import Registration
 
 
-def _keyed_hash(purpose: str, secret: str) -> str:
-    """HMAC-SHA256 of a secret only the asker holds; the key never leaves the server."""
+def asker_hash_key() -> str:
+    """The key of the asker hashes: QUESTION_ASKER_KEY (required in production, apart from
+    SECRET_KEY and TOKEN_HASH_KEY; see config.refuse_weak_secret)."""
     config = current_app.config
-    key = config.get("QUESTION_ASKER_KEY") or config.get("TOKEN_HASH_KEY") or config["SECRET_KEY"]
+    return config.get("QUESTION_ASKER_KEY") or config.get("TOKEN_HASH_KEY") or config["SECRET_KEY"]
+
+
+def _keyed_hash(purpose: str, secret: str) -> str:
+    """HMAC-SHA256 under a key that never leaves the server and is not in the database."""
+    key = asker_hash_key()
     return hmac.new(key.encode(), f"{purpose}:{secret}".encode(), hashlib.sha256).hexdigest()
 
 
 def ticket_key(registration: Registration) -> str:
-    """The asker/voter key for a ticket: derived from its manage token, never stored with it."""
-    return _keyed_hash("ticket", registration.manage_token)
+    """The asker/voter key for a ticket, the same from every link its holder was sent.
+
+    Made from the ticket's number under QUESTION_ASKER_KEY: the database alone (or with
+    SECRET_KEY) cannot tell whose a question is; only someone who also holds that key can.
+    """
+    return _keyed_hash("ticket", str(registration.id))
 
 
 def browser_key(browser_id: str) -> str:

@@ -30,7 +30,7 @@ from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, voting
 from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
-from nclw.registrations.queries import get_registration_by_token
+from nclw.registrations.ticket_links import registration_for_link, registration_id_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -56,9 +56,12 @@ def _refuse_an_unreadable_question_limit(state: BlueprintSetupState) -> None:
 
 
 def _ticket_limit_key() -> str:
-    # Hashed so the limiter's storage (maybe Redis) never holds a ticket token.
+    # Per ticket, not per link: each email brings a link of its own. Hashed, so the limiter's
+    # storage (maybe Redis) holds neither a token nor a ticket's number.
     token = (request.view_args or {}).get("token", "")
-    return "qa-ticket:" + hashlib.sha256(token.encode()).hexdigest()
+    ticket = registration_id_for_link(token)
+    counted = f"ticket:{ticket}" if ticket else f"link:{token}"
+    return "qa-ticket:" + hashlib.sha256(counted.encode()).hexdigest()
 
 
 def _address_limit_key() -> str:
@@ -69,7 +72,7 @@ def _address_limit_key() -> str:
 
 
 def _ticket_or_404(token: str) -> Registration:
-    registration = get_registration_by_token(token)
+    registration = registration_for_link(token)
     if registration is None or registration.anonymised_at:
         abort(404)
     return registration
