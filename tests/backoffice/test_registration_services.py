@@ -12,9 +12,11 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations import messaging, on_the_day, personal_data, queries, services
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.registrations.queries import MessageAudience
+from nclw.registrations.ticket_links import registration_for_link
 from tests.factories import make_event, make_registration
+from tests.support.tickets import ticket_token_in
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
@@ -121,22 +123,42 @@ def _identifying(registration: Registration) -> list[str]:
     ]
 
 
-def test_a_cancelled_ticket_is_not_resent(app, week):
+@pytest.mark.parametrize("by_organiser", [False, True])
+def test_a_cancelled_ticket_is_not_resent(app, week, by_organiser):
     services.cancel_registration(week.confirmed, actor=None, now=NOW)
+    actor = week.organiser if by_organiser else None
     with pytest.raises(NotAllowed, match="nothing to resend"):
-        services.resend_ticket(week.confirmed)
+        messaging.resend_ticket(week.confirmed, now=NOW, actor=actor)
     kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
     assert "ticket_resent" not in kinds
+
+
+def test_a_visitor_gets_the_ticket_again_once_an_hour_an_organiser_whenever_asked(app, week):
+    person = week.confirmed
+    assert messaging.resend_ticket(person, now=NOW) is True
+    assert messaging.resend_ticket(person, now=NOW + timedelta(minutes=59)) is False
+    assert messaging.resend_ticket(person, now=NOW, actor=week.organiser) is True
+    assert messaging.resend_ticket(person, now=NOW, actor=week.organiser) is True
+    assert messaging.resend_ticket(person, now=NOW + timedelta(hours=1)) is True
+    db.session.commit()
+    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(row.kind, row.to_address) for row in rows] == [("ticket_resent", person.email)] * 4
+    # Each email carries a link of its own, and every one of them leads to this ticket.
+    tokens = [ticket_token_in(row.text_body) for row in rows]
+    assert len(set(tokens)) == 4
+    assert {registration_for_link(token).id for token in tokens} == {person.id}
 
 
 def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, week):
     person = week.confirmed
     person.access_needs = "Step-free access"
     person.organisation_name = "Acme"
-    old_token = person.link_token
     db.session.commit()
-    services.resend_ticket(person)  # a message with their address in the outbox
+    messaging.resend_ticket(person, now=NOW)  # a message with their address in the outbox
     db.session.commit()
+    [resent] = db.session.scalars(sa.select(OutboxMessage.text_body)).all()
+    links_sent = [person.link_token, ticket_token_in(resent)]
+    assert all(registration_for_link(token).id == person.id for token in links_sent)
 
     personal_data.delete_my_details(person, now=NOW)
     db.session.commit()
@@ -146,15 +168,19 @@ def test_delete_my_details_cancels_promotes_and_leaves_nothing_identifying(app, 
     assert person.status == RegistrationStatus.CANCELLED
     assert person.anonymised_at == NOW
     assert _identifying(person) == []
-    assert person.link_token != old_token
-    assert queries.get_registration_by_token(old_token) is None
+    # No link they were ever sent works any more.
+    assert [registration_for_link(token) for token in links_sent] == [None, None]
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(TicketLink.registration_id == person.id))
+        == 0
+    )
     # Their place went to the next person waiting, and counts still add up.
     assert week.waiting.status == RegistrationStatus.CONFIRMED
     assert week.event.confirmed_count == 1
     addresses = db.session.scalars(sa.select(OutboxMessage.to_address)).all()
-    assert "ava@example.com" not in addresses
-    bodies = " ".join(db.session.scalars(sa.select(OutboxMessage.text_body)).all())
-    assert "Ava" not in bodies
+    assert addresses == ["ben@example.com"]  # the place that came up for Ben
+    bodies = db.session.scalars(sa.select(OutboxMessage.text_body)).all()
+    assert not any("Ava" in body for body in bodies)
     with pytest.raises(NotAllowed):
         personal_data.delete_my_details(person, now=NOW)
 

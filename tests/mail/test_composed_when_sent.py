@@ -14,9 +14,11 @@ from nclw.registrations import services
 from nclw.registrations.messages import COMPOSED_WHEN_SENT, Composed, compose_queued
 from nclw.registrations.personal_data import delete_my_details
 from nclw.registrations.services import SignUpDetails
+from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from tests.factories import make_event
 from tests.mail.helpers import calendar_part, outbox_rows
+from tests.support.tickets import ticket_token_in
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 
@@ -45,9 +47,13 @@ def test_a_sign_up_queues_its_email_unwritten_and_the_sender_writes_it(smtp_serv
     assert received.message["Subject"] == (
         f"Your ticket: Careers session ({registration.reference})"
     )
-    assert f"/tickets/{registration.link_token}" in received.text()
+    # Written at send time, with a ticket link of its own that leads to this ticket.
+    token = ticket_token_in(received.text())
+    assert registration_for_link(token).id == registration.id
     invite = calendar_part(received.message)
     assert invite is not None and invite.get_param("method") == "REQUEST"
+    [entry] = icalendar.Calendar.from_ical(invite.get_content()).walk("VEVENT")
+    assert f"/tickets/{token}" in str(entry["DESCRIPTION"])
     [row] = outbox_rows()
     # The mail log keeps the envelope; the words, with the ticket's link, go once sent.
     assert row.status == MessageStatus.SENT

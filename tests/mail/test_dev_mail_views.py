@@ -52,7 +52,7 @@ def test_send_now_button_delivers_waiting_mail(app, client):
 
 
 def test_the_pages_do_not_exist_in_production(tmp_path):
-    app = make_test_app(tmp_path, TESTING=False, DEVELOPMENT=False)
+    app = make_test_app(tmp_path, TESTING=False, DEVELOPMENT=False, QUESTION_ASKER_KEY="q" * 40)
     with app.app_context():
         client = app.test_client()
         assert client.get("/dev/mail/").status_code == 404

@@ -17,11 +17,13 @@ import vobject
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
+from nclw.links import ticket_url
 from nclw.mail import ical
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import uk_datetime
 from tests.factories import make_event, make_registration
+from tests.support.tickets import ticket_token_in
 
 ICAL_JS_SCRIPT = Path(__file__).with_name("ical_parse.cjs")
 ICAL_JS_PACKAGE = Path(__file__).parent.parent / "support" / "node_modules" / "ical.js"
@@ -65,7 +67,8 @@ def test_both_parsers_read_the_invite_as_the_same_instant(app, case):
     event = make_event(starts_at=starts_at, ends_at=ends_at, title="Care leavers careers fair")
     person = make_registration(event, email="sam@example.com")
 
-    text = messages.ticket_confirmed(person).ical_body
+    email = messages.ticket_confirmed(person)
+    text = email.ical_body
 
     parsed = ical_js(text)
     assert parsed["method"] == "REQUEST"
@@ -76,7 +79,8 @@ def test_both_parsers_read_the_invite_as_the_same_instant(app, case):
     assert entry["summary"] == "Care leavers careers fair"
     assert entry["attendee"] == "mailto:sam@example.com"
     assert entry["organizer"] == "mailto:tickets@nclw-events.org.uk"
-    assert f"/tickets/{person.link_token}" in entry["description"]
+    # The invite carries the same ticket link as the email around it.
+    assert f"/tickets/{ticket_token_in(email.text_body)}" in entry["description"]
     assert entry["status"] == "CONFIRMED"
 
     method, vevent = vobject_event(text)
@@ -163,7 +167,9 @@ def test_the_joining_link_is_only_in_a_confirmed_persons_invite(app):
 
     assert entry["url"] == event.online_url
     assert event.online_url in entry["description"]
-    assert event.online_url not in ical.ticket_invite(waiting)
+    assert event.online_url not in ical.ticket_invite(
+        waiting, ticket_link=ticket_url(waiting.link_token)
+    )
     assert messages.event_changed(waiting).ical_body is None
 
 

@@ -1,23 +1,34 @@
-"""What each email says: reference, manage link, contact and support always; joining links
-only for confirmed tickets; invites and cancellations where they belong."""
+"""What each email says: reference, a ticket link of its own, contact and support always;
+joining links only for confirmed tickets; invites and cancellations where they belong."""
 
 from __future__ import annotations
 
 import pytest
+from icalendar import Calendar
 
 from nclw.events.models import EventFormat
 from nclw.extensions import db
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
+from nclw.registrations.ticket_links import registration_for_link
 from tests.factories import make_event, make_registration
+from tests.support.tickets import ticket_token_in
 
 
 def _assert_carries_the_essentials(email, registration) -> None:
+    # Each email has a ticket link of its own, leading to this ticket (not the factory's link).
+    token = ticket_token_in(email.text_body)
+    assert token != registration.link_token
+    assert registration_for_link(token).id == registration.id
+    link = f"http://nclw.test/tickets/{token}"
     for body in (email.text_body, email.html_body):
         assert registration.reference in body
-        assert f"http://nclw.test/tickets/{registration.link_token}" in body
+        assert link in body
         assert "hello@nclw-events.org.uk" in body
         assert "Help at Hand" in body
+    if email.ical_body is not None:
+        [entry] = Calendar.from_ical(email.ical_body).walk("VEVENT")
+        assert link in str(entry["DESCRIPTION"])
 
 
 @pytest.fixture
@@ -131,4 +142,4 @@ def test_a_place_from_the_waiting_list_says_questions_can_now_be_sent(app, qa_en
     assert (said in email.text_body) is qa_enabled
     assert (said.replace("&", "&amp;") in email.html_body) is qa_enabled
     if qa_enabled:
-        assert f"/tickets/{person.link_token}" in email.text_body
+        assert registration_for_link(ticket_token_in(email.text_body)).id == person.id

@@ -18,9 +18,11 @@ from nclw.mail.status import mail_health, retry_message
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.registrations.services import cancel_registration
+from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration
 from tests.mail.helpers import alternative_parts, calendar_part, outbox_rows, queue_and_commit
+from tests.support.tickets import ticket_token_in
 
 pytestmark = pytest.mark.usefixtures("smtp_app")
 
@@ -41,9 +43,12 @@ def test_ticket_email_arrives_with_text_html_and_a_request_invite(smtp_server):
         "text/html",
         "text/calendar",
     ]
+    # The email's own ticket link, the same in both parts and in the invite, leads to the ticket.
+    token = ticket_token_in(received.text())
+    assert registration_for_link(token).id == person.id
     for body in (received.text(), received.html()):
         assert person.reference in body
-        assert f"/tickets/{person.link_token}" in body
+        assert f"/tickets/{token}" in body
         assert "hello@nclw-events.org.uk" in body
         assert "Help at Hand" in body
         assert event.online_url in body
@@ -54,6 +59,7 @@ def test_ticket_email_arrives_with_text_html_and_a_request_invite(smtp_server):
     assert calendar["METHOD"] == "REQUEST"
     [entry] = calendar.walk("VEVENT")
     assert entry["DTSTART"].dt == event.starts_at
+    assert f"/tickets/{token}" in str(entry["DESCRIPTION"])
     [row] = outbox_rows()
     assert row.status == MessageStatus.SENT
     assert row.attempts == 1

@@ -47,7 +47,7 @@ def test_the_ticket_page_says_so_and_the_questions_leave_the_event_page(app, cli
     event = qa_event(qa_public_list=True)
     registration = make_registration(event)
     approved(event, "Can I ask about bursaries?", registration=registration, display_name="Sam")
-    token = registration.manage_token
+    token = registration.link_token
     assert "Can I ask about bursaries?" in client.get(f"/events/{event.slug}").text
     page = client.get(f"/tickets/{token}/delete")
     assert "Any questions you sent for the Q&amp;A from your ticket will be taken down" in page.text

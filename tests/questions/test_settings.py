@@ -23,8 +23,8 @@ def _no_question_settings_from_outside(monkeypatch) -> None:
     monkeypatch.delenv("TOKEN_HASH_KEY", raising=False)
 
 
-def _expected_key(key: str, token: str) -> str:
-    return hmac.new(key.encode(), f"ticket:{token}".encode(), hashlib.sha256).hexdigest()
+def _expected_key(key: str, registration_id: int) -> str:
+    return hmac.new(key.encode(), f"ticket:{registration_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def test_the_defaults_when_nothing_is_set(tmp_path) -> None:
@@ -48,22 +48,32 @@ def test_the_question_limit_from_the_environment_is_the_one_applied(monkeypatch,
 
 def test_the_asker_key_from_the_environment_keys_the_hashes(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("QUESTION_ASKER_KEY", "a-key-only-for-question-hashes")
+    monkeypatch.setenv("TOKEN_HASH_KEY", "a-key-only-for-link-hashes")
     app = make_test_app(tmp_path)
     with app.app_context():
         registration = make_registration(qa_event())
-        token = registration.link_token
-        assert services.ticket_key(registration) == _expected_key(
-            "a-key-only-for-question-hashes", token
-        )
-        assert services.ticket_key(registration) != _expected_key(TEST_SECRET, token)
+        key = services.ticket_key(registration)
+        assert key == _expected_key("a-key-only-for-question-hashes", registration.id)
+        assert key != _expected_key("a-key-only-for-link-hashes", registration.id)
+        assert key != _expected_key(TEST_SECRET, registration.id)
         db.session.remove()
 
 
-def test_without_an_asker_key_the_secret_key_is_used(tmp_path) -> None:
+def test_without_an_asker_key_the_token_hash_key_is_used(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("TOKEN_HASH_KEY", "a-key-only-for-link-hashes")
     app = make_test_app(tmp_path)
     with app.app_context():
         registration = make_registration(qa_event())
-        expected = _expected_key(TEST_SECRET, registration.link_token)
+        expected = _expected_key("a-key-only-for-link-hashes", registration.id)
+        assert services.ticket_key(registration) == expected
+        db.session.remove()
+
+
+def test_without_an_asker_key_or_a_token_hash_key_the_secret_key_is_used(tmp_path) -> None:
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        registration = make_registration(qa_event())
+        expected = _expected_key(TEST_SECRET, registration.id)
         assert services.ticket_key(registration) == expected
         db.session.remove()
 
