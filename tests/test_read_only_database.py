@@ -127,7 +127,7 @@ def test_a_read_only_postgres_database_keeps_the_site_readable(tmp_path, postgre
             admin.execute(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
         form = {"first_name": NAME, "email": EMAIL}
         tries = [client.post(f"/events/{slug}/register", data=form) for _ in range(2)]
-        assert 302 in [answer.status_code for answer in tries]
+        assert 200 in [answer.status_code for answer in tries]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
 
 

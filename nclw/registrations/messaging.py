@@ -1,16 +1,21 @@
-"""Organisers' messages to the people signed up for an event."""
+"""Emails beyond those a change sends: organisers' messages, and a ticket sent again."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import queue_email
 from nclw.registrations import messages
+from nclw.registrations.models import Registration
 from nclw.registrations.queries import MessageAudience, message_recipients
 
 
@@ -45,3 +50,42 @@ def message_attendees(
         now=now,
     )
     return sent
+
+
+# A stranger who types someone's address again and again must not be able to make us email
+# them again and again: one repeat of the ticket email per ticket per clock hour.
+RESEND_BUCKET = "%Y-%m-%dT%H"
+
+
+def resend_ticket(registration: Registration, *, now: datetime, actor: User | None = None) -> bool:
+    """Email the ticket again (with a fresh link) to its own address.
+
+    Asked for by a visitor (no actor), at most once an hour; an organiser who was asked by
+    the person, whenever they ask. Returns whether an email was queued. A cancelled ticket
+    has nothing to send.
+    """
+    if registration.is_cancelled or registration.anonymised_at is not None:
+        raise NotAllowed("This ticket is cancelled, so there is nothing to resend.")
+    if actor is not None:
+        queue_email(
+            messages.ticket_resent(registration),
+            registration_id=registration.id,
+            event_id=registration.event_id,
+        )
+        return True
+    key = f"ticket_resent:{registration.id}:{now.strftime(RESEND_BUCKET)}"
+    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+        return False
+    try:
+        # A savepoint: a second request in the same moment is refused by the unique key, and
+        # takes nothing else with it.
+        with db.session.begin_nested():
+            queue_email(
+                messages.ticket_resent(registration),
+                registration_id=registration.id,
+                event_id=registration.event_id,
+                dedupe_key=key,
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -67,7 +67,7 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
     everything that identifies the person."""
     if registration.anonymised_at is not None:
         raise NotAllowed("These details have already been deleted.")
-    # Before the token is replaced: the questions are found by it.
+    # While the ticket is still whole: its questions are found by its asker key.
     withdrawn = _withdraw_questions(registration, now=now)
     if registration.status != RegistrationStatus.CANCELLED:
         cancel_registration(registration, actor=None, now=now)

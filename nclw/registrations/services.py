@@ -18,7 +18,6 @@ from nclw.events.details import check_places
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
-from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import (
     insert_emails_to_compose,
     note_queued,
@@ -354,36 +353,6 @@ def cancel_registration(
     _give_back_place(registration.event_id)
     db.session.flush()
     return promote_from_waiting_list(registration.event, now=now)
-
-
-# A stranger who types someone's address again and again must not be able to make us email
-# them again and again: one repeat of the ticket email per ticket per clock hour.
-RESEND_BUCKET = "%Y-%m-%dT%H"
-
-
-def resend_ticket(registration: Registration, *, now: datetime) -> bool:
-    """Email the ticket again (with a fresh link) to its own address, at most once an hour.
-
-    Returns whether an email was queued. A cancelled ticket has nothing to send.
-    """
-    if registration.is_cancelled or registration.anonymised_at is not None:
-        raise NotAllowed("This ticket is cancelled, so there is nothing to resend.")
-    key = f"ticket_resent:{registration.id}:{now.strftime(RESEND_BUCKET)}"
-    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-        return False
-    try:
-        # A savepoint: a second request in the same moment is refused by the unique key, and
-        # takes nothing else with it.
-        with db.session.begin_nested():
-            queue_email(
-                messages.ticket_resent(registration),
-                registration_id=registration.id,
-                event_id=registration.event_id,
-                dedupe_key=key,
-            )
-    except IntegrityError:
-        return False
-    return True
 
 
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:

@@ -19,14 +19,15 @@ from flask import (
     render_template,
     url_for,
 )
+from sqlalchemy.exc import DBAPIError
 
-from nclw.errors import CannotSaveNow, NclwError, database_writes
+from nclw.errors import NclwError, database_cannot_write, database_writes
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import absolute_url, ticket_url
 from nclw.mail import ical
-from nclw.registrations import personal_data, queries, services
+from nclw.registrations import messaging, personal_data, queries, services
 from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
@@ -53,14 +54,17 @@ def _after_sign_up(result: services.SignUpResult, question: str, *, now: datetim
     """
     send_question = current_app.extensions.get(_FIRST_QUESTION_KEY)
     try:
-        with database_writes():
-            if result.already_registered:
-                services.resend_ticket(result.registration, now=now)
-            elif question and send_question is not None:
-                send_question(result.registration, question, now=now)
-            db.session.commit()
-    except CannotSaveNow:
-        pass  # the ticket was saved; the ticket page can send the question, or resend, later
+        if result.already_registered:
+            messaging.resend_ticket(result.registration, now=now)
+        elif question and send_question is not None:
+            send_question(result.registration, question, now=now)
+        db.session.commit()
+    except DBAPIError as error:
+        # The ticket was saved a moment ago and stands; the page says what it says for
+        # everyone. The ticket page can send the question, or the form resend, later.
+        if not database_cannot_write(error):
+            raise
+        db.session.rollback()
 
 
 def _registration_or_404(token: str):
@@ -118,7 +122,7 @@ def resend(slug: str):
         abort(400)
     registration = queries.find_live_registration(event, form.email.data)
     if registration:
-        services.resend_ticket(registration, now=utcnow())
+        messaging.resend_ticket(registration, now=utcnow())
         db.session.commit()
     return render_template("registrations/resent.html", event=event)
 
@@ -126,6 +130,7 @@ def resend(slug: str):
 @bp.get("/tickets/<token>/confirmation")
 def confirmation(token: str):
     """Where sign-ups used to land; pages bookmarked then now show the ticket."""
+    _registration_or_404(token)
     return redirect(url_for("registrations.ticket", token=token), 301)
 
 

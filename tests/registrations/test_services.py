@@ -12,8 +12,10 @@ from nclw.events.models import Audience, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations import queries, services
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
+from nclw.registrations.ticket_links import new_ticket_link, registration_for_link
 from nclw.timezones import utcnow
+from nclw.tokens import hash_token, new_link_token
 from tests.factories import make_event, make_registration
 
 
@@ -163,7 +165,19 @@ def test_reference_is_short_and_readable_and_token_is_long():
     reference = services.new_reference()
     assert reference.startswith("NCLW-") and len(reference) == 11
     assert not set(reference[5:]) & set("01ILOUV")
-    assert len(services.new_manage_token()) >= 43
+    assert len(new_link_token()) >= 43  # 256 bits, URL-safe
+
+
+def test_a_ticket_link_is_kept_only_as_a_hash_and_finds_its_ticket(app):
+    registration = make_registration(make_event())
+    raw = new_ticket_link(registration.id)
+    db.session.commit()
+
+    stored = db.session.scalars(sa.select(TicketLink.token_hash)).all()
+    assert raw not in stored and hash_token(raw) in stored
+    assert registration_for_link(raw).id == registration.id
+    assert registration_for_link(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
+    assert registration_for_link("x" * 500) is None
 
 
 def test_a_sign_up_stores_every_field_the_same_way_on_each_database(app):
@@ -187,7 +201,8 @@ def test_a_sign_up_stores_every_field_the_same_way_on_each_database(app):
         assert (row.created_at, row.updated_at) == (now, now)
         assert (row.no_show, row.calendar_sequence, row.checked_in_at) == (False, 0, None)
         assert row.reference.startswith("NCLW-")
-    assert first.link_token == ticket.link_token
+    # No link exists until an email is written for the ticket (see TicketLink).
+    assert db.session.scalars(sa.select(TicketLink)).all() == []
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.kind, m.to_address, m.registration_id) for m in messages] == [
         ("ticket_confirmed", "Sam@Example.com", ticket.id),

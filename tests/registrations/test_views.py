@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from nclw.events.models import Audience, EventFormat, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.timezones import utcnow
 from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration
+from tests.support.tickets import emailed_ticket_token
 
 
 def _registrations(event) -> list[Registration]:
@@ -60,12 +61,13 @@ def test_sign_up_confirms_and_records_the_ticket_email_in_the_same_commit(client
     event = make_event(capacity=2)
     response = _sign_up(client, event, email="Jordan@Example.com")
     [registration] = _registrations(event)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/tickets/{registration.link_token}/confirmation")
+    assert response.status_code == 200
+    assert "Check your email" in response.text
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.email_normalised == "jordan@example.com"
     assert re.fullmatch(r"NCLW-[2-9A-Z]{6}", registration.reference)
-    assert len(registration.link_token) >= 22  # 128 bits or more, URL-safe
+    # No link to the ticket exists until its email is written.
+    assert db.session.scalars(sa.select(TicketLink)).all() == []
     assert not registration.consent_future_events
     [message] = _outbox()
     assert message.kind == "ticket_confirmed"
@@ -73,18 +75,27 @@ def test_sign_up_confirms_and_records_the_ticket_email_in_the_same_commit(client
     assert message.registration_id == registration.id
 
 
-def test_confirmation_page_shows_reference_next_steps_calendar_and_manage_link(client):
+def test_the_ticket_and_its_joining_link_reach_only_the_owner_of_the_address(client):
     event = make_event()
-    location = _sign_up(client, event).headers["Location"]
+    answer = _sign_up(client, event)
     [registration] = _registrations(event)
-    page = client.get(location)
+    # Whoever filled the form learns neither the ticket's link nor the joining link.
+    assert "/tickets/" not in answer.text
+    assert event.online_url not in answer.text
+    assert registration.reference not in answer.text
+    assert "jordan@example.com" in answer.text  # so a mistyped address can be spotted
+
+    token = emailed_ticket_token("jordan@example.com")
+    page = client.get(f"/tickets/{token}")
     assert page.status_code == 200
-    assert "Your ticket is confirmed" in page.text
+    assert "Your ticket" in page.text
     assert registration.reference in page.text
-    assert "What happens next" in page.text
-    assert f"/tickets/{registration.link_token}/invite.ics" in page.text
-    assert f'href="/tickets/{registration.link_token}"' in page.text
+    assert event.online_url in page.text
+    assert f"/tickets/{token}/invite.ics" in page.text
     assert page.headers["Cache-Control"] == "no-store"
+    # Old bookmarks of the page people used to land on lead to the ticket.
+    old = client.get(f"/tickets/{token}/confirmation")
+    assert old.status_code == 301 and old.headers["Location"].endswith(f"/tickets/{token}")
 
 
 def test_full_event_offers_the_waiting_list_and_says_the_position(client):
@@ -93,10 +104,9 @@ def test_full_event_offers_the_waiting_list_and_says_the_position(client):
     make_registration(event, status=RegistrationStatus.WAITING)
     form = client.get(f"/events/{event.slug}/register")
     assert "Join the waiting list" in form.text
-    location = _sign_up(client, event).headers["Location"]
-    page = client.get(location)
-    assert "You are on the waiting list" in page.text
-    assert "number 2" in page.text
+    assert "Check your email" in _sign_up(client, event).text
+    page = client.get(f"/tickets/{emailed_ticket_token('jordan@example.com')}")
+    assert "On the waiting list (number 2)" in page.text
     assert _outbox()[0].kind == "waiting_list"
     assert event.confirmed_count == 1
 
@@ -113,7 +123,7 @@ def test_care_experienced_event_needs_the_self_declaration(client):
     assert 'value="Jordan"' in refused.text
     assert _registrations(event) == []
     accepted = _sign_up(client, event, declared_care_experienced="y")
-    assert accepted.status_code == 302
+    assert accepted.status_code == 200 and "Check your email" in accepted.text
     assert _registrations(event)[0].declared_care_experienced is True
 
 
@@ -126,7 +136,7 @@ def test_professionals_event_asks_organisation_and_role(client):
     accepted = _sign_up(
         client, event, organisation_name="Luton Council", job_role="Personal adviser"
     )
-    assert accepted.status_code == 302
+    assert accepted.status_code == 200 and "Check your email" in accepted.text
     [registration] = _registrations(event)
     assert (registration.organisation_name, registration.job_role) == (
         "Luton Council",
@@ -182,7 +192,8 @@ def test_missing_csrf_token_gets_400_that_keeps_what_was_typed(tmp_path):
             f"/events/{event.slug}/register",
             data={"csrf_token": token, "first_name": "Jordan", "email": "jordan@example.com"},
         )
-        assert again.status_code == 302
+        assert again.status_code == 200 and "Check your email" in again.text
+        assert len(_registrations(event)) == 1
         db.session.remove()
         db.engine.dispose()
 
@@ -229,7 +240,8 @@ def test_sign_up_not_open_shows_the_plain_reason_and_takes_nobody(client, overri
 
 def test_closing_time_just_ahead_still_takes_sign_ups(client):
     event = make_event(registration_closes_at=utcnow() + timedelta(minutes=5))
-    assert _sign_up(client, event).status_code == 302
+    assert _sign_up(client, event).status_code == 200
+    assert len(_registrations(event)) == 1
 
 
 def test_draft_event_is_not_public(client):
@@ -248,7 +260,6 @@ def test_draft_event_is_not_public(client):
         "/events/no-such-event/register",
         "/events/no-such-event.ics",
         "/tickets/not-a-real-token",
-        "/tickets/not-a-real-token/confirmation",
         "/tickets/not-a-real-token/invite.ics",
         "/tickets/not-a-real-token/cancel",
         "/tickets/" + "x" * 500,
@@ -276,39 +287,59 @@ def test_second_sign_up_with_other_case_makes_no_second_ticket_and_reveals_nothi
     original = make_registration(event, email="jordan@example.com", first_name="Jordan")
     response = _sign_up(client, event, email="  JORDAN@Example.COM ", first_name="Someone")
     assert response.status_code == 200
-    assert "You may already have signed up" in response.text
-    assert "We have not made a second one" in response.text
+    assert "Check your email" in response.text
     for secret in (original.reference, original.link_token, "Jordan", "Confirmed"):
         assert secret not in response.text
     assert len(_registrations(event)) == 1
-    assert _outbox() == []
     assert event.confirmed_count == 1
+    # The holder, not the stranger, gets the ticket again: by email, to their own address.
+    [message] = _outbox()
+    assert (message.kind, message.to_address) == ("ticket_resent", "jordan@example.com")
+    assert message.registration_id == original.id
 
 
-def test_already_page_reads_the_same_as_for_someone_on_the_waiting_list(client):
-    event = make_event(capacity=1)
-    make_registration(event, email="first@example.com")
-    make_registration(event, email="waiting@example.com", status=RegistrationStatus.WAITING)
-    confirmed = _sign_up(client, event, email="first@example.com").text
-    waiting = _sign_up(client, event, email="waiting@example.com").text
-    assert confirmed.replace("first@example.com", "X") == waiting.replace(
-        "waiting@example.com", "X"
-    )
+@pytest.mark.parametrize("held", [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING])
+def test_a_stranger_cannot_tell_an_address_already_signed_up_from_a_new_one(client, held):
+    # A care-experienced-only event: knowing an address holds a ticket would say that its
+    # owner grew up in care.
+    event = make_event(capacity=1, audience=Audience.CARE_EXPERIENCED)
+    if held == RegistrationStatus.WAITING:
+        make_registration(event, email="someone@example.com")
+    make_registration(event, email="held@example.com", status=held)
+    fields = {"declared_care_experienced": "y", "first_name": "Alex"}
+
+    new = _sign_up(client, event, email="new@example.com", **fields)
+    known = _sign_up(client, event, email="held@example.com", **fields)
+
+    assert new.status_code == known.status_code == 200
+    assert new.headers.get("Location") == known.headers.get("Location") is None
+    assert new.text.replace("new@example.com", "X") == known.text.replace("held@example.com", "X")
 
 
-def test_resend_button_sends_the_ticket_email_again(client):
+def test_signing_up_again_and_again_emails_the_holder_at_most_once_an_hour(client):
+    event = make_event()
+    make_registration(event, email="jordan@example.com")
+    for _ in range(5):
+        assert "Check your email" in _sign_up(client, event).text
+    client.post(f"/events/{event.slug}/register/resend", data={"email": "jordan@example.com"})
+    assert [m.kind for m in _outbox()] == ["ticket_resent"]
+    assert len(_registrations(event)) == 1
+
+
+def test_resend_form_sends_the_ticket_email_again(client):
     event = make_event()
     original = make_registration(event, email="jordan@example.com")
-    page = _sign_up(client, event, email="Jordan@example.com")
-    action = re.search(r'<form method="post" action="([^"]+)"', page.text)[1]
-    email = re.search(r'<input type="hidden" name="email" value="([^"]+)"', page.text)[1]
-    response = client.post(action, data={"email": email})
+    response = client.post(
+        f"/events/{event.slug}/register/resend", data={"email": "Jordan@example.com"}
+    )
     assert response.status_code == 200
     assert "Check your email" in response.text
     [message] = _outbox()
     assert message.kind == "ticket_resent"
     assert message.to_address == "jordan@example.com"  # the address the ticket belongs to
     assert message.registration_id == original.id
+    token = emailed_ticket_token("jordan@example.com")
+    assert client.get(f"/tickets/{token}").status_code == 200
 
 
 def test_resend_for_an_unknown_address_looks_the_same_and_sends_nothing(client):
@@ -325,7 +356,7 @@ def test_resend_for_an_unknown_address_looks_the_same_and_sends_nothing(client):
 def test_cancelled_ticket_does_not_block_signing_up_again(client):
     event = make_event()
     make_registration(event, email="jordan@example.com", status=RegistrationStatus.CANCELLED)
-    assert _sign_up(client, event).status_code == 302
+    assert _sign_up(client, event).status_code == 200
     assert [r.status for r in _registrations(event)] == ["cancelled", "confirmed"]
 
 

@@ -16,7 +16,7 @@ from nclw.backoffice.views._helpers import (
 )
 from nclw.events.models import Event
 from nclw.forms import ConfirmForm
-from nclw.registrations import on_the_day
+from nclw.registrations import messaging, on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
 from nclw.registrations.models import Registration
@@ -79,7 +79,7 @@ def resend_ticket(registration_id: int):
     """Email the ticket again."""
     registration = load_registration(registration_id)
     run_service(
-        lambda: registrations.resend_ticket(registration),
+        lambda: messaging.resend_ticket(registration, now=utcnow(), actor=current_user),
         f"We are emailing {registration.reference} their ticket again.",
     )
     return back_to_attendees(registration)

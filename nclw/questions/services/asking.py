@@ -121,7 +121,8 @@ class FirstQuestion:
     """What became of the question typed on the sign-up form."""
 
     question: Question | None = None
-    # Why it was not sent, in words fit to show the person; None when it was sent.
+    # Why it was not sent, in plain words; None when it was sent. The sign-up page does not
+    # show it (it would tell a new address from one already signed up).
     not_sent_reason: str | None = None
 
 
@@ -129,7 +130,7 @@ def ask_first_question(registration: Registration, body: str, *, now: datetime) 
     """Send the question typed on the sign-up form; a ticket is never refused because of it.
 
     A question that cannot be sent is not kept for later (it may hold personal details, and
-    the person may never get a place): the reason is returned so the person can be told.
+    the person may never get a place); the reason is returned to the caller.
     """
     if not (body or "").strip():
         return FirstQuestion()
