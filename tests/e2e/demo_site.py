@@ -1,4 +1,8 @@
-"""The demo week served by gunicorn, as `make run` would serve it, for the browser tests."""
+"""The demo week served by gunicorn, as `make run` would serve it, for the browser tests.
+
+With no mail server the site writes its emails to its instance folder's `mail/`, read at
+/dev/mail (the development mailbox); a person reaches their ticket through the link there.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Page
+
 from tests.e2e.signup_storm import server_env
 from tests.support.live_server import LiveServer, live_server, run_flask
+from tests.support.tickets import ticket_token_in
 
 
 @dataclass
@@ -41,6 +48,29 @@ class DemoSite:
     def query(self, sql: str, *params) -> list[tuple]:
         with sqlite3.connect(self.database) as conn:
             return conn.execute(sql, params).fetchall()
+
+    def open_emailed_ticket(self, page: Page, address: str, subject_start: str) -> str:
+        """From the "Check your email" page, as the person would: follow its link to the
+        development mailbox, send what is waiting, open the newest email to `address` whose
+        subject starts so, and follow its ticket link.
+
+        The page is left on the ticket; returns its path. Only for a site without a mail server.
+        """
+        assert page.inner_text("h1") == "Check your email", page.inner_text("main")
+        with page.expect_navigation():
+            page.click("main a:has-text('development mailbox')")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send waiting emails now").click()
+        emails = page.locator(".event-card").filter(has_text=address)
+        subject = emails.get_by_role("link").filter(has_text=subject_start).first
+        with page.expect_navigation():
+            subject.click()
+        assert page.inner_text("h1").startswith(subject_start), page.inner_text("main")
+        # The plain-text body shows the link as text: its path, on this test server.
+        path = f"/tickets/{ticket_token_in(page.inner_text('pre.mail-text'))}"
+        response = page.goto(self.url + path)
+        assert response is not None and response.status == 200, path
+        return path
 
 
 def load_demo_week(tmp: Path) -> Path:

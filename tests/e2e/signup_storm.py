@@ -2,25 +2,41 @@
 
 Used by the SQLite and PostgreSQL concurrency tests, and by their control run against
 `tests.e2e.racy_wsgi`, which shows the checks catch a check-then-insert race.
+
+Every accepted sign-up answers the same "Check your email" page, whether it made a ticket, a
+waiting-list place or nothing new (the address had a place already), so the page cannot tell
+what happened. What happened is read from the database, and from the emails: the outbox is
+sent to .eml files afterwards (`flask nclw send-mail`, as with no mail server in development)
+and each person's ticket page is opened through the link in their email, as they would.
 """
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from nclw.addresses import normalise_email
+from nclw.mail.dev_mailbox import list_emails
 from tests.support.live_server import run_flask
+from tests.support.tickets import TICKET_LINK
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CHECK_EMAIL = "<h1>Check your email</h1>"
+# The Status line of a ticket page: "Confirmed", "On the waiting list (number 3)", "Cancelled".
+TICKET_STATUS_RE = re.compile(r"<dt>Status</dt><dd>\s*(.*?)\s*</dd>", re.DOTALL)
 POSITION_RE = re.compile(r"On the waiting list \(number (\d+)\)")
 TEST_SECRET = "storm-secret-key-that-is-long-enough-for-the-checks"
 
@@ -148,21 +164,59 @@ def fire_signups(base_url: str, slug: str, emails: list[str]) -> list[Attempt]:
 class StoredRow:
     id: int
     email: str
+    reference: str
     status: str
-    manage_token: str
     waiting_since: object
 
 
 @dataclass
+class EmailedLink:
+    """One ticket link found in an email, and what its page answered when opened."""
+
+    address: str
+    subject: str
+    token: str
+    page_status: int = 0
+    page: str = ""
+
+    @property
+    def ticket_status(self) -> str:
+        """The Status line of the ticket page, with its whitespace folded ("" if none)."""
+        found = TICKET_STATUS_RE.search(self.page)
+        return " ".join(found.group(1).split()) if found else ""
+
+    def shows(self, row: StoredRow) -> bool:
+        """Whether the link opened this row's ticket: its reference, on a 200 page."""
+        return self.page_status == 200 and f'class="reference">{row.reference}<' in self.page
+
+
+def _answered_check_email(attempt: Attempt) -> bool:
+    return (
+        not attempt.error
+        and attempt.form_status == 200
+        and attempt.status == 200
+        and CHECK_EMAIL in attempt.body
+    )
+
+
+def _attempt_problem(attempt: Attempt) -> str:
+    return (
+        f"{attempt.email}: form {attempt.form_status}, post {attempt.status} "
+        f"{attempt.error} {attempt.body[:200]!r}"
+    )
+
+
+@dataclass
 class Outcome:
-    """What the database holds after the storm, and what each ticket page says."""
+    """What the database holds after the storm, what was emailed, and what the links open."""
 
     capacity: int
     attempts: list[Attempt]
     rows: list[StoredRow]
     confirmed_count: int
-    page_positions: dict[str, int]
     mail: dict[str, int]  # outbox messages for the event, by kind
+    links_per_row: dict[int, int]  # ticket_links rows, by registration id
+    emailed: list[EmailedLink]
 
     @property
     def confirmed(self) -> list[StoredRow]:
@@ -172,18 +226,35 @@ class Outcome:
     def waiting(self) -> list[StoredRow]:
         return [row for row in self.rows if row.status == "waiting"]
 
+    def links_to(self, row: StoredRow) -> list[EmailedLink]:
+        return [link for link in self.emailed if link.address == row.email]
+
+    def position(self, row: StoredRow) -> int | None:
+        """The waiting-list number the page at the row's emailed link shows, if any."""
+        for link in self.links_to(row):
+            found = POSITION_RE.fullmatch(link.ticket_status)
+            if link.shows(row) and found:
+                return int(found.group(1))
+        return None
+
     def overbooked(self) -> bool:
         return len(self.confirmed) > self.capacity or self.confirmed_count > self.capacity
 
     def problems(self) -> list[str]:
         """Every way the run broke the rules; empty when nobody was overbooked or lost."""
-        found: list[str] = []
-        for attempt in self.attempts:
-            if attempt.error or attempt.form_status != 200 or attempt.status != 302:
-                found.append(
-                    f"{attempt.email}: form {attempt.form_status}, post {attempt.status} "
-                    f"{attempt.error} {attempt.body[:200]!r}"
-                )
+        found: list[str] = [
+            _attempt_problem(attempt)
+            for attempt in self.attempts
+            if not _answered_check_email(attempt)
+        ]
+        # Nothing lost: everyone told to check their email has their place in the database.
+        stored = {row.email for row in self.rows}
+        told = {normalise_email(a.email) for a in self.attempts if _answered_check_email(a)}
+        if told - stored:
+            found.append(f"told to check their email, but not signed up: {sorted(told - stored)}")
+        strangers = stored - {normalise_email(a.email) for a in self.attempts}
+        if strangers:
+            found.append(f"registrations nobody asked for: {sorted(strangers)}")
         if len(self.confirmed) != self.capacity:
             found.append(f"{len(self.confirmed)} confirmed rows for {self.capacity} places")
         if self.confirmed_count != len(self.confirmed):
@@ -196,23 +267,31 @@ class Outcome:
             found.append(f"{self.mail} emails for {len(self.confirmed)} tickets")
         if self.mail.get("waiting_list", 0) != len(self.waiting):
             found.append(f"{self.mail} emails for {len(self.waiting)} people waiting")
-        if len(self.rows) != len({row.email for row in self.rows}):
+        if len(self.rows) != len(stored):
             found.append("some address holds two registrations")
-        positions = [self.page_positions.get(row.link_token) for row in self.waiting]
+        # Each person got one email, with a link of its own that opens their own ticket.
+        for row in self.rows:
+            links = self.links_to(row)
+            if len(links) != 1 or not links[0].shows(row):
+                found.append(f"{row.email} ({row.status}): emailed links {links}")
+            if self.links_per_row.get(row.id, 0) != len(links):
+                found.append(f"{row.email}: {self.links_per_row.get(row.id, 0)} ticket_links rows")
+        for row in self.confirmed:
+            if not any(link.ticket_status == "Confirmed" for link in self.links_to(row)):
+                found.append(f"{row.email}: the emailed ticket page does not say Confirmed")
+        positions = [self.position(row) for row in self.waiting]
         if sorted(p or 0 for p in positions) != list(range(1, len(self.waiting) + 1)):
             found.append(f"waiting positions are not 1..{len(self.waiting)}: {sorted(positions)}")
         # Positions must follow arrival: the time the sign-up was made, ties by id.
         in_arrival_order = sorted(self.waiting, key=lambda row: (row.waiting_since, row.id))
-        by_position = sorted(self.waiting, key=lambda r: self.page_positions.get(r.link_token, 0))
+        by_position = sorted(self.waiting, key=lambda row: self.position(row) or 0)
         if [r.id for r in in_arrival_order] != [r.id for r in by_position]:
             found.append("waiting-list positions do not follow arrival order")
         return found
 
 
-def read_outcome(
-    database_url: str, base_url: str, slug: str, capacity: int, attempts: list[Attempt]
-) -> Outcome:
-    """Read the event's registrations, and each waiting person's position from their ticket page."""
+def _read_database(database_url: str, slug: str) -> tuple[int, list[StoredRow], dict, dict]:
+    """The event's confirmed_count, registrations, outbox messages by kind, links by ticket."""
     engine = sa.create_engine(_sa_url(database_url))
     try:
         with engine.connect() as conn:
@@ -224,7 +303,7 @@ def read_outcome(
                 StoredRow(*row)
                 for row in conn.execute(
                     sa.text(
-                        "SELECT id, email_normalised, status, manage_token, waiting_since "
+                        "SELECT id, email_normalised, reference, status, waiting_since "
                         "FROM registrations WHERE event_id = :event ORDER BY id"
                     ),
                     {"event": event_id},
@@ -239,21 +318,123 @@ def read_outcome(
                     {"event": event_id},
                 ).all()
             )
+            links_per_row = dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT registration_id, count(*) FROM ticket_links"
+                        " JOIN registrations ON registrations.id = ticket_links.registration_id"
+                        " WHERE registrations.event_id = :event GROUP BY registration_id"
+                    ),
+                    {"event": event_id},
+                ).all()
+            )
     finally:
         engine.dispose()
-    page_positions: dict[str, int] = {}
-    reader = Attempt("reader@example.com")
-    for row in rows:
-        if row.status == "waiting":
-            status, html = reader.get(f"{base_url}/tickets/{row.link_token}")
-            match = POSITION_RE.search(html)
-            if status == 200 and match:
-                page_positions[row.link_token] = int(match.group(1))
-    return Outcome(capacity, attempts, rows, confirmed_count, page_positions, mail)
+    return confirmed_count, rows, mail, links_per_row
 
 
-def storm(server_url: str, database_url: str, slug: str, *, capacity: int, people: int) -> Outcome:
+def send_and_open_emails(env: Mapping[str, str], base_url: str) -> list[EmailedLink]:
+    """Send the waiting mail to .eml files, then open the ticket link in each email.
+
+    Each link is opened by a browser of its own, as its owner would from their inbox.
+    """
+    run_flask(["nclw", "send-mail"], env)
+    folder = Path(env["NCLW_INSTANCE_PATH"]) / "mail"
+    emailed: list[EmailedLink] = []
+    for email in list_emails(folder, limit=100_000):
+        tokens = set(TICKET_LINK.findall(email.text))
+        assert len(tokens) <= 1, f"{email.subject} to {email.to} has two ticket links: {tokens}"
+        (address,) = [normalise_email(address) for _, address in getaddresses([email.to])]
+        for token in tokens:
+            link = EmailedLink(address, email.subject, token)
+            link.page_status, link.page = Attempt(address).get(f"{base_url}/tickets/{token}")
+            emailed.append(link)
+    return emailed
+
+
+def read_outcome(
+    env: Mapping[str, str], base_url: str, slug: str, capacity: int, attempts: list[Attempt]
+) -> Outcome:
+    """Read the event's registrations, then send the mail and open every emailed ticket link."""
+    confirmed_count, rows, mail, _ = _read_database(env["DATABASE_URL"], slug)
+    emailed = send_and_open_emails(env, base_url)
+    # Links are made as the emails are written, so they are counted once the mail is sent.
+    links_per_row = _read_database(env["DATABASE_URL"], slug)[3]
+    return Outcome(capacity, attempts, rows, confirmed_count, mail, links_per_row, emailed)
+
+
+def storm(
+    server_url: str, env: Mapping[str, str], slug: str, *, capacity: int, people: int
+) -> Outcome:
     """Sign `people` different addresses up at once and read back what happened."""
     emails = [f"person{n}@example.com" for n in range(people)]
     attempts = fire_signups(server_url, slug, emails)
-    return read_outcome(database_url, server_url, slug, capacity, attempts)
+    return read_outcome(env, server_url, slug, capacity, attempts)
+
+
+@dataclass
+class RepeatOutcome:
+    """One address signed up many times at once, in different spellings."""
+
+    attempts: list[Attempt]
+    rows: list[StoredRow]
+    confirmed_count: int
+    mail: dict[str, int]  # outbox messages for the event, by kind
+    links_per_row: dict[int, int]
+    emailed: list[EmailedLink]
+    clock_hours: int  # how many clock hours the storm touched
+
+    def problems(self) -> list[str]:
+        """Every way the run broke the rules; empty when the address got one ticket."""
+        found = [_attempt_problem(a) for a in self.attempts if not _answered_check_email(a)]
+        # The page a repeat gets is the page the first got: nobody learns who signed up.
+        pages = {_without_address(attempt) for attempt in self.attempts}
+        if len(pages) != 1:
+            found.append(f"{len(pages)} different pages for one address")
+        if any("NCLW-" in attempt.body for attempt in self.attempts):
+            found.append("a sign-up page shows a ticket reference")
+        addresses = sorted({normalise_email(attempt.email) for attempt in self.attempts})
+        if [(row.email, row.status) for row in self.rows] != [(a, "confirmed") for a in addresses]:
+            found.append(f"registrations {self.rows} for {addresses}")
+            return found
+        (row,) = self.rows
+        if self.confirmed_count != 1:
+            found.append(f"confirmed_count {self.confirmed_count}")
+        resent = self.mail.get("ticket_resent", 0)
+        if self.mail.get("ticket_confirmed", 0) != 1 or not 1 <= resent <= self.clock_hours:
+            found.append(f"emails queued {self.mail}: one ticket, then one repeat an hour")
+        # Every email has a new link of its own, and each opens the one ticket.
+        subjects = Counter(link.subject.split(":")[0] for link in self.emailed)
+        if subjects != Counter({"Your ticket": 1, "Your ticket again": resent}):
+            found.append(f"emails sent: {subjects}")
+        if len({link.token for link in self.emailed}) != len(self.emailed):
+            found.append("two emails carry the same ticket link")
+        if self.links_per_row != {row.id: len(self.emailed)}:
+            found.append(f"ticket_links {self.links_per_row} for {len(self.emailed)} emails")
+        for link in self.emailed:
+            if (
+                link.address != row.email
+                or not link.shows(row)
+                or link.ticket_status != "Confirmed"
+            ):
+                found.append(f"{link.subject}: page {link.page_status} {link.ticket_status!r}")
+        return found
+
+
+def _without_address(attempt: Attempt) -> str:
+    """The page with the typed address (shown back, as typed) taken out."""
+    return attempt.body.replace(html.escape(attempt.email.strip()), "ADDRESS")
+
+
+def repeat_storm(
+    server_url: str, env: Mapping[str, str], slug: str, emails: list[str]
+) -> RepeatOutcome:
+    """Sign the same address (spelt as in `emails`) up once per entry, all at once."""
+    started = datetime.now(UTC)
+    attempts = fire_signups(server_url, slug, emails)
+    # The repeat email goes at most once in each clock hour (UTC) the storm touched.
+    hours = len({moment.strftime("%Y-%m-%dT%H") for moment in (started, datetime.now(UTC))})
+    confirmed_count, rows, mail, _ = _read_database(env["DATABASE_URL"], slug)
+    emailed = send_and_open_emails(env, server_url)
+    links_per_row = _read_database(env["DATABASE_URL"], slug)[3]
+    return RepeatOutcome(attempts, rows, confirmed_count, mail, links_per_row, emailed, hours)

@@ -47,7 +47,8 @@ def _sign_up(browser: Browser, site: DemoSite, slug: str, name: str, email: str)
         page.fill("#email", email)
         with page.expect_navigation():
             page.click("main button[type=submit]")
-        assert "/tickets/" in page.url, page.inner_text("main")[:800]
+        assert page.inner_text("h1") == "Check your email", page.inner_text("main")[:800]
+        assert email in page.inner_text("main")
 
 
 def _calendar(message) -> str:
@@ -116,6 +117,8 @@ def test_an_organiser_runs_an_event_from_the_first_account(
             _sign_up(browser, site, slug, "Jade", "jade@example.com")
             _sign_up(browser, site, slug, "Kai", "kai@example.com")
             smtp_server.wait_for(2, timeout=20)
+            assert _messages_to(smtp_server, "jade@example.com", "Your ticket:")
+            assert _messages_to(smtp_server, "kai@example.com", "You are on the waiting list")
             page.goto(site.url + "/admin/")
             assert "1 of 1 places taken" in page.content() and "1 waiting" in page.content()
             _check(page)
