@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages."""
     from nclw import cli, config, errors, security
+    from nclw.accounts.email_links import ACCOUNT_EMAILS
     from nclw.accounts.views import bp as accounts_bp
     from nclw.api.views import bp as api_bp
     from nclw.backoffice.views import bp as backoffice_bp
@@ -52,8 +53,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_error_pages(app)
     cli.init_cli(app)
     init_mail_sender(app)
-    # The outbox writes sign-up emails when it sends them; the tickets' own rules say how.
+    # The outbox writes sign-up emails, resets and sign-in links when it sends them; the
+    # tickets' and the accounts' own rules say how.
     use_send_time_composer(app, SEND_TIME_COMPOSER)
+    use_send_time_composer(app, ACCOUNT_EMAILS)
     # The sign-up form may carry a first question for the live Q&A.
     use_first_question_sender(app, ask_first_question)
     # Deleting one's details from a ticket withdraws the questions sent from it.

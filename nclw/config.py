@@ -112,6 +112,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "STAFF_SIGN_IN_HOURS": _int("STAFF_SIGN_IN_HOURS", 12),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
+        # Wrong passwords for one address, from anywhere, before signing in with a password
+        # pauses for it (a one-time link by email still works); Flask-Limiter's notation.
+        "SIGN_IN_PAUSE_AFTER": os.environ.get("SIGN_IN_PAUSE_AFTER") or "50 per hour",
         # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
         "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per 10 minutes",
         # Votes without a ticket counted from one network address (an IPv6 /64) on one

@@ -184,6 +184,8 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:
+            return error.response  # a page of its own, such as "signing in is paused"
         code = error.code or 500
         # What the error says beyond its page: a 405's Allow, for one (the page is ours).
         headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]

@@ -63,6 +63,10 @@ class ResetRequestForm(FlaskForm):
     email = EmailField("Email address", validators=_EMAIL)
 
 
+class SignInLinkForm(FlaskForm):
+    email = EmailField("Email address", validators=_EMAIL)
+
+
 class InviteForm(FlaskForm):
     email = EmailField("Email address", validators=_EMAIL)
     role = ChoiceField("Role", choices=_ROLES, validators=[DataRequired("Choose a role")])

@@ -1,4 +1,4 @@
-"""Composing the account emails: invitations and password resets."""
+"""Composing the account emails: invitations, password resets and sign-in links."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def password_reset(to_address: str, *, link: str, expires: str) -> ComposedEmail
         "password_reset",
         to_address,
         "Reset your NCLW Events password",
+        link=link,
+        expires=expires,
+    )
+
+
+def sign_in_link(to_address: str, *, link: str, expires: str) -> ComposedEmail:
+    """A single-use link to sign in without a password."""
+    return _compose(
+        "sign_in_link",
+        to_address,
+        "Sign in to NCLW Events",
         link=link,
         expires=expires,
     )

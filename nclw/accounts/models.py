@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
 class TokenPurpose(enum.StrEnum):
     INVITE = "invite"
     PASSWORD_RESET = "password_reset"
+    # A one-time link to sign in, offered when too many wrong passwords pause signing in.
+    SIGN_IN = "sign_in"
 
 
 class User(db.Model):

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
 from nclw.accounts.permissions import is_active_organiser
@@ -17,12 +16,8 @@ from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
 from nclw.extensions import db
-from nclw.links import absolute_url
-from nclw.mail.outbox import queue_email
-from nclw.timezones import format_moment
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
 
-RESET_LIFETIME = timedelta(hours=1)
 PASSWORD_METHOD = "scrypt"
 # Checked when no account matches, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
@@ -123,23 +118,6 @@ def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> Accou
     if token is None or token.used_at is not None or token.expires_at <= now:
         return None
     return token
-
-
-def request_password_reset(email: str, *, now: datetime) -> None:
-    """Email a reset link if an active account has this address; do nothing otherwise."""
-    user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
-    raw, token = _new_token(
-        TokenPurpose.PASSWORD_RESET, user.email, RESET_LIFETIME, now=now, user_id=user.id
-    )
-    queue_email(
-        messages.password_reset(
-            user.email,
-            link=absolute_url(f"/account/reset/{raw}"),
-            expires=format_moment(token.expires_at),
-        )
-    )
 
 
 def reset_password(raw: str, password: str, *, now: datetime) -> User:

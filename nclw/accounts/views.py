@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,14 +23,22 @@ from flask import (
 from flask_login import current_user, login_url, login_user, logout_user
 
 from nclw.accounts import (
+    email_links,
     invitations,
     loader,  # noqa: F401  (registers the user loader)
     services,
     session_timeouts,
 )
-from nclw.accounts.forms import AcceptInviteForm, NewPasswordForm, ResetRequestForm, SignInForm
+from nclw.accounts.forms import (
+    AcceptInviteForm,
+    NewPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+    SignInLinkForm,
+)
 from nclw.accounts.models import TokenPurpose, User
 from nclw.extensions import db, limiter, login_manager
+from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -36,7 +47,29 @@ bp = Blueprint("accounts", __name__)
 
 def _email_key() -> str:
     """Rate-limit key: the address tried, so one account cannot be guessed from many IPs."""
-    return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:254]
+    return "sign-in:" + _hashed(services.normalise_email(request.form.get("email", ""))[:254])
+
+
+def _email_and_address_key() -> str:
+    """Rate-limit key: the address tried from one network address."""
+    return _email_key() + ":" + _hashed(request.remote_addr or "unknown")
+
+
+def _hashed(value: str) -> str:
+    # The limiter's store (maybe Redis) holds neither email addresses nor IP addresses.
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _wrong_password(response: Response) -> bool:
+    return response.status_code == 400
+
+
+def _signing_in_paused(_limit) -> Response:
+    """Too many wrong passwords for one address, from many places: a password will not do for
+    a while, but its owner can still get in with a one-time link sent to the address."""
+    form = SignInLinkForm(email=request.form.get("email", ""))
+    page = render_template("accounts/sign_in_paused.html", form=form)
+    return make_response(page, 429)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -96,7 +129,22 @@ def _end_session(_result=None) -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("5 per minute;20 per hour", key_func=_email_key, methods=["POST"])
+# Only wrong passwords count. From one place for one address: someone guessing, slowed down
+# without touching the owner, who signs in from somewhere else.
+@limiter.limit(
+    "5 per minute;20 per hour",
+    key_func=_email_and_address_key,
+    methods=["POST"],
+    deduct_when=_wrong_password,
+)
+# From everywhere for one address: passwords pause for it, and a link by email still works.
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_PAUSE_AFTER"],
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=_wrong_password,
+    on_breach=_signing_in_paused,
+)
 def sign_in():
     """Sign an organiser or partner user in with email and password."""
     form = SignInForm()
@@ -110,6 +158,36 @@ def sign_in():
         form.form_errors.append("The email address or password is not right.")
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.post("/sign-in/link")
+@limiter.limit("5 per minute")
+def request_sign_in_link():
+    """Email a one-time sign-in link (the answer is the same whether or not we know the address)."""
+    form = SignInLinkForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/sign_in_paused.html", form=form), 400
+    email_links.request_sign_in_link(form.email.data, now=utcnow())
+    db.session.commit()
+    return render_template("accounts/sign_in_link_sent.html", email=form.email.data)
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in_with_link(token: str):
+    """A one-time sign-in link: a button to press (mail scanners open links; a GET changes
+    nothing), then signed in."""
+    if services.find_valid_token(token, TokenPurpose.SIGN_IN, now=utcnow()) is None:
+        return render_template("accounts/link_expired.html", kind="sign_in"), 404
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = email_links.sign_in_with_link(token, now=utcnow())
+        if user is None:
+            return render_template("accounts/link_expired.html", kind="sign_in"), 404
+        db.session.commit()
+        _start_session(user)
+        return redirect(home_for(user))
+    return render_template("accounts/sign_in_link.html", form=form)
 
 
 @bp.post("/sign-out")
@@ -153,7 +231,7 @@ def request_reset():
     """Ask for a password reset link (the answer is the same whether or not we know the address)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, now=utcnow())
+        email_links.request_password_reset(form.email.data, now=utcnow())
         db.session.commit()
         return render_template("accounts/reset_sent.html", email=form.email.data)
     status = 400 if form.is_submitted() else 200

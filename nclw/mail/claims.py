@@ -175,8 +175,9 @@ def claim_messages(
         for row, composed in zip(rows, compose_batch(list(rows)), strict=True):
             if composed is Composed.WRITTEN:
                 claimed.append(_snapshot(row))
-            elif composed is Composed.SUPERSEDED:
-                db.session.delete(row)  # not a failure: a newer email says it instead
+            elif composed in (Composed.SUPERSEDED, Composed.NOBODY):
+                # Not a failure: a newer email says it instead, or it was for nobody.
+                db.session.delete(row)
             else:
                 row.status = MessageStatus.FAILED
                 row.claimed_by = row.claimed_at = None

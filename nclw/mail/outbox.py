@@ -101,15 +101,17 @@ def queue_email_to_compose(
     kind: str,
     *,
     to_address: str,
-    registration_id: int,
+    registration_id: int | None = None,
     event_id: int | None = None,
+    dedupe_key: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Queue a message about a registration that the sender writes just before sending it.
+    """Queue a message that the sender writes just before sending it (see SendTimeComposer).
 
     For sign-ups: writing the email and its calendar invite was a fifth of the request and
-    held SQLite's write lock. The sender writes it from the registration as it then stands
-    (see messages.compose_queued); only kinds in messages.COMPOSED_WHEN_SENT qualify.
+    held SQLite's write lock. For password resets: the request then does the same work
+    whether or not the address has an account, so its timing cannot tell. A `dedupe_key`
+    already queued raises IntegrityError (run it in a savepoint).
     """
     now = now or utcnow()
     db.session.execute(
@@ -119,6 +121,7 @@ def queue_email_to_compose(
             "to_address": _single_line(to_address),
             "registration_id": registration_id,
             "event_id": event_id,
+            "dedupe_key": dedupe_key,
             "next_attempt_at": now,
             "created_at": now,
         },
@@ -165,45 +168,54 @@ class Composed(enum.Enum):
     SUPERSEDED = "superseded"
     # The person deleted their details, or the row names nothing it can be about.
     NOTHING_TO_SEND = "nothing to send"
+    # Nobody to send it to, and nothing wrong (a reset asked for an address with no account):
+    # the row is removed, like a superseded one.
+    NOBODY = "nobody"
     # Writing it failed (its `last_error` says why): it is marked failed, the rest still go.
     CANNOT_WRITE = "cannot write"
 
 
 @dataclass(frozen=True)
 class SendTimeComposer:
-    """Writes the messages queued by `queue_email_to_compose`, just before they are sent.
+    """Writes the messages of some kinds queued by `queue_email_to_compose`, when sent.
 
-    The outbox knows nothing of tickets: the domain that queues such messages says how to
-    write them, and the app hands that to the sender with `use_send_time_composer`.
+    The outbox knows nothing of tickets or accounts: the domain that queues such messages
+    says how to write them, and the app hands that to the sender with `use_send_time_composer`.
     """
 
+    kinds: frozenset[str]
     # Loads what a batch of rows needs in one go (the sender then composes row by row).
     prepare: Callable[[list[OutboxMessage]], None]
     compose: Callable[[OutboxMessage], Composed]
 
 
-_COMPOSER_KEY = "nclw_send_time_composer"
+_COMPOSER_KEY = "nclw_send_time_composers"
 
 
 def use_send_time_composer(app: Flask, composer: SendTimeComposer) -> None:
-    """Tell the sender how to write messages that were queued to be composed when sent."""
-    app.extensions[_COMPOSER_KEY] = composer
+    """Tell the sender how to write messages of these kinds, queued to be composed when sent."""
+    composers = app.extensions.setdefault(_COMPOSER_KEY, {})
+    for kind in composer.kinds:
+        composers[kind] = composer
 
 
 def compose_batch(rows: list[OutboxMessage]) -> list[Composed]:
     """Write every row that is still to be written; say for each what became of it."""
-    composer: SendTimeComposer | None = current_app.extensions.get(_COMPOSER_KEY)
-    to_write = [row for row in rows if row.text_body is None]
-    if to_write and composer is not None:
-        composer.prepare(to_write)
+    composers: dict[str, SendTimeComposer] = current_app.extensions.get(_COMPOSER_KEY, {})
+    waiting: dict[SendTimeComposer, list[OutboxMessage]] = {}
+    for row in rows:
+        if row.text_body is None and row.kind in composers:
+            waiting.setdefault(composers[row.kind], []).append(row)
+    for composer, its_rows in waiting.items():
+        composer.prepare(its_rows)
     results = []
     for row in rows:
         if row.text_body is not None:
             results.append(Composed.WRITTEN)
-        elif composer is None:
+        elif row.kind not in composers:
             results.append(Composed.NOTHING_TO_SEND)
         else:
-            results.append(_compose_one(composer, row))
+            results.append(_compose_one(composers[row.kind], row))
     return results
 
 

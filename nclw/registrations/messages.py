@@ -240,4 +240,6 @@ def _load_registrations(rows: list[OutboxMessage]) -> None:
 
 
 #: Handed to the mail sender by the app (see nclw.mail.outbox.use_send_time_composer).
-SEND_TIME_COMPOSER = SendTimeComposer(prepare=_load_registrations, compose=compose_queued)
+SEND_TIME_COMPOSER = SendTimeComposer(
+    kinds=frozenset(COMPOSED_WHEN_SENT), prepare=_load_registrations, compose=compose_queued
+)

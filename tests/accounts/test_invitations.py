@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from nclw.accounts import invitations, services
+from nclw.accounts import email_links, invitations, services
 from nclw.accounts.models import AccountToken, Role, TokenPurpose
 from nclw.audit.models import AuditEntry
 from nclw.errors import Forbidden, NotAllowed
@@ -38,7 +38,7 @@ def _everything_in_the_outbox() -> str:
 def test_once_sent_no_copy_of_the_database_holds_a_working_invitation_or_reset_link(app):
     organiser = make_user(email="boss@example.org")
     invitation = _invite(organiser)
-    services.request_password_reset("boss@example.org", now=NOW)
+    email_links.request_password_reset("boss@example.org", now=NOW)
     db.session.commit()
     assert invitation in _everything_in_the_outbox()  # needed until it goes
 
