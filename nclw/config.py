@@ -81,6 +81,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         # Send the outbox from a background thread right after each commit (off the request
         # path). The `flask nclw send-mail` worker is the safety net and the production path.
         "MAIL_SEND_AFTER_COMMIT": _flag("MAIL_SEND_AFTER_COMMIT", True),
+        # The mail server takes addresses like josé@example.org (it offers SMTPUTF8). Off,
+        # such addresses are refused at sign-up rather than failing at every email.
+        "MAIL_SMTPUTF8": _flag("MAIL_SMTPUTF8"),
         # How long a sender's claim on a batch lasts unless renewed (it renews every quarter
         # of it): mail held by a sender that was killed goes out again after this.
         "MAIL_CLAIM_LEASE_SECONDS": _int("MAIL_CLAIM_LEASE_SECONDS", 40),

@@ -14,7 +14,7 @@ from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.permissions import is_active_organiser
 from nclw.accounts.services import _new_token, create_user, find_user_by_email, find_valid_token
-from nclw.addresses import normalise_email
+from nclw.addresses import normalise_email, why_we_cannot_email
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
@@ -37,6 +37,8 @@ def invite_user(
 ) -> str:
     """Email an invitation to set up an account; returns the raw link token."""
     email = normalise_email(email)
+    if refusal := why_we_cannot_email(email):
+        raise InvalidInput(refusal)
     if find_user_by_email(email):
         raise InvalidInput("There is already an account with that email address.")
     if role == Role.PARTNER and organisation is None:

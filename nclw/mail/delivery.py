@@ -30,6 +30,7 @@ from nclw.mail.wire import (
     close_quietly,
     is_connection_trouble,
     open_connection,
+    send_one,
     smtp_reply,
     write_eml,
 )
@@ -178,7 +179,7 @@ def _deliver_over_smtp(items: list[Outgoing], *, now: datetime, lease: Lease) ->
                         queue = []
                         break
                 try:
-                    connection.send(build_message(item))
+                    send_one(connection, item)
                 except (smtplib.SMTPException, OSError) as exc:
                     if is_connection_trouble(exc):
                         close_quietly(connection)

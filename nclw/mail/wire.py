@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_mail import Connection
+from flask_mail import Connection, sanitize_address
 from flask_mail import Message as FlaskMailMessage
 
+from nclw.addresses import needs_smtputf8
 from nclw.mail.models import OutboxMessage
 
 SMTP_TIMEOUT_SECONDS = 30
@@ -70,6 +71,8 @@ class CalendarMessage(FlaskMailMessage):
     def __init__(self, *args: Any, ical_method: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ical_method = ical_method
+        # Set for an address like josé@… (see send_one): it goes out with SMTPUTF8.
+        self.international_to: str | None = None
 
     def _mimetext(self, text: str | None, subtype: str = "plain"):  # type: ignore[override]
         if text and any(len(line.encode()) > 900 for line in text.splitlines()):
@@ -85,6 +88,11 @@ class CalendarMessage(FlaskMailMessage):
 
     def as_bytes(self) -> bytes:
         message = self._message()
+        if self.international_to:
+            # RFC 6532: the address is written as it is, in UTF-8, not as an encoded word.
+            del message["To"]
+            message["To"] = self.international_to
+            return message.as_bytes(policy=email_policy.SMTPUTF8)
         # Flask-Mail switches to policy.SMTP, which re-parses every header while writing and
         # was most of the cost of sending; compat32 writes the same headers several times
         # faster. CRLF line endings, as SMTP needs (smtplib does not fix them in bytes).
@@ -94,11 +102,14 @@ class CalendarMessage(FlaskMailMessage):
 
 def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
     """The email as Flask-Mail will send it: text, HTML and the calendar part as alternatives."""
+    # Flask-Mail cannot write an address like josé@… (it fails, or makes an encoded word no
+    # server delivers to): a stand-in goes through it, and as_bytes writes the real one.
+    international = needs_smtputf8(row.to_address)
     message = CalendarMessage(
         # Subjects and addresses were made single-line when queued; a line break here would
         # make Flask-Mail refuse the message rather than add a header.
         subject=row.subject,
-        recipients=[row.to_address],
+        recipients=["international-recipient@invalid"] if international else [row.to_address],
         body=row.text_body,
         ical_method=row.ical_method if row.ical_body else None,
         # Constant headers only: user input never goes into extra_headers.
@@ -106,6 +117,7 @@ def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
     )
     # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
     # Plain text, then HTML, then the calendar: the order calendar programs expect.
+    message.international_to = row.to_address if international else None
     message.alts = {"html": row.html_body} if row.html_body else {}
     if row.ical_body:
         message.alts["calendar"] = row.ical_body
@@ -148,6 +160,23 @@ def smtp_reply(exc: smtplib.SMTPException) -> tuple[int, str]:
         text = exc.smtp_error
         return exc.smtp_code, text.decode(errors="replace") if isinstance(text, bytes) else text
     return 0, str(exc)
+
+
+def send_one(connection: Connection, item: Outgoing) -> None:
+    """Hand one message to the mail server over an open connection.
+
+    An address like josé@… can only go with SMTPUTF8; a server that does not offer it says so
+    (SMTPNotSupportedError), and the message fails with that reason rather than retrying.
+    Flask-Mail would rewrite such an address into an encoded word nobody can deliver to, so
+    these go straight to smtplib.
+    """
+    message = build_message(item)
+    if not message.international_to:
+        connection.send(message)
+        return
+    connection.host.sendmail(
+        sanitize_address(message.sender), [item.to_address], message.as_bytes(), ["SMTPUTF8"]
+    )
 
 
 def open_connection() -> Connection:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
-from nclw.addresses import normalise_email
+from nclw.addresses import normalise_email, why_we_cannot_email
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places
@@ -73,7 +73,10 @@ def new_reference() -> str:
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
-    """Refuse details the event's audience needs but the person did not give."""
+    """Refuse details the event's audience needs but the person did not give, and an address
+    our mail server cannot deliver to."""
+    if refusal := why_we_cannot_email(details.email):
+        raise InvalidInput(refusal)
     if event.audience == Audience.CARE_EXPERIENCED and not details.declared_care_experienced:
         raise InvalidInput(
             "This event is only for young people in care and care leavers. "

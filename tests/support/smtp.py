@@ -94,9 +94,13 @@ class _Handler:
 class SmtpSink:
     """Loopback SMTP server; see `smtp_sink()` for the usual way to get one."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int | None = None, *, smtputf8: bool = False
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        #: Offer SMTPUTF8, as servers that take addresses like josé@… do.
+        self.smtputf8 = smtputf8
         #: Seconds to wait before answering each DATA (simulates a slow server).
         self.delay: float = 0.0
         self.messages: list[ReceivedMessage] = []
@@ -122,6 +126,7 @@ class SmtpSink:
             port=self.port,
             server_hostname="nclw-test-smtp",
             ready_timeout=10.0,
+            enable_SMTPUTF8=self.smtputf8,
         )
         controller.start()
         self._controller = controller
