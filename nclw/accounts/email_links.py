@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, TokenPurpose, User
-from nclw.accounts.services import _new_token, find_user_by_email, find_valid_token
+from nclw.accounts.services import _new_token, find_user_by_email, find_valid_token, use_token
 from nclw.addresses import normalise_email
 from nclw.extensions import db
 from nclw.links import absolute_url
@@ -99,18 +98,7 @@ def sign_in_with_link(raw: str, *, now: datetime) -> User | None:
     """The active user a one-time sign-in link is for, using the link up; None if it won't do."""
     token: AccountToken | None = find_valid_token(raw, TokenPurpose.SIGN_IN, now=now)
     user = db.session.get(User, token.user_id) if token and token.user_id else None
-    if user is None or not user.active or not _use(token, now=now):
+    if user is None or not user.active or not use_token(token, now=now):
         return None
     user.last_sign_in_at = now
     return user
-
-
-def _use(token: AccountToken, *, now: datetime) -> bool:
-    # A guarded UPDATE, so the same link opened twice at once signs in once.
-    used = db.session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return used == 1

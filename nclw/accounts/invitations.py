@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.permissions import is_active_organiser
-from nclw.accounts.services import _new_token, create_user, find_user_by_email, find_valid_token
+from nclw.accounts.services import (
+    _new_token,
+    create_user,
+    find_user_by_email,
+    find_valid_token,
+    use_token,
+)
 from nclw.addresses import normalise_email, why_we_cannot_email
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
@@ -70,24 +76,6 @@ def invite_user(
     return raw
 
 
-def _claim(token: AccountToken, *, now: datetime) -> bool:
-    """Mark a one-time link used, if nobody else has just done so (a guarded UPDATE).
-
-    The same link opened in several tabs at once gets one account; the others are told the
-    link has been used, instead of racing to create the same user.
-    """
-    claimed = db.session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        return False
-    token.used_at = now
-    return True
-
-
 def usable_invitation(raw: str, *, now: datetime) -> AccountToken | None:
     """The invitation this link carries, if it still works: unused, in date, not withdrawn,
     and sent by someone who is still an active organiser."""
@@ -99,7 +87,7 @@ def usable_invitation(raw: str, *, now: datetime) -> AccountToken | None:
 def accept_invite(raw: str, *, name: str, password: str, now: datetime) -> User:
     """Turn a valid invitation into an account with the chosen password."""
     token = usable_invitation(raw, now=now)
-    if token is None or not _claim(token, now=now):
+    if token is None or not use_token(token, now=now):
         raise NotAllowed(DEAD_LINK)
     inviter = db.session.get(User, token.created_by_id)
     organisation = (

@@ -120,6 +120,24 @@ def find_valid_token(raw: str, purpose: TokenPurpose, *, now: datetime) -> Accou
     return token
 
 
+def use_token(token: AccountToken, *, now: datetime) -> bool:
+    """Mark a one-time link used, if nobody else has just done so (a guarded UPDATE).
+
+    The same link opened in several tabs at once works once; the others are told it has
+    been used, instead of racing to do the same thing twice.
+    """
+    used = db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if used != 1:
+        return False
+    token.used_at = now
+    return True
+
+
 def reset_password(raw: str, password: str, *, now: datetime) -> User:
     """Set a new password from a valid reset link, and sign out every other session."""
     token = find_valid_token(raw, TokenPurpose.PASSWORD_RESET, now=now)
@@ -129,12 +147,12 @@ def reset_password(raw: str, password: str, *, now: datetime) -> User:
     check_password(password, email=user.email)
     user.password_hash = hash_password(password)
     end_sessions(user)
-    # Every outstanding reset link for this account stops working, not just this one.
+    # Every outstanding reset or sign-in link for this account stops working, not just this.
     db.session.execute(
         sa.update(AccountToken)
         .where(
             AccountToken.user_id == user.id,
-            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.purpose.in_([TokenPurpose.PASSWORD_RESET, TokenPurpose.SIGN_IN]),
             AccountToken.used_at.is_(None),
         )
         .values(used_at=now)

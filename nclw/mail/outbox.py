@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template
+from sqlalchemy.exc import IntegrityError
 
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
@@ -95,6 +96,31 @@ def queue_email(
     db.session.add(message)
     note_queued()
     return message
+
+
+def queue_email_once(
+    write: Callable[[], ComposedEmail],
+    *,
+    dedupe_key: str,
+    registration_id: int | None = None,
+    event_id: int | None = None,
+) -> bool:
+    """Write and queue a message unless one with this key is already queued; whether it was.
+
+    `write` runs only when the message will be queued (writing is the costly part, and may
+    add rows of its own). The unique key decides even between two requests at the same
+    moment: the second is refused in a savepoint, which takes only its own rows with it.
+    """
+    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return False
+    try:
+        with db.session.begin_nested():
+            queue_email(
+                write(), registration_id=registration_id, event_id=event_id, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def queue_email_to_compose(

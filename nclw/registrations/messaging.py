@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-
 from nclw.accounts.models import User
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_email, queue_email_once
 from nclw.registrations import messages
 from nclw.registrations.models import Registration
 from nclw.registrations.queries import MessageAudience, message_recipients
@@ -73,19 +69,9 @@ def resend_ticket(registration: Registration, *, now: datetime, actor: User | No
             event_id=registration.event_id,
         )
         return True
-    key = f"ticket_resent:{registration.id}:{now.strftime(RESEND_BUCKET)}"
-    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-        return False
-    try:
-        # A savepoint: a second request in the same moment is refused by the unique key, and
-        # takes nothing else with it.
-        with db.session.begin_nested():
-            queue_email(
-                messages.ticket_resent(registration),
-                registration_id=registration.id,
-                event_id=registration.event_id,
-                dedupe_key=key,
-            )
-    except IntegrityError:
-        return False
-    return True
+    return queue_email_once(
+        lambda: messages.ticket_resent(registration),
+        dedupe_key=f"ticket_resent:{registration.id}:{now.strftime(RESEND_BUCKET)}",
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )

@@ -6,13 +6,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from nclw.events.models import Event, EventFormat, EventStatus
 from nclw.extensions import db
-from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import ComposedEmail, queue_email
+from nclw.mail.outbox import queue_email_once
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 
@@ -56,23 +54,12 @@ def _due(
 
 
 def _queue_once(kind: str, registration: Registration, compose: Callable) -> bool:
-    key = reminder_key(kind, registration)
-    if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
-        return False
-    email: ComposedEmail = compose(registration)
-    try:
-        # A savepoint: if another run queued the same reminder a moment ago, the unique
-        # dedupe_key refuses this one and only this one.
-        with db.session.begin_nested():
-            queue_email(
-                email,
-                registration_id=registration.id,
-                event_id=registration.event_id,
-                dedupe_key=key,
-            )
-    except IntegrityError:
-        return False
-    return True
+    return queue_email_once(
+        lambda: compose(registration),
+        dedupe_key=reminder_key(kind, registration),
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
 
 
 def queue_reminders(*, now: datetime) -> dict[str, int]:
