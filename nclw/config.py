@@ -60,7 +60,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "DEVELOPMENT": development,
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: an error in the log never shows what a person typed (their name,
+        # their email address), only the statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SITE_NAME": "NCLW Events",
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "hello@nclw-events.org.uk"),

@@ -210,9 +210,15 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
-        if not database_cannot_write(error):
+        # A database that cannot take changes, or a connection it dropped mid-request (a
+        # restart, a failover): nothing was saved, and trying again in a moment will work.
+        if not (database_cannot_write(error) or error.connection_invalidated):
             raise error  # a fault: logged, and answered by the 500 page below
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session().invalidate()
+        app.logger.warning("Answered 503: the database could not be used (%s)", type(error.orig))
         return _cannot_save_page()
 
     @app.errorhandler(500)

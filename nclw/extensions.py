@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,6 +15,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from nclw.sqlite import tune_sqlite_connections
@@ -42,6 +45,27 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 tune_sqlite_connections()
 
 
+_LIMITER_LOG = logging.getLogger("flask-limiter")
+
+
+def _end_the_session(_error: BaseException | None) -> None:
+    """End the request's database session, even on a connection the database has dropped.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first. Ending the session
+    rolls back whatever is still open; when the connection was dropped meanwhile, that
+    rollback fails. The page is drawn by then, and any change it reports was committed:
+    the failure must not turn it into a 500, so the connection is thrown away instead.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError:
+        logging.getLogger(__name__).warning(
+            "The database connection was lost as a request ended; what it had saved stands."
+        )
+        db.session().invalidate()
+        db.session.registry.clear()
+
+
 # Next to the package, so `flask db` works from any folder.
 _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -49,6 +73,7 @@ _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     db.init_app(app)
+    app.teardown_appcontext(_end_the_session)
     migrate.init_app(app, db, directory=str(_MIGRATIONS), render_as_batch=True, compare_type=True)
     mail.init_app(app)
     csrf.init_app(app)
@@ -58,3 +83,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     limiter.init_app(app)
+    # Flask-Limiter says when its store is down (and limits go per process) on its own
+    # logger, which has no handler of its own: under gunicorn that warning went nowhere.
+    if not [h for h in _LIMITER_LOG.handlers if not isinstance(h, logging.NullHandler)]:
+        _LIMITER_LOG.addHandler(default_handler)

@@ -108,11 +108,6 @@ def test_sign_ups_go_on_when_the_limits_store_goes(tmp_path: Path, request, how:
     assert "Traceback" not in log, log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flask-limiter puts a NullHandler on its logger and gunicorn sets up no root "
-    "handler, so its 'falling back to in-memory storage' warning is printed nowhere",
-)
 def test_gunicorn_says_when_the_limits_store_cannot_be_reached(tmp_path: Path):
     """An operator must be able to see that the limits went per process."""
     database_url = f"sqlite:///{tmp_path / 'drill.sqlite'}"

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from nclw.addresses import normalise_email
@@ -148,12 +147,6 @@ def test_dropped_connections_lose_and_overbook_nobody(
     assert len(stored.confirmed()) == stored.confirmed_count == CAPACITY
 
 
-@pytest.mark.xfail(
-    raises=sa.exc.OperationalError,
-    strict=True,
-    reason="the session's ROLLBACK at the end of the request (Flask-SQLAlchemy teardown) "
-    "raises on a dropped connection, so a sign-up already saved and drawn is answered 500",
-)
 def test_a_connection_dropped_after_the_sign_up_is_saved_does_not_answer_500(
     tmp_path: Path, postgres_database_url: str
 ):

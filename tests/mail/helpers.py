@@ -32,3 +32,18 @@ def alternative_parts(message: EmailMessage) -> list[EmailMessage]:
 
 def calendar_part(message: EmailMessage) -> EmailMessage | None:
     return next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
+
+
+def fill_outbox(count: int) -> None:
+    """Queue and commit `count` ready-written emails, each to its own address."""
+    for n in range(count):
+        queue_email(
+            ComposedEmail(
+                kind="ticket_confirmed",
+                to_address=f"person{n}@example.com",
+                subject=f"Message {n}",
+                text_body=f"Hello {n}",
+                html_body=f"<p>Hello {n}</p>",
+            )
+        )
+    db.session.commit()

@@ -12,26 +12,11 @@ from flask import Flask
 from nclw.extensions import db
 from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus
-from nclw.mail.outbox import ComposedEmail, queue_email
 from tests.conftest import make_test_app
-from tests.mail.helpers import outbox_rows
+from tests.mail.helpers import fill_outbox, outbox_rows
 from tests.support.smtp import SmtpSink
 
 MESSAGES = 120
-
-
-def _fill_outbox(count: int) -> None:
-    for n in range(count):
-        queue_email(
-            ComposedEmail(
-                kind="ticket_confirmed",
-                to_address=f"person{n}@example.com",
-                subject=f"Message {n}",
-                text_body=f"Hello {n}",
-                html_body=f"<p>Hello {n}</p>",
-            )
-        )
-    db.session.commit()
 
 
 def _drain_with_two_workers(app: Flask) -> list[int]:
@@ -76,7 +61,7 @@ def test_two_workers_on_sqlite_send_each_message_once(tmp_path: Path, smtp_serve
     smtp_server.delay = 0.002
     app = make_test_app(tmp_path, **smtp_server.app_config())
     with app.app_context():
-        _fill_outbox(MESSAGES)
+        fill_outbox(MESSAGES)
         sent = _drain_with_two_workers(app)
         _assert_each_delivered_once(smtp_server, sent)
         db.session.remove()
@@ -92,7 +77,7 @@ def test_two_workers_on_postgresql_send_each_message_once(
         tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url, **smtp_server.app_config()
     )
     with app.app_context():
-        _fill_outbox(MESSAGES)
+        fill_outbox(MESSAGES)
         sent = _drain_with_two_workers(app)
         _assert_each_delivered_once(smtp_server, sent)
         db.session.remove()

@@ -20,10 +20,9 @@ from nclw.config import load_settings
 from nclw.extensions import db
 from nclw.mail.commands import send_mail_command
 from nclw.mail.models import MessageStatus
-from nclw.mail.outbox import ComposedEmail, queue_email
 from tests.conftest import make_test_app
 from tests.e2e.signup_storm import server_env
-from tests.mail.helpers import outbox_rows
+from tests.mail.helpers import fill_outbox, outbox_rows
 from tests.support.live_server import PROJECT_ROOT, _child_env, venv_script
 from tests.support.smtp import SmtpSink
 
@@ -44,17 +43,7 @@ def test_the_default_lease_gets_orphaned_mail_out_within_a_minute(tmp_path: Path
 
 def _fill_outbox(app) -> None:
     with app.app_context():
-        for n in range(MESSAGES):
-            queue_email(
-                ComposedEmail(
-                    kind="ticket_confirmed",
-                    to_address=f"person{n}@example.com",
-                    subject=f"Message {n}",
-                    text_body=f"Hello {n}",
-                    html_body=f"<p>Hello {n}</p>",
-                )
-            )
-        db.session.commit()
+        fill_outbox(MESSAGES)
         db.session.remove()
         db.engine.dispose()
 
