@@ -28,8 +28,8 @@ from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.slow
 
-MESSAGES = 40
-LEASE_SECONDS = 3
+MESSAGES = 24
+LEASE_SECONDS = 2
 
 
 def test_the_default_lease_gets_orphaned_mail_out_within_a_minute(tmp_path: Path):
@@ -78,7 +78,7 @@ def _drill(tmp_path: Path, database_url: str, smtp_server: SmtpSink) -> None:
         "MAIL_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
     }
     log = tmp_path / "workers.log"
-    smtp_server.delay = 0.1  # a slow server, so the kill lands mid-batch
+    smtp_server.delay = 0.08  # a slow server, so the kill lands mid-batch
 
     with log.open("ab") as output:
         first = _start_worker(env, output)
