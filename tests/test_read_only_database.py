@@ -23,7 +23,7 @@ from nclw.questions.models import Question
 from nclw.registrations.models import Registration
 from tests.conftest import make_test_app
 from tests.e2e.signup_storm import Attempt, server_env
-from tests.factories import make_event
+from tests.factories import make_event, make_user
 from tests.support.ci import unavailable
 from tests.support.database import SQLITE_FILE, sqlite_url
 from tests.support.live_server import live_server
@@ -31,10 +31,13 @@ from tests.support.live_server import live_server
 NAME = "Samira"
 EMAIL = "samira.typed@example.com"
 QUESTION = "How did you find your first job after college?"
+ORGANISER = "boss@example.org"
+PASSWORD = "correct horse battery"
 
 
 def _open_event() -> str:
-    """An event open for sign-ups where anyone may ask a question; its slug."""
+    """An event open for sign-ups where anyone may ask a question, and an organiser; its slug."""
+    make_user(email=ORGANISER, password=PASSWORD)
     return make_event(qa_enabled=True, qa_askers=QuestionAskers.ANYONE).slug
 
 
@@ -79,6 +82,12 @@ def _reads_work_and_changes_keep_the_typing(client: FlaskClient, slug: str) -> N
     assert asked.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert f"{QUESTION}</textarea>" in asked.text
     assert f'value="{NAME}"' in asked.text
+
+    # Staff can still sign in and read the back office.
+    signed_in = client.post("/sign-in", data={"email": ORGANISER, "password": PASSWORD})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/events").status_code == 200
 
     # Rolled back: the same app reads on, and nothing was written.
     assert client.get(f"/events/{slug}").status_code == 200

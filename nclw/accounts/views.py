@@ -37,6 +37,7 @@ from nclw.accounts.forms import (
     SignInLinkForm,
 )
 from nclw.accounts.models import TokenPurpose, User
+from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
@@ -152,7 +153,11 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, now=utcnow())
         if user is not None:
-            db.session.commit()
+            try:
+                with database_writes():
+                    db.session.commit()
+            except CannotSaveNow:
+                pass  # only the time of signing in is lost: staff still get in to read
             _start_session(user)
             return redirect(next_url or home_for(user))
         form.form_errors.append("The email address or password is not right.")
