@@ -122,8 +122,7 @@ def resend(slug: str):
         abort(400)
     registration = queries.find_live_registration(event, form.email.data)
     if registration:
-        messaging.resend_ticket(registration, now=utcnow())
-        db.session.commit()
+        run_service(lambda: messaging.resend_ticket(registration, now=utcnow()), None)
     return render_template("registrations/resent.html", event=event)
 
 
