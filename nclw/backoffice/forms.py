@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
+    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -221,4 +223,28 @@ class OrganisationForm(FlaskForm):
         choices=[SelectChoice("", "Choose one")]
         + [SelectChoice(k.value, k.value.replace("_", " ").capitalize()) for k in OrganisationKind],
         validators=[DataRequired("Choose the kind of organisation")],
+    )
+
+
+class WeekForm(FlaskForm):
+    """A year's week: the rules are the weeks service's; this only reads the boxes."""
+
+    year = IntegerField("Year", validators=[InputRequired("Enter the year, like 2027")])
+    theme = StringField(
+        "Theme",
+        description="For example: Care leavers with careers.",
+        validators=[DataRequired("Enter the week's theme"), Length(max=120)],
+    )
+    starts_on = DateField(
+        "First day",
+        validators=[InputRequired("Enter the first day, like 25/10/2027")],
+    )
+    ends_on = DateField(
+        "Last day",
+        validators=[InputRequired("Enter the last day, like 31/10/2027")],
+    )
+    summary = TextAreaField(
+        "Introduction (optional)",
+        description="A few sentences at the top of the week's page.",
+        validators=[Length(max=2000)],
     )

@@ -65,6 +65,11 @@ _HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _HIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def has_hidden_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether text holds characters nobody means to type (a line break, on one line)."""
+    return bool((_HIDDEN_MULTILINE if multiline else _HIDDEN).search(text))
+
+
 def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None = None) -> None:
     """Refuse details that break a rule, with a message fit to show the person who typed them.
 
@@ -81,8 +86,7 @@ def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None
             continue
         if len(details[name] or "") > limit:
             raise InvalidInput(f"The {_NAMES[name]} must be {limit:,} characters or fewer.")
-        hidden = _HIDDEN_MULTILINE if name in _MULTILINE else _HIDDEN
-        if hidden.search(details[name] or ""):
+        if has_hidden_characters(details[name] or "", multiline=name in _MULTILINE):
             where = "" if name in _MULTILINE else " on one line,"
             raise InvalidInput(
                 f"Type the {_NAMES[name]}{where} without hidden characters (like a line break "

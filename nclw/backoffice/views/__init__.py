@@ -17,6 +17,7 @@ from nclw.backoffice.views import (  # noqa: F401
     mail_log,
     messages,
     people,
+    weeks,
 )
 from nclw.backoffice.views._blueprint import bp
 

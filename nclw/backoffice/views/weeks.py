@@ -1,0 +1,63 @@
+"""Weeks: each year's National Care Leavers' Week, set up and changed by organisers."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from nclw.backoffice.forms import WeekForm
+from nclw.backoffice.views._blueprint import bp
+from nclw.events import weeks
+from nclw.events.models import Edition
+from nclw.extensions import db
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+
+def _details(form: WeekForm) -> weeks.WeekDetails:
+    return weeks.WeekDetails(
+        year=form.year.data,
+        theme=form.theme.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        summary=form.summary.data or "",
+    )
+
+
+@bp.get("/weeks")
+def week_list():
+    """Every week, the latest first."""
+    return render_template("backoffice/weeks.html", weeks=weeks.all_weeks())
+
+
+@bp.route("/weeks/new", methods=["GET", "POST"])
+def new_week():
+    """Set up a year's week."""
+    form = WeekForm()
+    if form.validate_on_submit():
+        made = run_service(
+            lambda: weeks.create_week(_details(form), actor=current_user, now=utcnow()),
+            lambda week: f"The {week.year} week is set up. Now add its events.",
+            errors=form.form_errors,
+        )
+        if made.ok:
+            return redirect(url_for("backoffice.week_list"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/week_form.html", form=form, week=None), status
+
+
+@bp.route("/weeks/<int:week_id>/edit", methods=["GET", "POST"])
+def edit_week(week_id: int):
+    """Change a week's theme, days or introduction."""
+    week = db.get_or_404(Edition, week_id)
+    form = WeekForm(obj=week)
+    if form.validate_on_submit():
+        changed = run_service(
+            lambda: weeks.update_week(week, _details(form), actor=current_user, now=utcnow()),
+            "The week is saved.",
+            errors=form.form_errors,
+        )
+        if changed.ok:
+            return redirect(url_for("backoffice.week_list"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/week_form.html", form=form, week=week), status

@@ -1,0 +1,108 @@
+"""Weeks: each year's National Care Leavers' Week, which organisers set up and change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from nclw.audit.services import record_action
+from nclw.errors import InvalidInput
+from nclw.events.details import has_hidden_characters
+from nclw.events.models import Edition, Event
+from nclw.extensions import db
+from nclw.timezones import to_uk
+
+THEME_LIMIT = 120
+SUMMARY_LIMIT = 2000
+# The week is a week; a month allows for a fortnight's festival without allowing mistakes
+# like a year typed wrong.
+MAX_DAYS = 31
+
+
+@dataclass(frozen=True)
+class WeekDetails:
+    """What an organiser says about a week."""
+
+    year: int
+    theme: str
+    starts_on: date
+    ends_on: date
+    summary: str = ""
+
+
+def all_weeks() -> list[Edition]:
+    """Every week, the latest first."""
+    return list(db.session.scalars(sa.select(Edition).order_by(Edition.year.desc())))
+
+
+def create_week(details: WeekDetails, *, actor, now: datetime) -> Edition:
+    """Set up a new year's week (its events are added afterwards)."""
+    _check(details, week=None)
+    week = Edition(
+        year=details.year,
+        theme=details.theme.strip(),
+        summary=details.summary.strip(),
+        starts_on=details.starts_on,
+        ends_on=details.ends_on,
+    )
+    db.session.add(week)
+    db.session.flush()
+    record_action("week.created", actor=actor, target=week, summary=_label(week), now=now)
+    return week
+
+
+def update_week(week: Edition, details: WeekDetails, *, actor, now: datetime) -> None:
+    """Change a week; its days must still hold every one of its events."""
+    _check(details, week=week)
+    week.year = details.year
+    week.theme = details.theme.strip()
+    week.summary = details.summary.strip()
+    week.starts_on = details.starts_on
+    week.ends_on = details.ends_on
+    db.session.flush()
+    record_action("week.edited", actor=actor, target=week, summary=_label(week), now=now)
+
+
+def _label(week: Edition) -> str:
+    return f"{week.year}: {week.theme}"
+
+
+def _check(details: WeekDetails, *, week: Edition | None) -> None:
+    if not 2000 <= details.year <= 2100:
+        raise InvalidInput("Enter a year from 2000 to 2100.")
+    theme = details.theme.strip()
+    if not theme:
+        raise InvalidInput("Enter the week's theme.")
+    if len(theme) > THEME_LIMIT:
+        raise InvalidInput(f"The theme must be {THEME_LIMIT} characters or fewer.")
+    if len(details.summary) > SUMMARY_LIMIT:
+        raise InvalidInput(f"The introduction must be {SUMMARY_LIMIT:,} characters or fewer.")
+    if has_hidden_characters(theme) or has_hidden_characters(details.summary, multiline=True):
+        raise InvalidInput(
+            "Type the theme and introduction without hidden characters "
+            "(like a line break pasted from another document)."
+        )
+    if details.ends_on < details.starts_on:
+        raise InvalidInput("The last day must be the same as the first day or after it.")
+    if details.starts_on.year != details.year:
+        raise InvalidInput(f"The first day must be in {details.year}.")
+    if (details.ends_on - details.starts_on).days >= MAX_DAYS:
+        raise InvalidInput(f"A week can last {MAX_DAYS} days at most.")
+    same_year = sa.select(Edition.id).where(Edition.year == details.year)
+    if week is not None:
+        same_year = same_year.where(Edition.id != week.id)
+    if db.session.scalar(same_year):
+        raise InvalidInput(f"There is already a week for {details.year}.")
+    if week is not None:
+        outside = [
+            event
+            for event in db.session.scalars(sa.select(Event).where(Event.edition_id == week.id))
+            if not details.starts_on <= to_uk(event.starts_at).date() <= details.ends_on
+        ]
+        if outside:
+            raise InvalidInput(
+                f"{len(outside)} of this week's events would fall outside these days "
+                f"({outside[0].title}, for one). Move them first, or choose days that hold them."
+            )

@@ -1,0 +1,122 @@
+"""Organisers set up each year's week and change it, from an empty database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from nclw.audit.models import AuditEntry
+from nclw.errors import InvalidInput
+from nclw.events import weeks
+from nclw.events.models import Edition
+from nclw.extensions import db
+from nclw.timezones import utcnow
+from tests.conftest import login
+from tests.factories import make_edition, make_event, make_user
+from tests.support.html_validation import html_errors_many
+
+FORM = {
+    "year": "2031",
+    "theme": "Care leavers with careers",
+    "starts_on": "2031-10-26",
+    "ends_on": "2031-11-01",
+    "summary": "A week of events for care leavers.",
+}
+
+
+def _details(**changes) -> weeks.WeekDetails:
+    values = {
+        "year": 2031,
+        "theme": "Care leavers with careers",
+        "starts_on": date(2031, 10, 26),
+        "ends_on": date(2031, 11, 1),
+        "summary": "",
+    }
+    values.update(changes)
+    return weeks.WeekDetails(**values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"year": 1999}, "Enter a year from 2000 to 2100."),
+        ({"theme": "  "}, "Enter the week's theme."),
+        ({"theme": "Careers\nweek"}, "without hidden characters"),
+        ({"ends_on": date(2031, 10, 25)}, "The last day must be the same as the first day"),
+        ({"starts_on": date(2030, 10, 26)}, "The first day must be in 2031."),
+        ({"ends_on": date(2031, 12, 1)}, "A week can last 31 days at most."),
+    ],
+)
+def test_a_week_that_breaks_a_rule_is_refused_with_the_reason(app, changes, message):
+    with pytest.raises(InvalidInput, match=message):
+        weeks.create_week(_details(**changes), actor=None, now=utcnow())
+    assert db.session.scalars(sa.select(Edition)).all() == []
+
+
+def test_one_week_a_year(app):
+    weeks.create_week(_details(), actor=None, now=utcnow())
+    with pytest.raises(InvalidInput, match="There is already a week for 2031."):
+        weeks.create_week(_details(theme="Again"), actor=None, now=utcnow())
+
+
+def test_a_weeks_days_must_still_hold_its_events(app):
+    week = make_edition(year=2031, starts_on=date(2031, 10, 26), ends_on=date(2031, 11, 1))
+    make_event(edition=week, title="Careers", starts_at=datetime(2031, 10, 31, 23, 30, tzinfo=UTC))
+    # 23:30 UTC on 31 October is still 31 October in the UK (GMT by then): the 30th won't do.
+    with pytest.raises(InvalidInput, match="1 of this week's events would fall outside"):
+        weeks.update_week(week, _details(ends_on=date(2031, 10, 30)), actor=None, now=utcnow())
+    weeks.update_week(week, _details(ends_on=date(2031, 10, 31)), actor=None, now=utcnow())
+    assert week.ends_on == date(2031, 10, 31)
+
+
+def test_an_organiser_sets_up_the_first_week_from_an_empty_back_office(app, client):
+    organiser = make_user(email="boss@example.org")
+    login(client, organiser)
+    dashboard = client.get("/admin/")
+    assert "There is no week yet." in dashboard.text
+    assert 'href="/admin/weeks/new"' in dashboard.text
+    form_page = client.get("/admin/weeks/new")
+
+    refused = client.post("/admin/weeks/new", data={**FORM, "ends_on": "2031-10-01"})
+    assert refused.status_code == 400
+    assert "The last day must be the same as the first day or after it." in refused.text
+    assert 'value="Care leavers with careers"' in refused.text  # what was typed is kept
+
+    saved = client.post("/admin/weeks/new", data=FORM, follow_redirects=True)
+    assert saved.status_code == 200
+    assert "The 2031 week is set up. Now add its events." in saved.text
+    [week] = db.session.scalars(sa.select(Edition)).all()
+    assert (week.year, week.starts_on, week.ends_on) == (
+        2031,
+        date(2031, 10, 26),
+        date(2031, 11, 1),
+    )
+    assert "26 October to 1 November 2031" in saved.text
+    created = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "week.created"))
+    assert created is not None and created.summary == "2031: Care leavers with careers"
+
+    edit = client.get(f"/admin/weeks/{week.id}/edit")
+    assert 'value="2031-10-26"' in edit.text
+    changed = client.post(
+        f"/admin/weeks/{week.id}/edit",
+        data={**FORM, "theme": "Careers for care leavers"},
+        follow_redirects=True,
+    )
+    assert "The week is saved." in changed.text
+    db.session.refresh(week)
+    assert week.theme == "Careers for care leavers"
+    pages = {"form": form_page.text, "refused": refused.text, "list": saved.text, "edit": edit.text}
+    assert {name: errors for name, errors in html_errors_many(pages).items() if errors} == {}
+
+
+def test_only_organisers_set_up_weeks(app, client):
+    from nclw.accounts.models import Role
+    from tests.factories import make_organisation
+
+    partner = make_user(Role.PARTNER, organisation=make_organisation())
+    login(client, partner)
+    assert client.get("/admin/weeks").status_code == 403
+    assert client.post("/admin/weeks/new", data=FORM).status_code == 403
+    assert db.session.scalars(sa.select(Edition)).all() == []
