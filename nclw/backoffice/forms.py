@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
@@ -36,13 +36,28 @@ def _utc_to_uk_naive(value: datetime | None) -> datetime | None:
     return to_uk(value).replace(tzinfo=None) if value else None
 
 
+CHOOSE_HOST = "Choose the host organisation"
+CHOOSE_WEEK = "Choose the week"
+
+
 class EventForm(FlaskForm):
     title = details.title("Title")
     summary = details.summary("One or two sentences for the week page.")
     description = details.description("About this event (optional)")
     highlights = details.highlights()
-    host_id = ChoiceField("Host organisation", coerce=int)
-    edition_id = ChoiceField("Week", coerce=int)
+    # 0 is the list's "Choose ..." line: nothing is chosen for the organiser.
+    host_id = ChoiceField(
+        "Host organisation",
+        coerce=int,
+        validators=[NoneOf([0], message=CHOOSE_HOST)],
+        invalid_choice_message=CHOOSE_HOST,
+    )
+    edition_id = ChoiceField(
+        "Week",
+        coerce=int,
+        validators=[NoneOf([0], message=CHOOSE_WEEK)],
+        invalid_choice_message=CHOOSE_WEEK,
+    )
     starts_at = UkDateTimeField(
         "Starts (UK time)",
         format=_DATETIME_FORMAT,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput
 from nclw.events import weeks
-from nclw.events.models import Edition
+from nclw.events.models import Edition, Event
 from nclw.extensions import db
 from nclw.timezones import utcnow
 from tests.conftest import login
@@ -120,3 +120,31 @@ def test_only_organisers_set_up_weeks(app, client):
     assert client.get("/admin/weeks").status_code == 403
     assert client.post("/admin/weeks/new", data=FORM).status_code == 403
     assert db.session.scalars(sa.select(Edition)).all() == []
+
+
+def test_an_event_is_never_given_a_host_or_week_nobody_chose(app, client):
+    make_edition(year=2031, starts_on=date(2031, 10, 26), ends_on=date(2031, 11, 1))
+    from tests.factories import make_organisation
+
+    make_organisation(name="Catch22")
+    login(client, make_user())
+    page = client.get("/admin/events/new")
+    host_list = page.text.split('id="host_id"')[1].split("</select>")[0]
+    assert host_list.count("<option") == 2 and "selected" not in host_list  # none chosen
+    assert '<option value="0">Choose the host organisation</option>' in host_list
+    refused = client.post(
+        "/admin/events/new",
+        data={
+            "title": "Mock interviews",
+            "summary": "Practise.",
+            "starts_at": "2031-10-28T16:00",
+            "ends_at": "2031-10-28T17:00",
+            "format": "online",
+            "audience": "everyone",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Choose the host organisation" in refused.text
+    assert "Choose the week" in refused.text
+    assert "Choose one of the options in the list" not in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0

@@ -20,8 +20,10 @@ from nclw.web import run_service
 
 def _event_form(data: dict | None = None) -> EventForm:
     form = EventForm(data=data)
-    form.host_id.choices = [SelectChoice(o.id, o.name) for o in queries.organisations()]
-    form.edition_id.choices = [
+    form.host_id.choices = [SelectChoice(0, "Choose the host organisation")] + [
+        SelectChoice(o.id, o.name) for o in queries.organisations()
+    ]
+    form.edition_id.choices = [SelectChoice(0, "Choose the week")] + [
         SelectChoice(e.id, f"{e.year}: {e.theme}") for e in reports.editions()
     ]
     return form
