@@ -18,7 +18,7 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 # `postgres` tests, which `make test` has already run against the same server.
 POSTGRES_MARKS ?= postgres or not (e2e or slow)
 
-.PHONY: run test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean
+.PHONY: run organiser test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,21 +34,32 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-$(INSTANCE)/secret_key:
+$(INSTANCE)/secret_key $(INSTANCE)/asker_key:
 	mkdir -p $(INSTANCE)
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
 # `heads`: until parallel branches of migrations are merged there can be more than one.
-migrate: $(VENV)/.installed $(INSTANCE)/secret_key
+migrate: $(VENV)/.installed $(INSTANCE)/secret_key $(INSTANCE)/asker_key
 	$(FLASK) db upgrade heads
+
+# PORT for `make run`; links in emails, invites and QR codes use it too, unless SITE_URL is set.
+PORT ?= 5000
 
 run: migrate
 	$(FLASK) nclw seed-demo --if-empty
 	@echo
-	@echo "  NCLW Events is at http://127.0.0.1:5000  (Ctrl+C stops it; your data stays in $(INSTANCE)/)"
+	@echo "  NCLW Events is at http://127.0.0.1:$(PORT)  (Ctrl+C stops it; your data stays in $(INSTANCE)/)"
+	@echo "  To use the back office, make yourself an organiser (in another terminal):"
+	@echo "      make organiser EMAIL=you@example.org"
 	@echo
-	NCLW_ENV=$${NCLW_ENV:-development} $(FLASK) run --host 127.0.0.1 --port 5000
+	NCLW_ENV=$${NCLW_ENV:-development} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# An organiser account for the back office; asks for a password (there is no default one).
+organiser: migrate
+	@test -n "$(EMAIL)" || { echo "Say whose account: make organiser EMAIL=you@example.org"; exit 2; }
+	$(FLASK) nclw create-organiser "$(EMAIL)"
 
 test: $(VENV)/.installed-dev
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"

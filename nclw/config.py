@@ -34,11 +34,12 @@ def instance_path() -> str:
     return os.environ.get("NCLW_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
 
 
-def _secret_key(instance: str) -> str | None:
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    # `make run` writes a generated key here so a newcomer never runs on a known key.
-    generated = Path(instance) / "secret_key"
+def _key(instance: str, name: str, file_name: str) -> str | None:
+    """A key from the environment, else the one `make` generated into the instance folder
+    (so a newcomer never runs on a known key), else None."""
+    if os.environ.get(name):
+        return os.environ[name]
+    generated = Path(instance) / file_name
     if generated.exists():
         return generated.read_text().strip()
     return None
@@ -58,7 +59,7 @@ def load_settings(instance: str) -> dict[str, Any]:
     return {
         "NCLW_ENV": environment,
         "DEVELOPMENT": development,
-        "SECRET_KEY": _secret_key(instance),
+        "SECRET_KEY": _key(instance, "SECRET_KEY", "secret_key"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: an error in the log never shows what a person typed (their name,
         # their email address), only the statement.
@@ -128,7 +129,7 @@ def load_settings(instance: str) -> dict[str, Any]:
         # Keys the hashes that let askers find their questions again. Required in production,
         # and different from the other keys (see refuse_weak_secret); in development and
         # tests TOKEN_HASH_KEY and then SECRET_KEY stand in.
-        "QUESTION_ASKER_KEY": os.environ.get("QUESTION_ASKER_KEY") or None,
+        "QUESTION_ASKER_KEY": _key(instance, "QUESTION_ASKER_KEY", "asker_key"),
     }
 
 

@@ -25,6 +25,7 @@ from tests.support.live_server import run_flask
 pytestmark = pytest.mark.slow  # `flask db` in subprocesses
 
 PREVIOUS = "0006_audit_actions_past_tense"
+ASKER_KEY = "a-new-asker-key-set-at-the-upgrade-0123456789"
 TOKENS = {"NCLW-AAAAA2": "a" * 43, "NCLW-BBBBB3": "b" * 43}
 
 
@@ -108,10 +109,18 @@ def _upgrade_keeps_links(url: str, instance: Path) -> None:
     add_open_event(env, capacity=10)
     _fill_previous_release(_sa_url(url))
 
+    # The operator sets the asker key this release requires as they upgrade: the questions
+    # made under SECRET_KEY are re-keyed under it.
+    env = {**env, "QUESTION_ASKER_KEY": ASKER_KEY}
     run_flask(["db", "upgrade", "heads"], env)
 
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": TEST_SECRET, "SQLALCHEMY_DATABASE_URI": _sa_url(url)}
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "QUESTION_ASKER_KEY": ASKER_KEY,
+            "SQLALCHEMY_DATABASE_URI": _sa_url(url),
+        }
     )
     with app.app_context():
         client = app.test_client()

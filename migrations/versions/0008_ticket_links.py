@@ -31,8 +31,18 @@ def _hash_token(raw: str, config) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _asker_hash(secret: str, config) -> str:
-    key = config.get("QUESTION_ASKER_KEY") or config.get("TOKEN_HASH_KEY") or config["SECRET_KEY"]
+def _asker_key(config) -> str:
+    return config.get("QUESTION_ASKER_KEY") or config.get("TOKEN_HASH_KEY") or config["SECRET_KEY"]
+
+
+def _keys_questions_may_have_been_made_with(config) -> list[str]:
+    # This release requires QUESTION_ASKER_KEY in production; a site that ran without one
+    # made its keys with TOKEN_HASH_KEY or SECRET_KEY, so those are recognised too.
+    keys = [config.get("QUESTION_ASKER_KEY"), config.get("TOKEN_HASH_KEY"), config["SECRET_KEY"]]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def _asker_hash(secret: str, key: str) -> str:
     return hmac.new(key.encode(), f"ticket:{secret}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -88,13 +98,16 @@ def upgrade():
     # the ticket's number, so their askers still find them from any link.
     rekey_questions = sa.text("UPDATE questions SET asker_key = :new WHERE asker_key = :old")
     rekey_votes = sa.text("UPDATE question_votes SET voter_key = :new WHERE voter_key = :old")
+    new_key = _asker_key(config)
+    old_keys = _keys_questions_may_have_been_made_with(config)
     for ticket in tickets:
-        keys = {
-            "old": _asker_hash(ticket.manage_token, config),
-            "new": _asker_hash(str(ticket.id), config),
-        }
-        connection.execute(rekey_questions, keys)
-        connection.execute(rekey_votes, keys)
+        for old_key in old_keys:
+            keys = {
+                "old": _asker_hash(ticket.manage_token, old_key),
+                "new": _asker_hash(str(ticket.id), new_key),
+            }
+            connection.execute(rekey_questions, keys)
+            connection.execute(rekey_votes, keys)
 
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("uq_registrations_manage_token"), type_="unique")

@@ -133,6 +133,18 @@ def test_production_shows_no_traceback_even_with_flask_debug(tmp_path, monkeypat
     assert "RuntimeError" not in body
 
 
+def test_production_starts_on_the_keys_make_generated(tmp_path, monkeypatch):
+    # `make run` and `make migrate` write both keys into the instance folder.
+    monkeypatch.setenv("NCLW_ENV", "production")
+    monkeypatch.setenv("NCLW_INSTANCE_PATH", str(tmp_path))
+    for name in ("SECRET_KEY", "QUESTION_ASKER_KEY", "TOKEN_HASH_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "secret_key").write_text("s" * 64 + "\n")
+    (tmp_path / "asker_key").write_text("a" * 64 + "\n")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    assert (app.config["SECRET_KEY"], app.config["QUESTION_ASKER_KEY"]) == ("s" * 64, "a" * 64)
+
+
 def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch):
     monkeypatch.setenv("NCLW_ENV", "production")
     monkeypatch.setenv("NCLW_INSTANCE_PATH", str(tmp_path))
