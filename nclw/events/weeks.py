@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -11,8 +11,9 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput
 from nclw.events.details import has_hidden_characters
 from nclw.events.models import Edition, Event
+from nclw.events.services import EDITABLE_FIELDS, create_event
 from nclw.extensions import db
-from nclw.timezones import to_uk
+from nclw.timezones import UK, to_uk
 
 THEME_LIMIT = 120
 SUMMARY_LIMIT = 2000
@@ -63,6 +64,63 @@ def update_week(week: Edition, details: WeekDetails, *, actor, now: datetime) ->
     week.ends_on = details.ends_on
     db.session.flush()
     record_action("week.edited", actor=actor, target=week, summary=_label(week), now=now)
+
+
+def copy_week(source: Edition, *, year: int, actor, now: datetime) -> Edition:
+    """Set up `year`'s week from `source`: its events again, as drafts to check and publish.
+
+    Each event keeps its weekday and its time on a UK clock (across the clocks going back,
+    which the week often spans), its host and its settings. Sign-ups, questions and the
+    people in them stay behind.
+    """
+    shift = _same_weekdays_in(year, source.starts_on)
+    week = create_week(
+        WeekDetails(
+            year=year,
+            theme=source.theme,
+            starts_on=source.starts_on + shift,
+            ends_on=source.ends_on + shift,
+            summary=source.summary,
+        ),
+        actor=actor,
+        now=now,
+    )
+    copied = 0
+    for event in sorted(source.events, key=lambda event: (event.starts_at, event.id)):
+        details = {name: getattr(event, name) for name in EDITABLE_FIELDS}
+        details["edition_id"] = week.id
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            details[name] = _moved(details[name], shift)
+        create_event(details, actor=actor, now=now)
+        copied += 1
+    record_action(
+        "week.copied",
+        actor=actor,
+        target=week,
+        summary=f"{source.year} to {year}: {copied} events as drafts",
+        now=now,
+    )
+    return week
+
+
+def _same_weekdays_in(year: int, first_day: date) -> timedelta:
+    """How far to move a week so that it falls in `year`, nearest its date, on the same days."""
+    try:
+        same_date = first_day.replace(year=year)
+    except ValueError:  # 29 February
+        same_date = first_day.replace(year=year, day=28)
+    offset = (first_day.weekday() - same_date.weekday()) % 7
+    if offset > 3:
+        offset -= 7
+    return same_date + timedelta(days=offset) - first_day
+
+
+def _moved(moment: datetime | None, shift: timedelta) -> datetime | None:
+    """The same time on a UK clock, `shift` later (whatever the clocks did in between)."""
+    if moment is None:
+        return None
+    wall_clock = to_uk(moment).replace(tzinfo=None) + shift
+    return wall_clock.replace(tzinfo=UK).astimezone(UTC)
 
 
 def _label(week: Edition) -> str:

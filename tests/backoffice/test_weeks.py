@@ -10,11 +10,18 @@ import sqlalchemy as sa
 from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput
 from nclw.events import weeks
-from nclw.events.models import Edition, Event
+from nclw.events.models import Edition, Event, EventStatus
 from nclw.extensions import db
+from nclw.registrations.models import Registration
 from nclw.timezones import utcnow
 from tests.conftest import login
-from tests.factories import make_edition, make_event, make_user
+from tests.factories import (
+    make_edition,
+    make_event,
+    make_organisation,
+    make_registration,
+    make_user,
+)
 from tests.support.html_validation import html_errors_many
 
 FORM = {
@@ -113,7 +120,6 @@ def test_an_organiser_sets_up_the_first_week_from_an_empty_back_office(app, clie
 
 def test_only_organisers_set_up_weeks(app, client):
     from nclw.accounts.models import Role
-    from tests.factories import make_organisation
 
     partner = make_user(Role.PARTNER, organisation=make_organisation())
     login(client, partner)
@@ -124,8 +130,6 @@ def test_only_organisers_set_up_weeks(app, client):
 
 def test_an_event_is_never_given_a_host_or_week_nobody_chose(app, client):
     make_edition(year=2031, starts_on=date(2031, 10, 26), ends_on=date(2031, 11, 1))
-    from tests.factories import make_organisation
-
     make_organisation(name="Catch22")
     login(client, make_user())
     page = client.get("/admin/events/new")
@@ -148,3 +152,70 @@ def test_an_event_is_never_given_a_host_or_week_nobody_chose(app, client):
     assert "Choose the week" in refused.text
     assert "Choose one of the options in the list" not in refused.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+
+
+def test_copying_a_week_keeps_each_events_weekday_and_uk_time_across_the_clock_change(app):
+    # 2026: Saturday 24 October (British Summer Time) to Friday 30 October (GMT from the 25th).
+    source = make_edition(year=2026, starts_on=date(2026, 10, 24), ends_on=date(2026, 10, 30))
+    host = make_organisation(name="Catch22")
+    saturday = make_event(
+        edition=source,
+        host=host,
+        title="Careers fair",
+        starts_at=datetime(2026, 10, 24, 9, 0, tzinfo=UTC),  # 10:00 BST
+        ends_at=datetime(2026, 10, 24, 11, 0, tzinfo=UTC),
+        capacity=30,
+    )
+    monday = make_event(
+        edition=source,
+        host=host,
+        title="Mock interviews",
+        starts_at=datetime(2026, 10, 26, 16, 0, tzinfo=UTC),  # 16:00 GMT
+        ends_at=datetime(2026, 10, 26, 17, 30, tzinfo=UTC),
+    )
+    make_registration(saturday)
+    organiser = make_user()
+
+    week = weeks.copy_week(source, year=2027, actor=organiser, now=utcnow())
+    db.session.commit()
+
+    # 2027: the Saturday nearest 24 October is the 23rd.
+    assert (week.starts_on, week.ends_on) == (date(2027, 10, 23), date(2027, 10, 29))
+    fair, interviews = sorted(week.events, key=lambda event: event.starts_at)
+    # Clocks go back on 31 October 2027: both are on summer time now, at the same UK times.
+    assert fair.starts_at == datetime(2027, 10, 23, 9, 0, tzinfo=UTC)  # 10:00 BST
+    assert interviews.starts_at == datetime(2027, 10, 25, 15, 0, tzinfo=UTC)  # 16:00 BST
+    assert interviews.ends_at == datetime(2027, 10, 25, 16, 30, tzinfo=UTC)
+    for copy, original in ((fair, saturday), (interviews, monday)):
+        assert copy.status == EventStatus.DRAFT
+        assert (copy.title, copy.host_id, copy.capacity) == (
+            original.title,
+            original.host_id,
+            original.capacity,
+        )
+        assert copy.slug != original.slug
+        assert copy.confirmed_count == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(Registration.event_id == fair.id)
+        )
+        == 0
+    )
+    with pytest.raises(InvalidInput, match="There is already a week for 2027."):
+        weeks.copy_week(source, year=2027, actor=organiser, now=utcnow())
+
+
+def test_the_weeks_page_copies_a_week_to_next_year(app, client):
+    source = make_edition(year=2026, starts_on=date(2026, 10, 24), ends_on=date(2026, 10, 30))
+    make_event(
+        edition=source, title="Careers fair", starts_at=datetime(2026, 10, 24, 9, tzinfo=UTC)
+    )
+    login(client, make_user())
+    page = client.get("/admin/weeks")
+    assert "Copy to 2027" in page.text
+
+    copied = client.post(f"/admin/weeks/{source.id}/copy", follow_redirects=True)
+
+    assert "The 2027 week is set up with 1 event as drafts" in copied.text
+    assert "Careers fair" in copied.text and "Draft" in copied.text
+    assert "Copy to 2027" not in client.get("/admin/weeks").text

@@ -14,6 +14,10 @@ from nclw.timezones import utcnow
 from nclw.web import run_service
 
 
+def _events(count: int) -> str:
+    return f"{count} event" if count == 1 else f"{count} events"
+
+
 def _details(form: WeekForm) -> weeks.WeekDetails:
     return weeks.WeekDetails(
         year=form.year.data,
@@ -27,7 +31,26 @@ def _details(form: WeekForm) -> weeks.WeekDetails:
 @bp.get("/weeks")
 def week_list():
     """Every week, the latest first."""
-    return render_template("backoffice/weeks.html", weeks=weeks.all_weeks())
+    every_week = weeks.all_weeks()
+    return render_template(
+        "backoffice/weeks.html", weeks=every_week, years={week.year for week in every_week}
+    )
+
+
+@bp.post("/weeks/<int:week_id>/copy")
+def copy_week(week_id: int):
+    """Set up next year's week from this one, its events as drafts."""
+    source = db.get_or_404(Edition, week_id)
+    copied = run_service(
+        lambda: weeks.copy_week(source, year=source.year + 1, actor=current_user, now=utcnow()),
+        lambda week: (
+            f"The {week.year} week is set up with {_events(len(week.events))} as drafts, on "
+            "the same days of the week. Check each one, then publish it."
+        ),
+    )
+    if copied.ok:
+        return redirect(url_for("backoffice.event_list", year=copied.value.year))
+    return redirect(url_for("backoffice.week_list"))
 
 
 @bp.route("/weeks/new", methods=["GET", "POST"])
