@@ -263,3 +263,18 @@ class WeekForm(FlaskForm):
         description="A few sentences at the top of the week's page.",
         validators=[Length(max=2000)],
     )
+
+
+class RenameOrganisationForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Enter the organisation's name"), Length(max=160)]
+    )
+
+
+class MergeOrganisationForm(FlaskForm):
+    into_id = ChoiceField(
+        "Merge into",
+        coerce=int,
+        validators=[NoneOf([0], message="Choose the organisation to keep")],
+        invalid_choice_message="Choose the organisation to keep",
+    )

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 
+from nclw.accounts.models import User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.extensions import db
@@ -154,3 +155,12 @@ def events_newest_first() -> list[Event]:
 def organisations() -> list[Organisation]:
     """Every host organisation, by name."""
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+
+
+def partner_users_of(organisation: Organisation) -> list[User]:
+    """The partner users who sign in for an organisation."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.organisation_id == organisation.id).order_by(User.email)
+        )
+    )

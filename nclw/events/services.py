@@ -346,18 +346,39 @@ def duplicate_event(event: Event, *, actor, now: datetime) -> Event:
     return copy
 
 
-def create_organisation(name: str, kind, *, actor, now: datetime):
-    """Add a host organisation (a charity, council, employer or public body)."""
-
+def _organisation_name(name: str, *, other_than: Organisation | None = None) -> str:
+    """The name, tidied, if no other organisation has it (in any case)."""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("Enter the organisation's name.")
-    if db.session.scalar(
-        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
-    ):
+    if len(name) > 160:
+        raise InvalidInput("The organisation's name must be 160 characters or fewer.")
+    same = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
+    if other_than is not None:
+        same = same.where(Organisation.id != other_than.id)
+    if db.session.scalar(same):
         raise InvalidInput("There is already an organisation with that name.")
+    return name
+
+
+def create_organisation(name: str, kind, *, actor, now: datetime):
+    """Add a host organisation (a charity, council, employer or public body)."""
+    name = _organisation_name(name)
     organisation = Organisation(name=name, kind=kind, is_partner=True)
     db.session.add(organisation)
     db.session.flush()
     _record("organisation.created", actor=actor, target=organisation, summary=name, now=now)
     return organisation
+
+
+def rename_organisation(organisation: Organisation, name: str, *, actor, now: datetime) -> None:
+    """Give an organisation its right name (its events, people and proposals follow)."""
+    before = organisation.name
+    organisation.name = _organisation_name(name, other_than=organisation)
+    _record(
+        "organisation.renamed",
+        actor=actor,
+        target=organisation,
+        summary=f"{before} to {organisation.name}",
+        now=now,
+    )

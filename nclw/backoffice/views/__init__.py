@@ -16,6 +16,7 @@ from nclw.backoffice.views import (  # noqa: F401
     events,
     mail_log,
     messages,
+    organisations,
     people,
     weeks,
 )
