@@ -46,6 +46,19 @@ def current_edition(*, today: date) -> Edition | None:
     return db.session.scalar(sa.select(Edition).order_by(Edition.starts_on.desc()).limit(1))
 
 
+def earlier_weeks(*, today: date, shown: Edition | None) -> list[Edition]:
+    """The weeks that have finished, latest first, but the one on the page."""
+    query = sa.select(Edition).where(Edition.ends_on < today).order_by(Edition.year.desc())
+    if shown is not None:
+        query = query.where(Edition.id != shown.id)
+    return list(db.session.scalars(query))
+
+
+def week_has_finished(edition: Edition, *, today: date) -> bool:
+    """A finished week's pages stay to read; it takes no sign-ups and offers no calendar."""
+    return edition.ends_on < today
+
+
 def edition_for_year(year: int) -> Edition | None:
     """The week held in a given year."""
     return db.session.scalar(sa.select(Edition).where(Edition.year == year))

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from nclw.events import cache, details, services
 from nclw.events.models import Audience, EventFormat
 from nclw.mail import ical
-from nclw.timezones import utcnow
+from nclw.timezones import to_uk, utcnow
 
 bp = Blueprint("events", __name__)
 # Capacity in the same words on every page, public or back office: one place says them.
@@ -46,9 +46,12 @@ def _week_page(now, year, load_edition):
 
 def _week_html(edition, filters, now) -> str:
     events = services.published_events(edition, filters) if edition else []
+    today = to_uk(now).date()
     return render_template(
         "events/week.html",
         edition=edition,
+        finished=edition is not None and services.week_has_finished(edition, today=today),
+        earlier=services.earlier_weeks(today=today, shown=edition),
         days=services.group_by_day(events),
         filters=filters,
         formats=list(EventFormat),
@@ -69,7 +72,8 @@ def detail(slug: str):
         event=event,
         closed_reason=services.sign_up_closed_reason(event, now=now),
         availability=services.availability(event, now=now),
-        calendar_links=ical.web_calendar_links(event),
+        # Nothing to put in a calendar once it is over.
+        calendar_links=ical.web_calendar_links(event) if event.ends_at > now else None,
     )
 
 
@@ -77,7 +81,7 @@ def detail(slug: str):
 def event_calendar(slug: str):
     """Download one event as a calendar file."""
     event = services.get_public_event(slug)
-    if event is None:
+    if event is None or event.ends_at <= utcnow():
         abort(404)
     return _calendar_response(ical.public_calendar([event]), f"{slug}.ics")
 
