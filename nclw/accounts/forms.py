@@ -92,3 +92,26 @@ class ChangeRoleForm(FlaskForm):
     def validate_organisation_id(self, field) -> None:
         if self.role.data == Role.PARTNER.value and not field.data:
             raise ValidationError("Choose the organisation this partner user belongs to")
+
+
+class NameForm(FlaskForm):
+    name = StringField("Your name", validators=[Length(max=120)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Your current password", validators=[DataRequired("Enter your current password")]
+    )
+    password = PasswordField(
+        "New password",
+        description="At least 8 characters. A few unrelated words together are easy to "
+        "remember and hard to guess.",
+        validators=[DataRequired("Choose a new password"), Length(max=256)],
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again"),
+            EqualTo("password", message="The two passwords do not match"),
+        ],
+    )

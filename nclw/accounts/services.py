@@ -279,3 +279,28 @@ def change_role(
 def list_users() -> list[User]:
     """Every account, organisers first."""
     return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))
+
+
+def change_name(user: User, name: str, *, now: datetime) -> None:
+    """The name others see in the back office and the audit log."""
+    name = " ".join(name.split())
+    if len(name) > 120:
+        raise InvalidInput("Your name must be 120 characters or fewer.")
+    user.name = name
+    record_action("user.renamed", actor=user, target=user, summary=name or "(no name)", now=now)
+
+
+def change_password(user: User, current: str, new: str, *, now: datetime) -> None:
+    """A new password, given the current one; every other signed-in session ends."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise InvalidInput("Your current password is not right.")
+    check_password(new, email=user.email)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    record_action("user.password_changed", actor=user, target=user, now=now)
+
+
+def sign_out_everywhere(user: User, *, now: datetime) -> None:
+    """End every session of this account, on every device (this one too)."""
+    end_sessions(user)
+    record_action("user.signed_out_everywhere", actor=user, target=user, now=now)

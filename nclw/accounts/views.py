@@ -20,7 +20,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_url, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from nclw.accounts import (
     email_links,
@@ -31,6 +31,8 @@ from nclw.accounts import (
 )
 from nclw.accounts.forms import (
     AcceptInviteForm,
+    ChangePasswordForm,
+    NameForm,
     NewPasswordForm,
     ResetRequestForm,
     SignInForm,
@@ -265,7 +267,69 @@ def reset_password(token: str):
 
 @bp.get("/account")
 def account():
-    """Send a signed-in user to their start page, anyone else to sign in."""
+    """Your account: your name, your password, and signing out on every device."""
     if not current_user.is_authenticated:
         abort(404)
-    return redirect(home_for(current_user))
+    return _account_page(NameForm(obj=current_user, prefix="name"), ChangePasswordForm(prefix="pw"))
+
+
+def _account_page(name: NameForm, password: ChangePasswordForm, status: int = 200):
+    page = render_template(
+        "accounts/account.html", name=name, password=password, home=home_for(current_user)
+    )
+    return page, status
+
+
+@bp.post("/account/name")
+@login_required
+def change_name():
+    """Change the name others see."""
+    user = current_user._get_current_object()
+    name = NameForm(prefix="name")
+    if (
+        name.validate_on_submit()
+        and run_service(
+            lambda: services.change_name(user, name.name.data or "", now=utcnow()),
+            "Your name is saved.",
+            errors=name.form_errors,
+        ).ok
+    ):
+        return redirect(url_for("accounts.account"))
+    return _account_page(name, ChangePasswordForm(prefix="pw", formdata=None), 400)
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit("10 per hour")
+def change_password():
+    """A new password, given the current one; other devices are signed out."""
+    user = current_user._get_current_object()
+    password = ChangePasswordForm(prefix="pw")
+    if (
+        password.validate_on_submit()
+        and run_service(
+            lambda: services.change_password(
+                user, password.current.data, password.password.data, now=utcnow()
+            ),
+            "Your password has changed. Other devices are signed out.",
+            errors=password.form_errors,
+            then=lambda _: _start_session(user),
+        ).ok
+    ):
+        return redirect(url_for("accounts.account"))
+    return _account_page(NameForm(obj=user, prefix="name", formdata=None), password, 400)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, this one too."""
+    user = current_user._get_current_object()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        run_service(
+            lambda: services.sign_out_everywhere(user, now=utcnow()), None, then=_end_session
+        )
+        flash("You are signed out on every device.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    abort(400)
