@@ -35,11 +35,16 @@ class SignInForm(FlaskForm):
     )
 
 
+# Shown beside every box where a password is chosen; the rules are accounts.passwords'.
+PASSWORD_ADVICE = (
+    "At least 8 characters. A few unrelated words together are easy to remember and hard to guess."
+)
+
+
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         "Choose a password",
-        description="At least 8 characters. A few unrelated words together are easy to "
-        "remember and hard to guess.",
+        description=PASSWORD_ADVICE,
         validators=[DataRequired("Choose a password"), Length(max=256)],
     )
     confirm = PasswordField(
@@ -104,8 +109,7 @@ class ChangePasswordForm(FlaskForm):
     )
     password = PasswordField(
         "New password",
-        description="At least 8 characters. A few unrelated words together are easy to "
-        "remember and hard to guess.",
+        description=PASSWORD_ADVICE,
         validators=[DataRequired("Choose a new password"), Length(max=256)],
     )
     confirm = PasswordField(

@@ -38,6 +38,12 @@ def all_weeks() -> list[Edition]:
     return list(db.session.scalars(sa.select(Edition).order_by(Edition.year.desc())))
 
 
+def copyable(weeks: list[Edition]) -> set[int]:
+    """The weeks that can be copied to the year after theirs: no week holds that year yet."""
+    years = {week.year for week in weeks}
+    return {week.id for week in weeks if week.year + 1 not in years}
+
+
 def create_week(details: WeekDetails, *, actor, now: datetime) -> Edition:
     """Set up a new year's week (its events are added afterwards)."""
     _check(details, week=None)

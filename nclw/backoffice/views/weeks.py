@@ -33,7 +33,7 @@ def week_list():
     """Every week, the latest first."""
     every_week = weeks.all_weeks()
     return render_template(
-        "backoffice/weeks.html", weeks=every_week, years={week.year for week in every_week}
+        "backoffice/weeks.html", weeks=every_week, copyable=weeks.copyable(every_week)
     )
 
 
