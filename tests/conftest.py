@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,10 @@ from tests.support.database import (
 pytest_plugins = ["tests.support.fixtures"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
+
+# An instance folder of the tests' own: the keys `make run` generated into the developer's
+# `instance/` (and its database and mail) must never leak into a test.
+os.environ["NCLW_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="nclw-test-instance-")
 
 # `NCLW_TEST_BACKEND=postgres` (make test-postgres) runs the whole suite on PostgreSQL, the
 # production database, instead of a SQLite file per test.
