@@ -278,3 +278,5 @@ class MergeOrganisationForm(FlaskForm):
         validators=[NoneOf([0], message="Choose the organisation to keep")],
         invalid_choice_message="Choose the organisation to keep",
     )
+    # Empty until the organiser has seen what moves and said yes.
+    confirmed = HiddenField()

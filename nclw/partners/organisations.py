@@ -7,6 +7,7 @@ its proposals.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -25,6 +26,35 @@ _HELD = (
     (AccountToken, AccountToken.organisation_id),
     (Proposal, Proposal.organisation_id),
 )
+
+
+@dataclass(frozen=True)
+class WhatMoves:
+    """What a merge would move, for the organiser to see before saying yes."""
+
+    events: int
+    partner_users: int
+    invitations: int
+    proposals: int
+
+
+def what_a_merge_moves(duplicate: Organisation, *, now: datetime) -> WhatMoves:
+    """Count what merging `duplicate` away would move (invitations still open only)."""
+
+    def count(model, *where) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+    return WhatMoves(
+        events=count(Event, Event.host_id == duplicate.id),
+        partner_users=count(User, User.organisation_id == duplicate.id),
+        invitations=count(
+            AccountToken,
+            AccountToken.organisation_id == duplicate.id,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        ),
+        proposals=count(Proposal, Proposal.organisation_id == duplicate.id),
+    )
 
 
 def merge_organisations(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -13,7 +15,7 @@ from nclw.events import services as events
 from nclw.events.models import Organisation, OrganisationKind
 from nclw.extensions import db
 from nclw.partners.models import Proposal
-from nclw.partners.organisations import merge_organisations
+from nclw.partners.organisations import WhatMoves, merge_organisations, what_a_merge_moves
 from nclw.timezones import utcnow
 from tests.conftest import login
 from tests.factories import make_event, make_organisation, make_user
@@ -43,6 +45,17 @@ def test_merging_moves_events_people_invitations_and_proposals_then_removes_the_
     )
     proposal = make_proposal(partner)
     copy_id = copy.id
+    invitations.invite_user(
+        "late@example.org", role=Role.PARTNER, organisation=copy, actor=organiser, now=utcnow()
+    )
+    # An invitation past its time is not counted as moving: nobody can use it.
+    late = db.session.scalar(
+        sa.select(AccountToken).where(AccountToken.email == "late@example.org")
+    )
+    late.expires_at = utcnow() - timedelta(minutes=1)
+    assert what_a_merge_moves(copy, now=utcnow()) == WhatMoves(
+        events=1, partner_users=1, invitations=1, proposals=1
+    )
 
     merge_organisations(copy, keep, actor=organiser, now=utcnow())
     db.session.commit()
@@ -78,15 +91,28 @@ def test_the_organisation_pages_rename_and_merge(app, client):
     unchosen = client.post(f"/admin/organisations/{copy.id}/merge", data={"into_id": "0"})
     assert unchosen.status_code == 400 and "Choose the organisation to keep" in unchosen.text
 
+    # First the organiser sees what would move, and nothing has moved yet.
+    asked = client.post(f"/admin/organisations/{copy.id}/merge", data={"into_id": str(keep.id)})
+    assert asked.status_code == 200
+    assert "Merge Catch 22 into Catch22?" in asked.text
+    assert "1 event<" in asked.text and "1 partner user<" in asked.text
+    assert "0 proposals" in asked.text and "cannot be undone" in asked.text
+    assert db.session.get(Organisation, copy.id) is not None
     merged = client.post(
         f"/admin/organisations/{copy.id}/merge",
-        data={"into_id": str(keep.id)},
+        data={"into_id": str(keep.id), "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "Catch 22 is merged into Catch22." in merged.text
     assert "Benchmarking forum" in merged.text and "sam@catch22.example" in merged.text
     assert client.get(f"/admin/organisations/{copy.id}").status_code == 404
-    pages = {"list": listing.text, "page": page.text, "taken": taken.text, "merged": merged.text}
+    pages = {
+        "list": listing.text,
+        "page": page.text,
+        "taken": taken.text,
+        "asked": asked.text,
+        "merged": merged.text,
+    }
     assert {name: errors for name, errors in html_errors_many(pages).items() if errors} == {}
 
 

@@ -12,7 +12,7 @@ from nclw.backoffice.views._blueprint import bp
 from nclw.events import services as events
 from nclw.events.models import Organisation
 from nclw.extensions import db
-from nclw.partners.organisations import merge_organisations
+from nclw.partners.organisations import merge_organisations, what_a_merge_moves
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -74,6 +74,15 @@ def merge_organisation(organisation_id: int):
     merge = _merge_form(organisation)
     if merge.validate_on_submit():
         into = db.get_or_404(Organisation, merge.into_id.data)
+        if merge.confirmed.data != "yes":
+            # A merge can't be undone: show what moves, and ask once more.
+            return render_template(
+                "backoffice/organisation_merge.html",
+                organisation=organisation,
+                into=into,
+                moves=what_a_merge_moves(organisation, now=utcnow()),
+                form=merge,
+            )
         name = organisation.name
         merged = run_service(
             lambda: merge_organisations(organisation, into, actor=current_user, now=utcnow()),
