@@ -714,3 +714,30 @@ def test_an_event_page_with_this_browsers_questions_is_not_cached(client) -> Non
     assert "Mine?" in response.text
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "Cookie" in response.headers["Vary"]
+
+
+def test_the_asker_and_the_public_see_when_the_moderators_changed_the_words(client) -> None:
+    event = qa_event(qa_public_list=True)
+    asker = make_registration(event)
+    client.post(f"{_ticket(asker)}/questions/ask", data={"body": "Is it ok to ask, I'm 17?"})
+    client.post(f"{_ticket(asker)}/questions/ask", data={"body": "What do engineers earn?"})
+    edited, kept = sorted(_questions(event), key=lambda question: question.id)
+    login(client, make_user(Role.ORGANISER))
+    client.post(
+        f"{_admin(event)}/{edited.id}/edit", data={"body": "Is it ok to ask?", "approve": "1"}
+    )
+    services.approve_question(kept, actor=make_user(Role.ORGANISER), now=utcnow())
+    db.session.commit()
+    client.post("/sign-out")
+
+    def shown(page: str, words: str) -> str:
+        # The meta line after the question's words.
+        start = page.index(words)
+        return page[start : page.index("</li>", start)]
+
+    mine = client.get(_ticket(asker)).text
+    assert "edited by the moderators" in shown(mine, "Is it ok to ask?")
+    assert "edited by the moderators" not in shown(mine, "What do engineers earn?")
+    public = client.get(f"/events/{event.slug}").text
+    assert "edited by the moderators" in shown(public, "Is it ok to ask?")
+    assert "edited by the moderators" not in shown(public, "What do engineers earn?")
