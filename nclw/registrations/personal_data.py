@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -89,6 +90,33 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
         + (f"; {withdrawn} question{'s' if withdrawn != 1 else ''} withdrawn" if withdrawn else ""),
         now=now,
     )
+
+
+class Consent(enum.StrEnum):
+    """What a person agreed to at sign-up, and may take back at any time from their ticket."""
+
+    SHARE_WITH_HOST = "share-with-host"
+    FUTURE_EVENTS = "future-events"
+
+
+_CONSENT_COLUMNS = {
+    Consent.SHARE_WITH_HOST: "share_with_host",
+    Consent.FUTURE_EVENTS: "consent_future_events",
+}
+
+
+def withdraw_consent(registration: Registration, consent: Consent, *, now: datetime) -> None:
+    """Take back a consent: from this moment the host no longer sees the person, or no email
+    about other events goes to them.
+
+    Only ever taken back here, not given: agreeing to share is a choice made with the event in
+    front of you, on the sign-up form, not with one button on a ticket page.
+    """
+    column = _CONSENT_COLUMNS[consent]
+    if not getattr(registration, column):
+        raise NotAllowed("You had not agreed to this, so there is nothing to take back.")
+    setattr(registration, column, False)
+    registration.updated_at = now
 
 
 def purge_personal_data(*, older_than_days: int, now: datetime) -> int:

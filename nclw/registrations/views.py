@@ -221,6 +221,27 @@ def delete_details(token: str):
     )
 
 
+@bp.post("/tickets/<token>/consent/<consent>/withdraw")
+def withdraw_consent(token: str, consent: str):
+    """Take back sharing with the host, or emails about other events."""
+    registration = _registration_or_404(token)
+    try:
+        which = personal_data.Consent(consent)
+    except ValueError:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = {
+        personal_data.Consent.SHARE_WITH_HOST: (
+            f"{registration.event.host.name} can no longer see your details."
+        ),
+        personal_data.Consent.FUTURE_EVENTS: "We will not email you about other events.",
+    }[which]
+    run_service(lambda: personal_data.withdraw_consent(registration, which, now=utcnow()), done)
+    return redirect(url_for("registrations.ticket", token=token, _anchor="your-details"))
+
+
 @bp.get("/tickets/deleted")
 def details_deleted():
     """Confirm that a person's details are gone."""

@@ -78,6 +78,8 @@ def test_every_public_page_is_accessible_valid_narrow_and_first_party(browser: B
         page.fill("#first_name", "Alex")
         page.fill("#email", "alex@example.com")
         page.check("#declared_care_experienced")
+        page.check("#share_with_host")
+        page.check("#consent_future_events")
         tour.click("check your email", "button[type=submit]")
         assert page.inner_text("h1") == "Check your email"
         assert "alex@example.com" in page.inner_text("main")
@@ -89,6 +91,8 @@ def test_every_public_page_is_accessible_valid_narrow_and_first_party(browser: B
         # The old confirmation address, bookmarked before, now leads to the ticket.
         tour.visit("bookmarked confirmation", f"{ticket}/confirmation")
         assert page.url == site.url + ticket
+        tour.click("consent withdrawn", "button:has-text('Stop emails about future events')")
+        assert "We will not email you about other events." in page.inner_text("main")
         tour.click("cancel", "a:has-text('Cancel my ticket')")
         tour.click("cancelled ticket", "button:has-text('Yes, cancel my ticket')")
         assert "Your ticket is cancelled" in page.content()
