@@ -67,6 +67,9 @@ def load_settings(instance: str) -> dict[str, Any]:
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SITE_NAME": "NCLW Events",
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "hello@nclw-events.org.uk"),
+        # Named in the privacy notice and the accessibility statement: who is responsible for
+        # people's details in law, and who runs the site.
+        "DATA_CONTROLLER": os.environ.get("DATA_CONTROLLER", "NCLW Events"),
         # Mail: with no MAIL_SERVER, messages are written as .eml files under the instance folder.
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int("MAIL_PORT", 25),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from nclw.pages import statements
+
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/privacy")
 def privacy():
-    """Explain what we collect, why, who sees it and how long we keep it."""
+    """The privacy notice: who is responsible, what we keep and why, and people's rights."""
     return render_template(
         "pages/privacy.html", retention_days=current_app.config["RETENTION_DAYS"]
     )
@@ -23,5 +25,13 @@ def support():
 
 @bp.get("/accessibility")
 def accessibility():
-    """Say how accessible the site is and how to report a problem."""
-    return render_template("pages/accessibility.html")
+    """The accessibility statement, in the GOV.UK model."""
+    return render_template(
+        "pages/accessibility.html",
+        known_problems=statements.KNOWN_PROBLEMS,
+        non_compliance=statements.NON_COMPLIANCE,
+        prepared=statements.long_date(statements.PREPARED),
+        reviewed=statements.long_date(statements.REVIEWED),
+        next_review=statements.long_date(statements.NEXT_REVIEW),
+        fix_by=statements.long_date(statements.FIX_BY),
+    )

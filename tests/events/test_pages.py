@@ -3,20 +3,61 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from nclw.extensions import db
+from nclw.pages import statements
 from tests.conftest import make_test_app
 from tests.factories import make_event
 
 PUBLIC_PATHS = ["/", "/privacy", "/support", "/accessibility", "/no-such-page"]
 
 
-def test_privacy_page_says_what_why_who_and_how_long(client):
-    page = client.get("/privacy")
+def test_privacy_notice_names_the_controller_the_law_the_rights_and_the_ico(tmp_path):
+    app = make_test_app(tmp_path, DATA_CONTROLLER="Riverside Care Leavers Trust", RETENTION_DAYS=60)
+    page = app.test_client().get("/privacy")
     assert page.status_code == 200
-    for heading in ("What we collect", "Why we collect it", "Who sees it", "How long we keep it"):
-        assert heading in page.text
-    assert "90 days after the event ends" in page.text
+    text = page.text
+    for heading in (
+        "Who we are",
+        "What we keep, why, and the law that lets us",
+        "Who sees it",
+        "How long we keep it",
+        "Your rights",
+        "If you are not happy",
+    ):
+        assert heading in text, heading
+    assert "Riverside Care Leavers Trust runs this site and is responsible" in text
+    assert "60 days after the event ends" in text
+    # Each use has its lawful basis in plain words.
+    assert text.count("Legitimate interest") + text.count("legitimate interest") >= 4
+    assert "your explicit consent" in text and "(your consent)" in text
+    for right in ("get a copy", "corrected", "deleted", "object", "take back any consent"):
+        assert right in text, right
+    assert "https://ico.org.uk/make-a-complaint/" in text and "0303 123 1113" in text
+    assert "within one month" in text
+
+
+def test_accessibility_statement_follows_the_gov_uk_model(client):
+    page = client.get("/accessibility")
+    assert page.status_code == 200
+    text = page.text
+    for heading in (
+        "How accessible this site is",
+        "Reporting accessibility problems with this site",
+        "Enforcement procedure",
+        "Compliance status",
+        "Content that is not accessible",
+        "How we tested this site",
+        "Preparation of this statement",
+    ):
+        assert heading in text, heading
+    assert "Web Content Accessibility Guidelines version 2.2" in text and "AA" in text
+    for problem in statements.KNOWN_PROBLEMS + statements.NON_COMPLIANCE:
+        assert str(escape(problem)) in text, problem
+    assert statements.long_date(statements.REVIEWED) in text
+    assert statements.NEXT_REVIEW > statements.REVIEWED
+    assert "Equality Advisory and Support Service" in text
 
 
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
