@@ -160,6 +160,17 @@ class CancelEventForm(FlaskForm):
     )
 
 
+class CancelTicketForm(FlaskForm):
+    """An organiser cancels someone's ticket; the reason rule is the registrations service's."""
+
+    reason = TextAreaField(
+        "Why are you cancelling it?",
+        description="They will read this in their email and on their ticket. Keep it short "
+        "and kind, and say what they can do next if anything.",
+        validators=[DataRequired("Say why you are cancelling it. They will read this.")],
+    )
+
+
 class CheckInForm(FlaskForm):
     reference = StringField(
         "Ticket reference",

@@ -111,6 +111,21 @@ def cancelled_by_attendee(registration: Registration) -> ComposedEmail:
     )
 
 
+def cancelled_by_organisers(
+    registration: Registration, *, reason: str, cancelled_by: str
+) -> ComposedEmail:
+    """The organisers cancelled your ticket: who, why, and whom to ask."""
+    return _compose(
+        "cancelled_by_organisers",
+        "cancelled_by_organisers",
+        f"Your ticket is cancelled: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
+        reason=reason,
+        cancelled_by=cancelled_by.strip(),
+    )
+
+
 def ticket_resent(registration: Registration) -> ComposedEmail:
     """The ticket again, after someone signed up a second time with this address."""
     return _compose(

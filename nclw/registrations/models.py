@@ -56,6 +56,9 @@ class Registration(db.Model):
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the organisers cancelled the ticket: their reason, which the person reads on
+    # their ticket and in the email. Empty when the person cancelled it themselves.
+    cancellation_reason: Mapped[str | None] = mapped_column(sa.String(500))
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Seen only by organisers.
@@ -75,6 +78,10 @@ class Registration(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship()
+
+    @property
+    def cancelled_by_organisers(self) -> bool:
+        return self.cancellation_reason is not None
 
     @property
     def is_confirmed(self) -> bool:

@@ -44,6 +44,10 @@ def _anonymised_values() -> dict:
         "email": "",
         "email_normalised": marker,
         "access_needs": None,
+        # The reason may name the person's circumstances; that the organisers cancelled stays.
+        "cancellation_reason": sa.case(
+            (Registration.cancellation_reason.is_not(None), ""), else_=None
+        ),
         "organisation_name": None,
         "job_role": None,
         "consent_future_events": False,
@@ -71,7 +75,7 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
     # While the ticket is still whole: its questions are found by its asker key.
     withdrawn = _withdraw_questions(registration, now=now)
     if registration.status != RegistrationStatus.CANCELLED:
-        cancel_registration(registration, actor=None, now=now)
+        cancel_registration(registration, now=now)
     db.session.flush()
     registration_id = registration.id
     _delete_mail_for([registration_id])

@@ -324,13 +324,52 @@ def promote_registration(
     return registration
 
 
-def cancel_registration(
-    registration: Registration, *, actor: User | None = None, now: datetime
-) -> list[Registration]:
-    """Cancel a ticket or waiting-list place; a freed place goes to the next person waiting.
+def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
+    """The person cancels their own ticket or waiting-list place; a freed place goes to the
+    next person waiting.
 
     Returns the people promoted as a result.
     """
+    return _cancel(registration, messages.cancelled_by_attendee, now=now)
+
+
+CANCELLATION_REASON_MAX_LENGTH = 500
+
+
+def cancel_on_their_behalf(
+    registration: Registration, *, reason: str, actor: User, now: datetime
+) -> list[Registration]:
+    """An organiser cancels someone's ticket: always with a reason, which the person reads.
+
+    Their email says who cancelled it, why, and whom to ask; unlike a person's own
+    cancellation it does not invite them to sign up again, which may not be open to them.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput("Say why you are cancelling it. They will read this.")
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise InvalidInput(
+            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
+        )
+    registration.cancellation_reason = reason
+    promoted = _cancel(
+        registration,
+        lambda cancelled: messages.cancelled_by_organisers(
+            cancelled, reason=reason, cancelled_by=actor.name
+        ),
+        now=now,
+    )
+    record_action(
+        "registration.cancelled",
+        actor=actor,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}, by {actor.email}",
+        now=now,
+    )
+    return promoted
+
+
+def _cancel(registration: Registration, email, *, now: datetime) -> list[Registration]:
     if registration.status == RegistrationStatus.CANCELLED:
         raise NotAllowed("This ticket is already cancelled.")
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -339,18 +378,8 @@ def cancel_registration(
     registration.waiting_since = None
     registration.calendar_sequence += 1
     queue_email(
-        messages.cancelled_by_attendee(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
+        email(registration), registration_id=registration.id, event_id=registration.event_id
     )
-    if actor is not None:
-        record_action(
-            "registration.cancelled",
-            actor=actor,
-            target=registration,
-            summary=f"{registration.reference} at {registration.event.title}, by {actor.email}",
-            now=now,
-        )
     if not was_confirmed:
         return []
     _give_back_place(registration.event_id)

@@ -15,10 +15,14 @@ from nclw.registrations import messaging, on_the_day, personal_data, queries, se
 from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.registrations.queries import MessageAudience
 from nclw.registrations.ticket_links import registration_for_link
-from tests.factories import make_event, make_registration
+from tests.factories import make_event, make_registration, ticket_link
 from tests.support.tickets import ticket_token_in
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _sent_or_waiting() -> list[OutboxMessage]:
+    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 def _actions() -> list[str]:
@@ -125,7 +129,7 @@ def _identifying(registration: Registration) -> list[str]:
 
 @pytest.mark.parametrize("by_organiser", [False, True])
 def test_a_cancelled_ticket_is_not_resent(app, week, by_organiser):
-    services.cancel_registration(week.confirmed, actor=None, now=NOW)
+    services.cancel_registration(week.confirmed, now=NOW)
     actor = week.organiser if by_organiser else None
     with pytest.raises(NotAllowed, match="nothing to resend"):
         messaging.resend_ticket(week.confirmed, now=NOW, actor=actor)
@@ -211,7 +215,9 @@ def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
 
 
 def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
-    services.cancel_registration(week.confirmed, actor=week.organiser, now=NOW)
+    services.cancel_on_their_behalf(
+        week.confirmed, reason="Signed up twice.", actor=week.organiser, now=NOW
+    )
     db.session.refresh(week.waiting)
     assert week.waiting.status == RegistrationStatus.CONFIRMED
     extra = make_registration(week.event, status=RegistrationStatus.WAITING)
@@ -219,3 +225,56 @@ def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
     db.session.commit()
     services.promote_registration(extra, actor=week.organiser, now=NOW)
     assert _actions() == ["registration.cancelled", "registration.promoted"]
+
+
+def test_an_organiser_cancels_with_a_reason_the_person_reads(app, client, week):
+    week.organiser.name = "Sam Patel"
+    with pytest.raises(InvalidInput, match="Say why"):
+        services.cancel_on_their_behalf(week.confirmed, reason="  ", actor=week.organiser, now=NOW)
+    with pytest.raises(InvalidInput, match="500 characters"):
+        services.cancel_on_their_behalf(
+            week.confirmed, reason="x" * 501, actor=week.organiser, now=NOW
+        )
+    assert week.confirmed.status == RegistrationStatus.CONFIRMED
+    services.cancel_on_their_behalf(
+        week.confirmed,
+        reason="This session is for\n  care leavers only. ",
+        actor=week.organiser,
+        now=NOW,
+    )
+    db.session.commit()
+    assert week.confirmed.cancellation_reason == "This session is for care leavers only."
+
+    (email,) = [m for m in _sent_or_waiting() if m.kind == "cancelled_by_organisers"]
+    text = email.text_body
+    assert "Sam Patel, one of the organisers, cancelled your ticket" in text
+    assert "Why: This session is for care leavers only." in text
+    assert app.config["CONTACT_EMAIL"] in text
+    assert "sign up again" not in text.lower()
+    assert "METHOD:CANCEL" in (email.ical_body or "")
+
+    page = client.get(f"/tickets/{ticket_link(week.confirmed)}").text
+    assert "Cancelled by the organisers" in page
+    assert "care leavers only." in page
+    assert "Sign up again" not in page and app.config["CONTACT_EMAIL"] in page
+
+
+def test_a_persons_own_cancellation_still_offers_signing_up_again(app, client, week):
+    services.cancel_registration(week.confirmed, now=NOW)
+    db.session.commit()
+    (email,) = [m for m in _sent_or_waiting() if m.kind == "cancelled_by_attendee"]
+    assert "sign up again" in email.text_body.lower()
+    page = client.get(f"/tickets/{ticket_link(week.confirmed)}").text
+    assert "Sign up again" in page and "Cancelled by the organisers" not in page
+
+
+def test_deleting_details_forgets_the_reason_but_not_who_cancelled(app, week):
+    services.cancel_on_their_behalf(
+        week.confirmed, reason="Your carer asked us to.", actor=week.organiser, now=NOW
+    )
+    db.session.commit()
+    personal_data.delete_my_details(week.confirmed, now=NOW)
+    db.session.commit()
+    db.session.refresh(week.confirmed)
+    assert week.confirmed.cancellation_reason == ""
+    assert week.confirmed.cancelled_by_organisers

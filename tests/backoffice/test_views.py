@@ -145,8 +145,15 @@ def test_promote_cancel_resend_check_in_and_no_show_by_hand(organiser_client, we
     )
     assert b"There are no free places" in full.data
     confirm = organiser_client.get(f"/admin/registrations/{week.confirmed.id}/cancel")
-    assert b"Yes, cancel it" in confirm.data
-    organiser_client.post(f"/admin/registrations/{week.confirmed.id}/cancel")
+    assert b"Cancel it and tell them" in confirm.data
+    # A reason is asked for: the person reads it.
+    unexplained = organiser_client.post(f"/admin/registrations/{week.confirmed.id}/cancel")
+    assert unexplained.status_code == 400 and b"Say why you are cancelling it" in unexplained.data
+    db.session.refresh(week.confirmed)
+    assert week.confirmed.status == RegistrationStatus.CONFIRMED
+    organiser_client.post(
+        f"/admin/registrations/{week.confirmed.id}/cancel", data={"reason": "Signed up twice."}
+    )
     db.session.refresh(week.waiting)
     assert week.waiting.status == RegistrationStatus.CONFIRMED  # the freed place went on
     organiser_client.post(f"/admin/registrations/{week.waiting.id}/resend")

@@ -6,7 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice import queries
-from nclw.backoffice.forms import CheckInForm
+from nclw.backoffice.forms import CancelTicketForm, CheckInForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import (
     back_to_attendees,
@@ -15,7 +15,6 @@ from nclw.backoffice.views._helpers import (
     page_number,
 )
 from nclw.events.models import Event
-from nclw.forms import ConfirmForm
 from nclw.registrations import messaging, on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
@@ -58,20 +57,24 @@ def promote(registration_id: int):
 
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 def cancel_registration(registration_id: int):
-    """Cancel someone's ticket on their behalf, after asking once more."""
+    """Cancel someone's ticket on their behalf, with a reason they will read."""
     registration = load_registration(registration_id)
-    form = ConfirmForm()
+    form = CancelTicketForm()
     if form.validate_on_submit():
-        run_service(
-            lambda: registrations.cancel_registration(
-                registration, actor=current_user, now=utcnow()
+        cancelled = run_service(
+            lambda: registrations.cancel_on_their_behalf(
+                registration, reason=form.reason.data, actor=current_user, now=utcnow()
             ),
-            f"{registration.reference} is cancelled. We are emailing them.",
+            f"{registration.reference} is cancelled. We are emailing them your reason.",
+            errors=form.form_errors,
         )
-        return back_to_attendees(registration)
-    return render_template(
+        if cancelled.ok:
+            return back_to_attendees(registration)
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
         "backoffice/registration_cancel.html", registration=registration, form=form
     )
+    return page, status
 
 
 @bp.post("/registrations/<int:registration_id>/resend")
