@@ -18,6 +18,7 @@ from nclw.events.models import (
     QuestionAskers,
 )
 from nclw.extensions import db
+from nclw.partners.models import Proposal, ProposalState
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.services import new_reference
 from nclw.timezones import uk_datetime, utcnow
@@ -132,6 +133,8 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
             address="173 Euston Road, London NW1 2BJ",
             capacity=20,
             audience=Audience.PROFESSIONALS,
+            # A conference for people at work: sign-up asks "Are you 18 or over?".
+            min_age=18,
             host=hosts["The Care Leavers' Foundation"],
         ),
         Event(
@@ -227,8 +230,38 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.flush()
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
+    db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
     db.session.commit()
     return True
+
+
+def _proposal_waiting_for_review(host: Organisation, day: date) -> Proposal:
+    """A partner's session with a safeguarding "No": the review asks the reviewer why it is
+    acceptable before it can be approved."""
+    now = utcnow()
+    return Proposal(
+        organisation=host,
+        state=ProposalState.SUBMITTED,
+        title="After-work networking for care leavers in tech",
+        summary="Meet people who work in technology, in a relaxed setting after work.",
+        description="An informal evening at a café near our London office.",
+        highlights="Meet apprentices and graduates\nFind out how they got their jobs",
+        starts_at=uk_datetime(day, 18),
+        ends_at=uk_datetime(day, 20),
+        format=EventFormat.IN_PERSON,
+        venue_name="The Corner Café",
+        address="1 Example Street, London",
+        capacity=30,
+        audience=Audience.CARE_EXPERIENCED,
+        min_age=18,
+        safeguarding_lead="Jo Reid",
+        safeguarding_contact="jo.reid@example.org",
+        staff_dbs_checked=False,
+        note_to_reviewers="Some of our volunteers are new and not yet DBS-checked.",
+        created_at=now,
+        updated_at=now,
+        submitted_at=now,
+    )
 
 
 def _fill(event: Event, *, confirmed: int, waiting: int) -> None:

@@ -67,3 +67,18 @@ def test_seed_demo_if_empty_keeps_existing_data(runner):
     assert "left as is" in again.output
     assert db.session.scalar(sa.select(sa.func.count(Edition.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == before
+
+
+def test_seed_demo_shows_age_rules_and_a_proposal_the_review_must_explain(runner):
+    from nclw.partners import services as partners
+    from nclw.partners.models import Proposal, ProposalState
+
+    runner.invoke(args=["nclw", "seed-demo"])
+    together = next(e for e in _events() if "TOGETHER" in e.title)
+    assert together.age_question == "Are you 18 or over?"
+    [proposal] = db.session.scalars(sa.select(Proposal))
+    assert proposal.state == ProposalState.SUBMITTED
+    assert partners.safeguarding_refusal(proposal) is None
+    assert partners.safeguarding_concerns(proposal) == [
+        "Not all staff at the session are DBS-checked."
+    ]

@@ -107,3 +107,45 @@ def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
             assert list(back) == old
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_upgrading_turns_under_18s_answers_into_age_rules(tmp_path):
+    """A proposal that said "no under-18s" becomes "18 and over"; nothing else changes."""
+    url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
+    env = server_env(url, tmp_path)
+    run_flask(["db", "upgrade", "0013_cancellation_reason"], env)
+    engine = sa.create_engine(url)
+    insert = sa.text(
+        "INSERT INTO proposals (organisation_id, state, title, summary, description, highlights,"
+        " starts_at, ends_at, format, audience, safeguarding_lead, safeguarding_contact,"
+        " staff_dbs_checked, under_18s_allowed, note_to_reviewers, created_at, updated_at)"
+        " VALUES (1, 'submitted', :title, 's', '', '', '2026-10-28 15:00:00',"
+        " '2026-10-28 16:00:00', 'online', 'everyone', 'Lead', 'lead@example.org',"
+        " :dbs, :under_18s, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisations (id, name, kind, is_partner)"
+                    " VALUES (1, 'Catch22', 'charity', 1)"
+                )
+            )
+            conn.execute(insert, {"title": "Adults", "dbs": False, "under_18s": False})
+            conn.execute(insert, {"title": "Everyone", "dbs": True, "under_18s": True})
+        run_flask(["db", "upgrade", "heads"], env)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT title, min_age, max_age, staff_dbs_checked FROM proposals")
+            )
+            assert sorted(tuple(row) for row in rows) == [
+                ("Adults", 18, None, 0),
+                ("Everyone", 16, None, 1),
+            ]
+        run_flask(["db", "downgrade", "0013_cancellation_reason"], env)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT title, under_18s_allowed FROM proposals"))
+            assert sorted(tuple(row) for row in rows) == [("Adults", 0), ("Everyone", 1)]
+    finally:
+        engine.dispose()

@@ -51,6 +51,17 @@ EVENT_PROPERTIES: dict[str, Any] = {
     "when": {"type": "string", "description": "In words, on a UK clock."},
     "format": {"type": "string", "enum": [f.value for f in EventFormat]},
     "audience": {"type": "string", "enum": [a.value for a in Audience]},
+    "ages": {
+        "type": "object",
+        "description": "Who may come, by age. Sign-up asks one yes/no question for it.",
+        "required": ["min", "max", "in_words"],
+        "additionalProperties": False,
+        "properties": {
+            "min": {"type": "integer", "minimum": 16},
+            "max": {"type": ["integer", "null"], "description": "null: no upper limit"},
+            "in_words": {"type": "string", "description": "For example '18 and over'."},
+        },
+    },
     "venue_name": NULLABLE_STRING,
     "address": NULLABLE_STRING,
     "host": {

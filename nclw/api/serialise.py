@@ -40,6 +40,7 @@ def event(item: Event, *, now: datetime) -> dict[str, Any]:
         "when": format_when(item.starts_at, item.ends_at),
         "format": item.format.value,
         "audience": item.audience.value,
+        "ages": {"min": item.min_age, "max": item.max_age, "in_words": item.age_rule},
         "venue_name": item.venue_name if item.is_in_person else None,
         "address": item.address if item.is_in_person else None,
         "host": {"name": item.host.name, "website": item.host.website},

@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
 from nclw.events import forms as details
+from nclw.events.details import age_rule_key, parse_age_rule
 from nclw.events.models import Audience, EventFormat, OrganisationKind
 from nclw.forms import ChoiceField, UkDateTimeField
 from nclw.registrations.queries import MessageAudience
@@ -77,6 +78,7 @@ class EventForm(FlaskForm):
         description="Leave empty for no limit. Raising it gives places to the waiting list.",
     )
     audience = details.audience(default=Audience.EVERYONE.value)
+    age_rule = details.age_rule()
     registration_opens_at = UkDateTimeField(
         "Sign-up opens (UK time, optional)",
         description="Leave empty to open sign-up as soon as the event is published.",
@@ -123,6 +125,7 @@ class EventForm(FlaskForm):
             "online_url": (self.online_url.data or "").strip() or None,
             "capacity": self.capacity.data,
             "audience": Audience(self.audience.data),
+            **dict(zip(("min_age", "max_age"), parse_age_rule(self.age_rule.data), strict=True)),
             "registration_opens_at": _uk_to_utc(self.registration_opens_at.data),
             "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
             "qa_enabled": bool(self.qa_enabled.data),
@@ -146,6 +149,7 @@ class EventForm(FlaskForm):
             "online_url": event.online_url,
             "capacity": event.capacity,
             "audience": event.audience.value,
+            "age_rule": age_rule_key(event.min_age, event.max_age),
             "registration_opens_at": _utc_to_uk_naive(event.registration_opens_at),
             "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
             "qa_enabled": event.qa_enabled,

@@ -29,7 +29,22 @@ DETAIL_FIELDS = (
     "online_url",
     "capacity",
     "audience",
+    "min_age",
+    "max_age",
 )
+
+#: Nobody under 16 comes to the week: its events are for care leavers (16 to 25) and the
+#: adults who work with them. Every event is "16 and over" unless it says more.
+YOUNGEST_AGE = 16
+OLDEST_AGE = 99
+
+#: The age rules an organiser or partner picks from: (youngest, oldest or None).
+AGE_RULES: dict[str, tuple[int, int | None]] = {
+    "16+": (16, None),
+    "18+": (18, None),
+    "16-25": (16, 25),
+    "18-25": (18, 25),
+}
 
 #: The most places an event can offer. No event in the week comes near it; anything bigger is
 #: a typing slip, and an unbounded number would overflow the database column.
@@ -94,6 +109,8 @@ def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None
             )
     if "capacity" in names:
         check_places(details["capacity"])
+    if names & {"min_age", "max_age"}:
+        check_ages(details.get("min_age", YOUNGEST_AGE), details.get("max_age"))
     if "online_url" in names and details["online_url"]:
         _check_link(details["online_url"])
     _check_times(details)
@@ -109,6 +126,59 @@ def check_places(capacity: int | None) -> None:
         raise InvalidInput(
             f"Enter a number of places from 1 to {MAX_PLACES:,}, or leave it empty for no limit."
         )
+
+
+def check_ages(youngest: int, oldest: int | None) -> None:
+    """An age rule: from 16 (or older), up to an age no younger than that, or no upper limit."""
+    for age in (youngest, oldest):
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int)):
+            raise InvalidInput("Enter ages as whole numbers of years.")
+    if not YOUNGEST_AGE <= youngest <= OLDEST_AGE:
+        raise InvalidInput(f"The youngest age must be {YOUNGEST_AGE} or more.")
+    if oldest is not None and not youngest <= oldest <= OLDEST_AGE:
+        raise InvalidInput("The oldest age must be the same as the youngest or more.")
+
+
+def age_rule_key(youngest: int, oldest: int | None) -> str:
+    """How a form names an age rule: '18+', '18-25'."""
+    return f"{youngest}+" if oldest is None else f"{youngest}-{oldest}"
+
+
+def parse_age_rule(key: str) -> tuple[int, int | None]:
+    """The rule a form's key names; refuses anything else."""
+    try:
+        if key.endswith("+"):
+            return int(key[:-1]), None
+        youngest, oldest = key.split("-")
+        return int(youngest), int(oldest)
+    except ValueError as error:
+        raise InvalidInput("Choose who may come, by age.") from error
+
+
+def age_rule_words(youngest: int, oldest: int | None) -> str:
+    """'16 and over', '18 to 25': the rule as the public page says it."""
+    if oldest is None:
+        return f"{youngest} and over"
+    if oldest == youngest:
+        return f"{youngest} only"
+    return f"{youngest} to {oldest}"
+
+
+def age_question(youngest: int, oldest: int | None) -> str | None:
+    """The one yes/no question sign-up asks for this rule, or None when it needs none.
+
+    Never a date of birth: the answer is all the rule needs, and it is not kept. The week's
+    own rule (16 and over, stated on every event page) asks nothing.
+    """
+    if youngest <= YOUNGEST_AGE and oldest is None:
+        return None
+    if oldest is None:
+        return f"Are you {youngest} or over?"
+    if youngest <= YOUNGEST_AGE:
+        return f"Are you {oldest} or under?"
+    if oldest == youngest:
+        return f"Are you {youngest}?"
+    return f"Are you aged {youngest} to {oldest}?"
 
 
 def ready_to_publish_problem(details: Mapping[str, Any]) -> str | None:

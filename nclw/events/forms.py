@@ -11,7 +11,13 @@ from wtforms import IntegerField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from nclw.events.details import MAX_PLACES, TEXT_LIMITS
+from nclw.events.details import (
+    AGE_RULES,
+    MAX_PLACES,
+    TEXT_LIMITS,
+    age_rule_key,
+    age_rule_words,
+)
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import ChoiceField
 
@@ -110,3 +116,24 @@ def audience(**kwargs) -> ChoiceField:
         validators=[DataRequired("Choose who it is for")],
         **kwargs,
     )
+
+
+def age_rule(label: str = "Ages") -> ChoiceField:
+    """Who may come, by age; `with_age_rule` adds an event's own rule if it is not a usual one."""
+    return ChoiceField(
+        label,
+        description=(
+            "For anything but 16 and over, sign-up asks one yes or no question. "
+            "We never ask for a date of birth."
+        ),
+        choices=[SelectChoice(key, age_rule_words(*rule)) for key, rule in AGE_RULES.items()],
+        default="16+",
+        validators=[DataRequired("Choose who may come, by age")],
+    )
+
+
+def with_age_rule(field: ChoiceField, youngest: int, oldest: int | None) -> None:
+    """Offer the rule an event already has, so saving the form never changes it unasked."""
+    key = age_rule_key(youngest, oldest)
+    if key not in AGE_RULES:
+        field.choices = [*field.choices, SelectChoice(key, age_rule_words(youngest, oldest))]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
-from nclw.events.details import TEXT_LIMITS
+from nclw.events.details import TEXT_LIMITS, age_question, age_rule_words
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
@@ -113,6 +113,9 @@ class EventDetailsColumns:
     # Private: shown only to confirmed attendees.
     online_url: Mapped[str | None] = mapped_column(sa.String(TEXT_LIMITS["online_url"]))
     capacity: Mapped[int | None]
+    # Who may come, by age (events.details.check_ages): 16 and over unless it says more.
+    min_age: Mapped[int] = mapped_column(default=16, server_default="16")
+    max_age: Mapped[int | None]
 
     @declared_attr
     def format(cls) -> Mapped[EventFormat]:
@@ -121,6 +124,16 @@ class EventDetailsColumns:
     @declared_attr
     def audience(cls) -> Mapped[Audience]:
         return mapped_column(enum_column(Audience, cls.audience_type))
+
+    @property
+    def age_rule(self) -> str:
+        """'16 and over', '18 to 25'."""
+        return age_rule_words(self.min_age, self.max_age)
+
+    @property
+    def age_question(self) -> str | None:
+        """The one yes/no question sign-up asks for the age rule, or None."""
+        return age_question(self.min_age, self.max_age)
 
 
 class Event(EventDetailsColumns, db.Model):

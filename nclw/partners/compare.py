@@ -23,10 +23,11 @@ LABELS = {
     "online_url": "Joining link",
     "capacity": "Number of places",
     "audience": "Who it is for",
+    "min_age": "Youngest age",
+    "max_age": "Oldest age",
     "safeguarding_lead": "Safeguarding lead",
     "safeguarding_contact": "How to reach the safeguarding lead",
     "staff_dbs_checked": "Staff DBS-checked",
-    "under_18s_allowed": "Under-18s may attend",
     "note_to_reviewers": "Note to reviewers",
 }
 

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from nclw.events import forms as details
+from nclw.events.details import age_rule_key, parse_age_rule
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import ChoiceField
 from nclw.timezones import UK, to_uk
@@ -47,7 +48,17 @@ class ClockField(_Friendly, TimeField):
     message = "Enter a time on a 24-hour clock, like 16:00"
 
 
-YES_NO = [SelectChoice("", "Choose one"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+YES_NO_NOT_SURE = [
+    SelectChoice("", "Choose one"),
+    SelectChoice("yes", "Yes"),
+    SelectChoice("no", "No"),
+    SelectChoice("not_sure", "Not sure yet"),
+]
+_ANSWERS = {"yes": True, "no": False, "not_sure": None}
+
+
+def _answer_key(answer: bool | None) -> str:
+    return {True: "yes", False: "no", None: "not_sure"}[answer]
 
 
 def _uk(day, clock: time) -> datetime:
@@ -104,34 +115,28 @@ class ProposalForm(SessionDetailsForm):
 
     format = details.event_format("How people take part")
     audience = details.audience()
+    age_rule = details.age_rule("Ages")
     capacity = details.places(
         "Number of places (optional)", description="Leave empty for no limit."
     )
+    # A draft may leave these for later; sending it for review needs them (the service says).
     safeguarding_lead = StringField(
         "Safeguarding lead",
         description="The named person responsible for safeguarding at this session.",
-        validators=[
-            DataRequired("Enter the name of the safeguarding lead"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
-        ],
+        validators=[Optional(), Length(max=120, message="Name must be 120 characters or fewer")],
     )
     safeguarding_contact = StringField(
         "How to reach the safeguarding lead",
         description="A phone number or email address reviewers can use.",
-        validators=[
-            DataRequired("Enter how to reach the safeguarding lead"),
-            Length(max=254, message="Use 254 characters or fewer"),
-        ],
+        validators=[Optional(), Length(max=254, message="Use 254 characters or fewer")],
     )
     staff_dbs_checked = ChoiceField(
         "Are all staff at the session DBS-checked?",
-        choices=YES_NO,
-        validators=[DataRequired("Say whether staff are DBS-checked")],
-    )
-    under_18s_allowed = ChoiceField(
-        "May under-18s attend?",
-        choices=YES_NO,
-        validators=[DataRequired("Say whether under-18s may attend")],
+        description="A session open to under-18s can only go ahead if they are.",
+        choices=YES_NO_NOT_SURE,
+        validators=[
+            DataRequired("Say whether staff are DBS-checked, or that you are not sure yet")
+        ],
     )
     note_to_reviewers = TextAreaField(
         "Note to reviewers (optional)",
@@ -148,11 +153,11 @@ class ProposalForm(SessionDetailsForm):
         return self.session_values() | {
             "format": EventFormat(self.format.data),
             "audience": Audience(self.audience.data),
+            **dict(zip(("min_age", "max_age"), parse_age_rule(self.age_rule.data), strict=True)),
             "capacity": self.capacity.data,
-            "safeguarding_lead": self.safeguarding_lead.data.strip(),
-            "safeguarding_contact": self.safeguarding_contact.data.strip(),
-            "staff_dbs_checked": self.staff_dbs_checked.data == "yes",
-            "under_18s_allowed": self.under_18s_allowed.data == "yes",
+            "safeguarding_lead": (self.safeguarding_lead.data or "").strip(),
+            "safeguarding_contact": (self.safeguarding_contact.data or "").strip(),
+            "staff_dbs_checked": _ANSWERS[self.staff_dbs_checked.data],
             "note_to_reviewers": (self.note_to_reviewers.data or "").strip(),
         }
 
@@ -173,8 +178,8 @@ class ProposalForm(SessionDetailsForm):
             end_time=end.time(),
             format=proposal.format.value,
             audience=proposal.audience.value,
-            staff_dbs_checked="yes" if proposal.staff_dbs_checked else "no",
-            under_18s_allowed="yes" if proposal.under_18s_allowed else "no",
+            age_rule=age_rule_key(proposal.min_age, proposal.max_age),
+            staff_dbs_checked=_answer_key(proposal.staff_dbs_checked),
             **kwargs,
         )
 
@@ -204,6 +209,14 @@ class ReviewCommentsForm(FlaskForm):
             DataRequired("Say what needs to change"),
             Length(max=5000, message="Use 5,000 characters or fewer"),
         ],
+    )
+
+
+class ApproveForm(FlaskForm):
+    safeguarding_note = TextAreaField(
+        "Why is this acceptable?",
+        description="Needed when a safeguarding answer is No. It is kept in the audit log.",
+        validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
     )
 
 

@@ -39,7 +39,6 @@ SAFEGUARDING_FIELDS = (
     "safeguarding_lead",
     "safeguarding_contact",
     "staff_dbs_checked",
-    "under_18s_allowed",
     "note_to_reviewers",
 )
 # The fields a partner fills in: an event's details and the safeguarding answers. A version
@@ -73,9 +72,11 @@ class Proposal(EventDetailsColumns, db.Model):
     # Safeguarding: what reviewers need before young people are invited.
     safeguarding_lead: Mapped[str] = mapped_column(sa.String(120))
     safeguarding_contact: Mapped[str] = mapped_column(sa.String(254))
-    staff_dbs_checked: Mapped[bool] = mapped_column(default=False)
-    under_18s_allowed: Mapped[bool] = mapped_column(default=False)
+    # None while the partner is not sure yet: a draft may wait for it, sending may not.
+    staff_dbs_checked: Mapped[bool | None] = mapped_column(default=None)
     note_to_reviewers: Mapped[str] = mapped_column(sa.Text, default="")
+    # Why the reviewer approved despite a "No" in the safeguarding answers (also audited).
+    safeguarding_note: Mapped[str | None] = mapped_column(sa.Text)
     # The reviewer's latest words: comments when changes are asked for, or a reason to decline.
     reviewer_comments: Mapped[str | None] = mapped_column(sa.Text)
     decline_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -101,6 +102,11 @@ class Proposal(EventDetailsColumns, db.Model):
     @property
     def latest_version(self) -> ProposalVersion | None:
         return self.versions[-1] if self.versions else None
+
+    @property
+    def under_18s_allowed(self) -> bool:
+        """Whether under-18s may come: the age rule's answer, so the two can never disagree."""
+        return self.min_age < 18
 
     @property
     def is_editable(self) -> bool:

@@ -6,10 +6,9 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
-from nclw.forms import ConfirmForm
 from nclw.partners import queries, services
 from nclw.partners.compare import compare_versions
-from nclw.partners.forms import DeclineForm, ReviewCommentsForm
+from nclw.partners.forms import ApproveForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
 from nclw.web import query_int, run_service
 
@@ -38,7 +37,7 @@ def show(proposal_id: int):
     return _render_show(proposal, ReviewCommentsForm(), DeclineForm())
 
 
-def _render_show(proposal, comments_form, decline_form, status: int = 200):
+def _render_show(proposal, comments_form, decline_form, status: int = 200, approve_form=None):
     against = query_int("compare")
     return (
         render_template(
@@ -46,7 +45,9 @@ def _render_show(proposal, comments_form, decline_form, status: int = 200):
             proposal=proposal,
             comparison=compare_versions(proposal, against=against),
             in_a_week=services.week_containing(proposal.starts_at) is not None,
-            approve_form=ConfirmForm(),
+            refusal=services.safeguarding_refusal(proposal),
+            concerns=services.safeguarding_concerns(proposal),
+            approve_form=approve_form or ApproveForm(),
             comments_form=comments_form,
             decline_form=decline_form,
         ),
@@ -64,13 +65,21 @@ def _act(proposal, action, success: str):
 def approve(proposal_id: int):
     """Publish the proposal as an event hosted by the partner."""
     proposal = _proposal(proposal_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _act(
-        proposal,
-        lambda: services.approve_proposal(proposal, actor=current_user, now=utcnow()),
-        "Approved and published. We have emailed the partner.",
-    )
+    form = ApproveForm()
+    if form.validate_on_submit():
+        approved = run_service(
+            lambda: services.approve_proposal(
+                proposal,
+                actor=current_user,
+                now=utcnow(),
+                safeguarding_note=form.safeguarding_note.data or "",
+            ),
+            "Approved and published. We have emailed the partner.",
+            errors=form.form_errors,
+        )
+        if approved.ok:
+            return redirect(url_for("proposal_review.show", proposal_id=proposal.id))
+    return _render_show(proposal, ReviewCommentsForm(), DeclineForm(), 400, approve_form=form)
 
 
 @bp.post("/<int:proposal_id>/request-changes")

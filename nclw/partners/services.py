@@ -35,7 +35,9 @@ from nclw.timezones import to_uk
 # What a partner may change on a session that is already on the site: its details, except
 # how people take part, who it is for and how many places (those are the organisers' call).
 SESSION_EDIT_FIELDS = tuple(
-    name for name in DETAIL_FIELDS if name not in ("format", "audience", "capacity")
+    name
+    for name in DETAIL_FIELDS
+    if name not in ("format", "audience", "capacity", "min_age", "max_age")
 )
 
 
@@ -210,6 +212,10 @@ def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Propos
     _check_partner(proposal, actor)
     if not proposal.safeguarding_lead.strip() or not proposal.safeguarding_contact.strip():
         raise InvalidInput("Name the safeguarding lead and say how to reach them.")
+    if proposal.staff_dbs_checked is None:
+        raise InvalidInput(
+            "Say whether all staff at the session are DBS-checked before you send it."
+        )
     _move(proposal, (ProposalState.DRAFT, ProposalState.CHANGES_REQUESTED), ProposalState.SUBMITTED)
     number = len(proposal.versions) + 1
     version = ProposalVersion(
@@ -281,9 +287,45 @@ def _edition_for(moment: datetime, *, now: datetime) -> Edition:
     return edition
 
 
-def approve_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Event:
-    """Publish a proposal as an event hosted by the partner."""
+def safeguarding_refusal(proposal: Proposal) -> str | None:
+    """Why this proposal can never be approved as it stands, or None."""
+    if proposal.under_18s_allowed and proposal.staff_dbs_checked is not True:
+        return (
+            f"This session is open to people aged {proposal.age_rule}, and not all staff are "
+            "DBS-checked. It cannot be approved like this: ask the partner to make it 18 and "
+            "over, or to have every member of staff DBS-checked."
+        )
+    return None
+
+
+def safeguarding_concerns(proposal: Proposal) -> list[str]:
+    """The "No" answers a reviewer must explain before approving, in plain words."""
+    concerns = []
+    if proposal.staff_dbs_checked is False:
+        concerns.append("Not all staff at the session are DBS-checked.")
+    if proposal.staff_dbs_checked is None:
+        concerns.append("The partner has not said whether staff are DBS-checked.")
+    return concerns
+
+
+def approve_proposal(
+    proposal: Proposal, *, actor: User, now: datetime, safeguarding_note: str = ""
+) -> Event:
+    """Publish a proposal as an event hosted by the partner.
+
+    Safeguarding is enforced here, not just shown: a session open to under-18s without
+    DBS-checked staff is refused, and any other "No" needs the reviewer's written reason,
+    which is kept with the proposal and in the audit log.
+    """
     _check_organiser(actor)
+    if refusal := safeguarding_refusal(proposal):
+        raise NotAllowed(refusal)
+    safeguarding_note = " ".join(safeguarding_note.split())
+    concerns = safeguarding_concerns(proposal)
+    if concerns and not safeguarding_note:
+        raise InvalidInput(
+            concerns[0] + " Write why this session is still safe to go ahead before approving it."
+        )
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.APPROVED)
     # Through the same doors as an organiser's own event, so every create and publish rule
     # holds for it too.
@@ -302,14 +344,12 @@ def approve_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Event
     proposal.event_id = event.id
     proposal.decided_at = now
     proposal.reviewer_comments = None
+    proposal.safeguarding_note = safeguarding_note or None
     _tell_partner(messages.proposal_approved, proposal)
-    record_action(
-        "proposal.approved",
-        actor=actor,
-        target=proposal,
-        summary=f"{proposal.title} published as /events/{event.slug}",
-        now=now,
-    )
+    summary = f"{proposal.title} published as /events/{event.slug}"
+    if concerns:
+        summary += f". Safeguarding: {' '.join(concerns)} Reviewer's reason: {safeguarding_note}"
+    record_action("proposal.approved", actor=actor, target=proposal, summary=summary, now=now)
     return event
 
 

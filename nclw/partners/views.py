@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
+from nclw.events.forms import with_age_rule
 from nclw.forms import ConfirmForm
 from nclw.partners import queries, services
 from nclw.partners.forms import ProposalForm, SessionEditForm
@@ -92,6 +93,7 @@ def edit_proposal(proposal_id: int):
         flash("This proposal cannot be changed now.", "info")
         return redirect(url_for("partners.proposal", proposal_id=proposal.id))
     form = ProposalForm() if request.method == "POST" else ProposalForm.for_proposal(proposal)
+    with_age_rule(form.age_rule, proposal.min_age, proposal.max_age)
     if form.validate_on_submit():
         done = run_service(
             lambda: services.update_proposal(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from nclw.events.models import Audience, Event
@@ -43,6 +44,13 @@ class SignUpForm(FlaskForm):
     declared_care_experienced = BooleanField(
         "I am in care or have left care (I am care experienced)",
         validators=[DataRequired("Confirm that you are in care or have left care")],
+    )
+    # Only where the event's age rule needs it (removed otherwise); the label is the rule's
+    # question. The answer decides, and is not kept.
+    age_confirmed = RadioField(
+        "Your age",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[DataRequired("Answer the question about your age")],
     )
     organisation_name = StringField(
         "Organisation",
@@ -89,13 +97,14 @@ class SignUpForm(FlaskForm):
 
 def sign_up_details(form: SignUpForm) -> SignUpDetails:
     """What the person typed, as the sign-up service takes it (the first question goes apart)."""
-    return SignUpDetails(
-        **{
-            name: field.data
-            for name, field in form._fields.items()
-            if name not in ("csrf_token", "first_question")
-        }
-    )
+    details = {
+        name: field.data
+        for name, field in form._fields.items()
+        if name not in ("csrf_token", "first_question", "age_confirmed")
+    }
+    if "age_confirmed" in form:
+        details["age_confirmed"] = form.age_confirmed.data == "yes"
+    return SignUpDetails(**details)
 
 
 def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
@@ -108,6 +117,10 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.job_role
     if not event.qa_enabled:
         del form.first_question
+    if event.age_question is None:
+        del form.age_confirmed
+    else:
+        form.age_confirmed.label.text = event.age_question
     form.share_with_host.label.text = (
         f"Share my first name and email with {event.host.name} (optional)"
     )

@@ -47,6 +47,8 @@ class SignUpDetails:
     consent_future_events: bool = False
     share_with_host: bool = False
     neutral_calendar_title: bool = False
+    # The answer to the event's age question (events.details.age_question), when it has one.
+    age_confirmed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,13 @@ def check_details(event: Event, details: SignUpDetails) -> None:
         raise InvalidInput(
             "This event is only for young people in care and care leavers. "
             "Please confirm that you are care experienced."
+        )
+    if event.age_question is not None and details.age_confirmed is not True:
+        if details.age_confirmed is None:
+            raise InvalidInput("Answer the question about your age.")
+        raise InvalidInput(
+            f"This event is for people aged {event.age_rule}, so we cannot give you a place "
+            "at it. Other events in the week may suit you."
         )
     if event.audience == Audience.PROFESSIONALS and not (
         details.organisation_name and details.job_role

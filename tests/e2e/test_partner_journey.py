@@ -100,7 +100,7 @@ def test_partner_proposes_organiser_approves_it_is_on_the_week(browser: Browser,
         page.fill("#safeguarding_lead", "Dee Okafor")
         page.fill("#safeguarding_contact", "dee@llt.example")
         page.select_option("#staff_dbs_checked", "yes")
-        page.select_option("#under_18s_allowed", "yes")
+        page.select_option("#age_rule", "16+")
         _submit(page, "Save draft")
         assert page.get_by_role("heading", name=TITLE).is_visible()
         assert "Draft" in page.inner_text("main")

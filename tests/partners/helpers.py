@@ -38,7 +38,7 @@ def proposal_values(**overrides) -> dict:
         "safeguarding_lead": "Sam Lead",
         "safeguarding_contact": "sam@accenture.example",
         "staff_dbs_checked": True,
-        "under_18s_allowed": False,
+        "min_age": 18,
         "note_to_reviewers": "Two staff on the call.",
     }
     values.update(overrides)

@@ -32,7 +32,7 @@ FORM = {
     "safeguarding_lead": "Mallory",
     "safeguarding_contact": "mallory@example.com",
     "staff_dbs_checked": "yes",
-    "under_18s_allowed": "yes",
+    "age_rule": "16+",
 }
 
 

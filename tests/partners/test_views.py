@@ -39,7 +39,7 @@ def form_data(**overrides) -> dict:
         "safeguarding_lead": "Priya Shah",
         "safeguarding_contact": "07700 900123",
         "staff_dbs_checked": "yes",
-        "under_18s_allowed": "no",
+        "age_rule": "18+",
         "note_to_reviewers": "",
     }
     values.update(overrides)
@@ -90,12 +90,12 @@ def test_form_problems_are_shown_and_what_was_typed_is_kept(app, client):
     login(client, make_partner())
     response = client.post(
         "/partner/proposals/new",
-        data=form_data(safeguarding_lead="", end_time="15:00", format="in_person"),
+        data=form_data(staff_dbs_checked="", end_time="15:00", format="in_person"),
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
-    assert "Enter the name of the safeguarding lead" in page
+    assert "Say whether staff are DBS-checked, or that you are not sure yet" in page
     assert "The end time must be after the start time" in page
     assert "Enter the venue for an in-person session" in page
     assert 'value="CV clinic"' in page

@@ -90,7 +90,7 @@ def test_organisers_and_partners_are_held_to_the_same_number_of_places(app, clie
         "safeguarding_lead": "Sam",
         "safeguarding_contact": "sam@example.org",
         "staff_dbs_checked": "yes",
-        "under_18s_allowed": "no",
+        "age_rule": "18+",
     }
     for places in (HUGE, "10001", "0"):
         response = client.post("/partner/proposals/new", data={**form, "capacity": places})

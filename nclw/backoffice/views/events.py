@@ -11,6 +11,7 @@ from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition, load_event
 from nclw.events import services as events
+from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
 from nclw.registrations import event_changes
 from nclw.registrations.queries import MessageAudience, count_recipients
@@ -18,8 +19,10 @@ from nclw.timezones import utcnow
 from nclw.web import run_service
 
 
-def _event_form(data: dict | None = None) -> EventForm:
+def _event_form(data: dict | None = None, event=None) -> EventForm:
     form = EventForm(data=data)
+    if event is not None:
+        with_age_rule(form.age_rule, event.min_age, event.max_age)
     form.host_id.choices = [SelectChoice(0, "Choose the host organisation")] + [
         SelectChoice(o.id, o.name) for o in queries.organisations()
     ]
@@ -81,7 +84,7 @@ def edit_event(event_id: int):
     """Edit an event; a new time or place asks first, then tells everyone signed up."""
     event = load_event(event_id)
     # On a POST the form reads what was sent; otherwise it starts from the event as it is.
-    form = _event_form(None if request.method == "POST" else EventForm.data_for(event))
+    form = _event_form(None if request.method == "POST" else EventForm.data_for(event), event)
     if form.validate_on_submit():
         changes = form.changes(current=event)
         to_notify = event_changes.attendees_to_notify(event, changes)
