@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from nclw.accounts import door_staff
+from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
@@ -67,3 +69,11 @@ def test_seed_demo_if_empty_keeps_existing_data(runner):
     assert "left as is" in again.output
     assert db.session.scalar(sa.select(sa.func.count(Edition.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == before
+
+
+def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    [person] = db.session.scalars(sa.select(User).where(User.role == Role.DOOR_STAFF))
+    assert person.password_hash is None  # they choose one through a reset link
+    [event] = door_staff.events_given_to(person, now=utcnow())
+    assert "TOGETHER" in event.title
