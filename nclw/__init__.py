@@ -18,6 +18,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.accounts.views import bp as accounts_bp
     from nclw.api.views import bp as api_bp
     from nclw.backoffice.views import bp as backoffice_bp
+    from nclw.door.views import bp as door_bp
     from nclw.events.cache import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
@@ -71,6 +72,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         questions_bp,
         accounts_bp,
         backoffice_bp,
+        door_bp,
         partners_bp,
         proposal_review_bp,
         api_bp,

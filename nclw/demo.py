@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from nclw.accounts.models import DoorStaffAssignment, Role, User
+from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
 from nclw.events.models import (
     Audience,
@@ -231,6 +233,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
     db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
+    _door_staff_for(events[1])
     db.session.commit()
     return True
 
@@ -262,6 +265,26 @@ def _proposal_waiting_for_review(host: Organisation, day: date) -> Proposal:
         updated_at=now,
         submitted_at=now,
     )
+
+
+DOOR_STAFF_EMAIL = "door@example.org"
+
+
+def _door_staff_for(event: Event) -> None:
+    """Door staff for one event. No password: whoever runs the demo sets one with a reset link."""
+    person = db.session.scalar(sa.select(User).where(User.email == DOOR_STAFF_EMAIL))
+    if person is None:
+        person = User(
+            email=DOOR_STAFF_EMAIL,
+            name="Demo door staff",
+            role=Role.DOOR_STAFF,
+            password_hash=None,
+            session_token=new_session_token(),
+        )
+        db.session.add(person)
+        db.session.flush()
+    if person.role == Role.DOOR_STAFF:
+        db.session.add(DoorStaffAssignment(event_id=event.id, user_id=person.id))
 
 
 def _fill(event: Event, *, confirmed: int, waiting: int) -> None:

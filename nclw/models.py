@@ -1,6 +1,6 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
-from nclw.accounts.models import AccountToken, User
+from nclw.accounts.models import AccountToken, DoorStaffAssignment, User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.mail.models import OutboxMessage
@@ -11,6 +11,7 @@ from nclw.registrations.models import Registration
 __all__ = [
     "AccountToken",
     "AuditEntry",
+    "DoorStaffAssignment",
     "Edition",
     "Event",
     "Organisation",

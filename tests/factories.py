@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime, timedelta
 from functools import cache
 
-from nclw.accounts.models import Role, User
+from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import hash_password
 from nclw.events.models import (
     Audience,
@@ -152,3 +152,11 @@ def make_user(role: Role = Role.ORGANISER, password: str = "correct horse batter
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def give_event(user: User, event: Event) -> DoorStaffAssignment:
+    """Door staff given an event, written directly (bypassing the rules)."""
+    assignment = DoorStaffAssignment(event_id=event.id, user_id=user.id)
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from nclw.accounts import door_staff
+from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
@@ -82,3 +84,11 @@ def test_seed_demo_shows_age_rules_and_a_proposal_the_review_must_explain(runner
     assert partners.safeguarding_concerns(proposal) == [
         "Not all staff at the session are DBS-checked."
     ]
+
+
+def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    [person] = db.session.scalars(sa.select(User).where(User.role == Role.DOOR_STAFF))
+    assert person.password_hash is None  # they choose one through a reset link
+    [event] = door_staff.events_given_to(person, now=utcnow())
+    assert "TOGETHER" in event.title

@@ -149,3 +149,71 @@ def test_upgrading_turns_under_18s_answers_into_age_rules(tmp_path):
             assert sorted(tuple(row) for row in rows) == [("Adults", 0), ("Everyone", 1)]
     finally:
         engine.dispose()
+
+
+def _door_staff_constraints_hold(database_url: str, instance: Path) -> None:
+    """The role checks take door staff and nothing unknown; an event's door staff go with it;
+    a downgrade refuses to run while anyone is door staff."""
+    env = server_env(database_url, instance)
+    prepare_database(env, capacity=1)
+    engine = sa.create_engine(database_url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _foreign_keys_on(connection, _record):
+        if database_url.startswith("sqlite"):
+            connection.execute("PRAGMA foreign_keys=ON")
+
+    add_user = sa.text(
+        "INSERT INTO users (email, name, role, active, session_token, created_at)"
+        " VALUES (:email, '', :role, true, 'x', CURRENT_TIMESTAMP) RETURNING id"
+    )
+    add_token = sa.text(
+        "INSERT INTO account_tokens (purpose, token_hash, email, role, created_at, expires_at)"
+        " VALUES ('invite', :hash, 'new@example.org', :role, CURRENT_TIMESTAMP,"
+        " CURRENT_TIMESTAMP)"
+    )
+    give = sa.text(
+        "INSERT INTO event_door_staff (event_id, user_id, assigned_at)"
+        " VALUES (:event_id, :user_id, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as conn:
+            event_id = conn.execute(sa.text("SELECT id FROM events")).scalar_one()
+            user_id = conn.execute(add_user, {"email": "d@example.org", "role": "door_staff"})
+            user_id = user_id.scalar_one()
+            conn.execute(add_token, {"hash": "a", "role": "door_staff"})
+            conn.execute(give, {"event_id": event_id, "user_id": user_id})
+        for statement, values in [
+            (add_user, {"email": "w@example.org", "role": "wizard"}),
+            (add_token, {"hash": "b", "role": "wizard"}),
+            (give, {"event_id": event_id, "user_id": user_id}),  # the same pair twice
+            (give, {"event_id": event_id + 1, "user_id": user_id}),  # no such event
+        ]:
+            with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+                conn.execute(statement, values)
+
+        with pytest.raises(RuntimeError, match="door staff"):
+            run_flask(["db", "downgrade", "0009_sign_in_links"], env)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM events"))
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM event_door_staff")).scalar() == 0
+            conn.execute(sa.text("DELETE FROM users"))
+        engine.dispose()
+        run_flask(["db", "downgrade", "0009_sign_in_links"], env)
+        with engine.begin() as conn:
+            tokens = conn.execute(sa.text("SELECT COUNT(*) FROM account_tokens")).scalar()
+            assert tokens == 0  # an invitation to a role this version lacks is gone
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(add_user, {"email": "d@example.org", "role": "door_staff"})
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_sqlite_takes_door_staff_and_gives_them_up_on_downgrade(tmp_path):
+    _door_staff_constraints_hold(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
+
+
+@pytest.mark.postgres
+def test_postgres_takes_door_staff_and_gives_them_up_on_downgrade(postgres_database_url, tmp_path):
+    _door_staff_constraints_hold(postgres_database_url, tmp_path)

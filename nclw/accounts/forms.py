@@ -24,6 +24,7 @@ _ROLES = [
     SelectChoice("", "Choose a role"),
     SelectChoice(Role.ORGANISER.value, "Organiser"),
     SelectChoice(Role.PARTNER.value, "Partner user"),
+    SelectChoice(Role.DOOR_STAFF.value, "Door staff"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Invitations: how organisers bring organisers and partner users in, and take the offer back.
+"""Invitations: how organisers bring organisers, partner users and door staff in, and take the
+offer back.
 
 An invitation is a one-time link that makes an account. It works only while the organiser who
 sent it is still an active organiser, and until it is used, withdrawn or out of date.
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from nclw.accounts import messages
-from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
+from nclw.accounts.models import AccountToken, Role, TokenPurpose, User, role_wording
 from nclw.accounts.permissions import is_active_organiser
 from nclw.accounts.services import (
     _new_token,
@@ -58,14 +59,11 @@ def invite_user(
         organisation_id=organisation.id if role == Role.PARTNER and organisation else None,
         created_by_id=actor.id,
     )
-    role_label = (
-        "an organiser" if role == Role.ORGANISER else f"a partner user for {organisation.name}"  # type: ignore[union-attr]
-    )
     queue_email(
         messages.invitation(
             email,
             link=absolute_url(f"/account/invite/{raw}"),
-            role_label=role_label,
+            role_label=role_wording(role, organisation),
             inviter=actor.name or actor.email,
             expires=format_moment(token.expires_at),
         )

@@ -1,4 +1,4 @@
-"""People who sign in: organisers and partner users."""
+"""People who sign in: organisers, partner users and door staff."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
-from nclw.events.models import Organisation
+from nclw.events.models import Event, Organisation
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
@@ -17,6 +17,17 @@ from nclw.timezones import utcnow
 class Role(enum.StrEnum):
     ORGANISER = "organiser"
     PARTNER = "partner"
+    # Checks people in at the events organisers give them, and sees nothing else.
+    DOOR_STAFF = "door_staff"
+
+
+def role_wording(role: Role, organisation: Organisation | None = None) -> str:
+    """The role as a sentence has it: 'an organiser', 'a partner user for Catch22', 'door staff'."""
+    if role == Role.ORGANISER:
+        return "an organiser"
+    if role == Role.DOOR_STAFF:
+        return "door staff"
+    return f"a partner user for {organisation.name}" if organisation else "a partner user"
 
 
 class TokenPurpose(enum.StrEnum):
@@ -27,7 +38,7 @@ class TokenPurpose(enum.StrEnum):
 
 
 class User(db.Model):
-    """An organiser or a partner organisation's user."""
+    """An organiser, a partner organisation's user, or door staff."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -76,6 +87,17 @@ class User(db.Model):
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
 
+    @property
+    def is_door_staff(self) -> bool:
+        return self.role == Role.DOOR_STAFF
+
+    @property
+    def role_name(self) -> str:
+        """The role as a label: 'Organiser', 'Partner user for Catch22', 'Door staff'."""
+        wording = role_wording(self.role, self.organisation)
+        wording = wording.removeprefix("an ").removeprefix("a ")
+        return wording[:1].upper() + wording[1:]
+
 
 class AccountToken(db.Model):
     """A single-use, expiring link: an invitation or a password reset."""
@@ -100,3 +122,23 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class DoorStaffAssignment(db.Model):
+    """Door staff may check people in at this event (and at no event they are not given)."""
+
+    __tablename__ = "event_door_staff"
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

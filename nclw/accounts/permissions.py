@@ -10,11 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from nclw.accounts.models import User
-from nclw.extensions import login_manager
+from nclw.accounts.models import DoorStaffAssignment, User
+from nclw.extensions import db, login_manager
 
 F = TypeVar("F", bound=Callable)
 
@@ -60,11 +61,43 @@ def can_change_qa_settings(user: User) -> bool:
     return is_active_organiser(user)
 
 
+def is_active_door_staff(user: User | None) -> bool:
+    """Door staff check people in at the events they are given, and see nothing else."""
+    return bool(user is not None and user.is_active and user.is_door_staff)
+
+
+def can_check_in(user: User | None, event) -> bool:
+    """Organisers check people in at every event; door staff only at the events given to them.
+
+    Asked afresh on every request, so taking an event away (or the account) ends it at once.
+    """
+    if is_active_organiser(user):
+        return True
+    if not is_active_door_staff(user):
+        return False
+    given = sa.select(DoorStaffAssignment).where(
+        DoorStaffAssignment.event_id == event.id, DoorStaffAssignment.user_id == user.id
+    )
+    return bool(db.session.scalar(sa.select(given.exists())))
+
+
 def organisers_only():
     """For a page only organisers see: None for an organiser; else sign in first, or 403."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not is_active_organiser(current_user):
+        abort(403)
+    return None
+
+
+def check_in_staff_only():
+    """For the check-in desk: None for an organiser or door staff; else sign in first, or 403.
+
+    Which events door staff may check people in at is `can_check_in`'s answer, asked by the desk.
+    """
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not (is_active_organiser(current_user) or is_active_door_staff(current_user)):
         abort(403)
     return None
 
@@ -99,6 +132,20 @@ def partner_required(view: F) -> F:
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not current_user.is_partner:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def door_staff_required(view: F) -> F:
+    """Door staff only; anonymous visitors are sent to sign in, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not is_active_door_staff(current_user):
             abort(403)
         return view(*args, **kwargs)
 

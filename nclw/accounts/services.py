@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from nclw.accounts.door_staff import end_assignments
 from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
 from nclw.accounts.permissions import is_active_organiser
@@ -238,7 +239,8 @@ def _lock_accounts(*users: User) -> None:
 def change_role(
     user: User, role: Role, *, organisation: Organisation | None, actor: User, now: datetime
 ) -> bool:
-    """Make a user an organiser or a partner user of an organisation, and sign them out.
+    """Make a user an organiser, door staff or a partner user of an organisation, and sign
+    them out.
 
     Only an active organiser may change roles, and never their own: whoever makes a change
     stays an organiser, so the site can never lose its last one (the accounts are locked
@@ -266,6 +268,9 @@ def change_role(
     end_sessions(user)
     if role != Role.ORGANISER:
         end_invitations_from(user, now=now)
+    if role != Role.DOOR_STAFF:
+        # Made door staff again later, they start with no events, not with old ones.
+        end_assignments(user)
     record_action(
         "user.role_changed",
         actor=actor,
@@ -276,9 +281,14 @@ def change_role(
     return True
 
 
+# The order the people page lists roles in.
+_ROLE_ORDER = {Role.ORGANISER: 0, Role.PARTNER: 1, Role.DOOR_STAFF: 2}
+
+
 def list_users() -> list[User]:
-    """Every account, organisers first."""
-    return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))
+    """Every account: organisers first, then partner users, then door staff."""
+    order = sa.case(_ROLE_ORDER, value=User.role, else_=len(_ROLE_ORDER))
+    return list(db.session.scalars(sa.select(User).order_by(order, User.email)))
 
 
 def change_name(user: User, name: str, *, now: datetime) -> None:

@@ -38,7 +38,7 @@ from nclw.accounts.forms import (
     SignInForm,
     SignInLinkForm,
 )
-from nclw.accounts.models import TokenPurpose, User
+from nclw.accounts.models import Role, TokenPurpose, User
 from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
@@ -83,9 +83,23 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+# Where each role starts, and what the header calls that page.
+START_PAGES = {
+    Role.ORGANISER: ("backoffice.dashboard", "Back office"),
+    Role.PARTNER: ("partners.home", "Partner area"),
+    Role.DOOR_STAFF: ("door.home", "Your events"),
+}
+
+
 def home_for(user: User) -> str:
-    """Where a signed-in user starts: the back office or the partner area."""
-    return url_for("backoffice.dashboard" if user.is_organiser else "partners.home")
+    """Where a signed-in user starts: the back office, the partner area or their events."""
+    return url_for(START_PAGES[user.role][0])
+
+
+@bp.app_context_processor
+def _start_page() -> dict:
+    # The header links a signed-in person to their start page, whatever their role.
+    return {"start_page": lambda user: (home_for(user), START_PAGES[user.role][1])}
 
 
 def _start_session(user: User) -> None:

@@ -244,6 +244,19 @@ class ExportForm(FlaskForm):
             raise ValidationError("Say why you need access needs, or untick the box")
 
 
+CHOOSE_DOOR_STAFF = "Choose who to give this event to"
+
+
+class DoorStaffForm(FlaskForm):
+    user_id = ChoiceField(
+        "Give this event to",
+        description="Door staff can open this event's check-in desk, and nothing else.",
+        coerce=int,
+        validators=[NoneOf([0], message=CHOOSE_DOOR_STAFF)],
+        invalid_choice_message=CHOOSE_DOOR_STAFF,
+    )
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(
         "Organisation name", validators=[DataRequired("Enter a name"), Length(max=160)]

@@ -128,7 +128,9 @@ def age_rule(label: str = "Ages") -> ChoiceField:
         ),
         choices=[SelectChoice(key, age_rule_words(*rule)) for key, rule in AGE_RULES.items()],
         default="16+",
-        validators=[DataRequired("Choose who may come, by age")],
+        # No "required" validator: the first choice is a real rule, not a "Choose one" line,
+        # and a choice not in the list is refused by the field itself.
+        invalid_choice_message="Choose who may come, by age",
     )
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nclw.accounts.models import User
+from nclw.accounts.permissions import can_check_in
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import (
@@ -33,8 +34,11 @@ def parse_reference(text: str) -> str | None:
     return None
 
 
-def check_in(registration: Registration, *, actor: User | None, now: datetime) -> Registration:
-    """Mark a confirmed ticket holder as arrived (once)."""
+def check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:
+    """Mark a confirmed ticket holder as arrived (once), if the actor may check people in at
+    this event (organisers, or door staff given it)."""
+    if not can_check_in(actor, registration.event):
+        raise Forbidden("You cannot check people in at this event.")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise NotAllowed(
             f"{registration.reference} is not a confirmed ticket, so it cannot be checked in."
@@ -57,9 +61,12 @@ def check_in(registration: Registration, *, actor: User | None, now: datetime) -
 
 
 def check_in_by_reference(
-    event: Event, reference: str, *, actor: User | None, now: datetime
+    event: Event, reference: str, *, actor: User, now: datetime
 ) -> Registration:
     """Check in the ticket with this reference (typed or scanned) for this event."""
+    # Asked before looking: someone who may not check in here learns nothing about tickets.
+    if not can_check_in(actor, event):
+        raise Forbidden("You cannot check people in at this event.")
     parsed = parse_reference(reference)
     if parsed is None:
         raise InvalidInput("Enter a ticket reference, like NCLW-7K3Q9P.")

@@ -10,7 +10,7 @@ from nclw.accounts.models import Role, User
 from nclw.events.models import Event, EventFormat
 from nclw.registrations.models import Registration, RegistrationStatus
 from tests.conftest import login
-from tests.factories import make_event, make_registration, make_user
+from tests.factories import give_event, make_event, make_registration, make_user
 
 
 @dataclass
@@ -39,4 +39,18 @@ def week(app) -> Week:
 @pytest.fixture
 def organiser_client(client, week):
     login(client, week.organiser)
+    return client
+
+
+@pytest.fixture
+def door(week) -> User:
+    """Door staff given the week's event (and no other)."""
+    person = make_user(Role.DOOR_STAFF, email="door@example.org")
+    give_event(person, week.event)
+    return person
+
+
+@pytest.fixture
+def door_client(client, door):
+    login(client, door)
     return client

@@ -1,4 +1,4 @@
-"""Every back-office and partner route, visited by everyone: none may be left open."""
+"""Every back-office, partner and door route, visited by everyone: none may be left open."""
 
 from __future__ import annotations
 
@@ -6,10 +6,17 @@ import pytest
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
+from nclw.accounts.models import Role
+from nclw.audit.models import AuditEntry
+from nclw.backoffice.views._blueprint import endpoints_open_to_door_staff
+from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from tests.conftest import login
+from tests.factories import make_event, make_registration, make_user
 
-AREAS = ("/admin", "/partner")
+AREAS = ("/admin", "/partner", "/door")
+# Door staff reach the check-in desk, for the events they are given, and nothing else.
+DOOR_STAFF_DESK = "backoffice.check_in_desk"
 
 
 def _routes(app):
@@ -18,9 +25,9 @@ def _routes(app):
     return rules
 
 
-def _url(app, rule, week):
+def _url(app, rule, week, *, event=None):
     ids = {
-        "event_id": week.event.id,
+        "event_id": (event or week.event).id,
         "registration_id": week.confirmed.id,
         "user_id": week.partner.id,
         "message_id": 1,
@@ -64,8 +71,6 @@ def test_partners_get_403_on_every_admin_route(app, client, week):
 
 def test_organisers_reach_every_admin_route(app, client, week):
     db_message = OutboxMessage(kind="x", to_address="a@example.com", subject="s", text_body="b")
-    from nclw.extensions import db
-
     db.session.add(db_message)
     db.session.commit()
     login(client, week.organiser)
@@ -95,3 +100,76 @@ def test_the_walk_covers_changing_a_role(app):
     rules = {rule.endpoint: rule for rule in _routes(app)}
     assert "backoffice.change_role" in rules
     assert {"GET", "POST"} <= rules["backoffice.change_role"].methods
+
+
+def test_only_the_check_in_desk_is_open_to_door_staff():
+    # Opening another back-office page to door staff must be a decision this test records.
+    assert endpoints_open_to_door_staff() == {DOOR_STAFF_DESK}
+
+
+def test_door_staff_get_403_everywhere_but_the_desk_of_an_event_they_are_given(
+    app, client, week, door
+):
+    login(client, door)
+    checked = 0
+    for rule in _routes(app):
+        # Their own page, /door/, is theirs: test_only_door_staff_have_a_door_page.
+        if rule.endpoint == DOOR_STAFF_DESK or not rule.rule.startswith(("/admin", "/partner")):
+            continue
+        url = _url(app, rule, week)
+        for method in _methods(rule):
+            response = client.open(url, method=method)
+            assert response.status_code == 403, f"{method} {url} gave door staff {response.status}"
+            checked += 1
+    assert checked > 40
+    db.session.refresh(week.confirmed)
+    assert week.confirmed.checked_in_at is None
+
+
+def test_door_staff_reach_the_desk_of_an_event_they_are_given(app, client, week, door):
+    login(client, door)
+    [desk] = [rule for rule in _routes(app) if rule.endpoint == DOOR_STAFF_DESK]
+    url = _url(app, desk, week)
+    assert client.get(url).status_code == 200
+    done = client.post(url, data={"reference": week.confirmed.reference})
+    assert done.status_code == 302 and done.headers["Location"] == url
+    db.session.refresh(week.confirmed)
+    assert week.confirmed.checked_in_at is not None
+
+
+def test_door_staff_are_refused_the_desk_of_an_event_they_are_not_given(app, client, week, door):
+    other = make_event()
+    stranger = make_registration(other, first_name="Zephyrine", email="zephyrine@example.com")
+    login(client, door)
+    [desk] = [rule for rule in _routes(app) if rule.endpoint == DOOR_STAFF_DESK]
+    url = _url(app, desk, week, event=other)
+    scanned = client.get(url, query_string={"reference": stranger.reference})
+    assert scanned.status_code == 403 and b"Zephyrine" not in scanned.data
+    refused = client.post(url, data={"reference": stranger.reference})
+    assert refused.status_code == 403
+    db.session.refresh(stranger)
+    assert stranger.checked_in_at is None
+    assert not db.session.query(AuditEntry).filter_by(action="registration.checked_in").count()
+
+
+def test_only_door_staff_have_a_door_page(app, client, week, door):
+    for person in (week.organiser, week.partner):
+        login(client, person)
+        assert client.get("/door/").status_code == 403, person.role
+    login(client, door)
+    assert client.get("/door/").status_code == 200
+
+
+def test_a_deactivated_door_staff_account_opens_nothing(app, client, week, door):
+    login(client, door)
+    door.active = False
+    db.session.commit()
+    for path in (f"/admin/events/{week.event.id}/check-in", "/door/"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_partners_and_anonymous_visitors_cannot_use_a_desk_door_staff_may(app, client, week):
+    url = f"/admin/events/{week.event.id}/check-in"
+    assert "/sign-in" in client.get(url).headers["Location"]
+    login(client, make_user(Role.PARTNER, organisation=week.event.host))
+    assert client.get(url).status_code == 403

@@ -153,4 +153,4 @@ def assert_valid_pages(responses: Mapping[str, object]) -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), name
         html[name] = text
     problems = {name: errors for name, errors in html_errors_many(html).items() if errors}
-    assert problems == {}
+    assert problems == {}, problems

@@ -11,7 +11,9 @@ from __future__ import annotations
 from nclw.backoffice.views import (  # noqa: F401
     attendees,
     audit_log,
+    check_in,
     dashboard,
+    door_staff,
     downloads,
     events,
     mail_log,

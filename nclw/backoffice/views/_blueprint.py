@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from typing import TypeVar
 
-from nclw.accounts.permissions import organisers_only
+from flask import Blueprint, request
+
+from nclw.accounts.permissions import check_in_staff_only, organisers_only
+
+F = TypeVar("F", bound=Callable)
 
 bp = Blueprint("backoffice", __name__, url_prefix="/admin")
-# Every back-office page: anonymous visitors sign in first, partners get 403.
-bp.before_request(organisers_only)
+
+# The check-in desk is where the QR code on every ticket leads, so door staff scanning tickets
+# must get past the guard there, and only there. Each such view asks `can_check_in` itself.
+_OPEN_TO_DOOR_STAFF: set[str] = set()
+
+
+def open_to_door_staff(view: F) -> F:
+    """Let door staff reach this view as well as organisers; the view checks the event."""
+    _OPEN_TO_DOOR_STAFF.add(f"{bp.name}.{view.__name__}")
+    return view
+
+
+def endpoints_open_to_door_staff() -> frozenset[str]:
+    """The back-office endpoints door staff may reach (for the event's own check)."""
+    return frozenset(_OPEN_TO_DOOR_STAFF)
+
+
+@bp.before_request
+def _only_staff_allowed_here():
+    """Every back-office page: anonymous visitors sign in first; partners get 403, and so do
+    door staff everywhere but the check-in desk."""
+    if request.endpoint in _OPEN_TO_DOOR_STAFF:
+        return check_in_staff_only()
+    return organisers_only()

@@ -1,12 +1,12 @@
-"""Attendees: the list, and what an organiser does to one ticket; the check-in desk."""
+"""Attendees: the list, and what an organiser does to one ticket."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_login import current_user
 
 from nclw.backoffice import queries
-from nclw.backoffice.forms import CancelTicketForm, CheckInForm
+from nclw.backoffice.forms import CancelTicketForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import (
     back_to_attendees,
@@ -14,11 +14,9 @@ from nclw.backoffice.views._helpers import (
     load_registration,
     page_number,
 )
-from nclw.events.models import Event
 from nclw.registrations import messaging, on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
-from nclw.registrations.models import Registration
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -112,40 +110,3 @@ def no_show(registration_id: int):
         + ("no longer marked as a no-show." if undo else "marked as a no-show."),
     )
     return back_to_attendees(registration)
-
-
-@bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
-def check_in_desk(event_id: int):
-    """Check people in by ticket reference; a scanned QR code opens this page filled in."""
-    event = load_event(event_id)
-    form = CheckInForm(reference=request.args.get("reference", ""))
-    if form.validate_on_submit():
-        # A refusal ("already checked in", "no such ticket") is shown beside the field.
-        checked = run_service(
-            lambda: on_the_day.check_in_by_reference(
-                event, form.reference.data, actor=current_user, now=utcnow()
-            ),
-            lambda registration: (
-                f"{registration.reference} ({registration.first_name}) is checked in."
-            ),
-            errors=form.reference.errors,
-        )
-        if checked.ok:
-            return redirect(url_for("backoffice.check_in_desk", event_id=event.id))
-    return render_template(
-        "backoffice/check_in.html",
-        event=event,
-        form=form,
-        scanned=_scanned_ticket(event, form),
-        recent=queries.recent_check_ins(event),
-        checked_in=tickets.count_recipients(event, tickets.MessageAudience.CHECKED_IN),
-    ), 400 if form.errors else 200
-
-
-def _scanned_ticket(event: Event, form: CheckInForm) -> Registration | None:
-    # A scanned QR code is a GET with the reference filled in: show whose ticket it is
-    # before anyone presses "Check in".
-    parsed = on_the_day.parse_reference(form.reference.data or "")
-    if parsed and request.method == "GET":
-        return queries.ticket_by_reference(event, parsed)
-    return None

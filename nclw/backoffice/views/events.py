@@ -6,10 +6,12 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from nclw.accounts import door_staff
 from nclw.backoffice import queries, reports
 from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition, load_event
+from nclw.backoffice.views.door_staff import door_staff_form
 from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
@@ -70,6 +72,8 @@ def event(event_id: int):
         waiting=waiting,
         checked_in=checked_in,
         actions=events.event_actions(event),
+        door_staff=door_staff.door_staff_at(event),
+        door_staff_form=door_staff_form(event),
     )
 
 

@@ -1,4 +1,5 @@
-"""People: organisers and partner users, invitations, roles, and host organisations."""
+"""People: organisers, partner users and door staff, invitations, roles, and host
+organisations."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from nclw.accounts import invitations
 from nclw.accounts import services as accounts
 from nclw.accounts.forms import ChangeRoleForm, InviteForm
-from nclw.accounts.models import AccountToken, Role, User
+from nclw.accounts.models import AccountToken, Role, User, role_wording
 from nclw.backoffice import queries
 from nclw.backoffice.forms import OrganisationForm
 from nclw.backoffice.views._blueprint import bp
@@ -33,7 +34,7 @@ def _organisation(organisation_id: int | None) -> Organisation | None:
 
 @bp.route("/people", methods=["GET", "POST"])
 def people():
-    """Organisers and partner users: invite, deactivate, see pending invitations."""
+    """Everyone who can sign in: invite, deactivate, see pending invitations."""
     form = InviteForm()
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
@@ -91,22 +92,17 @@ def _role_form(user: User) -> ChangeRoleForm:
     return form
 
 
-def _role_wording(role: Role, organisation: Organisation | None) -> str:
-    if role == Role.PARTNER and organisation is not None:
-        return f"a partner user for {organisation.name}"
-    return "an organiser"
-
-
 @bp.route("/people/<int:user_id>/role", methods=["GET", "POST"])
 def change_role(user_id: int):
-    """Make someone an organiser or a partner user, after showing what that changes."""
+    """Make someone an organiser, a partner user or door staff, after showing what that
+    changes."""
     person = db.get_or_404(User, user_id)
     form = _role_form(person)
     if form.validate_on_submit():
         role = Role(form.role.data)
         # Only a partner user belongs to an organisation; an organiser's choice is ignored.
         organisation = _organisation(form.organisation_id.data) if role == Role.PARTNER else None
-        wording = _role_wording(role, organisation)
+        wording = role_wording(role, organisation)
         if not accounts.role_would_change(person, role, organisation):
             flash(f"Nothing changed: {person.email} is already {wording}.", "info")
             return redirect(url_for("backoffice.people"))

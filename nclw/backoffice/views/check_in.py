@@ -1,0 +1,86 @@
+"""The check-in desk: organisers and door staff check people in by ticket reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nclw.accounts.permissions import can_check_in, is_active_organiser
+from nclw.backoffice import queries
+from nclw.backoffice.forms import CheckInForm
+from nclw.backoffice.views._blueprint import bp, open_to_door_staff
+from nclw.backoffice.views._helpers import load_event
+from nclw.events.models import Event
+from nclw.registrations import on_the_day
+from nclw.registrations import queries as tickets
+from nclw.registrations.models import Registration
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+
+@dataclass(frozen=True)
+class DeskFrame:
+    """What surrounds the desk: the layout, and the way back."""
+
+    layout: str
+    back_url: str
+    back_label: str
+
+
+def _frame(event: Event) -> DeskFrame:
+    # Door staff see the desk alone: no back-office menu, and a way back to their events.
+    if is_active_organiser(current_user):
+        return DeskFrame(
+            "backoffice/_layout.html",
+            url_for("backoffice.event", event_id=event.id),
+            "Back to the event",
+        )
+    return DeskFrame("door/_layout.html", url_for("door.home"), "Back to your events")
+
+
+def _event_to_check_in(event_id: int) -> Event:
+    event = load_event(event_id)
+    if not can_check_in(current_user, event):
+        abort(403)
+    return event
+
+
+@bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
+@open_to_door_staff
+def check_in_desk(event_id: int):
+    """Check people in by ticket reference; a scanned QR code opens this page filled in."""
+    event = _event_to_check_in(event_id)
+    form = CheckInForm(reference=request.args.get("reference", ""))
+    if form.validate_on_submit():
+        # A refusal ("already checked in", "no such ticket") is shown beside the field.
+        checked = run_service(
+            lambda: on_the_day.check_in_by_reference(
+                event, form.reference.data, actor=current_user, now=utcnow()
+            ),
+            lambda registration: (
+                f"{registration.reference} ({registration.first_name}) is checked in."
+            ),
+            errors=form.reference.errors,
+        )
+        if checked.ok:
+            return redirect(url_for("backoffice.check_in_desk", event_id=event.id))
+    return render_template(
+        "backoffice/check_in.html",
+        event=event,
+        form=form,
+        frame=_frame(event),
+        scanned=_scanned_ticket(event, form),
+        recent=queries.recent_check_ins(event),
+        checked_in=tickets.count_recipients(event, tickets.MessageAudience.CHECKED_IN),
+    ), 400 if form.errors else 200
+
+
+def _scanned_ticket(event: Event, form: CheckInForm) -> Registration | None:
+    # A scanned QR code is a GET with the reference filled in: show whose ticket it is
+    # before anyone presses "Check in".
+    parsed = on_the_day.parse_reference(form.reference.data or "")
+    if parsed and request.method == "GET":
+        return queries.ticket_by_reference(event, parsed)
+    return None
