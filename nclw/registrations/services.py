@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
 from nclw.addresses import normalise_email, why_we_cannot_email
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places
@@ -315,7 +316,7 @@ def promote_registration(
         raise NotAllowed("There are no free places. Raise the capacity first.")
     _confirm(registration, now=now)
     record_action(
-        "registration.promoted",
+        AuditAction.REGISTRATION_PROMOTED,
         actor=actor,
         target=registration,
         summary=f"{registration.reference} at {registration.event.title}",
@@ -345,10 +346,11 @@ def cancel_registration(
     )
     if actor is not None:
         record_action(
-            "registration.cancelled",
+            AuditAction.REGISTRATION_CANCELLED,
             actor=actor,
             target=registration,
-            summary=f"{registration.reference} at {registration.event.title}, by {actor.email}",
+            # Who cancelled is the entry's actor: an email written here would outlive them.
+            summary=f"{registration.reference} at {registration.event.title}",
             now=now,
         )
     if not was_confirmed:
