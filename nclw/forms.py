@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.fields import DateTimeLocalField
+from wtforms.fields import DateField, DateTimeLocalField
 
 # Only a changed or out-of-date page can send a value the list did not offer.
 CHOOSE_FROM_THE_LIST = "Choose one of the options in the list"
@@ -29,6 +29,20 @@ class UkDateTimeField(DateTimeLocalField):
     def _value(self) -> str:
         # The box can only hold a real date and time: after "soon" it shows empty (the
         # error says what to type), rather than a value the page is not allowed to hold.
+        return super()._value() if self.data else ""
+
+
+class UkDateField(DateField):
+    """A day, as a browser's date box sends it (2026-10-28) or as people type it (28/10/2026)."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        # Where there is no date box, the box is plain text and people type a UK date.
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        kwargs.setdefault("invalid_value_message", "Enter a real date, like 28/10/2026")
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        # As UkDateTimeField: a date box holds a real date or nothing, never what was typed.
         return super()._value() if self.data else ""
 
 

@@ -15,6 +15,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["day"] = timezones.format_day
     app.jinja_env.filters["clock"] = timezones.format_time
     app.jinja_env.filters["moment"] = timezones.format_moment
+    app.jinja_env.filters["stamp"] = timezones.format_stamp
     app.jinja_env.filters["duration"] = lambda event: timezones.format_duration(
         event.starts_at, event.ends_at
     )

@@ -45,6 +45,12 @@ def format_time(moment: datetime) -> str:
     return _clock(to_uk(moment))
 
 
+def format_stamp(moment: datetime) -> str:
+    """'Wed 28 Oct 2026, 4:05pm' on a UK clock: when something happened, in a log."""
+    local = to_uk(moment)
+    return f"{local:%a} {local.day} {local:%b %Y}, {_clock(local)}"
+
+
 def format_when(starts_at: datetime, ends_at: datetime) -> str:
     """'Wednesday 28 October, 4pm to 5:30pm (UK time)'."""
     start, end = to_uk(starts_at), to_uk(ends_at)

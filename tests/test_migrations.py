@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.signup_storm import prepare_database, server_env
+from tests.e2e.signup_storm import _sa_url, add_open_event, prepare_database, server_env
 from tests.support.live_server import run_flask
 
 
@@ -193,18 +193,77 @@ def _door_staff_constraints_hold(database_url: str, instance: Path) -> None:
                 conn.execute(statement, values)
 
         with pytest.raises(RuntimeError, match="door staff"):
-            run_flask(["db", "downgrade", "0009_sign_in_links"], env)
+            run_flask(["db", "downgrade", "0014_ages_and_safeguarding"], env)
         with engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM events"))
             assert conn.execute(sa.text("SELECT COUNT(*) FROM event_door_staff")).scalar() == 0
             conn.execute(sa.text("DELETE FROM users"))
         engine.dispose()
-        run_flask(["db", "downgrade", "0009_sign_in_links"], env)
+        run_flask(["db", "downgrade", "0014_ages_and_safeguarding"], env)
         with engine.begin() as conn:
             tokens = conn.execute(sa.text("SELECT COUNT(*) FROM account_tokens")).scalar()
             assert tokens == 0  # an invitation to a role this version lacks is gone
         with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
             conn.execute(add_user, {"email": "d@example.org", "role": "door_staff"})
+    finally:
+        engine.dispose()
+
+
+def _older_entries_get_their_event(url: str, instance: Path) -> None:
+    """Entries written before the audit log kept an event get it from what they were about."""
+    env = server_env(url, instance)
+    run_flask(["db", "upgrade", "0015_door_staff"], env)
+    add_open_event(env, capacity=10)
+    engine = sa.create_engine(_sa_url(url))
+    try:
+        with engine.begin() as conn:
+            event = conn.execute(sa.text("SELECT id FROM events")).scalar_one()
+            ticket = conn.execute(
+                sa.text(
+                    "INSERT INTO registrations (event_id, first_name, email, email_normalised,"
+                    " status, reference, created_at, updated_at, calendar_sequence)"
+                    " VALUES (:event, 'Alex', 'alex@example.com', 'alex@example.com',"
+                    " 'confirmed', 'NCLW-AAAAA2', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0)"
+                    " RETURNING id"
+                ),
+                {"event": event},
+            ).scalar_one()
+            question = conn.execute(
+                sa.text(
+                    "INSERT INTO questions (event_id, body, status, flags, pinned, vote_count,"
+                    " created_at) VALUES (:event, 'Do I need a CV?', 'approved', '', false, 0,"
+                    " CURRENT_TIMESTAMP) RETURNING id"
+                ),
+                {"event": event},
+            ).scalar_one()
+            entries = [
+                ("event.published", "Event", event),
+                ("registration.checked_in", "Registration", ticket),
+                ("question.approved", "Question", question),
+                # Rows since deleted, and rows that belong to no event.
+                ("event.published", "Event", event + 100),
+                ("registration.cancelled", "Registration", ticket + 100),
+                ("user.renamed", "User", 1),
+                ("registrations.purged", None, None),
+            ]
+            for action, target_type, target_id in entries:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO audit_entries (at, actor_label, action, target_type,"
+                        " target_id, summary) VALUES (CURRENT_TIMESTAMP, 'system', :action,"
+                        " :target_type, :target_id, '')"
+                    ),
+                    {"action": action, "target_type": target_type, "target_id": target_id},
+                )
+        run_flask(["db", "upgrade", "heads"], env)
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT event_id FROM audit_entries ORDER BY id"))
+            assert list(found.scalars()) == [event, event, event, None, None, None, None]
+        run_flask(["db", "downgrade", "0015_door_staff"], env)
+        with engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("audit_entries")}
+            assert "event_id" not in columns
+            assert conn.execute(sa.text("SELECT count(*) FROM audit_entries")).scalar() == 7
     finally:
         engine.dispose()
 
@@ -217,3 +276,13 @@ def test_sqlite_takes_door_staff_and_gives_them_up_on_downgrade(tmp_path):
 @pytest.mark.postgres
 def test_postgres_takes_door_staff_and_gives_them_up_on_downgrade(postgres_database_url, tmp_path):
     _door_staff_constraints_hold(postgres_database_url, tmp_path)
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_upgrading_sqlite_gives_older_audit_entries_their_event(tmp_path):
+    _older_entries_get_their_event(f"sqlite:///{tmp_path / 'previous.sqlite'}", tmp_path)
+
+
+@pytest.mark.postgres
+def test_upgrading_postgres_gives_older_audit_entries_their_event(postgres_database_url, tmp_path):
+    _older_entries_get_their_event(postgres_database_url, tmp_path)

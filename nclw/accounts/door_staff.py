@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.permissions import is_active_organiser
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -43,10 +44,11 @@ def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -
     except IntegrityError:
         raise NotAllowed(f"{user.email} already checks people in at this event.") from None
     record_action(
-        "event.door_staff_assigned",
+        AuditAction.EVENT_DOOR_STAFF_ASSIGNED,
         actor=actor,
         target=event,
-        summary=f"{user.email} at {event.title}",
+        # An id, not an address: the log names people from their rows when it is read.
+        summary=f"door staff user {user.id}",
         now=now,
     )
 
@@ -61,10 +63,10 @@ def unassign_door_staff(user: User, event: Event, *, actor: User, now: datetime)
     db.session.delete(assignment)
     db.session.flush()
     record_action(
-        "event.door_staff_unassigned",
+        AuditAction.EVENT_DOOR_STAFF_UNASSIGNED,
         actor=actor,
         target=event,
-        summary=f"{user.email} at {event.title}",
+        summary=f"door staff user {user.id}",
         now=now,
     )
 

@@ -22,6 +22,7 @@ from nclw.accounts.services import (
     use_token,
 )
 from nclw.addresses import normalise_email, why_we_cannot_email
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
@@ -68,9 +69,8 @@ def invite_user(
             expires=format_moment(token.expires_at),
         )
     )
-    record_action(
-        "user.invited", actor=actor, target=token, summary=f"{role.value} {email}", now=now
-    )
+    # The role only: the address stays on the invitation, where the audit page reads it.
+    record_action(AuditAction.USER_INVITED, actor=actor, target=token, summary=role.value, now=now)
     return raw
 
 
@@ -127,4 +127,5 @@ def withdraw_invitation(token: AccountToken, *, actor: User, now: datetime) -> N
     if token.purpose != TokenPurpose.INVITE or token.used_at is not None or token.expires_at <= now:
         raise NotAllowed("This invitation has already been used or has stopped working.")
     token.expires_at = now
-    record_action("invitation.withdrawn", actor=actor, target=token, summary=token.email, now=now)
+    # No address in the summary: the audit page reads it from the invitation.
+    record_action(AuditAction.INVITATION_WITHDRAWN, actor=actor, target=token, now=now)

@@ -13,6 +13,7 @@ from nclw.accounts.models import AccountToken, Role, TokenPurpose, User
 from nclw.accounts.passwords import check_password
 from nclw.accounts.permissions import is_active_organiser
 from nclw.addresses import normalise_email
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
@@ -67,9 +68,9 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    record_action(
-        "user.created", actor=actor, target=user, summary=f"{role.value} {email}", now=now
-    )
+    # The role only: the log outlives the account's details, and the audit page names the
+    # person from their account as it is when the page is read.
+    record_action(AuditAction.USER_CREATED, actor=actor, target=user, summary=role.value, now=now)
     return user
 
 
@@ -158,7 +159,7 @@ def reset_password(raw: str, password: str, *, now: datetime) -> User:
         )
         .values(used_at=now)
     )
-    record_action("user.password_reset", actor=user, target=user, now=now)
+    record_action(AuditAction.USER_PASSWORD_RESET, actor=user, target=user, now=now)
     return user
 
 
@@ -177,11 +178,11 @@ def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> 
     if not active:
         end_sessions(user)
         end_invitations_from(user, now=now)
+    # No summary: the email it used to hold is the account's, and the page reads it from there.
     record_action(
-        "user.activated" if active else "user.deactivated",
+        AuditAction.USER_ACTIVATED if active else AuditAction.USER_DEACTIVATED,
         actor=actor,
         target=user,
-        summary=user.email,
         now=now,
     )
 
@@ -272,10 +273,11 @@ def change_role(
         # Made door staff again later, they start with no events, not with old ones.
         end_assignments(user)
     record_action(
-        "user.role_changed",
+        AuditAction.USER_ROLE_CHANGED,
         actor=actor,
         target=user,
-        summary=f"{user.email}: {before} to {_role_label(role, user.organisation)}",
+        # Roles only, never the email: the audit page names the person from their account.
+        summary=f"{before} to {_role_label(role, user.organisation)}",
         now=now,
     )
     return True
@@ -297,7 +299,8 @@ def change_name(user: User, name: str, *, now: datetime) -> None:
     if len(name) > 120:
         raise InvalidInput("Your name must be 120 characters or fewer.")
     user.name = name
-    record_action("user.renamed", actor=user, target=user, summary=name or "(no name)", now=now)
+    # Not the name itself: a name kept in the log would outlive the account's details.
+    record_action(AuditAction.USER_RENAMED, actor=user, target=user, now=now)
 
 
 def change_password(user: User, current: str, new: str, *, now: datetime) -> None:
@@ -307,10 +310,10 @@ def change_password(user: User, current: str, new: str, *, now: datetime) -> Non
     check_password(new, email=user.email)
     user.password_hash = hash_password(new)
     end_sessions(user)
-    record_action("user.password_changed", actor=user, target=user, now=now)
+    record_action(AuditAction.USER_PASSWORD_CHANGED, actor=user, target=user, now=now)
 
 
 def sign_out_everywhere(user: User, *, now: datetime) -> None:
     """End every session of this account, on every device (this one too)."""
     end_sessions(user)
-    record_action("user.signed_out_everywhere", actor=user, target=user, now=now)
+    record_action(AuditAction.USER_SIGNED_OUT_EVERYWHERE, actor=user, target=user, now=now)

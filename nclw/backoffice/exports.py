@@ -17,6 +17,7 @@ import sqlalchemy as sa
 import xlsxwriter
 
 from nclw.accounts.models import User
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.events.models import Event
 from nclw.exports import CSV_MIMETYPE as CSV_MIMETYPE  # the views send both formats from here
@@ -160,7 +161,7 @@ def record_download(
     """Add an audit entry: who downloaded which columns of whose tickets, and why access needs."""
     # The caller commits it before the first byte of the file goes out.
     record_action(
-        "export.downloaded",
+        AuditAction.EXPORT_DOWNLOADED,
         actor=actor,
         target=target,
         summary=f"{file_format.upper()} of {label}; columns: {', '.join(columns)}"

@@ -15,14 +15,24 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NoneOf, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NoneOf,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from nclw.accounts.models import User
+from nclw.audit.wording import kind_choices
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
+from nclw.backoffice.queries import AuditFilters
 from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule
-from nclw.events.models import Audience, EventFormat, OrganisationKind
-from nclw.forms import ChoiceField, UkDateTimeField
+from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
+from nclw.forms import ChoiceField, UkDateField, UkDateTimeField
 from nclw.registrations.queries import MessageAudience
 from nclw.timezones import UK, to_uk
 
@@ -308,3 +318,73 @@ class MergeOrganisationForm(FlaskForm):
     )
     # Empty until the organiser has seen what moves and said yes.
     confirmed = HiddenField()
+
+
+# The audit filter's "who did it" for entries no signed-in person made.
+SYSTEM_CHOICE = "system"
+
+
+def _day_field(label: str, which: str) -> UkDateField:
+    return UkDateField(
+        label,
+        description="For example, 28/10/2026",
+        validators=[Optional()],
+        invalid_value_message=f"Enter the {which} date as a real date, like 28/10/2026",
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, sent in the address so a filtered page can be shared."""
+
+    class Meta:
+        # Reading only: there is nothing to forge, and a token would sit in every link.
+        csrf = False
+
+    from_day = _day_field("From (optional)", "from")
+    to_day = _day_field("To (optional)", "to")
+    person = ChoiceField("Who did it", default="")
+    event = ChoiceField("Event", default="")
+    kind = ChoiceField("Kind of action", default="")
+
+    def offer(self, *, people: list[User], events: list[Event]) -> None:
+        """The choices: the people and events the log has entries for, and every kind."""
+        self.person.choices = [
+            SelectChoice("", "Anyone"),
+            SelectChoice(SYSTEM_CHOICE, "The system"),
+        ]
+        self.person.choices += [
+            SelectChoice(str(user.id), f"{user.name} ({user.email})" if user.name else user.email)
+            for user in people
+        ]
+        self.event.choices = [SelectChoice("", "Any event")] + [
+            SelectChoice(str(event.id), f"{event.title} ({to_uk(event.starts_at):%d %b %Y})")
+            for event in events
+        ]
+        self.kind.choices = [SelectChoice("", "Any kind of action")] + [
+            SelectChoice(value, label, optgroup=kind.label)
+            for kind, actions in kind_choices()
+            for value, label in actions
+        ]
+
+    def validate_to_day(self, field: UkDateField) -> None:
+        if field.data and self.from_day.data and field.data < self.from_day.data:
+            raise ValidationError("The to date must be the same as the from date or after it")
+
+    def filters(self) -> AuditFilters:
+        """The choices made, as the audit log query takes them (call after validate)."""
+        person, event = self.person.data, self.event.data
+        return AuditFilters(
+            from_day=self.from_day.data,
+            to_day=self.to_day.data,
+            # Each is one of the choices offered: "", SYSTEM_CHOICE or an id.
+            actor_id=int(person) if person not in ("", SYSTEM_CHOICE) else None,
+            by_system=person == SYSTEM_CHOICE,
+            event_id=int(event) if event else None,
+            kind=self.kind.data,
+        )
+
+    def chosen(self) -> dict[str, str]:
+        """The filters as they were sent, to carry to the next and previous pages."""
+        return {
+            field.name: field.raw_data[0] for field in self if field.raw_data and field.raw_data[0]
+        }

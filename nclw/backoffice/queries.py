@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 
 from nclw.accounts.models import User
-from nclw.audit.models import AuditEntry
+from nclw.audit import wording
+from nclw.audit.models import SYSTEM_LABEL, AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import MessageAudience, message_recipients
+from nclw.timezones import uk_datetime
 
 PAGE_SIZE = 50
 
@@ -130,12 +133,55 @@ def mail_log_page(*, status: str = "", page: int = 1) -> Page:
     return _uncounted_page(query.order_by(OutboxMessage.id.desc()), page)
 
 
-def audit_log_page(*, action: str = "", page: int = 1) -> Page:
-    """Audit entries, newest first; only actions starting with `action` if given."""
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed to; a filter left at its default is not used."""
+
+    # UK days, both included.
+    from_day: date | None = None
+    to_day: date | None = None
+    # One person's entries, or the system's (entries no signed-in person made).
+    actor_id: int | None = None
+    by_system: bool = False
+    event_id: int | None = None
+    # A kind's key or one action's name (see audit.wording.actions_of).
+    kind: str = ""
+
+
+def audit_log_page(filters: AuditFilters = AuditFilters(), *, page: int = 1) -> Page:
+    """Audit entries matching every filter given, newest first."""
     query = sa.select(AuditEntry)
-    if action:
-        query = query.where(AuditEntry.action.like(f"{action}%"))
+    if filters.from_day is not None:
+        query = query.where(AuditEntry.at >= uk_datetime(filters.from_day, 0))
+    # The last day runs to the next UK midnight, whether that day is 23, 24 or 25 hours long.
+    if filters.to_day is not None and filters.to_day < date.max:
+        query = query.where(AuditEntry.at < uk_datetime(filters.to_day + timedelta(days=1), 0))
+    if filters.by_system:
+        query = query.where(AuditEntry.actor_id.is_(None), AuditEntry.actor_label == SYSTEM_LABEL)
+    elif filters.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.event_id is not None:
+        query = query.where(AuditEntry.event_id == filters.event_id)
+    if filters.kind:
+        query = query.where(AuditEntry.action.in_(wording.actions_of(filters.kind)))
     return _uncounted_page(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), page)
+
+
+def audit_people() -> list[User]:
+    """The people who have done something the audit log records, by name."""
+    actors = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    known_as = sa.func.lower(sa.func.coalesce(sa.func.nullif(User.name, ""), User.email))
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(actors)).order_by(known_as)))
+
+
+def audit_events() -> list[Event]:
+    """The events the audit log has entries about, the latest to start first."""
+    about = sa.select(AuditEntry.event_id).where(AuditEntry.event_id.is_not(None)).distinct()
+    return list(
+        db.session.scalars(
+            sa.select(Event).where(Event.id.in_(about)).order_by(Event.starts_at.desc())
+        )
+    )
 
 
 def events_of_edition(edition: Edition) -> list[Event]:

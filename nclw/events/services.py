@@ -10,6 +10,7 @@ from itertools import groupby
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
@@ -159,7 +160,7 @@ EDITABLE_FIELDS = frozenset(DETAIL_FIELDS) | {
 NOTIFY_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "online_url", "format")
 
 
-def _record(action: str, *, actor, target, summary: str = "", now: datetime) -> None:
+def _record(action: AuditAction, target: object, actor, now: datetime, summary: str) -> None:
     record_action(action, actor=actor, target=target, summary=summary, now=now)
 
 
@@ -202,7 +203,7 @@ def create_event(details: dict, *, actor, now: datetime) -> Event:
     )
     db.session.add(event)
     db.session.flush()
-    _record("event.created", actor=actor, target=event, summary=event.title, now=now)
+    _record(AuditAction.EVENT_CREATED, event, actor, now, event.title)
     return event
 
 
@@ -301,7 +302,7 @@ def publish_event(event: Event, *, actor, now: datetime) -> None:
         raise InvalidInput("This event has already happened.")
     event.status = EventStatus.PUBLISHED
     event.updated_at = now
-    _record("event.published", actor=actor, target=event, summary=event.title, now=now)
+    _record(AuditAction.EVENT_PUBLISHED, event, actor, now, event.title)
 
 
 def unpublish_event(event: Event, *, signed_up: int, actor, now: datetime) -> None:
@@ -318,7 +319,7 @@ def unpublish_event(event: Event, *, signed_up: int, actor, now: datetime) -> No
         )
     event.status = EventStatus.DRAFT
     event.updated_at = now
-    _record("event.unpublished", actor=actor, target=event, summary=event.title, now=now)
+    _record(AuditAction.EVENT_UNPUBLISHED, event, actor, now, event.title)
 
 
 def mark_event_cancelled(event: Event, reason: str, *, now: datetime) -> None:
@@ -355,7 +356,7 @@ def duplicate_event(event: Event, *, actor, now: datetime) -> Event:
     )
     db.session.add(copy)
     db.session.flush()
-    _record("event.duplicated", actor=actor, target=copy, summary=f"copy of {event.title}", now=now)
+    _record(AuditAction.EVENT_DUPLICATED, copy, actor, now, f"copy of {event.title}")
     return copy
 
 
@@ -380,7 +381,7 @@ def create_organisation(name: str, kind, *, actor, now: datetime):
     organisation = Organisation(name=name, kind=kind, is_partner=True)
     db.session.add(organisation)
     db.session.flush()
-    _record("organisation.created", actor=actor, target=organisation, summary=name, now=now)
+    _record(AuditAction.ORGANISATION_CREATED, organisation, actor, now, name)
     return organisation
 
 
@@ -388,10 +389,5 @@ def rename_organisation(organisation: Organisation, name: str, *, actor, now: da
     """Give an organisation its right name (its events, people and proposals follow)."""
     before = organisation.name
     organisation.name = _organisation_name(name, other_than=organisation)
-    _record(
-        "organisation.renamed",
-        actor=actor,
-        target=organisation,
-        summary=f"{before} to {organisation.name}",
-        now=now,
-    )
+    summary = f"{before} to {organisation.name}"
+    _record(AuditAction.ORGANISATION_RENAMED, organisation, actor, now, summary)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput
 from nclw.events.details import has_hidden_characters
@@ -56,7 +57,7 @@ def create_week(details: WeekDetails, *, actor, now: datetime) -> Edition:
     )
     db.session.add(week)
     db.session.flush()
-    record_action("week.created", actor=actor, target=week, summary=_label(week), now=now)
+    record_action(AuditAction.WEEK_CREATED, actor=actor, target=week, summary=_label(week), now=now)
     return week
 
 
@@ -69,7 +70,7 @@ def update_week(week: Edition, details: WeekDetails, *, actor, now: datetime) ->
     week.starts_on = details.starts_on
     week.ends_on = details.ends_on
     db.session.flush()
-    record_action("week.edited", actor=actor, target=week, summary=_label(week), now=now)
+    record_action(AuditAction.WEEK_EDITED, actor=actor, target=week, summary=_label(week), now=now)
 
 
 def copy_week(source: Edition, *, year: int, actor, now: datetime) -> Edition:
@@ -100,7 +101,7 @@ def copy_week(source: Edition, *, year: int, actor, now: datetime) -> Edition:
         create_event(details, actor=actor, now=now)
         copied += 1
     record_action(
-        "week.copied",
+        AuditAction.WEEK_COPIED,
         actor=actor,
         target=week,
         summary=f"{source.year} to {year}: {copied} events as drafts",

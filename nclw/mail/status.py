@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.extensions import db
@@ -23,7 +24,7 @@ def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> Outbo
     message.claimed_by = None
     message.claimed_at = None
     record_action(
-        "mail.retried",
+        AuditAction.MAIL_RETRIED,
         actor=actor,
         target=message,
         summary=f"Queued failed message {message.id} ({message.kind}) to be sent again",

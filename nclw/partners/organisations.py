@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nclw.accounts.models import AccountToken, User
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput
 from nclw.events.models import Event, Organisation
@@ -76,6 +77,10 @@ def merge_organisations(
     db.session.flush()
     db.session.expire_all()
     record_action(
-        "organisation.merged", actor=actor, target=into, summary=f"{name} into {into.name}", now=now
+        AuditAction.ORGANISATION_MERGED,
+        actor=actor,
+        target=into,
+        summary=f"{name} into {into.name}",
+        now=now,
     )
     return into

@@ -14,6 +14,7 @@ from nclw.accounts.permissions import (
     can_propose_sessions,
     is_active_organiser,
 )
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
@@ -68,7 +69,7 @@ def download_shared_attendees(event: Event, *, actor: User, now: datetime) -> by
     """
     attendees = shared_attendees(event, actor=actor)
     record_action(
-        "export.downloaded",
+        AuditAction.EXPORT_DOWNLOADED,
         actor=actor,
         target=event,
         summary=(
@@ -130,7 +131,9 @@ def create_proposal(data: dict[str, Any], *, actor: User, now: datetime) -> Prop
     _apply(proposal, data)
     db.session.add(proposal)
     db.session.flush()
-    record_action("proposal.created", actor=actor, target=proposal, summary=proposal.title, now=now)
+    record_action(
+        AuditAction.PROPOSAL_CREATED, actor=actor, target=proposal, summary=proposal.title, now=now
+    )
     return proposal
 
 
@@ -143,7 +146,9 @@ def update_proposal(
         raise NotAllowed("This proposal cannot be changed now. It is " + _state_words(proposal))
     _apply(proposal, data)
     proposal.updated_at = now
-    record_action("proposal.edited", actor=actor, target=proposal, summary=proposal.title, now=now)
+    record_action(
+        AuditAction.PROPOSAL_EDITED, actor=actor, target=proposal, summary=proposal.title, now=now
+    )
 
 
 def _state_words(proposal: Proposal) -> str:
@@ -231,7 +236,7 @@ def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Propos
     db.session.flush()
     _tell_organisers(messages.proposal_submitted, proposal, version=version)
     record_action(
-        "proposal.submitted",
+        AuditAction.PROPOSAL_SUBMITTED,
         actor=actor,
         target=proposal,
         summary=f"{proposal.title} (version {number})",
@@ -253,7 +258,11 @@ def request_changes(proposal: Proposal, *, comments: str, actor: User, now: date
     proposal.decided_at = now
     _tell_partner(messages.changes_requested, proposal)
     record_action(
-        "proposal.changes_requested", actor=actor, target=proposal, summary=comments, now=now
+        AuditAction.PROPOSAL_CHANGES_REQUESTED,
+        actor=actor,
+        target=proposal,
+        summary=comments,
+        now=now,
     )
 
 
@@ -267,7 +276,9 @@ def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datet
     proposal.decline_reason = reason
     proposal.decided_at = now
     _tell_partner(messages.proposal_declined, proposal)
-    record_action("proposal.declined", actor=actor, target=proposal, summary=reason, now=now)
+    record_action(
+        AuditAction.PROPOSAL_DECLINED, actor=actor, target=proposal, summary=reason, now=now
+    )
 
 
 def week_containing(moment: datetime) -> Edition | None:
@@ -349,7 +360,9 @@ def approve_proposal(
     summary = f"{proposal.title} published as /events/{event.slug}"
     if concerns:
         summary += f". Safeguarding: {' '.join(concerns)} Reviewer's reason: {safeguarding_note}"
-    record_action("proposal.approved", actor=actor, target=proposal, summary=summary, now=now)
+    record_action(
+        AuditAction.PROPOSAL_APPROVED, actor=actor, target=proposal, summary=summary, now=now
+    )
     return event
 
 

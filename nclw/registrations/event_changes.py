@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.events import services as events
 from nclw.events.models import Event
@@ -70,7 +71,11 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     if summary:
         event.updated_at = now
         record_action(
-            "event.updated", actor=actor, target=event, summary="; ".join(summary), now=now
+            AuditAction.EVENT_UPDATED,
+            actor=actor,
+            target=event,
+            summary="; ".join(summary),
+            now=now,
         )
     db.session.flush()
     return notified
@@ -95,7 +100,7 @@ def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
     # Every ticket went with the event: nothing holds a place any more.
     event.confirmed_count = 0
     record_action(
-        "event.cancelled",
+        AuditAction.EVENT_CANCELLED,
         actor=actor,
         target=event,
         summary=f"{event.title}: {(event.cancel_reason or '')[:200]} ({told} people told)",

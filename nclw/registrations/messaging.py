@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from nclw.accounts.models import User
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -39,7 +40,7 @@ def message_attendees(
     if sent == 0:
         raise NotAllowed("Nobody would get this message. Choose other people to send it to.")
     record_action(
-        "event.messaged",
+        AuditAction.EVENT_MESSAGED,
         actor=actor,
         target=event,
         summary=f"{subject!r} to {sent} ({audience.value})",

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_check_in
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -51,7 +52,7 @@ def check_in(registration: Registration, *, actor: User, now: datetime) -> Regis
     registration.checked_in_at = now
     registration.no_show = False
     record_action(
-        "registration.checked_in",
+        AuditAction.REGISTRATION_CHECKED_IN,
         actor=actor,
         target=registration,
         summary=f"{registration.reference} at {registration.event.title}",
@@ -90,7 +91,9 @@ def mark_no_show(
         raise NotAllowed(f"{registration.reference} checked in, so they came.")
     registration.no_show = no_show
     record_action(
-        "registration.marked_no_show" if no_show else "registration.no_show_undone",
+        AuditAction.REGISTRATION_MARKED_NO_SHOW
+        if no_show
+        else AuditAction.REGISTRATION_NO_SHOW_UNDONE,
         actor=actor,
         target=registration,
         summary=f"{registration.reference} at {registration.event.title}",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -87,7 +88,7 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
     )
     db.session.expire(registration)
     record_action(
-        "registration.details_deleted",
+        AuditAction.REGISTRATION_DETAILS_DELETED,
         actor=None,
         target=registration,
         summary=f"{registration.reference}, by the ticket holder"
@@ -145,7 +146,7 @@ def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
     count = result.rowcount or 0
     if count:
         record_action(
-            "registrations.purged",
+            AuditAction.REGISTRATIONS_PURGED,
             actor=None,
             target=None,
             summary=f"{count} registrations anonymised ({older_than_days} days after the event)",

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
 from nclw.addresses import normalise_email, why_we_cannot_email
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places
@@ -324,7 +325,7 @@ def promote_registration(
         raise NotAllowed("There are no free places. Raise the capacity first.")
     _confirm(registration, now=now)
     record_action(
-        "registration.promoted",
+        AuditAction.REGISTRATION_PROMOTED,
         actor=actor,
         target=registration,
         summary=f"{registration.reference} at {registration.event.title}",
@@ -369,10 +370,11 @@ def cancel_on_their_behalf(
         now=now,
     )
     record_action(
-        "registration.cancelled",
+        AuditAction.REGISTRATION_CANCELLED,
         actor=actor,
         target=registration,
-        summary=f"{registration.reference} at {registration.event.title}, by {actor.email}",
+        # Who cancelled is the entry's actor; the reason may name the person, so it is not here.
+        summary=f"{registration.reference} at {registration.event.title}",
         now=now,
     )
     return promoted

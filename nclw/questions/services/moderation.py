@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_change_qa_settings, can_moderate_questions
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NeedsConfirmation, NotAllowed
 from nclw.events.models import Event, QuestionAskers
@@ -132,9 +133,11 @@ def _check_move(question: Question, move: str, actor: User) -> None:
         raise NotAllowed(reason)
 
 
-def _audit(action: str, question: Question, actor: User, now: datetime, summary: str) -> None:
+def _audit(
+    action: AuditAction, question: Question, actor: User, now: datetime, summary: str
+) -> None:
     # The summary never holds the question's text: it may contain what was taken out.
-    record_action(f"question.{action}", actor=actor, target=question, summary=summary, now=now)
+    record_action(action, actor=actor, target=question, summary=summary, now=now)
 
 
 def approve_question(
@@ -153,7 +156,7 @@ def approve_question(
     summary = f"Approved question {question.id}"
     if warning:
         summary += f" (confirmed despite: {', '.join(question.flag_list)})"
-    _audit("approved", question, actor, now, summary)
+    _audit(AuditAction.QUESTION_APPROVED, question, actor, now, summary)
     return question
 
 
@@ -163,7 +166,7 @@ def reject_question(question: Question, *, actor: User, now: datetime) -> Questi
     question.status = QuestionStatus.REJECTED
     question.pinned = False
     question.moderated_at = now
-    _audit("rejected", question, actor, now, f"Rejected question {question.id}")
+    _audit(AuditAction.QUESTION_REJECTED, question, actor, now, f"Rejected question {question.id}")
     return question
 
 
@@ -191,7 +194,7 @@ def edit_question(
         summary = f"Edited the words of question {question.id}"
         if removed:
             summary += f" (took out: {', '.join(removed)})"
-        _audit("edited", question, actor, now, summary)
+        _audit(AuditAction.QUESTION_EDITED, question, actor, now, summary)
     if and_approve and move_refusal(question, "approve") is None:
         approve_question(question, actor=actor, now=now)
     return question
@@ -203,7 +206,13 @@ def mark_answered(question: Question, *, actor: User, now: datetime) -> Question
     question.status = QuestionStatus.ANSWERED
     question.pinned = False
     question.answered_at = now
-    _audit("answered", question, actor, now, f"Marked question {question.id} answered")
+    _audit(
+        AuditAction.QUESTION_ANSWERED,
+        question,
+        actor,
+        now,
+        f"Marked question {question.id} answered",
+    )
     return question
 
 
@@ -221,7 +230,7 @@ def pin_question(question: Question, *, actor: User, now: datetime) -> Question:
     )
     question.pinned = True
     db.session.flush()
-    _audit("pinned", question, actor, now, f"Pinned question {question.id}")
+    _audit(AuditAction.QUESTION_PINNED, question, actor, now, f"Pinned question {question.id}")
     return question
 
 
@@ -229,7 +238,7 @@ def unpin_question(question: Question, *, actor: User, now: datetime) -> Questio
     """Stop showing the question as the one being answered."""
     _check_move(question, "unpin", actor)
     question.pinned = False
-    _audit("unpinned", question, actor, now, f"Unpinned question {question.id}")
+    _audit(AuditAction.QUESTION_UNPINNED, question, actor, now, f"Unpinned question {question.id}")
     return question
 
 
@@ -271,7 +280,7 @@ def update_qa_settings(
     event.qa_public_list = public_list
     event.partner_moderates = partner_moderates
     record_action(
-        "event.qa_settings_changed",
+        AuditAction.EVENT_QA_SETTINGS_CHANGED,
         actor=actor,
         target=event,
         summary=(

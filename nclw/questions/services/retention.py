@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from nclw.accounts.models import User
+from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -47,7 +48,11 @@ def export_questions_csv(event: Event, *, actor: User, now: datetime) -> bytes:
     ]
     body = b"".join(csv_stream(rows))
     record_action(
-        "event.questions_exported", actor=actor, target=event, summary="Exported questions", now=now
+        AuditAction.EVENT_QUESTIONS_EXPORTED,
+        actor=actor,
+        target=event,
+        summary="Exported questions",
+        now=now,
     )
     return body
 

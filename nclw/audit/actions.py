@@ -1,0 +1,71 @@
+"""Every action the audit log can record, named in the past tense."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    """What happened. The value is what the log keeps; wording.py says it in plain words.
+
+    A new action needs a member here and a line in wording.WORDING (a test checks both), so
+    nothing reaches the log that the audit page cannot put into words.
+    """
+
+    # Tickets
+    REGISTRATION_PROMOTED = "registration.promoted"
+    REGISTRATION_CANCELLED = "registration.cancelled"
+    REGISTRATION_CHECKED_IN = "registration.checked_in"
+    REGISTRATION_MARKED_NO_SHOW = "registration.marked_no_show"
+    REGISTRATION_NO_SHOW_UNDONE = "registration.no_show_undone"
+    REGISTRATION_DETAILS_DELETED = "registration.details_deleted"
+    REGISTRATIONS_PURGED = "registrations.purged"
+    # Events
+    EVENT_CREATED = "event.created"
+    EVENT_UPDATED = "event.updated"
+    EVENT_PUBLISHED = "event.published"
+    EVENT_UNPUBLISHED = "event.unpublished"
+    EVENT_DUPLICATED = "event.duplicated"
+    EVENT_CANCELLED = "event.cancelled"
+    EVENT_MESSAGED = "event.messaged"
+    EVENT_QA_SETTINGS_CHANGED = "event.qa_settings_changed"
+    EVENT_QUESTIONS_EXPORTED = "event.questions_exported"
+    EVENT_DOOR_STAFF_ASSIGNED = "event.door_staff_assigned"
+    EVENT_DOOR_STAFF_UNASSIGNED = "event.door_staff_unassigned"
+    # Questions in an event's Q&A
+    QUESTION_APPROVED = "question.approved"
+    QUESTION_REJECTED = "question.rejected"
+    QUESTION_EDITED = "question.edited"
+    QUESTION_ANSWERED = "question.answered"
+    QUESTION_PINNED = "question.pinned"
+    QUESTION_UNPINNED = "question.unpinned"
+    # Weeks
+    WEEK_CREATED = "week.created"
+    WEEK_EDITED = "week.edited"
+    WEEK_COPIED = "week.copied"
+    # Organisations
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_RENAMED = "organisation.renamed"
+    ORGANISATION_MERGED = "organisation.merged"
+    # Partners' proposals
+    PROPOSAL_CREATED = "proposal.created"
+    PROPOSAL_EDITED = "proposal.edited"
+    PROPOSAL_SUBMITTED = "proposal.submitted"
+    PROPOSAL_CHANGES_REQUESTED = "proposal.changes_requested"
+    PROPOSAL_DECLINED = "proposal.declined"
+    PROPOSAL_APPROVED = "proposal.approved"
+    # Accounts
+    USER_INVITED = "user.invited"
+    INVITATION_WITHDRAWN = "invitation.withdrawn"
+    USER_CREATED = "user.created"
+    USER_ROLE_CHANGED = "user.role_changed"
+    USER_ACTIVATED = "user.activated"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_RENAMED = "user.renamed"
+    USER_PASSWORD_CHANGED = "user.password_changed"
+    USER_PASSWORD_RESET = "user.password_reset"
+    USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
+    # Email
+    MAIL_RETRIED = "mail.retried"
+    # Downloads
+    EXPORT_DOWNLOADED = "export.downloaded"

@@ -1,0 +1,295 @@
+"""The audit log in plain words: each action as a sentence, and what it was done to.
+
+The sentence is put together when the log is read, from the rows as they are then, never
+stored: once a young person's details are deleted, their name is gone from the log too.
+Everything here is pure; the back office loads the rows and passes their words in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nclw.audit.actions import AuditAction as A
+
+SYSTEM = "The system"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of action people filter the log by: tickets, events, weeks and so on."""
+
+    key: str
+    label: str
+    # The filter's choice for every action of this kind.
+    everything: str
+
+
+TICKETS = Kind("tickets", "Tickets", "Anything about tickets")
+EVENTS = Kind("events", "Events", "Anything about events")
+QUESTIONS = Kind("questions", "Q&A questions", "Anything about Q&A questions")
+WEEKS = Kind("weeks", "Weeks", "Anything about weeks")
+ORGANISATIONS = Kind("organisations", "Organisations", "Anything about organisations")
+PROPOSALS = Kind("proposals", "Partners' proposals", "Anything about partners' proposals")
+PEOPLE = Kind("people", "People's accounts", "Anything about people's accounts")
+EMAIL = Kind("email", "Email", "Any email sent or sent again")
+EXPORTS = Kind("exports", "Downloads", "Any download")
+KINDS = (TICKETS, EVENTS, QUESTIONS, WEEKS, ORGANISATIONS, PROPOSALS, PEOPLE, EMAIL, EXPORTS)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one action reads.
+
+    `sentence` has `{actor}` (who did it) and `{target}` (what it was done to, in words).
+    `label` is the action on its own, for the filter. `nobody` is who it reads as when no
+    signed-in person did it.
+    """
+
+    kind: Kind
+    label: str
+    sentence: str
+    nobody: str = SYSTEM
+
+
+WORDING: dict[A, Wording] = {
+    A.REGISTRATION_PROMOTED: Wording(
+        TICKETS, "Moved off the waiting list", "{actor} moved {target} off the waiting list"
+    ),
+    A.REGISTRATION_CANCELLED: Wording(TICKETS, "Ticket cancelled", "{actor} cancelled {target}"),
+    A.REGISTRATION_CHECKED_IN: Wording(TICKETS, "Checked in", "{actor} checked in {target}"),
+    A.REGISTRATION_MARKED_NO_SHOW: Wording(
+        TICKETS, "Marked as a no-show", "{actor} marked {target} as a no-show"
+    ),
+    A.REGISTRATION_NO_SHOW_UNDONE: Wording(
+        TICKETS, "No-show taken back", "{actor} took back the no-show on {target}"
+    ),
+    A.REGISTRATION_DETAILS_DELETED: Wording(
+        TICKETS,
+        "Details deleted by the ticket holder",
+        "{actor} deleted their details from {target}",
+        nobody="The ticket holder",
+    ),
+    A.REGISTRATIONS_PURGED: Wording(
+        TICKETS,
+        "Old tickets' details removed",
+        "{actor} removed people's details from the tickets of events that have ended",
+    ),
+    A.EVENT_CREATED: Wording(EVENTS, "Event created", "{actor} created {target}"),
+    A.EVENT_UPDATED: Wording(EVENTS, "Event changed", "{actor} changed the details of {target}"),
+    A.EVENT_PUBLISHED: Wording(EVENTS, "Event published", "{actor} published {target}"),
+    A.EVENT_UNPUBLISHED: Wording(
+        EVENTS, "Event taken off the site", "{actor} took {target} off the site, back to a draft"
+    ),
+    A.EVENT_DUPLICATED: Wording(EVENTS, "Event copied", "{actor} copied an event to make {target}"),
+    A.EVENT_CANCELLED: Wording(EVENTS, "Event cancelled", "{actor} cancelled {target}"),
+    A.EVENT_DOOR_STAFF_ASSIGNED: Wording(
+        EVENTS, "Door staff given an event", "{actor} let door staff check people in at {target}"
+    ),
+    A.EVENT_DOOR_STAFF_UNASSIGNED: Wording(
+        EVENTS,
+        "Door staff's event taken away",
+        "{actor} took {target} away from door staff",
+    ),
+    A.EVENT_MESSAGED: Wording(
+        EMAIL, "Message to attendees", "{actor} emailed the people signed up for {target}"
+    ),
+    A.EVENT_QA_SETTINGS_CHANGED: Wording(
+        QUESTIONS, "Q&A settings changed", "{actor} changed the Q&A settings of {target}"
+    ),
+    A.EVENT_QUESTIONS_EXPORTED: Wording(
+        EXPORTS, "Questions downloaded", "{actor} downloaded the questions asked at {target}"
+    ),
+    A.QUESTION_APPROVED: Wording(QUESTIONS, "Question approved", "{actor} approved {target}"),
+    A.QUESTION_REJECTED: Wording(
+        QUESTIONS, "Question not used", "{actor} decided not to use {target}"
+    ),
+    A.QUESTION_EDITED: Wording(QUESTIONS, "Question edited", "{actor} edited {target}"),
+    A.QUESTION_ANSWERED: Wording(
+        QUESTIONS, "Question answered", "{actor} marked {target} as answered"
+    ),
+    A.QUESTION_PINNED: Wording(
+        QUESTIONS, "Question put on screen", "{actor} chose {target} to answer now"
+    ),
+    A.QUESTION_UNPINNED: Wording(
+        QUESTIONS, "Question taken off screen", "{actor} took {target} off the screen"
+    ),
+    A.WEEK_CREATED: Wording(WEEKS, "Week set up", "{actor} set up {target}"),
+    A.WEEK_EDITED: Wording(WEEKS, "Week changed", "{actor} changed the details of {target}"),
+    A.WEEK_COPIED: Wording(
+        WEEKS,
+        "Week copied from an earlier one",
+        "{actor} copied an earlier week to set up {target}",
+    ),
+    A.ORGANISATION_CREATED: Wording(
+        ORGANISATIONS, "Organisation added", "{actor} added the organisation {target}"
+    ),
+    A.ORGANISATION_RENAMED: Wording(
+        ORGANISATIONS,
+        "Organisation renamed",
+        "{actor} renamed the organisation now called {target}",
+    ),
+    A.ORGANISATION_MERGED: Wording(
+        ORGANISATIONS,
+        "Organisations merged",
+        "{actor} merged an organisation entered twice into {target}",
+    ),
+    A.PROPOSAL_CREATED: Wording(PROPOSALS, "Proposal started", "{actor} started {target}"),
+    A.PROPOSAL_EDITED: Wording(PROPOSALS, "Proposal edited", "{actor} edited {target}"),
+    A.PROPOSAL_SUBMITTED: Wording(
+        PROPOSALS, "Proposal sent for review", "{actor} sent {target} for review"
+    ),
+    A.PROPOSAL_CHANGES_REQUESTED: Wording(
+        PROPOSALS, "Changes asked for", "{actor} asked for changes to {target}"
+    ),
+    A.PROPOSAL_DECLINED: Wording(PROPOSALS, "Proposal declined", "{actor} declined {target}"),
+    A.PROPOSAL_APPROVED: Wording(
+        PROPOSALS, "Proposal approved", "{actor} approved {target} and published it as an event"
+    ),
+    A.USER_INVITED: Wording(
+        PEOPLE, "Invitation sent", "{actor} invited {target} to set up an account"
+    ),
+    A.INVITATION_WITHDRAWN: Wording(
+        PEOPLE, "Invitation withdrawn", "{actor} withdrew the invitation sent to {target}"
+    ),
+    A.USER_CREATED: Wording(PEOPLE, "Account created", "{actor} created an account for {target}"),
+    A.USER_ROLE_CHANGED: Wording(PEOPLE, "Role changed", "{actor} changed the role of {target}"),
+    A.USER_ACTIVATED: Wording(PEOPLE, "Allowed to sign in", "{actor} let {target} sign in again"),
+    A.USER_DEACTIVATED: Wording(
+        PEOPLE, "Stopped from signing in", "{actor} stopped {target} signing in"
+    ),
+    A.USER_RENAMED: Wording(PEOPLE, "Name changed", "{actor} changed their name"),
+    A.USER_PASSWORD_CHANGED: Wording(PEOPLE, "Password changed", "{actor} changed their password"),
+    A.USER_PASSWORD_RESET: Wording(
+        PEOPLE, "Password reset", "{actor} set a new password from an emailed link"
+    ),
+    A.USER_SIGNED_OUT_EVERYWHERE: Wording(
+        PEOPLE, "Signed out everywhere", "{actor} signed out on every device"
+    ),
+    A.MAIL_RETRIED: Wording(
+        EMAIL, "Failed email sent again", "{actor} queued {target} to be sent again"
+    ),
+    A.EXPORT_DOWNLOADED: Wording(
+        EXPORTS, "Attendee list downloaded", "{actor} downloaded the attendee list of {target}"
+    ),
+}
+
+
+def wording_of(action: str) -> Wording | None:
+    """The wording of a recorded action; None for a name this release does not know."""
+    try:
+        return WORDING.get(A(action))
+    except ValueError:
+        return None
+
+
+def sentence(action: str, *, actor: str | None, target: str | None) -> str:
+    """The entry as one sentence: "Sam Patel cancelled Alex's ticket for “Careers fair”."
+
+    `actor` is the person's name (or email), None when nobody signed in did it. An action
+    this release does not know (an older name kept in the log) still reads as a sentence.
+    """
+    wording = wording_of(action)
+    if wording is None:
+        said = f"{actor or SYSTEM} did something the log calls “{action}”"
+        return f"{said}, to {target}." if target else f"{said}."
+    said = wording.sentence.format(actor=actor or wording.nobody, target=target or "something")
+    return f"{said}."
+
+
+# --- What an action was done to, in words ------------------------------------------------------
+
+
+def quoted(title: str) -> str:
+    """A title people typed, set apart from the words around it."""
+    return f"“{title}”"
+
+
+def ticket_words(first_name: str | None, event_title: str | None) -> str:
+    """Alex's ticket for “Careers fair”; without the name once the details are deleted."""
+    if event_title is None:
+        return f"{first_name}'s ticket" if first_name else "someone's ticket"
+    if first_name:
+        return f"{first_name}'s ticket for {quoted(event_title)}"
+    return f"a ticket for {quoted(event_title)}"
+
+
+def event_words(title: str | None) -> str:
+    """An event by its title; None once the event is deleted."""
+    return quoted(title) if title is not None else "an event that has since been deleted"
+
+
+def week_words(year: int, theme: str) -> str:
+    """The 2031 week, “Care leavers with careers”."""
+    return f"the {year} week, {quoted(theme)}"
+
+
+def person_words(name: str, email: str) -> str:
+    """A signed-in person: their name, or their email if they have given no name."""
+    return name or email
+
+
+def proposal_words(title: str, organisation: str) -> str:
+    """The proposal “CV clinic” from Catch22."""
+    return f"the proposal {quoted(title)} from {organisation}"
+
+
+def question_words(event_title: str | None) -> str:
+    """A question for “Careers fair”."""
+    # Never the question's text: it may hold what a moderator took out.
+    return f"a question for {quoted(event_title)}" if event_title is not None else "a question"
+
+
+def invitation_words(email: str) -> str:
+    """An invitation by the address it was sent to (kept on the invitation, not in the log)."""
+    return email
+
+
+def email_words(event_title: str | None) -> str:
+    """An email about “Careers fair”, or just an email."""
+    return f"an email about {quoted(event_title)}" if event_title is not None else "an email"
+
+
+# What a target reads as once its row is gone (deleted, merged away), by its kind of row.
+_GONE = {
+    "Edition": "a week that has since been deleted",
+    "Organisation": "an organisation since merged or deleted",
+    "User": "an account that has since been deleted",
+    "Proposal": "a proposal that has since been deleted",
+    "AccountToken": "an invitation",
+}
+
+
+def gone_words(target_type: str, event_title: str | None) -> str:
+    """A target whose row is no more, said with its event's title where the log kept that."""
+    if target_type == "Registration":
+        return ticket_words(None, event_title)
+    if target_type == "Event":
+        return event_words(event_title)
+    if target_type == "Question":
+        return question_words(event_title)
+    if target_type == "OutboxMessage":
+        return email_words(event_title)
+    return _GONE.get(target_type, "something")
+
+
+# --- Filtering by kind of action ---------------------------------------------------------------
+
+
+def actions_of(choice: str) -> list[str]:
+    """The action names a filter choice stands for: a kind's key, or one action's name."""
+    kind = next((k for k in KINDS if k.key == choice), None)
+    if kind is not None:
+        return [action.value for action, wording in WORDING.items() if wording.kind == kind]
+    return [choice] if wording_of(choice) else []
+
+
+def kind_choices() -> list[tuple[Kind, list[tuple[str, str]]]]:
+    """For the filter: each kind, with "anything about it" first and then its actions."""
+    return [
+        (
+            kind,
+            [(kind.key, kind.everything)]
+            + [(a.value, w.label) for a, w in WORDING.items() if w.kind == kind],
+        )
+        for kind in KINDS
+    ]
