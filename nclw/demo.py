@@ -20,7 +20,7 @@ from nclw.events.models import (
     QuestionAskers,
 )
 from nclw.extensions import db
-from nclw.partners.models import Proposal, ProposalState
+from nclw.partners.models import Proposal, ProposalState, SessionChange, SessionChangeState
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.services import new_reference
 from nclw.timezones import uk_datetime, utcnow
@@ -233,9 +233,26 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
     db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
+    db.session.add(_change_waiting_for_review(events[0]))
     _door_staff_for(events[1])
     db.session.commit()
     return True
+
+
+def _change_waiting_for_review(event: Event) -> SessionChange:
+    """The host asks to start half an hour later: the week page keeps the old time until an
+    organiser approves, and then everyone signed up is told."""
+    now = utcnow()
+    later = {"starts_at": event.starts_at + timedelta(minutes=30)}
+    later["ends_at"] = event.ends_at + timedelta(minutes=30)
+    return SessionChange(
+        event=event,
+        state=SessionChangeState.PENDING,
+        changes={field: value.isoformat() for field, value in later.items()},
+        before={field: getattr(event, field).isoformat() for field in later},
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _proposal_waiting_for_review(host: Organisation, day: date) -> Proposal:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from nclw.accounts import door_staff
@@ -73,6 +75,7 @@ def test_seed_demo_if_empty_keeps_existing_data(runner):
 
 def test_seed_demo_shows_age_rules_and_a_proposal_the_review_must_explain(runner):
     from nclw.partners import services as partners
+    from nclw.partners import session_changes
     from nclw.partners.models import Proposal, ProposalState
 
     runner.invoke(args=["nclw", "seed-demo"])
@@ -84,6 +87,13 @@ def test_seed_demo_shows_age_rules_and_a_proposal_the_review_must_explain(runner
     assert partners.safeguarding_concerns(proposal) == [
         "Not all staff at the session are DBS-checked."
     ]
+    # And a partner's change to a live session, waiting: the site keeps the old time.
+    careers = next(e for e in _events() if "careers" in e.title.lower())
+    waiting = session_changes.pending_change(careers)
+    assert waiting is not None
+    assert session_changes.requested(waiting)["starts_at"] == careers.starts_at + timedelta(
+        minutes=30
+    )
 
 
 def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):

@@ -54,6 +54,11 @@ class AuditAction(enum.StrEnum):
     PROPOSAL_CHANGES_REQUESTED = "proposal.changes_requested"
     PROPOSAL_DECLINED = "proposal.declined"
     PROPOSAL_APPROVED = "proposal.approved"
+    # Partners' changes to their live sessions
+    SESSION_CHANGE_REQUESTED = "session_change.requested"
+    SESSION_CHANGE_WITHDRAWN = "session_change.withdrawn"
+    SESSION_CHANGE_APPROVED = "session_change.approved"
+    SESSION_CHANGE_DECLINED = "session_change.declined"
     # Accounts
     USER_INVITED = "user.invited"
     INVITATION_WITHDRAWN = "invitation.withdrawn"

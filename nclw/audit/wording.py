@@ -145,6 +145,22 @@ WORDING: dict[A, Wording] = {
     A.PROPOSAL_APPROVED: Wording(
         PROPOSALS, "Proposal approved", "{actor} approved {target} and published it as an event"
     ),
+    A.SESSION_CHANGE_REQUESTED: Wording(
+        PROPOSALS, "Change to a session asked for", "{actor} asked to change {target}"
+    ),
+    A.SESSION_CHANGE_WITHDRAWN: Wording(
+        PROPOSALS, "Change to a session withdrawn", "{actor} withdrew their change to {target}"
+    ),
+    A.SESSION_CHANGE_APPROVED: Wording(
+        PROPOSALS,
+        "Change to a session approved",
+        "{actor} approved the partner's change to {target}",
+    ),
+    A.SESSION_CHANGE_DECLINED: Wording(
+        PROPOSALS,
+        "Change to a session declined",
+        "{actor} declined the partner's change to {target}",
+    ),
     A.USER_INVITED: Wording(
         PEOPLE, "Invitation sent", "{actor} invited {target} to set up an account"
     ),

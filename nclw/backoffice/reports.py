@@ -12,7 +12,10 @@ from sqlalchemy.orm import selectinload
 from nclw.events.models import Edition, Event
 from nclw.extensions import db
 from nclw.mail import status as mail_status
-from nclw.partners.queries import proposals_awaiting_review_count
+from nclw.partners.queries import (
+    proposals_awaiting_review_count,
+    session_changes_awaiting_review_count,
+)
 from nclw.questions.services import pending_counts
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
@@ -99,6 +102,11 @@ def questions_waiting() -> dict[int, int]:
 def proposals_waiting() -> int:
     """Partner proposals awaiting an organiser's review."""
     return proposals_awaiting_review_count()
+
+
+def session_changes_waiting() -> int:
+    """Partners' changes to live sessions awaiting an organiser's review."""
+    return session_changes_awaiting_review_count()
 
 
 def mail_health() -> dict:

@@ -184,21 +184,28 @@ class ProposalForm(SessionDetailsForm):
         )
 
 
+_TIMES = ("starts_at", "ends_at")
+_SESSION_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "highlights",
+    "venue_name",
+    "address",
+    "online_url",
+) + _TIMES
+
+
 class SessionEditForm(SessionDetailsForm):
     """A partner changes a session that is already on the site."""
 
     @classmethod
-    def for_event(cls, event, **kwargs) -> SessionEditForm:
-        """A form filled in from the event (on GET)."""
-        start, end = to_uk(event.starts_at), to_uk(event.ends_at)
-        plain = {
-            name: getattr(event, name)
-            for name in ("title", "summary", "description", "highlights", "venue_name")
-            + ("address", "online_url")
-        }
-        return cls(
-            data=plain, day=start.date(), start_time=start.time(), end_time=end.time(), **kwargs
-        )
+    def for_event(cls, event, changes: dict[str, Any] | None = None) -> SessionEditForm:
+        """A form filled in from the event (on GET), with any change still waiting on top."""
+        values = {name: getattr(event, name) for name in _SESSION_FIELDS} | (changes or {})
+        start, end = to_uk(values["starts_at"]), to_uk(values["ends_at"])
+        plain = {name: values[name] for name in _SESSION_FIELDS if name not in _TIMES}
+        return cls(data=plain, day=start.date(), start_time=start.time(), end_time=end.time())
 
 
 class ReviewCommentsForm(FlaskForm):

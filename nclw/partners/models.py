@@ -135,3 +135,54 @@ class ProposalVersion(db.Model):
     reviewer_comments: Mapped[str | None] = mapped_column(sa.Text)
 
     proposal: Mapped[Proposal] = relationship(back_populates="versions")
+
+
+class SessionChangeState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Waiting for review",
+            "approved": "Approved",
+            "declined": "Declined",
+            "withdrawn": "Withdrawn",
+        }[self.value]
+
+
+class SessionChange(db.Model):
+    """A partner's change to a session already on the site, waiting for an organiser.
+
+    The live event stays exactly as it was until the change is approved: people signed up
+    for what the page said, and only an organiser may change that.
+    """
+
+    __tablename__ = "session_changes"
+    __table_args__ = (sa.Index("ix_session_changes_event_state", "event_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    state: Mapped[SessionChangeState] = mapped_column(
+        enum_column(SessionChangeState, "session_change_state"),
+        default=SessionChangeState.PENDING,
+    )
+    # The changed fields only, as a snapshot stores them (times as ISO 8601 UTC), and what
+    # each said on the site when the change was asked for.
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    before: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decline_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    event: Mapped[Event] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])

@@ -10,7 +10,7 @@ from nclw.accounts.models import User
 from nclw.accounts.permissions import can_host
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.partners.models import Proposal, ProposalState
+from nclw.partners.models import Proposal, ProposalState, SessionChange, SessionChangeState
 from nclw.registrations.models import Registration, RegistrationStatus
 
 
@@ -118,3 +118,37 @@ def get_own_event(event_id: int, *, actor: User) -> Event | None:
     if event is None or not can_host(actor, event):
         return None
     return event
+
+
+def session_changes_for_review() -> list[SessionChange]:
+    """Partners' changes to live sessions: those waiting first, then the latest decided."""
+    waiting_first = sa.case((SessionChange.state == SessionChangeState.PENDING, 0), else_=1)
+    return list(
+        db.session.scalars(
+            sa.select(SessionChange)
+            .where(SessionChange.state != SessionChangeState.WITHDRAWN)
+            .order_by(waiting_first, SessionChange.updated_at.desc(), SessionChange.id.desc())
+            .limit(50)
+        )
+    )
+
+
+def get_session_change(change_id: int) -> SessionChange | None:
+    """A change an organiser may review (withdrawn ones were never sent, in effect)."""
+    return db.session.scalar(
+        sa.select(SessionChange).where(
+            SessionChange.id == change_id, SessionChange.state != SessionChangeState.WITHDRAWN
+        )
+    )
+
+
+def session_changes_awaiting_review_count() -> int:
+    """How many partners' changes are waiting for an organiser."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(SessionChange.id)).where(
+                SessionChange.state == SessionChangeState.PENDING
+            )
+        )
+        or 0
+    )

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
-from nclw.partners import queries, services
+from nclw.forms import ConfirmForm
+from nclw.partners import queries, services, session_changes
 from nclw.partners.compare import compare_versions
 from nclw.partners.forms import ApproveForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
@@ -26,7 +27,11 @@ def _proposal(proposal_id: int):
 @organiser_required
 def index():
     """List proposals, those waiting for review first."""
-    return render_template("partners/review/index.html", proposals=queries.proposals_for_review())
+    return render_template(
+        "partners/review/index.html",
+        proposals=queries.proposals_for_review(),
+        changes=queries.session_changes_for_review(),
+    )
 
 
 @bp.get("/<int:proposal_id>")
@@ -114,3 +119,70 @@ def decline(proposal_id: int):
         ),
         "Declined. We have emailed the partner your reason.",
     )
+
+
+# --- Partners' changes to their live sessions ------------------------------------------------
+
+
+def _change(change_id: int):
+    change = queries.get_session_change(change_id)
+    if change is None:
+        abort(404)
+    return change
+
+
+@bp.get("/changes/<int:change_id>")
+@organiser_required
+def show_change(change_id: int):
+    """A partner's change beside what the site says now."""
+    return _render_change(_change(change_id), DeclineForm())
+
+
+def _render_change(change, decline_form, status: int = 200):
+    page = render_template(
+        "partners/review/change.html",
+        change=change,
+        session_changes=session_changes,
+        outside_the_week=session_changes.outside_the_week(change),
+        approve_form=ConfirmForm(),
+        decline_form=decline_form,
+    )
+    return page, status
+
+
+@bp.post("/changes/<int:change_id>/approve")
+@organiser_required
+def approve_change(change_id: int):
+    """Put the change on the site; attendees are told of a new time or place."""
+    change = _change(change_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(
+        lambda: session_changes.approve_change(change, actor=current_user, now=utcnow()),
+        _approved,
+    )
+    return redirect(url_for("proposal_review.show_change", change_id=change.id))
+
+
+def _approved(told: int) -> str:
+    people = "1 person" if told == 1 else f"{told} people"
+    return "Approved: the session on the site now shows the change." + (
+        f" We are emailing {people} signed up." if told else ""
+    )
+
+
+@bp.post("/changes/<int:change_id>/decline")
+@organiser_required
+def decline_change(change_id: int):
+    """Leave the session as it is, with a reason the partner reads."""
+    change = _change(change_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render_change(change, form, status=400)
+    run_service(
+        lambda: session_changes.decline_change(
+            change, reason=form.reason.data, actor=current_user, now=utcnow()
+        ),
+        "Declined. The session stays as it is, and we have emailed the partner your reason.",
+    )
+    return redirect(url_for("proposal_review.show_change", change_id=change.id))

@@ -18,7 +18,7 @@ from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
-from nclw.events.models import Edition, Event, EventStatus
+from nclw.events.models import Edition, Event
 from nclw.events.services import create_event, current_edition, publish_event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
@@ -29,12 +29,11 @@ from nclw.partners.models import (
     ProposalState,
     ProposalVersion,
 )
-from nclw.registrations.event_changes import update_event
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
-# What a partner may change on a session that is already on the site: its details, except
-# how people take part, who it is for and how many places (those are the organisers' call).
+# What a partner may ask to change on a session already on the site (see session_changes):
+# its details, except how people take part, who and how many (those are the organisers' call).
 SESSION_EDIT_FIELDS = tuple(
     name
     for name in DETAIL_FIELDS
@@ -364,26 +363,3 @@ def approve_proposal(
         AuditAction.PROPOSAL_APPROVED, actor=actor, target=proposal, summary=summary, now=now
     )
     return event
-
-
-# --- Running ---------------------------------------------------------------------------------
-
-
-def edit_partner_session(
-    event: Event, changes: dict[str, Any], *, actor: User, now: datetime
-) -> int:
-    """A partner changes its own session; attendees hear about a new time or place.
-
-    Returns how many attendees were told (`update_event` does the telling,
-    so a partner's change reaches people exactly as an organiser's does).
-    """
-    _check_host(event, actor)
-    if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This session has been cancelled, so it cannot be changed.")
-    unknown = set(changes) - set(SESSION_EDIT_FIELDS)
-    if unknown:
-        raise Forbidden("Ask the organisers to change that.")
-    changed = {field: value for field, value in changes.items() if getattr(event, field) != value}
-    if not changed:
-        return 0
-    return update_event(event, changed, actor=actor, now=now)

@@ -18,7 +18,7 @@ from flask_login import current_user
 from nclw.accounts.permissions import partner_required
 from nclw.events.forms import with_age_rule
 from nclw.forms import ConfirmForm
-from nclw.partners import queries, services
+from nclw.partners import queries, services, session_changes
 from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -136,6 +136,8 @@ def session(event_id: int):
         ),
         attendees=services.shared_attendees(event, actor=current_user),
         moderation_url=_moderation_url(event),
+        waiting=session_changes.pending_change(event),
+        session_changes=session_changes,
     )
 
 
@@ -149,25 +151,53 @@ def _moderation_url(event) -> str | None:
 @bp.route("/sessions/<int:event_id>/edit", methods=["GET", "POST"])
 @partner_required
 def edit_session(event_id: int):
-    """Change a session's details; attendees hear about a new time or place."""
+    """Ask for a change to a session; it waits for the organisers, the site stays as it is."""
     event = _own_event(event_id)
-    form = SessionEditForm() if request.method == "POST" else SessionEditForm.for_event(event)
+    waiting = session_changes.pending_change(event)
+    if request.method == "POST":
+        form = SessionEditForm()
+    else:
+        # A change already waiting is where the partner left off.
+        form = SessionEditForm.for_event(
+            event, session_changes.requested(waiting) if waiting else None
+        )
     if form.validate_on_submit():
         done = run_service(
-            lambda: services.edit_partner_session(
+            lambda: session_changes.ask_for_change(
                 event, form.session_values(), actor=current_user, now=utcnow()
             ),
-            _saved_and_told,
+            _sent,
             errors=form.form_errors,
         )
         if done.ok:
             return redirect(url_for("partners.session", event_id=event.id))
-    return render_template("partners/session_form.html", form=form, event=event), _status(form)
+    return (
+        render_template("partners/session_form.html", form=form, event=event, waiting=waiting),
+        _status(form),
+    )
 
 
-def _saved_and_told(told: int) -> str:
-    people = "1 person" if told == 1 else f"{told} people"
-    return "Your changes are saved." + (f" We emailed {people}." if told else "")
+def _sent(change) -> str:
+    if change is None:
+        return "Nothing was different from the site, so there is nothing to review."
+    return (
+        "Your change is sent to the organisers. The session stays as it is on the site "
+        "until they approve it; we will email you."
+    )
+
+
+@bp.post("/sessions/<int:event_id>/change/withdraw")
+@partner_required
+def withdraw_change(event_id: int):
+    """Take back a change that is still waiting for review."""
+    event = _own_event(event_id)
+    waiting = session_changes.pending_change(event)
+    if waiting is not None:
+        run_service(
+            lambda: session_changes.withdraw_change(waiting, actor=current_user, now=utcnow()),
+            "Your change is withdrawn. The session stays as it is.",
+        )
+    return redirect(url_for("partners.session", event_id=event.id))
 
 
 # A POST, like the organisers' downloads: it writes to the audit log, and a GET never writes.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from nclw.accounts.models import Role
 from nclw.audit.models import AuditEntry
-from nclw.events.models import Event, EventFormat, EventStatus
+from nclw.events.models import Event, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.partners.models import Proposal, ProposalState
@@ -217,38 +217,6 @@ def test_moderation_link_only_where_partners_moderate(app, client):
     assert "Moderate questions" not in client.get(f"/partner/sessions/{not_allowed.id}").get_data(
         as_text=True
     )
-
-
-def test_moving_a_published_session_tells_attendees_and_is_logged(app, client):
-    partner = make_partner()
-    event = make_event(host=partner.organisation, format=EventFormat.ONLINE)
-    make_registration(event)
-    make_registration(event, status=RegistrationStatus.WAITING)
-    make_registration(event, status=RegistrationStatus.CANCELLED)
-    login(client, partner)
-    start = (to_uk(event.starts_at) + timedelta(days=1)).replace(second=0, microsecond=0)
-    data = {
-        "title": event.title,
-        "summary": event.summary,
-        "description": event.description,
-        "highlights": event.highlights,
-        "day": start.date().isoformat(),
-        "start_time": start.strftime("%H:%M"),
-        "end_time": (start + timedelta(hours=1)).strftime("%H:%M"),
-        "online_url": event.online_url,
-    }
-    response = client.post(f"/partner/sessions/{event.id}/edit", data=data, follow_redirects=True)
-    assert "We emailed 2 people" in response.get_data(as_text=True)
-    db.session.refresh(event)
-    assert to_uk(event.starts_at) == start
-    assert len(outbox("event_changed")) == 2
-    assert event.sequence == 1
-    entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.id.desc()))
-    assert entry.actor_id == partner.id and entry.target_id == event.id
-
-    # A change of wording only: nobody is emailed.
-    client.post(f"/partner/sessions/{event.id}/edit", data=data | {"summary": "Clearer."})
-    assert len(outbox("event_changed")) == 2
 
 
 def test_reviewers_are_warned_when_a_session_is_outside_the_week(app, client, organiser):

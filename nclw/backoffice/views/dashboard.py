@@ -32,5 +32,6 @@ def dashboard():
         capacity_bar=charts.capacity_bar,
         questions_total=sum(f.questions_waiting for f in figures),
         proposals_waiting=reports.proposals_waiting(),
+        changes_waiting=reports.session_changes_waiting(),
         mail=reports.mail_health(),
     )
