@@ -1,6 +1,6 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
-from nclw.accounts.models import AccountToken, User
+from nclw.accounts.models import AccountToken, RecoveryCode, User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.mail.models import OutboxMessage
@@ -19,6 +19,7 @@ __all__ = [
     "QuestionVote",
     "Proposal",
     "ProposalVersion",
+    "RecoveryCode",
     "Registration",
     "User",
 ]
