@@ -15,6 +15,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages."""
     from nclw import cli, config, errors, security
     from nclw.accounts.email_links import ACCOUNT_EMAILS
+    from nclw.accounts.two_step_views import bp as two_step_bp
     from nclw.accounts.views import bp as accounts_bp
     from nclw.api.views import bp as api_bp
     from nclw.backoffice.views import bp as backoffice_bp
@@ -46,6 +47,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.load_settings(app.instance_path))
     if config_overrides:
         app.config.update(config_overrides)
+    config.by_environment(app.config)
     config.refuse_weak_secret(app.config)
 
     init_extensions(app)
@@ -71,6 +73,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         registrations_bp,
         questions_bp,
         accounts_bp,
+        two_step_bp,
         backoffice_bp,
         door_bp,
         partners_bp,

@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from nclw.accounts.models import Role
-from nclw.accounts.services import create_user
+from nclw.accounts.services import create_user, find_user_by_email
+from nclw.accounts.two_step import reset_two_step
 from nclw.demo import seed_demo
 from nclw.errors import NclwError
 from nclw.extensions import db
@@ -57,6 +58,22 @@ def create_organiser_command(email: str, name: str, password_stdin: bool, passwo
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Organiser {user.email} created. They can sign in at /sign-in.")
+
+
+@nclw_cli.command("turn-off-two-step")
+@click.argument("email")
+def turn_off_two_step_command(email: str) -> None:
+    """Turn off two-step sign-in for someone who has lost their app and recovery codes."""
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    try:
+        reset_two_step(user, actor=None, now=utcnow())
+    except NclwError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.email}. They can sign in with their password.")
 
 
 @nclw_cli.command("purge")

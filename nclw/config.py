@@ -23,6 +23,10 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _flag_or_none(name: str) -> bool | None:
+    return _flag(name) if os.environ.get(name, "").strip() else None
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -121,8 +125,12 @@ def load_settings(instance: str) -> dict[str, Any]:
         "STAFF_SIGN_IN_HOURS": _int("STAFF_SIGN_IN_HOURS", 12),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
-        # Wrong passwords for one address, from anywhere, before signing in with a password
-        # pauses for it (a one-time link by email still works); Flask-Limiter's notation.
+        # Organisers must turn on two-step sign-in before they can use the back office. Unset,
+        # it is on in production and off in development and tests (see by_environment).
+        "TWO_STEP_REQUIRED_FOR_ORGANISERS": _flag_or_none("TWO_STEP_REQUIRED_FOR_ORGANISERS"),
+        # Wrong passwords (and two-step codes) for one address, from anywhere, before signing
+        # in with a password pauses for it (a one-time link by email still works);
+        # Flask-Limiter's notation.
         "SIGN_IN_PAUSE_AFTER": os.environ.get("SIGN_IN_PAUSE_AFTER") or "50 per hour",
         # Per ticket, or per address where anyone may ask; Flask-Limiter's notation.
         "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per 10 minutes",
@@ -134,6 +142,14 @@ def load_settings(instance: str) -> dict[str, Any]:
         # tests TOKEN_HASH_KEY and then SECRET_KEY stand in.
         "QUESTION_ASKER_KEY": _key(instance, "QUESTION_ASKER_KEY", "asker_key"),
     }
+
+
+def by_environment(config: dict[str, Any]) -> None:
+    """Fill in the settings left unset whose default differs between a real site and a
+    developer's or the tests' (known only once the app's own overrides are in)."""
+    if config.get("TWO_STEP_REQUIRED_FOR_ORGANISERS") is None:
+        real_site = not (config.get("TESTING") or config.get("DEVELOPMENT"))
+        config["TWO_STEP_REQUIRED_FOR_ORGANISERS"] = real_site
 
 
 def refuse_weak_secret(config: dict[str, Any]) -> None:

@@ -136,8 +136,8 @@ def _ask_to_try_again_later(response: Response) -> Response:
     return response
 
 
-# Never shown back: secrets, and the form's own token.
-_NOT_SHOWN = ("password", "token")
+# Never shown back: secrets (passwords, sign-in and recovery codes), and the form's own token.
+_NOT_SHOWN = ("password", "token", "code")
 
 
 def _typed_answers() -> list[tuple[str, str]]:

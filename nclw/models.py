@@ -1,6 +1,6 @@
 """Every model, imported in one place so migrations and tests see the whole schema."""
 
-from nclw.accounts.models import AccountToken, DoorStaffAssignment, User
+from nclw.accounts.models import AccountToken, DoorStaffAssignment, RecoveryCode, User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
 from nclw.mail.models import OutboxMessage
@@ -20,6 +20,7 @@ __all__ = [
     "QuestionVote",
     "Proposal",
     "ProposalVersion",
+    "RecoveryCode",
     "Registration",
     "User",
 ]

@@ -95,10 +95,14 @@ ACCOUNT_EMAILS = SendTimeComposer(
 
 
 def sign_in_with_link(raw: str, *, now: datetime) -> User | None:
-    """The active user a one-time sign-in link is for, using the link up; None if it won't do."""
+    """The active user a one-time sign-in link is for, using the link up; None if it won't do.
+
+    The link stands in for the password only: with two-step on, the code is still asked for.
+    """
     token: AccountToken | None = find_valid_token(raw, TokenPurpose.SIGN_IN, now=now)
     user = db.session.get(User, token.user_id) if token and token.user_id else None
     if user is None or not user.active or not use_token(token, now=now):
         return None
-    user.last_sign_in_at = now
+    if not user.two_step_on:  # else they are signed in only once the code is right too
+        user.last_sign_in_at = now
     return user

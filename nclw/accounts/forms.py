@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from nclw.accounts.models import Role
 from nclw.forms import ChoiceField
@@ -119,4 +127,44 @@ class ChangePasswordForm(FlaskForm):
             DataRequired("Type the new password again"),
             EqualTo("password", message="The two passwords do not match"),
         ],
+    )
+
+
+def _without_spaces(value: str | None) -> str | None:
+    # People copy codes as the app shows them, "123 456", or add a space by mistake.
+    return "".join(value.split()) if value else value
+
+
+_CODE_SHAPE = Regexp(r"^\d{6}$", message="Enter the 6 digits your app shows, like 123456")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code your app shows now. It changes every 30 seconds.",
+        filters=[_without_spaces],
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            _CODE_SHAPE,
+        ],
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    recovery_code = StringField(
+        "Recovery code",
+        description="One of the codes you saved when you turned on two-step sign-in.",
+        validators=[
+            DataRequired("Enter a recovery code"),
+            Length(max=40, message="A recovery code is 11 characters, like abcde-23456"),
+        ],
+    )
+
+
+class TurnOffTwoStepForm(FlaskForm):
+    password = PasswordField("Your password", validators=[Optional(), Length(max=256)])
+    code = StringField(
+        "Or a code from your authenticator app",
+        filters=[_without_spaces],
+        validators=[Optional(), _CODE_SHAPE],
     )

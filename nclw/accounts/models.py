@@ -45,6 +45,9 @@ class User(db.Model):
         sa.CheckConstraint(
             "role != 'partner' OR organisation_id IS NOT NULL", name="partner_has_organisation"
         ),
+        sa.CheckConstraint(
+            "totp_enabled_at IS NULL OR totp_secret IS NOT NULL", name="two_step_has_secret"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +63,12 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-step sign-in. The secret is kept as the authenticator app has it (base32): we need
+    # it to work out each code. Set while setting up; two-step is on once enabled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The 30-second time step of the last code accepted: a code seen once is refused after.
+    totp_last_counter: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -78,6 +87,11 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def two_step_on(self) -> bool:
+        """Signing in asks for a code from an authenticator app after the password."""
+        return self.totp_enabled_at is not None
 
     @property
     def is_organiser(self) -> bool:
@@ -142,3 +156,16 @@ class DoorStaffAssignment(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app (a lost phone, say)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Only a hash is stored, as for link tokens: a copy of the database lets nobody in.
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

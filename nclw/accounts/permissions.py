@@ -11,7 +11,7 @@ from functools import wraps
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 
 from nclw.accounts.models import DoorStaffAssignment, User
@@ -23,6 +23,15 @@ F = TypeVar("F", bound=Callable)
 def is_active_organiser(user: User | None) -> bool:
     """Organisers run the week: events, people, reviews, settings."""
     return bool(user is not None and user.is_active and user.is_organiser)
+
+
+def must_set_up_two_step(user: User | None, *, required: bool) -> bool:
+    """An organiser without two-step sign-in, where the site requires it of organisers.
+
+    They may use their account page (to set it up) and sign out, but nothing else of the
+    back office: its pages show young people's details.
+    """
+    return bool(required and user is not None and user.is_organiser and not user.two_step_on)
 
 
 def can_propose_sessions(user: User | None) -> bool:
@@ -81,13 +90,25 @@ def can_check_in(user: User | None, event) -> bool:
     return bool(db.session.scalar(sa.select(given.exists())))
 
 
+def _two_step_first():
+    """Send an organiser who must set up two-step sign-in to do so; else None."""
+    required = current_app.config["TWO_STEP_REQUIRED_FOR_ORGANISERS"]
+    if not must_set_up_two_step(current_user, required=required):
+        return None
+    flash("Turn on two-step sign-in to use the back office.", "info")
+    return redirect(url_for("two_step.set_up"))
+
+
 def organisers_only():
-    """For a page only organisers see: None for an organiser; else sign in first, or 403."""
+    """For a page only organisers see: None for an organiser; else sign in first, or 403.
+
+    An organiser the site requires to use two-step sign-in, without it, is sent to set it up.
+    """
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not is_active_organiser(current_user):
         abort(403)
-    return None
+    return _two_step_first()
 
 
 def check_in_staff_only():
@@ -99,7 +120,8 @@ def check_in_staff_only():
         return login_manager.unauthorized()
     if not (is_active_organiser(current_user) or is_active_door_staff(current_user)):
         abort(403)
-    return None
+    # The desk is a back-office page for organisers too: the same two-step rule holds.
+    return _two_step_first()
 
 
 def organiser_required(view: F) -> F:
@@ -113,13 +135,14 @@ def organiser_required(view: F) -> F:
 
 
 def staff_required(view: F) -> F:
-    """Organisers and partner users; anonymous visitors are sent to sign in."""
+    """Organisers and partner users; anonymous visitors are sent to sign in, and organisers
+    who must set up two-step sign-in to do that first."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        return view(*args, **kwargs)
+        return _two_step_first() or view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
 

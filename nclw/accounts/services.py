@@ -82,7 +82,8 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_sign_in_at = now
+    if not user.two_step_on:  # else they are signed in only once the code is right too
+        user.last_sign_in_at = now
     return user
 
 

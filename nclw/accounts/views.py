@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -13,14 +11,13 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_url, login_user, logout_user
+from flask_login import current_user, login_required, login_url, logout_user
 
 from nclw.accounts import (
     email_links,
@@ -28,6 +25,8 @@ from nclw.accounts import (
     loader,  # noqa: F401  (registers the user loader)
     services,
     session_timeouts,
+    signing_in,
+    two_step,
 )
 from nclw.accounts.forms import (
     AcceptInviteForm,
@@ -38,7 +37,8 @@ from nclw.accounts.forms import (
     SignInForm,
     SignInLinkForm,
 )
-from nclw.accounts.models import Role, TokenPurpose, User
+from nclw.accounts.models import TokenPurpose
+from nclw.accounts.pending_sign_in import FirstStep
 from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
@@ -48,65 +48,16 @@ from nclw.web import run_service
 bp = Blueprint("accounts", __name__)
 
 
-def _email_key() -> str:
-    """Rate-limit key: the address tried, so one account cannot be guessed from many IPs."""
-    return "sign-in:" + _hashed(services.normalise_email(request.form.get("email", ""))[:254])
-
-
-def _email_and_address_key() -> str:
-    """Rate-limit key: the address tried from one network address."""
-    return _email_key() + ":" + _hashed(request.remote_addr or "unknown")
-
-
-def _hashed(value: str) -> str:
-    # The limiter's store (maybe Redis) holds neither email addresses nor IP addresses.
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
-def _wrong_password(response: Response) -> bool:
-    return response.status_code == 400
-
-
 def _signing_in_paused(_limit) -> Response:
     """Too many wrong passwords for one address, from many places: a password will not do for
     a while, but its owner can still get in with a one-time link sent to the address."""
-    form = SignInLinkForm(email=request.form.get("email", ""))
-    page = render_template("accounts/sign_in_paused.html", form=form)
-    return make_response(page, 429)
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site: "//evil.example" and "https://..." would send people away.
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
-
-
-# Where each role starts, and what the header calls that page.
-START_PAGES = {
-    Role.ORGANISER: ("backoffice.dashboard", "Back office"),
-    Role.PARTNER: ("partners.home", "Partner area"),
-    Role.DOOR_STAFF: ("door.home", "Your events"),
-}
-
-
-def home_for(user: User) -> str:
-    """Where a signed-in user starts: the back office, the partner area or their events."""
-    return url_for(START_PAGES[user.role][0])
+    return signing_in.paused_page(request.form.get("email", ""))
 
 
 @bp.app_context_processor
 def _start_page() -> dict:
     # The header links a signed-in person to their start page, whatever their role.
-    return {"start_page": lambda user: (home_for(user), START_PAGES[user.role][1])}
-
-
-def _start_session(user: User) -> None:
-    # A fresh session at sign-in: nothing set before (by anyone) carries over.
-    session.clear()
-    login_user(user)
-    session_timeouts.start_clock(session, now=utcnow())
+    return {"start_page": signing_in.start_page}
 
 
 @bp.before_app_request
@@ -124,7 +75,7 @@ def end_a_stale_sign_in() -> None:
     if ended is None:
         session_timeouts.keep_alive(session, now=now)
         return
-    _end_session()
+    signing_in.end_session()
     # The page asked for goes on as for anyone signed out: a public page shows, a staff page
     # sends the person to sign in (with `next`), both saying why.
     flash(ended, "info")
@@ -139,33 +90,14 @@ def ask_to_sign_in():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
-def _end_session(_result=None) -> None:
-    logout_user()
-    session.clear()
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-# Only wrong passwords count. From one place for one address: someone guessing, slowed down
-# without touching the owner, who signs in from somewhere else.
-@limiter.limit(
-    "5 per minute;20 per hour",
-    key_func=_email_and_address_key,
-    methods=["POST"],
-    deduct_when=_wrong_password,
-)
-# From everywhere for one address: passwords pause for it, and a link by email still works.
-@limiter.limit(
-    lambda: current_app.config["SIGN_IN_PAUSE_AFTER"],
-    key_func=_email_key,
-    methods=["POST"],
-    deduct_when=_wrong_password,
-    on_breach=_signing_in_paused,
-)
+# Only wrong passwords (and, on the code pages, wrong codes) count.
+@signing_in.counts_wrong_guesses(signing_in.password_key, on_breach=_signing_in_paused)
 def sign_in():
     """Sign an organiser or partner user in with email and password."""
     form = SignInForm()
-    next_url = _safe_next(request.args.get("next"))
+    next_url = signing_in.safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, now=utcnow())
         if user is not None:
@@ -174,8 +106,9 @@ def sign_in():
                     db.session.commit()
             except CannotSaveNow:
                 pass  # only the time of signing in is lost: staff still get in to read
-            _start_session(user)
-            return redirect(next_url or home_for(user))
+            return signing_in.first_step_done(
+                user, first_step=FirstStep.PASSWORD, next_url=next_url
+            )
         form.form_errors.append("The email address or password is not right.")
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/sign_in.html", form=form), status
@@ -206,8 +139,7 @@ def sign_in_with_link(token: str):
         if user is None:
             return render_template("accounts/link_expired.html", kind="sign_in"), 404
         db.session.commit()
-        _start_session(user)
-        return redirect(home_for(user))
+        return signing_in.first_step_done(user, first_step=FirstStep.LINK, next_url=None)
     return render_template("accounts/sign_in_link.html", form=form)
 
 
@@ -238,10 +170,10 @@ def accept_invite(token: str):
             ),
             "Your account is ready. You are signed in.",
             errors=form.password.errors,
-            then=_start_session,
+            then=signing_in.start_session,
         )
         if done.ok:
-            return redirect(home_for(done.value))
+            return redirect(signing_in.home_for(done.value))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/accept_invite.html", form=form, invite=invite), status
 
@@ -271,7 +203,7 @@ def reset_password(token: str):
             lambda: services.reset_password(token, form.password.data, now=utcnow()),
             "Your password has changed. Please sign in with it.",
             errors=form.password.errors,
-            then=_end_session,
+            then=signing_in.end_session,
         )
         if done.ok:
             return redirect(url_for("accounts.sign_in"))
@@ -289,7 +221,11 @@ def account():
 
 def _account_page(name: NameForm, password: ChangePasswordForm, status: int = 200):
     page = render_template(
-        "accounts/account.html", name=name, password=password, home=home_for(current_user)
+        "accounts/account.html",
+        name=name,
+        password=password,
+        two_step=two_step.two_step_status(current_user),
+        home=signing_in.home_for(current_user),
     )
     return page, status
 
@@ -327,7 +263,7 @@ def change_password():
             ),
             "Your password has changed. Other devices are signed out.",
             errors=password.form_errors,
-            then=lambda _: _start_session(user),
+            then=lambda _: signing_in.start_session(user),
         ).ok
     ):
         return redirect(url_for("accounts.account"))
@@ -342,7 +278,9 @@ def sign_out_everywhere():
     form = ConfirmForm()
     if form.validate_on_submit():
         run_service(
-            lambda: services.sign_out_everywhere(user, now=utcnow()), None, then=_end_session
+            lambda: services.sign_out_everywhere(user, now=utcnow()),
+            None,
+            then=signing_in.end_session,
         )
         flash("You are signed out on every device.", "success")
         return redirect(url_for("accounts.sign_in"))

@@ -70,6 +70,10 @@ class AuditAction(enum.StrEnum):
     USER_PASSWORD_CHANGED = "user.password_changed"
     USER_PASSWORD_RESET = "user.password_reset"
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
+    USER_TWO_STEP_TURNED_ON = "user.two_step_turned_on"
+    USER_TWO_STEP_TURNED_OFF = "user.two_step_turned_off"
+    USER_RECOVERY_CODES_RENEWED = "user.recovery_codes_renewed"
+    USER_RECOVERY_CODE_USED = "user.recovery_code_used"
     # Email
     MAIL_RETRIED = "mail.retried"
     # Downloads

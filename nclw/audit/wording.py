@@ -181,6 +181,18 @@ WORDING: dict[A, Wording] = {
     A.USER_SIGNED_OUT_EVERYWHERE: Wording(
         PEOPLE, "Signed out everywhere", "{actor} signed out on every device"
     ),
+    A.USER_TWO_STEP_TURNED_ON: Wording(
+        PEOPLE, "Two-step sign-in turned on", "{actor} turned on two-step sign-in"
+    ),
+    A.USER_TWO_STEP_TURNED_OFF: Wording(
+        PEOPLE, "Two-step sign-in turned off", "{actor} turned off two-step sign-in for {target}"
+    ),
+    A.USER_RECOVERY_CODES_RENEWED: Wording(
+        PEOPLE, "New recovery codes made", "{actor} made a new set of recovery codes"
+    ),
+    A.USER_RECOVERY_CODE_USED: Wording(
+        PEOPLE, "Recovery code used", "{actor} signed in with a recovery code"
+    ),
     A.MAIL_RETRIED: Wording(
         EMAIL, "Failed email sent again", "{actor} queued {target} to be sent again"
     ),
