@@ -21,9 +21,13 @@ TITLE = "Apprenticeships at Luton Learning Trust"
 
 
 def _add_people(site: DemoSite) -> tuple[str, str]:
-    """An organiser and a partner user who can sign in (as an invitation would leave them)."""
+    """An organiser and partner users who can sign in (as an invitation would leave them):
+    one for a new organisation, one for Catch22, which hosts a session in the demo week."""
+    import sqlalchemy as sa
+
     from nclw import create_app
     from nclw.accounts.models import Role
+    from nclw.events.models import Organisation
     from nclw.extensions import db
     from tests.factories import make_organisation, make_user
 
@@ -36,6 +40,11 @@ def _add_people(site: DemoSite) -> tuple[str, str]:
             email="partner@llt.example",
             organisation=make_organisation(name="Luton Learning Trust"),
         )
+        catch22 = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Catch22"))
+        make_user(
+            Role.PARTNER, password=PASSWORD, email="forum@catch22.example", organisation=catch22
+        )
+        db.session.commit()
         emails = organiser.email, partner.email
         db.session.remove()
         db.engine.dispose()
@@ -69,8 +78,15 @@ def site(tmp_path_factory, demo_week):
         yield running
 
 
-def test_partner_proposes_organiser_approves_it_is_on_the_week(browser: Browser, site: DemoSite):
-    organiser_email, partner_email = _add_people(site)
+@pytest.fixture(scope="module")
+def people(site) -> tuple[str, str]:
+    return _add_people(site)
+
+
+def test_partner_proposes_organiser_approves_it_is_on_the_week(
+    browser: Browser, site: DemoSite, people
+):
+    organiser_email, partner_email = people
     (starts_on,) = site.query("SELECT starts_on FROM editions ORDER BY starts_on DESC LIMIT 1")[0]
     day = date.fromisoformat(str(starts_on)) + timedelta(days=2)
 
@@ -146,3 +162,108 @@ def test_partner_proposes_organiser_approves_it_is_on_the_week(browser: Browser,
         "event.published",
         "proposal.approved",
     ]
+
+
+FORUM = "Benchmarking Forum: A Fair Offer for All"
+
+
+def test_a_partners_change_waits_and_the_week_is_unchanged_until_approved(
+    browser: Browser, site: DemoSite, people
+):
+    organiser_email, _ = people
+    renamed = "Benchmarking Forum: A Fair Offer for Every Care Leaver"
+    with new_page(browser, NARROW) as page:
+        _sign_in(page, site, "forum@catch22.example")
+        page.goto(site.url + "/partner/")
+        page.get_by_role("link", name=FORUM).click()
+        page.wait_for_load_state()
+        page.get_by_role("link", name="Ask for a change").click()
+        page.wait_for_load_state()
+        _check(page)
+        # 25 December, out of the week: refused, with what was typed kept.
+        day = page.input_value("#day")
+        page.fill("#day", f"{day[:4]}-12-25")
+        _submit(page, "Send the change for review")
+        assert "must stay within the week" in page.inner_text("main")
+        _check(page)
+        page.fill("#day", day)
+        page.fill("#title", renamed)
+        _submit(page, "Send the change for review")
+        main = page.inner_text("main")
+        assert "stays as it is on the site until they approve it" in main
+        assert "Your change is waiting for review" in main
+        _check(page)
+
+    with new_page(browser, NARROW, java_script_enabled=False) as page:
+        page.goto(site.url + "/")
+        week = page.inner_text("main")
+        assert FORUM in week and renamed not in week
+
+    with new_page(browser, NARROW) as page:
+        _sign_in(page, site, organiser_email)
+        page.goto(site.url + "/admin/proposals/")
+        page.locator("#changes + ul").get_by_role("link", name=FORUM).click()
+        page.wait_for_load_state()
+        main = page.inner_text("main")
+        assert FORUM in main and renamed in main
+        _check(page)
+        _submit(page, "Approve the change")
+        assert "Approved: the session on the site now shows the change." in page.inner_text("main")
+        _check(page)
+
+    with new_page(browser, NARROW, java_script_enabled=False) as page:
+        page.goto(site.url + "/")
+        assert renamed in page.inner_text("main")
+
+
+def test_drinks_in_a_pub_cannot_be_approved_as_proposed(browser: Browser, site: DemoSite, people):
+    organiser_email, partner_email = people
+    (starts_on,) = site.query("SELECT starts_on FROM editions ORDER BY starts_on DESC LIMIT 1")[0]
+    day = date.fromisoformat(str(starts_on)) + timedelta(days=3)
+    title = "After-work drinks with our apprentices"
+    with new_page(browser, NARROW) as page:
+        _sign_in(page, site, partner_email)
+        page.goto(site.url + "/partner/proposals/new")
+        page.fill("#title", title)
+        page.fill("#summary", "Meet our apprentices over a drink after work.")
+        page.select_option("#audience", "everyone")
+        page.fill("#day", day.isoformat())
+        page.fill("#start_time", "18:00")
+        page.fill("#end_time", "20:00")
+        page.select_option("#format", "in_person")
+        page.fill("#venue_name", "The Red Lion")
+        page.fill("#safeguarding_lead", "Dee Okafor")
+        page.fill("#safeguarding_contact", "dee@llt.example")
+        page.select_option("#staff_dbs_checked", "no")
+        page.select_option("#age_rule", "18+")
+        _submit(page, "Save draft")
+        _submit(page, "Send for review")
+        assert "Waiting for review" in page.inner_text("main")
+
+    with new_page(browser, NARROW) as page:
+        _sign_in(page, site, organiser_email)
+        page.goto(site.url + "/admin/proposals/")
+        page.get_by_role("link", name=title).click()
+        page.wait_for_load_state()
+        main = page.inner_text("main")
+        assert "Check before approving" in main and "Not all staff" in main
+        assert "18 and over (no under-18s)" in main
+        _check(page)
+        # One click is not enough: a "No" needs the reviewer's reason.
+        _submit(page, "Approve and publish")
+        assert "Write why this session is still safe" in page.inner_text("main")
+        _check(page)
+        page.fill("#safeguarding_note", "Adults only, a public venue, and our own staff host.")
+        _submit(page, "Approve and publish")
+        assert "Approved and published" in page.inner_text("main")
+
+    with new_page(browser, NARROW, java_script_enabled=False) as page:
+        page.goto(site.url + "/")
+        page.get_by_role("link", name=title).click()
+        page.wait_for_load_state()
+        assert "18 and over" in page.inner_text("main")
+        page.get_by_role("link", name="Get a free ticket").click()
+        page.wait_for_load_state()
+        assert "Are you 18 or over?" in page.inner_text("main")
+    reasons = site.query("SELECT safeguarding_note FROM proposals WHERE title = ?", title)
+    assert reasons == [("Adults only, a public venue, and our own staff host.",)]
