@@ -137,6 +137,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
             audience=Audience.PROFESSIONALS,
             # A conference for people at work: sign-up asks "Are you 18 or over?".
             min_age=18,
+            access_features="step_free,quiet_room,bsl",
             host=hosts["The Care Leavers' Foundation"],
         ),
         Event(
@@ -232,6 +233,16 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.flush()
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
+    # Some of them told us what they need: the host sees the numbers, organisers who.
+    db.session.flush()
+    people = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == events[1].id)
+        .order_by(Registration.id)
+    ).all()
+    people[0].access_requests = "step_free"
+    people[1].access_requests = "step_free,bsl"
+    people[2].access_needs = "I may need to leave for short breaks."
     db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
     db.session.add(_change_waiting_for_review(events[0]))
     _door_staff_for(events[1])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.fields import DateField, DateTimeLocalField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # Only a changed or out-of-date page can send a value the list did not offer.
 CHOOSE_FROM_THE_LIST = "Choose one of the options in the list"
@@ -16,6 +17,13 @@ class ChoiceField(SelectField):
     def __init__(self, label=None, validators=None, **kwargs) -> None:
         kwargs.setdefault("invalid_choice_message", CHOOSE_FROM_THE_LIST)
         super().__init__(label, validators, **kwargs)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several tick boxes for one question (drawn by the forms.checkboxes macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class UkDateTimeField(DateTimeLocalField):

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -23,16 +22,15 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from nclw.accounts.models import User
 from nclw.audit.wording import kind_choices
 from nclw.backoffice.exports import COLUMNS, DEFAULT_COLUMNS
 from nclw.backoffice.queries import AuditFilters
 from nclw.events import forms as details
-from nclw.events.details import age_rule_key, parse_age_rule
+from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
-from nclw.forms import ChoiceField, UkDateField, UkDateTimeField
+from nclw.forms import CheckboxesField, ChoiceField, UkDateField, UkDateTimeField
 from nclw.registrations.queries import MessageAudience
 from nclw.timezones import UK, to_uk
 
@@ -89,6 +87,7 @@ class EventForm(FlaskForm):
     )
     audience = details.audience(default=Audience.EVERYONE.value)
     age_rule = details.age_rule()
+    access_features = details.access_features()
     registration_opens_at = UkDateTimeField(
         "Sign-up opens (UK time, optional)",
         description="Leave empty to open sign-up as soon as the event is published.",
@@ -136,6 +135,7 @@ class EventForm(FlaskForm):
             "capacity": self.capacity.data,
             "audience": Audience(self.audience.data),
             **dict(zip(("min_age", "max_age"), parse_age_rule(self.age_rule.data), strict=True)),
+            "access_features": store_access(self.access_features.data or []),
             "registration_opens_at": _uk_to_utc(self.registration_opens_at.data),
             "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
             "qa_enabled": bool(self.qa_enabled.data),
@@ -160,6 +160,7 @@ class EventForm(FlaskForm):
             "capacity": event.capacity,
             "audience": event.audience.value,
             "age_rule": age_rule_key(event.min_age, event.max_age),
+            "access_features": [feature.value for feature in event.access_list],
             "registration_opens_at": _utc_to_uk_naive(event.registration_opens_at),
             "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
             "qa_enabled": event.qa_enabled,
@@ -209,9 +210,7 @@ class MessageForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class _CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+_CheckboxesField = CheckboxesField
 
 
 class ExportForm(FlaskForm):

@@ -30,7 +30,7 @@ from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 from werkzeug.wsgi import get_host
 
-from nclw.events.services import WeekFilters
+from nclw.events.filters import WeekFilters
 from nclw.extensions import db
 from nclw.timezones import utcnow
 

@@ -7,6 +7,7 @@ Pure: no database, no request.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -31,7 +32,57 @@ DETAIL_FIELDS = (
     "audience",
     "min_age",
     "max_age",
+    "access_features",
 )
+
+
+class AccessFeature(enum.StrEnum):
+    """What an event offers for access, and what a person can ask for at sign-up: the same
+    list, so organisers can match one to the other and partners can be told how many need each.
+    """
+
+    STEP_FREE = "step_free"
+    QUIET_ROOM = "quiet_room"
+    BSL = "bsl"
+    CAPTIONS = "captions"
+    EASY_READ = "easy_read"
+
+    @property
+    def label(self) -> str:
+        """As an event offers it."""
+        return {
+            "step_free": "Step-free access",
+            "quiet_room": "A quiet room",
+            "bsl": "British Sign Language (BSL) interpreter",
+            "captions": "Live captions",
+            "easy_read": "Easy Read materials",
+        }[self.value]
+
+    @property
+    def need(self) -> str:
+        """As a person asks for it: "2 people need step-free access"."""
+        return {
+            "step_free": "step-free access",
+            "quiet_room": "a quiet room",
+            "bsl": "a BSL interpreter",
+            "captions": "live captions",
+            "easy_read": "Easy Read materials",
+        }[self.value]
+
+
+def access_list(stored: str | None) -> list[AccessFeature]:
+    """The features a stored list names ("bsl,captions"), in the list's own order."""
+    keys = set(filter(None, (stored or "").split(",")))
+    return [feature for feature in AccessFeature if feature.value in keys]
+
+
+def store_access(features: Collection[str]) -> str:
+    """Features as stored; refuses one the list does not have."""
+    unknown = set(features) - set(AccessFeature._value2member_map_)
+    if unknown:
+        raise InvalidInput("Choose access features from the list.")
+    return ",".join(feature.value for feature in AccessFeature if feature.value in features)
+
 
 #: Nobody under 16 comes to the week: its events are for care leavers (16 to 25) and the
 #: adults who work with them. Every event is "16 and over" unless it says more.
@@ -109,6 +160,8 @@ def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None
             )
     if "capacity" in names:
         check_places(details["capacity"])
+    if "access_features" in names:
+        store_access(list(filter(None, (details["access_features"] or "").split(","))))
     if names & {"min_age", "max_age"}:
         check_ages(details.get("min_age", YOUNGEST_AGE), details.get("max_age"))
     if "online_url" in names and details["online_url"]:

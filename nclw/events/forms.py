@@ -15,11 +15,12 @@ from nclw.events.details import (
     AGE_RULES,
     MAX_PLACES,
     TEXT_LIMITS,
+    AccessFeature,
     age_rule_key,
     age_rule_words,
 )
 from nclw.events.models import Audience, EventFormat
-from nclw.forms import ChoiceField
+from nclw.forms import CheckboxesField, ChoiceField
 
 
 class PlacesField(IntegerField):
@@ -131,6 +132,16 @@ def age_rule(label: str = "Ages") -> ChoiceField:
         # No "required" validator: the first choice is a real rule, not a "Choose one" line,
         # and a choice not in the list is refused by the field itself.
         invalid_choice_message="Choose who may come, by age",
+    )
+
+
+def access_features(label: str = "Access at this event (optional)") -> CheckboxesField:
+    """What an event offers for access; shown on its page and used by the week's filter."""
+    return CheckboxesField(
+        label,
+        description="Tick what there will be. People can filter the week by these.",
+        choices=[SelectChoice(feature.value, feature.label) for feature in AccessFeature],
+        default=[],
     )
 
 

@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
-from nclw.events.details import TEXT_LIMITS, age_question, age_rule_words
+from nclw.events.details import (
+    TEXT_LIMITS,
+    AccessFeature,
+    access_list,
+    age_question,
+    age_rule_words,
+)
 from nclw.extensions import db
 from nclw.timezones import utcnow
 
@@ -116,6 +122,8 @@ class EventDetailsColumns:
     # Who may come, by age (events.details.check_ages): 16 and over unless it says more.
     min_age: Mapped[int] = mapped_column(default=16, server_default="16")
     max_age: Mapped[int | None]
+    # What it offers for access (events.details.AccessFeature), stored as "bsl,captions".
+    access_features: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     @declared_attr
     def format(cls) -> Mapped[EventFormat]:
@@ -124,6 +132,11 @@ class EventDetailsColumns:
     @declared_attr
     def audience(cls) -> Mapped[Audience]:
         return mapped_column(enum_column(Audience, cls.audience_type))
+
+    @property
+    def access_list(self) -> list[AccessFeature]:
+        """What it offers for access, in the list's order."""
+        return access_list(self.access_features)
 
     @property
     def age_rule(self) -> str:

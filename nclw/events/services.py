@@ -14,27 +14,11 @@ from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
-from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
+from nclw.events.filters import WeekFilters
+from nclw.events.models import Edition, Event, EventStatus, Organisation
 from nclw.events.slugs import slug_base
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
-
-
-@dataclass(frozen=True)
-class WeekFilters:
-    """Filters from the week page's query string; unknown values are ignored."""
-
-    format: EventFormat | None = None
-    audience: Audience | None = None
-
-    @classmethod
-    def from_args(cls, args) -> WeekFilters:
-        fmt = args.get("format", "")
-        audience = args.get("audience", "")
-        return cls(
-            format=EventFormat(fmt) if fmt in EventFormat._value2member_map_ else None,
-            audience=Audience(audience) if audience in Audience._value2member_map_ else None,
-        )
 
 
 def current_edition(*, today: date) -> Edition | None:
@@ -80,6 +64,9 @@ def published_events(edition: Edition, filters: WeekFilters | None = None) -> li
         query = query.where(Event.format == filters.format)
     if filters and filters.audience:
         query = query.where(Event.audience == filters.audience)
+    if filters and filters.access:
+        # Keys are whole words that are not part of one another, so a match is the feature.
+        query = query.where(Event.access_features.contains(filters.access.value))
     return list(db.session.scalars(query))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from nclw.events import cache, details, services
+from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, EventFormat
 from nclw.mail import ical
 from nclw.timezones import to_uk, utcnow
@@ -56,6 +57,7 @@ def _week_html(edition, filters, now) -> str:
         filters=filters,
         formats=list(EventFormat),
         audiences=list(Audience),
+        access_features=list(AccessFeature),
         availability=lambda event: services.availability(event, now=now),
     )
 

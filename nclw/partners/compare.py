@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from nclw.events.details import access_list
 from nclw.events.models import Audience, EventFormat
 from nclw.partners.models import PROPOSAL_FIELDS, Proposal, ProposalVersion
 from nclw.timezones import format_moment
@@ -25,6 +26,7 @@ LABELS = {
     "audience": "Who it is for",
     "min_age": "Youngest age",
     "max_age": "Oldest age",
+    "access_features": "Access",
     "safeguarding_lead": "Safeguarding lead",
     "safeguarding_contact": "How to reach the safeguarding lead",
     "staff_dbs_checked": "Staff DBS-checked",
@@ -57,6 +59,8 @@ def show_value(field: str, value: Any) -> str:
         return "Yes" if value else "No"
     if field in ("starts_at", "ends_at"):
         return format_moment(datetime.fromisoformat(value))
+    if field == "access_features":
+        return ", ".join(feature.label for feature in access_list(value))
     if field == "format":
         return EventFormat(value).label
     if field == "audience":

@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 
 from nclw.events import forms as details
-from nclw.events.details import age_rule_key, parse_age_rule
+from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import ChoiceField
 from nclw.timezones import UK, to_uk
@@ -116,6 +116,7 @@ class ProposalForm(SessionDetailsForm):
     format = details.event_format("How people take part")
     audience = details.audience()
     age_rule = details.age_rule("Ages")
+    access_features = details.access_features()
     capacity = details.places(
         "Number of places (optional)", description="Leave empty for no limit."
     )
@@ -154,6 +155,7 @@ class ProposalForm(SessionDetailsForm):
             "format": EventFormat(self.format.data),
             "audience": Audience(self.audience.data),
             **dict(zip(("min_age", "max_age"), parse_age_rule(self.age_rule.data), strict=True)),
+            "access_features": store_access(self.access_features.data or []),
             "capacity": self.capacity.data,
             "safeguarding_lead": (self.safeguarding_lead.data or "").strip(),
             "safeguarding_contact": (self.safeguarding_contact.data or "").strip(),
@@ -179,6 +181,7 @@ class ProposalForm(SessionDetailsForm):
             format=proposal.format.value,
             audience=proposal.audience.value,
             age_rule=age_rule_key(proposal.min_age, proposal.max_age),
+            access_features=[feature.value for feature in proposal.access_list],
             staff_dbs_checked=_answer_key(proposal.staff_dbs_checked),
             **kwargs,
         )

@@ -37,7 +37,7 @@ from nclw.timezones import to_uk
 SESSION_EDIT_FIELDS = tuple(
     name
     for name in DETAIL_FIELDS
-    if name not in ("format", "audience", "capacity", "min_age", "max_age")
+    if name not in ("format", "audience", "capacity", "min_age", "max_age", "access_features")
 )
 
 

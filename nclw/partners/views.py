@@ -20,6 +20,7 @@ from nclw.events.forms import with_age_rule
 from nclw.forms import ConfirmForm
 from nclw.partners import queries, services, session_changes
 from nclw.partners.forms import ProposalForm, SessionEditForm
+from nclw.registrations.queries import access_summary
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -137,6 +138,7 @@ def session(event_id: int):
         attendees=services.shared_attendees(event, actor=current_user),
         moderation_url=_moderation_url(event),
         waiting=session_changes.pending_change(event),
+        access=access_summary(event),
         session_changes=session_changes,
     )
 

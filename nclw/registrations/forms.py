@@ -7,7 +7,9 @@ from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
+from nclw.forms import CheckboxesField
 from nclw.mail.ical import NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations.services import SignUpDetails
 
@@ -66,8 +68,14 @@ class SignUpForm(FlaskForm):
             Length(max=120, message="Role must be 120 characters or fewer"),
         ],
     )
+    access_requests = CheckboxesField(
+        "Do you need any of these? (optional)",
+        description="We tell the host only how many people need each, never who.",
+        choices=[SelectChoice(feature.value, feature.label) for feature in AccessFeature],
+        default=[],
+    )
     access_needs = TextAreaField(
-        "Access needs (optional)",
+        "Anything else that would help you take part? (optional)",
         description="Tell us anything that would help you take part. Only the organisers see this.",
         validators=[
             Optional(),

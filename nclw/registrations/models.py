@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
+from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.timezones import utcnow
@@ -61,8 +62,10 @@ class Registration(db.Model):
     cancellation_reason: Mapped[str | None] = mapped_column(sa.String(500))
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Seen only by organisers.
+    # Seen only by organisers (the host sees only how many asked for each listed need).
     access_needs: Mapped[str | None] = mapped_column(sa.String(500))
+    # Needs from the list events describe themselves with (events.details.AccessFeature).
+    access_requests: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     declared_care_experienced: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
@@ -82,6 +85,11 @@ class Registration(db.Model):
     @property
     def cancelled_by_organisers(self) -> bool:
         return self.cancellation_reason is not None
+
+    @property
+    def access_request_list(self) -> list[AccessFeature]:
+        """The listed needs the person asked for."""
+        return access_list(self.access_requests)
 
     @property
     def is_confirmed(self) -> bool:

@@ -45,6 +45,7 @@ def _anonymised_values() -> dict:
         "email": "",
         "email_normalised": marker,
         "access_needs": None,
+        "access_requests": "",
         # The reason may name the person's circumstances; that the organisers cancelled stays.
         "cancellation_reason": sa.case(
             (Registration.cancellation_reason.is_not(None), ""), else_=None

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from nclw.addresses import normalise_email
+from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
@@ -93,4 +96,47 @@ def live_registrations(event: Event) -> sa.Select:
             Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
         )
         .order_by(Registration.id)
+    )
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    """How many people with a place (or waiting) need each listed thing, and how many told
+    us something else. Numbers only: what a host may know without learning who."""
+
+    needs: list[tuple[AccessFeature, int]]
+    other: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.needs or self.other)
+
+    def in_words(self) -> str:
+        """'2 people need step-free access; 1 person needs a BSL interpreter'."""
+        parts = [
+            f"{count} {'person needs' if count == 1 else 'people need'} {feature.need}"
+            for feature, count in self.needs
+        ]
+        if self.other:
+            parts.append(
+                f"{self.other} {'person' if self.other == 1 else 'people'} told us about "
+                "other needs"
+            )
+        return "; ".join(parts) if parts else "Nobody has told us about access needs."
+
+
+def access_summary(event: Event) -> AccessSummary:
+    """The access needs of everyone holding or waiting for a place, counted."""
+    rows = db.session.execute(
+        sa.select(Registration.access_requests, Registration.access_needs).where(
+            Registration.event_id == event.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            Registration.anonymised_at.is_(None),
+            sa.or_(Registration.access_requests != "", Registration.access_needs.is_not(None)),
+        )
+    ).all()
+    counts = Counter(feature for row in rows for feature in access_list(row.access_requests))
+    return AccessSummary(
+        needs=[(feature, counts[feature]) for feature in AccessFeature if counts[feature]],
+        other=sum(1 for row in rows if row.access_needs),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from nclw.addresses import normalise_email, why_we_cannot_email
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
-from nclw.events.details import check_places
+from nclw.events.details import check_places, store_access
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
@@ -50,6 +51,8 @@ class SignUpDetails:
     neutral_calendar_title: bool = False
     # The answer to the event's age question (events.details.age_question), when it has one.
     age_confirmed: bool | None = None
+    # Needs from the list (events.details.AccessFeature), as its keys.
+    access_requests: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "email_normalised": normalise_email(details.email),
             "reference": new_reference(),
             "access_needs": (details.access_needs or "").strip() or None,
+            "access_requests": store_access(details.access_requests or ()),
             "declared_care_experienced": details.declared_care_experienced,
             "organisation_name": (details.organisation_name or "").strip() or None,
             "job_role": (details.job_role or "").strip() or None,
@@ -334,53 +338,14 @@ def promote_registration(
     return registration
 
 
-def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
-    """The person cancels their own ticket or waiting-list place; a freed place goes to the
-    next person waiting.
-
-    Returns the people promoted as a result.
-    """
-    return _cancel(registration, messages.cancelled_by_attendee, now=now)
-
-
-CANCELLATION_REASON_MAX_LENGTH = 500
-
-
-def cancel_on_their_behalf(
-    registration: Registration, *, reason: str, actor: User, now: datetime
+def cancel_registration(
+    registration: Registration, *, now: datetime, email: Callable | None = None
 ) -> list[Registration]:
-    """An organiser cancels someone's ticket: always with a reason, which the person reads.
+    """Cancel a ticket or waiting-list place; a freed place goes to the next person waiting.
 
-    Their email says who cancelled it, why, and whom to ask; unlike a person's own
-    cancellation it does not invite them to sign up again, which may not be open to them.
+    The person hears by `email` (composed from the cancelled registration): by default the
+    email for cancelling your own ticket. Returns the people promoted as a result.
     """
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise InvalidInput("Say why you are cancelling it. They will read this.")
-    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
-        raise InvalidInput(
-            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
-        )
-    registration.cancellation_reason = reason
-    promoted = _cancel(
-        registration,
-        lambda cancelled: messages.cancelled_by_organisers(
-            cancelled, reason=reason, cancelled_by=actor.name
-        ),
-        now=now,
-    )
-    record_action(
-        AuditAction.REGISTRATION_CANCELLED,
-        actor=actor,
-        target=registration,
-        # Who cancelled is the entry's actor; the reason may name the person, so it is not here.
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )
-    return promoted
-
-
-def _cancel(registration: Registration, email, *, now: datetime) -> list[Registration]:
     if registration.status == RegistrationStatus.CANCELLED:
         raise NotAllowed("This ticket is already cancelled.")
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -388,8 +353,9 @@ def _cancel(registration: Registration, email, *, now: datetime) -> list[Registr
     registration.cancelled_at = now
     registration.waiting_since = None
     registration.calendar_sequence += 1
+    compose = email or messages.cancelled_by_attendee
     queue_email(
-        email(registration), registration_id=registration.id, event_id=registration.event_id
+        compose(registration), registration_id=registration.id, event_id=registration.event_id
     )
     if not was_confirmed:
         return []
@@ -414,6 +380,3 @@ def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> lis
     event.capacity = capacity
     db.session.flush()
     return promote_from_waiting_list(event, now=now)
-
-
-# --- On the day, messages and personal data: the organisers' rules ------------------------

@@ -20,8 +20,8 @@ from nclw.events.weeks import copy_week
 from nclw.extensions import db
 from nclw.registrations.event_changes import update_event
 from nclw.registrations.on_the_day import check_in
+from nclw.registrations.on_their_behalf import cancel_on_their_behalf
 from nclw.registrations.personal_data import delete_my_details, purge_personal_data
-from nclw.registrations.services import cancel_on_their_behalf
 from nclw.timezones import utcnow
 from tests.conftest import login
 from tests.factories import (

@@ -11,7 +11,14 @@ from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import messaging, on_the_day, personal_data, queries, services
+from nclw.registrations import (
+    messaging,
+    on_the_day,
+    on_their_behalf,
+    personal_data,
+    queries,
+    services,
+)
 from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.registrations.queries import MessageAudience
 from nclw.registrations.ticket_links import registration_for_link
@@ -215,7 +222,7 @@ def test_purge_anonymises_only_events_that_ended_long_enough_ago(app, week):
 
 
 def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
-    services.cancel_on_their_behalf(
+    on_their_behalf.cancel_on_their_behalf(
         week.confirmed, reason="Signed up twice.", actor=week.organiser, now=NOW
     )
     db.session.refresh(week.waiting)
@@ -230,13 +237,15 @@ def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
 def test_an_organiser_cancels_with_a_reason_the_person_reads(app, client, week):
     week.organiser.name = "Sam Patel"
     with pytest.raises(InvalidInput, match="Say why"):
-        services.cancel_on_their_behalf(week.confirmed, reason="  ", actor=week.organiser, now=NOW)
+        on_their_behalf.cancel_on_their_behalf(
+            week.confirmed, reason="  ", actor=week.organiser, now=NOW
+        )
     with pytest.raises(InvalidInput, match="500 characters"):
-        services.cancel_on_their_behalf(
+        on_their_behalf.cancel_on_their_behalf(
             week.confirmed, reason="x" * 501, actor=week.organiser, now=NOW
         )
     assert week.confirmed.status == RegistrationStatus.CONFIRMED
-    services.cancel_on_their_behalf(
+    on_their_behalf.cancel_on_their_behalf(
         week.confirmed,
         reason="This session is for\n  care leavers only. ",
         actor=week.organiser,
@@ -269,7 +278,7 @@ def test_a_persons_own_cancellation_still_offers_signing_up_again(app, client, w
 
 
 def test_deleting_details_forgets_the_reason_but_not_who_cancelled(app, week):
-    services.cancel_on_their_behalf(
+    on_their_behalf.cancel_on_their_behalf(
         week.confirmed, reason="Your carer asked us to.", actor=week.organiser, now=NOW
     )
     db.session.commit()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import re
+import secrets
 import threading
 import urllib.error
 import urllib.parse
@@ -63,20 +64,86 @@ def prepare_database(env: dict[str, str], *, capacity: int) -> str:
 
 
 def add_open_event(env: dict[str, str], *, capacity: int) -> str:
-    """Add one open event to an already migrated database; its slug."""
-    from nclw import create_app
-    from nclw.extensions import db
-    from nclw.timezones import utcnow
-    from tests.factories import make_event
+    """Add one open event (with its week and host) to a migrated database; its slug.
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _sa_url(env["DATABASE_URL"])})
-    with app.app_context():
-        event = make_event(
-            capacity=capacity, starts_at=utcnow().replace(microsecond=0) + timedelta(days=5)
-        )
-        slug = event.slug
-        db.session.remove()
-        db.engine.dispose()
+    Written with only the columns the first releases had (every later one has a default),
+    not through the models: the upgrade tests call this on databases migrated to an older
+    revision, whose tables lack what the models have since gained.
+    """
+    from nclw.dbtypes import UTCDateTime
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    starts = now + timedelta(days=5)
+    slug = f"open-event-{secrets.token_hex(4)}"
+    editions = sa.table(
+        "editions",
+        *(sa.column(name) for name in ("year", "theme", "summary")),
+        sa.column("starts_on", sa.Date()),
+        sa.column("ends_on", sa.Date()),
+    )
+    organisations = sa.table(
+        "organisations", sa.column("name"), sa.column("kind"), sa.column("is_partner")
+    )
+    columns = ("edition_id", "host_id", "slug", "title", "summary", "description", "highlights")
+    columns += ("format", "online_url", "capacity", "audience", "status", "confirmed_count")
+    columns += ("sequence", "qa_enabled", "qa_askers", "qa_public_list", "partner_moderates")
+    events = sa.table(
+        "events",
+        *(sa.column(name) for name in columns),
+        *(sa.column(name, UTCDateTime()) for name in ("starts_at", "ends_at")),
+        *(sa.column(name, UTCDateTime()) for name in ("created_at", "updated_at")),
+    )
+    engine = sa.create_engine(_sa_url(env["DATABASE_URL"]))
+    try:
+        with engine.begin() as conn:
+            edition_id = conn.execute(
+                sa.select(sa.text("id")).select_from(sa.text("editions")).limit(1)
+            ).scalar()
+            if edition_id is None:
+                edition_id = conn.execute(
+                    editions.insert()
+                    .values(
+                        year=now.year + 1,
+                        theme="Care leavers with careers",
+                        summary="",
+                        starts_on=now.date(),
+                        ends_on=(now + timedelta(days=40)).date(),
+                    )
+                    .returning(sa.literal_column("id"))
+                ).scalar_one()
+            host_id = conn.execute(
+                organisations.insert()
+                .values(name=f"Host {slug}", kind="charity", is_partner=False)
+                .returning(sa.literal_column("id"))
+            ).scalar_one()
+            conn.execute(
+                events.insert().values(
+                    edition_id=edition_id,
+                    host_id=host_id,
+                    slug=slug,
+                    title=f"Open event {slug}",
+                    summary="A test event.",
+                    description="",
+                    highlights="",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    format="online",
+                    online_url="https://meet.example.org/room",
+                    capacity=capacity,
+                    audience="everyone",
+                    status="published",
+                    confirmed_count=0,
+                    sequence=0,
+                    qa_enabled=False,
+                    qa_askers="ticket_holders",
+                    qa_public_list=False,
+                    partner_moderates=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    finally:
+        engine.dispose()
     return slug
 
 

@@ -137,7 +137,12 @@ def test_finds_the_careers_session_signs_up_gets_the_email_and_cancels(
 def test_waiting_list_place_becomes_a_ticket_when_someone_cancels(
     browser: Browser, site: DemoSite, smtp_server: SmtpSink
 ):
-    professional = {"organisation_name": "Luton Council", "job_role": "Personal adviser"}
+    # The conference is for adults at work: it asks "Are you 18 or over?" ("Yes" is first).
+    professional = {
+        "organisation_name": "Luton Council",
+        "job_role": "Personal adviser",
+        "age_confirmed": "tick",
+    }
     people = ["ada@example.net", "ben@example.net", "cat@example.net"]
     # The conference has 18 of 20 places taken: two more fill it, the third person waits.
     for email in people:

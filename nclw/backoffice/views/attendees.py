@@ -14,7 +14,7 @@ from nclw.backoffice.views._helpers import (
     load_registration,
     page_number,
 )
-from nclw.registrations import messaging, on_the_day
+from nclw.registrations import messaging, on_the_day, on_their_behalf
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
 from nclw.timezones import utcnow
@@ -60,7 +60,7 @@ def cancel_registration(registration_id: int):
     form = CancelTicketForm()
     if form.validate_on_submit():
         cancelled = run_service(
-            lambda: registrations.cancel_on_their_behalf(
+            lambda: on_their_behalf.cancel_on_their_behalf(
                 registration, reason=form.reason.data, actor=current_user, now=utcnow()
             ),
             f"{registration.reference} is cancelled. We are emailing them your reason.",

@@ -72,6 +72,8 @@ def check_in_desk(event_id: int):
         form=form,
         frame=_frame(event),
         scanned=_scanned_ticket(event, form),
+        # Door staff see the listed needs that matter at the door, not what people wrote.
+        show_notes=is_active_organiser(current_user),
         recent=queries.recent_check_ins(event),
         checked_in=tickets.count_recipients(event, tickets.MessageAudience.CHECKED_IN),
     ), 400 if form.errors else 200

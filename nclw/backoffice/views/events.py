@@ -16,7 +16,7 @@ from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
 from nclw.registrations import event_changes
-from nclw.registrations.queries import MessageAudience, count_recipients
+from nclw.registrations.queries import MessageAudience, access_summary, count_recipients
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -72,6 +72,7 @@ def event(event_id: int):
         waiting=waiting,
         checked_in=checked_in,
         actions=events.event_actions(event),
+        access=access_summary(event),
         door_staff=door_staff.door_staff_at(event),
         door_staff_form=door_staff_form(event),
     )

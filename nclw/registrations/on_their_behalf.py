@@ -1,0 +1,49 @@
+"""What an organiser does to one person's ticket for them: cancel it, with a reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nclw.accounts.models import User
+from nclw.audit.actions import AuditAction
+from nclw.audit.services import record_action
+from nclw.errors import InvalidInput
+from nclw.registrations import messages
+from nclw.registrations.models import Registration
+from nclw.registrations.services import cancel_registration
+
+CANCELLATION_REASON_MAX_LENGTH = 500
+
+
+def cancel_on_their_behalf(
+    registration: Registration, *, reason: str, actor: User, now: datetime
+) -> list[Registration]:
+    """An organiser cancels someone's ticket: always with a reason, which the person reads.
+
+    Their email says who cancelled it, why, and whom to ask; unlike a person's own
+    cancellation it does not invite them to sign up again, which may not be open to them.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput("Say why you are cancelling it. They will read this.")
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise InvalidInput(
+            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
+        )
+    registration.cancellation_reason = reason
+    promoted = cancel_registration(
+        registration,
+        now=now,
+        email=lambda cancelled: messages.cancelled_by_organisers(
+            cancelled, reason=reason, cancelled_by=actor.name
+        ),
+    )
+    record_action(
+        AuditAction.REGISTRATION_CANCELLED,
+        actor=actor,
+        target=registration,
+        # Who cancelled is the entry's actor; the reason may name the person, so it is not here.
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
+    return promoted
