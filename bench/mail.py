@@ -167,7 +167,7 @@ def _registrations(event, count: int) -> None:
             "manage_token": secrets.token_urlsafe(32),
             "created_at": now,
             "confirmed_at": now,
-            "neutral_calendar_title": n % 5 == 0,
+            "discreet": n % 5 == 0,
         }
         for n in range(count)
     ]

@@ -41,7 +41,7 @@ def _registration_rows(event_id: int, count: int, *, confirmed: int, prefix: str
                 "job_role": None,
                 "consent_future_events": n % 3 == 0,
                 "share_with_host": n % 2 == 0,
-                "neutral_calendar_title": n % 5 == 0,
+                "discreet": n % 5 == 0,
                 "calendar_sequence": 0,
                 "no_show": False,
             }

@@ -58,6 +58,7 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
         html_body=row.html_body,
         ical_body=row.ical_body,
         ical_method=row.ical_method,
+        sender_name=row.sender_name,
         attempts=row.attempts,
         created_at=row.created_at,
     )

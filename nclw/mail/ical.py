@@ -41,6 +41,8 @@ PRODUCT_ID = "-//NCLW Events//nclw-events.org.uk//EN"
 # Shown instead of the event's name when a person asks for a neutral calendar title.
 NEUTRAL_ONLINE_TITLE = "Online session"
 NEUTRAL_TITLE = "Appointment"
+# Who a discreet email and calendar entry are from: nothing about care or the week.
+DISCREET_SENDER = "Bookings"
 
 
 def _place(event: Event) -> str:
@@ -155,9 +157,13 @@ def ticket_invite(
         stamp=now or datetime.now(UTC),
     )
     neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
-    entry.add("summary", neutral if registration.neutral_calendar_title else event.title)
+    entry.add("summary", neutral if registration.discreet else event.title)
+    if registration.discreet and event.is_in_person:
+        # The address gets them there; a venue's name ("Leaving Care Hub") may say too much.
+        location = event.address or NEUTRAL_TITLE
+    else:
+        location = _place(event)
     description = f"Your ticket: {registration.reference}\nManage or cancel: {ticket_link}"
-    location = _place(event)
     joining = _one_line(event.online_url)
     # Joining links go only to people holding a confirmed ticket.
     if event.is_online and joining and method == "REQUEST" and registration.is_confirmed:
@@ -170,7 +176,7 @@ def ticket_invite(
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = "NCLW Events"
+    organizer.params["cn"] = DISCREET_SENDER if registration.discreet else "NCLW Events"
     entry.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{registration.email}")
     # A parameter value cannot span lines or hold quotes: keep the name on one clean line.

@@ -41,6 +41,8 @@ class OutboxMessage(db.Model):
     # An iCalendar attachment and its METHOD (REQUEST or CANCEL), when the email carries one.
     ical_body: Mapped[str | None] = mapped_column(sa.Text)
     ical_method: Mapped[str | None] = mapped_column(sa.String(16))
+    # The name the email comes from instead of the site's (a discreet email); same address.
+    sender_name: Mapped[str | None] = mapped_column(sa.String(80))
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )

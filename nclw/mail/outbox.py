@@ -32,6 +32,8 @@ class ComposedEmail:
     html_body: str | None = None
     ical_body: str | None = None
     ical_method: str | None = None
+    # The name the email comes from, when not the site's own (discreet emails).
+    sender_name: str | None = None
 
 
 def compose_email(
@@ -42,6 +44,7 @@ def compose_email(
     *,
     ical_body: str | None = None,
     ical_method: str | None = None,
+    sender_name: str | None = None,
     **context: Any,
 ) -> ComposedEmail:
     """An email from a pair of templates, `<template>.txt` and `<template>.html`.
@@ -64,6 +67,7 @@ def compose_email(
         html_body=render_template(f"{template}.html", **context),
         ical_body=ical_body,
         ical_method=ical_method,
+        sender_name=sender_name,
     )
 
 
@@ -88,6 +92,7 @@ def queue_email(
         html_body=email.html_body,
         ical_body=email.ical_body,
         ical_method=email.ical_method,
+        sender_name=_single_line(email.sender_name)[:80] if email.sender_name else None,
         registration_id=registration_id,
         event_id=event_id,
         dedupe_key=dedupe_key,
@@ -183,6 +188,7 @@ def fill_in(message: OutboxMessage, email: ComposedEmail) -> None:
     message.html_body = email.html_body
     message.ical_body = email.ical_body
     message.ical_method = email.ical_method
+    message.sender_name = _single_line(email.sender_name)[:80] if email.sender_name else None
 
 
 class Composed(enum.Enum):

@@ -8,7 +8,7 @@ from datetime import datetime
 from email import policy as email_policy
 from email.charset import QP, Charset
 from email.mime.text import MIMEText
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class Outgoing:
     html_body: str | None
     ical_body: str | None
     ical_method: str | None
+    sender_name: str | None
     attempts: int
     created_at: datetime
 
@@ -115,6 +116,10 @@ def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
         # Constant headers only: user input never goes into extra_headers.
         extra_headers={"Auto-Submitted": "auto-generated"},
     )
+    if row.sender_name:
+        # Only the name changes (a discreet email): the address stays the site's.
+        address = parseaddr(message.sender)[1]
+        message.sender = formataddr((row.sender_name, address))
     # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
     # Plain text, then HTML, then the calendar: the order calendar programs expect.
     message.international_to = row.to_address if international else None

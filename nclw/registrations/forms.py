@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
 from nclw.forms import CheckboxesField
-from nclw.mail.ical import NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
+from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations.services import SignUpDetails
 
 
@@ -82,11 +82,14 @@ class SignUpForm(FlaskForm):
             Length(max=500, message="Access needs must be 500 characters or fewer"),
         ],
     )
-    neutral_calendar_title = BooleanField(
+    discreet = BooleanField(
+        "Keep my emails and calendar discreet",
         # The words the calendar writer really uses, so the promise matches the invite.
-        f"Show a neutral title in my calendar "
-        f"(\u201c{NEUTRAL_ONLINE_TITLE}\u201d or \u201c{NEUTRAL_TITLE}\u201d)",
-        description="Useful if other people can see your calendar.",
+        description=(
+            f"Emails come from \u201c{DISCREET_SENDER}\u201d with a plain subject, and your "
+            f"calendar says \u201c{NEUTRAL_ONLINE_TITLE}\u201d or \u201c{NEUTRAL_TITLE}\u201d. "
+            "Useful if other people can see your phone or your calendar."
+        ),
     )
     share_with_host = BooleanField("Share my first name and email with the host")
     consent_future_events = BooleanField("Email me about future events (optional)")

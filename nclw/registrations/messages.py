@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,10 +48,11 @@ def _compose(
 ) -> ComposedEmail:
     # Each email has a ticket link of its own (see TicketLink); the invite carries the same.
     link = new_ticket_url(registration)
-    return compose_email(
+    discreet = registration.discreet
+    email = compose_email(
         kind,
         registration.email,
-        subject,
+        _discreet_subject(kind, registration) if discreet else subject,
         f"mail/{template}",
         ical_body=(
             ical.ticket_invite(registration, method=ical_method, ticket_link=link)
@@ -58,8 +60,35 @@ def _compose(
             else None
         ),
         ical_method=ical_method,
+        sender_name=ical.DISCREET_SENDER if discreet else None,
+        discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
+    if not discreet:
+        return email
+    # What a lock screen shows is the subject and the first line: both say nothing more.
+    return replace(email, text_body=f"{DISCREET_OPENING}\n\n{email.text_body}")
+
+
+# A discreet email's subject, by kind: no event name, nothing about care.
+DISCREET_SUBJECTS = {
+    "ticket_confirmed": "Your booking is confirmed",
+    "waiting_list": "You are on a waiting list",
+    "promoted": "A place is yours",
+    "cancelled_by_attendee": "Your booking is cancelled",
+    "cancelled_by_organisers": "Your booking is cancelled",
+    "ticket_resent": "Your booking",
+    "event_changed": "Your booking has changed",
+    "event_cancelled": "Your booking is cancelled",
+    "attendee_message": "A message about your booking",
+    "reminder_day_before": "Reminder: your booking tomorrow",
+    "reminder_hour_before": "Reminder: your booking soon",
+}
+DISCREET_OPENING = "This is about your booking. The details are below."
+
+
+def _discreet_subject(kind: str, registration: Registration) -> str:
+    return f"{DISCREET_SUBJECTS.get(kind, 'About your booking')} ({registration.reference})"
 
 
 def _was_ever_confirmed(registration: Registration) -> bool:

@@ -73,8 +73,10 @@ class Registration(db.Model):
     job_role: Mapped[str | None] = mapped_column(sa.String(120))
     consent_future_events: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     share_with_host: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Calendars are often shared: show "Online session" instead of the event's name.
-    neutral_calendar_title: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Discreet emails and calendar entries: phones show subjects on the lock screen, and
+    # calendars are often shared, so nothing the person gets says "care" or names the event
+    # where others may see it (registrations.messages, mail.ical).
+    discreet: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # iCalendar SEQUENCE for this ticket's invite; raised on every change the calendar must see.
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when personal details were removed (purge or "Delete my details").

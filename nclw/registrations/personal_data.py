@@ -54,7 +54,7 @@ def _anonymised_values() -> dict:
         "job_role": None,
         "consent_future_events": False,
         "share_with_host": False,
-        "neutral_calendar_title": False,
+        "discreet": False,
     }
 
 

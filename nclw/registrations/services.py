@@ -48,7 +48,7 @@ class SignUpDetails:
     job_role: str | None = None
     consent_future_events: bool = False
     share_with_host: bool = False
-    neutral_calendar_title: bool = False
+    discreet: bool = False
     # The answer to the event's age question (events.details.age_question), when it has one.
     age_confirmed: bool | None = None
     # Needs from the list (events.details.AccessFeature), as its keys.
@@ -180,7 +180,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
         "job_role",
         "consent_future_events",
         "share_with_host",
-        "neutral_calendar_title",
+        "discreet",
     ]
     written = (
         sa.insert(tickets)
@@ -269,7 +269,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "job_role": (details.job_role or "").strip() or None,
             "consent_future_events": details.consent_future_events,
             "share_with_host": details.share_with_host,
-            "neutral_calendar_title": details.neutral_calendar_title,
+            "discreet": details.discreet,
         }
         try:
             registration_id, confirmed = _write_sign_up(ticket, now=now)

@@ -148,7 +148,7 @@ def test_a_neutral_title_keeps_the_event_name_out_of_the_calendar(app, event_for
         venue_name="Community centre",
         address="1 High Street",
     )
-    person = make_registration(event, neutral_calendar_title=True)
+    person = make_registration(event, discreet=True)
 
     text = messages.ticket_confirmed(person).ical_body
 

@@ -93,7 +93,7 @@ def test_sign_up_form(
         "job_role": job_role,
         "declared_care_experienced": flags[0],
         "share_with_host": flags[1],
-        "neutral_calendar_title": flags[2],
+        "discreet": flags[2],
         "consent_future_events": flags[3],
     }
     registrations, outbox = _count(Registration), _count(OutboxMessage)
