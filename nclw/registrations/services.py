@@ -175,6 +175,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
         "email_normalised",
         "reference",
         "access_needs",
+        "access_requests",
         "declared_care_experienced",
         "organisation_name",
         "job_role",
