@@ -57,6 +57,9 @@ WORDING: dict[A, Wording] = {
     ),
     A.REGISTRATION_CANCELLED: Wording(TICKETS, "Ticket cancelled", "{actor} cancelled {target}"),
     A.REGISTRATION_CHECKED_IN: Wording(TICKETS, "Checked in", "{actor} checked in {target}"),
+    A.REGISTRATION_CHECK_IN_UNDONE: Wording(
+        TICKETS, "Check-in undone", "{actor} took back the check-in of {target}"
+    ),
     A.REGISTRATION_MARKED_NO_SHOW: Wording(
         TICKETS, "Marked as a no-show", "{actor} marked {target} as a no-show"
     ),

@@ -189,7 +189,10 @@ class CancelTicketForm(FlaskForm):
 class CheckInForm(FlaskForm):
     reference = StringField(
         "Ticket reference",
-        description="Like NCLW-7K3Q9P. You can also scan the QR code on the person's ticket.",
+        description=(
+            "Like NCLW-7K3Q9P. A phone camera pointed at the QR code on a ticket opens this page "
+            "with it filled in."
+        ),
         validators=[DataRequired("Enter a ticket reference"), Length(max=500)],
     )
 

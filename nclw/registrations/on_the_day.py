@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from nclw.registrations.models import (
     Registration,
     RegistrationStatus,
 )
-from nclw.timezones import format_time
+from nclw.timezones import format_day, format_time, to_uk
 
 
 def parse_reference(text: str) -> str | None:
@@ -77,6 +78,13 @@ def check_in_by_reference(
         )
     )
     if registration is None:
+        elsewhere = db.session.scalar(
+            sa.select(Registration).where(Registration.reference == parsed)
+        )
+        if elsewhere is not None:
+            raise InvalidInput(
+                f"This ticket is for \u201c{elsewhere.event.title}\u201d, not this event."
+            )
         raise InvalidInput(f"There is no ticket {parsed} for this event.")
     return check_in(registration, actor=actor, now=now)
 
@@ -100,3 +108,81 @@ def mark_no_show(
         now=now,
     )
     return registration
+
+
+@dataclass(frozen=True)
+class DeskSearch:
+    """What the desk found for a name or a reference."""
+
+    people: list[Registration]
+    # A reference from another event's ticket: which event it is for.
+    other_event: str | None = None
+
+
+DESK_RESULTS = 20
+
+
+def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
+    """People at this event by first name (any part, any case) or by ticket reference.
+
+    Young people rarely know their reference, so a name is enough; cancelled tickets are
+    left out. A reference from another event's ticket says which event it is for.
+    """
+    if not can_check_in(actor, event):
+        raise Forbidden("You cannot check people in at this event.")
+    text = " ".join((text or "").split())[:80]
+    if not text:
+        return DeskSearch(people=[])
+    reference = parse_reference(text)
+    if reference is not None:
+        found = db.session.scalar(
+            sa.select(Registration).where(Registration.reference == reference)
+        )
+        if found is None:
+            return DeskSearch(people=[])
+        if found.event_id != event.id:
+            return DeskSearch(people=[], other_event=found.event.title)
+        return DeskSearch(people=[found])
+    like = "%" + text.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+    people = db.session.scalars(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            Registration.anonymised_at.is_(None),
+            sa.func.lower(Registration.first_name).like(like),
+        )
+        .order_by(Registration.first_name, Registration.reference)
+        .limit(DESK_RESULTS)
+    )
+    return DeskSearch(people=list(people))
+
+
+def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:
+    """Take back a check-in made by mistake (the wrong Sam)."""
+    if not can_check_in(actor, registration.event):
+        raise Forbidden("You cannot check people in at this event.")
+    if registration.checked_in_at is None:
+        raise NotAllowed(f"{registration.reference} is not checked in.")
+    registration.checked_in_at = None
+    record_action(
+        AuditAction.REGISTRATION_CHECK_IN_UNDONE,
+        actor=actor,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
+    return registration
+
+
+def not_today_warning(event: Event, *, now: datetime) -> str | None:
+    """A warning when the desk is open on a day the event is not on (UK days)."""
+    today = to_uk(now).date()
+    first, last = to_uk(event.starts_at).date(), to_uk(event.ends_at).date()
+    if first <= today <= last:
+        return None
+    when = "was" if last < today else "is"
+    return (
+        f"This event {when} on {format_day(event.starts_at)}, not today. "
+        "Check people in only when they arrive."
+    )

@@ -17,6 +17,8 @@ from tests.factories import make_event, make_registration, make_user
 AREAS = ("/admin", "/partner", "/door")
 # Door staff reach the check-in desk, for the events they are given, and nothing else.
 DOOR_STAFF_DESK = "backoffice.check_in_desk"
+# The desk, and its buttons: check in someone found by name, and undo a check-in.
+DESK_ENDPOINTS = {DOOR_STAFF_DESK, "backoffice.check_in_person", "backoffice.undo_check_in"}
 
 
 def _routes(app):
@@ -104,7 +106,7 @@ def test_the_walk_covers_changing_a_role(app):
 
 def test_only_the_check_in_desk_is_open_to_door_staff():
     # Opening another back-office page to door staff must be a decision this test records.
-    assert endpoints_open_to_door_staff() == {DOOR_STAFF_DESK}
+    assert endpoints_open_to_door_staff() == DESK_ENDPOINTS
 
 
 def test_door_staff_get_403_everywhere_but_the_desk_of_an_event_they_are_given(
@@ -114,7 +116,7 @@ def test_door_staff_get_403_everywhere_but_the_desk_of_an_event_they_are_given(
     checked = 0
     for rule in _routes(app):
         # Their own page, /door/, is theirs: test_only_door_staff_have_a_door_page.
-        if rule.endpoint == DOOR_STAFF_DESK or not rule.rule.startswith(("/admin", "/partner")):
+        if rule.endpoint in DESK_ENDPOINTS or not rule.rule.startswith(("/admin", "/partner")):
             continue
         url = _url(app, rule, week)
         for method in _methods(rule):
@@ -147,6 +149,11 @@ def test_door_staff_are_refused_the_desk_of_an_event_they_are_not_given(app, cli
     assert scanned.status_code == 403 and b"Zephyrine" not in scanned.data
     refused = client.post(url, data={"reference": stranger.reference})
     assert refused.status_code == 403
+    found = client.get(url, query_string={"q": "Zeph"})
+    assert found.status_code == 403 and b"Zephyrine" not in found.data
+    for button in ("", "/undo"):
+        pressed = client.post(f"/admin/events/{other.id}/check-in/{stranger.id}{button}")
+        assert pressed.status_code == 403
     db.session.refresh(stranger)
     assert stranger.checked_in_at is None
     assert not db.session.query(AuditEntry).filter_by(action="registration.checked_in").count()

@@ -1,4 +1,4 @@
-"""The safeguarding pages are valid HTML with no inline styles or scripts (CSP)."""
+"""The safeguarding pages (and the desk that finds people by name) are valid HTML with no inline styles or scripts (CSP)."""
 
 from __future__ import annotations
 
@@ -57,5 +57,8 @@ def test_reviews_changes_ages_access_and_cancelling_are_valid_pages(app):
             "event with access": reviewer.get(f"/admin/events/{event.id}"),
             "attendees with needs": reviewer.get(f"/admin/events/{event.id}/attendees"),
             "cancel with errors": reviewer.post(f"/admin/registrations/{person.id}/cancel"),
+            "desk, found by name": reviewer.get(
+                f"/admin/events/{event.id}/check-in", query_string={"q": person.first_name[:2]}
+            ),
         }
     )

@@ -13,6 +13,7 @@ from nclw.backoffice.forms import CheckInForm
 from nclw.backoffice.views._blueprint import bp, open_to_door_staff
 from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Event
+from nclw.extensions import db
 from nclw.registrations import on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations.models import Registration
@@ -50,8 +51,10 @@ def _event_to_check_in(event_id: int) -> Event:
 @bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
 @open_to_door_staff
 def check_in_desk(event_id: int):
-    """Check people in by ticket reference; a scanned QR code opens this page filled in."""
+    """Find people by name or reference and check them in; a scanned QR code opens this
+    page filled in."""
     event = _event_to_check_in(event_id)
+    search = (request.args.get("q") or "").strip()[:80]
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
         # A refusal ("already checked in", "no such ticket") is shown beside the field.
@@ -76,7 +79,49 @@ def check_in_desk(event_id: int):
         show_notes=is_active_organiser(current_user),
         recent=queries.recent_check_ins(event),
         checked_in=tickets.count_recipients(event, tickets.MessageAudience.CHECKED_IN),
+        search=search,
+        found=on_the_day.find_at_the_desk(event, search, actor=current_user),
+        warning=on_the_day.not_today_warning(event, now=utcnow()),
     ), 400 if form.errors else 200
+
+
+def _person_at(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _back_to_desk(event: Event):
+    # Back to the same search, so the next Sam is one tap away.
+    search = (request.form.get("q") or "").strip()[:80]
+    return redirect(url_for("backoffice.check_in_desk", event_id=event.id, q=search or None))
+
+
+@bp.post("/events/<int:event_id>/check-in/<int:registration_id>")
+@open_to_door_staff
+def check_in_person(event_id: int, registration_id: int):
+    """Check in someone found by name."""
+    event = _event_to_check_in(event_id)
+    person = _person_at(event, registration_id)
+    run_service(
+        lambda: on_the_day.check_in(person, actor=current_user, now=utcnow()),
+        f"{person.reference} ({person.first_name}) is checked in.",
+    )
+    return _back_to_desk(event)
+
+
+@bp.post("/events/<int:event_id>/check-in/<int:registration_id>/undo")
+@open_to_door_staff
+def undo_check_in(event_id: int, registration_id: int):
+    """Take back a check-in made by mistake."""
+    event = _event_to_check_in(event_id)
+    person = _person_at(event, registration_id)
+    run_service(
+        lambda: on_the_day.undo_check_in(person, actor=current_user, now=utcnow()),
+        f"{person.reference} ({person.first_name}) is no longer checked in.",
+    )
+    return _back_to_desk(event)
 
 
 def _scanned_ticket(event: Event, form: CheckInForm) -> Registration | None:
