@@ -1,4 +1,5 @@
-"""The safeguarding pages (and the desk that finds people by name) are valid HTML with no inline styles or scripts (CSP)."""
+"""The safeguarding pages, and the desk that finds people by name, are valid HTML with no
+inline styles or scripts (CSP)."""
 
 from __future__ import annotations
 
