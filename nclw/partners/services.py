@@ -198,17 +198,18 @@ def _tell_organisers(compose, proposal: Proposal, **extra: Any) -> None:
         queue_email(compose(proposal, address, **extra))
 
 
+def partner_address(asked_by: User | None, organisation) -> str | None:
+    """Where a partner hears a decision: whoever asked, or, once they have left, the
+    organisation's own address, so the news is not lost."""
+    if asked_by is not None and asked_by.active:
+        return asked_by.email
+    return organisation.contact_email or None
+
+
 def _tell_partner(compose, proposal: Proposal, **extra: Any) -> None:
-    proposer = proposal.proposed_by
-    if proposer is not None and proposer.active:
-        queue_email(compose(proposal, proposer.email, **extra), event_id=proposal.event_id)
-        return
-    # The proposer has left: tell the organisation instead, so the news is not lost.
-    if proposal.organisation.contact_email:
-        queue_email(
-            compose(proposal, proposal.organisation.contact_email, **extra),
-            event_id=proposal.event_id,
-        )
+    address = partner_address(proposal.proposed_by, proposal.organisation)
+    if address:
+        queue_email(compose(proposal, address, **extra), event_id=proposal.event_id)
 
 
 def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> ProposalVersion:

@@ -28,7 +28,7 @@ from nclw.extensions import db
 from nclw.links import absolute_url
 from nclw.mail.outbox import ComposedEmail, compose_email, queue_email
 from nclw.partners.models import SessionChange, SessionChangeState
-from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses
+from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses, partner_address
 from nclw.registrations.event_changes import update_event
 from nclw.timezones import format_day, format_moment, to_uk
 
@@ -277,11 +277,6 @@ def _declined(change: SessionChange, to: str) -> ComposedEmail:
 
 
 def _tell_partner(change: SessionChange, compose, **extra) -> None:
-    proposer = change.proposed_by
-    if proposer is not None and proposer.active:
-        address = proposer.email
-    else:
-        # The person who asked has left: tell the organisation, so the answer is not lost.
-        address = change.event.host.contact_email
+    address = partner_address(change.proposed_by, change.event.host)
     if address:
         queue_email(compose(change, address, **extra), event_id=change.event_id)

@@ -177,3 +177,14 @@ def test_withdrawing_or_sending_nothing_different_ends_the_wait(app, client, ses
     )
     assert "nothing to review" in same.text
     assert session_changes.pending_change(event) is None
+
+
+def test_when_the_partner_who_asked_has_left_the_organisation_hears(app, session):
+    partner, event, organiser = session
+    event.host.contact_email = "team@host.example"
+    change = session_changes.ask_for_change(event, {"title": "New"}, actor=partner, now=utcnow())
+    partner.active = False
+    session_changes.decline_change(change, reason="Not now.", actor=organiser, now=utcnow())
+    db.session.commit()
+    [told] = outbox("session_change_declined")
+    assert told.to_address == "team@host.example"
