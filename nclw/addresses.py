@@ -33,3 +33,15 @@ def why_we_cannot_email(address: str) -> str | None:
     if needs_smtputf8(address) and not current_app.config.get("MAIL_SMTPUTF8"):
         return INTERNATIONAL_ADDRESS_REFUSAL
     return None
+
+
+def mask_email(address: str) -> str:
+    """The address as "s***@g***.com": enough for its owner to know, little for anyone else.
+
+    For telling an old address where a ticket went: it may be a stranger's (a typo is the
+    usual reason to change one), who must not learn the person's address.
+    """
+    local, _, domain = address.strip().rpartition("@")
+    name, dot, ending = domain.rpartition(".")
+    masked_domain = f"{name[:1]}***{dot}{ending}" if dot else f"{domain[:1]}***"
+    return f"{local[:1]}***@{masked_domain}"

@@ -19,6 +19,7 @@ class AuditAction(enum.StrEnum):
     REGISTRATION_CHECK_IN_UNDONE = "registration.check_in_undone"
     REGISTRATION_MARKED_NO_SHOW = "registration.marked_no_show"
     REGISTRATION_NO_SHOW_UNDONE = "registration.no_show_undone"
+    REGISTRATION_DETAILS_CORRECTED = "registration.details_corrected"
     REGISTRATION_DETAILS_DELETED = "registration.details_deleted"
     REGISTRATIONS_PURGED = "registrations.purged"
     # Events

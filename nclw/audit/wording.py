@@ -66,6 +66,9 @@ WORDING: dict[A, Wording] = {
     A.REGISTRATION_NO_SHOW_UNDONE: Wording(
         TICKETS, "No-show taken back", "{actor} took back the no-show on {target}"
     ),
+    A.REGISTRATION_DETAILS_CORRECTED: Wording(
+        TICKETS, "Name or email corrected", "{actor} corrected the details on {target}"
+    ),
     A.REGISTRATION_DETAILS_DELETED: Wording(
         TICKETS,
         "Details deleted by the ticket holder",

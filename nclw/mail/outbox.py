@@ -176,6 +176,33 @@ def insert_emails_to_compose(rows: sa.Select, *, now: sa.ColumnElement) -> sa.In
     )
 
 
+def readdress_unsent(
+    registration_id: int, *, old_address: str, new_address: str, superseded: frozenset[str]
+) -> None:
+    """Send a ticket's emails not yet gone to its old address to the new one instead.
+
+    Kinds in `superseded` are dropped: the email that tells the new address carries what
+    they would have said. A message a sender holds right now is left alone: it may be on
+    the wire already.
+    """
+    unsent = (
+        OutboxMessage.registration_id == registration_id,
+        OutboxMessage.to_address == _single_line(old_address),
+        OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.FAILED]),
+    )
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(*unsent, OutboxMessage.kind.in_(superseded))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(*unsent)
+        .values(to_address=_single_line(new_address))
+        .execution_options(synchronize_session=False)
+    )
+
+
 def note_queued() -> None:
     """Wake the sender when this transaction commits (for messages queued in plain SQL)."""
     db.session.info[QUEUED_FLAG] = True

@@ -13,6 +13,7 @@ from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.timezones import format_stamp
 
 
 def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> OutboxMessage:
@@ -56,3 +57,28 @@ def mail_health() -> dict[str, Any]:
         "oldest_pending_created_at": oldest,
         "delivery": "smtp" if current_app.config.get("MAIL_SERVER") else "files",
     }
+
+
+def state_words(message: OutboxMessage) -> str:
+    """Where one email stands, in plain words: "Sent Tue 3 Nov 2026, 2:02pm", "Waiting to send"."""
+    if message.status == MessageStatus.SENT and message.sent_at is not None:
+        return f"Sent {format_stamp(message.sent_at)}"
+    if message.status == MessageStatus.SENT:
+        return "Sent"
+    if message.status == MessageStatus.SENDING:
+        return "Sending now"
+    if message.status == MessageStatus.FAILED:
+        return "Failed: will not try again"
+    # A temporary failure leaves the message waiting, with its attempts counted.
+    return "Failed: will try again" if message.attempts else "Waiting to send"
+
+
+def messages_about(registration_id: int) -> list[OutboxMessage]:
+    """Every email about one ticket still in the outbox, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.registration_id == registration_id)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        )
+    )

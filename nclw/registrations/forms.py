@@ -19,22 +19,27 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SignUpForm(FlaskForm):
-    first_name = StringField(
+def first_name_field(description: str, *, missing: str = "Enter your first name"):
+    """The first name, as sign-up asks for it: every form that takes one checks it the same way."""
+    return StringField(
         "First name",
-        description="The name you would like us to use.",
+        description=description,
         filters=[_strip],
         validators=[
-            DataRequired("Enter your first name"),
+            DataRequired(missing),
             Length(max=80, message="First name must be 80 characters or fewer"),
         ],
     )
-    email = EmailField(
+
+
+def email_field(description: str, *, missing: str = "Enter your email address"):
+    """The email address, as sign-up asks for it."""
+    return EmailField(
         "Email address",
-        description="We will send your ticket here.",
+        description=description,
         filters=[_strip],
         validators=[
-            DataRequired("Enter your email address"),
+            DataRequired(missing),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(
                 "Enter an email address in the correct format, like name@example.com",
@@ -42,6 +47,11 @@ class SignUpForm(FlaskForm):
             ),
         ],
     )
+
+
+class SignUpForm(FlaskForm):
+    first_name = first_name_field("The name you would like us to use.")
+    email = email_field("We will send your ticket here.")
     # Only on care-experienced events (removed otherwise); the service checks it again.
     declared_care_experienced = BooleanField(
         "I am in care or have left care (I am care experienced)",
@@ -140,3 +150,15 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
 
 class ResendTicketForm(FlaskForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)], filters=[_strip])
+
+
+class CorrectDetailsForm(FlaskForm):
+    """An organiser puts right a typo in someone's first name or email address."""
+
+    first_name = first_name_field(
+        "As they would like us to use it.", missing="Enter their first name"
+    )
+    email = email_field(
+        "If you change it, we email their ticket to the new address and tell the old one.",
+        missing="Enter their email address",
+    )

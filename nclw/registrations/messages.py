@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
+from nclw.addresses import mask_email
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.links import event_url
@@ -64,8 +65,10 @@ def _compose(
         discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
-    if not discreet:
-        return email
+    return _opened_discreetly(email) if discreet else email
+
+
+def _opened_discreetly(email: ComposedEmail) -> ComposedEmail:
     # What a lock screen shows is the subject and the first line: both say nothing more.
     return replace(email, text_body=f"{DISCREET_OPENING}\n\n{email.text_body}")
 
@@ -83,6 +86,8 @@ DISCREET_SUBJECTS = {
     "attendee_message": "A message about your booking",
     "reminder_day_before": "Reminder: your booking tomorrow",
     "reminder_hour_before": "Reminder: your booking soon",
+    "address_changed_old": "The email address for a booking has changed",
+    "address_changed_new": "Your booking",
 }
 DISCREET_OPENING = "This is about your booking. The details are below."
 
@@ -161,6 +166,39 @@ def ticket_resent(registration: Registration) -> ComposedEmail:
         "ticket_resent",
         "ticket_resent",
         f"Your ticket again: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="REQUEST" if registration.is_confirmed else None,
+    )
+
+
+def address_changed_old(registration: Registration, *, old_address: str) -> ComposedEmail:
+    """To the address a ticket had: it now goes to another one, shown masked. Nothing more.
+
+    The usual reason to change an address is a typo, so the old one may be a stranger's: no
+    name, no event, no link to the ticket, and the new address only masked.
+    """
+    kind, discreet = "address_changed_old", registration.discreet
+    email = compose_email(
+        kind,
+        old_address,
+        _discreet_subject(kind, registration)
+        if discreet
+        else f"The email address for a ticket has changed ({registration.reference})",
+        f"mail/{kind}",
+        sender_name=ical.DISCREET_SENDER if discreet else None,
+        discreet=discreet,
+        reference=registration.reference,
+        masked_address=mask_email(registration.email),
+    )
+    return _opened_discreetly(email) if discreet else email
+
+
+def address_changed_new(registration: Registration) -> ComposedEmail:
+    """The ticket, at the address the organisers corrected it to (with the invite, if confirmed)."""
+    return _compose(
+        "address_changed_new",
+        "address_changed_new",
+        f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
     )

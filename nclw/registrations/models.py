@@ -105,6 +105,23 @@ class Registration(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
 
+    @property
+    def status_words(self) -> str:
+        """Where the ticket stands, as an organiser reads it."""
+        if self.is_confirmed:
+            return "Confirmed"
+        if self.is_waiting:
+            return "On the waiting list"
+        if self.cancelled_by_organisers:
+            # Emptied when the person's details are deleted: the reason may name them.
+            reason = self.cancellation_reason
+            return (
+                f"Cancelled by the organisers: {reason}"
+                if reason
+                else "Cancelled by the organisers"
+            )
+        return "Cancelled by them"
+
 
 class TicketLink(db.Model):
     """One link to a ticket page, sent in one email; only its hash is kept.
