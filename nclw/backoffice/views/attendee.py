@@ -1,0 +1,46 @@
+"""One person's ticket: their details, every email sent to them, its history; fix a typo."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nclw.backoffice.attendee_record import attendee_record
+from nclw.backoffice.views._blueprint import bp
+from nclw.backoffice.views._helpers import load_registration
+from nclw.registrations.corrections import Correction, correct_details
+from nclw.registrations.forms import CorrectDetailsForm
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+
+def _corrected(correction: Correction) -> str:
+    if correction.address_changed:
+        return "Saved. We are emailing their ticket to the new address and telling the old one."
+    return "Saved."
+
+
+@bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])
+def attendee(registration_id: int):
+    """Show one ticket in full, and correct a typo in the name or email address."""
+    registration = load_registration(registration_id)
+    # Filled in from the ticket only when shown: what a POST leaves out is missing, not kept.
+    form = CorrectDetailsForm(obj=None if request.method == "POST" else registration)
+    if form.validate_on_submit():
+        corrected = run_service(
+            lambda: correct_details(
+                registration,
+                first_name=form.first_name.data,
+                email=form.email.data,
+                actor=current_user,
+                now=utcnow(),
+            ),
+            _corrected,
+            errors=form.form_errors,
+        )
+        if corrected.ok:
+            return redirect(url_for("backoffice.attendee", registration_id=registration.id))
+    page = render_template(
+        "backoffice/attendee.html", record=attendee_record(registration), form=form
+    )
+    return page, 400 if form.is_submitted() else 200
