@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -64,9 +65,14 @@ class MessageAudience(enum.StrEnum):
         }[self.value]
 
 
-def message_recipients(event: Event, audience: MessageAudience):
-    """A query for the registrations an organiser's message would go to."""
+def message_recipients(
+    event: Event, audience: MessageAudience, *, chosen: Collection[int] | None = None
+):
+    """A query for the registrations an organiser's message would go to: only those among
+    `chosen` (registration ids) when it is given."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
+    if chosen is not None:
+        query = query.where(Registration.id.in_(list(chosen)))
     if audience == MessageAudience.CONFIRMED:
         query = query.where(Registration.status == RegistrationStatus.CONFIRMED)
     elif audience == MessageAudience.WAITING:
