@@ -48,6 +48,15 @@ class BulkAction(enum.StrEnum):
             "promote": "Give them a place (people on the waiting list)",
         }[self.value]
 
+    @property
+    def needs_reason(self) -> bool:
+        """Cancelling asks why: each person reads the reason."""
+        return self == BulkAction.CANCEL
+
+    @property
+    def needs_message(self) -> bool:
+        return self == BulkAction.MESSAGE
+
     def doing(self, count: int) -> str:
         """'check in 3 people': what confirming will do, to finish a question or a button."""
         people = _people(count)
@@ -119,10 +128,14 @@ class BulkPlan:
     def skipped_count(self) -> int:
         return sum(len(s.people) for s in self.skipped)
 
+    def button(self) -> str:
+        """'Check in 3 people': the button that does it."""
+        words = self.action.doing(len(self.people))
+        return words[0].upper() + words[1:]
+
     def question(self) -> str:
         """'Check in 3 people?'"""
-        words = self.action.doing(len(self.people))
-        return words[0].upper() + words[1:] + "?"
+        return self.button() + "?"
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,22 @@ def count_recipients(event: Event, audience: MessageAudience) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
 
 
+def confirmed_by_name(event: Event) -> list[Registration]:
+    """The people with a confirmed ticket, by first name then reference: the printed
+    sign-in sheet and name badges, where people are found by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.anonymised_at.is_(None),
+            )
+            .order_by(sa.func.lower(Registration.first_name), Registration.reference)
+        )
+    )
+
+
 def live_registrations(event: Event) -> sa.Select:
     """A query for the confirmed and waiting registrations of an event, in sign-up order."""
     return (

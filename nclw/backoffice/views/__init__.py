@@ -9,6 +9,7 @@ from __future__ import annotations
 # Imported for their side effect: each module's routes register on `bp` as it is imported.
 # Listed by hand, so every screen the back office has is named here.
 from nclw.backoffice.views import (  # noqa: F401
+    attendee_bulk,
     attendees,
     audit_log,
     check_in,
@@ -20,6 +21,7 @@ from nclw.backoffice.views import (  # noqa: F401
     messages,
     organisations,
     people,
+    printouts,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp
