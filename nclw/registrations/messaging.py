@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from nclw.accounts.models import User
@@ -24,13 +25,18 @@ def message_attendees(
     *,
     actor: User | None,
     now: datetime,
+    chosen: Collection[int] | None = None,
 ) -> int:
-    """Queue one email per recipient through the outbox; returns how many were queued."""
+    """Queue one email per recipient through the outbox; returns how many were queued.
+
+    With `chosen` (registration ids, as ticked on the attendee list) only those of them in
+    the audience get it.
+    """
     subject, body = " ".join(subject.split()), body.strip()
     if not subject or not body:
         raise InvalidInput("Write a subject and a message.")
     sent = 0
-    for registration in db.session.scalars(message_recipients(event, audience)):
+    for registration in db.session.scalars(message_recipients(event, audience, chosen=chosen)):
         queue_email(
             messages.attendee_message(registration, subject, body),
             registration_id=registration.id,
@@ -43,7 +49,7 @@ def message_attendees(
         AuditAction.EVENT_MESSAGED,
         actor=actor,
         target=event,
-        summary=f"{subject!r} to {sent} ({audience.value})",
+        summary=f"{subject!r} to {sent} ({'chosen' if chosen is not None else audience.value})",
         now=now,
     )
     return sent

@@ -94,6 +94,11 @@ class Registration(db.Model):
         return access_list(self.access_requests)
 
     @property
+    def has_access_needs(self) -> bool:
+        """The person told us about access needs, from the list or in their own words."""
+        return bool(self.access_requests or self.access_needs)
+
+    @property
     def is_confirmed(self) -> bool:
         return self.status == RegistrationStatus.CONFIRMED
 

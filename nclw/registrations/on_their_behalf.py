@@ -15,6 +15,18 @@ from nclw.registrations.services import cancel_registration
 CANCELLATION_REASON_MAX_LENGTH = 500
 
 
+def clean_reason(reason: str | None) -> str:
+    """The reason an organiser gave for cancelling, tidied; refused when empty or too long."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput("Say why you are cancelling it. They will read this.")
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise InvalidInput(
+            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
+        )
+    return reason
+
+
 def cancel_on_their_behalf(
     registration: Registration, *, reason: str, actor: User, now: datetime
 ) -> list[Registration]:
@@ -23,13 +35,7 @@ def cancel_on_their_behalf(
     Their email says who cancelled it, why, and whom to ask; unlike a person's own
     cancellation it does not invite them to sign up again, which may not be open to them.
     """
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise InvalidInput("Say why you are cancelling it. They will read this.")
-    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
-        raise InvalidInput(
-            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
-        )
+    reason = clean_reason(reason)
     registration.cancellation_reason = reason
     promoted = cancel_registration(
         registration,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -64,9 +65,14 @@ class MessageAudience(enum.StrEnum):
         }[self.value]
 
 
-def message_recipients(event: Event, audience: MessageAudience):
-    """A query for the registrations an organiser's message would go to."""
+def message_recipients(
+    event: Event, audience: MessageAudience, *, chosen: Collection[int] | None = None
+):
+    """A query for the registrations an organiser's message would go to: only those among
+    `chosen` (registration ids) when it is given."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
+    if chosen is not None:
+        query = query.where(Registration.id.in_(list(chosen)))
     if audience == MessageAudience.CONFIRMED:
         query = query.where(Registration.status == RegistrationStatus.CONFIRMED)
     elif audience == MessageAudience.WAITING:
@@ -85,6 +91,22 @@ def count_recipients(event: Event, audience: MessageAudience) -> int:
     """How many people a message to this audience would reach."""
     query = message_recipients(event, audience).order_by(None).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
+
+
+def confirmed_by_name(event: Event) -> list[Registration]:
+    """The people with a confirmed ticket, by first name then reference: the printed
+    sign-in sheet and name badges, where people are found by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.anonymised_at.is_(None),
+            )
+            .order_by(sa.func.lower(Registration.first_name), Registration.reference)
+        )
+    )
 
 
 def live_registrations(event: Event) -> sa.Select:

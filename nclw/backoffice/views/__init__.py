@@ -10,6 +10,7 @@ from __future__ import annotations
 # Listed by hand, so every screen the back office has is named here.
 from nclw.backoffice.views import (  # noqa: F401
     attendee,
+    attendee_bulk,
     attendees,
     audit_log,
     check_in,
@@ -21,6 +22,7 @@ from nclw.backoffice.views import (  # noqa: F401
     messages,
     organisations,
     people,
+    printouts,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp

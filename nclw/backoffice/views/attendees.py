@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from nclw.backoffice import queries
+from nclw.backoffice.attendee_forms import BulkActionForm
 from nclw.backoffice.forms import CancelTicketForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import (
@@ -14,6 +15,7 @@ from nclw.backoffice.views._helpers import (
     load_registration,
     page_number,
 )
+from nclw.events.models import Event
 from nclw.registrations import messaging, on_the_day, on_their_behalf
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
@@ -23,23 +25,38 @@ from nclw.web import run_service
 
 @bp.get("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
-    """List the people signed up, with search and a status filter."""
-    event = load_event(event_id)
-    search = (request.args.get("q") or "").strip()[:100]
-    status = request.args.get("status", "")
-    found = queries.attendee_page(event, search=search, status=status, page=page_number())
-    return render_template(
+    """List the people signed up, with search, a status filter and tick boxes."""
+    return attendee_list(load_event(event_id), BulkActionForm(formdata=None))
+
+
+def list_args() -> dict:
+    """The list's search, filter and page as asked for, to draw it or go back to it."""
+    return {
+        "q": (request.args.get("q") or "").strip()[:100],
+        "status": request.args.get("status", ""),
+        "page": page_number(),
+    }
+
+
+def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code: int = 200):
+    """The list page: `form` is the form for the ticked people, with any errors it has."""
+    args = list_args()
+    found = queries.attendee_page(event, search=args["q"], status=args["status"], page=args["page"])
+    page = render_template(
         "backoffice/attendees.html",
         event=event,
         people=found.items,
-        search=search,
-        status=status,
+        search=args["q"],
+        status=args["status"],
         filters=queries.ATTENDEE_FILTERS,
         total=found.total,
         page=found.number,
         pages=found.pages,
         position=tickets.waiting_list_position,
+        form=form,
+        chosen=set(chosen),
     )
+    return page, status_code
 
 
 @bp.post("/registrations/<int:registration_id>/promote")
