@@ -20,6 +20,7 @@ from nclw.backoffice.views import (  # noqa: F401
     messages,
     organisations,
     people,
+    reports,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp
