@@ -246,8 +246,61 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
     db.session.add(_change_waiting_for_review(events[0]))
     _door_staff_for(events[1])
+    _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
     db.session.commit()
     return True
+
+
+def _last_years_conference(host: Organisation, monday: date) -> None:
+    """Last year's week with its conference over, so a report has something to show:
+    sign-ups over 16 days, places given from the waiting list, cancellations, check-ins,
+    no-shows and access needs (see nclw.reports)."""
+    last_monday, _ = next_week_dates(date(monday.year - 1, 1, 1))
+    friday = last_monday + timedelta(days=4)
+    edition = Edition(
+        year=last_monday.year, theme="Care leavers in work", summary="", starts_on=last_monday,
+        ends_on=last_monday + timedelta(days=6),
+    )  # fmt: skip
+    event = Event(
+        edition=edition, host=host, status=EventStatus.PUBLISHED,
+        slug=f"together-national-conference-{last_monday.year}",
+        title=f"TOGETHER: the conference, {last_monday.year}",
+        summary="Last year's national conference.", starts_at=uk_datetime(friday, 9, 30),
+        ends_at=uk_datetime(friday, 16, 30), format=EventFormat.IN_PERSON,
+        venue_name="Friends House", address="173 Euston Road, London NW1 2BJ", capacity=12,
+        audience=Audience.PROFESSIONALS, access_features="step_free,quiet_room",
+    )  # fmt: skip
+    db.session.add_all([edition, event])
+    db.session.flush()
+    _fill(event, confirmed=12, waiting=4)
+    db.session.flush()
+    people = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()
+    needs = {0: "step_free", 7: "step_free", 3: "quiet_room", 6: "step_free", 5: "bsl"}
+    needs |= {9: "step_free", 10: "quiet_room"}
+    # 12 and 13 waited, then had the places of 1 and 4 (whom the organisers cancelled);
+    # 15 gave up waiting and 14 is waiting still. Nobody called Jordan is checked in: the
+    # door staff's browser check looks for this week's Jordan by name.
+    promoted, cancelled = (12, 13), (1, 4, 15)
+    for index, person in enumerate(people):
+        person.created_at = event.starts_at - timedelta(days=20 - index)
+        person.confirmed_at = person.created_at if index < 12 else None
+        person.waiting_since = person.created_at if index == 14 else None
+        person.access_requests = needs.get(index, "")
+        if index in promoted:
+            person.status = RegistrationStatus.CONFIRMED
+            person.confirmed_at = person.created_at + timedelta(days=2)
+        if index in cancelled:
+            person.status = RegistrationStatus.CANCELLED
+            person.cancelled_at = person.created_at + timedelta(days=1)
+        person.checked_in_at = (
+            event.starts_at + timedelta(minutes=5 * index)
+            if index in (0, 3, 5, 6, 7, 8, 11, 13)
+            else None
+        )
+        person.no_show = index in (9, 10, 12)
+    people[4].cancellation_reason = "You booked twice, so we cancelled the second ticket."
 
 
 def _change_waiting_for_review(event: Event) -> SessionChange:

@@ -11,18 +11,26 @@ from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.reports import services as reports
 from nclw.timezones import format_when, to_uk, utcnow
 
 
 def _events() -> list[Event]:
-    return list(db.session.scalars(sa.select(Event).order_by(Event.starts_at)))
+    """The events of the demo's coming week (last year's week is there too, for reports)."""
+    newest = sa.select(sa.func.max(Edition.year)).scalar_subquery()
+    return list(
+        db.session.scalars(
+            sa.select(Event).join(Edition).where(Edition.year == newest).order_by(Event.starts_at)
+        )
+    )
 
 
 def test_seed_demo_loads_next_octobers_week(runner):
     result = runner.invoke(args=["nclw", "seed-demo"])
     assert result.exit_code == 0, result.output
     assert "Demo week loaded." in result.output
-    [edition] = db.session.scalars(sa.select(Edition))
+    edition, last_year = db.session.scalars(sa.select(Edition).order_by(Edition.year.desc()))
+    assert last_year.year == edition.year - 1
     assert edition.starts_on.month == 10
     assert edition.starts_on.weekday() == 0  # a Monday
     assert edition.ends_on >= utcnow().date()
@@ -66,10 +74,11 @@ def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
 def test_seed_demo_if_empty_keeps_existing_data(runner):
     runner.invoke(args=["nclw", "seed-demo", "--if-empty"])
     before = db.session.scalar(sa.select(sa.func.count(Registration.id)))
+    weeks = db.session.scalar(sa.select(sa.func.count(Edition.id)))
     again = runner.invoke(args=["nclw", "seed-demo", "--if-empty"])
     assert again.exit_code == 0
     assert "left as is" in again.output
-    assert db.session.scalar(sa.select(sa.func.count(Edition.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Edition.id))) == weeks
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == before
 
 
@@ -102,3 +111,15 @@ def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):
     assert person.password_hash is None  # they choose one through a reset link
     [event] = door_staff.events_given_to(person, now=utcnow())
     assert "TOGETHER" in event.title
+
+
+def test_seed_demo_has_last_years_conference_to_report_on(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    [past] = db.session.scalars(sa.select(Event).where(Event.starts_at < utcnow()))
+    report = reports.event_report(past, now=utcnow())
+    figures = report.figures
+    assert (figures.sign_ups, figures.promoted, figures.cancelled_by_organisers) == (16, 2, 1)
+    assert (figures.checked_in, figures.no_shows, figures.not_recorded) == (8, 3, 1)
+    assert figures.access_met_rate == 57  # 4 of 7: large enough to show
+    assert past.confirmed_count == figures.confirmed == 12
+    assert len(report.over_time) == 16  # a bar a day

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import xlsxwriter
@@ -24,7 +24,7 @@ from nclw.exports import CSV_MIMETYPE as CSV_MIMETYPE  # the views send both for
 from nclw.exports import csv_stream as csv_stream
 from nclw.exports import neutralise_cells
 from nclw.extensions import db
-from nclw.registrations.models import Registration
+from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
 BATCH_SIZE = 1000
@@ -54,6 +54,9 @@ class Column:
     sensitive: bool = False  # access needs: only with a reason
     typed: bool = False  # text a person typed: the only cells that could start like a formula
     uk_time: bool = False  # a UTC moment, shown on a UK clock
+    # How a stored value reads to people, in a spreadsheet (the CSV keeps the stored value,
+    # so anything that already reads it keeps working).
+    words: dict[str, str] | None = None
 
 
 COLUMNS: dict[str, Column] = {
@@ -63,7 +66,12 @@ COLUMNS: dict[str, Column] = {
         Column("first_name", "First name", Registration.first_name, contact=True, typed=True),
         Column("email", "Email", Registration.email, contact=True, typed=True),
         # The stored value, not the enum: it is the text the export shows.
-        Column("status", "Status", sa.type_coerce(Registration.status, sa.String)),
+        Column(
+            "status",
+            "Status",
+            sa.type_coerce(Registration.status, sa.String),
+            words={status.value: status.label for status in RegistrationStatus},
+        ),
         Column("event", "Event", Event.title, typed=True),
         Column("event_starts", "Event starts (UK time)", Event.starts_at, uk_time=True),
         Column("signed_up", "Signed up (UK time)", Registration.created_at, uk_time=True),
@@ -115,6 +123,7 @@ class _UkClock:
 
     def __init__(self) -> None:
         self._hours: dict[tuple[int, int, int, int], str] = {}
+        self._offsets: dict[tuple[int, int, int, int], timedelta] = {}
 
     def _hour(self, moment: datetime) -> str:
         local = to_uk(moment)
@@ -134,6 +143,20 @@ class _UkClock:
             if hour is None:
                 hour = hours[key] = self._hour(moment)
             cells[position] = hour + _MINUTES[moment.minute]
+
+    def as_datetimes(self, cells: list, positions: Iterable[int]) -> None:
+        """Replace, in place, the UTC moments at `positions` with the UK clock's date and time
+        (no zone: spreadsheets have none), for a spreadsheet to keep as real dates."""
+        offsets = self._offsets
+        for position in positions:
+            moment = cells[position]
+            if moment is None:
+                continue
+            key = (moment.year, moment.month, moment.day, moment.hour)
+            offset = offsets.get(key)
+            if offset is None:
+                offset = offsets[key] = to_uk(moment).utcoffset()
+            cells[position] = moment.replace(tzinfo=None) + offset
 
 
 def registrations_query(*, event: Event | None = None, edition_id: int | None = None) -> sa.Select:
@@ -174,10 +197,13 @@ def export_rows(
     columns: Sequence[str],
     *,
     contact_details_where: sa.ColumnElement[bool] | None = None,
-) -> Iterator[list[str]]:
+    for_spreadsheet: bool = False,
+) -> Iterator[list]:
     """The heading row, then one neutralised row per registration, read in batches.
 
     Contact details are blank on rows that do not meet `contact_details_where`, if given.
+    `for_spreadsheet` (XLSX) gives times as UK dates and times rather than text, and stored
+    values in their words ("On the waiting list"); otherwise every cell is text, as the CSV has.
     """
     chosen = [COLUMNS[key] for key in columns if key in COLUMNS]
     if not chosen:
@@ -191,7 +217,13 @@ def export_rows(
         values.append(value.label(f"c{position}"))  # labelled: a column may be picked twice
     typed = [position for position, column in enumerate(chosen) if column.typed]
     times = [position for position, column in enumerate(chosen) if column.uk_time]
+    worded = [
+        (position, column.words)
+        for position, column in enumerate(chosen)
+        if column.words and for_spreadsheet
+    ]
     clock = _UkClock()
+    format_times = clock.as_datetimes if for_spreadsheet else clock.format_cells
     # Only the chosen columns, as plain rows through Core: each row is read once, never tracked.
     result = db.session.connection().execute(
         registrations_query.with_only_columns(
@@ -201,14 +233,27 @@ def export_rows(
     for row in result:
         cells = list(row)
         if times:
-            clock.format_cells(cells, times)
+            format_times(cells, times)
+        for position, words in worded:
+            cells[position] = words.get(cells[position], cells[position])
         if typed:
             neutralise_cells(cells, typed)
         yield cells
 
 
-def xlsx_stream(rows: Iterable[list[str]], *, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
-    """An XLSX workbook built with flat memory (rows go to disk), then sent in chunks."""
+# Excel shows a date cell with this pattern: the same order as the CSV's text.
+XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+_DATE_WIDTH = len("2026-10-28 16:05")
+_WIDEST_COLUMN = 60  # longer text wraps in the cell rather than pushing the sheet sideways
+
+
+def xlsx_stream(rows: Iterable[list], *, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    """An XLSX workbook built with flat memory (rows go to disk), then sent in chunks.
+
+    It opens ready to use: a bold heading row that stays in view and filters, columns as
+    wide as what they hold, and times (datetimes from `export_rows(for_spreadsheet=True)`)
+    as real dates that sort and filter as dates.
+    """
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -225,13 +270,32 @@ def xlsx_stream(rows: Iterable[list[str]], *, chunk_size: int = 64 * 1024) -> It
         )
         sheet = workbook.add_worksheet("Attendees")
         bold = workbook.add_format({"bold": True})
+        when = workbook.add_format({"num_format": XLSX_DATE_FORMAT})
         rows = iter(rows)
-        for column_number, heading in enumerate(next(rows, [])):
+        headings = next(rows, [])
+        # Room for the heading and the filter's arrow beside it.
+        widths = [len(heading) + 3 for heading in headings]
+        for column_number, heading in enumerate(headings):
             sheet.write_string(0, column_number, heading, bold)
-        write = sheet.write_string
-        for row_number, row in enumerate(rows, start=1):
+        write, write_datetime = sheet.write_string, sheet.write_datetime
+        last_row = 0
+        for last_row, row in enumerate(rows, start=1):
             for column_number, value in enumerate(row):
-                write(row_number, column_number, value)
+                if isinstance(value, datetime):
+                    write_datetime(last_row, column_number, value, when)
+                    length = _DATE_WIDTH
+                elif value is None:
+                    continue
+                else:
+                    write(last_row, column_number, value)
+                    length = len(value)
+                if length > widths[column_number]:
+                    widths[column_number] = length
+        if headings:
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, last_row, len(headings) - 1)
+        for column_number, width in enumerate(widths):
+            sheet.set_column(column_number, column_number, min(width + 1, _WIDEST_COLUMN))
         workbook.close()
         with open(path, "rb") as finished:
             while chunk := finished.read(chunk_size):

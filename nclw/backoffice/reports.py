@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +17,7 @@ from nclw.partners.queries import (
 )
 from nclw.questions.services import pending_counts
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.timezones import to_uk
+from nclw.reports.figures import count_by_uk_day
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def signups_per_day(edition: Edition, *, today: date, days: int = 14) -> list[tu
         )
         .execution_options(yield_per=5000)
     )
-    per_day = Counter(to_uk(moment).date() for moment in moments)
+    per_day = count_by_uk_day(moments)
     return [
         (f"{day:%a} {day.day}", per_day.get(day, 0))
         for day in (first + timedelta(days=n) for n in range(days))

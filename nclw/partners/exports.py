@@ -11,8 +11,11 @@ from nclw.registrations.models import Registration
 def _rows(registrations: Iterable[Registration]) -> Iterator[list[str]]:
     yield ["First name", "Email", "Status"]
     for registration in registrations:
-        status = "Waiting list" if registration.is_waiting else "Confirmed"
-        yield [neutralise(registration.first_name), neutralise(registration.email), status]
+        yield [
+            neutralise(registration.first_name),
+            neutralise(registration.email),
+            registration.status.label,
+        ]
 
 
 def shared_attendees_csv(registrations: Iterable[Registration]) -> bytes:

@@ -16,11 +16,15 @@ from flask import (
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
+from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.forms import ConfirmForm
 from nclw.partners import queries, services, session_changes
 from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.registrations.queries import access_summary
+from nclw.reports import lines
+from nclw.reports import services as reports
+from nclw.reports.downloads import report_csv
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -55,6 +59,7 @@ def home():
         "partners/home.html",
         sessions=queries.sessions_for_organisation(organisation_id),
         proposals=queries.proposals_for_organisation(organisation_id),
+        report_weeks=reports.weeks_hosted(organisation_id),
     )
 
 
@@ -222,3 +227,74 @@ def export_attendees(event_id: int):
             "Cache-Control": "no-store",
         },
     )
+
+
+_REPORT_NOTES = {
+    "access_note": lines.ACCESS_NOTE,
+    "details_removed_note": lines.DETAILS_REMOVED_NOTE,
+}
+
+
+def _report_csv(body: bytes, name: str) -> Response:
+    # Counts only, nobody named: a plain GET, with nothing for the audit log.
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _own_week(year: int):
+    # Only a week the organisation hosted in: another week's report would be empty anyway.
+    edition = events.edition_for_year(year)
+    if edition is None or edition not in reports.weeks_hosted(current_user.organisation_id):
+        abort(404)
+    return edition
+
+
+@bp.get("/sessions/<int:event_id>/report")
+@partner_required
+def session_report(event_id: int):
+    """Show the report on one of the partner's sessions: numbers only."""
+    event = _own_event(event_id)
+    return render_template(
+        "partners/session_report.html",
+        event=event,
+        report=reports.event_report(event, now=utcnow()),
+        csv_url=url_for("partners.session_report_csv", event_id=event.id),
+        event_endpoint=None,
+        **_REPORT_NOTES,
+    )
+
+
+@bp.get("/sessions/<int:event_id>/report.csv")
+@partner_required
+def session_report_csv(event_id: int):
+    """Download one session's figures as CSV."""
+    event = _own_event(event_id)
+    report = reports.event_report(event, now=utcnow())
+    return _report_csv(report_csv(report, with_total=False), f"report-{event.slug}.csv")
+
+
+@bp.get("/reports/<int:year>")
+@partner_required
+def report(year: int):
+    """Show the report on the partner's sessions in one week."""
+    edition = _own_week(year)
+    return render_template(
+        "partners/report.html",
+        edition=edition,
+        report=reports.organisation_report(current_user.organisation, edition, now=utcnow()),
+        csv_url=url_for("partners.report_csv_download", year=year),
+        event_endpoint="partners.session_report",
+        **_REPORT_NOTES,
+    )
+
+
+@bp.get("/reports/<int:year>.csv")
+@partner_required
+def report_csv_download(year: int):
+    """Download the figures of the partner's sessions in one week as CSV."""
+    edition = _own_week(year)
+    report = reports.organisation_report(current_user.organisation, edition, now=utcnow())
+    return _report_csv(report_csv(report, with_total=True), f"report-{year}.csv")

@@ -24,6 +24,15 @@ class RegistrationStatus(enum.StrEnum):
     WAITING = "waiting"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        """How the status reads to people: in spreadsheets and on the partner's list."""
+        return {
+            "confirmed": "Confirmed",
+            "waiting": "On the waiting list",
+            "cancelled": "Cancelled",
+        }[self.value]
+
 
 class Registration(db.Model):
     """One person's ticket (or waiting-list place) for one event."""

@@ -35,6 +35,9 @@ def _url(app, rule, week, *, event=None):
         "message_id": 1,
         "proposal_id": 1,
         "question_id": 1,
+        # Reports: the week and the host of the event.
+        "year": (event or week.event).edition.year,
+        "organisation_id": (event or week.event).host_id,
     }
     values = {}
     for name in rule.arguments:

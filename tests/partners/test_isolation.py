@@ -47,7 +47,12 @@ def victims(app):
     make_registration(
         event, first_name="Private", email="private@example.com", share_with_host=True
     )
-    return {"proposal_id": [draft.id, submitted.id], "event_id": [event.id]}
+    # A week the intruder hosts nothing in: its report is another partner's business.
+    return {
+        "proposal_id": [draft.id, submitted.id],
+        "event_id": [event.id],
+        "year": [event.edition.year],
+    }
 
 
 def partner_routes(app) -> list[tuple[str, str]]:
@@ -72,6 +77,10 @@ def test_every_partner_route_is_known(app):
         "/partner/sessions/<int:event_id>",
         "/partner/sessions/<int:event_id>/edit",
         "/partner/sessions/<int:event_id>/attendees.csv",
+        "/partner/sessions/<int:event_id>/report",
+        "/partner/sessions/<int:event_id>/report.csv",
+        "/partner/reports/<int:year>",
+        "/partner/reports/<int:year>.csv",
     } <= rules
 
 

@@ -202,7 +202,7 @@ def test_session_page_shows_counts_and_only_shared_attendees(app, client):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["First name", "Email", "Status"]
     assert ["Amira", "amira@example.com", "Confirmed"] in rows
-    assert ["'=HYPERLINK(1)", "w@example.com", "Waiting list"] in rows
+    assert ["'=HYPERLINK(1)", "w@example.com", "On the waiting list"] in rows
     assert "hidden@example.com" not in text
 
 

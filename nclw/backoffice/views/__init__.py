@@ -23,6 +23,7 @@ from nclw.backoffice.views import (  # noqa: F401
     organisations,
     people,
     printouts,
+    reports,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp

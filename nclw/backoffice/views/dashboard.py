@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import render_template
 
-from nclw.backoffice import charts, reports
+from nclw.backoffice import reports
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition
+from nclw.reports import charts
 from nclw.timezones import to_uk, utcnow
 
 

@@ -56,10 +56,11 @@ def _download(form: ExportForm) -> Response:
     )
     # The audit entry is saved before the first byte goes out, whatever happens to the file.
     db.session.commit()
-    rows = exports.export_rows(query, columns)
     if file_format == "xlsx":
+        rows = exports.export_rows(query, columns, for_spreadsheet=True)
         body, mimetype, extension = exports.xlsx_stream(rows), exports.XLSX_MIMETYPE, "xlsx"
     else:
+        rows = exports.export_rows(query, columns)
         body, mimetype, extension = exports.csv_stream(rows), exports.CSV_MIMETYPE, "csv"
     filename = f"attendees-{label}-{to_uk(utcnow()):%Y-%m-%d}.{extension}"
     return Response(

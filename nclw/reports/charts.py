@@ -27,8 +27,11 @@ def capacity_bar(confirmed: int, capacity: int | None) -> Markup:
     ).format(w=width, filled=filled, track=TRACK_COLOUR, colour=BAR_COLOUR)
 
 
-def daily_bars(points: Sequence[tuple[str, int]], *, title: str) -> Markup:
-    """A bar chart of counts per day, with a text alternative naming every value."""
+def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str = "chart") -> Markup:
+    """A bar chart of counts per day (or week), with a text alternative naming every value.
+
+    `chart_id` names the title and description: a page with two charts needs two names.
+    """
     if not points:
         return Markup("<p>No sign-ups yet.</p>")
     bar_width, gap, chart_height, label_height = 28, 8, 120, 34
@@ -39,9 +42,9 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str) -> Markup:
     parts = [
         Markup(
             '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-            'aria-labelledby="chart-title chart-desc">'
-            '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
-        ).format(w=width, h=height, title=title, desc=description)
+            'aria-labelledby="{id}-title {id}-desc">'
+            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        ).format(w=width, h=height, title=title, desc=description, id=chart_id)
     ]
     for index, (label, count) in enumerate(points):
         x = gap + index * (bar_width + gap)
@@ -66,6 +69,52 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str) -> Markup:
                 count=count,
                 ly=chart_height + 14,
                 label=escape(label),
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def horizontal_bars(
+    points: Sequence[tuple[str, int]], *, title: str, chart_id: str = "bars"
+) -> Markup:
+    """One labelled bar per line, longest value widest: reads on a phone without turning it.
+
+    The label sits above its bar rather than beside it, so long labels need no room sideways.
+    """
+    if not points:
+        return Markup("")
+    width, bar_height, line_height = 320, 14, 40
+    number_room = 48  # the count is written after the bar
+    peak = max(count for _, count in points) or 1
+    height = len(points) * line_height
+    description = "; ".join(f"{label}: {count}" for label, count in points)
+    parts = [
+        Markup(
+            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+            'aria-labelledby="{id}-title {id}-desc">'
+            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        ).format(w=width, h=height, title=title, desc=description, id=chart_id)
+    ]
+    for index, (label, count) in enumerate(points):
+        top = index * line_height
+        bar_width = round((width - number_room) * count / peak)
+        parts.append(
+            Markup(
+                '<text x="0" y="{ly}" font-size="12" fill="{text}">{label}</text>'
+                '<rect x="0" y="{by}" width="{bw}" height="{bh}" fill="{colour}"/>'
+                '<text x="{nx}" y="{ny}" font-size="12" fill="{text}">{count}</text>'
+            ).format(
+                ly=top + 13,
+                label=escape(label),
+                by=top + 18,
+                bw=bar_width,
+                bh=bar_height,
+                colour=BAR_COLOUR,
+                nx=bar_width + 4,
+                ny=top + 30,
+                count=count,
+                text=TEXT_COLOUR,
             )
         )
     parts.append(Markup("</svg>"))

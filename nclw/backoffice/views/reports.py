@@ -1,0 +1,109 @@
+"""Reports: an event's, a week's and one host's figures, as a page and as CSV."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, url_for
+
+from nclw.backoffice.views._blueprint import bp
+from nclw.backoffice.views._helpers import load_event
+from nclw.events import services as events
+from nclw.events.models import Edition, Organisation
+from nclw.exports import CSV_MIMETYPE
+from nclw.extensions import db
+from nclw.reports import lines, services
+from nclw.reports.downloads import report_csv
+from nclw.timezones import utcnow
+
+NOTES = {"access_note": lines.ACCESS_NOTE, "details_removed_note": lines.DETAILS_REMOVED_NOTE}
+
+
+def _edition(year: int) -> Edition:
+    edition = events.edition_for_year(year)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _csv(body: bytes, name: str) -> Response:
+    # Counts only, nobody named, so no audit entry is needed and a plain GET is enough.
+    return Response(
+        body,
+        mimetype=CSV_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/events/<int:event_id>/report")
+def event_report(event_id: int):
+    """Show one event's report: sign-ups over time, what became of them, and how we count."""
+    event = load_event(event_id)
+    return render_template(
+        "backoffice/report_event.html",
+        event=event,
+        report=services.event_report(event, now=utcnow()),
+        csv_url=url_for("backoffice.event_report_csv", event_id=event.id),
+        event_endpoint=None,
+        **NOTES,
+    )
+
+
+@bp.get("/events/<int:event_id>/report.csv")
+def event_report_csv(event_id: int):
+    """Download one event's figures as CSV."""
+    event = load_event(event_id)
+    report = services.event_report(event, now=utcnow())
+    return _csv(report_csv(report, with_total=False), f"report-{event.slug}.csv")
+
+
+@bp.get("/reports/<int:year>")
+def week_report(year: int):
+    """Show a week's report: all its events, each host, and each event."""
+    edition = _edition(year)
+    return render_template(
+        "backoffice/report_week.html",
+        edition=edition,
+        organisation=None,
+        report=services.week_report(edition, now=utcnow()),
+        csv_url=url_for("backoffice.week_report_csv", year=year),
+        event_endpoint="backoffice.event_report",
+        host_url=lambda organisation: url_for(
+            "backoffice.organisation_report", year=year, organisation_id=organisation.id
+        ),
+        **NOTES,
+    )
+
+
+@bp.get("/reports/<int:year>.csv")
+def week_report_csv(year: int):
+    """Download a week's figures as CSV, one line per event and the total."""
+    report = services.week_report(_edition(year), now=utcnow())
+    return _csv(report_csv(report, with_total=True), f"report-week-{year}.csv")
+
+
+@bp.get("/reports/<int:year>/organisations/<int:organisation_id>")
+def organisation_report(year: int, organisation_id: int):
+    """Show one host's events in a week: the report its partner users see."""
+    edition = _edition(year)
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return render_template(
+        "backoffice/report_week.html",
+        edition=edition,
+        organisation=organisation,
+        report=services.organisation_report(organisation, edition, now=utcnow()),
+        csv_url=url_for(
+            "backoffice.organisation_report_csv", year=year, organisation_id=organisation.id
+        ),
+        event_endpoint="backoffice.event_report",
+        **NOTES,
+    )
+
+
+@bp.get("/reports/<int:year>/organisations/<int:organisation_id>.csv")
+def organisation_report_csv(year: int, organisation_id: int):
+    """Download one host's figures for a week as CSV."""
+    edition = _edition(year)
+    organisation = db.get_or_404(Organisation, organisation_id)
+    report = services.organisation_report(organisation, edition, now=utcnow())
+    return _csv(
+        report_csv(report, with_total=True), f"report-organisation-{organisation.id}-{year}.csv"
+    )
