@@ -263,8 +263,8 @@ def _last_years_conference(host: Organisation, monday: date) -> None:
     )  # fmt: skip
     event = Event(
         edition=edition, host=host, status=EventStatus.PUBLISHED,
-        slug=f"together-national-conference-{last_monday.year}",
-        title=f"TOGETHER: the conference, {last_monday.year}",
+        slug=f"national-conference-{last_monday.year}",
+        title=f"The national conference, {last_monday.year}",
         summary="Last year's national conference.", starts_at=uk_datetime(friday, 9, 30),
         ends_at=uk_datetime(friday, 16, 30), format=EventFormat.IN_PERSON,
         venue_name="Friends House", address="173 Euston Road, London NW1 2BJ", capacity=12,

@@ -72,7 +72,7 @@ def test_last_years_conference_report_on_a_phone(browser: Browser, tmp_path, dem
             _follow(page, f"Report on {year}")
             assert "Each host" in page.inner_text("main")
             _fits(page)
-            _follow(page, f"TOGETHER: the conference, {year}")
+            _follow(page, f"The national conference, {year}")
             main = page.inner_text("main")
             assert "No-show rate" in main and "Access needs met" in main
             # Two charts, each drawn on the server and named for screen readers.
@@ -83,7 +83,7 @@ def test_last_years_conference_report_on_a_phone(browser: Browser, tmp_path, dem
             _sign_in(page, site, partner)
             _follow(page, f"Report on your sessions in {year}")
             _fits(page)
-            _follow(page, f"TOGETHER: the conference, {year}")
+            _follow(page, f"The national conference, {year}")
             main = page.inner_text("main")
             assert "Checked in" in main and "Sam" not in main
             _fits(page)
