@@ -83,6 +83,7 @@ DISCREET_SUBJECTS = {
     "attendee_message": "A message about your booking",
     "reminder_day_before": "Reminder: your booking tomorrow",
     "reminder_hour_before": "Reminder: your booking soon",
+    "feedback_survey": "A few questions about your booking",
 }
 DISCREET_OPENING = "This is about your booking. The details are below."
 
