@@ -27,7 +27,8 @@ def test_seed_demo_loads_next_octobers_week(runner):
     assert edition.starts_on.weekday() == 0  # a Monday
     assert edition.ends_on >= utcnow().date()
     events = _events()
-    assert len(events) == 5
+    # The five of the week, and a taster session before it that has had its feedback.
+    assert len(events) == 6
     careers = next(e for e in events if "careers" in e.title.lower())
     assert careers.host.name == "Accenture"
     assert careers.format == EventFormat.ONLINE
@@ -102,3 +103,15 @@ def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):
     assert person.password_hash is None  # they choose one through a reset link
     [event] = door_staff.events_given_to(person, now=utcnow())
     assert "TOGETHER" in event.title
+
+
+def test_seed_demo_has_a_past_event_whose_feedback_shows(runner):
+    from nclw.feedback.results import feedback_summary
+
+    runner.invoke(args=["nclw", "seed-demo"])
+    past = [e for e in _events() if e.ends_at < utcnow()]
+    assert [e.title for e in past] == ["Cooking on a budget: a taster session"]
+    summary = feedback_summary(past[0])
+    assert (summary.sent, summary.answered) == (4, 3)
+    assert summary.questions[0].average == 4.3
+    assert "More time to cook" in summary.questions[2].texts
