@@ -23,6 +23,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.events.cache import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
+    from nclw.feedback.views import bp as feedback_bp
     from nclw.mail.outbox import use_send_time_composer
     from nclw.mail.sender import init_mail_sender
     from nclw.mail.views import bp as mail_bp
@@ -72,6 +73,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         events_bp,
         registrations_bp,
         questions_bp,
+        feedback_bp,
         accounts_bp,
         two_step_bp,
         backoffice_bp,

@@ -14,6 +14,7 @@ from nclw.accounts.two_step import reset_two_step
 from nclw.demo import seed_demo
 from nclw.errors import NclwError
 from nclw.extensions import db
+from nclw.feedback.sending import queue_surveys
 from nclw.mail.commands import register_mail_commands
 from nclw.questions.services import purge_questions
 from nclw.registrations.personal_data import purge_personal_data
@@ -98,6 +99,14 @@ def send_reminders_command() -> None:
         f"Queued {queued['reminder_day_before']} day-before and "
         f"{queued['reminder_hour_before']} hour-before reminders."
     )
+
+
+@nclw_cli.command("send-surveys")
+def send_surveys_command() -> None:
+    """Queue the feedback surveys that are due (run every ten minutes; each is sent once)."""
+
+    queued = queue_surveys(now=utcnow())
+    click.echo(f"Queued {queued} feedback surveys.")
 
 
 def init_cli(app: Flask) -> None:

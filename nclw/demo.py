@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
+from nclw.demo_feedback import past_event_with_feedback
 from nclw.events.models import (
     Audience,
     Edition,
@@ -247,6 +248,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.add(_change_waiting_for_review(events[0]))
     _door_staff_for(events[1])
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
+    past_event_with_feedback(edition, hosts["Catch22"])
     db.session.commit()
     return True
 

@@ -3,6 +3,7 @@
 from nclw.accounts.models import AccountToken, DoorStaffAssignment, RecoveryCode, User
 from nclw.audit.models import AuditEntry
 from nclw.events.models import Edition, Event, Organisation
+from nclw.feedback.models import FeedbackAnswer, SurveyInvitation, SurveyQuestion
 from nclw.mail.models import OutboxMessage
 from nclw.partners.models import Proposal, ProposalVersion
 from nclw.questions.models import Question, QuestionVote
@@ -14,6 +15,7 @@ __all__ = [
     "DoorStaffAssignment",
     "Edition",
     "Event",
+    "FeedbackAnswer",
     "Organisation",
     "OutboxMessage",
     "Question",
@@ -22,5 +24,7 @@ __all__ = [
     "ProposalVersion",
     "RecoveryCode",
     "Registration",
+    "SurveyInvitation",
+    "SurveyQuestion",
     "User",
 ]

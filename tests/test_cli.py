@@ -35,7 +35,8 @@ def test_seed_demo_loads_next_octobers_week(runner):
     assert edition.starts_on.weekday() == 0  # a Monday
     assert edition.ends_on >= utcnow().date()
     events = _events()
-    assert len(events) == 5
+    # The five of the week, and a taster session before it that has had its feedback.
+    assert len(events) == 6
     careers = next(e for e in events if "careers" in e.title.lower())
     assert careers.host.name == "Accenture"
     assert careers.format == EventFormat.ONLINE
@@ -115,7 +116,7 @@ def test_seed_demo_has_door_staff_for_the_conference_with_no_password(runner):
 
 def test_seed_demo_has_last_years_conference_to_report_on(runner):
     runner.invoke(args=["nclw", "seed-demo"])
-    [past] = db.session.scalars(sa.select(Event).where(Event.starts_at < utcnow()))
+    [past] = db.session.scalars(sa.select(Event).where(Event.slug.like("national-conference-%")))
     report = reports.event_report(past, now=utcnow())
     figures = report.figures
     assert (figures.sign_ups, figures.promoted, figures.cancelled_by_organisers) == (16, 2, 1)
@@ -123,3 +124,15 @@ def test_seed_demo_has_last_years_conference_to_report_on(runner):
     assert figures.access_met_rate == 57  # 4 of 7: large enough to show
     assert past.confirmed_count == figures.confirmed == 12
     assert len(report.over_time) == 16  # a bar a day
+
+
+def test_seed_demo_has_a_past_event_whose_feedback_shows(runner):
+    from nclw.feedback.results import feedback_summary
+
+    runner.invoke(args=["nclw", "seed-demo"])
+    past = [e for e in _events() if e.ends_at < utcnow()]
+    assert [e.title for e in past] == ["Cooking on a budget: a taster session"]
+    summary = feedback_summary(past[0])
+    assert (summary.sent, summary.answered) == (4, 3)
+    assert summary.questions[0].average == 4.3
+    assert "More time to cook" in summary.questions[2].texts

@@ -286,3 +286,73 @@ def test_upgrading_sqlite_gives_older_audit_entries_their_event(tmp_path):
 @pytest.mark.postgres
 def test_upgrading_postgres_gives_older_audit_entries_their_event(postgres_database_url, tmp_path):
     _older_entries_get_their_event(postgres_database_url, tmp_path)
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(tmp_path):
+    """A database from before the survey keeps its events, tickets and outbox; the survey's
+    tables start empty and take a survey; a downgrade drops them and nothing else."""
+    url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
+    env = server_env(url, tmp_path)
+    run_flask(["db", "upgrade", "0020_discreet"], env)
+    add_open_event(env, capacity=10)
+    engine = sa.create_engine(url)
+    tickets = sa.text(
+        "SELECT first_name, email, status, reference, discreet, checked_in_at"
+        " FROM registrations ORDER BY id"
+    )
+    try:
+        with engine.begin() as conn:
+            event = conn.execute(sa.text("SELECT id FROM events")).scalar_one()
+            for n, (name, discreet) in enumerate([("Alex", False), ("Sam", True)]):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO registrations (event_id, first_name, email,"
+                        " email_normalised, status, reference, created_at, updated_at,"
+                        " calendar_sequence, discreet, checked_in_at)"
+                        " VALUES (:event, :name, :email, :email, 'confirmed', :ref,"
+                        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, :discreet, CURRENT_TIMESTAMP)"
+                    ),
+                    {
+                        "event": event,
+                        "name": name,
+                        "email": f"{name.lower()}@example.com",
+                        "ref": f"NCLW-AAAAA{n + 2}",
+                        "discreet": discreet,
+                    },
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO outbox_messages (kind, to_address, status, attempts,"
+                    " next_attempt_at, created_at, dedupe_key) VALUES ('reminder_day_before',"
+                    " 'alex@example.com', 'sent', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'k')"
+                )
+            )
+            before = conn.execute(tickets).all()
+        run_flask(["db", "upgrade", "heads"], env)
+        with engine.begin() as conn:
+            assert conn.execute(tickets).all() == before
+            assert conn.execute(sa.text("SELECT dedupe_key FROM outbox_messages")).all() == [("k",)]
+            for table in ("feedback_questions", "feedback_invitations", "feedback_answers"):
+                assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
+            conn.execute(
+                sa.text(
+                    "INSERT INTO feedback_questions (event_id, position, kind, text)"
+                    " VALUES (:event, 1, 'rating', 'How was it?')"
+                ),
+                {"event": event},
+            )
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO feedback_answers (id, question_id, answered_on, rating)"
+                    " VALUES ('a', 1, '2026-10-28', 9)"
+                )
+            )
+        run_flask(["db", "downgrade", "0020_discreet"], env)
+        with engine.begin() as conn:
+            assert conn.execute(tickets).all() == before
+            names = sa.inspect(conn).get_table_names()
+            assert not [name for name in names if name.startswith("feedback_")]
+    finally:
+        engine.dispose()

@@ -31,6 +31,7 @@ class AuditAction(enum.StrEnum):
     EVENT_CANCELLED = "event.cancelled"
     EVENT_MESSAGED = "event.messaged"
     EVENT_QA_SETTINGS_CHANGED = "event.qa_settings_changed"
+    EVENT_SURVEY_QUESTIONS_CHANGED = "event.survey_questions_changed"
     EVENT_QUESTIONS_EXPORTED = "event.questions_exported"
     EVENT_DOOR_STAFF_ASSIGNED = "event.door_staff_assigned"
     EVENT_DOOR_STAFF_UNASSIGNED = "event.door_staff_unassigned"

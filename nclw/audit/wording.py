@@ -102,6 +102,11 @@ WORDING: dict[A, Wording] = {
     A.EVENT_QA_SETTINGS_CHANGED: Wording(
         QUESTIONS, "Q&A settings changed", "{actor} changed the Q&A settings of {target}"
     ),
+    A.EVENT_SURVEY_QUESTIONS_CHANGED: Wording(
+        EVENTS,
+        "Feedback questions changed",
+        "{actor} chose the feedback survey's questions for {target}",
+    ),
     A.EVENT_QUESTIONS_EXPORTED: Wording(
         EXPORTS, "Questions downloaded", "{actor} downloaded the questions asked at {target}"
     ),

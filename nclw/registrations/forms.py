@@ -11,6 +11,7 @@ from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
 from nclw.forms import CheckboxesField
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
+from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
 from nclw.registrations.services import SignUpDetails
 
 
@@ -161,4 +162,25 @@ class CorrectDetailsForm(FlaskForm):
     email = email_field(
         "If you change it, we email their ticket to the new address and tell the old one.",
         missing="Enter their email address",
+    )
+
+
+class CertificateForm(FlaskForm):
+    """What to print on a certificate of attendance; nothing here is kept."""
+
+    full_name = StringField(
+        "Your full name for the certificate (optional)",
+        description="Leave this empty to use your first name. We print it and do not keep it.",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=MAX_NAME_LENGTH, message="Your name must be 100 characters or fewer"),
+        ],
+    )
+    mention_care = BooleanField(
+        f"Mention {WEEK_NAME} on my certificate",
+        description=(
+            "If you leave this unticked, your certificate says nothing about care, "
+            "and leaves out an event or host name that mentions care."
+        ),
     )

@@ -88,6 +88,7 @@ DISCREET_SUBJECTS = {
     "reminder_hour_before": "Reminder: your booking soon",
     "address_changed_old": "The email address for a booking has changed",
     "address_changed_new": "Your booking",
+    "feedback_survey": "A few questions about your booking",
 }
 DISCREET_OPENING = "This is about your booking. The details are below."
 

@@ -27,8 +27,13 @@ from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import absolute_url, ticket_url
 from nclw.mail import ical
-from nclw.registrations import messaging, personal_data, queries, services
-from nclw.registrations.forms import ResendTicketForm, sign_up_details, sign_up_form_for
+from nclw.registrations import certificate, messaging, personal_data, queries, services
+from nclw.registrations.forms import (
+    CertificateForm,
+    ResendTicketForm,
+    sign_up_details,
+    sign_up_form_for,
+)
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -143,7 +148,45 @@ def ticket(token: str):
         event=registration.event,
         position=queries.waiting_list_position(registration),
         token=token,
+        has_certificate=certificate.certificate_refusal(registration) is None,
     )
+
+
+@bp.route("/tickets/<token>/certificate", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def ticket_certificate(token: str):
+    """Ask what to print, then download a certificate of attendance (checked-in tickets)."""
+    registration = _registration_or_404(token)
+    refusal = certificate.certificate_refusal(registration)
+    if refusal:
+        return render_template(
+            "registrations/certificate_refused.html",
+            event=registration.event,
+            token=token,
+            message=refusal,
+        ), 409
+    form = CertificateForm()
+    if form.validate_on_submit():
+        pdf = certificate.certificate_pdf(
+            registration, full_name=form.full_name.data or "", mention_care=form.mention_care.data
+        )
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": 'attachment; filename="certificate-of-attendance.pdf"',
+                # It carries the name typed for it: no copy in any cache on the way.
+                "Cache-Control": "no-store",
+            },
+        )
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "registrations/certificate.html",
+        event=registration.event,
+        form=form,
+        token=token,
+        title_mentions_care=certificate.mentions_care(registration.event.title),
+    ), status
 
 
 @bp.get("/tickets/<token>/invite.ics")

@@ -1,0 +1,1 @@
+"""The short survey after an event: questions the organisers choose, answered anonymously."""
