@@ -23,6 +23,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.events.cache import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
+    from nclw.feedback.report_section import feedback_section
     from nclw.feedback.views import bp as feedback_bp
     from nclw.mail.outbox import use_send_time_composer
     from nclw.mail.sender import init_mail_sender
@@ -36,6 +37,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.registrations.personal_data import use_question_withdrawer
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
+    from nclw.reports.sections import add_report_section
     from nclw.templating import init_templating
     from nclw.web import DatabaseIdConverter
 
@@ -65,6 +67,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     use_first_question_sender(app, ask_first_question)
     # Deleting one's details from a ticket withdraws the questions sent from it.
     use_question_withdrawer(app, withdraw_ticket_questions)
+    # An event's report shows what the people who came said of it.
+    add_report_section(app, feedback_section)
 
     # Before any route is added: every <int:...> in a URL is an id a column can hold.
     app.url_map.converters["int"] = DatabaseIdConverter
