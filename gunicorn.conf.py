@@ -41,3 +41,10 @@ def when_ready(server):
             store,
             server.cfg.workers,
         )
+
+
+def child_exit(server, worker):
+    """A worker that has gone stops counting in the shared metrics folder."""
+    from nclw.metrics import mark_worker_gone
+
+    mark_worker_gone(worker.pid)

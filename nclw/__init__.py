@@ -28,6 +28,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.mail.outbox import use_send_time_composer
     from nclw.mail.sender import init_mail_sender
     from nclw.mail.views import bp as mail_bp
+    from nclw.ops.views import bp as ops_bp
     from nclw.pages.views import bp as pages_bp
     from nclw.partners.review_views import bp as proposal_review_bp
     from nclw.partners.views import bp as partners_bp
@@ -38,6 +39,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
     from nclw.reports.sections import add_report_section
+    from nclw.request_log import init_request_log
     from nclw.templating import init_templating
     from nclw.web import DatabaseIdConverter
 
@@ -54,6 +56,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     config.refuse_weak_secret(app.config)
 
     init_extensions(app)
+    init_request_log(app)
     init_templating(app)
     security.init_security(app)
     errors.init_error_pages(app)
@@ -86,6 +89,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         proposal_review_bp,
         api_bp,
         mail_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     # Cookie-less visits to the week page are answered from its render cache.

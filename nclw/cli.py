@@ -16,6 +16,7 @@ from nclw.errors import NclwError
 from nclw.extensions import db
 from nclw.feedback.sending import queue_surveys
 from nclw.mail.commands import register_mail_commands
+from nclw.ops.commands import register_backup_commands
 from nclw.questions.services import purge_questions
 from nclw.registrations.personal_data import purge_personal_data
 from nclw.registrations.reminders import queue_reminders
@@ -113,4 +114,5 @@ def init_cli(app: Flask) -> None:
     """Attach the command group to the app."""
 
     register_mail_commands(nclw_cli)
+    register_backup_commands(nclw_cli)
     app.cli.add_command(nclw_cli)

@@ -124,6 +124,15 @@ def load_settings(instance: str) -> dict[str, Any]:
         "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
         "STAFF_SIGN_IN_HOURS": _int("STAFF_SIGN_IN_HOURS", 12),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 90),
+        # `flask nclw backup FOLDER` deletes its backups older than this; the privacy notice
+        # says so.
+        "BACKUP_KEEP_DAYS": _int("BACKUP_KEEP_DAYS", 30),
+        # /readyz says "not ready" when the oldest email waiting to go is older than this:
+        # the mail sender has stopped, or the mail server refuses everything.
+        "READY_OUTBOX_MAX_AGE_SECONDS": _int("READY_OUTBOX_MAX_AGE_SECONDS", 15 * 60),
+        # /metrics answers only a scrape that sends "Authorization: Bearer <this>"; unset, the
+        # page does not exist. (Or serve it to the scraper alone: see the README.)
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "TOKEN_HASH_KEY": os.environ.get("TOKEN_HASH_KEY") or None,
         # Organisers must turn on two-step sign-in before they can use the back office. Unset,
         # it is on in production and off in development and tests (see by_environment).

@@ -194,7 +194,7 @@ def _forget_pages(app: Flask) -> None:
     app.extensions.pop("nclw_week_pages", None)
     shortcut = app.wsgi_app
     assert isinstance(shortcut, SharedPageShortcut), "a test replaced the shared app's wsgi_app"
-    shortcut.responses = RenderCache()
+    shortcut.responses = RenderCache("week page response")
 
 
 @pytest.fixture

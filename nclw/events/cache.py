@@ -32,6 +32,8 @@ from werkzeug.wsgi import get_host
 
 from nclw.events.filters import WeekFilters
 from nclw.extensions import db
+from nclw.metrics import count_cache_lookup
+from nclw.request_log import id_from, log_request
 from nclw.timezones import utcnow
 
 MAX_AGE = 30.0
@@ -41,7 +43,8 @@ MAX_ENTRIES = 64
 class RenderCache:
     """A small, thread-safe LRU of rendered pages, each valid for one version stamp."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE) -> None:
+    def __init__(self, name: str, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE) -> None:
+        self.name = name  # in the metrics: nclw_render_cache_lookups{cache=name}
         self.max_entries = max_entries
         self.max_age = max_age
         self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
@@ -56,8 +59,10 @@ class RenderCache:
             if entry and entry[0] == stamp and time.monotonic() - entry[1] < self.max_age:
                 self._entries.move_to_end(key)
                 self.hits += 1
+                count_cache_lookup(self.name, hit=True)
                 return entry[2]
             self.misses += 1
+            count_cache_lookup(self.name, hit=False)
             return None
 
     def peek(self, key: Hashable, stamp: Hashable) -> bool:
@@ -92,7 +97,7 @@ def week_pages() -> RenderCache:
     """This app's cache of week pages (one per app, so test apps never share pages)."""
     from flask import current_app
 
-    return current_app.extensions.setdefault("nclw_week_pages", RenderCache())
+    return current_app.extensions.setdefault("nclw_week_pages", RenderCache("week page"))
 
 
 def page_is_shared() -> bool:
@@ -289,11 +294,12 @@ class SharedPageShortcut:
     """
 
     PATH = "/"
+    ENDPOINT = "events.week"
 
     def __init__(self, wsgi_app, app) -> None:
         self.wsgi_app = wsgi_app
         self.app = app
-        self.responses = RenderCache()
+        self.responses = RenderCache("week page response")
 
     def __call__(self, environ, start_response):
         if (
@@ -303,6 +309,7 @@ class SharedPageShortcut:
             or "HTTP_AUTHORIZATION" in environ
         ):
             return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
         with self.app.app_context():
             key, stamp = self._key_and_stamp(environ)
         if stamp is None:
@@ -310,7 +317,20 @@ class SharedPageShortcut:
         kept = self.responses.get(key, stamp.version)
         if kept is not None:
             status, headers, body = kept
-            start_response(status, list(headers))
+            # Each answer has its own request id (the kept one was the first visitor's).
+            request_id = id_from(environ.get("HTTP_X_REQUEST_ID"))
+            start_response(
+                status,
+                [(name, value) for name, value in headers if name.lower() != "x-request-id"]
+                + [("X-Request-ID", request_id)],
+            )
+            log_request(
+                request_id=request_id,
+                method="GET",
+                endpoint=self.ENDPOINT,
+                status=int(status.split()[0]),
+                seconds=time.perf_counter() - started,
+            )
             return [body]
         return self._through_app(environ, start_response, key, stamp)
 

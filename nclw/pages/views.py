@@ -13,7 +13,9 @@ bp = Blueprint("pages", __name__)
 def privacy():
     """The privacy notice: who is responsible, what we keep and why, and people's rights."""
     return render_template(
-        "pages/privacy.html", retention_days=current_app.config["RETENTION_DAYS"]
+        "pages/privacy.html",
+        retention_days=current_app.config["RETENTION_DAYS"],
+        backup_days=current_app.config["BACKUP_KEEP_DAYS"],
     )
 
 

@@ -154,3 +154,38 @@ def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
             now=now,
         )
     return count
+
+
+def deleted_tickets() -> list[tuple[int, str]]:
+    """Every ticket whose details were deleted (by the person or by the retention purge).
+
+    Read from a database about to be replaced by a restore, they are its tombstones: a
+    backup taken before someone deleted their details must not bring those details back.
+    The reference comes too, so a tombstone never touches a different ticket that happens
+    to have the same id (a backup of another site).
+    """
+    return [
+        (ticket_id, reference)
+        for ticket_id, reference in db.session.execute(
+            sa.select(Registration.id, Registration.reference).where(
+                Registration.anonymised_at.is_not(None)
+            )
+        )
+    ]
+
+
+def reapply_deletions(tombstones: list[tuple[int, str]], *, now: datetime) -> int:
+    """Delete again the details of tickets that a restored backup brought back; how many."""
+    wanted = dict(tombstones)
+    count = 0
+    for start in range(0, len(tombstones), 500):
+        ids = [ticket_id for ticket_id, _ in tombstones[start : start + 500]]
+        for registration in db.session.scalars(
+            sa.select(Registration).where(
+                Registration.id.in_(ids), Registration.anonymised_at.is_(None)
+            )
+        ).all():
+            if wanted.get(registration.id) == registration.reference:
+                delete_my_details(registration, now=now)
+                count += 1
+    return count

@@ -1,0 +1,1 @@
+"""What the people who run the site need: health checks, metrics, request logs, backups."""

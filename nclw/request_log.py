@@ -1,0 +1,104 @@
+"""One log line per request, with an id the person can quote and the logs can be searched by.
+
+A line names the route (`registrations.ticket`), never the path: a path can hold a ticket's
+token or an email link's, and a query string can hold what someone typed. The id comes back
+in `X-Request-ID`, and the error page shows it, so "it broke" can be matched to its line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+
+from nclw import metrics
+
+LOG = logging.getLogger("nclw.requests")
+
+# An id from a proxy in front (nginx's $request_id) is kept if it looks like one; anything
+# else is replaced, so a client cannot write what it likes into the logs.
+_GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def id_from(given: str | None) -> str:
+    """The id a proxy gave, if it looks like one; otherwise a new one."""
+    return given if given and _GOOD_ID.match(given) else uuid.uuid4().hex
+
+
+def request_id() -> str:
+    """This request's id."""
+    if "request_id" not in g:
+        g.request_id = id_from(request.headers.get("X-Request-ID"))
+    return g.request_id
+
+
+def log_request(
+    *, request_id: str, method: str, endpoint: str, status: int, seconds: float
+) -> None:
+    """Count a finished request and write its one line (also for answers outside Flask)."""
+    metrics.REQUESTS.labels(endpoint, method, str(status)).inc()
+    metrics.REQUEST_SECONDS.labels(endpoint).observe(seconds)
+    if status == 429:
+        metrics.RATE_LIMIT_REFUSALS.labels(endpoint).inc()
+    LOG.info(
+        "request id=%s method=%s route=%s status=%s ms=%.1f",
+        request_id,
+        method,
+        endpoint,
+        status,
+        seconds * 1000,
+    )
+
+
+def route_name() -> str:
+    """The route's name for logs and metrics, or a placeholder where none matched."""
+    if request.url_rule is not None:
+        return request.endpoint or request.url_rule.rule
+    return "unmatched"
+
+
+def _start() -> None:
+    g.request_started = time.perf_counter()
+    request_id()
+
+
+def _finish(response: Response) -> Response:
+    started = g.get("request_started")
+    seconds = time.perf_counter() - started if started is not None else 0.0
+    response.headers["X-Request-ID"] = request_id()
+    log_request(
+        request_id=request_id(),
+        method=request.method,
+        endpoint=route_name(),
+        status=response.status_code,
+        seconds=seconds,
+    )
+    return response
+
+
+def _log_exception(app: Flask, exc_info) -> None:
+    # Flask's own line names the path, which can hold a token: name the route and id instead.
+    app.logger.error(
+        "Error answering request id=%s method=%s route=%s",
+        request_id(),
+        request.method,
+        route_name(),
+        exc_info=exc_info,
+    )
+
+
+def init_request_log(app: Flask) -> None:
+    """Log every request in one line, with its id, and count it for the metrics."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.log_exception = lambda exc_info: _log_exception(app, exc_info)  # type: ignore[method-assign]
+    if not LOG.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
+        LOG.propagate = True
