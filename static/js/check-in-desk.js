@@ -23,9 +23,11 @@
   var FIRST_RETRY_MS = 2000;
   var LAST_RETRY_MS = 60000;
 
-  function say(text) {
+  // `kind` ("success" or "warning") makes the answer to a check-in stand out, as a notice.
+  function say(text, kind) {
     // Emptied first, so the same words twice in a row are read out twice.
     status.textContent = "";
+    status.className = "desk-status" + (kind ? " notice notice-" + kind : "");
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
@@ -145,7 +147,7 @@
       } else {
         remove(item.key);
         retryDelay = FIRST_RETRY_MS;
-        say(answer.message);
+        say(answer.message, answer.ok ? "success" : "warning");
         refresh(false);
         send();
       }
