@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, make_response, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,6 +31,11 @@ PRIVATE_MIMETYPES = (
     "text/csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+# No page may use the camera, microphone or location, except one that asks for the camera
+# below (the check-in desk's ticket scanner), and then only for this site itself.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+PERMISSIONS_POLICY_WITH_CAMERA = "camera=(self), microphone=(), geolocation=()"
+F = TypeVar("F", bound=Callable)
 HSTS = "max-age=31536000; includeSubDomains"
 # C0 control characters other than tab, line feed and carriage return, and DEL. Nobody types
 # them; PostgreSQL refuses NUL in text outright, and the others break emails and exports.
@@ -59,6 +67,18 @@ def clean_request_text() -> None:
             request.form = cleaned_form
 
 
+def uses_camera(view: F) -> F:
+    """Let this page's own scripts ask for the camera (the person is still asked first)."""
+
+    @wraps(view)
+    def with_camera(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY_WITH_CAMERA
+        return response
+
+    return with_camera  # type: ignore[return-value]
+
+
 def init_security(app: Flask) -> None:
     """Add security headers to every response; never show tracebacks outside development."""
     development = bool(app.config.get("DEVELOPMENT"))
@@ -76,7 +96,7 @@ def init_security(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if not development:
             headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith(PRIVATE_PREFIXES):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -36,9 +36,56 @@ def parse_reference(text: str) -> str | None:
     return None
 
 
-def check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:
-    """Mark a confirmed ticket holder as arrived (once), if the actor may check people in at
-    this event (organisers, or door staff given it)."""
+@dataclass(frozen=True)
+class CheckIn:
+    """A check-in the desk asked for: who, and whether they were already in."""
+
+    registration: Registration
+    already: bool = False
+
+    @property
+    def message(self) -> str:
+        """What the desk shows: the same words whether it was typed, tapped or scanned."""
+        who = f"{self.registration.reference} ({self.registration.first_name})"
+        if self.already:
+            return (
+                f"{who} was already checked in at {format_time(self.registration.checked_in_at)}."
+            )
+        return f"{who} is checked in."
+
+
+# A phone's clock can run a little fast; a scan this far "ahead" still counts as now.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+def arrival_time(event: Event, scanned_at: datetime | None, *, now: datetime) -> datetime:
+    """When the person arrived: the time a phone saw their ticket, if that is plausible.
+
+    A check-in made while the desk had no connection reaches us late. The phone's time is
+    kept when it is not in the future and not before the event's first day (UK days);
+    otherwise (a wrong clock, or no time sent) it is now.
+    """
+    if scanned_at is None or scanned_at.tzinfo is None:
+        return now
+    first_day = to_uk(event.starts_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    if scanned_at > now + CLOCK_SKEW or scanned_at < first_day:
+        return now
+    return min(scanned_at, now)
+
+
+def check_in(
+    registration: Registration,
+    *,
+    actor: User,
+    now: datetime,
+    scanned_at: datetime | None = None,
+) -> CheckIn:
+    """Mark a confirmed ticket holder as arrived, if the actor may check people in at this
+    event (organisers, or door staff given it).
+
+    Checking in someone already in changes nothing and says so: a phone that lost its
+    connection may send the same check-in again, and the person is in either way.
+    """
     if not can_check_in(actor, registration.event):
         raise Forbidden("You cannot check people in at this event.")
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -46,11 +93,8 @@ def check_in(registration: Registration, *, actor: User, now: datetime) -> Regis
             f"{registration.reference} is not a confirmed ticket, so it cannot be checked in."
         )
     if registration.checked_in_at is not None:
-        raise NotAllowed(
-            f"{registration.reference} was already checked in at "
-            f"{format_time(registration.checked_in_at)}."
-        )
-    registration.checked_in_at = now
+        return CheckIn(registration, already=True)
+    registration.checked_in_at = arrival_time(registration.event, scanned_at, now=now)
     registration.no_show = False
     record_action(
         AuditAction.REGISTRATION_CHECKED_IN,
@@ -59,12 +103,17 @@ def check_in(registration: Registration, *, actor: User, now: datetime) -> Regis
         summary=f"{registration.reference} at {registration.event.title}",
         now=now,
     )
-    return registration
+    return CheckIn(registration)
 
 
 def check_in_by_reference(
-    event: Event, reference: str, *, actor: User, now: datetime
-) -> Registration:
+    event: Event,
+    reference: str,
+    *,
+    actor: User,
+    now: datetime,
+    scanned_at: datetime | None = None,
+) -> CheckIn:
     """Check in the ticket with this reference (typed or scanned) for this event."""
     # Asked before looking: someone who may not check in here learns nothing about tickets.
     if not can_check_in(actor, event):
@@ -86,7 +135,30 @@ def check_in_by_reference(
                 f"This ticket is for \u201c{elsewhere.event.title}\u201d, not this event."
             )
         raise InvalidInput(f"There is no ticket {parsed} for this event.")
-    return check_in(registration, actor=actor, now=now)
+    return check_in(registration, actor=actor, now=now, scanned_at=scanned_at)
+
+
+def check_in_sent(
+    event: Event,
+    *,
+    registration_id: int | None = None,
+    reference: str | None = None,
+    actor: User,
+    now: datetime,
+    scanned_at: datetime | None = None,
+) -> CheckIn:
+    """Check in someone the desk's script sent, perhaps late: tapped in the list (by id) or
+    scanned (the ticket's text)."""
+    if registration_id is None:
+        return check_in_by_reference(
+            event, reference or "", actor=actor, now=now, scanned_at=scanned_at
+        )
+    if not can_check_in(actor, event):
+        raise Forbidden("You cannot check people in at this event.")
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise InvalidInput("This person has no ticket for this event.")
+    return check_in(registration, actor=actor, now=now, scanned_at=scanned_at)
 
 
 def mark_no_show(
@@ -117,6 +189,17 @@ class DeskSearch:
     people: list[Registration]
     # A reference from another event's ticket: which event it is for.
     other_event: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """How many were found, in words (read out as the desk's search results change)."""
+        if self.other_event:
+            return "A ticket for another event."
+        if not self.people:
+            return "Nobody found."
+        if len(self.people) == 1:
+            return "1 person found."
+        return f"{len(self.people)} people found."
 
 
 DESK_RESULTS = 20

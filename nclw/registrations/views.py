@@ -34,6 +34,7 @@ from nclw.registrations.forms import (
     sign_up_details,
     sign_up_form_for,
 )
+from nclw.registrations.models import Registration
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -225,19 +226,26 @@ def cancel(token: str):
     )
 
 
+def ticket_check_in_link(registration: Registration) -> str:
+    """What a ticket's QR code holds: the desk's address with the ticket's reference filled in
+    (a phone's own camera opens it; the desk's scanner reads the reference from it)."""
+    return absolute_url(
+        url_for(
+            "backoffice.check_in_desk",
+            event_id=registration.event_id,
+            reference=registration.reference,
+        )
+    )
+
+
 @bp.get("/tickets/<token>/qr.svg")
 def ticket_qr(token: str):
     """The QR code an organiser scans at the door: a link to check this ticket in."""
     registration = _registration_or_404(token)
     if not registration.is_confirmed or not registration.event.is_in_person:
         abort(404)
-    path = url_for(
-        "backoffice.check_in_desk",
-        event_id=registration.event_id,
-        reference=registration.reference,
-    )
     out = io.BytesIO()
-    segno.make(absolute_url(path), error="m").save(
+    segno.make(ticket_check_in_link(registration), error="m").save(
         out, kind="svg", scale=5, border=2, xmldecl=False, title=registration.reference
     )
     return Response(out.getvalue(), mimetype="image/svg+xml")

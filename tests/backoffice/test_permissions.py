@@ -18,7 +18,12 @@ AREAS = ("/admin", "/partner", "/door")
 # Door staff reach the check-in desk, for the events they are given, and nothing else.
 DOOR_STAFF_DESK = "backoffice.check_in_desk"
 # The desk, and its buttons: check in someone found by name, and undo a check-in.
-DESK_ENDPOINTS = {DOOR_STAFF_DESK, "backoffice.check_in_person", "backoffice.undo_check_in"}
+DESK_ENDPOINTS = {
+    DOOR_STAFF_DESK,
+    "backoffice.check_in_person",
+    "backoffice.undo_check_in",
+    "backoffice.check_in_sent",  # the desk's script: tapped or scanned, perhaps sent late
+}
 
 
 def _routes(app):
@@ -157,6 +162,9 @@ def test_door_staff_are_refused_the_desk_of_an_event_they_are_not_given(app, cli
     for button in ("", "/undo"):
         pressed = client.post(f"/admin/events/{other.id}/check-in/{stranger.id}{button}")
         assert pressed.status_code == 403
+    for sent in ({"registration_id": stranger.id}, {"reference": stranger.reference}):
+        script = client.post(f"/admin/events/{other.id}/check-in/sent", json=sent)
+        assert script.status_code == 403 and b"Zephyrine" not in script.data
     db.session.refresh(stranger)
     assert stranger.checked_in_at is None
     assert not db.session.query(AuditEntry).filter_by(action="registration.checked_in").count()

@@ -109,7 +109,7 @@ def check_in(registration_id: int):
     registration = load_registration(registration_id)
     run_service(
         lambda: on_the_day.check_in(registration, actor=current_user, now=utcnow()),
-        f"{registration.reference} ({registration.first_name}) is checked in.",
+        lambda checked: checked.message,
     )
     return back_to_attendees(registration)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.accounts.permissions import can_check_in, is_active_organiser
@@ -17,8 +18,9 @@ from nclw.extensions import db
 from nclw.registrations import on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations.models import Registration
+from nclw.security import uses_camera
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import LARGEST_ID, run_service
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def _event_to_check_in(event_id: int) -> Event:
 
 @bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
 @open_to_door_staff
+@uses_camera  # the desk's ticket scanner, which starts only when staff tap "Scan a ticket"
 def check_in_desk(event_id: int):
     """Find people by name or reference and check them in; a scanned QR code opens this
     page filled in."""
@@ -57,14 +60,12 @@ def check_in_desk(event_id: int):
     search = (request.args.get("q") or "").strip()[:80]
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
-        # A refusal ("already checked in", "no such ticket") is shown beside the field.
+        # A refusal ("no such ticket", "another event's ticket") is shown beside the field.
         checked = run_service(
             lambda: on_the_day.check_in_by_reference(
                 event, form.reference.data, actor=current_user, now=utcnow()
             ),
-            lambda registration: (
-                f"{registration.reference} ({registration.first_name}) is checked in."
-            ),
+            lambda checked: checked.message,
             errors=form.reference.errors,
         )
         if checked.ok:
@@ -106,7 +107,7 @@ def check_in_person(event_id: int, registration_id: int):
     person = _person_at(event, registration_id)
     run_service(
         lambda: on_the_day.check_in(person, actor=current_user, now=utcnow()),
-        f"{person.reference} ({person.first_name}) is checked in.",
+        lambda checked: checked.message,
     )
     return _back_to_desk(event)
 
@@ -122,6 +123,50 @@ def undo_check_in(event_id: int, registration_id: int):
         f"{person.reference} ({person.first_name}) is no longer checked in.",
     )
     return _back_to_desk(event)
+
+
+@bp.post("/events/<int:event_id>/check-in/sent")
+@open_to_door_staff
+def check_in_sent(event_id: int):
+    """Check in someone for the desk's script (tapped or scanned, perhaps sent late), in JSON.
+
+    The form token comes in the X-CSRFToken header. Every answer the service gives is JSON,
+    so the script knows it can stop sending; anything else means "try again later".
+    """
+    event = _event_to_check_in(event_id)
+    sent = request.get_json(silent=True)
+    sent = sent if isinstance(sent, dict) else {}
+    refusals: list[str] = []
+    checked = run_service(
+        lambda: on_the_day.check_in_sent(
+            event,
+            registration_id=_whole_number(sent.get("registration_id")),
+            reference=str(sent.get("reference") or "")[:400],
+            actor=current_user,
+            now=utcnow(),
+            scanned_at=_moment(sent.get("scanned_at")),
+        ),
+        None,
+        errors=refusals,
+    )
+    if not checked.ok:
+        return jsonify(ok=False, message=refusals[0]), 422
+    return jsonify(ok=True, already=checked.value.already, message=checked.value.message)
+
+
+def _whole_number(value: object) -> int | None:
+    # bool is an int in Python; neither it nor an id too big for the column names a person.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID:
+        return value
+    return None
+
+
+def _moment(value: object) -> datetime | None:
+    """A time the browser sent ("2026-10-01T09:00:00.000Z"), or None if it is not one."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _scanned_ticket(event: Event, form: CheckInForm) -> Registration | None:
