@@ -38,14 +38,7 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str =
     peak = max(count for _, count in points) or 1
     width = len(points) * (bar_width + gap) + gap
     height = chart_height + label_height
-    description = "; ".join(f"{label}: {count}" for label, count in points)
-    parts = [
-        Markup(
-            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-            'aria-labelledby="{id}-title {id}-desc">'
-            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-        ).format(w=width, h=height, title=title, desc=description, id=chart_id)
-    ]
+    parts = [_chart_start(points, width=width, height=height, title=title, chart_id=chart_id)]
     for index, (label, count) in enumerate(points):
         x = gap + index * (bar_width + gap)
         bar_height = round((chart_height - 16) * count / peak)
@@ -88,14 +81,7 @@ def horizontal_bars(
     number_room = 48  # the count is written after the bar
     peak = max(count for _, count in points) or 1
     height = len(points) * line_height
-    description = "; ".join(f"{label}: {count}" for label, count in points)
-    parts = [
-        Markup(
-            '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-            'aria-labelledby="{id}-title {id}-desc">'
-            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-        ).format(w=width, h=height, title=title, desc=description, id=chart_id)
-    ]
+    parts = [_chart_start(points, width=width, height=height, title=title, chart_id=chart_id)]
     for index, (label, count) in enumerate(points):
         top = index * line_height
         bar_width = round((width - number_room) * count / peak)
@@ -119,3 +105,14 @@ def horizontal_bars(
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+def _chart_start(points, *, width: int, height: int, title: str, chart_id: str) -> Markup:
+    """An SVG chart's opening tag, with a title and a description a screen reader reads out
+    (every figure in words), so the picture never carries meaning alone."""
+    description = "; ".join(f"{label}: {count}" for label, count in points)
+    return Markup(
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-labelledby="{id}-title {id}-desc">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+    ).format(w=width, h=height, title=title, desc=description, id=chart_id)
