@@ -82,6 +82,9 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    # One Limiter serves every app made in this process, and it keeps the first default limits
+    # it was given: clear them so that each app's RATELIMIT_DEFAULT (or none) is its own.
+    limiter.limit_manager.set_default_limits([])
     limiter.init_app(app)
     # Flask-Limiter says when its store is down (and limits go per process) on its own
     # logger, which has no handler of its own: under gunicorn that warning went nowhere.

@@ -123,28 +123,31 @@ def _upgrade_keeps_links(url: str, instance: Path) -> None:
         }
     )
     with app.app_context():
-        client = app.test_client()
-        for reference, token in TOKENS.items():
-            page = client.get(f"/tickets/{token}")
-            assert page.status_code == 200
-            assert reference in page.text
-        assert client.get("/tickets/anonymised-3").status_code == 404
-        people = {r.reference: r for r in db.session.scalars(sa.select(Registration))}
-        assert len(people) == 3
-        # Only hashes: no token of the previous release is left anywhere in the tables.
-        hashes = set(db.session.scalars(sa.select(TicketLink.token_hash)))
-        assert len(hashes) == 2 and not hashes & set(TOKENS.values())
-        # Rows that refer to a ticket still do (SQLite copies the table to drop a column).
-        outbox_owner = db.session.scalar(sa.text("SELECT registration_id FROM outbox_messages"))
-        assert outbox_owner == people["NCLW-AAAAA2"].id
-        # The question and the vote are still their askers'.
-        first, second = people["NCLW-AAAAA2"], people["NCLW-BBBBB3"]
-        [asked] = questions_asked_by(first.event, ticket_key(first))
-        assert asked.body == "Do I need a CV?"
-        voter = db.session.scalar(sa.text("SELECT voter_key FROM question_votes"))
-        assert voter == ticket_key(second)
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            client = app.test_client()
+            for reference, token in TOKENS.items():
+                page = client.get(f"/tickets/{token}")
+                assert page.status_code == 200
+                assert reference in page.text
+            assert client.get("/tickets/anonymised-3").status_code == 404
+            people = {r.reference: r for r in db.session.scalars(sa.select(Registration))}
+            assert len(people) == 3
+            # Only hashes: no token of the previous release is left anywhere in the tables.
+            hashes = set(db.session.scalars(sa.select(TicketLink.token_hash)))
+            assert len(hashes) == 2 and not hashes & set(TOKENS.values())
+            # Rows that refer to a ticket still do (SQLite copies the table to drop a column).
+            outbox_owner = db.session.scalar(sa.text("SELECT registration_id FROM outbox_messages"))
+            assert outbox_owner == people["NCLW-AAAAA2"].id
+            # The question and the vote are still their askers'.
+            first, second = people["NCLW-AAAAA2"], people["NCLW-BBBBB3"]
+            [asked] = questions_asked_by(first.event, ticket_key(first))
+            assert asked.body == "Do I need a CV?"
+            voter = db.session.scalar(sa.text("SELECT voter_key FROM question_votes"))
+            assert voter == ticket_key(second)
+        finally:
+            # Even when a check fails: an open connection would be reported by a later test.
+            db.session.remove()
+            db.engine.dispose()
 
     # And back: the previous release's schema with every ticket, if never its old links.
     run_flask(["db", "downgrade", PREVIOUS], env)

@@ -122,6 +122,15 @@ def test_health_pages_are_never_rate_limited(tmp_path):
     assert 429 in {client.get("/privacy").status_code for _ in range(5)}
 
 
+def test_default_limits_belong_to_the_app_that_set_them(tmp_path):
+    # The Limiter is shared by every app in the process; a later app without a default limit
+    # must not inherit an earlier one's.
+    make_test_app(tmp_path / "first", RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
+    app = make_test_app(tmp_path / "second", RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    assert {client.get("/privacy").status_code for _ in range(5)} == {200}
+
+
 @pytest.mark.slow
 def test_readyz_is_ready_after_the_real_migrations(tmp_path):
     """The migrations check against a database built by `flask db upgrade`, not by the test."""
