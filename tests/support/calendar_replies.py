@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from email import policy
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -74,7 +75,7 @@ def thunderbird_email(calendar_text: str, *, to: str, sender: str, name: str = "
     message["Date"] = formatdate()
     message["Message-ID"] = make_msgid()
     message["User-Agent"] = "Mozilla Thunderbird"
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
 def icalendar_reply_calendar(uid: str, attendee: str, partstat: str) -> bytes:
@@ -106,4 +107,4 @@ def icalendar_email(calendar_bytes: bytes, *, to: str, sender: str) -> bytes:
         filename="reply.ics",
         params={"method": "REPLY"},
     )
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.SMTP)
