@@ -193,3 +193,9 @@ def test_lmtp_answers_once_per_recipient_and_acts_on_each(replies_app):
     assert first.status == RegistrationStatus.CANCELLED
     assert first_waiting.status == RegistrationStatus.CONFIRMED
     assert second.status == RegistrationStatus.CONFIRMED
+
+
+def test_the_command_will_not_start_without_a_reply_domain(runner):
+    result = runner.invoke(args=["nclw", "receive-mail", "--port", str(free_port(HOST))])
+    assert result.exit_code == 1
+    assert "Set RSVP_ADDRESS_DOMAIN first" in result.output
