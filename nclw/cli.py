@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 import click
 from flask import Flask, current_app
@@ -18,6 +20,7 @@ from nclw.feedback.sending import queue_surveys
 from nclw.mail.commands import register_mail_commands
 from nclw.ops.commands import register_backup_commands
 from nclw.questions.services import purge_questions
+from nclw.registrations.calendar_replies import start_reply_receiver
 from nclw.registrations.personal_data import purge_personal_data
 from nclw.registrations.reminders import queue_reminders
 from nclw.timezones import utcnow
@@ -108,6 +111,30 @@ def send_surveys_command() -> None:
 
     queued = queue_surveys(now=utcnow())
     click.echo(f"Queued {queued} feedback surveys.")
+
+
+@nclw_cli.command("receive-mail")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=10025, show_default=True)
+@click.option("--lmtp", is_flag=True, help="Speak LMTP (for Postfix's lmtp: transport).")
+def receive_mail_command(host: str, port: int, lmtp: bool) -> None:
+    """Take calendar replies from the mail server until stopped (see the README)."""
+
+    if not current_app.config["RSVP_ADDRESS_DOMAIN"]:
+        raise click.ClickException("Set RSVP_ADDRESS_DOMAIN first: it names the reply addresses.")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    receiver = start_reply_receiver(
+        current_app._get_current_object(), host=host, port=port, lmtp=lmtp
+    )
+    click.echo(f"Taking calendar replies ({'LMTP' if lmtp else 'SMTP'}) on {host}:{port}.")
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        receiver.stop()
+    click.echo("Stopped.")
 
 
 def init_cli(app: Flask) -> None:

@@ -84,6 +84,10 @@ def load_settings(instance: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": os.environ.get(
             "MAIL_DEFAULT_SENDER", "NCLW Events <tickets@nclw-events.org.uk>"
         ),
+        # Invites ask calendars to reply to rsvp+<code>@<this domain>, which the mail server
+        # hands to `flask nclw receive-mail`. Unset, invites name MAIL_DEFAULT_SENDER as before.
+        "RSVP_ADDRESS_DOMAIN": (os.environ.get("RSVP_ADDRESS_DOMAIN") or "").strip().lower()
+        or None,
         "MAIL_FILE_DIRECTORY": str(Path(instance) / "mail"),
         # Never let Flask-Mail silently drop mail (its default under TESTING): with no
         # MAIL_SERVER the outbox writes .eml files instead.

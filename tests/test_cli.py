@@ -136,3 +136,14 @@ def test_seed_demo_has_a_past_event_whose_feedback_shows(runner):
     assert (summary.sent, summary.answered) == (4, 3)
     assert summary.questions[0].average == 4.3
     assert "More time to cook" in summary.questions[2].texts
+
+
+def test_seed_demo_full_event_shows_places_given_back_by_every_route(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    luton = next(e for e in _events() if "Luton" in e.title)
+    section = reports.event_report(luton, now=utcnow()).sections[0]
+    assert section.title == "Places given back"
+    lines = {line.label: (line.released, line.taken_again) for line in section.data["lines"]}
+    assert all(released for released, _ in lines.values())
+    assert len(lines) == 4
+    assert section.data["total"].taken_again == 3

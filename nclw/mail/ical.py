@@ -136,11 +136,18 @@ def ticket_uid(registration) -> str:
 
 
 def ticket_invite(
-    registration, *, ticket_link: str, method: str = "REQUEST", now: datetime | None = None
+    registration,
+    *,
+    ticket_link: str,
+    method: str = "REQUEST",
+    now: datetime | None = None,
+    reply_address: str | None = None,
 ) -> str:
     """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket.
 
     `ticket_link` is the address of their ticket page, as the email around it gives it.
+    `reply_address`, when given, is the organiser's address: where the person's calendar
+    sends their answer (see registrations.calendar_replies). Otherwise it is our sender's.
     """
     from flask import current_app
     from icalendar import vCalAddress
@@ -174,7 +181,7 @@ def ticket_invite(
     entry.add("description", description)
     entry.add("location", location)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
+    address = reply_address or sender.rsplit("<", 1)[-1].rstrip(">").strip()
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = DISCREET_SENDER if registration.discreet else "NCLW Events"
     entry.add("organizer", organizer)
@@ -189,6 +196,8 @@ def ticket_invite(
     return calendar.to_ical().decode()
 
 
-def ticket_calendar(registration, *, ticket_link: str) -> bytes:
+def ticket_calendar(registration, *, ticket_link: str, reply_address: str | None = None) -> bytes:
     """The invite a person downloads from their ticket page (reached by `ticket_link`)."""
-    return ticket_invite(registration, ticket_link=ticket_link, method="REQUEST").encode()
+    return ticket_invite(
+        registration, ticket_link=ticket_link, method="REQUEST", reply_address=reply_address
+    ).encode()

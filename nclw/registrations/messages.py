@@ -18,6 +18,7 @@ from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import waiting_list_position
+from nclw.registrations.rsvp import reply_address
 from nclw.registrations.ticket_links import new_ticket_url
 from nclw.timezones import format_day, format_when
 
@@ -29,6 +30,9 @@ def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -
         "event": event,
         "when": format_when(event.starts_at, event.ends_at),
         "ticket_url": ticket_url,
+        # "I can't come any more", as reminders offer it: the ticket's own cancel page, marked
+        # so that the report counts the places given back from reminders.
+        "cannot_come_url": f"{ticket_url}/cancel?from=reminder",
         "event_url": event_url(event.slug),
         # Joining links go only to people holding a confirmed ticket.
         "joining_url": event.online_url
@@ -56,7 +60,12 @@ def _compose(
         _discreet_subject(kind, registration) if discreet else subject,
         f"mail/{template}",
         ical_body=(
-            ical.ticket_invite(registration, method=ical_method, ticket_link=link)
+            ical.ticket_invite(
+                registration,
+                method=ical_method,
+                ticket_link=link,
+                reply_address=reply_address(registration),
+            )
             if ical_method
             else None
         ),
@@ -80,6 +89,7 @@ DISCREET_SUBJECTS = {
     "promoted": "A place is yours",
     "cancelled_by_attendee": "Your booking is cancelled",
     "cancelled_by_organisers": "Your booking is cancelled",
+    "cancelled_in_calendar": "Your booking is cancelled",
     "ticket_resent": "Your booking",
     "event_changed": "Your booking has changed",
     "event_cancelled": "Your booking is cancelled",
@@ -143,6 +153,17 @@ def cancelled_by_attendee(registration: Registration) -> ComposedEmail:
         f"Cancelled: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
+    )
+
+
+def cancelled_in_calendar(registration: Registration) -> ComposedEmail:
+    """You said no in your calendar, so your ticket is cancelled: short, with the way back."""
+    return _compose(
+        "cancelled_in_calendar",
+        "cancelled_in_calendar",
+        f"Cancelled: {registration.event.title} ({registration.reference})",
+        registration,
+        ical_method="CANCEL",
     )
 
 
@@ -259,7 +280,8 @@ def _require_confirmed(registration: Registration) -> None:
 
 
 def reminder_day_before(registration: Registration) -> ComposedEmail:
-    """See you tomorrow: the when, where and joining link (confirmed tickets only)."""
+    """See you tomorrow: first 'I can't come any more', then the when, where and joining link
+    (confirmed tickets only)."""
     _require_confirmed(registration)
     return _compose(
         "reminder_day_before",

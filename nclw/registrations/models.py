@@ -34,6 +34,36 @@ class RegistrationStatus(enum.StrEnum):
         }[self.value]
 
 
+class ReleaseRoute(enum.StrEnum):
+    """How a held place was given back: the report counts each route."""
+
+    TICKET_PAGE = "ticket_page"
+    REMINDER = "reminder"
+    CALENDAR_REPLY = "calendar_reply"
+    ORGANISER = "organiser"
+    # Kept for waiting-list offers that run out (another change adds them).
+    EXPIRED_OFFER = "expired_offer"
+
+    @property
+    def label(self) -> str:
+        """How the route reads in a report."""
+        return {
+            "ticket_page": "On their ticket page",
+            "reminder": "From a reminder email",
+            "calendar_reply": "By saying no in their calendar",
+            "organiser": "By the organisers",
+            "expired_offer": "An offered place ran out",
+        }[self.value]
+
+
+class CalendarAnswer(enum.StrEnum):
+    """What a person last answered to our invite in their calendar (iTIP PARTSTAT)."""
+
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentative"
+    DECLINED = "declined"
+
+
 class Registration(db.Model):
     """One person's ticket (or waiting-list place) for one event."""
 
@@ -88,6 +118,19 @@ class Registration(db.Model):
     discreet: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # iCalendar SEQUENCE for this ticket's invite; raised on every change the calendar must see.
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The unguessable part of this ticket's calendar reply address (rsvp+<code>@...): not the
+    # ticket link, which opens the ticket page. Forgotten with the person's details.
+    rsvp_code: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    calendar_answer: Mapped[CalendarAnswer | None] = mapped_column(
+        enum_column(CalendarAnswer, "calendar_answer")
+    )
+    calendar_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a held place was given back, by the route it went; empty otherwise.
+    released_via: Mapped[ReleaseRoute | None] = mapped_column(
+        enum_column(ReleaseRoute, "release_route")
+    )
+    # The released place went straight to someone from the waiting list.
+    place_taken_again: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Set when personal details were removed (purge or "Delete my details").
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

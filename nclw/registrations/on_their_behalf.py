@@ -9,7 +9,7 @@ from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput
 from nclw.registrations import messages
-from nclw.registrations.models import Registration
+from nclw.registrations.models import Registration, ReleaseRoute
 from nclw.registrations.services import cancel_registration
 
 CANCELLATION_REASON_MAX_LENGTH = 500
@@ -40,6 +40,7 @@ def cancel_on_their_behalf(
     promoted = cancel_registration(
         registration,
         now=now,
+        via=ReleaseRoute.ORGANISER,
         email=lambda cancelled: messages.cancelled_by_organisers(
             cancelled, reason=reason, cancelled_by=actor.name
         ),

@@ -55,6 +55,8 @@ def _anonymised_values() -> dict:
         "consent_future_events": False,
         "share_with_host": False,
         "discreet": False,
+        # Its calendar reply address stops working with the rest.
+        "rsvp_code": None,
     }
 
 

@@ -32,8 +32,10 @@ from nclw.registrations.models import (
     REFERENCE_LENGTH,
     Registration,
     RegistrationStatus,
+    ReleaseRoute,
 )
 from nclw.registrations.queries import find_live_registration
+from nclw.registrations.rsvp import new_rsvp_code
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
         "consent_future_events",
         "share_with_host",
         "discreet",
+        "rsvp_code",
     ]
     written = (
         sa.insert(tickets)
@@ -271,6 +274,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "consent_future_events": details.consent_future_events,
             "share_with_host": details.share_with_host,
             "discreet": details.discreet,
+            "rsvp_code": new_rsvp_code(),
         }
         try:
             registration_id, confirmed = _write_sign_up(ticket, now=now)
@@ -340,13 +344,22 @@ def promote_registration(
 
 
 def cancel_registration(
-    registration: Registration, *, now: datetime, email: Callable | None = None
+    registration: Registration,
+    *,
+    now: datetime,
+    email: Callable | None = None,
+    via: ReleaseRoute = ReleaseRoute.TICKET_PAGE,
 ) -> list[Registration]:
     """Cancel a ticket or waiting-list place; a freed place goes to the next person waiting.
 
     The person hears by `email` (composed from the cancelled registration): by default the
-    email for cancelling your own ticket. Returns the people promoted as a result.
+    email for cancelling your own ticket. A held place records the route it was given back
+    by (`via`), and whether someone waiting took it. Returns the people promoted.
     """
+    # Locked first: two routes at once (the ticket page and a calendar reply, say) must not
+    # both give the place back.
+    db.session.flush()
+    db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
         raise NotAllowed("This ticket is already cancelled.")
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
@@ -360,9 +373,12 @@ def cancel_registration(
     )
     if not was_confirmed:
         return []
+    registration.released_via = via
     _give_back_place(registration.event_id)
     db.session.flush()
-    return promote_from_waiting_list(registration.event, now=now)
+    promoted = promote_from_waiting_list(registration.event, now=now)
+    registration.place_taken_again = bool(promoted)
+    return promoted
 
 
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:

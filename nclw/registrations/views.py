@@ -17,6 +17,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from sqlalchemy.exc import DBAPIError
@@ -34,7 +35,8 @@ from nclw.registrations.forms import (
     sign_up_details,
     sign_up_form_for,
 )
-from nclw.registrations.models import Registration
+from nclw.registrations.models import Registration, ReleaseRoute
+from nclw.registrations.rsvp import reply_address
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -197,7 +199,11 @@ def ticket_calendar(token: str):
     if not registration.is_confirmed:
         abort(404)
     return Response(
-        ical.ticket_calendar(registration, ticket_link=ticket_url(token)),
+        ical.ticket_calendar(
+            registration,
+            ticket_link=ticket_url(token),
+            reply_address=reply_address(registration, give_code=False),
+        ),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
     )
@@ -205,15 +211,18 @@ def ticket_calendar(token: str):
 
 @bp.route("/tickets/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):
-    """Ask once more, then cancel the ticket and free the place."""
+    """Ask once more, then cancel the ticket and free the place (reminders link here too)."""
     registration = _registration_or_404(token)
     form = ConfirmForm()
     if registration.is_cancelled:
         flash("This ticket is already cancelled.", "info")
         return redirect(url_for("registrations.ticket", token=token))
+    # The form posts back to this address, so a reminder's marker comes with it.
+    from_reminder = request.args.get("from") == "reminder"
+    via = ReleaseRoute.REMINDER if from_reminder else ReleaseRoute.TICKET_PAGE
     if form.validate_on_submit():
         run_service(
-            lambda: services.cancel_registration(registration, now=utcnow()),
+            lambda: services.cancel_registration(registration, now=utcnow(), via=via),
             "Your ticket is cancelled. We have sent you an email to confirm.",
         )
         return redirect(url_for("registrations.ticket", token=token))
@@ -223,6 +232,7 @@ def cancel(token: str):
         event=registration.event,
         form=form,
         token=token,
+        from_reminder=from_reminder,
     )
 
 

@@ -31,6 +31,7 @@ from nclw.reports.figures import (
     signups_over_time,
 )
 from nclw.reports.lines import FigureLine, figure_lines, outcomes
+from nclw.reports.releases import releases_section
 from nclw.reports.sections import ReportSection, sections_for
 
 
@@ -98,7 +99,7 @@ def event_report(event: Event, *, now: datetime) -> Report:
         over_time=report.over_time,
         events=report.events,
         has_started=report.has_started,
-        sections=sections_for(event),
+        sections=[releases_section(event), *sections_for(event)],
     )
 
 

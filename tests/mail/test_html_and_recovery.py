@@ -33,6 +33,8 @@ def test_emails_and_development_pages_are_valid_html(app, client):
         "event_cancelled": messages.event_cancelled(person, "Flooding"),
         "attendee_message": messages.attendee_message(person, "Hi", "A <b>note</b>\n\nBye"),
         "reminder_hour_before": messages.reminder_hour_before(person),
+        "reminder_day_before": messages.reminder_day_before(person),
+        "cancelled_in_calendar": messages.cancelled_in_calendar(person),
         "cancelled_by_organisers": messages.cancelled_by_organisers(
             person, reason="Signed up <twice>", cancelled_by="Sam Patel"
         ),

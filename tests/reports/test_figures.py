@@ -83,7 +83,16 @@ def test_the_seeded_events_csv(app):
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["Event", "Host", "Starts (UK time)", "Event status", *figure_labels()]
-    assert len(rows) == 2
+    # The figures, then the section on places given back (one person, one organiser).
+    assert rows[2:] == [
+        [],
+        ["Places given back"],
+        ["Places released: On their ticket page", "1 (1 taken again)"],
+        ["Places released: From a reminder email", "0 (0 taken again)"],
+        ["Places released: By saying no in their calendar", "0 (0 taken again)"],
+        ["Places released: By the organisers", "1 (1 taken again)"],
+        ["Places released: All routes", "2 (2 taken again)"],
+    ]
     assert rows[1][:4] == [week.event.title, "Host One", "2031-10-29 10:00", "Published"]
     assert rows[1][4:] == [
         "10", "7", "0", "2", "3", "2", "1", "0", "5", "2", "0", "29%", "4", "fewer than 3",
