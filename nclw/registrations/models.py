@@ -21,6 +21,8 @@ REFERENCE_LENGTH = 6
 
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
+    # Offered a place that came up, held for them until the offer's deadline (registrations.offers).
+    OFFERED = "offered"
     WAITING = "waiting"
     CANCELLED = "cancelled"
 
@@ -29,6 +31,7 @@ class RegistrationStatus(enum.StrEnum):
         """How the status reads to people: in spreadsheets and on the partner's list."""
         return {
             "confirmed": "Confirmed",
+            "offered": "Offered a place",
             "waiting": "On the waiting list",
             "cancelled": "Cancelled",
         }[self.value]
@@ -49,6 +52,9 @@ class Registration(db.Model):
             postgresql_where=sa.text("status != 'cancelled'"),
         ),
         sa.Index("ix_registrations_event_status", "event_id", "status", "id"),
+        sa.CheckConstraint(
+            "status != 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_deadline"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +75,11 @@ class Registration(db.Model):
     # Set when the organisers cancelled the ticket: their reason, which the person reads on
     # their ticket and in the email. Empty when the person cancelled it themselves.
     cancellation_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # A place offered from the waiting list is held until this deadline (registrations.offers).
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an offer ran out unclaimed and passed to the next person: the ticket is
+    # cancelled then, and this is how reports count places released by an expired offer.
+    offer_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Seen only by organisers (the host sees only how many asked for each listed need).
@@ -112,6 +123,15 @@ class Registration(db.Model):
         return self.status == RegistrationStatus.CONFIRMED
 
     @property
+    def is_offered(self) -> bool:
+        return self.status == RegistrationStatus.OFFERED
+
+    @property
+    def holds_place(self) -> bool:
+        """A confirmed ticket or an open offer: either counts against the capacity."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+
+    @property
     def is_waiting(self) -> bool:
         return self.status == RegistrationStatus.WAITING
 
@@ -126,6 +146,10 @@ class Registration(db.Model):
             return "Confirmed"
         if self.is_waiting:
             return "On the waiting list"
+        if self.is_offered:
+            return "Offered a place"
+        if self.offer_expired_at is not None:
+            return "Offer ran out"
         if self.cancelled_by_organisers:
             # Emptied when the person's details are deleted: the reason may name them.
             reason = self.cancellation_reason

@@ -26,7 +26,7 @@ from nclw.mail.outbox import (
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations import messages
+from nclw.registrations import messages, offers
 from nclw.registrations.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -309,15 +309,27 @@ def _confirm(registration: Registration, *, now: datetime) -> None:
 
 
 def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
-    """Fill every free place from the waiting list, first come first served."""
+    """Fill every free place from the waiting list, first come first served: confirmed
+    outright, or offered until a deadline when the event's offers expire (see offers)."""
+    deadline = offers.deadline_for(event, now=now)
     promoted: list[Registration] = []
     while True:
         candidate = _next_waiting(event.id)
         if candidate is None or not _take_place(event.id):
             break
-        _confirm(candidate, now=now)
+        if deadline is None:
+            _confirm(candidate, now=now)
+        else:
+            offers.make_offer(candidate, deadline, now=now)
         promoted.append(candidate)
     return promoted
+
+
+def release_place(event: Event, *, now: datetime) -> list[Registration]:
+    """Give back one held place and pass it to the waiting list; returns who it went to."""
+    _give_back_place(event.id)
+    db.session.flush()
+    return promote_from_waiting_list(event, now=now)
 
 
 def promote_registration(
@@ -349,7 +361,7 @@ def cancel_registration(
     """
     if registration.status == RegistrationStatus.CANCELLED:
         raise NotAllowed("This ticket is already cancelled.")
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    held_place = registration.holds_place
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.waiting_since = None
@@ -358,11 +370,9 @@ def cancel_registration(
     queue_email(
         compose(registration), registration_id=registration.id, event_id=registration.event_id
     )
-    if not was_confirmed:
+    if not held_place:
         return []
-    _give_back_place(registration.event_id)
-    db.session.flush()
-    return promote_from_waiting_list(registration.event, now=now)
+    return release_place(registration.event, now=now)
 
 
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:
