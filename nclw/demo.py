@@ -10,6 +10,7 @@ from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
+from nclw.demo_offers import show_offers
 from nclw.events.models import (
     Audience,
     Edition,
@@ -233,6 +234,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
         db.session.add(event)
     db.session.flush()
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
+    show_offers(events[3])  # ... and offering freed places, to claim by a deadline
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
     # Some of them told us what they need: the host sees the numbers, organisers who.
     db.session.flush()

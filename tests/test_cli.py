@@ -57,19 +57,32 @@ def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
     nearly = [e for e in limited if 0 < e.places_left <= e.capacity // 5]
     assert full and nearly
     for event in _events():
-        confirmed = db.session.scalar(
+        # Places held: confirmed tickets and open offers of a place.
+        held = db.session.scalar(
             sa.select(sa.func.count(Registration.id)).where(
                 Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]),
             )
         )
-        assert event.confirmed_count == confirmed
+        assert event.confirmed_count == held
     waiting = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
             Registration.event_id == full[0].id, Registration.status == RegistrationStatus.WAITING
         )
     )
     assert waiting >= 1
+
+
+def test_seed_demo_has_an_open_offer_and_one_that_ran_out(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    [event] = [e for e in _events() if e.offers_expire]
+    tickets = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id)
+    ).all()
+    [offered] = [t for t in tickets if t.status == RegistrationStatus.OFFERED]
+    assert offered.offer_expires_at > utcnow()
+    assert [t.first_name for t in tickets if t.offer_expired_at] == ["Omar"]
+    assert any(t.status == RegistrationStatus.WAITING for t in tickets)
 
 
 def test_seed_demo_if_empty_keeps_existing_data(runner):
