@@ -12,7 +12,7 @@ from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.timezones import utcnow
+from nclw.timezones import format_moment, utcnow
 
 # No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
@@ -138,6 +138,14 @@ class Registration(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def standing(self) -> str:
+        """Where a live ticket stands, as its holder's emails say it: 'confirmed', 'offered a
+        place, to claim by ...' or 'on the waiting list'."""
+        if self.is_offered and self.offer_expires_at is not None:
+            return f"offered a place, to claim by {format_moment(self.offer_expires_at)}"
+        return "confirmed" if self.is_confirmed else "on the waiting list"
 
     @property
     def status_words(self) -> str:

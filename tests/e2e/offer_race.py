@@ -263,8 +263,7 @@ def _read(engine, slug, capacity, holders, signups, output) -> RaceOutcome:
             row.id: (row.status, row.offer_expired_at is not None)
             for row in conn.execute(
                 sa.text(
-                    "SELECT id, status, offer_expired_at FROM registrations"
-                    " WHERE event_id = :event"
+                    "SELECT id, status, offer_expired_at FROM registrations WHERE event_id = :event"
                 ),
                 {"event": event_id},
             )
@@ -290,4 +289,3 @@ def _read(engine, slug, capacity, holders, signups, output) -> RaceOutcome:
     return RaceOutcome(
         capacity, holders, signups, confirmed_count, statuses, audit, output, new_confirmed
     )
-

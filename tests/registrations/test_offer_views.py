@@ -153,3 +153,14 @@ def test_offers_are_off_unless_an_organiser_turns_them_on(client):
     assert client.post(f"/admin/events/{event.id}/edit", data=data).status_code == 302
     db.session.refresh(event)
     assert not event.offers_expire
+
+
+def test_emails_sent_while_an_offer_is_open_say_so(app):
+    from nclw.registrations import messages
+
+    _event, first, _second = _offered()
+    resent = messages.ticket_resent(first).text_body
+    assert "Status: offered a place, to claim by" in resent
+    changed = messages.event_changed(first).text_body
+    assert "A place is still offered to you" in changed
+    assert "still on the waiting list" not in changed
