@@ -156,6 +156,7 @@ def ticket(token: str):
         registration=registration,
         event=registration.event,
         position=queries.waiting_list_position(registration),
+        offer_open=offers.offer_open(registration, now=utcnow()),
         token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
     )

@@ -44,6 +44,7 @@ def test_the_ticket_page_says_the_offer_and_its_deadline(client):
     _event, first, second = _offered()
     page = client.get(f"/tickets/{first.link_token}")
     assert "Offered a place, to claim by" in page.text
+    assert "A place is waiting for you" in page.text
     assert f"/tickets/{first.link_token}/offer" in page.text
     waiting = client.get(f"/tickets/{second.link_token}")
     assert "On the waiting list (number 1)" in waiting.text
@@ -78,6 +79,7 @@ def test_after_the_deadline_the_page_says_the_offer_ended_and_a_claim_is_refused
     db.session.commit()
     page = client.get(f"/tickets/{first.link_token}/offer")
     assert "This offer has ended" in page.text
+    assert "A place is waiting for you" not in client.get(f"/tickets/{first.link_token}").text
     assert "Claim my place" not in page.text
     refused = client.post(f"/tickets/{first.link_token}/offer", follow_redirects=True)
     assert "This offer has ended" in refused.text
