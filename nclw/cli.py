@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -21,6 +22,7 @@ from nclw.mail.commands import register_mail_commands
 from nclw.ops.commands import register_backup_commands
 from nclw.questions.services import purge_questions
 from nclw.registrations.calendar_replies import start_reply_receiver
+from nclw.registrations.offer_replies import expire_offers
 from nclw.registrations.personal_data import purge_personal_data
 from nclw.registrations.reminders import queue_reminders
 from nclw.timezones import utcnow
@@ -135,6 +137,27 @@ def receive_mail_command(host: str, port: int, lmtp: bool) -> None:
     finally:
         receiver.stop()
     click.echo("Stopped.")
+
+
+@nclw_cli.command("expire-offers")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Pretend it is this UTC time (ISO 8601), to try the command out. Default: now.",
+)
+def expire_offers_command(now_text: str | None) -> None:
+    """Pass on the offers of places that ran out unclaimed (run every few minutes)."""
+
+    now = utcnow()
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError as error:
+            raise click.BadParameter("Give a time like 2026-10-28T18:00:00+00:00.") from error
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    expired = expire_offers(now=now)
+    click.echo(f"Passed on {expired} offers that ran out.")
 
 
 def init_cli(app: Flask) -> None:

@@ -10,6 +10,8 @@ from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
+from nclw.demo_offers import show_offers
+from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
 from nclw.events.models import (
     Audience,
@@ -22,7 +24,6 @@ from nclw.events.models import (
     QuestionAskers,
 )
 from nclw.extensions import db
-from nclw.partners.models import Proposal, ProposalState, SessionChange, SessionChangeState
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.services import new_reference
 from nclw.timezones import uk_datetime, utcnow
@@ -235,6 +236,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.flush()
     _fill(events[3], confirmed=3, waiting=1)  # Luton: full, with someone waiting
     places_given_back(events[3])  # ...and places given back by every route
+    show_offers(events[3])  # ... and offering freed places, to claim by a deadline
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
     # Some of them told us what they need: the host sees the numbers, organisers who.
     db.session.flush()
@@ -246,8 +248,8 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     people[0].access_requests = "step_free"
     people[1].access_requests = "step_free,bsl"
     people[2].access_needs = "I may need to leave for short breaks."
-    db.session.add(_proposal_waiting_for_review(hosts["Accenture"], thursday))
-    db.session.add(_change_waiting_for_review(events[0]))
+    db.session.add(proposal_waiting_for_review(hosts["Accenture"], thursday))
+    db.session.add(change_waiting_for_review(events[0]))
     _door_staff_for(events[1])
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
     past_event_with_feedback(edition, hosts["Catch22"])
@@ -305,51 +307,6 @@ def _last_years_conference(host: Organisation, monday: date) -> None:
         )
         person.no_show = index in (9, 10, 12)
     people[4].cancellation_reason = "You booked twice, so we cancelled the second ticket."
-
-
-def _change_waiting_for_review(event: Event) -> SessionChange:
-    """The host asks to start half an hour later: the week page keeps the old time until an
-    organiser approves, and then everyone signed up is told."""
-    now = utcnow()
-    later = {"starts_at": event.starts_at + timedelta(minutes=30)}
-    later["ends_at"] = event.ends_at + timedelta(minutes=30)
-    return SessionChange(
-        event=event,
-        state=SessionChangeState.PENDING,
-        changes={field: value.isoformat() for field, value in later.items()},
-        before={field: getattr(event, field).isoformat() for field in later},
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _proposal_waiting_for_review(host: Organisation, day: date) -> Proposal:
-    """A partner's session with a safeguarding "No": the review asks the reviewer why it is
-    acceptable before it can be approved."""
-    now = utcnow()
-    return Proposal(
-        organisation=host,
-        state=ProposalState.SUBMITTED,
-        title="After-work networking for care leavers in tech",
-        summary="Meet people who work in technology, in a relaxed setting after work.",
-        description="An informal evening at a café near our London office.",
-        highlights="Meet apprentices and graduates\nFind out how they got their jobs",
-        starts_at=uk_datetime(day, 18),
-        ends_at=uk_datetime(day, 20),
-        format=EventFormat.IN_PERSON,
-        venue_name="The Corner Café",
-        address="1 Example Street, London",
-        capacity=30,
-        audience=Audience.CARE_EXPERIENCED,
-        min_age=18,
-        safeguarding_lead="Jo Reid",
-        safeguarding_contact="jo.reid@example.org",
-        staff_dbs_checked=False,
-        note_to_reviewers="Some of our volunteers are new and not yet DBS-checked.",
-        created_at=now,
-        updated_at=now,
-        submitted_at=now,
-    )
 
 
 DOOR_STAFF_EMAIL = "door@example.org"

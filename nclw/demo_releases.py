@@ -21,7 +21,7 @@ GIVEN_BACK = [
     ("Rosa", ReleaseRoute.TICKET_PAGE, True),
     ("Dev", ReleaseRoute.REMINDER, True),
     ("Lena", ReleaseRoute.REMINDER, False),
-    ("Omar", ReleaseRoute.CALENDAR_REPLY, True),
+    ("Kai", ReleaseRoute.CALENDAR_REPLY, True),
     ("Finn", ReleaseRoute.ORGANISER, False),
 ]
 

@@ -10,7 +10,7 @@ from nclw.accounts import door_staff
 from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.reports import services as reports
 from nclw.timezones import format_when, to_uk, utcnow
 
@@ -57,19 +57,32 @@ def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
     nearly = [e for e in limited if 0 < e.places_left <= e.capacity // 5]
     assert full and nearly
     for event in _events():
-        confirmed = db.session.scalar(
+        # Places held: confirmed tickets and open offers of a place.
+        held = db.session.scalar(
             sa.select(sa.func.count(Registration.id)).where(
                 Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]),
             )
         )
-        assert event.confirmed_count == confirmed
+        assert event.confirmed_count == held
     waiting = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
             Registration.event_id == full[0].id, Registration.status == RegistrationStatus.WAITING
         )
     )
     assert waiting >= 1
+
+
+def test_seed_demo_has_an_open_offer_and_one_that_ran_out(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    [event] = [e for e in _events() if e.offers_expire]
+    tickets = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id)
+    ).all()
+    [offered] = [t for t in tickets if t.status == RegistrationStatus.OFFERED]
+    assert offered.offer_expires_at > utcnow()
+    assert [t.first_name for t in tickets if t.offer_expired_at] == ["Omar"]
+    assert any(t.status == RegistrationStatus.WAITING for t in tickets)
 
 
 def test_seed_demo_if_empty_keeps_existing_data(runner):
@@ -145,5 +158,6 @@ def test_seed_demo_full_event_shows_places_given_back_by_every_route(runner):
     assert section.title == "Places given back"
     lines = {line.label: (line.released, line.taken_again) for line in section.data["lines"]}
     assert all(released for released, _ in lines.values())
-    assert len(lines) == 4
-    assert section.data["total"].taken_again == 3
+    # Every route, an offer that ran out included (the demo's offers story on the same event).
+    assert set(lines) == {route.label for route in ReleaseRoute}
+    assert section.data["total"].taken_again == 5

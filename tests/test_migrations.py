@@ -356,3 +356,33 @@ def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(t
             assert not [name for name in names if name.startswith("feedback_")]
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow  # runs `flask db` in subprocesses
+def test_downgrading_past_expiring_offers_keeps_every_offered_place(tmp_path):
+    """An open offer holds its place: going back to a release without offers confirms it,
+    so the event's count still matches and nobody loses the place they were offered."""
+    url = f"sqlite:///{tmp_path / 'offers.sqlite'}"
+    env = server_env(url, tmp_path)
+    prepare_database(env, capacity=1)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE events SET confirmed_count = 1, offers_expire = 1"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO registrations (event_id, first_name, email, email_normalised,"
+                    " status, reference, created_at, updated_at, calendar_sequence,"
+                    " offer_expires_at) SELECT id, 'Sam', 'sam@example.com', 'sam@example.com',"
+                    " 'offered', 'NCLW-AAAAA2', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0,"
+                    " CURRENT_TIMESTAMP FROM events"
+                )
+            )
+        run_flask(["db", "downgrade", "0022_calendar_replies"], env)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT status FROM registrations")).scalars().all() == [
+                "confirmed"
+            ]
+        run_flask(["db", "upgrade", "heads"], env)
+    finally:
+        engine.dispose()

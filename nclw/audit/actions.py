@@ -15,6 +15,10 @@ class AuditAction(enum.StrEnum):
     # Tickets
     REGISTRATION_PROMOTED = "registration.promoted"
     REGISTRATION_CANCELLED = "registration.cancelled"
+    OFFER_MADE = "offer.made"
+    OFFER_CLAIMED = "offer.claimed"
+    OFFER_DECLINED = "offer.declined"
+    OFFER_EXPIRED = "offer.expired"
     REGISTRATION_CHECKED_IN = "registration.checked_in"
     REGISTRATION_CHECK_IN_UNDONE = "registration.check_in_undone"
     REGISTRATION_MARKED_NO_SHOW = "registration.marked_no_show"

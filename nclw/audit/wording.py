@@ -56,6 +56,24 @@ WORDING: dict[A, Wording] = {
         TICKETS, "Moved off the waiting list", "{actor} moved {target} off the waiting list"
     ),
     A.REGISTRATION_CANCELLED: Wording(TICKETS, "Ticket cancelled", "{actor} cancelled {target}"),
+    A.OFFER_MADE: Wording(
+        TICKETS, "Place offered", "{actor} offered a place from the waiting list to {target}"
+    ),
+    A.OFFER_CLAIMED: Wording(
+        TICKETS,
+        "Offer claimed",
+        "{actor} claimed the place offered to {target}",
+        nobody="The ticket holder",
+    ),
+    A.OFFER_DECLINED: Wording(
+        TICKETS,
+        "Offer turned down",
+        "{actor} said no thanks to the place offered to {target}",
+        nobody="The ticket holder",
+    ),
+    A.OFFER_EXPIRED: Wording(
+        TICKETS, "Offer ran out", "{actor} passed on the place offered to {target}: it ran out"
+    ),
     A.REGISTRATION_CHECKED_IN: Wording(TICKETS, "Checked in", "{actor} checked in {target}"),
     A.REGISTRATION_CHECK_IN_UNDONE: Wording(
         TICKETS, "Check-in undone", "{actor} took back the check-in of {target}"

@@ -101,6 +101,11 @@ class EventForm(FlaskForm):
         validators=[Optional()],
     )
     qa_enabled = BooleanField("Take questions for a live Q&A")
+    offers_expire = BooleanField(
+        "Offer freed places to the waiting list with a deadline to claim them",
+        description="The next person has up to 24 hours to claim a place, less as the event "
+        "nears, or it goes to the person after them. Off: they get the place straight away.",
+    )
     # Set by the "this will notify N attendees" step.
     confirmed = HiddenField()
 
@@ -139,6 +144,7 @@ class EventForm(FlaskForm):
             "registration_opens_at": _uk_to_utc(self.registration_opens_at.data),
             "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
             "qa_enabled": bool(self.qa_enabled.data),
+            "offers_expire": bool(self.offers_expire.data),
         }
 
     @staticmethod
@@ -164,6 +170,7 @@ class EventForm(FlaskForm):
             "registration_opens_at": _utc_to_uk_naive(event.registration_opens_at),
             "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
             "qa_enabled": event.qa_enabled,
+            "offers_expire": event.offers_expire,
         }
 
 

@@ -30,6 +30,7 @@ PAGE_SIZE = 50
 ATTENDEE_FILTERS: tuple[tuple[str, str], ...] = (
     ("", "Everyone"),
     (RegistrationStatus.CONFIRMED.value, "Confirmed"),
+    (RegistrationStatus.OFFERED.value, "Offered a place"),
     (RegistrationStatus.WAITING.value, "Waiting list"),
     (RegistrationStatus.CANCELLED.value, "Cancelled"),
     ("checked_in", "Checked in"),

@@ -27,6 +27,8 @@ class EventFigures:
     event: Event
     confirmed: int
     waiting: int
+    # Places held for an offer not yet claimed: counted in `confirmed` (the places taken).
+    offered: int
     checked_in: int
     questions_waiting: int
 
@@ -38,12 +40,13 @@ def event_figures(edition: Edition, questions_waiting: dict[int, int]) -> list[E
             Registration.event_id,
             sa.func.count().filter(Registration.status == RegistrationStatus.WAITING),
             sa.func.count().filter(Registration.checked_in_at.is_not(None)),
+            sa.func.count().filter(Registration.status == RegistrationStatus.OFFERED),
         )
         .join(Event, Event.id == Registration.event_id)
         .where(Event.edition_id == edition.id)
         .group_by(Registration.event_id)
     ).all()
-    by_event = {event_id: (waiting, checked_in) for event_id, waiting, checked_in in counts}
+    by_event = {event_id: tuple(rest) for event_id, *rest in counts}
     events = db.session.scalars(
         sa.select(Event)
         .where(Event.edition_id == edition.id)
@@ -54,8 +57,9 @@ def event_figures(edition: Edition, questions_waiting: dict[int, int]) -> list[E
         EventFigures(
             event=event,
             confirmed=event.confirmed_count,
-            waiting=by_event.get(event.id, (0, 0))[0],
-            checked_in=by_event.get(event.id, (0, 0))[1],
+            waiting=by_event.get(event.id, (0, 0, 0))[0],
+            checked_in=by_event.get(event.id, (0, 0, 0))[1],
+            offered=by_event.get(event.id, (0, 0, 0))[2],
             questions_waiting=questions_waiting.get(event.id, 0),
         )
         for event in events

@@ -177,7 +177,8 @@ class Event(EventDetailsColumns, db.Model):
         enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT
     )
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    # Kept in step with the confirmed registrations by a guarded UPDATE (see registrations).
+    # Places held: confirmed tickets and open offers (registrations.offers), kept in step by a
+    # guarded UPDATE (see registrations).
     confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Raised whenever time or place changes, so calendar updates supersede older invites.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -187,6 +188,9 @@ class Event(EventDetailsColumns, db.Model):
     )
     qa_public_list: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     partner_moderates: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A freed place is offered to the next person waiting, to claim by a deadline, rather
+    # than confirmed outright (registrations.offers).
+    offers_expire: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -44,6 +44,12 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     changes = dict(changes)
     summary: list[str] = []
     capacity = changes.pop("capacity", event.capacity)
+    # Before the capacity, so places it frees are shared out the way the edit asks for.
+    fields = events.apply_event_changes(
+        event,
+        {"offers_expire": changes.pop("offers_expire")} if "offers_expire" in changes else {},
+        now=now,
+    )
     if capacity != event.capacity:
         # First, because it locks and reloads the event row (other edits would be lost).
         before = event.capacity
@@ -54,7 +60,7 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
             + (f", {len(promoted)} promoted from the waiting list" if promoted else "")
         )
     moved = events.moves_people(event, changes)
-    fields = events.apply_event_changes(event, changes, now=now)
+    fields += events.apply_event_changes(event, changes, now=now)
     notified = 0
     if moved:
         for registration in db.session.scalars(live_registrations(event)):

@@ -12,7 +12,7 @@ from nclw.events.models import Audience, Event
 from nclw.forms import CheckboxesField
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
-from nclw.registrations.services import SignUpDetails
+from nclw.registrations.sign_up_details import SignUpDetails
 
 
 def _strip(value):

@@ -20,7 +20,7 @@ from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import waiting_list_position
 from nclw.registrations.rsvp import reply_address
 from nclw.registrations.ticket_links import new_ticket_url
-from nclw.timezones import format_day, format_when
+from nclw.timezones import format_day, format_moment, format_when
 
 
 def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -> dict[str, Any]:
@@ -87,6 +87,9 @@ DISCREET_SUBJECTS = {
     "ticket_confirmed": "Your booking is confirmed",
     "waiting_list": "You are on a waiting list",
     "promoted": "A place is yours",
+    "place_offered": "A place is free for you to claim",
+    "offer_declined": "You turned down a place",
+    "offer_expired": "Your offer of a place has ended",
     "cancelled_by_attendee": "Your booking is cancelled",
     "cancelled_by_organisers": "Your booking is cancelled",
     "cancelled_in_calendar": "Your booking is cancelled",
@@ -142,6 +145,39 @@ def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
         f"You have a place: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST",
+    )
+
+
+def place_offered(registration: Registration) -> ComposedEmail:
+    """A place came up: claim it by the deadline, or say no thanks (no invite yet)."""
+    deadline = format_moment(registration.offer_expires_at)
+    return _compose(
+        "place_offered",
+        "place_offered",
+        f"Claim your place by {deadline}: {registration.event.title}",
+        registration,
+        deadline=deadline,
+    )
+
+
+def offer_declined(registration: Registration) -> ComposedEmail:
+    """You said no thanks: the place has gone to the next person."""
+    return _compose(
+        "offer_declined",
+        "offer_declined",
+        f"You turned down a place: {registration.event.title} ({registration.reference})",
+        registration,
+    )
+
+
+def offer_expired(registration: Registration) -> ComposedEmail:
+    """The offer ran out unclaimed: the place has gone to the next person."""
+    return _compose(
+        "offer_expired",
+        "offer_expired",
+        f"Your offer of a place has ended: {registration.event.title}",
+        registration,
+        deadline=format_moment(registration.offer_expires_at),
     )
 
 

@@ -12,7 +12,7 @@ from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.timezones import utcnow
+from nclw.timezones import format_moment, utcnow
 
 # No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
@@ -21,6 +21,8 @@ REFERENCE_LENGTH = 6
 
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
+    # Offered a place that came up, held for them until the offer's deadline (registrations.offers).
+    OFFERED = "offered"
     WAITING = "waiting"
     CANCELLED = "cancelled"
 
@@ -29,6 +31,7 @@ class RegistrationStatus(enum.StrEnum):
         """How the status reads to people: in spreadsheets and on the partner's list."""
         return {
             "confirmed": "Confirmed",
+            "offered": "Offered a place",
             "waiting": "On the waiting list",
             "cancelled": "Cancelled",
         }[self.value]
@@ -41,7 +44,7 @@ class ReleaseRoute(enum.StrEnum):
     REMINDER = "reminder"
     CALENDAR_REPLY = "calendar_reply"
     ORGANISER = "organiser"
-    # Kept for waiting-list offers that run out (another change adds them).
+    # An offer from the waiting list that was not claimed in time.
     EXPIRED_OFFER = "expired_offer"
 
     @property
@@ -79,6 +82,9 @@ class Registration(db.Model):
             postgresql_where=sa.text("status != 'cancelled'"),
         ),
         sa.Index("ix_registrations_event_status", "event_id", "status", "id"),
+        sa.CheckConstraint(
+            "status != 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_deadline"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +105,11 @@ class Registration(db.Model):
     # Set when the organisers cancelled the ticket: their reason, which the person reads on
     # their ticket and in the email. Empty when the person cancelled it themselves.
     cancellation_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # A place offered from the waiting list is held until this deadline (registrations.offers).
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an offer ran out unclaimed and passed to the next person: the ticket is
+    # cancelled then, and this is how reports count places released by an expired offer.
+    offer_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     no_show: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Seen only by organisers (the host sees only how many asked for each listed need).
@@ -155,6 +166,15 @@ class Registration(db.Model):
         return self.status == RegistrationStatus.CONFIRMED
 
     @property
+    def is_offered(self) -> bool:
+        return self.status == RegistrationStatus.OFFERED
+
+    @property
+    def holds_place(self) -> bool:
+        """A confirmed ticket or an open offer: either counts against the capacity."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+
+    @property
     def is_waiting(self) -> bool:
         return self.status == RegistrationStatus.WAITING
 
@@ -163,12 +183,24 @@ class Registration(db.Model):
         return self.status == RegistrationStatus.CANCELLED
 
     @property
+    def standing(self) -> str:
+        """Where a live ticket stands, as its holder's emails say it: 'confirmed', 'offered a
+        place, to claim by ...' or 'on the waiting list'."""
+        if self.is_offered and self.offer_expires_at is not None:
+            return f"offered a place, to claim by {format_moment(self.offer_expires_at)}"
+        return "confirmed" if self.is_confirmed else "on the waiting list"
+
+    @property
     def status_words(self) -> str:
         """Where the ticket stands, as an organiser reads it."""
         if self.is_confirmed:
             return "Confirmed"
         if self.is_waiting:
             return "On the waiting list"
+        if self.is_offered:
+            return "Offered a place"
+        if self.offer_expired_at is not None:
+            return "Offer ran out"
         if self.cancelled_by_organisers:
             # Emptied when the person's details are deleted: the reason may name them.
             reason = self.cancellation_reason

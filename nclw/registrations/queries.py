@@ -93,6 +93,19 @@ def count_recipients(event: Event, audience: MessageAudience) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
 
 
+def count_offered(event: Event) -> int:
+    """How many places are held for an offer not yet claimed (see registrations.offers)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.OFFERED,
+            )
+        )
+        or 0
+    )
+
+
 def confirmed_by_name(event: Event) -> list[Registration]:
     """The people with a confirmed ticket, by first name then reference: the printed
     sign-in sheet and name badges, where people are found by name."""
@@ -110,12 +123,13 @@ def confirmed_by_name(event: Event) -> list[Registration]:
 
 
 def live_registrations(event: Event) -> sa.Select:
-    """A query for the confirmed and waiting registrations of an event, in sign-up order."""
+    """A query for the confirmed, offered and waiting registrations of an event, in sign-up
+    order."""
     return (
         sa.select(Registration)
         .where(
             Registration.event_id == event.id,
-            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
+            Registration.status != RegistrationStatus.CANCELLED,
         )
         .order_by(Registration.id)
     )

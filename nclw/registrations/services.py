@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
-from nclw.addresses import normalise_email, why_we_cannot_email
+from nclw.addresses import normalise_email
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places, store_access
-from nclw.events.models import Audience, Event
+from nclw.events.models import Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
 from nclw.mail.outbox import (
@@ -26,7 +26,7 @@ from nclw.mail.outbox import (
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations import messages
+from nclw.registrations import messages, offers
 from nclw.registrations.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -36,25 +36,7 @@ from nclw.registrations.models import (
 )
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
-
-
-@dataclass(frozen=True)
-class SignUpDetails:
-    """What a person gave us on the sign-up form."""
-
-    first_name: str
-    email: str
-    access_needs: str | None = None
-    declared_care_experienced: bool = False
-    organisation_name: str | None = None
-    job_role: str | None = None
-    consent_future_events: bool = False
-    share_with_host: bool = False
-    discreet: bool = False
-    # The answer to the event's age question (events.details.age_question), when it has one.
-    age_confirmed: bool | None = None
-    # Needs from the list (events.details.AccessFeature), as its keys.
-    access_requests: tuple[str, ...] | list[str] = ()
+from nclw.registrations.sign_up_details import SignUpDetails, check_details
 
 
 @dataclass(frozen=True)
@@ -78,29 +60,6 @@ class SignUpResult:
 def new_reference() -> str:
     """A short reference a person can read out, like NCLW-7K3Q9P."""
     return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-def check_details(event: Event, details: SignUpDetails) -> None:
-    """Refuse details the event's audience needs but the person did not give, and an address
-    our mail server cannot deliver to."""
-    if refusal := why_we_cannot_email(details.email):
-        raise InvalidInput(refusal)
-    if event.audience == Audience.CARE_EXPERIENCED and not details.declared_care_experienced:
-        raise InvalidInput(
-            "This event is only for young people in care and care leavers. "
-            "Please confirm that you are care experienced."
-        )
-    if event.age_question is not None and details.age_confirmed is not True:
-        if details.age_confirmed is None:
-            raise InvalidInput("Answer the question about your age.")
-        raise InvalidInput(
-            f"This event is for people aged {event.age_rule}, so we cannot give you a place "
-            "at it. Other events in the week may suit you."
-        )
-    if event.audience == Audience.PROFESSIONALS and not (
-        details.organisation_name and details.job_role
-    ):
-        raise InvalidInput("Please tell us your organisation and your role.")
 
 
 _EVENTS = Event.__table__
@@ -313,14 +272,32 @@ def _confirm(registration: Registration, *, now: datetime) -> None:
 
 
 def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
-    """Fill every free place from the waiting list, first come first served."""
+    """Fill every free place from the waiting list, first come first served: confirmed
+    outright, or offered until a deadline when the event's offers expire (see offers)."""
+    deadline = offers.deadline_for(event, now=now)
     promoted: list[Registration] = []
     while True:
         candidate = _next_waiting(event.id)
         if candidate is None or not _take_place(event.id):
             break
-        _confirm(candidate, now=now)
+        if deadline is None:
+            _confirm(candidate, now=now)
+        else:
+            offers.make_offer(candidate, deadline, now=now)
         promoted.append(candidate)
+    return promoted
+
+
+def release_place(
+    registration: Registration, via: ReleaseRoute | None, *, now: datetime
+) -> list[Registration]:
+    """Give back the place `registration` held and pass it to the waiting list, noting the
+    route it came back by and whether someone waiting took it; returns who it went to."""
+    registration.released_via = via
+    _give_back_place(registration.event_id)
+    db.session.flush()
+    promoted = promote_from_waiting_list(registration.event, now=now)
+    registration.place_taken_again = bool(promoted)
     return promoted
 
 
@@ -362,7 +339,7 @@ def cancel_registration(
     db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
         raise NotAllowed("This ticket is already cancelled.")
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    held_place = registration.holds_place
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.waiting_since = None
@@ -371,14 +348,9 @@ def cancel_registration(
     queue_email(
         compose(registration), registration_id=registration.id, event_id=registration.event_id
     )
-    if not was_confirmed:
+    if not held_place:
         return []
-    registration.released_via = via
-    _give_back_place(registration.event_id)
-    db.session.flush()
-    promoted = promote_from_waiting_list(registration.event, now=now)
-    registration.place_taken_again = bool(promoted)
-    return promoted
+    return release_place(registration, via, now=now)
 
 
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:

@@ -28,7 +28,15 @@ from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import absolute_url, ticket_url
 from nclw.mail import ical
-from nclw.registrations import certificate, messaging, personal_data, queries, services
+from nclw.registrations import (
+    certificate,
+    messaging,
+    offer_replies,
+    offers,
+    personal_data,
+    queries,
+    services,
+)
 from nclw.registrations.forms import (
     CertificateForm,
     ResendTicketForm,
@@ -150,6 +158,7 @@ def ticket(token: str):
         registration=registration,
         event=registration.event,
         position=queries.waiting_list_position(registration),
+        offer_open=offers.offer_open(registration, now=utcnow()),
         token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
     )
@@ -234,6 +243,50 @@ def cancel(token: str):
         token=token,
         from_reminder=from_reminder,
     )
+
+
+@bp.get("/tickets/<token>/offer")
+def offer(token: str):
+    """Show the place offered and its deadline, with one button to claim it."""
+    registration = _registration_or_404(token)
+    return render_template(
+        "registrations/offer.html",
+        registration=registration,
+        event=registration.event,
+        still_open=offers.offer_open(registration, now=utcnow()),
+        form=ConfirmForm(),
+        token=token,
+    )
+
+
+@bp.post("/tickets/<token>/offer")
+@limiter.limit("20 per minute")
+def claim_offer(token: str):
+    """Claim the place offered: the ticket is confirmed."""
+    return _reply_to_offer(
+        token,
+        offer_replies.claim_offer,
+        "The place is yours. We have emailed you your ticket and a calendar invite.",
+    )
+
+
+@bp.post("/tickets/<token>/offer/decline")
+@limiter.limit("20 per minute")
+def decline_offer(token: str):
+    """Say no thanks: the place goes to the next person waiting."""
+    return _reply_to_offer(
+        token,
+        offer_replies.decline_offer,
+        "You said no thanks. The place has gone to the next person waiting.",
+    )
+
+
+def _reply_to_offer(token: str, reply: Callable[..., Any], done: str):
+    registration = _registration_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(lambda: reply(registration, now=utcnow()), done)
+    return redirect(url_for("registrations.ticket", token=token))
 
 
 def ticket_check_in_link(registration: Registration) -> str:

@@ -53,6 +53,7 @@ def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code:
         page=found.number,
         pages=found.pages,
         position=tickets.waiting_list_position,
+        offered=tickets.count_offered(event),
         form=form,
         chosen=set(chosen),
     )

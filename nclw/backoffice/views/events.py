@@ -16,7 +16,12 @@ from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
 from nclw.registrations import event_changes
-from nclw.registrations.queries import MessageAudience, access_summary, count_recipients
+from nclw.registrations.queries import (
+    MessageAudience,
+    access_summary,
+    count_offered,
+    count_recipients,
+)
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -70,6 +75,7 @@ def event(event_id: int):
         "backoffice/event.html",
         event=event,
         waiting=waiting,
+        offered=count_offered(event),
         checked_in=checked_in,
         actions=events.event_actions(event),
         access=access_summary(event),
