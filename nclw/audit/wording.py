@@ -99,6 +99,22 @@ WORDING: dict[A, Wording] = {
     A.EVENT_MESSAGED: Wording(
         EMAIL, "Message to attendees", "{actor} emailed the people signed up for {target}"
     ),
+    A.EVENT_MESSAGE_SCHEDULED: Wording(
+        EMAIL,
+        "Message set to go later",
+        "{actor} set a message to the people signed up for {target} to go later",
+    ),
+    A.EVENT_MESSAGE_EDITED: Wording(
+        EMAIL, "Waiting message changed", "{actor} changed a waiting message for {target}"
+    ),
+    A.EVENT_MESSAGE_CANCELLED: Wording(
+        EMAIL, "Waiting message cancelled", "{actor} cancelled a waiting message for {target}"
+    ),
+    A.EVENT_MESSAGE_SENT: Wording(
+        EMAIL,
+        "Waiting message sent",
+        "{actor} sent a waiting message to the people signed up for {target}",
+    ),
     A.EVENT_QA_SETTINGS_CHANGED: Wording(
         QUESTIONS, "Q&A settings changed", "{actor} changed the Q&A settings of {target}"
     ),
