@@ -45,6 +45,15 @@ def check_send_at(event: Event, send_at: datetime, *, now: datetime) -> None:
         )
 
 
+def check_message(
+    event: Event, subject: str, body: str, *, send_at: datetime | None, now: datetime
+) -> None:
+    """Refuse now what sending (or setting it for `send_at`) would refuse, before a preview."""
+    tidy_message(subject, body)
+    if send_at is not None:
+        check_send_at(event, send_at, now=now)
+
+
 def schedule_message(
     event: Event,
     audience: MessageAudience,

@@ -1,0 +1,104 @@
+"""Forms for organisers' messages and saved templates: shape only (the rules are in
+registrations.scheduled_messages and registrations.message_templates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from nclw.forms import ChoiceField, UkDateTimeField
+from nclw.registrations.models import MessageAudience
+from nclw.registrations.placeholders import PLACEHOLDERS
+from nclw.timezones import UK, to_uk
+
+SEND_NOW = "now"
+SEND_LATER = "later"
+PLACEHOLDER_HINT = "Plain text. Leave a blank line between paragraphs. You can use " + ", ".join(
+    f"{{{name}}} for {words}" for name, words in PLACEHOLDERS.items()
+)
+WHEN_EXAMPLE = "Enter when the message should go, like 28/10/2026 09:00"
+
+
+def _audience() -> ChoiceField:
+    return ChoiceField(
+        "Send to",
+        choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
+        validators=[DataRequired()],
+    )
+
+
+def _subject() -> StringField:
+    return StringField("Subject", validators=[DataRequired("Enter a subject"), Length(max=150)])
+
+
+def _body() -> TextAreaField:
+    return TextAreaField(
+        "Message",
+        description=PLACEHOLDER_HINT + ".",
+        validators=[DataRequired("Write your message"), Length(max=5000)],
+    )
+
+
+class _SendAt:
+    send_at: UkDateTimeField
+
+    def send_at_utc(self) -> datetime | None:
+        """The time typed (UK time) as UTC, or None."""
+        value = self.send_at.data
+        return value.replace(tzinfo=UK).astimezone(UTC) if value else None
+
+    def show_send_at(self, moment: datetime) -> None:
+        self.send_at.data = to_uk(moment).replace(tzinfo=None)
+
+
+class MessageForm(_SendAt, FlaskForm):
+    audience = _audience()
+    subject = _subject()
+    body = _body()
+    when = ChoiceField(
+        "When should it go?",
+        choices=[
+            SelectChoice(SEND_NOW, "Now"),
+            SelectChoice(SEND_LATER, "At a time I choose"),
+        ],
+        default=SEND_NOW,
+        validators=[DataRequired()],
+    )
+    send_at = UkDateTimeField(
+        "Send at (UK time)",
+        description="Only if it should go later. Who gets it is worked out then.",
+        validators=[Optional()],
+    )
+    # Set on the preview page: the organiser has seen the message and wants it sent.
+    confirmed = HiddenField()
+
+    @property
+    def later(self) -> bool:
+        return self.when.data == SEND_LATER
+
+    def validate_send_at(self, field) -> None:
+        if self.later and not field.data:
+            raise ValidationError(WHEN_EXAMPLE)
+
+
+class ScheduledMessageForm(_SendAt, FlaskForm):
+    """Change a message that is waiting to go."""
+
+    audience = _audience()
+    subject = _subject()
+    body = _body()
+    send_at = UkDateTimeField("Send at (UK time)", validators=[InputRequired(WHEN_EXAMPLE)])
+
+
+class MessageTemplateForm(FlaskForm):
+    name = StringField(
+        "Template name",
+        description="Only organisers see it, in the list of templates.",
+        validators=[DataRequired("Give the template a name"), Length(max=80)],
+    )
+    subject = _subject()
+    body = _body()
