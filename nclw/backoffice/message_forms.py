@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from nclw.forms import ChoiceField, UkDateTimeField
 from nclw.registrations.models import MessageAudience
@@ -80,9 +80,13 @@ class MessageForm(_SendAt, FlaskForm):
     def later(self) -> bool:
         return self.when.data == SEND_LATER
 
-    def validate_send_at(self, field) -> None:
-        if self.later and not field.data:
-            raise ValidationError(WHEN_EXAMPLE)
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own checks when it is empty, so "later" is asked here.
+        if self.later and not self.send_at.data and not self.send_at.errors:
+            self.send_at.errors = [WHEN_EXAMPLE]
+            return False
+        return valid
 
 
 class ScheduledMessageForm(_SendAt, FlaskForm):

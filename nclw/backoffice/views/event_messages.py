@@ -32,7 +32,6 @@ def event_messages(event_id: int):
         "backoffice/event_messages.html",
         event=event,
         lines=message_history(event),
-        cancel_form=ConfirmForm(),
     )
 
 

@@ -23,7 +23,6 @@ def message_templates():
     return render_template(
         "backoffice/message_templates.html",
         templates=templates.message_templates(),
-        delete_form=ConfirmForm(),
     )
 
 
