@@ -26,8 +26,9 @@ WHEN_EXAMPLE = "Enter when the message should go, like 28/10/2026 09:00"
 def _audience() -> ChoiceField:
     return ChoiceField(
         "Send to",
+        # No "required": a drop-down with no empty first choice cannot be left empty, and
+        # the list refuses any value it does not offer.
         choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
-        validators=[DataRequired()],
     )
 
 
@@ -66,7 +67,6 @@ class MessageForm(_SendAt, FlaskForm):
             SelectChoice(SEND_LATER, "At a time I choose"),
         ],
         default=SEND_NOW,
-        validators=[DataRequired()],
     )
     send_at = UkDateTimeField(
         "Send at (UK time)",

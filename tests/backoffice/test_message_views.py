@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from nclw.extensions import db
@@ -12,6 +13,7 @@ from nclw.registrations.models import EventMessage, EventMessageState, MessageTe
 from nclw.registrations.scheduled_messages import send_due_messages
 from nclw.timezones import to_uk, utcnow
 from tests.conftest import login
+from tests.support.html_validation import assert_valid_pages
 
 
 def _uk(moment) -> str:
@@ -71,6 +73,8 @@ def test_a_time_in_the_past_or_a_bad_placeholder_is_a_400_with_words(organiser_c
     refused = organiser_client.post(url, data=no_time)
     assert refused.status_code == 400
     assert b"Enter when the message should go" in refused.data
+    nonsense = organiser_client.post(url, data={**_later(week), "audience": "x", "when": "soon"})
+    assert nonsense.status_code == 400
     assert _messages() == []
 
 
@@ -162,3 +166,34 @@ def test_only_organisers_reach_the_message_screens(client, week):
         "/admin/message-templates/new",
     ):
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.slow  # the Nu HTML checker is a Java program started per call
+def test_message_pages_are_valid_and_csp_clean(organiser_client, week):
+    url = f"/admin/events/{week.event.id}/message"
+    organiser_client.post(url, data={**_later(week), "confirmed": "yes", "action": "send"})
+    organiser_client.post(
+        url, data={**_later(week), "when": "now", "confirmed": "yes", "action": "send"}
+    )
+    organiser_client.post(
+        "/admin/message-templates/new", data={"name": "Doors", "subject": "S", "body": "B"}
+    )
+    (message, _) = _messages()
+    template = db.session.scalar(sa.select(MessageTemplate))
+    pages = {
+        "message": organiser_client.get(url),
+        "message-preview-later": organiser_client.post(
+            url, data={**_later(week), "action": "preview"}
+        ),
+        "message-errors": organiser_client.post(
+            url, data={**_later(week), "send_at": "", "action": "preview"}
+        ),
+        "messages": organiser_client.get(f"/admin/events/{week.event.id}/messages"),
+        "message-edit": organiser_client.get(
+            f"/admin/events/{week.event.id}/messages/{message.id}/edit"
+        ),
+        "templates": organiser_client.get("/admin/message-templates"),
+        "template-edit": organiser_client.get(f"/admin/message-templates/{template.id}/edit"),
+        "template-errors": organiser_client.post("/admin/message-templates/new", data={}),
+    }
+    assert_valid_pages(pages)
