@@ -136,3 +136,20 @@ def test_seed_demo_has_a_past_event_whose_feedback_shows(runner):
     assert (summary.sent, summary.answered) == (4, 3)
     assert summary.questions[0].average == 4.3
     assert "More time to cook" in summary.questions[2].texts
+
+
+def test_seed_demo_has_templates_a_waiting_message_and_a_sent_one(runner):
+    from nclw.registrations.message_history import message_history
+    from nclw.registrations.message_templates import message_templates
+    from nclw.registrations.scheduled_messages import check_message
+
+    runner.invoke(args=["nclw", "seed-demo"])
+    templates = message_templates()
+    assert [t.name for t in templates] == ["Thank you for coming", "The day before"]
+    for template in templates:  # each would be accepted as a message
+        check_message(_events()[0], template.subject, template.body, send_at=None, now=utcnow())
+    lines = {line.message.event.title: line for e in _events() for line in message_history(e)}
+    waiting = lines["TOGETHER: the National Care Leavers' Week conference"]
+    assert waiting.message.is_scheduled and waiting.message.send_at > utcnow()
+    sent = lines["Cooking on a budget: a taster session"]
+    assert sent.reached_words == "4 emails: 4 sent"
