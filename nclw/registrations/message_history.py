@@ -12,6 +12,7 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.registrations.models import EventMessage, EventMessageEmail, EventMessageState
+from nclw.timezones import format_moment, format_stamp
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,31 @@ class MessageLine:
     sent: int = 0
     waiting: int = 0
     failed: int = 0
+
+    @property
+    def status_words(self) -> str:
+        """'Waiting to go Friday 30 October at 9am (UK time)', 'Sent Fri 30 Oct 2026, 9am'."""
+        message = self.message
+        if message.state == EventMessageState.SCHEDULED:
+            return f"Waiting to go {format_moment(message.send_at)}"
+        if message.state == EventMessageState.CANCELLED:
+            return f"Cancelled (was to go {format_stamp(message.send_at)})"
+        sent = f"Sent {format_stamp(message.sent_at)}"
+        return f"{sent}, at the time it was set for" if message.was_scheduled else sent
+
+    @property
+    def author_label(self) -> str:
+        return "Set by" if self.message.was_scheduled else "Sent by"
+
+    @property
+    def author_words(self) -> str:
+        author = self.message.author
+        return (author.name or author.email) if author else "An organiser"
+
+    @property
+    def audience_words(self) -> str:
+        message = self.message
+        return "People chosen on the attendee list" if message.to_chosen else message.audience.label
 
     @property
     def reached_words(self) -> str:

@@ -56,7 +56,7 @@ def test_set_a_message_to_go_later_then_it_goes_from_the_history(organiser_clien
     send_due_messages(now=message.send_at)
     history = organiser_client.get(done.location)
     assert b"1 email: 0 sent, 1 waiting to go" in history.data
-    assert b"as set" in history.data
+    assert b"at the time it was set for" in history.data
 
 
 def test_a_time_in_the_past_or_a_bad_placeholder_is_a_400_with_words(organiser_client, week):
