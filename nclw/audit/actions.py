@@ -83,5 +83,8 @@ class AuditAction(enum.StrEnum):
     USER_RECOVERY_CODE_USED = "user.recovery_code_used"
     # Email
     MAIL_RETRIED = "mail.retried"
+    MESSAGE_TEMPLATE_SAVED = "message_template.saved"
+    MESSAGE_TEMPLATE_CHANGED = "message_template.changed"
+    MESSAGE_TEMPLATE_DELETED = "message_template.deleted"
     # Downloads
     EXPORT_DOWNLOADED = "export.downloaded"

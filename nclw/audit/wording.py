@@ -223,6 +223,15 @@ WORDING: dict[A, Wording] = {
     A.MAIL_RETRIED: Wording(
         EMAIL, "Failed email sent again", "{actor} queued {target} to be sent again"
     ),
+    A.MESSAGE_TEMPLATE_SAVED: Wording(
+        EMAIL, "Message template saved", "{actor} saved a message template"
+    ),
+    A.MESSAGE_TEMPLATE_CHANGED: Wording(
+        EMAIL, "Message template changed", "{actor} changed a message template"
+    ),
+    A.MESSAGE_TEMPLATE_DELETED: Wording(
+        EMAIL, "Message template deleted", "{actor} deleted a message template"
+    ),
     A.EXPORT_DOWNLOADED: Wording(
         EXPORTS, "Attendee list downloaded", "{actor} downloaded the attendee list of {target}"
     ),

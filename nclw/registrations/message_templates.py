@@ -6,6 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from nclw.accounts.models import User
+from nclw.audit.actions import AuditAction
+from nclw.audit.services import record_action
 from nclw.errors import InvalidInput
 from nclw.extensions import db
 from nclw.registrations.messaging import tidy_message
@@ -38,7 +41,9 @@ def _tidy_name(name: str, *, keep: MessageTemplate | None = None) -> str:
     return name
 
 
-def save_template(name: str, subject: str, body: str, *, now: datetime) -> MessageTemplate:
+def save_template(
+    name: str, subject: str, body: str, *, actor: User | None, now: datetime
+) -> MessageTemplate:
     """Keep a message to start from again. Its placeholders are checked as a message's are."""
     name = _tidy_name(name)
     subject, body = tidy_message(subject, body)
@@ -47,19 +52,28 @@ def save_template(name: str, subject: str, body: str, *, now: datetime) -> Messa
     )
     db.session.add(template)
     db.session.flush()
+    record_action(AuditAction.MESSAGE_TEMPLATE_SAVED, actor=actor, summary=name, now=now)
     return template
 
 
 def edit_template(
-    template: MessageTemplate, name: str, subject: str, body: str, *, now: datetime
+    template: MessageTemplate,
+    name: str,
+    subject: str,
+    body: str,
+    *,
+    actor: User | None,
+    now: datetime,
 ) -> MessageTemplate:
     """Change a saved template's name or words."""
     template.name = _tidy_name(name, keep=template)
     template.subject, template.body = tidy_message(subject, body)
     template.updated_at = now
+    record_action(AuditAction.MESSAGE_TEMPLATE_CHANGED, actor=actor, summary=template.name, now=now)
     return template
 
 
-def delete_template(template: MessageTemplate) -> None:
+def delete_template(template: MessageTemplate, *, actor: User | None, now: datetime) -> None:
     """Forget a saved template. Messages already written from it are not touched."""
+    record_action(AuditAction.MESSAGE_TEMPLATE_DELETED, actor=actor, summary=template.name, now=now)
     db.session.delete(template)

@@ -156,6 +156,9 @@ def test_save_pick_change_and_delete_a_template(organiser_client, week):
     assert db.session.scalar(sa.select(sa.func.count(MessageTemplate.id))) == 0
     listing = organiser_client.get("/admin/message-templates")
     assert b"There are no saved templates yet." in listing.data
+    log = organiser_client.get("/admin/audit").get_data(as_text=True)
+    for words in ("saved a message template", "deleted a message template", "Doors"):
+        assert words in log
 
 
 def test_only_organisers_reach_the_message_screens(client, week):

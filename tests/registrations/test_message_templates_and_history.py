@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from nclw.accounts.models import Role
+from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
@@ -20,22 +21,33 @@ from tests.factories import make_event, make_registration, make_user
 
 
 def test_templates_are_saved_changed_and_deleted(app):
+    organiser = make_user(Role.ORGANISER)
     now = utcnow()
     kept = message_templates.save_template(
-        "  Doors  open ", "Doors open soon", "Hello {first_name}", now=now
+        "  Doors  open ", "Doors open soon", "Hello {first_name}", actor=organiser, now=now
     )
-    message_templates.save_template("After the event", "Thank you", "Thanks!", now=now)
+    message_templates.save_template("After the event", "Thank you", "Thanks!", actor=None, now=now)
     db.session.commit()
     assert [t.name for t in message_templates.message_templates()] == [
         "After the event",
         "Doors open",
     ]
-    message_templates.edit_template(kept, "Doors open", "Doors open at 6", "Hi", now=now)
+    message_templates.edit_template(
+        kept, "Doors open", "Doors open at 6", "Hi", actor=organiser, now=now
+    )
     db.session.commit()
     assert (kept.subject, kept.body) == ("Doors open at 6", "Hi")
-    message_templates.delete_template(kept)
+    message_templates.delete_template(kept, actor=organiser, now=now)
     db.session.commit()
     assert [t.name for t in message_templates.message_templates()] == ["After the event"]
+    entries = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.summary).where(AuditEntry.actor_id == organiser.id)
+    ).all()
+    assert [tuple(entry) for entry in entries] == [
+        ("message_template.saved", "Doors open"),
+        ("message_template.changed", "Doors open"),
+        ("message_template.deleted", "Doors open"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -47,10 +59,12 @@ def test_templates_are_saved_changed_and_deleted(app):
     ],
 )
 def test_a_template_we_cannot_keep_is_refused(app, name, subject, body, words):
-    message_templates.save_template("After the event", "Thank you", "Thanks!", now=utcnow())
+    message_templates.save_template(
+        "After the event", "Thank you", "Thanks!", actor=None, now=utcnow()
+    )
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
-        message_templates.save_template(name, subject, body, now=utcnow())
+        message_templates.save_template(name, subject, body, actor=None, now=utcnow())
     assert words in refused.value.message
     assert db.session.scalar(sa.select(sa.func.count(MessageTemplate.id))) == 1
 

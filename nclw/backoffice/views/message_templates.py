@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_login import current_user
 
 from nclw.backoffice.message_forms import MessageTemplateForm
 from nclw.backoffice.views._blueprint import bp
@@ -36,7 +37,11 @@ def new_message_template():
     if form.validate_on_submit():
         done = run_service(
             lambda: templates.save_template(
-                form.name.data, form.subject.data, form.body.data, now=utcnow()
+                form.name.data,
+                form.subject.data,
+                form.body.data,
+                actor=current_user,
+                now=utcnow(),
             ),
             lambda saved: f"Template saved: {saved.name}.",
             errors=form.form_errors,
@@ -57,7 +62,12 @@ def edit_message_template(template_id: int):
     if form.validate_on_submit():
         done = run_service(
             lambda: templates.edit_template(
-                template, form.name.data, form.subject.data, form.body.data, now=utcnow()
+                template,
+                form.name.data,
+                form.subject.data,
+                form.body.data,
+                actor=current_user,
+                now=utcnow(),
             ),
             lambda saved: f"Template saved: {saved.name}.",
             errors=form.form_errors,
@@ -76,5 +86,8 @@ def delete_message_template(template_id: int):
     template = db.get_or_404(MessageTemplate, template_id)
     if ConfirmForm().validate_on_submit():
         name = template.name
-        run_service(lambda: templates.delete_template(template), f"Template deleted: {name}.")
+        run_service(
+            lambda: templates.delete_template(template, actor=current_user, now=utcnow()),
+            f"Template deleted: {name}.",
+        )
     return redirect(url_for("backoffice.message_templates"))
