@@ -25,6 +25,7 @@ from nclw.registrations.calendar_replies import start_reply_receiver
 from nclw.registrations.offer_replies import expire_offers
 from nclw.registrations.personal_data import purge_personal_data
 from nclw.registrations.reminders import queue_reminders
+from nclw.registrations.scheduled_messages import send_due_messages
 from nclw.timezones import utcnow
 
 nclw_cli = AppGroup("nclw", help="NCLW Events commands.")
@@ -105,6 +106,14 @@ def send_reminders_command() -> None:
         f"Queued {queued['reminder_day_before']} day-before and "
         f"{queued['reminder_hour_before']} hour-before reminders."
     )
+
+
+@nclw_cli.command("send-scheduled-messages")
+def send_scheduled_messages_command() -> None:
+    """Send organisers' messages whose time has come (run every minute; each goes once)."""
+
+    sent = send_due_messages(now=utcnow())
+    click.echo(f"Sent {sent} waiting {'message' if sent == 1 else 'messages'}.")
 
 
 @nclw_cli.command("send-surveys")

@@ -10,6 +10,7 @@ from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
+from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
@@ -252,7 +253,8 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     db.session.add(change_waiting_for_review(events[0]))
     _door_staff_for(events[1])
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
-    past_event_with_feedback(edition, hosts["Catch22"])
+    past = past_event_with_feedback(edition, hosts["Catch22"])
+    messages_waiting_and_sent(events[1], past)
     db.session.commit()
     return True
 

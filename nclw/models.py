@@ -7,7 +7,12 @@ from nclw.feedback.models import FeedbackAnswer, SurveyInvitation, SurveyQuestio
 from nclw.mail.models import OutboxMessage
 from nclw.partners.models import Proposal, ProposalVersion
 from nclw.questions.models import Question, QuestionVote
-from nclw.registrations.models import Registration
+from nclw.registrations.models import (
+    EventMessage,
+    EventMessageEmail,
+    MessageTemplate,
+    Registration,
+)
 
 __all__ = [
     "AccountToken",
@@ -15,7 +20,10 @@ __all__ = [
     "DoorStaffAssignment",
     "Edition",
     "Event",
+    "EventMessage",
+    "EventMessageEmail",
     "FeedbackAnswer",
+    "MessageTemplate",
     "Organisation",
     "OutboxMessage",
     "Question",

@@ -18,7 +18,13 @@ from nclw.events.models import (
     OrganisationKind,
 )
 from nclw.extensions import db
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import (
+    EventMessage,
+    EventMessageState,
+    MessageAudience,
+    Registration,
+    RegistrationStatus,
+)
 from nclw.registrations.services import new_reference
 from nclw.registrations.ticket_links import new_ticket_link
 from nclw.timezones import utcnow
@@ -160,3 +166,17 @@ def give_event(user: User, event: Event) -> DoorStaffAssignment:
     db.session.add(assignment)
     db.session.commit()
     return assignment
+
+
+def waiting_message(event: Event, **overrides) -> EventMessage:
+    """An organiser's message set to go to everyone signed up, an hour before the event."""
+    values = {
+        "event_id": event.id,
+        "audience": MessageAudience.ALL,
+        "subject": "See you soon",
+        "body": "Hello {first_name}",
+        "state": EventMessageState.SCHEDULED,
+        "send_at": event.starts_at - timedelta(hours=1),
+    }
+    values.update(overrides)
+    return EventMessage(**values)

@@ -10,7 +10,10 @@ from nclw.accounts import door_staff
 from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
+from nclw.registrations.message_history import message_history
+from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
+from nclw.registrations.scheduled_messages import check_message
 from nclw.reports import services as reports
 from nclw.timezones import format_when, to_uk, utcnow
 
@@ -161,3 +164,16 @@ def test_seed_demo_full_event_shows_places_given_back_by_every_route(runner):
     # Every route, an offer that ran out included (the demo's offers story on the same event).
     assert set(lines) == {route.label for route in ReleaseRoute}
     assert section.data["total"].taken_again == 5
+
+
+def test_seed_demo_has_templates_a_waiting_message_and_a_sent_one(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    templates = message_templates()
+    assert [t.name for t in templates] == ["Thank you for coming", "The day before"]
+    for template in templates:  # each would be accepted as a message
+        check_message(_events()[0], template.subject, template.body, send_at=None, now=utcnow())
+    lines = {line.message.event.title: line for e in _events() for line in message_history(e)}
+    waiting = lines["TOGETHER: the National Care Leavers' Week conference"]
+    assert waiting.message.is_scheduled and waiting.message.send_at > utcnow()
+    sent = lines["Cooking on a budget: a taster session"]
+    assert sent.reached_words == "4 emails: 4 sent"

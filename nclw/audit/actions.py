@@ -34,6 +34,10 @@ class AuditAction(enum.StrEnum):
     EVENT_DUPLICATED = "event.duplicated"
     EVENT_CANCELLED = "event.cancelled"
     EVENT_MESSAGED = "event.messaged"
+    EVENT_MESSAGE_SCHEDULED = "event.message_scheduled"
+    EVENT_MESSAGE_EDITED = "event.message_edited"
+    EVENT_MESSAGE_CANCELLED = "event.message_cancelled"
+    EVENT_MESSAGE_SENT = "event.message_sent"
     EVENT_QA_SETTINGS_CHANGED = "event.qa_settings_changed"
     EVENT_SURVEY_QUESTIONS_CHANGED = "event.survey_questions_changed"
     EVENT_QUESTIONS_EXPORTED = "event.questions_exported"
@@ -83,5 +87,8 @@ class AuditAction(enum.StrEnum):
     USER_RECOVERY_CODE_USED = "user.recovery_code_used"
     # Email
     MAIL_RETRIED = "mail.retried"
+    MESSAGE_TEMPLATE_SAVED = "message_template.saved"
+    MESSAGE_TEMPLATE_CHANGED = "message_template.changed"
+    MESSAGE_TEMPLATE_DELETED = "message_template.deleted"
     # Downloads
     EXPORT_DOWNLOADED = "export.downloaded"

@@ -117,6 +117,22 @@ WORDING: dict[A, Wording] = {
     A.EVENT_MESSAGED: Wording(
         EMAIL, "Message to attendees", "{actor} emailed the people signed up for {target}"
     ),
+    A.EVENT_MESSAGE_SCHEDULED: Wording(
+        EMAIL,
+        "Message set to go later",
+        "{actor} set a message to the people signed up for {target} to go later",
+    ),
+    A.EVENT_MESSAGE_EDITED: Wording(
+        EMAIL, "Waiting message changed", "{actor} changed a waiting message for {target}"
+    ),
+    A.EVENT_MESSAGE_CANCELLED: Wording(
+        EMAIL, "Waiting message cancelled", "{actor} cancelled a waiting message for {target}"
+    ),
+    A.EVENT_MESSAGE_SENT: Wording(
+        EMAIL,
+        "Waiting message sent",
+        "{actor} sent a waiting message to the people signed up for {target}",
+    ),
     A.EVENT_QA_SETTINGS_CHANGED: Wording(
         QUESTIONS, "Q&A settings changed", "{actor} changed the Q&A settings of {target}"
     ),
@@ -224,6 +240,15 @@ WORDING: dict[A, Wording] = {
     ),
     A.MAIL_RETRIED: Wording(
         EMAIL, "Failed email sent again", "{actor} queued {target} to be sent again"
+    ),
+    A.MESSAGE_TEMPLATE_SAVED: Wording(
+        EMAIL, "Message template saved", "{actor} saved a message template"
+    ),
+    A.MESSAGE_TEMPLATE_CHANGED: Wording(
+        EMAIL, "Message template changed", "{actor} changed a message template"
+    ),
+    A.MESSAGE_TEMPLATE_DELETED: Wording(
+        EMAIL, "Message template deleted", "{actor} deleted a message template"
     ),
     A.EXPORT_DOWNLOADED: Wording(
         EXPORTS, "Attendee list downloaded", "{actor} downloaded the attendee list of {target}"

@@ -31,7 +31,6 @@ from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
 from nclw.forms import CheckboxesField, ChoiceField, UkDateField, UkDateTimeField
-from nclw.registrations.queries import MessageAudience
 from nclw.timezones import UK, to_uk
 
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -202,22 +201,6 @@ class CheckInForm(FlaskForm):
         ),
         validators=[DataRequired("Enter a ticket reference"), Length(max=500)],
     )
-
-
-class MessageForm(FlaskForm):
-    audience = ChoiceField(
-        "Send to",
-        choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
-        validators=[DataRequired()],
-    )
-    subject = StringField("Subject", validators=[DataRequired("Enter a subject"), Length(max=150)])
-    body = TextAreaField(
-        "Message",
-        description="Plain text. Leave a blank line between paragraphs.",
-        validators=[DataRequired("Write your message"), Length(max=5000)],
-    )
-    # Set on the preview page: the organiser has seen the message and wants it sent.
-    confirmed = HiddenField()
 
 
 _CheckboxesField = CheckboxesField

@@ -17,6 +17,7 @@ from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.placeholders import fill_placeholders
 from nclw.registrations.queries import waiting_list_position
 from nclw.registrations.rsvp import reply_address
 from nclw.registrations.ticket_links import new_ticket_url
@@ -298,7 +299,10 @@ def _paragraphs(body: str) -> Markup:
 
 
 def attendee_message(registration: Registration, subject: str, body: str) -> ComposedEmail:
-    """A message from the event's organisers to the people signed up."""
+    """A message from the event's organisers to the people signed up, with its placeholders
+    ({first_name} and the like) filled in for this person."""
+    subject = fill_placeholders(subject, registration)
+    body = fill_placeholders(body, registration)
     return _compose(
         "attendee_message",
         "attendee_message",

@@ -13,8 +13,47 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email, queue_email_once
 from nclw.registrations import messages
-from nclw.registrations.models import Registration
-from nclw.registrations.queries import MessageAudience, message_recipients
+from nclw.registrations.models import (
+    EventMessage,
+    EventMessageEmail,
+    EventMessageState,
+    MessageAudience,
+    Registration,
+)
+from nclw.registrations.placeholders import check_placeholders
+from nclw.registrations.queries import message_recipients
+
+# As long as the message form allows, and the column holds.
+SUBJECT_LENGTH = 150
+
+
+def tidy_message(subject: str, body: str) -> tuple[str, str]:
+    """The subject on one line and the words trimmed; refused when either is empty or holds a
+    placeholder we cannot fill in."""
+    subject, body = " ".join(subject.split()), body.strip()
+    if not subject or not body:
+        raise InvalidInput("Write a subject and a message.")
+    if len(subject) > SUBJECT_LENGTH:
+        raise InvalidInput(f"Keep the subject to {SUBJECT_LENGTH} characters or fewer.")
+    check_placeholders(subject)
+    check_placeholders(body)
+    return subject, body
+
+
+def queue_emails(message: EventMessage, *, chosen: Collection[int] | None = None) -> int:
+    """Queue one email of `message` per person in its audience now; returns how many."""
+    count = 0
+    for registration in db.session.scalars(
+        message_recipients(message.event, message.audience, chosen=chosen)
+    ):
+        email = queue_email(
+            messages.attendee_message(registration, message.subject, message.body),
+            registration_id=registration.id,
+            event_id=message.event_id,
+        )
+        db.session.add(EventMessageEmail(event_message_id=message.id, outbox_message=email))
+        count += 1
+    return count
 
 
 def message_attendees(
@@ -30,21 +69,27 @@ def message_attendees(
     """Queue one email per recipient through the outbox; returns how many were queued.
 
     With `chosen` (registration ids, as ticked on the attendee list) only those of them in
-    the audience get it.
+    the audience get it. The message is kept in the event's history of messages.
     """
-    subject, body = " ".join(subject.split()), body.strip()
-    if not subject or not body:
-        raise InvalidInput("Write a subject and a message.")
-    sent = 0
-    for registration in db.session.scalars(message_recipients(event, audience, chosen=chosen)):
-        queue_email(
-            messages.attendee_message(registration, subject, body),
-            registration_id=registration.id,
-            event_id=event.id,
-        )
-        sent += 1
+    subject, body = tidy_message(subject, body)
+    message = EventMessage(
+        event=event,
+        audience=audience,
+        to_chosen=chosen is not None,
+        subject=subject,
+        body=body,
+        state=EventMessageState.SENT,
+        sent_at=now,
+        author_id=actor.id if actor else None,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    sent = queue_emails(message, chosen=chosen)
     if sent == 0:
         raise NotAllowed("Nobody would get this message. Choose other people to send it to.")
+    message.recipients = sent
     record_action(
         AuditAction.EVENT_MESSAGED,
         actor=actor,

@@ -8,10 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nclw.accounts.models import User
 from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.mail.models import OutboxMessage
 from nclw.timezones import format_moment, utcnow
 
 # No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
@@ -228,3 +230,110 @@ class TicketLink(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MessageAudience(enum.StrEnum):
+    """Who an organiser's message goes to."""
+
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CHECKED_IN = "checked_in"
+    ALL = "all"
+
+    @property
+    def label(self) -> str:
+        return {
+            "confirmed": "People with a confirmed ticket",
+            "waiting": "People on the waiting list",
+            "checked_in": "People who checked in",
+            "all": "Everyone with a ticket or on the waiting list",
+        }[self.value]
+
+
+class EventMessageState(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class EventMessage(db.Model):
+    """An organiser's message to an event's people: sent, or waiting for the time it was set.
+
+    Who gets it is worked out when it goes, so a message set for Friday reaches whoever holds
+    a ticket on Friday. Its emails are in the outbox; EventMessageEmail says which.
+    """
+
+    __tablename__ = "event_messages"
+    __table_args__ = (
+        # `flask nclw send-scheduled-messages` looks for these: waiting, and due.
+        sa.Index("ix_event_messages_state_send_at", "state", "send_at"),
+        sa.CheckConstraint(
+            "state != 'scheduled' OR send_at IS NOT NULL", name="scheduled_has_send_at"
+        ),
+        sa.CheckConstraint("recipients >= 0", name="recipients_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[MessageAudience] = mapped_column(
+        enum_column(MessageAudience, "message_audience")
+    )
+    # Sent to people ticked on the attendee list, rather than to all of the audience.
+    to_chosen: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    subject: Mapped[str] = mapped_column(sa.String(150))
+    body: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[EventMessageState] = mapped_column(
+        enum_column(EventMessageState, "event_message_state")
+    )
+    # When it was set to go; empty for a message sent straight away.
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How many emails were queued when it went.
+    recipients: Mapped[int | None] = mapped_column()
+    # Who wrote it (sent it, or set it to go later); kept as an id, named when shown.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.state == EventMessageState.SCHEDULED
+
+    @property
+    def was_scheduled(self) -> bool:
+        """Set to go later, rather than sent when it was written."""
+        return self.send_at is not None
+
+
+class EventMessageEmail(db.Model):
+    """One email in the outbox that an organiser's message became."""
+
+    __tablename__ = "event_message_emails"
+
+    event_message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Deleting a person's details deletes their emails, and with them this row.
+    outbox_message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    outbox_message: Mapped[OutboxMessage] = relationship()
+
+
+class MessageTemplate(db.Model):
+    """A message organisers saved to start from again: a name, a subject and the words."""
+
+    __tablename__ = "message_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    subject: Mapped[str] = mapped_column(sa.String(150))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

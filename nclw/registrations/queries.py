@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from nclw.addresses import normalise_email
 from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import MessageAudience, Registration, RegistrationStatus
 
 
 def find_live_registration(event: Event, email: str) -> Registration | None:
@@ -45,24 +44,6 @@ def waiting_list_position(registration: Registration) -> int | None:
         )
     )
     return (ahead or 0) + 1
-
-
-class MessageAudience(enum.StrEnum):
-    """Who an organiser's message goes to."""
-
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CHECKED_IN = "checked_in"
-    ALL = "all"
-
-    @property
-    def label(self) -> str:
-        return {
-            "confirmed": "People with a confirmed ticket",
-            "waiting": "People on the waiting list",
-            "checked_in": "People who checked in",
-            "all": "Everyone with a ticket or on the waiting list",
-        }[self.value]
 
 
 def message_recipients(

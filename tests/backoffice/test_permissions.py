@@ -11,8 +11,9 @@ from nclw.audit.models import AuditEntry
 from nclw.backoffice.views._blueprint import endpoints_open_to_door_staff
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
+from nclw.registrations.models import MessageTemplate
 from tests.conftest import login
-from tests.factories import make_event, make_registration, make_user
+from tests.factories import make_event, make_registration, make_user, waiting_message
 
 AREAS = ("/admin", "/partner", "/door")
 # Door staff reach the check-in desk, for the events they are given, and nothing else.
@@ -82,6 +83,9 @@ def test_partners_get_403_on_every_admin_route(app, client, week):
 def test_organisers_reach_every_admin_route(app, client, week):
     db_message = OutboxMessage(kind="x", to_address="a@example.com", subject="s", text_body="b")
     db.session.add(db_message)
+    # Id 1 of each, as the walk's ids say: a message waiting to go, and a saved template.
+    db.session.add(waiting_message(week.event))
+    db.session.add(MessageTemplate(name="Doors", subject="Doors open", body="Hello"))
     db.session.commit()
     login(client, week.organiser)
     for rule in _routes(app):

@@ -12,7 +12,7 @@ from nclw.accounts.models import Role
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
 from tests.conftest import login, make_test_app
-from tests.factories import make_registration, make_user
+from tests.factories import make_registration, make_user, waiting_message
 from tests.security.routes import (
     WRITE_METHODS,
     Values,
@@ -88,6 +88,8 @@ def world(tmp_path):
             actor=organiser,
             now=utcnow(),
         )
+        waiting = waiting_message(event)
+        db.session.add(waiting)
         reset, _ = accounts._new_token(
             TokenPurpose.PASSWORD_RESET,
             organiser.email,
@@ -111,6 +113,9 @@ def world(tmp_path):
             by_rule={
                 ("/account/invite/<token>", "token"): invite,
                 ("/account/reset/<token>", "token"): reset,
+                ("/admin/events/<int:event_id>/messages/<int:message_id>/edit", "message_id"): (
+                    waiting.id
+                ),
             },
         )
         people = {"anonymous": None, "organiser": organiser, "partner": partner}

@@ -1,4 +1,4 @@
-"""Message attendees: write, preview as one of them would see it, then send."""
+"""Message attendees: write (or start from a template), preview, then send now or later."""
 
 from __future__ import annotations
 
@@ -6,51 +6,93 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice import queries
-from nclw.backoffice.forms import MessageForm
+from nclw.backoffice.message_forms import MessageForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
+from nclw.errors import NclwError
 from nclw.events.models import Event
+from nclw.extensions import db
 from nclw.registrations import messages as ticket_messages
-from nclw.registrations import messaging
-from nclw.registrations.queries import MessageAudience, count_recipients
-from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.registrations import messaging, scheduled_messages
+from nclw.registrations.message_templates import message_templates
+from nclw.registrations.models import MessageAudience, MessageTemplate
+from nclw.registrations.queries import count_recipients
+from nclw.timezones import format_stamp, utcnow
+from nclw.web import query_int, run_service
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
 def message_attendees(event_id: int):
-    """Write to the people signed up: preview first, then send through the outbox."""
+    """Write to the people signed up: preview first, then send or set it to go later."""
     event = load_event(event_id)
     form = MessageForm()
-    if form.validate_on_submit():
+    if not form.is_submitted():
+        _fill_from_template(form)
+    elif form.validate():
         audience = MessageAudience(form.audience.data)
         action = request.form.get("action")
         if action == "edit":
-            return render_template("backoffice/message.html", event=event, form=form)
+            return _compose_page(event, form)
         if form.confirmed.data != "yes" or action != "send":
             return _preview(event, form, audience)
-        sent = run_service(
-            lambda: messaging.message_attendees(
-                event,
-                audience,
-                form.subject.data,
-                form.body.data,
-                actor=current_user,
-                now=utcnow(),
-            ),
-            lambda sent: f"Your message is on its way to {sent} people.",
-            errors=form.form_errors,
+        done = run_service(
+            lambda: _send(event, form, audience), _sent_words(form), errors=form.form_errors
         )
-        if sent.ok:
-            return redirect(url_for("backoffice.event", event_id=event.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("backoffice/message.html", event=event, form=form), status
+        if done.ok:
+            return redirect(url_for("backoffice.event_messages", event_id=event.id))
+    return _compose_page(event, form, status=400 if form.is_submitted() else 200)
+
+
+def _fill_from_template(form: MessageForm) -> None:
+    template_id = query_int("template")
+    template = db.session.get(MessageTemplate, template_id) if template_id else None
+    if template is not None:
+        form.subject.data, form.body.data = template.subject, template.body
+
+
+def _compose_page(event: Event, form: MessageForm, *, status: int = 200):
+    return render_template(
+        "backoffice/message.html", event=event, form=form, templates=message_templates()
+    ), status
+
+
+def _send(event: Event, form: MessageForm, audience: MessageAudience):
+    if form.later:
+        return scheduled_messages.schedule_message(
+            event,
+            audience,
+            form.subject.data,
+            form.body.data,
+            send_at=form.send_at_utc(),
+            actor=current_user,
+            now=utcnow(),
+        )
+    return messaging.message_attendees(
+        event, audience, form.subject.data, form.body.data, actor=current_user, now=utcnow()
+    )
+
+
+def _sent_words(form: MessageForm):
+    if form.later:
+        return lambda message: f"Your message will go {format_stamp(message.send_at)}."
+    return lambda sent: f"Your message is on its way to {sent} people."
 
 
 def _preview(event: Event, form: MessageForm, audience: MessageAudience):
+    try:
+        scheduled_messages.check_message(
+            event,
+            form.subject.data,
+            form.body.data,
+            send_at=form.send_at_utc() if form.later else None,
+            now=utcnow(),
+        )
+    except NclwError as error:
+        form.form_errors.append(error.message)
+        return _compose_page(event, form, status=400)
     sample = queries.first_recipient(event, audience)
-    preview = (
-        ticket_messages.attendee_message(sample, form.subject.data, form.body.data).text_body
+    email = (
+        ticket_messages.attendee_message(sample, form.subject.data, form.body.data)
         if sample
         else None
     )
@@ -62,6 +104,7 @@ def _preview(event: Event, form: MessageForm, audience: MessageAudience):
         form=form,
         count=count_recipients(event, audience),
         audience=audience,
-        preview=preview,
+        email=email,
         sample=sample,
+        send_at=form.send_at_utc() if form.later else None,
     )

@@ -1,0 +1,108 @@
+"""Forms for organisers' messages and saved templates: shape only (the rules are in
+registrations.scheduled_messages and registrations.message_templates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from nclw.forms import ChoiceField, UkDateTimeField
+from nclw.registrations.models import MessageAudience
+from nclw.registrations.placeholders import PLACEHOLDERS
+from nclw.timezones import UK, to_uk
+
+SEND_NOW = "now"
+SEND_LATER = "later"
+PLACEHOLDER_HINT = "Plain text. Leave a blank line between paragraphs. You can use " + ", ".join(
+    f"{{{name}}} for {words}" for name, words in PLACEHOLDERS.items()
+)
+WHEN_EXAMPLE = "Enter when the message should go, like 28/10/2026 09:00"
+
+
+def _audience() -> ChoiceField:
+    return ChoiceField(
+        "Send to",
+        # No "required": a drop-down with no empty first choice cannot be left empty, and
+        # the list refuses any value it does not offer.
+        choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
+    )
+
+
+def _subject() -> StringField:
+    return StringField("Subject", validators=[DataRequired("Enter a subject"), Length(max=150)])
+
+
+def _body() -> TextAreaField:
+    return TextAreaField(
+        "Message",
+        description=PLACEHOLDER_HINT + ".",
+        validators=[DataRequired("Write your message"), Length(max=5000)],
+    )
+
+
+class _SendAt:
+    send_at: UkDateTimeField
+
+    def send_at_utc(self) -> datetime | None:
+        """The time typed (UK time) as UTC, or None."""
+        value = self.send_at.data
+        return value.replace(tzinfo=UK).astimezone(UTC) if value else None
+
+    def show_send_at(self, moment: datetime) -> None:
+        self.send_at.data = to_uk(moment).replace(tzinfo=None)
+
+
+class MessageForm(_SendAt, FlaskForm):
+    audience = _audience()
+    subject = _subject()
+    body = _body()
+    when = ChoiceField(
+        "When should it go?",
+        choices=[
+            SelectChoice(SEND_NOW, "Now"),
+            SelectChoice(SEND_LATER, "At a time I choose"),
+        ],
+        default=SEND_NOW,
+    )
+    send_at = UkDateTimeField(
+        "Send at (UK time)",
+        description="Only if it should go later. Who gets it is worked out then.",
+        validators=[Optional()],
+    )
+    # Set on the preview page: the organiser has seen the message and wants it sent.
+    confirmed = HiddenField()
+
+    @property
+    def later(self) -> bool:
+        return self.when.data == SEND_LATER
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own checks when it is empty, so "later" is asked here.
+        if self.later and not self.send_at.data and not self.send_at.errors:
+            self.send_at.errors = [WHEN_EXAMPLE]
+            return False
+        return valid
+
+
+class ScheduledMessageForm(_SendAt, FlaskForm):
+    """Change a message that is waiting to go."""
+
+    audience = _audience()
+    subject = _subject()
+    body = _body()
+    send_at = UkDateTimeField("Send at (UK time)", validators=[InputRequired(WHEN_EXAMPLE)])
+
+
+class MessageTemplateForm(FlaskForm):
+    name = StringField(
+        "Template name",
+        description="Only organisers see it, in the list of templates.",
+        validators=[DataRequired("Give the template a name"), Length(max=80)],
+    )
+    subject = _subject()
+    body = _body()

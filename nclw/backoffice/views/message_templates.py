@@ -1,0 +1,93 @@
+"""Saved message templates: list, save (from scratch or from a message), change, delete."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from nclw.backoffice.message_forms import MessageTemplateForm
+from nclw.backoffice.views._blueprint import bp
+from nclw.extensions import db
+from nclw.forms import ConfirmForm
+from nclw.registrations import message_templates as templates
+from nclw.registrations.models import MessageTemplate
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+# Sent by "Save as a template" on the message page: fill this form in, save nothing yet.
+FROM_MESSAGE = "from_message"
+
+
+@bp.get("/message-templates")
+def message_templates():
+    """Every saved template."""
+    return render_template(
+        "backoffice/message_templates.html",
+        templates=templates.message_templates(),
+    )
+
+
+@bp.route("/message-templates/new", methods=["GET", "POST"])
+def new_message_template():
+    """Save a message to start from again; reached from the message page with its words."""
+    form = MessageTemplateForm()
+    if request.form.get("action") == FROM_MESSAGE:
+        words = MessageTemplateForm(formdata=None, subject=form.subject.data, body=form.body.data)
+        return render_template("backoffice/message_template_form.html", form=words, template=None)
+    if form.validate_on_submit():
+        done = run_service(
+            lambda: templates.save_template(
+                form.name.data,
+                form.subject.data,
+                form.body.data,
+                actor=current_user,
+                now=utcnow(),
+            ),
+            lambda saved: f"Template saved: {saved.name}.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("backoffice.message_templates"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/message_template_form.html", form=form, template=None
+    ), status
+
+
+@bp.route("/message-templates/<int:template_id>/edit", methods=["GET", "POST"])
+def edit_message_template(template_id: int):
+    """Change a saved template."""
+    template = db.get_or_404(MessageTemplate, template_id)
+    form = MessageTemplateForm(obj=template)
+    if form.validate_on_submit():
+        done = run_service(
+            lambda: templates.edit_template(
+                template,
+                form.name.data,
+                form.subject.data,
+                form.body.data,
+                actor=current_user,
+                now=utcnow(),
+            ),
+            lambda saved: f"Template saved: {saved.name}.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("backoffice.message_templates"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/message_template_form.html", form=form, template=template
+    ), status
+
+
+@bp.post("/message-templates/<int:template_id>/delete")
+def delete_message_template(template_id: int):
+    """Delete a saved template; messages written from it stay as they are."""
+    template = db.get_or_404(MessageTemplate, template_id)
+    if ConfirmForm().validate_on_submit():
+        name = template.name
+        run_service(
+            lambda: templates.delete_template(template, actor=current_user, now=utcnow()),
+            f"Template deleted: {name}.",
+        )
+    return redirect(url_for("backoffice.message_templates"))
