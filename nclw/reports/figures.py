@@ -97,6 +97,8 @@ class Figures:
     sign_ups: int = 0
     confirmed: int = 0
     waiting: int = 0
+    # An offer from the waiting list not yet claimed: it holds a place, but is not a ticket.
+    offered: int = 0
     promoted: int = 0
     cancelled_by_person: int = 0
     cancelled_by_organisers: int = 0
@@ -165,6 +167,9 @@ def count_event(tickets: Iterable[TicketFacts], event: EventFacts) -> Figures:
             continue
         if ticket.status == RegistrationStatus.WAITING:
             counts["waiting"] += 1
+            continue
+        if ticket.status == RegistrationStatus.OFFERED:
+            counts["offered"] += 1
             continue
         counts["confirmed"] += 1
         # Marking a no-show is only possible on a confirmed ticket that did not check in.

@@ -52,6 +52,11 @@ _FIGURES: list[tuple[str, Callable[[Figures], str], str]] = [
     ("Holding a ticket", _count("confirmed"), "Confirmed tickets that are not cancelled."),
     ("Still on the waiting list", _count("waiting"), "Waiting for a place now."),
     (
+        "Offered a place, not yet claimed",
+        _count("offered"),
+        "Offered a freed place, with a deadline to claim it. The place is held for them.",
+    ),
+    (
         "Given a place from the waiting list",
         _count("promoted"),
         "Sign-ups that waited and were then given a place, even if they cancelled later.",
@@ -146,6 +151,7 @@ def outcomes(figures: Figures, *, has_started: bool) -> list[tuple[str, int]]:
     return [
         *attendance,
         ("Still on the waiting list", figures.waiting),
+        ("Offered a place, not yet claimed", figures.offered),
         ("Cancelled by the person", figures.cancelled_by_person),
         ("Cancelled by the organisers", figures.cancelled_by_organisers),
         ("Cancelled with the event", figures.cancelled_with_event),

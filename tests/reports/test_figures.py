@@ -17,7 +17,7 @@ from nclw.reports.figures import (
     count_event,
     signups_over_time,
 )
-from nclw.reports.lines import figure_labels
+from nclw.reports.lines import figure_labels, outcomes
 from tests.reports.helpers import AFTER, FIRST_DAY, known_week
 
 
@@ -50,6 +50,7 @@ def test_every_figure_of_the_seeded_event(app):
         "Sign-ups": "10",
         "Holding a ticket": "7",
         "Still on the waiting list": "0",
+        "Offered a place, not yet claimed": "0",
         "Given a place from the waiting list": "2",
         "Cancelled, in all": "3",
         "Cancelled by the person": "2",
@@ -71,6 +72,7 @@ def test_every_figure_of_the_seeded_event(app):
         ("No-show", 2),
         ("Attendance not recorded", 0),
         ("Still on the waiting list", 0),
+        ("Offered a place, not yet claimed", 0),
         ("Cancelled by the person", 2),
         ("Cancelled by the organisers", 1),
         ("Cancelled with the event", 0),
@@ -95,7 +97,7 @@ def test_the_seeded_events_csv(app):
     ]
     assert rows[1][:4] == [week.event.title, "Host One", "2031-10-29 10:00", "Published"]
     assert rows[1][4:] == [
-        "10", "7", "0", "2", "3", "2", "1", "0", "5", "2", "0", "29%", "4", "fewer than 3",
+        "10", "7", "0", "0", "2", "3", "2", "1", "0", "5", "2", "0", "29%", "4", "fewer than 3",
         "Not shown: the numbers are too small",
     ]  # fmt: skip
     # Numbers only: nobody who signed up is named, and no address or reference appears.
@@ -159,6 +161,13 @@ def test_attendance_nobody_recorded_is_counted_apart():
     figures = count_event([_ticket(), _ticket(checked_in=True)], STARTED)
     assert (figures.checked_in, figures.no_shows, figures.not_recorded) == (1, 0, 1)
     assert figures.no_show_rate == 0
+
+
+def test_an_open_offer_is_counted_apart_from_tickets_and_the_waiting_list():
+    offered = _ticket(status=RegistrationStatus.OFFERED, confirmed_at=None)
+    figures = count_event([_ticket(), offered], STARTED)
+    assert (figures.confirmed, figures.offered, figures.waiting) == (1, 1, 0)
+    assert ("Offered a place, not yet claimed", 1) in outcomes(figures, has_started=True)
 
 
 def test_removed_details_leave_the_access_figures_and_are_counted():
