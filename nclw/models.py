@@ -8,6 +8,7 @@ from nclw.mail.models import OutboxMessage
 from nclw.partners.models import Proposal, ProposalVersion
 from nclw.questions.models import Question, QuestionVote
 from nclw.registrations.models import (
+    Booking,
     EventMessage,
     EventMessageEmail,
     MessageTemplate,
@@ -17,6 +18,7 @@ from nclw.registrations.models import (
 __all__ = [
     "AccountToken",
     "AuditEntry",
+    "Booking",
     "DoorStaffAssignment",
     "Edition",
     "Event",

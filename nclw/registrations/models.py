@@ -69,6 +69,34 @@ class CalendarAnswer(enum.StrEnum):
     DECLINED = "declined"
 
 
+class Booking(db.Model):
+    """A professional's booking of places for young people they support (registrations.bookings).
+
+    Its tickets point at it. The professional's page of the booking is reached by a link sent
+    once, in the summary email; only its hash is kept.
+    """
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organisation: Mapped[str] = mapped_column(sa.String(160))
+    role: Mapped[str] = mapped_column(sa.String(120))
+    link_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def booked_by(self) -> str:
+        """'Booked by Jo Bell, Luton Leaving Care', as organisers read it."""
+        return f"Booked by {self.name}, {self.organisation}"
+
+
 class Registration(db.Model):
     """One person's ticket (or waiting-list place) for one event."""
 
@@ -146,8 +174,13 @@ class Registration(db.Model):
     place_taken_again: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Set when personal details were removed (purge or "Delete my details").
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a professional booked this place for a young person (registrations.bookings).
+    booking_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event] = relationship()
+    booking: Mapped[Booking | None] = relationship()
 
     @property
     def cancelled_by_organisers(self) -> bool:
