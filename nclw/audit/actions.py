@@ -15,6 +15,8 @@ class AuditAction(enum.StrEnum):
     # Tickets
     REGISTRATION_PROMOTED = "registration.promoted"
     REGISTRATION_CANCELLED = "registration.cancelled"
+    BOOKING_MADE = "booking.made"
+    BOOKED_TICKET_CANCELLED = "booking.ticket_cancelled"
     OFFER_MADE = "offer.made"
     OFFER_CLAIMED = "offer.claimed"
     OFFER_DECLINED = "offer.declined"

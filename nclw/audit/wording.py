@@ -56,6 +56,18 @@ WORDING: dict[A, Wording] = {
         TICKETS, "Moved off the waiting list", "{actor} moved {target} off the waiting list"
     ),
     A.REGISTRATION_CANCELLED: Wording(TICKETS, "Ticket cancelled", "{actor} cancelled {target}"),
+    A.BOOKING_MADE: Wording(
+        TICKETS,
+        "Places booked for young people",
+        "{actor} booked places for young people at {target}",
+        nobody="A professional",
+    ),
+    A.BOOKED_TICKET_CANCELLED: Wording(
+        TICKETS,
+        "Booked ticket cancelled",
+        "{actor} cancelled {target}",
+        nobody="The professional who booked it",
+    ),
     A.OFFER_MADE: Wording(
         TICKETS, "Place offered", "{actor} offered a place from the waiting list to {target}"
     ),

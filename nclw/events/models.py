@@ -148,6 +148,11 @@ class EventDetailsColumns:
         """The one yes/no question sign-up asks for the age rule, or None."""
         return age_question(self.min_age, self.max_age)
 
+    @property
+    def open_to_young_people(self) -> bool:
+        """Young people may come (everything but events for professionals only)."""
+        return self.audience != Audience.PROFESSIONALS
+
 
 class Event(EventDetailsColumns, db.Model):
     """Something happening during the week that people can sign up for."""

@@ -1,0 +1,129 @@
+"""The form a professional books with: who they are, then a row for each young person.
+
+It works without JavaScript: it shows a fixed number of rows, and "Add more rows" is a plain
+button that sends the form back and shows it again with more.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from nclw.events.models import Event
+from nclw.registrations.bookings import (
+    MOST_YOUNG_PEOPLE,
+    Professional,
+    YoungPerson,
+    declaration,
+)
+from nclw.registrations.forms import email_field
+
+ROWS_AT_FIRST = 5
+ROWS_ADDED = 5
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class YoungPersonRow(Form):
+    """One young person: a first name, and their own email if they have one (both optional
+    until one is given)."""
+
+    first_name = StringField(
+        "First name",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=80, message="First name must be 80 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Their email (optional)",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+    def validate_first_name(self, field) -> None:
+        if self.email.data and not field.data:
+            raise ValidationError("Enter the first name of the young person with this email")
+
+
+class BookingForm(FlaskForm):
+    name = StringField(
+        "Your full name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your full name"),
+            Length(max=120, message="Your name must be 120 characters or fewer"),
+        ],
+    )
+    email = email_field("We send you a summary, and the tickets of anyone without an email.")
+    organisation = StringField(
+        "Organisation",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the organisation you work for"),
+            Length(max=160, message="Organisation must be 160 characters or fewer"),
+        ],
+    )
+    role = StringField(
+        "Your role",
+        description="For example, personal adviser or youth worker.",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your role"),
+            Length(max=120, message="Role must be 120 characters or fewer"),
+        ],
+    )
+    young_people = FieldList(
+        FormField(YoungPersonRow), min_entries=ROWS_AT_FIRST, max_entries=MOST_YOUNG_PEOPLE
+    )
+    declared = BooleanField(validators=[DataRequired("Confirm that everyone meets the rules")])
+    add_rows = SubmitField("Add more rows")
+    book = SubmitField("Book places")
+
+    @property
+    def can_add_rows(self) -> bool:
+        return len(self.young_people) < MOST_YOUNG_PEOPLE
+
+    def add_more_rows(self) -> None:
+        """Show more empty rows (up to the most a booking takes); nothing is checked yet."""
+        for _ in range(ROWS_ADDED):
+            if self.can_add_rows:
+                self.young_people.append_entry()
+
+
+def booking_form_for(event: Event, **kwargs) -> BookingForm:
+    """A booking form whose tick says the event's own rules."""
+    form = BookingForm(**kwargs)
+    form.declared.label.text = declaration(event)
+    form.declared.description = "Tick to confirm. We do not ask for dates of birth."
+    return form
+
+
+def professional(form: BookingForm) -> Professional:
+    """Who is booking, as the booking service takes it."""
+    return Professional(
+        name=form.name.data,
+        email=form.email.data,
+        organisation=form.organisation.data,
+        role=form.role.data,
+    )
+
+
+def young_people(form: BookingForm) -> list[YoungPerson]:
+    """The rows filled in, in the order given (empty rows are left out)."""
+    return [
+        YoungPerson(first_name=row.first_name.data, email=row.email.data or "")
+        for row in form.young_people
+        if row.first_name.data
+    ]
