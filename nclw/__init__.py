@@ -34,9 +34,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.partners.views import bp as partners_bp
     from nclw.questions.services import ask_first_question, withdraw_ticket_questions
     from nclw.questions.views import bp as questions_bp
+    from nclw.registrations.booking_views import bp as bookings_bp
     from nclw.registrations.messages import SEND_TIME_COMPOSER
     from nclw.registrations.personal_data import use_question_withdrawer
-    from nclw.registrations.booking_views import bp as bookings_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
     from nclw.reports.sections import add_report_section
