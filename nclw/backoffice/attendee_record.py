@@ -105,6 +105,11 @@ def _personal_details(registration: Registration) -> list[Detail]:
         )
     if event.audience == Audience.CARE_EXPERIENCED:
         details.append(Detail("Care experienced", _yes_no(registration.declared_care_experienced)))
+    if registration.booking:
+        booking = registration.booking
+        details.append(
+            Detail("Booked by", f"{booking.name}, {booking.organisation} ({booking.role})")
+        )
     if registration.organisation_name or registration.job_role:
         details.append(Detail("Organisation", registration.organisation_name or ""))
         details.append(Detail("Role", registration.job_role or ""))

@@ -24,7 +24,7 @@ from nclw.exports import CSV_MIMETYPE as CSV_MIMETYPE  # the views send both for
 from nclw.exports import csv_stream as csv_stream
 from nclw.exports import neutralise_cells
 from nclw.extensions import db
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Booking, Registration, RegistrationStatus
 from nclw.timezones import to_uk
 
 BATCH_SIZE = 1000
@@ -84,6 +84,18 @@ COLUMNS: dict[str, Column] = {
             typed=True,
         ),
         Column("job_role", "Role", _text_or_blank(Registration.job_role), typed=True),
+        Column(
+            "booked_by",
+            "Booked by",
+            _text_or_blank(
+                sa.select(Booking.name + ", " + Booking.organisation)
+                .where(Booking.id == Registration.booking_id)
+                .scalar_subquery()
+            ),
+            # The professional's name: where contact details are hidden, so is this.
+            contact=True,
+            typed=True,
+        ),
         Column(
             "care_experienced",
             "Care experienced",

@@ -35,6 +35,7 @@ ATTENDEE_FILTERS: tuple[tuple[str, str], ...] = (
     (RegistrationStatus.CANCELLED.value, "Cancelled"),
     ("checked_in", "Checked in"),
     ("no_show", "No-show"),
+    ("booked", "Booked by a professional"),
 )
 
 T = TypeVar("T")
@@ -65,11 +66,19 @@ def _uncounted_page(query: sa.Select, page: int) -> Page:
     return Page(items=rows[:PAGE_SIZE], number=max(page, 1), has_more=len(rows) > PAGE_SIZE)
 
 
-def attendee_page(event: Event, *, search: str = "", status: str = "", page: int = 1) -> Page:
+def attendee_page(
+    event: Event,
+    *,
+    search: str = "",
+    status: str = "",
+    page: int = 1,
+    booking: int | None = None,
+) -> Page:
     """The event's tickets, not yet anonymised, matching `search` and the `status` filter.
 
     `search` matches part of a first name, email or reference, in any case. `status` is one of
-    ATTENDEE_FILTERS; anything else shows everyone. Confirmed first, then the waiting list in
+    ATTENDEE_FILTERS; anything else shows everyone. `booking` (an id) keeps only the tickets a
+    professional booked in that booking. Confirmed first, then the waiting list in
     the order people joined it.
     """
     query = sa.select(Registration).where(
@@ -81,6 +90,10 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
         query = query.where(Registration.checked_in_at.is_not(None))
     elif status == "no_show":
         query = query.where(Registration.no_show.is_(True))
+    elif status == "booked":
+        query = query.where(Registration.booking_id.is_not(None))
+    if booking is not None:
+        query = query.where(Registration.booking_id == booking)
     if search:
         like = f"%{search.lower()}%"
         query = query.where(

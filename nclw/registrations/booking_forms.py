@@ -34,10 +34,8 @@ class YoungPersonRow(Form):
     first_name = StringField(
         "First name",
         filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=80, message="First name must be 80 characters or fewer"),
-        ],
+        # Not Optional(): that would stop the check that a row with an email has a name.
+        validators=[Length(max=80, message="First name must be 80 characters or fewer")],
     )
     email = StringField(
         "Their email (optional)",
@@ -90,6 +88,16 @@ class BookingForm(FlaskForm):
     declared = BooleanField(validators=[DataRequired("Confirm that everyone meets the rules")])
     add_rows = SubmitField("Add more rows")
     book = SubmitField("Book places")
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every error as (field id, message), the rows' own included, for the summary."""
+        fields = [field for field in self if field.type not in ("CSRFTokenField", "FieldList")]
+        fields += [field for row in self.young_people for field in row]
+        found = [(None, message) for message in self.form_errors]
+        found += (
+            [(None, message) for message in self.csrf_token.errors] if "csrf_token" in self else []
+        )
+        return found + [(field.id, field.errors[0]) for field in fields if field.errors]
 
     @property
     def can_add_rows(self) -> bool:

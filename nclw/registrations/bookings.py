@@ -269,6 +269,15 @@ def booking_for_link(raw: str) -> Booking | None:
     return db.session.scalar(sa.select(Booking).where(Booking.link_hash == hash_token(raw)))
 
 
+def event_bookings(event: Event) -> list[Booking]:
+    """The bookings professionals made for an event, oldest first: the attendee list's filter."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking).where(Booking.event_id == event.id).order_by(Booking.id)
+        )
+    )
+
+
 def held_tickets(booking: Booking) -> list[Registration]:
     """The tickets of a booking that came to the professional, in the order they were booked.
 

@@ -19,8 +19,9 @@ from nclw.events.models import Event
 from nclw.registrations import messaging, on_the_day, on_their_behalf
 from nclw.registrations import queries as tickets
 from nclw.registrations import services as registrations
+from nclw.registrations.bookings import event_bookings
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import query_int, run_service
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -35,13 +36,20 @@ def list_args() -> dict:
         "q": (request.args.get("q") or "").strip()[:100],
         "status": request.args.get("status", ""),
         "page": page_number(),
+        "booking": query_int("booking"),
     }
 
 
 def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code: int = 200):
     """The list page: `form` is the form for the ticked people, with any errors it has."""
     args = list_args()
-    found = queries.attendee_page(event, search=args["q"], status=args["status"], page=args["page"])
+    found = queries.attendee_page(
+        event,
+        search=args["q"],
+        status=args["status"],
+        page=args["page"],
+        booking=args["booking"],
+    )
     page = render_template(
         "backoffice/attendees.html",
         event=event,
@@ -49,6 +57,8 @@ def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code:
         search=args["q"],
         status=args["status"],
         filters=queries.ATTENDEE_FILTERS,
+        bookings=event_bookings(event),
+        booking=args["booking"],
         total=found.total,
         page=found.number,
         pages=found.pages,
