@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
+from nclw.demo_bookings import adviser_booked_three
 from nclw.demo_feedback import past_event_with_feedback
 from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
@@ -255,6 +256,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
     past = past_event_with_feedback(edition, hosts["Catch22"])
     messages_waiting_and_sent(events[1], past)
+    adviser_booked_three(events[4])  # the podcast: a Luton adviser booked three young people
     db.session.commit()
     return True
 

@@ -12,7 +12,7 @@ from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
 from nclw.registrations.message_history import message_history
 from nclw.registrations.message_templates import message_templates
-from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
+from nclw.registrations.models import Booking, Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.scheduled_messages import check_message
 from nclw.reports import services as reports
 from nclw.timezones import format_when, to_uk, utcnow
@@ -177,3 +177,15 @@ def test_seed_demo_has_templates_a_waiting_message_and_a_sent_one(runner):
     assert waiting.message.is_scheduled and waiting.message.send_at > utcnow()
     sent = lines["Cooking on a budget: a taster session"]
     assert sent.reached_words == "4 emails: 4 sent"
+
+
+def test_seed_demo_has_an_adviser_from_luton_who_booked_three_young_people(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    booking = db.session.scalar(sa.select(Booking))
+    assert "Luton" in booking.organisation
+    booked = db.session.scalars(
+        sa.select(Registration).where(Registration.booking_id == booking.id)
+    ).all()
+    assert sorted(t.first_name for t in booked) == ["Nia", "Rob", "Tia"]
+    assert all(t.is_confirmed for t in booked)
+    assert booking.event.title == "IMO podcast: live recording"
