@@ -30,7 +30,13 @@ from nclw.extensions import db
 from nclw.links import absolute_url
 from nclw.mail.outbox import compose_email, queue_email
 from nclw.registrations import messaging
-from nclw.registrations.models import Booking, Registration, RegistrationStatus, ReleaseRoute
+from nclw.registrations.models import (
+    BOOKED_KEY_PREFIX,
+    Booking,
+    Registration,
+    RegistrationStatus,
+    ReleaseRoute,
+)
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
 
@@ -40,7 +46,6 @@ from nclw.registrations.services import _write_sign_up, cancel_registration, new
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
 
 MOST_YOUNG_PEOPLE = 10
-BOOKED_KEY_PREFIX = "booked:"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from nclw.links import event_url
 from nclw.mail import ical
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
+from nclw.registrations.booked_emails import for_the_booker
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.placeholders import fill_placeholders
 from nclw.registrations.queries import waiting_list_position
@@ -75,6 +76,8 @@ def _compose(
         discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
+    if registration.held_for_someone:
+        email = for_the_booker(email, registration)
     return _opened_discreetly(email) if discreet else email
 
 

@@ -19,6 +19,9 @@ from nclw.timezones import format_moment, utcnow
 # No 0/O, 1/I/L or U/V: a reference read out over the phone survives being misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 REFERENCE_LENGTH = 6
+# The key of a ticket a professional holds for a young person with no email of their own
+# (registrations.bookings): "booked:" and its reference, where other tickets have an address.
+BOOKED_KEY_PREFIX = "booked:"
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -195,6 +198,11 @@ class Registration(db.Model):
     def has_access_needs(self) -> bool:
         """The person told us about access needs, from the list or in their own words."""
         return bool(self.access_requests or self.access_needs)
+
+    @property
+    def held_for_someone(self) -> bool:
+        """A professional holds this ticket for a young person: it comes to the professional."""
+        return self.email_normalised.startswith(BOOKED_KEY_PREFIX)
 
     @property
     def is_confirmed(self) -> bool:

@@ -15,7 +15,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Booking, Registration, RegistrationStatus
 from nclw.registrations.services import cancel_registration
 from nclw.registrations.ticket_links import forget_ticket_links
 
@@ -147,6 +147,12 @@ def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     count = result.rowcount or 0
+    # Who booked for young people goes with the tickets they booked.
+    db.session.execute(
+        sa.delete(Booking)
+        .where(Booking.event_id.in_(ended))
+        .execution_options(synchronize_session=False)
+    )
     if count:
         record_action(
             AuditAction.REGISTRATIONS_PURGED,

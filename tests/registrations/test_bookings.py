@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,8 +12,9 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import bookings, services
+from nclw.registrations import bookings, messages, services
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
+from nclw.registrations.personal_data import purge_personal_data
 from nclw.registrations.sign_up_details import SignUpDetails
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration
@@ -190,3 +193,23 @@ def test_a_link_finds_its_booking_and_nothing_else(app):
     assert bookings.booking_for_link(result.link_token).id == result.booking_id
     assert bookings.booking_for_link("x" + result.link_token) is None
     assert bookings.booking_for_link("") is None
+
+
+def test_a_ticket_sent_to_the_professional_says_whom_it_is_for(app):
+    event = make_event()
+    book(event, "Amir", bookings.YoungPerson("Bea", "bea@example.com"))
+    amir, bea = tickets(event)
+    email = messages.ticket_confirmed(amir)
+    assert email.to_address == ADVISER.email
+    assert email.text_body.startswith("You booked this ticket for Amir. Please pass it on")
+    assert "<p>You booked this ticket for Amir." in email.html_body
+    assert "You booked" not in messages.ticket_confirmed(bea).text_body
+
+
+def test_the_retention_purge_forgets_who_booked(app):
+    event = make_event()
+    book(event, "Amir")
+    purge_personal_data(older_than_days=0, now=event.ends_at + timedelta(days=1))
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
+    assert tickets(event)[0].anonymised_at is not None
