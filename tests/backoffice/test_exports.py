@@ -171,6 +171,7 @@ def test_every_column_reads_as_people_expect(app):
         "Yes",
         "'+Leaving Care Team",
         "Personal adviser",
+        "",  # booked by nobody: they signed up themselves
         "Yes",
         "No",
         "Yes",
