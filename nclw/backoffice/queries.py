@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from nclw.accounts.models import User
 from nclw.audit import wording
@@ -105,7 +106,8 @@ def attendee_page(
         )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     people = db.session.scalars(
-        query.order_by(Registration.status, Registration.waiting_since, Registration.id)
+        query.options(selectinload(Registration.booking))
+        .order_by(Registration.status, Registration.waiting_since, Registration.id)
         .limit(PAGE_SIZE)
         .offset(_offset(page))
     ).all()

@@ -7,7 +7,7 @@ button that sends the form back and shows it again with more.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, FieldList, Form, FormField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from nclw.events.models import Event
@@ -37,7 +37,7 @@ class YoungPersonRow(Form):
         # Not Optional(): that would stop the check that a row with an email has a name.
         validators=[Length(max=80, message="First name must be 80 characters or fewer")],
     )
-    email = StringField(
+    email = EmailField(
         "Their email (optional)",
         filters=[_strip],
         validators=[

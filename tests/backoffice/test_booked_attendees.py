@@ -40,3 +40,12 @@ def test_organisers_see_who_booked_filter_by_booking_and_export_it(organiser_cli
     rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
     assert rows[0] == ["First name", "Booked by"]
     assert ["Amir", "Jo Bell, Luton Council"] in rows and ["Ava", ""] in rows
+
+
+def test_the_audit_log_says_a_professional_booked_places(organiser_client, week):
+    week.event.capacity = 10
+    db.session.commit()
+    _book(organiser_client, week.event, ("Amir", ""))
+    page = " ".join(organiser_client.get("/admin/audit").text.split())
+    assert "A professional booked places for young people at" in page
+    assert week.event.title in page
