@@ -1,6 +1,6 @@
 """booking for others: a professional books places for several young people they support
 
-Revision ID: 0029_booking_for_others
+Revision ID: 0025_booking_for_others
 Revises: 0024_messages_that_wait
 Create Date: 2026-12-03 07:10:00
 
@@ -14,7 +14,7 @@ from alembic import op
 import nclw.dbtypes
 
 # revision identifiers, used by Alembic.
-revision = "0029_booking_for_others"
+revision = "0025_booking_for_others"
 down_revision = "0024_messages_that_wait"
 branch_labels = None
 depends_on = None
