@@ -13,6 +13,7 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.supporter_models import Supporter
 
 __all__ = [
     "AccountToken",
@@ -32,6 +33,7 @@ __all__ = [
     "ProposalVersion",
     "RecoveryCode",
     "Registration",
+    "Supporter",
     "SurveyInvitation",
     "SurveyQuestion",
     "User",

@@ -56,6 +56,23 @@ WORDING: dict[A, Wording] = {
         TICKETS, "Moved off the waiting list", "{actor} moved {target} off the waiting list"
     ),
     A.REGISTRATION_CANCELLED: Wording(TICKETS, "Ticket cancelled", "{actor} cancelled {target}"),
+    A.SUPPORTER_ADDED: Wording(
+        TICKETS,
+        "Supporter added",
+        "{actor} added a supporter to {target}",
+        nobody="The ticket holder",
+    ),
+    A.SUPPORTER_REMOVED: Wording(
+        TICKETS,
+        "Supporter removed",
+        "{actor} took the supporter off {target}, giving back their place",
+        nobody="The ticket holder",
+    ),
+    A.SUPPORTER_RELEASED: Wording(
+        TICKETS,
+        "Supporter's place given back",
+        "{actor} gave back the supporter's place with {target}",
+    ),
     A.OFFER_MADE: Wording(
         TICKETS, "Place offered", "{actor} offered a place from the waiting list to {target}"
     ),
