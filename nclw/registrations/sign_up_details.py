@@ -76,5 +76,5 @@ def check_supporter(event: Event, supporter: SupporterDetails) -> None:
         raise InvalidInput("Enter your supporter's first name.")
     if len(name) > 80:
         raise InvalidInput("Your supporter's first name must be 80 characters or fewer.")
-    if supporter.role not in SupporterRole:
+    if not isinstance(supporter.role, SupporterRole):
         raise InvalidInput("Choose who your supporter is.")

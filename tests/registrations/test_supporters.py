@@ -10,7 +10,6 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience
 from nclw.extensions import db
 from nclw.registrations import offer_replies, personal_data, services, supporters
-from nclw.registrations.models import RegistrationStatus
 from nclw.registrations.sign_up_details import SupporterDetails
 from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import utcnow
