@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from nclw.events.models import Event
 from nclw.forms import ConfirmForm
 from nclw.registrations import supporters
 from nclw.registrations.models import Registration
@@ -22,6 +23,12 @@ def supporter_actions(registration: Registration) -> dict[str, bool]:
         "add": supporters.can_add_supporter(registration),
         "remove": registration.supporter is not None and not registration.is_cancelled,
     }
+
+
+@bp.app_template_global("supporter_places")
+def supporter_places(event: Event) -> supporters.PlacesTaken:
+    """Places taken at an event, people and supporters apart, for the organisers' pages."""
+    return supporters.places_taken(event)
 
 
 @bp.route("/tickets/<token>/supporter/add", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from nclw.registrations.services import (
 )
 from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
 from nclw.registrations.supporter_models import Supporter
+from nclw.timezones import format_time
 
 NO_PLACE_FOR_SUPPORTER = (
     "There is no free place for a supporter just now. "
@@ -138,6 +139,14 @@ def places_taken(event: Event) -> PlacesTaken:
         .where(Registration.event_id == event.id, Registration.status.in_(_HOLDING))
     ).one()
     return PlacesTaken(people, supporters)
+
+
+def supporter_words(supporter: Supporter) -> str:
+    """How organisers read a supporter: 'Jo (carer), a place of their own, checked in 10:05'."""
+    words = f"{supporter.name_and_role}, with a place of their own"
+    if supporter.checked_in_at is not None:
+        words += f", checked in {format_time(supporter.checked_in_at)}"
+    return words
 
 
 def _record(action: AuditAction, registration: Registration, now: datetime) -> None:

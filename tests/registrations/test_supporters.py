@@ -9,7 +9,7 @@ from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience
 from nclw.extensions import db
-from nclw.registrations import offer_replies, personal_data, services, supporters
+from nclw.registrations import messages, offer_replies, personal_data, services, supporters
 from nclw.registrations.sign_up_details import SupporterDetails
 from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import utcnow
@@ -162,3 +162,14 @@ def test_deleting_the_young_persons_details_removes_the_supporters_name(app):
     supporter = db.session.scalar(sa.select(Supporter))
     assert supporter.first_name is None and supporter.role == SupporterRole.CARER
     assert _count(event) == 0
+
+
+def test_the_ticket_email_and_its_invite_name_the_supporter_by_first_name(app):
+    event = make_event(capacity=4, supporters_allowed=True)
+    pair = sign_up(event, "a@example.com", CARER)
+    with app.test_request_context():
+        email = messages.ticket_confirmed(pair)
+    assert "Coming with you: Jo, who has a place of their own" in email.text_body
+    assert "Coming with you: Jo" in email.html_body
+    assert "Coming with you: Jo" in email.ical_body.replace("\r\n ", "")
+    assert "carer" not in email.text_body  # first name only: calendars may be shared
