@@ -51,6 +51,8 @@ def show_supporters(event: Event) -> None:
         created_at=now,
         waiting_since=now - timedelta(hours=2),
         declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
+        organisation_name="Example Council" if event.audience == Audience.PROFESSIONALS else None,
+        job_role="Apprentice" if event.audience == Audience.PROFESSIONALS else None,
     )
     db.session.add(waiting)
     db.session.add(
