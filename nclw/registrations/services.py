@@ -34,6 +34,9 @@ from nclw.registrations.models import (
     RegistrationStatus,
     ReleaseRoute,
 )
+from nclw.registrations.places import EVENTS, TAKE_PLACE
+from nclw.registrations.places import give_back_places as _give_back_place
+from nclw.registrations.places import take_places as _take_place
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
 from nclw.registrations.sign_up_details import SignUpDetails, check_details
@@ -63,28 +66,6 @@ def new_reference() -> str:
     return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-_EVENTS = Event.__table__
-# Built once: a sign-up runs it, and building a statement costs more than running it.
-_TAKE_PLACE = (
-    sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
-    )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
-)
-# Two places at once, for a young person and their supporter: both or neither.
-_TAKE_PLACES = (
-    sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(
-            _EVENTS.c.capacity.is_(None),
-            _EVENTS.c.confirmed_count + sa.bindparam("places") <= _EVENTS.c.capacity,
-        ),
-    )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + sa.bindparam("places"))
-)
 _INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
@@ -151,7 +132,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
     """
     tickets = Registration.__table__
     now = sa.bindparam("now", type_=tickets.c.created_at.type)
-    taken = _TAKE_PLACE.values(updated_at=now).returning(_EVENTS.c.id).cte("taken_place")
+    taken = TAKE_PLACE.values(updated_at=now).returning(EVENTS.c.id).cte("taken_place")
     took_place = sa.exists(sa.select(taken.c.id))
     given = [
         "event_id",
@@ -207,28 +188,6 @@ def _sign_up_in_one_statement() -> sa.Insert:
     queued = sa.select(kind, written.c.email, written.c.id, written.c.event_id)
     outbox = insert_emails_to_compose(queued, now=now)
     return outbox.returning(outbox.table.c.registration_id, outbox.table.c.kind)
-
-
-def _take_place(event_id: int, places: int = 1) -> bool:
-    """Claim one confirmed place (or two, for a pair), atomically; False when they are not
-    all free.
-
-    The guarded UPDATE is the lock: PostgreSQL re-checks the WHERE clause after any
-    concurrent update of the row commits, and SQLite lets one writer in at a time, so the
-    count can never pass the capacity (the CHECK constraint is the last line of defence).
-    """
-    if places == 1:
-        return db.session.execute(_TAKE_PLACE, {"event_id": event_id}).rowcount == 1
-    return db.session.execute(_TAKE_PLACES, {"event_id": event_id, "places": places}).rowcount == 1
-
-
-def _give_back_place(event_id: int, places: int = 1) -> None:
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id, Event.confirmed_count >= places)
-        .values(confirmed_count=Event.confirmed_count - places)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpResult:

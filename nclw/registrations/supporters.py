@@ -19,11 +19,8 @@ from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import (
-    _give_back_place,
-    _take_place,
-    promote_from_waiting_list,
-)
+from nclw.registrations.places import give_back_places, take_places
+from nclw.registrations.services import promote_from_waiting_list
 from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
 from nclw.registrations.supporter_models import Supporter
 from nclw.timezones import format_time
@@ -55,7 +52,7 @@ def add_supporter(
     db.session.refresh(registration, with_for_update=True)
     if not can_add_supporter(registration):
         raise NotAllowed("This ticket cannot take a supporter.")
-    if registration.holds_place and not _take_place(registration.event_id):
+    if registration.holds_place and not take_places(registration.event_id):
         raise NotAllowed(NO_PLACE_FOR_SUPPORTER)
     added = Supporter(
         registration=registration,
@@ -90,7 +87,7 @@ def remove_supporter(registration: Registration, *, now: datetime) -> list[Regis
     if not held_place:
         # Waiting alone now, they may fit a single free place a pair could not use.
         return promote_from_waiting_list(registration.event, now=now)
-    _give_back_place(registration.event_id)
+    give_back_places(registration.event_id)
     db.session.flush()
     return promote_from_waiting_list(registration.event, now=now)
 
