@@ -173,3 +173,14 @@ def test_the_ticket_email_and_its_invite_name_the_supporter_by_first_name(app):
     assert "Coming with you: Jo" in email.html_body
     assert "Coming with you: Jo" in email.ical_body.replace("\r\n ", "")
     assert "carer" not in email.text_body  # first name only: calendars may be shared
+
+
+def test_the_waiting_list_email_says_the_pair_waits_together(app):
+    event = make_event(capacity=1, supporters_allowed=True)
+    pair = sign_up(event, "a@example.com", CARER)
+    assert pair.is_waiting
+    with app.test_request_context():
+        email = messages.waiting_list_place(pair)
+    assert "does not have two places free, so you are on the waiting list" in email.text_body
+    assert "You and Jo wait together" in email.text_body
+    assert "You and Jo wait together" in email.html_body
