@@ -117,3 +117,18 @@ def test_an_event_without_supporters_offers_none_on_the_ticket(client):
     assert "Add a supporter" not in client.get(f"/tickets/{holder.link_token}").text
     response = client.get(f"/tickets/{holder.link_token}/supporter/add")
     assert response.status_code == 302
+
+
+def test_the_event_page_and_an_offer_for_a_pair_mention_the_supporter(client):
+    event = make_event(capacity=2, supporters_allowed=True, offers_expire=True)
+    assert "You can bring one supporter" in client.get(f"/events/{event.slug}").text
+    assert "You can bring one supporter" not in client.get(f"/events/{make_event().slug}").text
+    holder = make_registration(event)
+    pair = make_registration(event, status="waiting")
+    db.session.add(Supporter(registration=pair, first_name="Jo", role="carer"))
+    db.session.commit()
+    assert client.post(f"/tickets/{holder.link_token}/cancel").status_code == 302
+    db.session.expire_all()
+    assert pair.is_offered and event.confirmed_count == 2  # the offer holds both places
+    page = client.get(f"/tickets/{pair.link_token}/offer").text
+    assert "We are keeping a place for your supporter too, Jo." in page
