@@ -75,6 +75,7 @@ def test_the_desk_checks_the_supporter_in_alongside(client, week, door):
     login(client, door)
     found = client.get(f"/admin/events/{week.event.id}/check-in", query_string={"q": "cle"}).text
     assert "With their supporter, Jo (carer)" in found
+    assert "0 of 2 people checked in. 1 supporter comes with them" in found
     client.post(f"/admin/events/{week.event.id}/check-in/{ticket.id}", data={"q": "cle"})
     db.session.refresh(ticket)
     assert ticket.checked_in_at is not None
