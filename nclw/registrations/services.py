@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -243,7 +243,7 @@ def _supporter_row(details: SignUpDetails) -> dict | None:
     return {"first_name": details.supporter.first_name.strip(), "role": details.supporter.role}
 
 
-def _next_waiting(event_id: int, passed_over: set[int] = frozenset()) -> Registration | None:
+def _next_waiting(event_id: int, passed_over: Collection[int] = ()) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration)
         .where(
