@@ -26,7 +26,7 @@ PHASES = [
         "registrations/services.py",
         "_write_sign_up",
     ),
-    ("    guarded UPDATE (SQLite step)", "registrations/services.py", "_take_place"),
+    ("    guarded UPDATE (SQLite step)", "registrations/places.py", "take_places"),
     ("    queue the email (SQLite step)", "mail/outbox.py", "queue_email_to_compose"),
     ("  COMMIT", "sqlalchemy/orm/scoping.py", "commit"),
 ]

@@ -37,6 +37,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.registrations.booking_views import bp as bookings_bp
     from nclw.registrations.messages import SEND_TIME_COMPOSER
     from nclw.registrations.personal_data import use_question_withdrawer
+    from nclw.registrations.supporter_views import bp as supporters_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
     from nclw.reports.sections import add_report_section
@@ -81,6 +82,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         events_bp,
         registrations_bp,
         bookings_bp,
+        supporters_bp,
         questions_bp,
         feedback_bp,
         accounts_bp,

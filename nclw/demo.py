@@ -15,6 +15,7 @@ from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
+from nclw.demo_supporters import show_supporters
 from nclw.events.models import (
     Audience,
     Edition,
@@ -240,6 +241,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     places_given_back(events[3])  # ...and places given back by every route
     show_offers(events[3])  # ... and offering freed places, to claim by a deadline
     _fill(events[1], confirmed=18, waiting=0)  # TOGETHER: nearly full
+    show_supporters(events[1])  # ... where young people may bring a supporter
     # Some of them told us what they need: the host sees the numbers, organisers who.
     db.session.flush()
     people = db.session.scalars(

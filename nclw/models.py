@@ -14,6 +14,7 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.supporter_models import Supporter
 
 __all__ = [
     "AccountToken",
@@ -34,6 +35,7 @@ __all__ = [
     "ProposalVersion",
     "RecoveryCode",
     "Registration",
+    "Supporter",
     "SurveyInvitation",
     "SurveyQuestion",
     "User",

@@ -14,6 +14,7 @@ from nclw.registrations.message_history import message_history
 from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import Booking, Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.scheduled_messages import check_message
+from nclw.registrations.supporter_models import Supporter
 from nclw.reports import services as reports
 from nclw.timezones import format_when, to_uk, utcnow
 
@@ -61,8 +62,12 @@ def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
     assert full and nearly
     for event in _events():
         # Places held: confirmed tickets and open offers of a place.
+        # A supporter on a ticket holds a place of their own.
         held = db.session.scalar(
-            sa.select(sa.func.count(Registration.id)).where(
+            sa.select(sa.func.count(Registration.id) + sa.func.count(Supporter.id))
+            .select_from(Registration)
+            .outerjoin(Supporter, Supporter.registration_id == Registration.id)
+            .where(
                 Registration.event_id == event.id,
                 Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]),
             )
@@ -86,6 +91,16 @@ def test_seed_demo_has_an_open_offer_and_one_that_ran_out(runner):
     assert offered.offer_expires_at > utcnow()
     assert [t.first_name for t in tickets if t.offer_expired_at] == ["Omar"]
     assert any(t.status == RegistrationStatus.WAITING for t in tickets)
+
+
+def test_seed_demo_conference_allows_supporters_with_a_pair_waiting(runner):
+    runner.invoke(args=["nclw", "seed-demo"])
+    allowed = [e for e in _events() if e.supporters_allowed]
+    assert allowed
+    pairs = db.session.scalars(sa.select(Supporter)).all()
+    statuses = sorted(supporter.registration.status for supporter in pairs)
+    assert statuses == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+    assert all(supporter.registration.event_id == allowed[0].id for supporter in pairs)
 
 
 def test_seed_demo_if_empty_keeps_existing_data(runner):

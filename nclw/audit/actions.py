@@ -28,6 +28,10 @@ class AuditAction(enum.StrEnum):
     REGISTRATION_DETAILS_CORRECTED = "registration.details_corrected"
     REGISTRATION_DETAILS_DELETED = "registration.details_deleted"
     REGISTRATIONS_PURGED = "registrations.purged"
+    SUPPORTER_ADDED = "supporter.added"
+    SUPPORTER_REMOVED = "supporter.removed"
+    # The ticket's place went back (cancelled, or an offer ended), and the supporter's with it.
+    SUPPORTER_RELEASED = "supporter.released"
     # Events
     EVENT_CREATED = "event.created"
     EVENT_UPDATED = "event.updated"

@@ -7,49 +7,22 @@ Everything here is pure; the back office loads the rows and passes their words i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from nclw.audit.actions import AuditAction as A
-
-SYSTEM = "The system"
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of action people filter the log by: tickets, events, weeks and so on."""
-
-    key: str
-    label: str
-    # The filter's choice for every action of this kind.
-    everything: str
-
-
-TICKETS = Kind("tickets", "Tickets", "Anything about tickets")
-EVENTS = Kind("events", "Events", "Anything about events")
-QUESTIONS = Kind("questions", "Q&A questions", "Anything about Q&A questions")
-WEEKS = Kind("weeks", "Weeks", "Anything about weeks")
-ORGANISATIONS = Kind("organisations", "Organisations", "Anything about organisations")
-PROPOSALS = Kind("proposals", "Partners' proposals", "Anything about partners' proposals")
-PEOPLE = Kind("people", "People's accounts", "Anything about people's accounts")
-EMAIL = Kind("email", "Email", "Any email sent or sent again")
-EXPORTS = Kind("exports", "Downloads", "Any download")
-KINDS = (TICKETS, EVENTS, QUESTIONS, WEEKS, ORGANISATIONS, PROPOSALS, PEOPLE, EMAIL, EXPORTS)
-
-
-@dataclass(frozen=True)
-class Wording:
-    """How one action reads.
-
-    `sentence` has `{actor}` (who did it) and `{target}` (what it was done to, in words).
-    `label` is the action on its own, for the filter. `nobody` is who it reads as when no
-    signed-in person did it.
-    """
-
-    kind: Kind
-    label: str
-    sentence: str
-    nobody: str = SYSTEM
-
+from nclw.audit.kinds import (
+    EMAIL,
+    EVENTS,
+    EXPORTS,
+    KINDS,
+    ORGANISATIONS,
+    PEOPLE,
+    PROPOSALS,
+    QUESTIONS,
+    SYSTEM,
+    TICKETS,
+    WEEKS,
+    Kind,
+    Wording,
+)
 
 WORDING: dict[A, Wording] = {
     A.REGISTRATION_PROMOTED: Wording(
@@ -67,6 +40,23 @@ WORDING: dict[A, Wording] = {
         "Booked ticket cancelled",
         "{actor} cancelled {target}",
         nobody="The professional who booked it",
+    ),
+    A.SUPPORTER_ADDED: Wording(
+        TICKETS,
+        "Supporter added",
+        "{actor} added a supporter to {target}",
+        nobody="The ticket holder",
+    ),
+    A.SUPPORTER_REMOVED: Wording(
+        TICKETS,
+        "Supporter removed",
+        "{actor} took the supporter off {target}, giving back their place",
+        nobody="The ticket holder",
+    ),
+    A.SUPPORTER_RELEASED: Wording(
+        TICKETS,
+        "Supporter's place given back",
+        "{actor} gave back the supporter's place with {target}",
     ),
     A.OFFER_MADE: Wording(
         TICKETS, "Place offered", "{actor} offered a place from the waiting list to {target}"

@@ -19,6 +19,7 @@ from nclw.mail.ical import DISCREET_SENDER
 from nclw.registrations.corrections import why_not_correctable
 from nclw.registrations.models import Registration
 from nclw.registrations.queries import waiting_list_position
+from nclw.registrations.supporters import supporter_words
 from nclw.timezones import format_stamp
 
 # Far more than one ticket ever gathers; a bound all the same.
@@ -113,6 +114,8 @@ def _personal_details(registration: Registration) -> list[Detail]:
     if registration.organisation_name or registration.job_role:
         details.append(Detail("Organisation", registration.organisation_name or ""))
         details.append(Detail("Role", registration.job_role or ""))
+    if registration.supporter is not None:
+        details.append(Detail("Supporter", supporter_words(registration.supporter)))
     return details
 
 
@@ -159,6 +162,8 @@ def attendee_record(registration: Registration) -> AttendeeRecord:
             Detail("Status", registration.status_words),
             Detail("Details deleted", format_stamp(registration.anonymised_at)),
         ]
+        if registration.supporter is not None:
+            details.append(Detail("Supporter", supporter_words(registration.supporter)))
         return AttendeeRecord(
             registration,
             True,

@@ -25,6 +25,7 @@ from nclw.exports import csv_stream as csv_stream
 from nclw.exports import neutralise_cells
 from nclw.extensions import db
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
+from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import to_uk
 
 BATCH_SIZE = 1000
@@ -37,6 +38,11 @@ def _yes_no(flag: sa.ColumnElement[bool]) -> sa.ColumnElement[str]:
 
 def _text_or_blank(text: sa.ColumnElement[str | None]) -> sa.ColumnElement[str]:
     return sa.func.coalesce(text, "")
+
+
+def _supporter(value: sa.ColumnElement) -> sa.ColumnElement:
+    """One of the ticket's supporter's details, or nothing when it has no supporter."""
+    return sa.select(value).where(Supporter.registration_id == Registration.id).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,20 @@ COLUMNS: dict[str, Column] = {
             _text_or_blank(Registration.access_needs),
             sensitive=True,
             typed=True,
+        ),
+        # A supporter on the ticket holds a place of their own (registrations.supporters).
+        Column(
+            "supporter_first_name",
+            "Supporter's first name",
+            _text_or_blank(_supporter(Supporter.first_name)),
+            contact=True,
+            typed=True,
+        ),
+        Column(
+            "supporter_role",
+            "Supporter's role",
+            _text_or_blank(_supporter(sa.type_coerce(Supporter.role, sa.String))),
+            words={role.value: role.label for role in SupporterRole},
         ),
     )
 }

@@ -105,6 +105,11 @@ class EventForm(FlaskForm):
         description="The next person has up to 24 hours to claim a place, less as the event "
         "nears, or it goes to the person after them. Off: they get the place straight away.",
     )
+    supporters_allowed = BooleanField(
+        "Let young people bring a supporter",
+        description="One personal adviser, carer, interpreter or friend each. A supporter "
+        "takes a place of their own. Age and audience rules apply to the young person only.",
+    )
     # Set by the "this will notify N attendees" step.
     confirmed = HiddenField()
 
@@ -144,6 +149,7 @@ class EventForm(FlaskForm):
             "registration_closes_at": _uk_to_utc(self.registration_closes_at.data),
             "qa_enabled": bool(self.qa_enabled.data),
             "offers_expire": bool(self.offers_expire.data),
+            "supporters_allowed": bool(self.supporters_allowed.data),
         }
 
     @staticmethod
@@ -170,6 +176,7 @@ class EventForm(FlaskForm):
             "registration_closes_at": _utc_to_uk_naive(event.registration_closes_at),
             "qa_enabled": event.qa_enabled,
             "offers_expire": event.offers_expire,
+            "supporters_allowed": event.supporters_allowed,
         }
 
 

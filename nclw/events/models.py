@@ -196,6 +196,8 @@ class Event(EventDetailsColumns, db.Model):
     # A freed place is offered to the next person waiting, to claim by a deadline, rather
     # than confirmed outright (registrations.offers).
     offers_expire: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A young person may bring one supporter, who takes a place too (registrations.supporters).
+    supporters_allowed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -143,6 +143,7 @@ EDITABLE_FIELDS = frozenset(DETAIL_FIELDS) | {
     "qa_public_list",
     "partner_moderates",
     "offers_expire",
+    "supporters_allowed",
 }
 # A change to any of these moves people's plans: everyone signed up is told, with a new invite.
 NOTIFY_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "online_url", "format")

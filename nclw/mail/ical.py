@@ -171,6 +171,10 @@ def ticket_invite(
     else:
         location = _place(event)
     description = f"Your ticket: {registration.reference}\nManage or cancel: {ticket_link}"
+    # A supporter on the ticket (registrations.supporters) is named by first name only.
+    supporter = getattr(registration, "supporter", None)
+    if supporter is not None and supporter.first_name:
+        description += f"\nComing with you: {_one_line(supporter.first_name)}"
     joining = _one_line(event.online_url)
     # Joining links go only to people holding a confirmed ticket.
     if event.is_online and joining and method == "REQUEST" and registration.is_confirmed:

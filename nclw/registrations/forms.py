@@ -13,6 +13,11 @@ from nclw.forms import CheckboxesField
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
 from nclw.registrations.sign_up_details import SignUpDetails
+from nclw.registrations.supporter_forms import (
+    SUPPORTER_FIELD_NAMES,
+    SupporterFields,
+    supporter_details,
+)
 
 
 def _strip(value):
@@ -50,7 +55,7 @@ def email_field(description: str, *, missing: str = "Enter your email address"):
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(SupporterFields, FlaskForm):
     first_name = first_name_field("The name you would like us to use.")
     email = email_field("We will send your ticket here.")
     # Only on care-experienced events (removed otherwise); the service checks it again.
@@ -122,8 +127,9 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
     details = {
         name: field.data
         for name, field in form._fields.items()
-        if name not in ("csrf_token", "first_question", "age_confirmed")
+        if name not in ("csrf_token", "first_question", "age_confirmed", *SUPPORTER_FIELD_NAMES)
     }
+    details["supporter"] = supporter_details(form)
     if "age_confirmed" in form:
         details["age_confirmed"] = form.age_confirmed.data == "yes"
     return SignUpDetails(**details)
@@ -139,6 +145,9 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.job_role
     if not event.qa_enabled:
         del form.first_question
+    if not event.supporters_allowed:
+        del form.supporter_first_name
+        del form.supporter_role
     if event.age_question is None:
         del form.age_confirmed
     else:

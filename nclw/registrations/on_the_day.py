@@ -47,6 +47,9 @@ class CheckIn:
     def message(self) -> str:
         """What the desk shows: the same words whether it was typed, tapped or scanned."""
         who = f"{self.registration.reference} ({self.registration.first_name})"
+        supporter = self.registration.supporter
+        if supporter is not None:
+            who += f" with their supporter, {supporter.name_and_role},"
         if self.already:
             return (
                 f"{who} was already checked in at {format_time(self.registration.checked_in_at)}."
@@ -96,6 +99,9 @@ def check_in(
         return CheckIn(registration, already=True)
     registration.checked_in_at = arrival_time(registration.event, scanned_at, now=now)
     registration.no_show = False
+    if registration.supporter is not None:
+        # The supporter comes in alongside the young person they support.
+        registration.supporter.checked_in_at = registration.checked_in_at
     record_action(
         AuditAction.REGISTRATION_CHECKED_IN,
         actor=actor,
@@ -248,6 +254,8 @@ def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> 
     if registration.checked_in_at is None:
         raise NotAllowed(f"{registration.reference} is not checked in.")
     registration.checked_in_at = None
+    if registration.supporter is not None:
+        registration.supporter.checked_in_at = None
     record_action(
         AuditAction.REGISTRATION_CHECK_IN_UNDONE,
         actor=actor,

@@ -17,6 +17,7 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
 from nclw.registrations.services import cancel_registration
+from nclw.registrations.supporters import forget_supporter_names
 from nclw.registrations.ticket_links import forget_ticket_links
 
 _QUESTION_WITHDRAWER_KEY = "nclw_question_withdrawer"
@@ -83,6 +84,7 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
     db.session.flush()
     registration_id = registration.id
     _delete_mail_for([registration_id])
+    forget_supporter_names([registration_id])
     db.session.execute(
         sa.update(Registration)
         .where(Registration.id == registration_id)
@@ -140,6 +142,7 @@ def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
         Registration.event_id.in_(ended), Registration.anonymised_at.is_(None)
     )
     _delete_mail_for(due)
+    forget_supporter_names(due)
     result = db.session.execute(
         sa.update(Registration)
         .where(Registration.event_id.in_(ended), Registration.anonymised_at.is_(None))

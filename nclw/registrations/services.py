@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,9 +34,13 @@ from nclw.registrations.models import (
     RegistrationStatus,
     ReleaseRoute,
 )
+from nclw.registrations.places import EVENTS, TAKE_PLACE
+from nclw.registrations.places import give_back_places as _give_back_place
+from nclw.registrations.places import take_places as _take_place
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
 from nclw.registrations.sign_up_details import SignUpDetails, check_details
+from nclw.registrations.supporter_models import Supporter, places_for
 
 
 @dataclass(frozen=True)
@@ -62,25 +66,20 @@ def new_reference() -> str:
     return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-_EVENTS = Event.__table__
-# Built once: a sign-up runs it, and building a statement costs more than running it.
-_TAKE_PLACE = (
-    sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
-    )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
-)
 _INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
-def _write_sign_up(ticket: dict, *, now: datetime) -> tuple[int, bool]:
+def _write_sign_up(
+    ticket: dict, *, now: datetime, supporter: dict | None = None
+) -> tuple[int, bool]:
     """Take a place if one is free, write the ticket, queue its email: (id, confirmed).
 
     Core statements rather than ORM objects: nothing here needs an object, and this is the
     busiest request there is. The sender writes the email and its invite later.
     """
+    if supporter is not None:
+        # A pair takes two places in one guarded UPDATE, or waits together: never half.
+        return _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
     if db.session.get_bind().dialect.name == "postgresql":
         # Every sign-up for an event queues on the event's row lock, from the UPDATE to the
         # COMMIT. One statement for the three writes holds it for one round trip, not three.
@@ -90,9 +89,12 @@ def _write_sign_up(ticket: dict, *, now: datetime) -> tuple[int, bool]:
     return _write_sign_up_in_steps(ticket, now=now)
 
 
-def _write_sign_up_in_steps(ticket: dict, *, now: datetime) -> tuple[int, bool]:
-    """_write_sign_up as three statements, for databases without UPDATE inside WITH."""
-    confirmed = _take_place(ticket["event_id"])
+def _write_sign_up_in_steps(
+    ticket: dict, *, now: datetime, supporter: dict | None = None
+) -> tuple[int, bool]:
+    """_write_sign_up as three statements, for databases without UPDATE inside WITH (and
+    for a sign-up with a supporter, whose row is a fourth)."""
+    confirmed = _take_place(ticket["event_id"], 1 if supporter is None else 2)
     registration_id = db.session.execute(
         _INSERT_REGISTRATION,
         {
@@ -104,6 +106,11 @@ def _write_sign_up_in_steps(ticket: dict, *, now: datetime) -> tuple[int, bool]:
             "waiting_since": None if confirmed else now,
         },
     ).scalar_one()
+    if supporter is not None:
+        db.session.execute(
+            sa.insert(Supporter.__table__),
+            {**supporter, "registration_id": registration_id, "created_at": now},
+        )
     queue_email_to_compose(
         _CONFIRMED_KIND if confirmed else _WAITING_KIND,
         to_address=ticket["email"],
@@ -127,7 +134,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
     """
     tickets = Registration.__table__
     now = sa.bindparam("now", type_=tickets.c.created_at.type)
-    taken = _TAKE_PLACE.values(updated_at=now).returning(_EVENTS.c.id).cte("taken_place")
+    taken = TAKE_PLACE.values(updated_at=now).returning(EVENTS.c.id).cte("taken_place")
     took_place = sa.exists(sa.select(taken.c.id))
     given = [
         "event_id",
@@ -185,25 +192,6 @@ def _sign_up_in_one_statement() -> sa.Insert:
     return outbox.returning(outbox.table.c.registration_id, outbox.table.c.kind)
 
 
-def _take_place(event_id: int) -> bool:
-    """Claim one confirmed place, atomically; False when the event is full.
-
-    The guarded UPDATE is the lock: PostgreSQL re-checks the WHERE clause after any
-    concurrent update of the row commits, and SQLite lets one writer in at a time, so the
-    count can never pass the capacity (the CHECK constraint is the last line of defence).
-    """
-    return db.session.execute(_TAKE_PLACE, {"event_id": event_id}).rowcount == 1
-
-
-def _give_back_place(event_id: int) -> None:
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id, Event.confirmed_count > 0)
-        .values(confirmed_count=Event.confirmed_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpResult:
     """Give the person a confirmed ticket if a place is free, else a waiting-list place.
 
@@ -236,7 +224,9 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "rsvp_code": new_rsvp_code(),
         }
         try:
-            registration_id, confirmed = _write_sign_up(ticket, now=now)
+            registration_id, confirmed = _write_sign_up(
+                ticket, now=now, supporter=_supporter_row(details)
+            )
         except IntegrityError:
             db.session.rollback()
             existing = find_live_registration(event, details.email)
@@ -249,10 +239,20 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     raise NotAllowed("We could not save your sign-up just now. Please try again.")
 
 
-def _next_waiting(event_id: int) -> Registration | None:
+def _supporter_row(details: SignUpDetails) -> dict | None:
+    if details.supporter is None:
+        return None
+    return {"first_name": details.supporter.first_name.strip(), "role": details.supporter.role}
+
+
+def _next_waiting(event_id: int, passed_over: Collection[int] = ()) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITING)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.id.not_in(passed_over),
+        )
         .order_by(Registration.waiting_since, Registration.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -273,13 +273,26 @@ def _confirm(registration: Registration, *, now: datetime) -> None:
 
 def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
     """Fill every free place from the waiting list, first come first served: confirmed
-    outright, or offered until a deadline when the event's offers expire (see offers)."""
+    outright, or offered until a deadline when the event's offers expire (see offers).
+
+    A young person waiting with a supporter moves only when two places are free together.
+    When just one is free, it goes to the next single person behind them rather than stay
+    empty; the pair keeps its turn, so the next time two places are free at once, they go
+    to the pair before anyone behind it.
+    """
     deadline = offers.deadline_for(event, now=now)
     promoted: list[Registration] = []
+    passed_over: set[int] = set()  # pairs for whom two places are not free just now
     while True:
-        candidate = _next_waiting(event.id)
-        if candidate is None or not _take_place(event.id):
+        candidate = _next_waiting(event.id, passed_over)
+        if candidate is None:
             break
+        places = places_for(candidate)
+        if not _take_place(event.id, places):
+            if places == 1:
+                break
+            passed_over.add(candidate.id)
+            continue
         if deadline is None:
             _confirm(candidate, now=now)
         else:
@@ -294,7 +307,17 @@ def release_place(
     """Give back the place `registration` held and pass it to the waiting list, noting the
     route it came back by and whether someone waiting took it; returns who it went to."""
     registration.released_via = via
-    _give_back_place(registration.event_id)
+    places = places_for(registration)
+    _give_back_place(registration.event_id, places)
+    if places == 2:
+        # The supporter's place goes with the ticket's: the organisers see both go.
+        record_action(
+            AuditAction.SUPPORTER_RELEASED,
+            actor=None,
+            target=registration,
+            summary=f"{registration.reference} at {registration.event.title}",
+            now=now,
+        )
     db.session.flush()
     promoted = promote_from_waiting_list(registration.event, now=now)
     registration.place_taken_again = bool(promoted)
@@ -307,8 +330,13 @@ def promote_registration(
     """Move one chosen person off the waiting list, if a place is free."""
     if registration.status != RegistrationStatus.WAITING:
         raise NotAllowed("Only someone on the waiting list can be given a place.")
-    if not _take_place(registration.event_id):
-        raise NotAllowed("There are no free places. Raise the capacity first.")
+    if not _take_place(registration.event_id, places_for(registration)):
+        raise NotAllowed(
+            "There are not enough free places for them and their supporter. "
+            "Raise the capacity first."
+            if registration.supporter is not None
+            else "There are no free places. Raise the capacity first."
+        )
     _confirm(registration, now=now)
     record_action(
         AuditAction.REGISTRATION_PROMOTED,

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from nclw.addresses import why_we_cannot_email
 from nclw.errors import InvalidInput
 from nclw.events.models import Audience, Event
+from nclw.registrations.supporter_models import SupporterRole
+
+
+@dataclass(frozen=True)
+class SupporterDetails:
+    """The one supporter a young person brings: a first name and who they are. No email."""
+
+    first_name: str
+    role: SupporterRole
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class SignUpDetails:
     age_confirmed: bool | None = None
     # Needs from the list (events.details.AccessFeature), as its keys.
     access_requests: tuple[str, ...] | list[str] = ()
+    # Someone coming with them, where the event allows it (registrations.supporters).
+    supporter: SupporterDetails | None = None
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
@@ -33,6 +44,8 @@ def check_details(event: Event, details: SignUpDetails) -> None:
     our mail server cannot deliver to."""
     if refusal := why_we_cannot_email(details.email):
         raise InvalidInput(refusal)
+    if details.supporter is not None:
+        check_supporter(event, details.supporter)
     if event.audience == Audience.CARE_EXPERIENCED and not details.declared_care_experienced:
         raise InvalidInput(
             "This event is only for young people in care and care leavers. "
@@ -49,3 +62,19 @@ def check_details(event: Event, details: SignUpDetails) -> None:
         details.organisation_name and details.job_role
     ):
         raise InvalidInput("Please tell us your organisation and your role.")
+
+
+def check_supporter(event: Event, supporter: SupporterDetails) -> None:
+    """Refuse a supporter the event does not allow, or one without a name or role.
+
+    The event's age and audience rules are the young person's: a supporter is not asked.
+    """
+    if not event.supporters_allowed:
+        raise InvalidInput("This event does not take supporters.")
+    name = supporter.first_name.strip()
+    if not name:
+        raise InvalidInput("Enter your supporter's first name.")
+    if len(name) > 80:
+        raise InvalidInput("Your supporter's first name must be 80 characters or fewer.")
+    if not isinstance(supporter.role, SupporterRole):
+        raise InvalidInput("Choose who your supporter is.")

@@ -176,6 +176,8 @@ def test_every_column_reads_as_people_expect(app):
         "No",
         "Yes",
         "'-Step-free access",
+        "",  # no supporter: their first name
+        "",  # and their role
     ]
 
 

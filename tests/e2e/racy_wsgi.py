@@ -23,7 +23,7 @@ from nclw.registrations.models import Registration, RegistrationStatus
 RACE_WINDOW_SECONDS = 0.3
 
 
-def _count_then_claim(event_id: int) -> bool:
+def _count_then_claim(event_id: int, places: int = 1) -> bool:
     """Check-then-insert: count confirmed tickets, pause, and say yes if there was room."""
     capacity = db.session.scalar(sa.select(Event.capacity).where(Event.id == event_id))
     taken = db.session.scalar(

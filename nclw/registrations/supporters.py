@@ -1,0 +1,156 @@
+"""Bringing a supporter: adding one to a ticket later, taking them off, and counting them.
+
+A supporter holds a place of their own, counted in the event's capacity, and is tied to
+one young person's ticket: they wait, are offered a place, confirmed and cancelled with it
+(`services.register` takes the pair's two places together, `services.release_place` gives
+both back). Here are the changes a young person makes on their ticket page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from nclw.audit.actions import AuditAction
+from nclw.audit.services import record_action
+from nclw.errors import NotAllowed
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.places import give_back_places, take_places
+from nclw.registrations.services import promote_from_waiting_list
+from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
+from nclw.registrations.supporter_models import Supporter
+from nclw.timezones import format_time
+
+NO_PLACE_FOR_SUPPORTER = (
+    "There is no free place for a supporter just now. "
+    "If someone cancels, you can try again from this page."
+)
+
+
+def can_add_supporter(registration: Registration) -> bool:
+    """The ticket may still take a supporter: the event allows them, and it has none."""
+    return (
+        registration.event.supporters_allowed
+        and registration.supporter is None
+        and not registration.is_cancelled
+        and registration.anonymised_at is None
+    )
+
+
+def add_supporter(
+    registration: Registration, supporter: SupporterDetails, *, now: datetime
+) -> Supporter:
+    """Add a supporter to a ticket. A ticket holding a place takes one more place for them,
+    if one is free; a ticket on the waiting list waits on as a pair."""
+    check_supporter(registration.event, supporter)
+    # Locked, so a cancellation or a second click cannot race the place taken here.
+    db.session.flush()
+    db.session.refresh(registration, with_for_update=True)
+    if not can_add_supporter(registration):
+        raise NotAllowed("This ticket cannot take a supporter.")
+    if registration.holds_place and not take_places(registration.event_id):
+        raise NotAllowed(NO_PLACE_FOR_SUPPORTER)
+    added = Supporter(
+        registration=registration,
+        first_name=supporter.first_name.strip(),
+        role=supporter.role,
+        created_at=now,
+    )
+    db.session.add(added)
+    registration.calendar_sequence += 1
+    registration.updated_at = now
+    _record(AuditAction.SUPPORTER_ADDED, registration, now)
+    return added
+
+
+def remove_supporter(registration: Registration, *, now: datetime) -> list[Registration]:
+    """Take the supporter off a ticket; a place they held goes to the waiting list.
+
+    Returns the people given a place from the waiting list.
+    """
+    db.session.flush()
+    db.session.refresh(registration, with_for_update=True)
+    supporter = registration.supporter
+    if supporter is None:
+        raise NotAllowed("This ticket has no supporter.")
+    held_place = registration.holds_place
+    db.session.delete(supporter)
+    registration.calendar_sequence += 1
+    registration.updated_at = now
+    db.session.flush()
+    db.session.expire(registration, ["supporter"])
+    _record(AuditAction.SUPPORTER_REMOVED, registration, now)
+    if not held_place:
+        # Waiting alone now, they may fit a single free place a pair could not use.
+        return promote_from_waiting_list(registration.event, now=now)
+    give_back_places(registration.event_id)
+    db.session.flush()
+    return promote_from_waiting_list(registration.event, now=now)
+
+
+def forget_supporter_names(registration_ids) -> None:
+    """Remove supporters' first names with the young people's details (their role stays)."""
+    db.session.execute(
+        sa.update(Supporter)
+        .where(Supporter.registration_id.in_(registration_ids))
+        .values(first_name=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class PlacesTaken:
+    """Places held at an event, split into the young people and their supporters."""
+
+    people: int
+    supporters: int
+
+    @property
+    def total(self) -> int:
+        return self.people + self.supporters
+
+    @property
+    def words(self) -> str:
+        """'12 places taken: 10 people, 2 supporters'."""
+        total = f"{self.total} place{'s' if self.total != 1 else ''} taken"
+        if not self.supporters:
+            return total
+        people = f"{self.people} {'person' if self.people == 1 else 'people'}"
+        supporters = f"{self.supporters} supporter{'s' if self.supporters != 1 else ''}"
+        return f"{total}: {people}, {supporters}"
+
+
+_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+
+
+def places_taken(event: Event) -> PlacesTaken:
+    """How many places the event's tickets and open offers hold, people and supporters apart."""
+    people, supporters = db.session.execute(
+        sa.select(sa.func.count(Registration.id), sa.func.count(Supporter.id))
+        .select_from(Registration)
+        .outerjoin(Supporter, Supporter.registration_id == Registration.id)
+        .where(Registration.event_id == event.id, Registration.status.in_(_HOLDING))
+    ).one()
+    return PlacesTaken(people, supporters)
+
+
+def supporter_words(supporter: Supporter) -> str:
+    """How organisers read a supporter: 'Jo (carer), a place of their own, checked in 10:05'."""
+    words = f"{supporter.name_and_role}, with a place of their own"
+    if supporter.checked_in_at is not None:
+        words += f", checked in {format_time(supporter.checked_in_at)}"
+    return words
+
+
+def _record(action: AuditAction, registration: Registration, now: datetime) -> None:
+    record_action(
+        action,
+        actor=None,
+        target=registration,
+        summary=f"{registration.reference} at {registration.event.title}",
+        now=now,
+    )
