@@ -59,6 +59,7 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
         ical_body=row.ical_body,
         ical_method=row.ical_method,
         sender_name=row.sender_name,
+        qr_text=row.qr_text,
         attempts=row.attempts,
         created_at=row.created_at,
     )

@@ -18,7 +18,7 @@ from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import waiting_list_position
-from nclw.registrations.ticket_links import new_ticket_url
+from nclw.registrations.ticket_links import has_door_code, new_ticket_url, ticket_check_in_link
 from nclw.timezones import format_day, format_when
 
 
@@ -45,11 +45,14 @@ def _compose(
     registration: Registration,
     *,
     ical_method: str | None = None,
+    with_door_code: bool = False,
     **extra: Any,
 ) -> ComposedEmail:
     # Each email has a ticket link of its own (see TicketLink); the invite carries the same.
     link = new_ticket_url(registration)
     discreet = registration.discreet
+    # The ticket in the pocket: the QR code the door scans travels inside the email.
+    door_code = with_door_code and has_door_code(registration)
     email = compose_email(
         kind,
         registration.email,
@@ -62,6 +65,7 @@ def _compose(
         ),
         ical_method=ical_method,
         sender_name=ical.DISCREET_SENDER if discreet else None,
+        qr_text=ticket_check_in_link(registration) if door_code else None,
         discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
@@ -110,6 +114,7 @@ def ticket_confirmed(registration: Registration) -> ComposedEmail:
         f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST",
+        with_door_code=True,
     )
 
 
@@ -132,6 +137,7 @@ def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
         f"You have a place: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST",
+        with_door_code=True,
     )
 
 
@@ -169,6 +175,7 @@ def ticket_resent(registration: Registration) -> ComposedEmail:
         f"Your ticket again: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
+        with_door_code=True,
     )
 
 
@@ -202,6 +209,7 @@ def address_changed_new(registration: Registration) -> ComposedEmail:
         f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
+        with_door_code=True,
     )
 
 

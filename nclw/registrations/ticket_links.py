@@ -1,11 +1,15 @@
-"""Links to a ticket page: a new one in each email, found again by its hash."""
+"""Links to a ticket page: a new one in each email, found again by its hash; and the link a
+ticket's QR code holds."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
 
+from nclw.events.models import EventStatus
 from nclw.extensions import db
-from nclw.links import ticket_url
+from nclw.links import absolute_url, ticket_url
 from nclw.registrations.models import Registration, TicketLink
 from nclw.timezones import utcnow
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
@@ -52,3 +56,22 @@ def forget_ticket_links(registration_ids) -> None:
         .where(TicketLink.registration_id.in_(registration_ids))
         .execution_options(synchronize_session=False)
     )
+
+
+def ticket_check_in_link(registration: Registration) -> str:
+    """What a ticket's QR code holds: the desk's address with the ticket's reference filled in
+    (a phone's own camera opens it; the desk's scanner reads the reference from it).
+
+    Written out rather than built with url_for: emails are written by the mail sender,
+    outside any request. The back office's check-in desk answers at this path.
+    """
+    query = urlencode({"reference": registration.reference})
+    return absolute_url(f"/admin/events/{registration.event_id}/check-in?{query}")
+
+
+def has_door_code(registration: Registration) -> bool:
+    """Whether the ticket has a QR code to show at the door: confirmed, for an event with a
+    door (in person or hybrid) that is still on."""
+    event = registration.event
+    on = event.status != EventStatus.CANCELLED
+    return registration.is_confirmed and event.is_in_person and on

@@ -25,7 +25,7 @@ from nclw.errors import NclwError, database_cannot_write, database_writes
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
-from nclw.links import absolute_url, ticket_url
+from nclw.links import ticket_url
 from nclw.mail import ical
 from nclw.registrations import certificate, messaging, personal_data, queries, services
 from nclw.registrations.forms import (
@@ -34,8 +34,11 @@ from nclw.registrations.forms import (
     sign_up_details,
     sign_up_form_for,
 )
-from nclw.registrations.models import Registration
-from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.ticket_links import (
+    has_door_code,
+    registration_for_link,
+    ticket_check_in_link,
+)
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -226,23 +229,11 @@ def cancel(token: str):
     )
 
 
-def ticket_check_in_link(registration: Registration) -> str:
-    """What a ticket's QR code holds: the desk's address with the ticket's reference filled in
-    (a phone's own camera opens it; the desk's scanner reads the reference from it)."""
-    return absolute_url(
-        url_for(
-            "backoffice.check_in_desk",
-            event_id=registration.event_id,
-            reference=registration.reference,
-        )
-    )
-
-
 @bp.get("/tickets/<token>/qr.svg")
 def ticket_qr(token: str):
     """The QR code an organiser scans at the door: a link to check this ticket in."""
     registration = _registration_or_404(token)
-    if not registration.is_confirmed or not registration.event.is_in_person:
+    if not has_door_code(registration):
         abort(404)
     out = io.BytesIO()
     segno.make(ticket_check_in_link(registration), error="m").save(
