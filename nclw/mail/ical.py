@@ -101,16 +101,24 @@ def public_calendar(events: list[Event], *, now: datetime | None = None) -> byte
     return calendar.to_ical()
 
 
-def web_calendar_links(event: Event) -> dict[str, str]:
-    """'Add to Google Calendar' and 'Add to Outlook' links for an event."""
+def web_calendar_links(
+    event: Event, *, title: str | None = None, details: str | None = None
+) -> dict[str, str]:
+    """'Add to Google Calendar' and 'Add to Outlook' links for an event, in UTC.
+
+    They go to another company's site, and sit in its history: never put a joining link or
+    a ticket's link in `details`.
+    """
     fmt = "%Y%m%dT%H%M%SZ"
     start = event.starts_at.astimezone(UTC)
     end = event.ends_at.astimezone(UTC)
-    details = f"{event.summary}\n{event_url(event.slug)}"
+    title = title or event.title
+    if details is None:
+        details = f"{event.summary}\n{event_url(event.slug)}"
     google = "https://calendar.google.com/calendar/render?" + urlencode(
         {
             "action": "TEMPLATE",
-            "text": event.title,
+            "text": title,
             "dates": f"{start.strftime(fmt)}/{end.strftime(fmt)}",
             "details": details,
             "location": _place(event),
@@ -120,7 +128,7 @@ def web_calendar_links(event: Event) -> dict[str, str]:
         {
             "path": "/calendar/action/compose",
             "rru": "addevent",
-            "subject": event.title,
+            "subject": title,
             "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "body": details,

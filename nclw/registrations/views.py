@@ -37,6 +37,7 @@ from nclw.registrations.forms import (
 from nclw.registrations.ticket_links import (
     has_door_code,
     registration_for_link,
+    ticket_calendar_links,
     ticket_check_in_link,
 )
 from nclw.timezones import utcnow
@@ -153,6 +154,7 @@ def ticket(token: str):
         position=queries.waiting_list_position(registration),
         token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
+        calendar_links=ticket_calendar_links(registration, now=utcnow()),
     )
 
 
