@@ -27,10 +27,17 @@ from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import ticket_url
 from nclw.mail import ical
-from nclw.registrations import certificate, messaging, personal_data, queries, services
+from nclw.registrations import (
+    certificate,
+    lost_tickets,
+    messaging,
+    personal_data,
+    queries,
+    services,
+)
 from nclw.registrations.forms import (
     CertificateForm,
-    ResendTicketForm,
+    LostTicketForm,
     sign_up_details,
     sign_up_form_for,
 )
@@ -120,19 +127,25 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
         return None
 
 
-@bp.post("/events/<slug>/register/resend")
+@bp.post("/events/<slug>/lost-ticket")
 @limiter.limit("5 per minute")
-def resend(slug: str):
-    """Email the ticket again to an address that already holds one, without saying if it does."""
+def lost_ticket(slug: str):
+    """Email the ticket again to an address that holds one, without saying whether it does."""
     event = get_public_event(slug)
     if event is None:
         abort(404)
-    form = ResendTicketForm()
+    form = LostTicketForm()
     if not form.validate_on_submit():
-        abort(400)
-    registration = queries.find_live_registration(event, form.email.data)
-    if registration:
-        run_service(lambda: messaging.resend_ticket(registration, now=utcnow()), None)
+        return render_template("registrations/lost_ticket.html", event=event, form=form), 400
+    address = form.email.data
+    outcome = run_service(
+        lambda: lost_tickets.ask_for_ticket_again(event, address, now=utcnow()),
+        None,
+        errors=form.form_errors,
+    )
+    if not outcome.ok:
+        page = render_template("registrations/lost_ticket.html", event=event, form=form)
+        return page, outcome.error.status_code
     return render_template("registrations/resent.html", event=event)
 
 

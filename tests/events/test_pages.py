@@ -86,7 +86,7 @@ def test_404_is_friendly(client):
 
 def test_400_is_friendly(client):
     event = make_event()
-    page = client.post(f"/events/{event.slug}/register/resend", data={"email": ""})
+    page = client.post(f"/events/{event.slug}/lost-ticket", data={"email": ""})
     assert page.status_code == 400
     assert "Something was wrong with that request" in page.text
     assert "Traceback" not in page.text
@@ -110,7 +110,7 @@ def test_429_is_friendly(tmp_path):
     with app.app_context():
         event = make_event()
         client = app.test_client()
-        url = f"/events/{event.slug}/register/resend"
+        url = f"/events/{event.slug}/lost-ticket"
         statuses = [client.post(url, data={"email": "a@example.com"}).status_code for _ in range(7)]
         assert statuses[:5] == [200] * 5
         assert statuses[-1] == 429

@@ -129,7 +129,7 @@ def test_cancelling_and_resending_still_work_for_an_event_with_an_old_bad_link(a
     assert page.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(waiting.registration), waiting.registration.id).is_confirmed
-    resent = client.post(f"/events/{event.slug}/register/resend", data={"email": "ben@example.com"})
+    resent = client.post(f"/events/{event.slug}/lost-ticket", data={"email": "ben@example.com"})
     assert resent.status_code == 200
     kinds = [row.kind for row in outbox_rows()]
     assert "promoted" in kinds and "ticket_resent" in kinds
