@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
 from nclw.links import event_url
@@ -29,6 +29,7 @@ class Event(Protocol):
     address: str | None
     online_url: str | None
     sequence: int
+    updated_at: datetime
 
     @property
     def is_in_person(self) -> bool: ...
@@ -82,15 +83,29 @@ def _entry(event: Event, *, uid: str, sequence: int, stamp: datetime) -> Calenda
     return entry
 
 
-def public_calendar(events: list[Event], *, now: datetime | None = None) -> bytes:
+WEEK_NAME = "National Care Leavers' Week"
+# How often a subscribed calendar should fetch the feed again (RFC 7986, and Outlook's own).
+FEED_REFRESH = timedelta(hours=1)
+
+
+def public_calendar(
+    events: list[Event], *, now: datetime | None = None, name: str = WEEK_NAME
+) -> bytes:
     """A published calendar (METHOD:PUBLISH) with no private joining links."""
+    return _published(events, now=now, name=name).to_ical()
+
+
+def _published(events: list[Event], *, now: datetime | None, name: str) -> Calendar:
+    # Each event keeps its UID for ever and raises its SEQUENCE when it moves or is cancelled,
+    # so a calendar that has it already updates the entry rather than adding another.
     calendar = _calendar("PUBLISH")
-    calendar.add("x-wr-calname", "National Care Leavers' Week")
+    calendar.add("x-wr-calname", name)
     stamp = now or datetime.now(UTC)
     for event in events:
         entry = _entry(
             event, uid=f"event-{event.id}@nclw-events.org.uk", sequence=event.sequence, stamp=stamp
         )
+        entry.add("last-modified", event.updated_at.astimezone(UTC))
         entry.add("summary", event.title)
         entry.add("description", f"{event.summary}\n\n{event_url(event.slug)}")
         entry.add("location", _place(event))
@@ -98,7 +113,25 @@ def public_calendar(events: list[Event], *, now: datetime | None = None) -> byte
         if event.status.value == "cancelled":
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
+    return calendar
+
+
+def subscription_calendar(events: list[Event], *, name: str, now: datetime | None = None) -> bytes:
+    """A feed to subscribe to: the published calendar, asking to be fetched again hourly."""
+    calendar = _published(events, now=now, name=name)
+    calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     return calendar.to_ical()
+
+
+def subscription_links(feed_url: str) -> dict[str, str]:
+    """Links that subscribe to a feed at `feed_url` (http or https), rather than copy it once:
+    `webcal` opens the calendar program (Apple, Outlook), `google` Google Calendar."""
+    webcal = "webcal://" + feed_url.split("://", 1)[-1]
+    return {
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+    }
 
 
 def web_calendar_links(
