@@ -114,9 +114,7 @@ def test_unknown_or_draft_events_are_not_found(client):
     draft = make_event(status=EventStatus.DRAFT)
 
     assert _ask(client, draft, "a@example.org").status_code == 404
-    assert (
-        client.post("/events/no-such/lost-ticket", data={"email": "a@b.org"}).status_code == 404
-    )
+    assert client.post("/events/no-such/lost-ticket", data={"email": "a@b.org"}).status_code == 404
     assert client.get(f"/events/{draft.slug}/lost-ticket").status_code == 405
 
 
