@@ -35,8 +35,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.questions.services import ask_first_question, withdraw_ticket_questions
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.booking_views import bp as bookings_bp
-    from nclw.registrations.messages import SEND_TIME_COMPOSER
+    from nclw.registrations.lost_tickets import LOST_TICKET_EMAILS
     from nclw.registrations.personal_data import use_question_withdrawer
+    from nclw.registrations.send_time import SEND_TIME_COMPOSER
     from nclw.registrations.supporter_views import bp as supporters_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
@@ -68,6 +69,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     # tickets' and the accounts' own rules say how.
     use_send_time_composer(app, SEND_TIME_COMPOSER)
     use_send_time_composer(app, ACCOUNT_EMAILS)
+    use_send_time_composer(app, LOST_TICKET_EMAILS)
     # The sign-up form may carry a first question for the live Q&A.
     use_first_question_sender(app, ask_first_question)
     # Deleting one's details from a ticket withdraws the questions sent from it.

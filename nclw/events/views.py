@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from nclw.events import cache, details, services
+from nclw.events import cache, details, feeds, services
 from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, EventFormat
+from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.timezones import to_uk, utcnow
 
@@ -59,7 +60,21 @@ def _week_html(edition, filters, now) -> str:
         audiences=list(Audience),
         access_features=list(AccessFeature),
         availability=lambda event: services.availability(event, now=now),
+        calendar_feeds=[_subscription(feed) for feed in feeds.FEEDS],
     )
+
+
+def _subscription(feed: feeds.CalendarFeed) -> dict[str, str]:
+    # Every event stays at the address people subscribed to before there were others.
+    if feed is feeds.EVERY_EVENT:
+        download = url_for("events.week_calendar")
+    else:
+        download = url_for("events.feed_calendar", name=feed.name)
+    return {
+        "label": feed.label,
+        "download": download,
+        **ical.subscription_links(absolute_url(download)),
+    }
 
 
 @bp.get("/events/<slug>")
@@ -91,9 +106,20 @@ def event_calendar(slug: str):
 @bp.get("/week.ics")
 def week_calendar():
     """Subscribe to every published event of the week."""
+    return feed_calendar(feeds.EVERY_EVENT.name)
+
+
+@bp.get("/week/<name>.ics")
+def feed_calendar(name: str):
+    """Subscribe to the week's events, all or one audience's; calendars fetch it hourly."""
+    feed = feeds.feed_named(name)
+    if feed is None:
+        abort(404)
     edition = services.current_edition(today=utcnow().date())
-    events = services.published_events(edition) if edition else []
-    return _calendar_response(ical.public_calendar(events), "nclw-week.ics")
+    body = ical.subscription_calendar(
+        feeds.feed_events(edition, feed), name=feed.calendar_name, now=utcnow()
+    )
+    return _calendar_response(body, f"nclw-week-{feed.name}.ics")
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:

@@ -59,6 +59,7 @@ def _snapshot(row: OutboxMessage) -> Outgoing:
         ical_body=row.ical_body,
         ical_method=row.ical_method,
         sender_name=row.sender_name,
+        qr_text=row.qr_text,
         attempts=row.attempts,
         created_at=row.created_at,
     )
@@ -168,7 +169,7 @@ def claim_messages(
         .order_by(OutboxMessage.id)
     ).all()
     claimed = []
-    # Sign-up emails are written here, not in the request (see COMPOSED_WHEN_SENT); the
+    # Sign-up emails are written here, not in the request (see registrations.send_time); the
     # written text is kept on the row, so a retry sends the same words. No autoflush: on
     # SQLite a flush would hold the write lock, and so hold up sign-ups, while the rest of
     # the batch is written; the one commit below writes them all at once.

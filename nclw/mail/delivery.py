@@ -46,7 +46,7 @@ SENT_MARK_GROUP = 1
 # Once the mail server has a message, we keep only its envelope (who, what kind, subject,
 # when): its words carry links (invitations, password resets, tickets) that must not work
 # for anyone holding a copy of the database. Failed messages keep theirs, to be sent again.
-FORGOTTEN_ONCE_SENT = {"text_body": None, "html_body": None, "ical_body": None}
+FORGOTTEN_ONCE_SENT = {"text_body": None, "html_body": None, "ical_body": None, "qr_text": None}
 
 
 def backoff(attempts: int) -> timedelta:

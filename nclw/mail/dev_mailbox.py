@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,10 +45,23 @@ def _parse(path: Path) -> StoredEmail:
         to=str(message.get("To", "")),
         sent=sent,
         text=text_part.get_content() if text_part else "",  # type: ignore[union-attr]
-        html=html_part.get_content() if html_part else None,  # type: ignore[union-attr]
+        html=_with_inline_images(message, html_part.get_content()) if html_part else None,  # type: ignore[union-attr]
         calendar=calendar_part.get_content() if calendar_part else None,  # type: ignore[union-attr]
         calendar_method=calendar_part.get_param("method") if calendar_part else None,  # type: ignore[union-attr]
     )
+
+
+def _with_inline_images(message: EmailMessage, html: str) -> str:
+    # An email's own pictures (the ticket's QR code) are parts named by Content-ID; a web
+    # page cannot reach them, so they are written into the page itself.
+    for part in message.walk():
+        content_id = str(part.get("Content-ID", "")).strip("<>")
+        if content_id and part.get_content_maintype() == "image":
+            data = base64.b64encode(part.get_payload(decode=True)).decode()
+            html = html.replace(
+                f"cid:{content_id}", f"data:{part.get_content_type()};base64,{data}"
+            )
+    return html
 
 
 def list_emails(directory: str | Path, *, limit: int = 200) -> list[StoredEmail]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
 from nclw.links import event_url
@@ -29,6 +29,7 @@ class Event(Protocol):
     address: str | None
     online_url: str | None
     sequence: int
+    updated_at: datetime
 
     @property
     def is_in_person(self) -> bool: ...
@@ -82,15 +83,29 @@ def _entry(event: Event, *, uid: str, sequence: int, stamp: datetime) -> Calenda
     return entry
 
 
-def public_calendar(events: list[Event], *, now: datetime | None = None) -> bytes:
+WEEK_NAME = "National Care Leavers' Week"
+# How often a subscribed calendar should fetch the feed again (RFC 7986, and Outlook's own).
+FEED_REFRESH = timedelta(hours=1)
+
+
+def public_calendar(
+    events: list[Event], *, now: datetime | None = None, name: str = WEEK_NAME
+) -> bytes:
     """A published calendar (METHOD:PUBLISH) with no private joining links."""
+    return _published(events, now=now, name=name).to_ical()
+
+
+def _published(events: list[Event], *, now: datetime | None, name: str) -> Calendar:
+    # Each event keeps its UID for ever and raises its SEQUENCE when it moves or is cancelled,
+    # so a calendar that has it already updates the entry rather than adding another.
     calendar = _calendar("PUBLISH")
-    calendar.add("x-wr-calname", "National Care Leavers' Week")
+    calendar.add("x-wr-calname", name)
     stamp = now or datetime.now(UTC)
     for event in events:
         entry = _entry(
             event, uid=f"event-{event.id}@nclw-events.org.uk", sequence=event.sequence, stamp=stamp
         )
+        entry.add("last-modified", event.updated_at.astimezone(UTC))
         entry.add("summary", event.title)
         entry.add("description", f"{event.summary}\n\n{event_url(event.slug)}")
         entry.add("location", _place(event))
@@ -98,19 +113,45 @@ def public_calendar(events: list[Event], *, now: datetime | None = None) -> byte
         if event.status.value == "cancelled":
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
+    return calendar
+
+
+def subscription_calendar(events: list[Event], *, name: str, now: datetime | None = None) -> bytes:
+    """A feed to subscribe to: the published calendar, asking to be fetched again hourly."""
+    calendar = _published(events, now=now, name=name)
+    calendar.add("refresh-interval", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     return calendar.to_ical()
 
 
-def web_calendar_links(event: Event) -> dict[str, str]:
-    """'Add to Google Calendar' and 'Add to Outlook' links for an event."""
+def subscription_links(feed_url: str) -> dict[str, str]:
+    """Links that subscribe to a feed at `feed_url` (http or https), rather than copy it once:
+    `webcal` opens the calendar program (Apple, Outlook), `google` Google Calendar."""
+    webcal = "webcal://" + feed_url.split("://", 1)[-1]
+    return {
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+    }
+
+
+def web_calendar_links(
+    event: Event, *, title: str | None = None, details: str | None = None
+) -> dict[str, str]:
+    """'Add to Google Calendar' and 'Add to Outlook' links for an event, in UTC.
+
+    They go to another company's site, and sit in its history: never put a joining link or
+    a ticket's link in `details`.
+    """
     fmt = "%Y%m%dT%H%M%SZ"
     start = event.starts_at.astimezone(UTC)
     end = event.ends_at.astimezone(UTC)
-    details = f"{event.summary}\n{event_url(event.slug)}"
+    title = title or event.title
+    if details is None:
+        details = f"{event.summary}\n{event_url(event.slug)}"
     google = "https://calendar.google.com/calendar/render?" + urlencode(
         {
             "action": "TEMPLATE",
-            "text": event.title,
+            "text": title,
             "dates": f"{start.strftime(fmt)}/{end.strftime(fmt)}",
             "details": details,
             "location": _place(event),
@@ -120,7 +161,7 @@ def web_calendar_links(event: Event) -> dict[str, str]:
         {
             "path": "/calendar/action/compose",
             "rru": "addevent",
-            "subject": event.title,
+            "subject": title,
             "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "body": details,

@@ -34,7 +34,7 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     to_address: Mapped[str] = mapped_column(sa.String(254))
     # Both empty until written: sign-ups leave the writing to the sender (see
-    # messages.COMPOSED_WHEN_SENT), so the busiest request of the year stays short.
+    # registrations.send_time), so the busiest request of the year stays short.
     subject: Mapped[str | None] = mapped_column(sa.String(200))
     text_body: Mapped[str | None] = mapped_column(sa.Text)
     html_body: Mapped[str | None] = mapped_column(sa.Text)
@@ -43,6 +43,9 @@ class OutboxMessage(db.Model):
     ical_method: Mapped[str | None] = mapped_column(sa.String(16))
     # The name the email comes from instead of the site's (a discreet email); same address.
     sender_name: Mapped[str | None] = mapped_column(sa.String(80))
+    # The text of a QR code shown inside the HTML part (a ticket's check-in link): the
+    # image is drawn again from it when the message is built, so only the text is kept.
+    qr_text: Mapped[str | None] = mapped_column(sa.String(500))
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )

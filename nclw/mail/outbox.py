@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nclw.extensions import db
 from nclw.mail.models import MessageStatus, OutboxMessage
+from nclw.mail.wire import QR_CONTENT_ID
 from nclw.timezones import utcnow
 
 # Set on the session when a transaction queues mail; its commit wakes the sender.
@@ -34,6 +35,8 @@ class ComposedEmail:
     ical_method: str | None = None
     # The name the email comes from, when not the site's own (discreet emails).
     sender_name: str | None = None
+    # Drawn as a QR code inside the HTML part, which shows it as <img src="cid:...">.
+    qr_text: str | None = None
 
 
 def compose_email(
@@ -45,18 +48,21 @@ def compose_email(
     ical_body: str | None = None,
     ical_method: str | None = None,
     sender_name: str | None = None,
+    qr_text: str | None = None,
     **context: Any,
 ) -> ComposedEmail:
     """An email from a pair of templates, `<template>.txt` and `<template>.html`.
 
     Every email can name the site and say how to reach the organisers, so both are always
-    in the context, and so is `ical_method` (what the attached invite does, if any).
+    in the context, and so is `ical_method` (what the attached invite does, if any). With
+    `qr_text`, the HTML shows its QR code from `cid:{{ qr_cid }}`, carried in the message.
     """
     context = {
         "site_name": current_app.config["SITE_NAME"],
         "site_url": current_app.config["SITE_URL"],
         "contact_email": current_app.config["CONTACT_EMAIL"],
         "ical_method": ical_method,
+        "qr_cid": QR_CONTENT_ID if qr_text else None,
         **context,
     }
     return ComposedEmail(
@@ -68,6 +74,7 @@ def compose_email(
         ical_body=ical_body,
         ical_method=ical_method,
         sender_name=sender_name,
+        qr_text=qr_text,
     )
 
 
@@ -93,6 +100,7 @@ def queue_email(
         ical_body=email.ical_body,
         ical_method=email.ical_method,
         sender_name=_single_line(email.sender_name)[:80] if email.sender_name else None,
+        qr_text=email.qr_text,
         registration_id=registration_id,
         event_id=event_id,
         dedupe_key=dedupe_key,
@@ -216,6 +224,7 @@ def fill_in(message: OutboxMessage, email: ComposedEmail) -> None:
     message.ical_body = email.ical_body
     message.ical_method = email.ical_method
     message.sender_name = _single_line(email.sender_name)[:80] if email.sender_name else None
+    message.qr_text = email.qr_text
 
 
 class Composed(enum.Enum):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy as email_policy
 from email.charset import QP, Charset
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
+import segno
 from flask import current_app
 from flask_mail import Connection, sanitize_address
 from flask_mail import Message as FlaskMailMessage
@@ -20,6 +24,8 @@ from nclw.addresses import needs_smtputf8
 from nclw.mail.models import OutboxMessage
 
 SMTP_TIMEOUT_SECONDS = 30
+# The Content-ID of the QR code carried inside an email; its HTML shows it as cid:<this>.
+QR_CONTENT_ID = "ticket-qr@nclw-events.org.uk"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Outgoing:
     ical_body: str | None
     ical_method: str | None
     sender_name: str | None
+    qr_text: str | None
     attempts: int
     created_at: datetime
 
@@ -74,6 +81,8 @@ class CalendarMessage(FlaskMailMessage):
         self.ical_method = ical_method
         # Set for an address like josé@… (see send_one): it goes out with SMTPUTF8.
         self.international_to: str | None = None
+        # Drawn as a QR code and carried beside the HTML part (see qr_png).
+        self.qr_text: str | None = None
 
     def _mimetext(self, text: str | None, subtype: str = "plain"):  # type: ignore[override]
         if text and any(len(line.encode()) > 900 for line in text.splitlines()):
@@ -85,6 +94,16 @@ class CalendarMessage(FlaskMailMessage):
         if subtype == "calendar" and self.ical_method:
             # Calendar programs act on the part only if its method matches the METHOD inside.
             part.set_param("method", self.ical_method)
+        if subtype == "html" and self.qr_text:
+            # The image travels with the HTML (multipart/related), so it shows without
+            # loading anything from the internet, which many mail programs block.
+            related = MIMEMultipart("related")
+            related.attach(part)
+            image = MIMEImage(qr_png(self.qr_text), "png")
+            image["Content-ID"] = f"<{QR_CONTENT_ID}>"
+            image.add_header("Content-Disposition", "inline", filename="ticket-qr.png")
+            related.attach(image)
+            return related
         return part
 
     def as_bytes(self) -> bytes:
@@ -99,6 +118,13 @@ class CalendarMessage(FlaskMailMessage):
         # faster. CRLF line endings, as SMTP needs (smtplib does not fix them in bytes).
         message.policy = WIRE_POLICY
         return message.as_bytes()
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code as a PNG, large enough to scan from a phone held up at the door."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=6, border=4)
+    return out.getvalue()
 
 
 def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
@@ -123,6 +149,7 @@ def build_message(row: OutboxMessage | Outgoing) -> CalendarMessage:
     # Set after construction: Flask-Mail's html setter would otherwise reorder the parts.
     # Plain text, then HTML, then the calendar: the order calendar programs expect.
     message.international_to = row.to_address if international else None
+    message.qr_text = row.qr_text if row.html_body else None
     message.alts = {"html": row.html_body} if row.html_body else {}
     if row.ical_body:
         message.alts["calendar"] = row.ical_body

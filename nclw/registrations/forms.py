@@ -158,8 +158,10 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     return form
 
 
-class ResendTicketForm(FlaskForm):
-    email = EmailField(validators=[DataRequired(), Length(max=254)], filters=[_strip])
+class LostTicketForm(FlaskForm):
+    """'Lost your ticket?': the address to email it to, if it holds one."""
+
+    email = email_field("The address you signed up with.")
 
 
 class CorrectDetailsForm(FlaskForm):

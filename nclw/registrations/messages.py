@@ -5,23 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import sqlalchemy as sa
 from markupsafe import Markup, escape
-from sqlalchemy.orm import joinedload
 
 from nclw.addresses import mask_email
-from nclw.events.models import Event
-from nclw.extensions import db
 from nclw.links import event_url
 from nclw.mail import ical
-from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import Composed, ComposedEmail, SendTimeComposer, compose_email, fill_in
+from nclw.mail.outbox import ComposedEmail, compose_email
 from nclw.registrations.booked_emails import for_the_booker
-from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.models import Registration
 from nclw.registrations.placeholders import fill_placeholders
 from nclw.registrations.queries import waiting_list_position
 from nclw.registrations.rsvp import reply_address
-from nclw.registrations.ticket_links import new_ticket_url
+from nclw.registrations.ticket_links import has_door_code, new_ticket_url, ticket_check_in_link
 from nclw.timezones import format_day, format_moment, format_when
 
 
@@ -51,11 +46,14 @@ def _compose(
     registration: Registration,
     *,
     ical_method: str | None = None,
+    with_door_code: bool = False,
     **extra: Any,
 ) -> ComposedEmail:
     # Each email has a ticket link of its own (see TicketLink); the invite carries the same.
     link = new_ticket_url(registration)
     discreet = registration.discreet
+    # The ticket in the pocket: the QR code the door scans travels inside the email.
+    door_code = with_door_code and has_door_code(registration)
     email = compose_email(
         kind,
         registration.email,
@@ -73,6 +71,7 @@ def _compose(
         ),
         ical_method=ical_method,
         sender_name=ical.DISCREET_SENDER if discreet else None,
+        qr_text=ticket_check_in_link(registration) if door_code else None,
         discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
@@ -127,6 +126,7 @@ def ticket_confirmed(registration: Registration) -> ComposedEmail:
         f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST",
+        with_door_code=True,
     )
 
 
@@ -149,6 +149,7 @@ def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
         f"You have a place: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST",
+        with_door_code=True,
     )
 
 
@@ -230,6 +231,7 @@ def ticket_resent(registration: Registration) -> ComposedEmail:
         f"Your ticket again: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
+        with_door_code=True,
     )
 
 
@@ -263,6 +265,7 @@ def address_changed_new(registration: Registration) -> ComposedEmail:
         f"Your ticket: {registration.event.title} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
+        with_door_code=True,
     )
 
 
@@ -345,49 +348,3 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
         f"Starting soon: {registration.event.title} ({registration.reference})",
         registration,
     )
-
-
-# Messages the sender writes just before sending (queued by outbox.queue_email_to_compose),
-# each with the state of the place it tells the person about.
-COMPOSED_WHEN_SENT = {
-    "ticket_confirmed": (ticket_confirmed, RegistrationStatus.CONFIRMED),
-    "waiting_list": (waiting_list_place, RegistrationStatus.WAITING),
-}
-
-
-def compose_queued(message: OutboxMessage) -> Composed:
-    """Write a queued message's subject and bodies from its registration as it stands now.
-
-    A change made since signing up (a new time, say) is already in it. Nothing is written
-    for a registration whose details were deleted, or whose place has since changed.
-    """
-    if message.text_body is not None:
-        return Composed.WRITTEN
-    compose, describes = COMPOSED_WHEN_SENT.get(message.kind, (None, None))
-    registration = (
-        db.session.get(Registration, message.registration_id) if message.registration_id else None
-    )
-    if compose is None or registration is None or registration.anonymised_at is not None:
-        return Composed.NOTHING_TO_SEND
-    if registration.status != describes:
-        return Composed.SUPERSEDED
-    fill_in(message, compose(registration))
-    return Composed.WRITTEN
-
-
-def _load_registrations(rows: list[OutboxMessage]) -> None:
-    # One query for the batch instead of one per message; the session keeps them for
-    # compose_queued to find.
-    ids = {row.registration_id for row in rows if row.registration_id}
-    if ids:
-        db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.id.in_(ids))
-            .options(joinedload(Registration.event).joinedload(Event.host))
-        ).all()
-
-
-#: Handed to the mail sender by the app (see nclw.mail.outbox.use_send_time_composer).
-SEND_TIME_COMPOSER = SendTimeComposer(
-    kinds=frozenset(COMPOSED_WHEN_SENT), prepare=_load_registrations, compose=compose_queued
-)

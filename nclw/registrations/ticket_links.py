@@ -1,11 +1,17 @@
-"""Links to a ticket page: a new one in each email, found again by its hash."""
+"""Links to a ticket page: a new one in each email, found again by its hash; and the link a
+ticket's QR code holds."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
 
+from nclw.events.models import EventStatus
 from nclw.extensions import db
-from nclw.links import ticket_url
+from nclw.links import absolute_url, event_url, ticket_url
+from nclw.mail import ical
 from nclw.registrations.models import Registration, TicketLink
 from nclw.timezones import utcnow
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
@@ -52,3 +58,44 @@ def forget_ticket_links(registration_ids) -> None:
         .where(TicketLink.registration_id.in_(registration_ids))
         .execution_options(synchronize_session=False)
     )
+
+
+def ticket_check_in_link(registration: Registration) -> str:
+    """What a ticket's QR code holds: the desk's address with the ticket's reference filled in
+    (a phone's own camera opens it; the desk's scanner reads the reference from it).
+
+    Written out rather than built with url_for: emails are written by the mail sender,
+    outside any request. The back office's check-in desk answers at this path.
+    """
+    query = urlencode({"reference": registration.reference})
+    return absolute_url(f"/admin/events/{registration.event_id}/check-in?{query}")
+
+
+def has_door_code(registration: Registration) -> bool:
+    """Whether the ticket has a QR code to show at the door: confirmed, for an event with a
+    door (in person or hybrid) that is still on."""
+    event = registration.event
+    on = event.status != EventStatus.CANCELLED
+    return registration.is_confirmed and event.is_in_person and on
+
+
+def ticket_calendar_links(registration: Registration, *, now: datetime) -> dict[str, str] | None:
+    """'Add to Google Calendar' and 'Add to Outlook' links for a ticket, or None when there is
+    nothing to add: the ticket is not confirmed, or the event is cancelled or over.
+
+    The details name the ticket's reference and the event's public page, never the joining
+    link or the ticket's own link: the other site keeps them. A discreet ticket gets the
+    neutral title its invite has, and no event page.
+    """
+    event = registration.event
+    if not registration.is_confirmed or event.status == EventStatus.CANCELLED:
+        return None
+    if event.ends_at <= now:
+        return None
+    details = f"Your ticket: {registration.reference}"
+    if registration.discreet:
+        title = ical.NEUTRAL_ONLINE_TITLE if event.is_online else ical.NEUTRAL_TITLE
+    else:
+        title = event.title
+        details += f"\n{event.summary}\n{event_url(event.slug)}"
+    return ical.web_calendar_links(event, title=title, details=details)

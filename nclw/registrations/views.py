@@ -26,10 +26,11 @@ from nclw.errors import NclwError, database_cannot_write, database_writes
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
-from nclw.links import absolute_url, ticket_url
+from nclw.links import ticket_url
 from nclw.mail import ical
 from nclw.registrations import (
     certificate,
+    lost_tickets,
     messaging,
     offer_replies,
     offers,
@@ -39,13 +40,18 @@ from nclw.registrations import (
 )
 from nclw.registrations.forms import (
     CertificateForm,
-    ResendTicketForm,
+    LostTicketForm,
     sign_up_details,
     sign_up_form_for,
 )
-from nclw.registrations.models import Registration, ReleaseRoute
+from nclw.registrations.models import ReleaseRoute
 from nclw.registrations.rsvp import reply_address
-from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.ticket_links import (
+    has_door_code,
+    registration_for_link,
+    ticket_calendar_links,
+    ticket_check_in_link,
+)
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -126,19 +132,25 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
         return None
 
 
-@bp.post("/events/<slug>/register/resend")
+@bp.post("/events/<slug>/lost-ticket")
 @limiter.limit("5 per minute")
-def resend(slug: str):
-    """Email the ticket again to an address that already holds one, without saying if it does."""
+def lost_ticket(slug: str):
+    """Email the ticket again to an address that holds one, without saying whether it does."""
     event = get_public_event(slug)
     if event is None:
         abort(404)
-    form = ResendTicketForm()
+    form = LostTicketForm()
     if not form.validate_on_submit():
-        abort(400)
-    registration = queries.find_live_registration(event, form.email.data)
-    if registration:
-        run_service(lambda: messaging.resend_ticket(registration, now=utcnow()), None)
+        return render_template("registrations/lost_ticket.html", event=event, form=form), 400
+    address = form.email.data
+    outcome = run_service(
+        lambda: lost_tickets.ask_for_ticket_again(event, address, now=utcnow()),
+        None,
+        errors=form.form_errors,
+    )
+    if not outcome.ok:
+        page = render_template("registrations/lost_ticket.html", event=event, form=form)
+        return page, outcome.error.status_code
     return render_template("registrations/resent.html", event=event)
 
 
@@ -161,6 +173,7 @@ def ticket(token: str):
         offer_open=offers.offer_open(registration, now=utcnow()),
         token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
+        calendar_links=ticket_calendar_links(registration, now=utcnow()),
     )
 
 
@@ -289,23 +302,11 @@ def _reply_to_offer(token: str, reply: Callable[..., Any], done: str):
     return redirect(url_for("registrations.ticket", token=token))
 
 
-def ticket_check_in_link(registration: Registration) -> str:
-    """What a ticket's QR code holds: the desk's address with the ticket's reference filled in
-    (a phone's own camera opens it; the desk's scanner reads the reference from it)."""
-    return absolute_url(
-        url_for(
-            "backoffice.check_in_desk",
-            event_id=registration.event_id,
-            reference=registration.reference,
-        )
-    )
-
-
 @bp.get("/tickets/<token>/qr.svg")
 def ticket_qr(token: str):
     """The QR code an organiser scans at the door: a link to check this ticket in."""
     registration = _registration_or_404(token)
-    if not registration.is_confirmed or not registration.event.is_in_person:
+    if not has_door_code(registration):
         abort(404)
     out = io.BytesIO()
     segno.make(ticket_check_in_link(registration), error="m").save(

@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from nclw.addresses import normalise_email
+from nclw.registrations import lost_tickets
 from tests.e2e.signup_storm import Attempt
 from tests.support.ci import unavailable
 from tests.support.net import free_port, wait_for_port
@@ -161,6 +162,13 @@ class Stored:
                 sent = [kind for kind in sent if kind != "ticket_resent"]
             if sent != [expected[status]]:
                 found.append(f"{email} ({status}) has emails {sent}")
+        # "Lost your ticket?" asks are queued for an address, not a ticket, and find their
+        # ticket (or are dropped) only when written: waiting, they belong to nobody yet.
+        unwritten = [kind for kind in kinds.get(None, []) if kind != lost_tickets.KIND]
+        if unwritten:
+            kinds[None] = unwritten
+        else:
+            kinds.pop(None, None)
         if kinds:
             found.append(f"emails for no registration: {kinds}")
         return found

@@ -50,7 +50,7 @@ def _ask_again(base_url: str, slug: str, times: int) -> Counter[int]:
     for _ in range(times):
         try:
             with browser.open(
-                f"{base_url}/events/{slug}/register/resend", data=form.encode(), timeout=30
+                f"{base_url}/events/{slug}/lost-ticket", data=form.encode(), timeout=30
             ) as response:
                 answers[response.status] += 1
         except urllib.error.HTTPError as error:

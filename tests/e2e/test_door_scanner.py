@@ -45,7 +45,7 @@ def _ticket_qr_text(database: Path, reference: str) -> str:
     from nclw import create_app
     from nclw.extensions import db
     from nclw.registrations.models import Registration
-    from nclw.registrations.views import ticket_check_in_link
+    from nclw.registrations.ticket_links import ticket_check_in_link
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.test_request_context():

@@ -39,13 +39,13 @@ def test_the_week_page_links_to_earlier_weeks_which_stay_readable(client):
 
     current = client.get("/")
     assert f'href="/weeks/{last_year.year}"' in current.text
-    assert "Subscribe to the week in your calendar" in current.text
+    assert "Follow the week in your calendar" in current.text
 
     earlier = client.get(f"/weeks/{last_year.year}")
     assert earlier.status_code == 200
     assert "Mock interviews" in earlier.text
     assert "This week has finished. Its pages stay here to read." in earlier.text
-    assert "Subscribe to the week in your calendar" not in earlier.text
+    assert "Follow the week in your calendar" not in earlier.text
     assert f'href="/weeks/{last_year.year}"' not in earlier.text  # not a link to itself
 
     event_page = client.get(f"/events/{past.slug}")

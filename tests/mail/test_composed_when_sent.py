@@ -11,8 +11,8 @@ from nclw.extensions import db
 from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus
 from nclw.registrations import services
-from nclw.registrations.messages import COMPOSED_WHEN_SENT, Composed, compose_queued
 from nclw.registrations.personal_data import delete_my_details
+from nclw.registrations.send_time import COMPOSED_WHEN_SENT, Composed, compose_queued
 from nclw.registrations.services import SignUpDetails
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
@@ -177,7 +177,7 @@ def test_writing_a_batch_does_not_hold_sqlite_write_lock(monkeypatch):
     """Sign-ups keep going while the sender writes a batch of emails."""
     import sqlite3
 
-    from nclw.registrations import messages
+    from nclw.registrations import send_time
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's single write lock; PostgreSQL writers do not block each other here")
@@ -199,9 +199,9 @@ def test_writing_a_batch_does_not_hold_sqlite_write_lock(monkeypatch):
             other.close()
         return original(registration)
 
-    original, describes = messages.COMPOSED_WHEN_SENT["ticket_confirmed"]
+    original, describes = send_time.COMPOSED_WHEN_SENT["ticket_confirmed"]
     monkeypatch.setitem(
-        messages.COMPOSED_WHEN_SENT, "ticket_confirmed", (compose_and_try_a_write, describes)
+        send_time.COMPOSED_WHEN_SENT, "ticket_confirmed", (compose_and_try_a_write, describes)
     )
 
     report = send_pending()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nclw.events.models import EventFormat
 from nclw.extensions import db
 from nclw.mail.delivery import send_pending
 from nclw.registrations import messages
@@ -59,3 +60,16 @@ def test_the_pages_do_not_exist_in_production(tmp_path):
         assert client.post("/dev/mail/send").status_code in (400, 404)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_html_version_shows_the_tickets_qr_code_from_inside_the_email(app, client):
+    event = make_event(format=EventFormat.IN_PERSON, venue_name="Hall", address="1 Road")
+    person = make_registration(event)
+    queue_and_commit(messages.ticket_confirmed(person), person)
+    send_pending()
+    name = re.search(r'href="/dev/mail/([^"/]+\.eml)"', client.get("/dev/mail/").text).group(1)
+
+    html = client.get(f"/dev/mail/{name}/html").text
+
+    assert "cid:" not in html
+    assert 'src="data:image/png;base64,' in html

@@ -16,7 +16,7 @@ from nclw.mail.delivery import send_pending
 from nclw.mail.models import MessageStatus
 from nclw.mail.status import retry_message
 from nclw.registrations import services
-from nclw.registrations.messages import COMPOSED_WHEN_SENT
+from nclw.registrations.send_time import COMPOSED_WHEN_SENT
 from nclw.registrations.services import SignUpDetails
 from nclw.timezones import utcnow
 from tests.factories import make_event, ticket_link
@@ -129,7 +129,12 @@ def test_cancelling_and_resending_still_work_for_an_event_with_an_old_bad_link(a
     assert page.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(waiting.registration), waiting.registration.id).is_confirmed
-    resent = client.post(f"/events/{event.slug}/register/resend", data={"email": "ben@example.com"})
+    resent = client.post(f"/events/{event.slug}/lost-ticket", data={"email": "ben@example.com"})
     assert resent.status_code == 200
     kinds = [row.kind for row in outbox_rows()]
-    assert "promoted" in kinds and "ticket_resent" in kinds
+    assert "promoted" in kinds and "ticket_asked_for" in kinds
+    # "Lost your ticket?" is written when sent: that too goes without the bad link.
+    send_pending()
+    [asked] = [row for row in outbox_rows() if row.kind == "ticket_asked_for"]
+    assert asked.status == MessageStatus.SENT
+    assert asked.registration_id == waiting.registration.id

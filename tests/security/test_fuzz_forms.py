@@ -128,7 +128,7 @@ def test_resend_form(client, events, email):
     event = events[Audience.EVERYONE]
     make_registration(event, email="known@example.org") if not _count(Registration) else None
     registrations = _count(Registration)
-    response = client.post(f"/events/{event.slug}/register/resend", data={"email": email})
+    response = client.post(f"/events/{event.slug}/lost-ticket", data={"email": email})
     _assert_safe(response)
     assert _count(Registration) == registrations
 
