@@ -36,6 +36,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.messages import SEND_TIME_COMPOSER
     from nclw.registrations.personal_data import use_question_withdrawer
+    from nclw.registrations.slot_views import bp as slots_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
     from nclw.reports.sections import add_report_section
@@ -79,6 +80,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         pages_bp,
         events_bp,
         registrations_bp,
+        slots_bp,
         questions_bp,
         feedback_bp,
         accounts_bp,

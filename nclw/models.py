@@ -13,12 +13,14 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.slot_models import EventSlot, SlotBooking
 
 __all__ = [
     "AccountToken",
     "AuditEntry",
     "DoorStaffAssignment",
     "Edition",
+    "EventSlot",
     "Event",
     "EventMessage",
     "EventMessageEmail",
@@ -31,6 +33,7 @@ __all__ = [
     "Proposal",
     "ProposalVersion",
     "RecoveryCode",
+    "SlotBooking",
     "Registration",
     "SurveyInvitation",
     "SurveyQuestion",

@@ -26,7 +26,7 @@ from nclw.mail.outbox import (
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations import messages, offers
+from nclw.registrations import messages, offers, slots
 from nclw.registrations.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -75,12 +75,14 @@ _TAKE_PLACE = (
 _INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
-def _write_sign_up(ticket: dict, *, now: datetime) -> tuple[int, bool]:
+def _write_sign_up(ticket: dict, *, now: datetime, slot_id: int | None = None) -> tuple[int, bool]:
     """Take a place if one is free, write the ticket, queue its email: (id, confirmed).
 
     Core statements rather than ORM objects: nothing here needs an object, and this is the
     busiest request there is. The sender writes the email and its invite later.
     """
+    if slot_id is not None:
+        return _write_slotted_sign_up(ticket, slot_id, now=now)
     if db.session.get_bind().dialect.name == "postgresql":
         # Every sign-up for an event queues on the event's row lock, from the UPDATE to the
         # COMMIT. One statement for the three writes holds it for one round trip, not three.
@@ -111,6 +113,20 @@ def _write_sign_up_in_steps(ticket: dict, *, now: datetime) -> tuple[int, bool]:
         event_id=ticket["event_id"],
         now=now,
     )
+    return registration_id, confirmed
+
+
+def _write_slotted_sign_up(ticket: dict, slot_id: int, *, now: datetime) -> tuple[int, bool]:
+    """Take the chosen slot's place, then the event's, in one transaction; a slot someone
+    else took first is refused (the form offers the times still free)."""
+    if not slots.take_slot(slot_id, ticket["event_id"]):
+        db.session.rollback()
+        raise NotAllowed(slots.SLOT_GONE)
+    registration_id, confirmed = _write_sign_up_in_steps(ticket, now=now)
+    if not confirmed:  # the event has fewer places than its slots: keep to the event's
+        db.session.rollback()
+        raise NotAllowed(slots.SLOT_GONE)
+    slots.book(registration_id, slot_id)
     return registration_id, confirmed
 
 
@@ -214,6 +230,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     if reason:
         raise NotAllowed(reason)
     check_details(event, details)
+    slots.check_choice(event, details.slot_id)
 
     # No look-up first: the unique index on live (event, address) pairs is the check. A
     # second sign-up for an address fails the INSERT, and the rollback gives back the place
@@ -236,7 +253,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "rsvp_code": new_rsvp_code(),
         }
         try:
-            registration_id, confirmed = _write_sign_up(ticket, now=now)
+            registration_id, confirmed = _write_sign_up(ticket, now=now, slot_id=details.slot_id)
         except IntegrityError:
             db.session.rollback()
             existing = find_live_registration(event, details.email)
@@ -280,6 +297,9 @@ def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registrati
         candidate = _next_waiting(event.id)
         if candidate is None or not _take_place(event.id):
             break
+        if not slots.give_first_free_slot(candidate):
+            _give_back_place(event.id)
+            break
         if deadline is None:
             _confirm(candidate, now=now)
         else:
@@ -295,6 +315,7 @@ def release_place(
     route it came back by and whether someone waiting took it; returns who it went to."""
     registration.released_via = via
     _give_back_place(registration.event_id)
+    slots.give_back_slot(registration)
     db.session.flush()
     promoted = promote_from_waiting_list(registration.event, now=now)
     registration.place_taken_again = bool(promoted)
@@ -307,7 +328,7 @@ def promote_registration(
     """Move one chosen person off the waiting list, if a place is free."""
     if registration.status != RegistrationStatus.WAITING:
         raise NotAllowed("Only someone on the waiting list can be given a place.")
-    if not _take_place(registration.event_id):
+    if not _take_place(registration.event_id) or not slots.give_first_free_slot(registration):
         raise NotAllowed("There are no free places. Raise the capacity first.")
     _confirm(registration, now=now)
     record_action(

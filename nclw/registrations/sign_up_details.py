@@ -26,6 +26,8 @@ class SignUpDetails:
     age_confirmed: bool | None = None
     # Needs from the list (events.details.AccessFeature), as its keys.
     access_requests: tuple[str, ...] | list[str] = ()
+    # The time slot chosen (registrations.slots), on an event split into slots.
+    slot_id: int | None = None
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
