@@ -23,8 +23,8 @@ _SLOTS = EventSlot.__table__
 _TAKE_SLOT = (
     sa.update(_SLOTS)
     .where(
-        _SLOTS.c.id == sa.bindparam("slot_id"),
-        _SLOTS.c.event_id == sa.bindparam("event_id"),
+        _SLOTS.c.id == sa.bindparam("b_slot_id"),
+        _SLOTS.c.event_id == sa.bindparam("b_event_id"),
         _SLOTS.c.confirmed_count < _SLOTS.c.capacity,
     )
     .values(confirmed_count=_SLOTS.c.confirmed_count + 1)
@@ -38,6 +38,8 @@ def event_slots(event_id: int) -> list[EventSlot]:
             sa.select(EventSlot)
             .where(EventSlot.event_id == event_id)
             .order_by(EventSlot.starts_at, EventSlot.id)
+            # Counts change by guarded UPDATEs: read them afresh, never from the session.
+            .execution_options(populate_existing=True)
         )
     )
 
@@ -96,7 +98,9 @@ def check_choice(event: Event, slot_id: int | None) -> None:
 
 def take_slot(slot_id: int, event_id: int) -> bool:
     """Claim one place in a slot, atomically; False when it is full (or not this event's)."""
-    return db.session.execute(_TAKE_SLOT, {"slot_id": slot_id, "event_id": event_id}).rowcount == 1
+    return (
+        db.session.execute(_TAKE_SLOT, {"b_slot_id": slot_id, "b_event_id": event_id}).rowcount == 1
+    )
 
 
 def _give_back(slot_id: int) -> None:
@@ -131,7 +135,7 @@ def give_first_free_slot(registration: Registration) -> bool:
     if not slots:
         return True
     for slot in slots:
-        if not slot.is_full and take_slot(slot.id, registration.event_id):
+        if take_slot(slot.id, registration.event_id):
             book(registration.id, slot.id)
             db.session.expire(slot)
             return True
