@@ -164,8 +164,14 @@ def _offer_slots(form: SignUpForm, event: Event) -> None:
     all_slots = slots.event_slots(event.id)
     free = [slot for slot in all_slots if not slot.is_full]
     form.full_slots = [slot for slot in all_slots if slot.is_full]
-    if not free:
+    if not all_slots:
         del form.slot_id
+        return
+    if not free:
+        # Every time is taken: nothing to choose, and the person may join the waiting list.
+        # A time posted from an older page is still passed on, for the service to refuse.
+        form.slot_id.validators = [Optional()]
+        form.slot_id.choices = []
         return
     form.slot_id.choices = [SelectChoice(slot.id, slot.times) for slot in free]
     form.slot_id.description = _slot_day(free[0])
