@@ -11,6 +11,8 @@ from nclw.web import run_service
 
 bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
+# Organisers' lists, sheets and the door desk show each ticket's time: one query per page.
+bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
 
 
 @bp.route("/tickets/<token>/time", methods=["GET", "POST"])

@@ -247,3 +247,32 @@ def slots_uk():
     from nclw.timezones import UK
 
     return UK
+
+
+def test_organisers_see_each_ticket_time_on_lists_sheets_exports_and_the_desk(client):
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    login(client, make_user())
+    event, (_first, second, _third) = _slotted()
+    mine = _sign_up(event, second.id).registration
+    db.session.commit()
+    listing = client.get(f"/admin/events/{event.id}/attendees")
+    assert f"<dt>Time</dt><dd>{second.times}</dd>" in listing.text
+    assert second.when in client.get(f"/admin/registrations/{mine.id}").text
+    assert second.times in client.get(f"/admin/events/{event.id}/register").text
+    desk = client.get(f"/admin/events/{event.id}/check-in", query_string={"q": mine.reference})
+    assert second.times in desk.text
+    export = client.post(
+        "/admin/exports",
+        data={
+            "scope": str(event.id),
+            "file_format": "csv",
+            "columns": ["reference", "slot_starts"],
+        },
+        buffered=True,
+    )
+    assert export.status_code == 200, export.text[:500]
+    from nclw.timezones import to_uk
+
+    assert f"{mine.reference},{to_uk(second.starts_at):%Y-%m-%d %H:%M}" in export.text
