@@ -12,6 +12,7 @@ from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
 from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
+from nclw.demo_slots import mock_interviews
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
 from nclw.events.models import (
@@ -255,6 +256,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
     past = past_event_with_feedback(edition, hosts["Catch22"])
     messages_waiting_and_sent(events[1], past)
+    mock_interviews(edition, hosts["Accenture"], thursday)
     db.session.commit()
     return True
 

@@ -38,8 +38,9 @@ def test_seed_demo_loads_next_octobers_week(runner):
     assert edition.starts_on.weekday() == 0  # a Monday
     assert edition.ends_on >= utcnow().date()
     events = _events()
-    # The five of the week, and a taster session before it that has had its feedback.
-    assert len(events) == 6
+    # The six of the week (one in time slots), and a taster session before it that has had
+    # its feedback.
+    assert len(events) == 7
     careers = next(e for e in events if "careers" in e.title.lower())
     assert careers.host.name == "Accenture"
     assert careers.format == EventFormat.ONLINE
@@ -177,3 +178,16 @@ def test_seed_demo_has_templates_a_waiting_message_and_a_sent_one(runner):
     assert waiting.message.is_scheduled and waiting.message.send_at > utcnow()
     sent = lines["Cooking on a budget: a taster session"]
     assert sent.reached_words == "4 emails: 4 sent"
+
+
+def test_seed_demo_has_mock_interviews_in_twelve_slots_with_some_taken(runner):
+    from nclw.registrations import slots
+
+    result = runner.invoke(args=["nclw", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    interviews = next(e for e in _events() if e.title.startswith("Mock interviews"))
+    made = slots.event_slots(interviews.id)
+    assert len(made) == 12
+    assert [slot.confirmed_count for slot in made] == [1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0]
+    assert (interviews.capacity, interviews.confirmed_count) == (12, 5)
+    assert len(slots.slots_by_registration(interviews.id)) == 5
