@@ -12,9 +12,9 @@ from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
 from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
-from nclw.demo_slots import mock_interviews
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
+from nclw.demo_slots import mock_interviews
 from nclw.events.models import (
     Audience,
     Edition,

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations import slots
+from nclw.mail.outbox import queue_email
+from nclw.registrations import slot_messages, slots
 from nclw.registrations.models import Registration
 from nclw.registrations.services import promote_from_waiting_list
 from nclw.registrations.slot_models import EventSlot
@@ -79,6 +80,18 @@ def make_slots(
     db.session.flush()
     _match_capacity(event, now=now)
     return made
+
+
+def move_to_slot(registration: Registration, slot_id: int, *, now: datetime) -> EventSlot:
+    """A person moves their ticket to another free time (see slots.change_slot: they keep
+    their old time unless the new one is theirs), and gets an email with the new invite."""
+    slot = slots.change_slot(registration, slot_id)
+    queue_email(
+        slot_messages.time_changed(registration),
+        registration_id=registration.id,
+        event_id=registration.event_id,
+    )
+    return slot
 
 
 def _unbooked(slot: EventSlot) -> Event:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
-from nclw.registrations import slots
+from nclw.registrations import slot_changes, slots
 from nclw.registrations.forms import change_slot_form
 from nclw.registrations.ticket_links import registration_for_link
+from nclw.timezones import utcnow
 from nclw.web import run_service
 
 bp = Blueprint("slots", __name__)
@@ -27,7 +28,7 @@ def change_time(token: str):
     form = change_slot_form(registration, current)
     if form.validate_on_submit():
         outcome = run_service(
-            lambda: slots.change_slot(registration, form.slot_id.data),
+            lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),
             lambda slot: f"Your new time is {slot.when}. We have emailed you the new details.",
             errors=form.form_errors,
         )

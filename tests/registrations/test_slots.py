@@ -213,6 +213,13 @@ def test_ticket_page_shows_the_time_and_changes_it(client):
     moved = client.post(f"/tickets/{token}/time", data={"slot_id": str(second.id)})
     assert moved.status_code == 302
     assert slots.slot_of(mine).id == second.id
+    # The new time comes by email too, with an invite that replaces the old one.
+    from nclw.mail.models import OutboxMessage
+
+    [email] = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "time_changed")
+    )
+    assert email.registration_id == mine.id
     calendar = client.get(f"/tickets/{token}/invite.ics")
     assert f"DTSTART:{second.starts_at:%Y%m%dT%H%M%S}Z" in calendar.text
 
