@@ -193,13 +193,13 @@ class ChangeSlotForm(FlaskForm):
     )
 
 
-def change_slot_form(registration, current) -> ChangeSlotForm:
-    """The times free to move to: every free slot but the one already held."""
+def change_slot_form(registration, current, *, now) -> ChangeSlotForm:
+    """The times free to move to: every free slot not yet begun but the one already held."""
     form = ChangeSlotForm()
     form.slot_id.choices = [
         SelectChoice(slot.id, slot.times)
         for slot in slots.free_slots(registration.event_id)
-        if current is None or slot.id != current.id
+        if (current is None or slot.id != current.id) and slot.starts_at > now
     ]
     return form
 

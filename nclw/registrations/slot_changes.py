@@ -85,7 +85,7 @@ def make_slots(
 def move_to_slot(registration: Registration, slot_id: int, *, now: datetime) -> EventSlot:
     """A person moves their ticket to another free time (see slots.change_slot: they keep
     their old time unless the new one is theirs), and gets an email with the new invite."""
-    slot = slots.change_slot(registration, slot_id)
+    slot = slots.change_slot(registration, slot_id, now=now)
     queue_email(
         slot_messages.time_changed(registration),
         registration_id=registration.id,

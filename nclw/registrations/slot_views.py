@@ -25,7 +25,7 @@ def change_time(token: str):
     current = slots.slot_of(registration)
     if current is None or not registration.holds_place:
         abort(404)
-    form = change_slot_form(registration, current)
+    form = change_slot_form(registration, current, now=utcnow())
     if form.validate_on_submit():
         outcome = run_service(
             lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),

@@ -142,9 +142,10 @@ def give_first_free_slot(registration: Registration) -> bool:
     return False
 
 
-def change_slot(registration: Registration, slot_id: int) -> EventSlot:
+def change_slot(registration: Registration, slot_id: int, *, now: datetime) -> EventSlot:
     """Move a ticket to another free slot: the new place is taken before the old one is given
-    back, so the person never loses their time unless the new one is theirs."""
+    back, so the person never loses their time unless the new one is theirs. Neither time may
+    have begun."""
     db.session.flush()
     db.session.refresh(registration, with_for_update=True)
     if not registration.holds_place:
@@ -154,8 +155,13 @@ def change_slot(registration: Registration, slot_id: int) -> EventSlot:
         raise NotAllowed("This ticket has no time to change.")
     if booking.slot_id == slot_id:
         raise InvalidInput("That is already your time. Choose a different one.")
-    if slot_id not in {slot.id for slot in event_slots(registration.event_id)}:
+    by_id = {slot.id: slot for slot in event_slots(registration.event_id)}
+    if slot_id not in by_id:
         raise InvalidInput("Choose one of the times listed.")
+    if by_id[booking.slot_id].starts_at <= now:
+        raise NotAllowed("Your time has already begun, so it cannot be changed now.")
+    if by_id[slot_id].starts_at <= now:
+        raise NotAllowed("That time has already begun. Please choose a later one.")
     if not take_slot(slot_id, registration.event_id):
         raise NotAllowed(SLOT_GONE)
     _give_back(booking.slot_id)

@@ -99,11 +99,11 @@ def test_changing_slot_takes_the_new_place_before_giving_back_the_old(app):
     mine = _sign_up(event, first.id, "a@example.com").registration
     _sign_up(event, second.id, "b@example.com")
     with pytest.raises(NotAllowed, match="just been taken"):
-        slots.change_slot(mine, second.id)
+        slots.change_slot(mine, second.id, now=utcnow())
     db.session.rollback()
     assert slots.slot_of(mine).id == first.id
     sequence = mine.calendar_sequence
-    slots.change_slot(mine, third.id)
+    slots.change_slot(mine, third.id, now=utcnow())
     db.session.commit()
     counts = {slot.id: slot.confirmed_count for slot in slots.event_slots(event.id)}
     assert counts == {first.id: 0, second.id: 1, third.id: 1}
@@ -283,3 +283,15 @@ def test_organisers_see_each_ticket_time_on_lists_sheets_exports_and_the_desk(cl
     from nclw.timezones import to_uk
 
     assert f"{mine.reference},{to_uk(second.starts_at):%Y-%m-%d %H:%M}" in export.text
+
+
+def test_a_time_that_has_begun_cannot_be_changed_or_chosen(app):
+    event, (first, second, third) = _slotted()
+    mine = _sign_up(event, second.id).registration
+    with pytest.raises(NotAllowed, match="already begun. Please choose a later one"):
+        slots.change_slot(mine, first.id, now=first.starts_at + timedelta(minutes=1))
+    db.session.rollback()
+    with pytest.raises(NotAllowed, match="Your time has already begun"):
+        slots.change_slot(mine, third.id, now=second.starts_at)
+    db.session.rollback()
+    assert slots.slot_of(mine).id == second.id
