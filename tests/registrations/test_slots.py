@@ -295,3 +295,27 @@ def test_a_time_that_has_begun_cannot_be_changed_or_chosen(app):
         slots.change_slot(mine, third.id, now=second.starts_at)
     db.session.rollback()
     assert slots.slot_of(mine).id == second.id
+
+
+def test_organiser_changes_a_free_slot_but_not_one_someone_holds(client):
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    login(client, make_user())
+    event, (first, second, _third) = _slotted()
+    _sign_up(event, first.id)
+    new_start = (second.starts_at + timedelta(minutes=30)).astimezone(slots_uk())
+    changed = client.post(
+        f"/admin/events/{event.id}/slots/{second.id}/edit",
+        data={"starts_at": new_start.strftime("%Y-%m-%dT%H:%M"), "minutes": "15", "capacity": "2"},
+    )
+    assert changed.status_code == 302, changed.text
+    db.session.refresh(second)
+    db.session.refresh(event)
+    assert (second.ends_at - second.starts_at, second.capacity) == (timedelta(minutes=15), 2)
+    assert event.capacity == 4
+    held = client.post(
+        f"/admin/events/{event.id}/slots/{first.id}/edit",
+        data={"starts_at": new_start.strftime("%Y-%m-%dT%H:%M"), "minutes": "15", "capacity": "2"},
+    )
+    assert held.status_code == 400 and "Someone has this slot" in held.text
