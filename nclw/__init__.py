@@ -38,6 +38,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.registrations.lost_tickets import LOST_TICKET_EMAILS
     from nclw.registrations.personal_data import use_question_withdrawer
     from nclw.registrations.send_time import SEND_TIME_COMPOSER
+    from nclw.registrations.slot_views import bp as slots_bp
     from nclw.registrations.supporter_views import bp as supporters_bp
     from nclw.registrations.views import bp as registrations_bp
     from nclw.registrations.views import use_first_question_sender
@@ -85,6 +86,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         registrations_bp,
         bookings_bp,
         supporters_bp,
+        slots_bp,
         questions_bp,
         feedback_bp,
         accounts_bp,

@@ -14,6 +14,7 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.slot_models import EventSlot, SlotBooking
 from nclw.registrations.supporter_models import Supporter
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Booking",
     "DoorStaffAssignment",
     "Edition",
+    "EventSlot",
     "Event",
     "EventMessage",
     "EventMessageEmail",
@@ -34,6 +36,7 @@ __all__ = [
     "Proposal",
     "ProposalVersion",
     "RecoveryCode",
+    "SlotBooking",
     "Registration",
     "Supporter",
     "SurveyInvitation",

@@ -10,6 +10,7 @@ from nclw.accounts import door_staff
 from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
+from nclw.registrations import slots
 from nclw.registrations.message_history import message_history
 from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import Booking, Registration, RegistrationStatus, ReleaseRoute
@@ -39,8 +40,9 @@ def test_seed_demo_loads_next_octobers_week(runner):
     assert edition.starts_on.weekday() == 0  # a Monday
     assert edition.ends_on >= utcnow().date()
     events = _events()
-    # The five of the week, and a taster session before it that has had its feedback.
-    assert len(events) == 6
+    # The six of the week (one in time slots), and a taster session before it that has had
+    # its feedback.
+    assert len(events) == 7
     careers = next(e for e in events if "careers" in e.title.lower())
     assert careers.host.name == "Accenture"
     assert careers.format == EventFormat.ONLINE
@@ -204,3 +206,14 @@ def test_seed_demo_has_an_adviser_from_luton_who_booked_three_young_people(runne
     assert sorted(t.first_name for t in booked) == ["Nia", "Rob", "Tia"]
     assert all(t.is_confirmed for t in booked)
     assert booking.event.title == "IMO podcast: live recording"
+
+
+def test_seed_demo_has_mock_interviews_in_twelve_slots_with_some_taken(runner):
+    result = runner.invoke(args=["nclw", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    interviews = next(e for e in _events() if e.title.startswith("Mock interviews"))
+    made = slots.event_slots(interviews.id)
+    assert len(made) == 12
+    assert [slot.confirmed_count for slot in made] == [1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0]
+    assert (interviews.capacity, interviews.confirmed_count) == (12, 5)
+    assert len(slots.slots_by_registration(interviews.id)) == 5

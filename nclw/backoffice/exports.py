@@ -25,6 +25,7 @@ from nclw.exports import csv_stream as csv_stream
 from nclw.exports import neutralise_cells
 from nclw.extensions import db
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
+from nclw.registrations.slot_models import EventSlot, SlotBooking
 from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import to_uk
 
@@ -43,6 +44,16 @@ def _text_or_blank(text: sa.ColumnElement[str | None]) -> sa.ColumnElement[str]:
 def _supporter(value: sa.ColumnElement) -> sa.ColumnElement:
     """One of the ticket's supporter's details, or nothing when it has no supporter."""
     return sa.select(value).where(Supporter.registration_id == Registration.id).scalar_subquery()
+
+
+def _slot_start() -> sa.ColumnElement:
+    """The start of the time slot a ticket holds (empty for none)."""
+    return (
+        sa.select(EventSlot.starts_at)
+        .join(SlotBooking, SlotBooking.slot_id == EventSlot.id)
+        .where(SlotBooking.registration_id == Registration.id)
+        .scalar_subquery()
+    )
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ COLUMNS: dict[str, Column] = {
         ),
         Column("event", "Event", Event.title, typed=True),
         Column("event_starts", "Event starts (UK time)", Event.starts_at, uk_time=True),
+        Column("slot_starts", "Time slot starts (UK time)", _slot_start(), uk_time=True),
         Column("signed_up", "Signed up (UK time)", Registration.created_at, uk_time=True),
         Column("checked_in", "Checked in (UK time)", Registration.checked_in_at, uk_time=True),
         Column("no_show", "No-show", _yes_no(Registration.no_show)),

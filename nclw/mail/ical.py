@@ -68,17 +68,26 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _entry(event: Event, *, uid: str, sequence: int, stamp: datetime) -> CalendarEvent:
+def _entry(
+    event: Event,
+    *,
+    uid: str,
+    sequence: int,
+    stamp: datetime,
+    times: tuple[datetime, datetime] | None = None,
+) -> CalendarEvent:
     """The part every calendar entry shares: identity, version and the instant it happens.
 
     Times are written in UTC ("Z"), which every calendar program reads as the same instant
-    and shows on its own clock, including in the week the UK clocks change.
+    and shows on its own clock, including in the week the UK clocks change. `times` are a
+    ticket's own start and end (its time slot's), when they are not the event's.
     """
+    starts_at, ends_at = times or (event.starts_at, event.ends_at)
     entry = CalendarEvent()
     entry.add("uid", uid)
     entry.add("dtstamp", stamp.astimezone(UTC))
-    entry.add("dtstart", event.starts_at.astimezone(UTC))
-    entry.add("dtend", event.ends_at.astimezone(UTC))
+    entry.add("dtstart", starts_at.astimezone(UTC))
+    entry.add("dtend", ends_at.astimezone(UTC))
     entry.add("sequence", sequence)
     return entry
 
@@ -183,12 +192,14 @@ def ticket_invite(
     method: str = "REQUEST",
     now: datetime | None = None,
     reply_address: str | None = None,
+    times: tuple[datetime, datetime] | None = None,
 ) -> str:
     """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket.
 
     `ticket_link` is the address of their ticket page, as the email around it gives it.
     `reply_address`, when given, is the organiser's address: where the person's calendar
     sends their answer (see registrations.calendar_replies). Otherwise it is our sender's.
+    `times` are the ticket's own, when it holds a time slot (registrations.slots).
     """
     from flask import current_app
     from icalendar import vCalAddress
@@ -203,6 +214,7 @@ def ticket_invite(
         uid=ticket_uid(registration),
         sequence=event.sequence + registration.calendar_sequence,
         stamp=now or datetime.now(UTC),
+        times=times,
     )
     neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
     entry.add("summary", neutral if registration.discreet else event.title)
@@ -241,8 +253,18 @@ def ticket_invite(
     return calendar.to_ical().decode()
 
 
-def ticket_calendar(registration, *, ticket_link: str, reply_address: str | None = None) -> bytes:
+def ticket_calendar(
+    registration,
+    *,
+    ticket_link: str,
+    reply_address: str | None = None,
+    times: tuple[datetime, datetime] | None = None,
+) -> bytes:
     """The invite a person downloads from their ticket page (reached by `ticket_link`)."""
     return ticket_invite(
-        registration, ticket_link=ticket_link, method="REQUEST", reply_address=reply_address
+        registration,
+        ticket_link=ticket_link,
+        method="REQUEST",
+        reply_address=reply_address,
+        times=times,
     ).encode()

@@ -24,7 +24,7 @@ from nclw.extensions import db
 from nclw.registrations import messaging, on_the_day, on_their_behalf
 from nclw.registrations.models import Registration
 from nclw.registrations.queries import MessageAudience
-from nclw.registrations.services import promote_registration
+from nclw.registrations.waiting_list import promote_registration
 
 # More than a page of the list (50) with room to spare; a form naming thousands is not ours.
 MOST_AT_ONCE = 500

@@ -20,7 +20,7 @@ from nclw.mail.outbox import queue_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import live_registrations
-from nclw.registrations.services import change_capacity
+from nclw.registrations.waiting_list import change_capacity
 
 
 def _count(query: sa.Select) -> int:

@@ -11,6 +11,7 @@ from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
 from nclw.forms import CheckboxesField
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
+from nclw.registrations import slots
 from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
 from nclw.registrations.sign_up_details import SignUpDetails
 from nclw.registrations.supporter_forms import (
@@ -18,6 +19,7 @@ from nclw.registrations.supporter_forms import (
     SupporterFields,
     supporter_details,
 )
+from nclw.timezones import format_day
 
 
 def _strip(value):
@@ -69,6 +71,13 @@ class SignUpForm(SupporterFields, FlaskForm):
         "Your age",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[DataRequired("Answer the question about your age")],
+    )
+    # Only on an event split into time slots with a time still free (registrations.slots).
+    slot_id = RadioField(
+        "Choose a time",
+        coerce=int,
+        validators=[DataRequired("Choose a time")],
+        validate_choice=False,  # the service checks the slot is this event's, and free
     )
     organisation_name = StringField(
         "Organisation",
@@ -145,7 +154,9 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.job_role
     if not event.qa_enabled:
         del form.first_question
-    if not event.supporters_allowed:
+    _offer_slots(form, event)
+    # A time slot is one person's (an interview, a clinic): a supporter is not offered there.
+    if not event.supporters_allowed or "slot_id" in form:
         del form.supporter_first_name
         del form.supporter_role
     if event.age_question is None:
@@ -155,6 +166,51 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     form.share_with_host.label.text = (
         f"Share my first name and email with {event.host.name} (optional)"
     )
+    return form
+
+
+def _offer_slots(form: SignUpForm, event: Event) -> None:
+    """Offer the free slots as choices; full ones are shown apart, and never offered."""
+    all_slots = slots.event_slots(event.id)
+    free = [slot for slot in all_slots if not slot.is_full]
+    form.full_slots = [slot for slot in all_slots if slot.is_full]
+    if not all_slots:
+        del form.slot_id
+        return
+    if not free:
+        # Every time is taken: nothing to choose, and the person may join the waiting list.
+        # A time posted from an older page is still passed on, for the service to refuse.
+        form.slot_id.validators = [Optional()]
+        form.slot_id.choices = []
+        return
+    form.slot_id.choices = [SelectChoice(slot.id, slot.times) for slot in free]
+    form.slot_id.description = _slot_day(free[0])
+
+
+def _slot_day(slot) -> str:
+    """The day the slots are on, for the hint above them."""
+    return f"Times are UK times on {format_day(slot.starts_at)}."
+
+
+class ChangeSlotForm(FlaskForm):
+    """A person moves their ticket to another free time."""
+
+    slot_id = RadioField(
+        "Choose a new time",
+        coerce=int,
+        validators=[DataRequired("Choose a new time")],
+        validate_choice=False,
+    )
+
+
+def change_slot_form(registration, current, *, now) -> ChangeSlotForm:
+    """The times free to move to: every free slot not yet begun but the one already held."""
+    form = ChangeSlotForm()
+    form.slot_id.choices = [
+        SelectChoice(slot.id, slot.times)
+        for slot in slots.free_slots(registration.event_id)
+        if (current is None or slot.id != current.id) and slot.starts_at > now
+    ]
     return form
 
 

@@ -11,6 +11,7 @@ from nclw.addresses import mask_email
 from nclw.links import event_url
 from nclw.mail import ical
 from nclw.mail.outbox import ComposedEmail, compose_email
+from nclw.registrations import slots
 from nclw.registrations.booked_emails import for_the_booker
 from nclw.registrations.models import Registration
 from nclw.registrations.placeholders import fill_placeholders
@@ -25,7 +26,7 @@ def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -
     return {
         "registration": registration,
         "event": event,
-        "when": format_when(event.starts_at, event.ends_at),
+        "when": format_when(*slots.ticket_times(registration)),
         "ticket_url": ticket_url,
         # "I can't come any more", as reminders offer it: the ticket's own cancel page, marked
         # so that the report counts the places given back from reminders.
@@ -65,6 +66,7 @@ def _compose(
                 method=ical_method,
                 ticket_link=link,
                 reply_address=reply_address(registration),
+                times=slots.ticket_times(registration),
             )
             if ical_method
             else None
@@ -332,7 +334,7 @@ def reminder_day_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_day_before",
         "reminder_day_before",
-        f"Reminder: {registration.event.title}, {format_day(registration.event.starts_at)}",
+        f"Reminder: {registration.event.title}, {format_day(slots.ticket_times(registration)[0])}",
         registration,
     )
 

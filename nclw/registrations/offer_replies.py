@@ -20,7 +20,7 @@ from nclw.extensions import db
 from nclw.mail.outbox import queue_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
-from nclw.registrations.services import release_place
+from nclw.registrations.waiting_list import release_place
 
 OFFER_GONE = "This offer has ended, so the place has gone to the next person waiting."
 

@@ -51,7 +51,7 @@ def deadline_for(event: Event, *, now: datetime) -> datetime | None:
 def make_offer(registration: Registration, deadline: datetime, *, now: datetime) -> None:
     """Offer a waiting person the place already taken for them, and email them the link.
 
-    The caller took the place (see `services.promote_from_waiting_list`): from here on it is
+    The caller took the place (see `waiting_list.promote_from_waiting_list`): from here on it is
     held for this person until `deadline`.
     """
     registration.status = RegistrationStatus.OFFERED

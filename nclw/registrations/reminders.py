@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 from nclw.events.models import Event, EventFormat, EventStatus
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email_once
-from nclw.registrations import messages
+from nclw.registrations import messages, slots
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.slot_models import EventSlot, SlotBooking
 
 DAY_BEFORE = timedelta(hours=24)
 # Closer than this, the day-before reminder would land on top of the hour-before one.
@@ -21,24 +22,29 @@ HOUR_BEFORE = timedelta(minutes=75)
 
 
 def reminder_key(kind: str, registration: Registration) -> str:
-    """One reminder of each kind per ticket per start time (a moved event earns a new one)."""
-    starts = int(registration.event.starts_at.timestamp())
+    """One reminder of each kind per ticket per start time (a moved event or time slot earns
+    a new one)."""
+    starts = int(slots.ticket_times(registration)[0].timestamp())
     return f"{kind}:{registration.id}:{starts}"
 
 
 def _due(
     *, now: datetime, window_start: timedelta, window_end: timedelta, online_only: bool
 ) -> list[Registration]:
+    # Due from the ticket's own start: its time slot's, or else the event's.
+    starts_at = sa.func.coalesce(EventSlot.starts_at, Event.starts_at)
     query = (
-        sa.select(Registration)
+        sa.select(Registration, starts_at)
         .join(Event, Registration.event_id == Event.id)
+        .outerjoin(SlotBooking, SlotBooking.registration_id == Registration.id)
+        .outerjoin(EventSlot, EventSlot.id == SlotBooking.slot_id)
         .options(joinedload(Registration.event))
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
             Registration.anonymised_at.is_(None),
             Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now + window_start,
-            Event.starts_at <= now + window_end,
+            starts_at > now + window_start,
+            starts_at <= now + window_end,
         )
         .order_by(Registration.id)
     )
@@ -46,10 +52,9 @@ def _due(
         query = query.where(Event.format.in_([EventFormat.ONLINE, EventFormat.HYBRID]))
     return [
         registration
-        for registration in db.session.scalars(query).unique()
+        for registration, starts in db.session.execute(query).unique()
         # Someone who signed up inside the window has only just had their ticket email.
-        if registration.confirmed_at is None
-        or registration.confirmed_at <= registration.event.starts_at - window_end
+        if registration.confirmed_at is None or registration.confirmed_at <= starts - window_end
     ]
 
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from nclw.accounts.models import User
 from nclw.addresses import normalise_email
-from nclw.audit.actions import AuditAction
-from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
-from nclw.events.details import check_places, store_access
+from nclw.events.details import store_access
 from nclw.events.models import Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
@@ -26,7 +23,7 @@ from nclw.mail.outbox import (
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations import messages, offers
+from nclw.registrations import messages, slots
 from nclw.registrations.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -35,12 +32,12 @@ from nclw.registrations.models import (
     ReleaseRoute,
 )
 from nclw.registrations.places import EVENTS, TAKE_PLACE
-from nclw.registrations.places import give_back_places as _give_back_place
 from nclw.registrations.places import take_places as _take_place
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
 from nclw.registrations.sign_up_details import SignUpDetails, check_details
-from nclw.registrations.supporter_models import Supporter, places_for
+from nclw.registrations.supporter_models import Supporter
+from nclw.registrations.waiting_list import release_place
 
 
 @dataclass(frozen=True)
@@ -70,13 +67,18 @@ _INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.
 
 
 def _write_sign_up(
-    ticket: dict, *, now: datetime, supporter: dict | None = None
+    ticket: dict, *, now: datetime, supporter: dict | None = None, slot_id: int | None = None
 ) -> tuple[int, bool]:
     """Take a place if one is free, write the ticket, queue its email: (id, confirmed).
 
     Core statements rather than ORM objects: nothing here needs an object, and this is the
     busiest request there is. The sender writes the email and its invite later.
     """
+    if slot_id is not None:
+        if supporter is not None:
+            # A slot is one person's time (an interview, a clinic): see sign_up_form_for.
+            raise InvalidInput("A supporter cannot be added on an event split into times.")
+        return _write_slotted_sign_up(ticket, slot_id, now=now)
     if supporter is not None:
         # A pair takes two places in one guarded UPDATE, or waits together: never half.
         return _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
@@ -118,6 +120,20 @@ def _write_sign_up_in_steps(
         event_id=ticket["event_id"],
         now=now,
     )
+    return registration_id, confirmed
+
+
+def _write_slotted_sign_up(ticket: dict, slot_id: int, *, now: datetime) -> tuple[int, bool]:
+    """Take the chosen slot's place, then the event's, in one transaction; a slot someone
+    else took first is refused (the form offers the times still free)."""
+    if not slots.take_slot(slot_id, ticket["event_id"]):
+        db.session.rollback()
+        raise NotAllowed(slots.SLOT_GONE)
+    registration_id, confirmed = _write_sign_up_in_steps(ticket, now=now)
+    if not confirmed:  # the event has fewer places than its slots: keep to the event's
+        db.session.rollback()
+        raise NotAllowed(slots.SLOT_GONE)
+    slots.book(registration_id, slot_id)
     return registration_id, confirmed
 
 
@@ -202,6 +218,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     if reason:
         raise NotAllowed(reason)
     check_details(event, details)
+    slots.check_choice(event, details.slot_id)
 
     # No look-up first: the unique index on live (event, address) pairs is the check. A
     # second sign-up for an address fails the INSERT, and the rollback gives back the place
@@ -225,7 +242,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
         }
         try:
             registration_id, confirmed = _write_sign_up(
-                ticket, now=now, supporter=_supporter_row(details)
+                ticket, now=now, supporter=_supporter_row(details), slot_id=details.slot_id
             )
         except IntegrityError:
             db.session.rollback()
@@ -243,109 +260,6 @@ def _supporter_row(details: SignUpDetails) -> dict | None:
     if details.supporter is None:
         return None
     return {"first_name": details.supporter.first_name.strip(), "role": details.supporter.role}
-
-
-def _next_waiting(event_id: int, passed_over: Collection[int] = ()) -> Registration | None:
-    return db.session.scalar(
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.id.not_in(passed_over),
-        )
-        .order_by(Registration.waiting_since, Registration.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-
-
-def _confirm(registration: Registration, *, now: datetime) -> None:
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.confirmed_at = now
-    registration.waiting_since = None
-    registration.calendar_sequence += 1
-    queue_email(
-        messages.promoted_from_waiting_list(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
-
-
-def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
-    """Fill every free place from the waiting list, first come first served: confirmed
-    outright, or offered until a deadline when the event's offers expire (see offers).
-
-    A young person waiting with a supporter moves only when two places are free together.
-    When just one is free, it goes to the next single person behind them rather than stay
-    empty; the pair keeps its turn, so the next time two places are free at once, they go
-    to the pair before anyone behind it.
-    """
-    deadline = offers.deadline_for(event, now=now)
-    promoted: list[Registration] = []
-    passed_over: set[int] = set()  # pairs for whom two places are not free just now
-    while True:
-        candidate = _next_waiting(event.id, passed_over)
-        if candidate is None:
-            break
-        places = places_for(candidate)
-        if not _take_place(event.id, places):
-            if places == 1:
-                break
-            passed_over.add(candidate.id)
-            continue
-        if deadline is None:
-            _confirm(candidate, now=now)
-        else:
-            offers.make_offer(candidate, deadline, now=now)
-        promoted.append(candidate)
-    return promoted
-
-
-def release_place(
-    registration: Registration, via: ReleaseRoute | None, *, now: datetime
-) -> list[Registration]:
-    """Give back the place `registration` held and pass it to the waiting list, noting the
-    route it came back by and whether someone waiting took it; returns who it went to."""
-    registration.released_via = via
-    places = places_for(registration)
-    _give_back_place(registration.event_id, places)
-    if places == 2:
-        # The supporter's place goes with the ticket's: the organisers see both go.
-        record_action(
-            AuditAction.SUPPORTER_RELEASED,
-            actor=None,
-            target=registration,
-            summary=f"{registration.reference} at {registration.event.title}",
-            now=now,
-        )
-    db.session.flush()
-    promoted = promote_from_waiting_list(registration.event, now=now)
-    registration.place_taken_again = bool(promoted)
-    return promoted
-
-
-def promote_registration(
-    registration: Registration, *, actor: User | None, now: datetime
-) -> Registration:
-    """Move one chosen person off the waiting list, if a place is free."""
-    if registration.status != RegistrationStatus.WAITING:
-        raise NotAllowed("Only someone on the waiting list can be given a place.")
-    if not _take_place(registration.event_id, places_for(registration)):
-        raise NotAllowed(
-            "There are not enough free places for them and their supporter. "
-            "Raise the capacity first."
-            if registration.supporter is not None
-            else "There are no free places. Raise the capacity first."
-        )
-    _confirm(registration, now=now)
-    record_action(
-        AuditAction.REGISTRATION_PROMOTED,
-        actor=actor,
-        target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )
-    return registration
 
 
 def cancel_registration(
@@ -379,21 +293,3 @@ def cancel_registration(
     if not held_place:
         return []
     return release_place(registration, via, now=now)
-
-
-def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:
-    """Set a new capacity; raising it gives places to the waiting list in order.
-
-    The number itself is checked by the event's rules (`events.details.check_places`); who
-    changed it is recorded by the edit that asked for it (`event_changes.update_event`).
-    """
-    check_places(capacity)
-    db.session.refresh(event, with_for_update=True)
-    if capacity is not None and capacity < event.confirmed_count:
-        raise InvalidInput(
-            f"{event.confirmed_count} people already have tickets. "
-            "Capacity cannot be lower than that."
-        )
-    event.capacity = capacity
-    db.session.flush()
-    return promote_from_waiting_list(event, now=now)

@@ -37,6 +37,8 @@ class SignUpDetails:
     access_requests: tuple[str, ...] | list[str] = ()
     # Someone coming with them, where the event allows it (registrations.supporters).
     supporter: SupporterDetails | None = None
+    # The time slot chosen (registrations.slots), on an event split into slots.
+    slot_id: int | None = None
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:

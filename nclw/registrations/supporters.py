@@ -2,7 +2,7 @@
 
 A supporter holds a place of their own, counted in the event's capacity, and is tied to
 one young person's ticket: they wait, are offered a place, confirmed and cancelled with it
-(`services.register` takes the pair's two places together, `services.release_place` gives
+(`services.register` takes the pair's two places together, `waiting_list.release_place` gives
 both back). Here are the changes a young person makes on their ticket page.
 """
 
@@ -20,9 +20,9 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.places import give_back_places, take_places
-from nclw.registrations.services import promote_from_waiting_list
 from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
 from nclw.registrations.supporter_models import Supporter
+from nclw.registrations.waiting_list import promote_from_waiting_list
 from nclw.timezones import format_time
 
 NO_PLACE_FOR_SUPPORTER = (

@@ -37,6 +37,7 @@ from nclw.registrations import (
     personal_data,
     queries,
     services,
+    slots,
 )
 from nclw.registrations.forms import (
     CertificateForm,
@@ -225,6 +226,7 @@ def ticket_calendar(token: str):
             registration,
             ticket_link=ticket_url(token),
             reply_address=reply_address(registration, give_code=False),
+            times=slots.ticket_times(registration),
         ),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},

@@ -166,6 +166,7 @@ def test_every_column_reads_as_people_expect(app):
         "confirmed",
         "'=Money: what next?",
         "2026-11-02 16:30",
+        "",  # no time slot
         "2026-10-21 00:05",  # BST: the next day on a UK clock
         "2026-11-02 16:41",
         "Yes",

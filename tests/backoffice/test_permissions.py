@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import url_for
 from werkzeug.routing import IntegerConverter
@@ -12,10 +14,12 @@ from nclw.backoffice.views._blueprint import endpoints_open_to_door_staff
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import MessageTemplate
+from nclw.registrations.slot_models import EventSlot
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user, waiting_message
 
 AREAS = ("/admin", "/partner", "/door")
+HOUR = timedelta(hours=1)
 # Door staff reach the check-in desk, for the events they are given, and nothing else.
 DOOR_STAFF_DESK = "backoffice.check_in_desk"
 # The desk, and its buttons: check in someone found by name, and undo a check-in.
@@ -86,6 +90,9 @@ def test_organisers_reach_every_admin_route(app, client, week):
     # Id 1 of each, as the walk's ids say: a message waiting to go, and a saved template.
     db.session.add(waiting_message(week.event))
     db.session.add(MessageTemplate(name="Doors", subject="Doors open", body="Hello"))
+    # ...and a time slot of the event.
+    start = week.event.starts_at
+    db.session.add(EventSlot(event_id=week.event.id, starts_at=start, ends_at=start + HOUR / 3))
     db.session.commit()
     login(client, week.organiser)
     for rule in _routes(app):

@@ -18,6 +18,7 @@ from nclw.registrations import (
     personal_data,
     queries,
     services,
+    waiting_list,
 )
 from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.registrations.queries import MessageAudience
@@ -231,7 +232,7 @@ def test_promote_and_cancel_by_an_organiser_are_audited(app, week):
     extra = make_registration(week.event, status=RegistrationStatus.WAITING)
     week.event.capacity = 2
     db.session.commit()
-    services.promote_registration(extra, actor=week.organiser, now=NOW)
+    waiting_list.promote_registration(extra, actor=week.organiser, now=NOW)
     assert _actions() == ["registration.cancelled", "registration.promoted"]
 
 

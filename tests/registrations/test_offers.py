@@ -11,7 +11,7 @@ from nclw.audit.models import AuditEntry
 from nclw.errors import NotAllowed
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import offer_replies, offers, services
+from nclw.registrations import offer_replies, offers, services, waiting_list
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration
@@ -245,7 +245,7 @@ def test_with_offers_off_a_freed_place_is_confirmed_outright(app):
 def test_raising_the_capacity_makes_offers_too(app):
     now = utcnow()
     event, _holder, (first, second) = _full_event_with_a_waiting_list()
-    made = services.change_capacity(event, 3, now=now)
+    made = waiting_list.change_capacity(event, 3, now=now)
     db.session.commit()
     assert made == [first, second]
     assert {first.status, second.status} == {RegistrationStatus.OFFERED}

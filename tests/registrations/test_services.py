@@ -11,7 +11,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience, EventStatus
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.registrations import queries, services
+from nclw.registrations import queries, services, waiting_list
 from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
 from nclw.registrations.ticket_links import new_ticket_link, registration_for_link
 from nclw.timezones import utcnow
@@ -136,10 +136,10 @@ def test_raising_capacity_promotes_in_order_and_lowering_below_confirmed_is_refu
     make_registration(event)
     waiting = [make_registration(event, status=RegistrationStatus.WAITING) for _ in range(3)]
     with pytest.raises(InvalidInput, match="2 people already have tickets"):
-        services.change_capacity(event, 1, now=utcnow())
+        waiting_list.change_capacity(event, 1, now=utcnow())
     with pytest.raises(InvalidInput, match="from 1 to 10,000"):
-        services.change_capacity(event, 0, now=utcnow())
-    promoted = services.change_capacity(event, 4, now=utcnow())
+        waiting_list.change_capacity(event, 0, now=utcnow())
+    promoted = waiting_list.change_capacity(event, 4, now=utcnow())
     assert promoted == waiting[:2]
     assert waiting[2].is_waiting
 
@@ -149,7 +149,7 @@ def test_manual_promotion_needs_a_free_place(app):
     make_registration(event)
     waiting = make_registration(event, status=RegistrationStatus.WAITING)
     with pytest.raises(NotAllowed, match="no free places"):
-        services.promote_registration(waiting, actor=None, now=utcnow())
+        waiting_list.promote_registration(waiting, actor=None, now=utcnow())
 
 
 def test_database_refuses_an_overbooked_count(app):

@@ -90,6 +90,12 @@ def world(tmp_path):
         )
         waiting = waiting_message(event)
         db.session.add(waiting)
+        # A time slot nobody holds, of the demo's mock interviews: its edit and remove apply.
+        from nclw.registrations.slot_models import EventSlot
+
+        slot = db.session.scalar(
+            db.select(EventSlot).where(EventSlot.confirmed_count == 0).order_by(EventSlot.id)
+        )
         reset, _ = accounts._new_token(
             TokenPurpose.PASSWORD_RESET,
             organiser.email,
@@ -116,6 +122,11 @@ def world(tmp_path):
                 ("/admin/events/<int:event_id>/messages/<int:message_id>/edit", "message_id"): (
                     waiting.id
                 ),
+                **{
+                    (f"/admin/events/<int:event_id>/slots/<int:slot_id>/{action}", name): value
+                    for action in ("edit", "remove")
+                    for name, value in (("slot_id", slot.id), ("event_id", slot.event_id))
+                },
             },
         )
         people = {"anonymous": None, "organiser": organiser, "partner": partner}

@@ -13,7 +13,7 @@ from sqlalchemy import event as sa_event
 from nclw.events.cache import RenderCache, week_pages
 from nclw.events.models import Event, EventStatus
 from nclw.extensions import db
-from nclw.registrations import services
+from nclw.registrations import services, waiting_list
 from nclw.timezones import utcnow
 from tests.conftest import login
 from tests.factories import make_edition, make_event, make_organisation, make_user
@@ -95,7 +95,7 @@ def test_cancellation_and_capacity_change_show_at_once(app, client):
     services.cancel_registration(result.registration, now=utcnow())
     db.session.commit()
     assert "1 place left" in _week(client)
-    services.change_capacity(event, 3, now=utcnow())
+    waiting_list.change_capacity(event, 3, now=utcnow())
     db.session.commit()
     assert "3 places left" in _week(client)
 

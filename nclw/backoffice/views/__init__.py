@@ -26,6 +26,7 @@ from nclw.backoffice.views import (  # noqa: F401
     people,
     printouts,
     reports,
+    slots,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp

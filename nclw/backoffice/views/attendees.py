@@ -16,9 +16,8 @@ from nclw.backoffice.views._helpers import (
     page_number,
 )
 from nclw.events.models import Event
-from nclw.registrations import messaging, on_the_day, on_their_behalf
+from nclw.registrations import messaging, on_the_day, on_their_behalf, waiting_list
 from nclw.registrations import queries as tickets
-from nclw.registrations import services as registrations
 from nclw.registrations.bookings import event_bookings
 from nclw.timezones import utcnow
 from nclw.web import query_int, run_service
@@ -75,7 +74,7 @@ def promote(registration_id: int):
     """Give one person on the waiting list a place."""
     registration = load_registration(registration_id)
     run_service(
-        lambda: registrations.promote_registration(registration, actor=current_user, now=utcnow()),
+        lambda: waiting_list.promote_registration(registration, actor=current_user, now=utcnow()),
         f"{registration.reference} has a place now. We are emailing them.",
     )
     return back_to_attendees(registration)

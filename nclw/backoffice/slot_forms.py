@@ -1,0 +1,67 @@
+"""Forms for an event's time slots: make a run of them, or change one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from nclw.forms import UkDateTimeField
+from nclw.timezones import UK
+
+
+def uk_to_utc(value: datetime) -> datetime:
+    """A time typed on a UK clock, as the services take it."""
+    return value.replace(tzinfo=UK).astimezone(UTC)
+
+
+def _minutes():
+    return IntegerField(
+        "Minutes each",
+        validators=[
+            InputRequired("Enter how many minutes each slot lasts, like 20"),
+            NumberRange(min=5, max=1440, message="A slot lasts between 5 and 1440 minutes"),
+        ],
+    )
+
+
+def _places():
+    return IntegerField(
+        "Places in each slot",
+        default=1,
+        validators=[
+            InputRequired("Enter how many people each slot takes, like 1"),
+            NumberRange(min=1, max=1000, message="Each slot takes between 1 and 1000 people"),
+        ],
+    )
+
+
+class MakeSlotsForm(FlaskForm):
+    """N slots of M minutes, one after another from a start time."""
+
+    first_starts_at = UkDateTimeField(
+        "First slot starts (UK time)",
+        validators=[InputRequired("Enter when the first slot starts, like 28/10/2026 10:00")],
+    )
+    count = IntegerField(
+        "How many slots",
+        validators=[
+            InputRequired("Enter how many slots to make, like 12"),
+            NumberRange(min=1, max=100, message="Make between 1 and 100 slots"),
+        ],
+    )
+    minutes = _minutes()
+    capacity = _places()
+
+
+class EditSlotForm(FlaskForm):
+    """One slot's start, length and places."""
+
+    starts_at = UkDateTimeField(
+        "Starts (UK time)",
+        validators=[InputRequired("Enter when the slot starts, like 28/10/2026 10:00")],
+    )
+    minutes = _minutes()
+    capacity = _places()

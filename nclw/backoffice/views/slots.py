@@ -1,0 +1,90 @@
+"""An event's time slots: make a run of them, change or remove one nobody holds."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+
+from nclw.backoffice.slot_forms import EditSlotForm, MakeSlotsForm, uk_to_utc
+from nclw.backoffice.views._blueprint import bp
+from nclw.backoffice.views._helpers import load_event
+from nclw.extensions import db
+from nclw.forms import ConfirmForm
+from nclw.registrations import slot_changes, slots
+from nclw.registrations.slot_models import EventSlot
+from nclw.timezones import to_uk, utcnow
+from nclw.web import run_service
+
+
+def _load_slot(event_id: int, slot_id: int) -> EventSlot:
+    slot = db.get_or_404(EventSlot, slot_id)
+    if slot.event_id != event_id:
+        abort(404)
+    return slot
+
+
+@bp.route("/events/<int:event_id>/slots", methods=["GET", "POST"])
+def event_slots(event_id: int):
+    """List the event's slots, and make more of them."""
+    event = load_event(event_id)
+    form = MakeSlotsForm()
+    if form.validate_on_submit():
+        done = run_service(
+            lambda: slot_changes.make_slots(
+                event,
+                first_starts_at=uk_to_utc(form.first_starts_at.data),
+                count=form.count.data,
+                minutes=form.minutes.data,
+                capacity=form.capacity.data,
+                now=utcnow(),
+            ),
+            lambda made: f"{len(made)} slots made.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/slots.html",
+        event=event,
+        slots=slots.event_slots(event.id),
+        form=form,
+    ), status
+
+
+@bp.route("/events/<int:event_id>/slots/<int:slot_id>/edit", methods=["GET", "POST"])
+def edit_slot(event_id: int, slot_id: int):
+    """Change one slot's time, length or places, while nobody holds it."""
+    slot = _load_slot(event_id, slot_id)
+    form = EditSlotForm()
+    if not form.is_submitted():
+        form.starts_at.data = to_uk(slot.starts_at).replace(tzinfo=None)
+        form.minutes.data = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
+        form.capacity.data = slot.capacity
+    elif form.validate():
+        done = run_service(
+            lambda: slot_changes.edit_slot(
+                slot,
+                starts_at=uk_to_utc(form.starts_at.data),
+                minutes=form.minutes.data,
+                capacity=form.capacity.data,
+                now=utcnow(),
+            ),
+            "Slot changed.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "backoffice/slot_form.html", event=load_event(event_id), slot=slot, form=form
+    ), status
+
+
+@bp.post("/events/<int:event_id>/slots/<int:slot_id>/remove")
+def remove_slot(event_id: int, slot_id: int):
+    """Remove one slot nobody holds."""
+    slot = _load_slot(event_id, slot_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run_service(lambda: slot_changes.remove_slot(slot, now=utcnow()), "Slot removed.")
+    return redirect(url_for("backoffice.event_slots", event_id=event_id))

@@ -1,0 +1,45 @@
+"""A ticket's time slot: shown on the ticket page, and changed from it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+
+from nclw.registrations import slot_changes, slots
+from nclw.registrations.forms import change_slot_form
+from nclw.registrations.ticket_links import registration_for_link
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+bp = Blueprint("slots", __name__)
+bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
+# Organisers' lists, sheets and the door desk show each ticket's time: one query per page.
+bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
+
+
+@bp.route("/tickets/<token>/time", methods=["GET", "POST"])
+def change_time(token: str):
+    """List the free times, then move the ticket to the one chosen."""
+    registration = registration_for_link(token)
+    if registration is None or registration.anonymised_at:
+        abort(404)
+    current = slots.slot_of(registration)
+    if current is None or not registration.holds_place:
+        abort(404)
+    form = change_slot_form(registration, current, now=utcnow())
+    if form.validate_on_submit():
+        outcome = run_service(
+            lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),
+            lambda slot: f"Your new time is {slot.when}. We have emailed you the new details.",
+            errors=form.form_errors,
+        )
+        if outcome.ok:
+            return redirect(url_for("registrations.ticket", token=token))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "registrations/change_time.html",
+        registration=registration,
+        event=registration.event,
+        current=current,
+        form=form,
+        token=token,
+    ), status

@@ -1,0 +1,173 @@
+"""The rules of time slots: which slot a ticket holds, and how slot places are taken.
+
+A slot's place is taken like the event's own place: one guarded UPDATE on the slot's row,
+in the same transaction as the event's place, so no slot is ever double-booked. A slotted
+event's capacity is the sum of its slots' places, so a free event place means a free slot.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from nclw.errors import InvalidInput, NotAllowed
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.registrations.models import Registration
+from nclw.registrations.slot_models import EventSlot, SlotBooking
+
+SLOT_GONE = "That time has just been taken. Please choose another time."
+
+_SLOTS = EventSlot.__table__
+_TAKE_SLOT = (
+    sa.update(_SLOTS)
+    .where(
+        _SLOTS.c.id == sa.bindparam("b_slot_id"),
+        _SLOTS.c.event_id == sa.bindparam("b_event_id"),
+        _SLOTS.c.confirmed_count < _SLOTS.c.capacity,
+    )
+    .values(confirmed_count=_SLOTS.c.confirmed_count + 1)
+)
+
+
+def event_slots(event_id: int) -> list[EventSlot]:
+    """An event's slots, earliest first (empty for an event without slots)."""
+    return list(
+        db.session.scalars(
+            sa.select(EventSlot)
+            .where(EventSlot.event_id == event_id)
+            .order_by(EventSlot.starts_at, EventSlot.id)
+            # Counts change by guarded UPDATEs: read them afresh, never from the session.
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def has_slots(event_id: int) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(EventSlot.event_id == event_id)))
+
+
+def free_slots(event_id: int) -> list[EventSlot]:
+    """The slots a person can still choose."""
+    return [slot for slot in event_slots(event_id) if not slot.is_full]
+
+
+def slot_of(registration: Registration) -> EventSlot | None:
+    """The slot a ticket holds, if it holds one."""
+    return db.session.scalar(
+        sa.select(EventSlot)
+        .join(SlotBooking, SlotBooking.slot_id == EventSlot.id)
+        .where(SlotBooking.registration_id == registration.id)
+    )
+
+
+def ticket_times(registration: Registration) -> tuple[datetime, datetime]:
+    """When a ticket's holder is expected: their slot's times, or else the event's."""
+    slot = slot_of(registration)
+    if slot is not None:
+        return slot.starts_at, slot.ends_at
+    return registration.event.starts_at, registration.event.ends_at
+
+
+def slots_by_registration(event_id: int) -> dict[int, EventSlot]:
+    """Every ticket's slot at one event, for lists that show many tickets at once."""
+    rows = db.session.execute(
+        sa.select(SlotBooking.registration_id, EventSlot)
+        .join(EventSlot, SlotBooking.slot_id == EventSlot.id)
+        .where(EventSlot.event_id == event_id)
+    )
+    return {registration_id: slot for registration_id, slot in rows}
+
+
+def check_choice(event: Event, slot_id: int | None) -> None:
+    """Refuse a sign-up for a slotted event that chose no time while times are free, and a
+    slot that is not this event's. With every slot full, the person joins the waiting list."""
+    slots = event_slots(event.id)
+    if not slots:
+        if slot_id is not None:
+            raise InvalidInput("This event has no times to choose from.")
+        return
+    if slot_id is None:
+        if any(not slot.is_full for slot in slots):
+            raise InvalidInput("Choose a time.")
+        return
+    if slot_id not in {slot.id for slot in slots}:
+        raise InvalidInput("Choose one of the times listed.")
+
+
+def take_slot(slot_id: int, event_id: int) -> bool:
+    """Claim one place in a slot, atomically; False when it is full (or not this event's)."""
+    return (
+        db.session.execute(_TAKE_SLOT, {"b_slot_id": slot_id, "b_event_id": event_id}).rowcount == 1
+    )
+
+
+def _give_back(slot_id: int) -> None:
+    db.session.execute(
+        sa.update(_SLOTS)
+        .where(_SLOTS.c.id == slot_id, _SLOTS.c.confirmed_count > 0)
+        .values(confirmed_count=_SLOTS.c.confirmed_count - 1)
+    )
+
+
+def book(registration_id: int, slot_id: int) -> None:
+    """Note the slot a ticket took (its place in the slot is already taken)."""
+    db.session.execute(
+        sa.insert(SlotBooking.__table__).values(registration_id=registration_id, slot_id=slot_id)
+    )
+
+
+def give_back_slot(registration: Registration) -> None:
+    """Free the slot a ticket held, when it gives back its place."""
+    booking = db.session.get(SlotBooking, registration.id)
+    if booking is None:
+        return
+    _give_back(booking.slot_id)
+    db.session.delete(booking)
+    db.session.flush()
+
+
+def give_first_free_slot(registration: Registration) -> bool:
+    """Give someone coming off the waiting list the earliest free slot. True when they have
+    one, or when the event has no slots; False when every slot is full."""
+    slots = event_slots(registration.event_id)
+    if not slots:
+        return True
+    for slot in slots:
+        if take_slot(slot.id, registration.event_id):
+            book(registration.id, slot.id)
+            db.session.expire(slot)
+            return True
+    return False
+
+
+def change_slot(registration: Registration, slot_id: int, *, now: datetime) -> EventSlot:
+    """Move a ticket to another free slot: the new place is taken before the old one is given
+    back, so the person never loses their time unless the new one is theirs. Neither time may
+    have begun."""
+    db.session.flush()
+    db.session.refresh(registration, with_for_update=True)
+    if not registration.holds_place:
+        raise NotAllowed("Only a ticket with a place can change its time.")
+    booking = db.session.get(SlotBooking, registration.id)
+    if booking is None:
+        raise NotAllowed("This ticket has no time to change.")
+    if booking.slot_id == slot_id:
+        raise InvalidInput("That is already your time. Choose a different one.")
+    by_id = {slot.id: slot for slot in event_slots(registration.event_id)}
+    if slot_id not in by_id:
+        raise InvalidInput("Choose one of the times listed.")
+    if by_id[booking.slot_id].starts_at <= now:
+        raise NotAllowed("Your time has already begun, so it cannot be changed now.")
+    if by_id[slot_id].starts_at <= now:
+        raise NotAllowed("That time has already begun. Please choose a later one.")
+    if not take_slot(slot_id, registration.event_id):
+        raise NotAllowed(SLOT_GONE)
+    _give_back(booking.slot_id)
+    booking.slot_id = slot_id
+    registration.calendar_sequence += 1
+    db.session.flush()
+    slot = db.session.get_one(EventSlot, slot_id)
+    db.session.refresh(slot)
+    return slot

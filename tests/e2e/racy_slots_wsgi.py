@@ -1,0 +1,39 @@
+"""A deliberately racy app for the slots' control run: `gunicorn tests.e2e.racy_slots_wsgi:app`.
+
+It replaces the guarded UPDATE that claims a slot with "count the slot's tickets, then say
+yes": between the count and the insert other requests do the same, so two people get one
+slot. The slot proofs run their harness against it and expect a double booking.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from nclw import create_app
+from nclw.extensions import db
+from nclw.registrations import slots
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.slot_models import SlotBooking
+
+RACE_WINDOW_SECONDS = 0.3
+
+
+def _count_then_claim(slot_id: int, event_id: int) -> bool:
+    taken = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SlotBooking)
+        .join(Registration, Registration.id == SlotBooking.registration_id)
+        .where(SlotBooking.slot_id == slot_id, Registration.status == RegistrationStatus.CONFIRMED)
+    )
+    db.session.commit()
+    if taken >= 1:
+        return False
+    time.sleep(RACE_WINDOW_SECONDS)
+    return True  # the slot's counter (and its CHECK) is left alone: the bookings tell the truth
+
+
+slots.take_slot = _count_then_claim
+
+app = create_app()
