@@ -13,6 +13,7 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.sign_up_questions import SignUpAnswer, SignUpQuestion
 
 __all__ = [
     "AccountToken",
@@ -32,6 +33,8 @@ __all__ = [
     "ProposalVersion",
     "RecoveryCode",
     "Registration",
+    "SignUpAnswer",
+    "SignUpQuestion",
     "SurveyInvitation",
     "SurveyQuestion",
     "User",
