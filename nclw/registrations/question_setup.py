@@ -263,3 +263,36 @@ def remove_question(question: SignUpQuestion, *, actor: User | None, now: dateti
         raise NotAllowed("People have answered this question, so it can only be hidden.")
     _note(question.event, f"Sign-up question removed: {question.label}", actor=actor, now=now)
     db.session.delete(question)
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question as the organisers' list shows it."""
+
+    question: SignUpQuestion
+    answers: int
+    sensitive: list[str]
+    first: bool
+    last: bool
+
+
+def question_rows(event: Event) -> list[QuestionRow]:
+    """The event's questions, each with how many people answered and what it flags."""
+    questions = questions_of(event)
+    counts = dict(
+        db.session.execute(
+            sa.select(SignUpAnswer.question_id, sa.func.count())
+            .where(SignUpAnswer.question_id.in_([q.id for q in questions]))
+            .group_by(SignUpAnswer.question_id)
+        ).all()
+    )
+    return [
+        QuestionRow(
+            question,
+            counts.get(question.id, 0),
+            sensitive_topics(question.label, question.help_text, question.choices),
+            first=index == 0,
+            last=index == len(questions) - 1,
+        )
+        for index, question in enumerate(questions)
+    ]

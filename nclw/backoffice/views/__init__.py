@@ -26,6 +26,7 @@ from nclw.backoffice.views import (  # noqa: F401
     people,
     printouts,
     reports,
+    sign_up_questions,
     weeks,
 )
 from nclw.backoffice.views._blueprint import bp
