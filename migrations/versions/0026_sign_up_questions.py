@@ -48,6 +48,14 @@ def upgrade():
         sa.Column("hidden", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("sensitive_reason", sa.String(length=300), nullable=True),
         sa.Column("created_at", nclw.dbtypes.UTCDateTime(), nullable=False),
+        sa.Column("awaiting_review", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("proposed_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"],
+            ["users.id"],
+            name=op.f("fk_sign_up_questions_proposed_by_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["event_id"],
             ["events.id"],

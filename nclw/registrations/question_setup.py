@@ -95,6 +95,11 @@ def sensitive_topics(*texts: str) -> list[str]:
     return found
 
 
+def topics_of(question: SignUpQuestion) -> list[str]:
+    """The sensitive topics a saved question touches."""
+    return sensitive_topics(question.label, question.help_text, question.choices)
+
+
 def sensitive_warning(topics: list[str]) -> str:
     """The warning shown to whoever adds or approves a question touching these topics."""
     return (
@@ -168,8 +173,10 @@ def check_question(details: QuestionDetails) -> dict:
 
 
 def questions_of(event: Event, *, include_hidden: bool = True) -> list[SignUpQuestion]:
-    """The event's questions in the order they are asked."""
-    query = sa.select(SignUpQuestion).where(SignUpQuestion.event_id == event.id)
+    """The event's questions in the order they are asked (not those awaiting review)."""
+    query = sa.select(SignUpQuestion).where(
+        SignUpQuestion.event_id == event.id, SignUpQuestion.awaiting_review.is_(False)
+    )
     if not include_hidden:
         query = query.where(SignUpQuestion.hidden.is_(False))
     return list(db.session.scalars(query.order_by(SignUpQuestion.position, SignUpQuestion.id)))
@@ -190,22 +197,40 @@ def _note(event: Event, summary: str, *, actor: User | None, now: datetime) -> N
     record_action(AuditAction.EVENT_UPDATED, actor=actor, target=event, summary=summary, now=now)
 
 
-def add_question(
-    event: Event, details: QuestionDetails, *, actor: User | None, now: datetime
-) -> SignUpQuestion:
-    """Add a question at the end of the event's sign-up form."""
-    existing = questions_of(event)
-    if len([q for q in existing if not q.hidden]) >= MAX_QUESTIONS:
+def check_room(event: Event) -> None:
+    """Refuse another question when the event already asks as many as it may."""
+    if len(questions_of(event, include_hidden=False)) >= MAX_QUESTIONS:
         raise NotAllowed(f"An event can ask at most {MAX_QUESTIONS} questions.")
+
+
+def next_position(event: Event) -> int:
+    """The place at the end of the event's questions."""
+    return max((q.position for q in questions_of(event)), default=0) + 1
+
+
+def add_question(
+    event: Event,
+    details: QuestionDetails,
+    *,
+    actor: User | None,
+    now: datetime,
+    awaiting_review: bool = False,
+) -> SignUpQuestion:
+    """Add a question at the end of the event's sign-up form (or, proposed by the host, to
+    wait for review: see partners.question_proposals)."""
+    check_room(event)
     question = SignUpQuestion(
         event_id=event.id,
-        position=max((q.position for q in existing), default=0) + 1,
+        position=next_position(event),
         created_at=now,
+        awaiting_review=awaiting_review,
+        proposed_by_id=actor.id if awaiting_review and actor is not None else None,
         **check_question(details),
     )
     db.session.add(question)
     db.session.flush()
-    _note(event, f"Sign-up question added: {question.label}", actor=actor, now=now)
+    verb = "proposed" if awaiting_review else "added"
+    _note(event, f"Sign-up question {verb}: {question.label}", actor=actor, now=now)
     return question
 
 
@@ -249,9 +274,7 @@ def set_hidden(
 ) -> None:
     """Stop asking a question (its answers stay), or ask it again."""
     if not hidden and question.hidden:
-        visible = questions_of(question.event, include_hidden=False)
-        if len(visible) >= MAX_QUESTIONS:
-            raise NotAllowed(f"An event can ask at most {MAX_QUESTIONS} questions.")
+        check_room(question.event)
     question.hidden = hidden
     word = "hidden" if hidden else "asked again"
     _note(question.event, f"Sign-up question {word}: {question.label}", actor=actor, now=now)
@@ -290,7 +313,7 @@ def question_rows(event: Event) -> list[QuestionRow]:
         QuestionRow(
             question,
             counts.get(question.id, 0),
-            sensitive_topics(question.label, question.help_text, question.choices),
+            topics_of(question),
             first=index == 0,
             last=index == len(questions) - 1,
         )

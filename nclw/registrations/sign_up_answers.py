@@ -135,7 +135,10 @@ def answers_for(registration: Registration) -> list[ShownAnswer]:
                 SignUpAnswer.registration_id == registration.id,
             ),
         )
-        .where(SignUpQuestion.event_id == registration.event_id)
+        .where(
+            SignUpQuestion.event_id == registration.event_id,
+            SignUpQuestion.awaiting_review.is_(False),
+        )
         .order_by(SignUpQuestion.position, SignUpQuestion.id)
     ).all()
     return [

@@ -67,6 +67,12 @@ class SignUpQuestion(db.Model):
     # Why the organisers kept a question that asks for sensitive details, when it does.
     sensitive_reason: Mapped[str | None] = mapped_column(sa.String(MAX_HELP_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A question the host (a partner) proposed waits for an organiser's review: until it is
+    # approved it is not asked. The partner who proposed it is kept to say who asked.
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     event: Mapped[Event] = relationship()
 

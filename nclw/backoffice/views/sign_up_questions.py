@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from nclw.backoffice.question_forms import SignUpQuestionForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
 from nclw.extensions import db
 from nclw.forms import ConfirmForm
+from nclw.partners import question_proposals as proposals
 from nclw.registrations import question_setup as setup
+from nclw.registrations.question_forms import SignUpQuestionForm
 from nclw.registrations.sign_up_questions import SignUpQuestion
 from nclw.timezones import utcnow
 from nclw.web import run_service
@@ -37,6 +38,7 @@ def sign_up_questions(event_id: int):
         "backoffice/sign_up_questions.html",
         event=event,
         rows=setup.question_rows(event),
+        proposed=[(q, setup.topics_of(q)) for q in proposals.awaiting_review(event)],
         form=form,
     )
     return page, 400 if form.is_submitted() else 200
@@ -78,4 +80,34 @@ def change_sign_up_question(question_id: int, action: str):
     if ConfirmForm().validate_on_submit():
         service, message = _ACTIONS[action]
         run_service(lambda: service(question, actor=current_user, now=utcnow()), message)
+    return redirect(url_for("backoffice.sign_up_questions", event_id=event_id))
+
+
+@bp.post("/sign-up-questions/<int:question_id>/approve")
+def approve_sign_up_question(question_id: int):
+    """Start asking a question the host proposed (its warning read, if it has one)."""
+    question = db.get_or_404(SignUpQuestion, question_id)
+    if ConfirmForm().validate_on_submit():
+        run_service(
+            lambda: proposals.approve_question(
+                question,
+                warning_read=request.form.get("warning_read") == "y",
+                actor=current_user,
+                now=utcnow(),
+            ),
+            "Question approved. It is asked from now on.",
+        )
+    return _back(question)
+
+
+@bp.post("/sign-up-questions/<int:question_id>/decline")
+def decline_sign_up_question(question_id: int):
+    """Say no to a question the host proposed."""
+    question = db.get_or_404(SignUpQuestion, question_id)
+    event_id = question.event_id
+    if ConfirmForm().validate_on_submit():
+        run_service(
+            lambda: proposals.decline_question(question, actor=current_user, now=utcnow()),
+            "Question declined. It will not be asked.",
+        )
     return redirect(url_for("backoffice.sign_up_questions", event_id=event_id))
