@@ -11,10 +11,10 @@ from nclw.accounts.services import new_session_token
 from nclw.addresses import normalise_email
 from nclw.demo_feedback import past_event_with_feedback
 from nclw.demo_messages import messages_waiting_and_sent
-from nclw.demo_sign_up_questions import careers_questions
 from nclw.demo_offers import show_offers
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
+from nclw.demo_sign_up_questions import careers_questions
 from nclw.events.models import (
     Audience,
     Edition,
