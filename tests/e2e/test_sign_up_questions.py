@@ -72,3 +72,45 @@ def test_signing_up_answers_the_events_own_questions(browser: Browser, tmp_path,
                 ("Which kind of job interests you most?", "Creative"),
                 ("Anything you'd like the speakers to cover?", "How to start as a designer"),
             ]
+
+
+def test_an_organiser_reviews_and_orders_the_questions(browser: Browser, tmp_path, demo_week):
+    from tests.e2e.signup_storm import server_env
+    from tests.support.live_server import run_flask
+
+    email, password = "lead@nclw.example", "a long organiser passphrase"
+    with demo_site(tmp_path, demo_week) as site:
+        secret = tmp_path / "password"
+        secret.write_text(password + "\n")
+        env = server_env(f"sqlite:///{site.database}", tmp_path)
+        run_flask(["nclw", "create-organiser", email, "--password-file", str(secret)], env)
+        ((event_id,),) = site.query("SELECT id FROM events WHERE slug = ?", site.slug("careers"))
+        with new_page(browser, PHONE) as page:
+            page.goto(site.url + "/admin/")
+            page.fill("#email", email)
+            page.fill("#password", password)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Sign in", exact=True).click()
+            page.goto(f"{site.url}/admin/events/{event_id}")
+            with page.expect_navigation():
+                page.click("text=Questions asked at sign-up")
+            assert "Proposed by the host" in page.inner_text("main")
+            assert_no_axe_violations(page)
+            _fits(page)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Approve", exact=False).click()
+            assert "It is asked from now on" in page.inner_text("main")
+            mentor = "Would you like a one-to-one chat with a mentor afterwards?"
+            with page.expect_navigation():
+                page.locator("main li", has_text=mentor).get_by_role(
+                    "button", name="Move up"
+                ).click()
+            headings = page.locator("main ol h2").all_inner_texts()
+            assert headings[1] == mentor, headings
+            assert_no_axe_violations(page)
+            _fits(page)
+            ((amira,),) = site.query("SELECT id FROM registrations WHERE first_name = 'Amira'")
+            page.goto(f"{site.url}/admin/registrations/{amira}")
+            assert "Digital and technology" in page.inner_text("main")
+            assert_no_axe_violations(page)
+            _fits(page)
