@@ -12,6 +12,7 @@ from nclw.backoffice.views._blueprint import endpoints_open_to_door_staff
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import MessageTemplate
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user, waiting_message
 
@@ -86,6 +87,11 @@ def test_organisers_reach_every_admin_route(app, client, week):
     # Id 1 of each, as the walk's ids say: a message waiting to go, and a saved template.
     db.session.add(waiting_message(week.event))
     db.session.add(MessageTemplate(name="Doors", subject="Doors open", body="Hello"))
+    db.session.add(
+        SignUpQuestion(
+            event_id=week.event.id, kind=QuestionKind.SHORT_TEXT, label="Q?", why_we_ask="Why."
+        )
+    )
     db.session.commit()
     login(client, week.organiser)
     for rule in _routes(app):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice.views._blueprint import bp
@@ -72,9 +72,11 @@ _ACTIONS = {
 }
 
 
-@bp.post("/sign-up-questions/<int:question_id>/<any(up, down, hide, show, remove):action>")
+@bp.post("/sign-up-questions/<int:question_id>/<action>")
 def change_sign_up_question(question_id: int, action: str):
     """Move a question up or down, hide it, ask it again, or remove it."""
+    if action not in _ACTIONS:
+        abort(404)
     question = db.get_or_404(SignUpQuestion, question_id)
     event_id = question.event_id
     if ConfirmForm().validate_on_submit():
