@@ -32,7 +32,8 @@ def careers_questions(event: Event) -> None:
         label="Which kind of job interests you most?",
         why_we_ask="So we bring speakers from the right teams.",
         choices=JOBS,
-        required=True,
+        # Optional, like every question the demo asks: ask the least.
+        required=False,
         created_at=now,
     )
     cover = SignUpQuestion(
