@@ -30,6 +30,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.mail.views import bp as mail_bp
     from nclw.ops.views import bp as ops_bp
     from nclw.pages.views import bp as pages_bp
+    from nclw.partners.question_views import bp as partner_questions_bp
     from nclw.partners.review_views import bp as proposal_review_bp
     from nclw.partners.views import bp as partners_bp
     from nclw.questions.services import ask_first_question, withdraw_ticket_questions
@@ -95,6 +96,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         door_bp,
         partners_bp,
         proposal_review_bp,
+        partner_questions_bp,
         api_bp,
         mail_bp,
         ops_bp,

@@ -15,6 +15,7 @@ from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
 from nclw.demo_releases import places_given_back
+from nclw.demo_sign_up_questions import careers_questions
 from nclw.demo_slots import mock_interviews
 from nclw.demo_supporters import show_supporters
 from nclw.events.models import (
@@ -255,6 +256,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     people[2].access_needs = "I may need to leave for short breaks."
     db.session.add(proposal_waiting_for_review(hosts["Accenture"], thursday))
     db.session.add(change_waiting_for_review(events[0]))
+    careers_questions(events[0])  # its own questions, answered, and one waiting for review
     _door_staff_for(events[1])
     _last_years_conference(hosts["The Care Leavers' Foundation"], monday)
     past = past_event_with_feedback(edition, hosts["Catch22"])

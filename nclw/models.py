@@ -14,6 +14,7 @@ from nclw.registrations.models import (
     MessageTemplate,
     Registration,
 )
+from nclw.registrations.sign_up_questions import SignUpAnswer, SignUpQuestion
 from nclw.registrations.slot_models import EventSlot, SlotBooking
 from nclw.registrations.supporter_models import Supporter
 
@@ -38,6 +39,8 @@ __all__ = [
     "RecoveryCode",
     "SlotBooking",
     "Registration",
+    "SignUpAnswer",
+    "SignUpQuestion",
     "Supporter",
     "SurveyInvitation",
     "SurveyQuestion",

@@ -25,6 +25,8 @@ from nclw.exports import csv_stream as csv_stream
 from nclw.exports import neutralise_cells
 from nclw.extensions import db
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
+from nclw.registrations.question_setup import questions_of
+from nclw.registrations.sign_up_answers import answer_column
 from nclw.registrations.slot_models import EventSlot, SlotBooking
 from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import to_uk
@@ -242,14 +244,16 @@ def export_rows(
     *,
     contact_details_where: sa.ColumnElement[bool] | None = None,
     for_spreadsheet: bool = False,
+    extra: Sequence[Column] = (),
 ) -> Iterator[list]:
     """The heading row, then one neutralised row per registration, read in batches.
 
     Contact details are blank on rows that do not meet `contact_details_where`, if given.
     `for_spreadsheet` (XLSX) gives times as UK dates and times rather than text, and stored
     values in their words ("On the waiting list"); otherwise every cell is text, as the CSV has.
+    `extra` columns come after the chosen ones (an event's sign-up questions: answer_columns).
     """
-    chosen = [COLUMNS[key] for key in columns if key in COLUMNS]
+    chosen = [COLUMNS[key] for key in columns if key in COLUMNS] + list(extra)
     if not chosen:
         raise ValueError("choose at least one column")
     yield [column.heading for column in chosen]
@@ -283,6 +287,14 @@ def export_rows(
         if typed:
             neutralise_cells(cells, typed)
         yield cells
+
+
+def answer_columns(event: Event) -> list[Column]:
+    """One column per sign-up question the event has (hidden ones too), in asking order."""
+    return [
+        Column(f"question_{question.id}", question.label, answer_column(question), typed=True)
+        for question in questions_of(event)
+    ]
 
 
 # Excel shows a date cell with this pattern: the same order as the CSV's text.

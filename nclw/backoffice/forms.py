@@ -233,6 +233,10 @@ class ExportForm(FlaskForm):
         "Include access needs",
         description="Only when you need them to make the event work for people.",
     )
+    include_answers = BooleanField(
+        "Include answers to the event's own sign-up questions",
+        description="One column for each question. Only when you export one event.",
+    )
     access_needs_reason = StringField(
         "Why do you need access needs? (required if you include them)",
         description="This is written to the audit log.",

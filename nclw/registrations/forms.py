@@ -13,6 +13,7 @@ from nclw.forms import CheckboxesField
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations import slots
 from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
+from nclw.registrations.question_fields import is_question_field, with_questions
 from nclw.registrations.sign_up_details import SignUpDetails
 from nclw.registrations.supporter_forms import (
     SUPPORTER_FIELD_NAMES,
@@ -137,6 +138,7 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
         name: field.data
         for name, field in form._fields.items()
         if name not in ("csrf_token", "first_question", "age_confirmed", *SUPPORTER_FIELD_NAMES)
+        and not is_question_field(name)
     }
     details["supporter"] = supporter_details(form)
     if "age_confirmed" in form:
@@ -146,7 +148,7 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
 
 def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     """A sign-up form with only the questions this event needs."""
-    form = SignUpForm(**kwargs)
+    form = with_questions(SignUpForm, event)(**kwargs)
     if event.audience != Audience.CARE_EXPERIENCED:
         del form.declared_care_experienced
     if event.audience != Audience.PROFESSIONALS:

@@ -17,6 +17,7 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import Booking, Registration, RegistrationStatus
 from nclw.registrations.services import cancel_registration
+from nclw.registrations.sign_up_answers import forget_answers
 from nclw.registrations.supporters import forget_supporter_names
 from nclw.registrations.ticket_links import forget_ticket_links
 
@@ -70,6 +71,8 @@ def _delete_mail_for(registration_ids) -> None:
         .execution_options(synchronize_session=False)
     )
     forget_ticket_links(registration_ids)
+    # Answers to the event's sign-up questions are the person's words: they go too.
+    forget_answers(registration_ids)
 
 
 def delete_my_details(registration: Registration, *, now: datetime) -> None:

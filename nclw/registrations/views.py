@@ -37,6 +37,7 @@ from nclw.registrations import (
     personal_data,
     queries,
     services,
+    sign_up_answers,
     slots,
 )
 from nclw.registrations.forms import (
@@ -127,7 +128,9 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
         return None
     try:
         with database_writes():
-            return services.register(event, sign_up_details(form), now=now)
+            result = services.register(event, sign_up_details(form), now=now)
+            sign_up_answers.keep_answers(result, getattr(form, "answers", {}))
+            return result
     except NclwError as error:
         form.form_errors.append(error.message)
         return None

@@ -14,6 +14,7 @@ from nclw.backoffice.views._blueprint import endpoints_open_to_door_staff
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations.models import MessageTemplate
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion
 from nclw.registrations.slot_models import EventSlot
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user, waiting_message
@@ -93,6 +94,11 @@ def test_organisers_reach_every_admin_route(app, client, week):
     # ...and a time slot of the event.
     start = week.event.starts_at
     db.session.add(EventSlot(event_id=week.event.id, starts_at=start, ends_at=start + HOUR / 3))
+    db.session.add(
+        SignUpQuestion(
+            event_id=week.event.id, kind=QuestionKind.SHORT_TEXT, label="Q?", why_we_ask="Why."
+        )
+    )
     db.session.commit()
     login(client, week.organiser)
     for rule in _routes(app):

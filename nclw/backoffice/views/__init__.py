@@ -26,6 +26,7 @@ from nclw.backoffice.views import (  # noqa: F401
     people,
     printouts,
     reports,
+    sign_up_questions,
     slots,
     weeks,
 )

@@ -10,6 +10,7 @@ from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_registration
 from nclw.registrations.corrections import Correction, correct_details
 from nclw.registrations.forms import CorrectDetailsForm
+from nclw.registrations.sign_up_answers import answers_for
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -41,6 +42,9 @@ def attendee(registration_id: int):
         if corrected.ok:
             return redirect(url_for("backoffice.attendee", registration_id=registration.id))
     page = render_template(
-        "backoffice/attendee.html", record=attendee_record(registration), form=form
+        "backoffice/attendee.html",
+        record=attendee_record(registration),
+        answers=answers_for(registration),
+        form=form,
     )
     return page, 400 if form.is_submitted() else 200

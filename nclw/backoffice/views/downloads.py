@@ -44,23 +44,28 @@ def export():
 def _download(form: ExportForm) -> Response:
     target, query, label = _scope(form.scope.data)
     columns = form.chosen_columns()
+    extra = (
+        exports.answer_columns(target)
+        if form.include_answers.data and not form.scope.data.startswith(WEEK)
+        else []
+    )
     file_format = form.file_format.data
     reason = form.access_needs_reason.data.strip() if form.include_access_needs.data else ""
     exports.record_download(
         target,
         label=label,
         file_format=file_format,
-        columns=columns,
+        columns=columns + [column.key for column in extra],
         access_needs_reason=reason,
         actor=current_user,
     )
     # The audit entry is saved before the first byte goes out, whatever happens to the file.
     db.session.commit()
     if file_format == "xlsx":
-        rows = exports.export_rows(query, columns, for_spreadsheet=True)
+        rows = exports.export_rows(query, columns, for_spreadsheet=True, extra=extra)
         body, mimetype, extension = exports.xlsx_stream(rows), exports.XLSX_MIMETYPE, "xlsx"
     else:
-        rows = exports.export_rows(query, columns)
+        rows = exports.export_rows(query, columns, extra=extra)
         body, mimetype, extension = exports.csv_stream(rows), exports.CSV_MIMETYPE, "csv"
     filename = f"attendees-{label}-{to_uk(utcnow()):%Y-%m-%d}.{extension}"
     return Response(

@@ -1,0 +1,81 @@
+"""The demo's careers session asks two questions of its own, and its host proposes a third."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nclw.addresses import normalise_email
+from nclw.events.models import Event
+from nclw.extensions import db
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.services import new_reference
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpAnswer, SignUpQuestion
+from nclw.timezones import utcnow
+
+JOBS = "Digital and technology\nBusiness and finance\nCreative\nNot sure yet"
+# (first name, the kind of job, what to cover)
+ANSWERS = [
+    ("Amira", "Digital and technology", "How to get an apprenticeship without a degree"),
+    ("Josh", "Not sure yet", ""),
+    ("Leah", "Creative", "What a normal day at work looks like"),
+]
+
+
+def careers_questions(event: Event) -> None:
+    """Two questions on the careers session, answered by three people, and a third the host
+    proposed that waits for an organiser (it is not asked until approved)."""
+    now = utcnow()
+    jobs = SignUpQuestion(
+        event_id=event.id,
+        position=1,
+        kind=QuestionKind.ONE_CHOICE,
+        label="Which kind of job interests you most?",
+        why_we_ask="So we bring speakers from the right teams.",
+        choices=JOBS,
+        # Optional, like every question the demo asks: ask the least.
+        required=False,
+        created_at=now,
+    )
+    cover = SignUpQuestion(
+        event_id=event.id,
+        position=2,
+        kind=QuestionKind.LONG_TEXT,
+        label="Anything you'd like the speakers to cover?",
+        help_text="A topic, or a question you would like answered.",
+        why_we_ask="So the session answers what you came for.",
+        required=False,
+        created_at=now,
+    )
+    proposed = SignUpQuestion(
+        event_id=event.id,
+        position=3,
+        kind=QuestionKind.YES_NO,
+        label="Would you like a one-to-one chat with a mentor afterwards?",
+        why_we_ask="So we know how many mentors to bring.",
+        required=False,
+        awaiting_review=True,
+        created_at=now,
+    )
+    db.session.add_all([jobs, cover, proposed])
+    db.session.flush()
+    for n, (name, job, topic) in enumerate(ANSWERS):
+        email = f"{name.lower()}.{event.id}.{n}@example.org"
+        person = Registration(
+            event_id=event.id,
+            first_name=name,
+            email=email,
+            email_normalised=normalise_email(email),
+            status=RegistrationStatus.CONFIRMED,
+            reference=new_reference(),
+            created_at=now - timedelta(days=2),
+            confirmed_at=now - timedelta(days=2),
+            declared_care_experienced=True,
+        )
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(SignUpAnswer(registration_id=person.id, question_id=jobs.id, value=job))
+        if topic:
+            db.session.add(
+                SignUpAnswer(registration_id=person.id, question_id=cover.id, value=topic)
+            )
+    event.confirmed_count += len(ANSWERS)

@@ -1,0 +1,44 @@
+"""A host's sign-up questions for its own session: see them and propose one for review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from nclw.accounts.permissions import partner_required
+from nclw.partners import question_proposals as proposals
+from nclw.partners.queries import get_own_event
+from nclw.registrations.question_forms import SignUpQuestionForm
+from nclw.registrations.question_setup import questions_of
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+bp = Blueprint("partner_questions", __name__, url_prefix="/partner")
+
+
+@bp.route("/sessions/<int:event_id>/sign-up-questions", methods=["GET", "POST"])
+@partner_required
+def session_questions(event_id: int):
+    """Show the questions the session asks, and propose one for the organisers to review."""
+    event = get_own_event(event_id, actor=current_user)
+    if event is None:
+        abort(404)
+    form = SignUpQuestionForm()
+    if form.validate_on_submit():
+        done = run_service(
+            lambda: proposals.propose_question(
+                event, form.details(), actor=current_user, now=utcnow()
+            ),
+            "Your question is sent to the organisers. It is not asked until they approve it.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("partner_questions.session_questions", event_id=event.id))
+    page = render_template(
+        "partners/session_questions.html",
+        event=event,
+        questions=questions_of(event, include_hidden=False),
+        waiting=proposals.awaiting_review(event),
+        form=form,
+    )
+    return page, 400 if form.is_submitted() else 200

@@ -1,0 +1,68 @@
+"""The event's own questions on the sign-up form: one field each, checked by the service."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from nclw.events.models import Event
+from nclw.forms import CheckboxesField
+from nclw.registrations.question_setup import questions_of
+from nclw.registrations.sign_up_answers import NO, YES, AnswerProblems, check_answers
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion
+
+PREFIX = "question_"
+
+
+def is_question_field(name: str) -> bool:
+    return name.startswith(PREFIX)
+
+
+def _description(question: SignUpQuestion) -> str:
+    why = f"Why we ask: {question.why_we_ask}"
+    return f"{question.help_text} {why}" if question.help_text else why
+
+
+def _field(question: SignUpQuestion):
+    label = question.label if question.required else f"{question.label} (optional)"
+    options = {"description": _description(question)}
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return StringField(label, **options)
+    if kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(label, **options)
+    if kind == QuestionKind.SEVERAL_CHOICES:
+        choices = [SelectChoice(choice, choice) for choice in question.choice_list]
+        return CheckboxesField(label, choices=choices, default=[], validate_choice=False, **options)
+    if kind == QuestionKind.YES_NO:
+        choices = [SelectChoice(YES, "Yes"), SelectChoice(NO, "No")]
+    else:
+        choices = [SelectChoice(choice, choice) for choice in question.choice_list]
+    return RadioField(label, choices=choices, validate_choice=False, **options)
+
+
+def with_questions(form_class: type[FlaskForm], event: Event) -> type[FlaskForm]:
+    """`form_class` with a field for each question the event asks, in order.
+
+    The fields carry no rules of their own: the answers are checked by
+    sign_up_answers.check_answers when the form is, and the checked ones are left in
+    `form.answers` for the service that keeps them.
+    """
+    questions = questions_of(event, include_hidden=False)
+    if not questions:
+        return form_class
+    fields = {f"{PREFIX}{question.id}": _field(question) for question in questions}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = form_class.validate(self, extra_validators)
+        given = {question.id: self[f"{PREFIX}{question.id}"].data for question in questions}
+        try:
+            self.answers = check_answers(questions, given)
+        except AnswerProblems as problems:
+            for question_id, message in problems.problems.items():
+                self[f"{PREFIX}{question_id}"].errors = [message]
+            return False
+        return valid
+
+    return type(form_class.__name__, (form_class,), {**fields, "validate": validate})
