@@ -157,8 +157,7 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     if not event.qa_enabled:
         del form.first_question
     _offer_slots(form, event)
-    # A time slot is one person's (an interview, a clinic): a supporter is not offered there.
-    if not event.supporters_allowed or "slot_id" in form:
+    if not event.supporters_allowed:
         del form.supporter_first_name
         del form.supporter_role
     if event.age_question is None:

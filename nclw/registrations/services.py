@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from nclw.addresses import normalise_email
-from nclw.errors import InvalidInput, NotAllowed
+from nclw.errors import NotAllowed
 from nclw.events.details import store_access
 from nclw.events.models import Event
 from nclw.events.services import sign_up_closed_reason
@@ -75,10 +75,7 @@ def _write_sign_up(
     busiest request there is. The sender writes the email and its invite later.
     """
     if slot_id is not None:
-        if supporter is not None:
-            # A slot is one person's time (an interview, a clinic): see sign_up_form_for.
-            raise InvalidInput("A supporter cannot be added on an event split into times.")
-        return _write_slotted_sign_up(ticket, slot_id, now=now)
+        return _write_slotted_sign_up(ticket, slot_id, now=now, supporter=supporter)
     if supporter is not None:
         # A pair takes two places in one guarded UPDATE, or waits together: never half.
         return _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
@@ -123,16 +120,20 @@ def _write_sign_up_in_steps(
     return registration_id, confirmed
 
 
-def _write_slotted_sign_up(ticket: dict, slot_id: int, *, now: datetime) -> tuple[int, bool]:
-    """Take the chosen slot's place, then the event's, in one transaction; a slot someone
-    else took first is refused (the form offers the times still free)."""
-    if not slots.take_slot(slot_id, ticket["event_id"]):
+def _write_slotted_sign_up(
+    ticket: dict, slot_id: int, *, now: datetime, supporter: dict | None = None
+) -> tuple[int, bool]:
+    """Take the chosen slot's place (two with a supporter), then the event's, in one
+    transaction; a slot someone else took first is refused (the form offers the times still
+    free)."""
+    gone = slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO
+    if not slots.take_slot(slot_id, ticket["event_id"], 1 if supporter is None else 2):
         db.session.rollback()
-        raise NotAllowed(slots.SLOT_GONE)
-    registration_id, confirmed = _write_sign_up_in_steps(ticket, now=now)
+        raise NotAllowed(gone)
+    registration_id, confirmed = _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
     if not confirmed:  # the event has fewer places than its slots: keep to the event's
         db.session.rollback()
-        raise NotAllowed(slots.SLOT_GONE)
+        raise NotAllowed(gone)
     slots.book(registration_id, slot_id)
     return registration_id, confirmed
 

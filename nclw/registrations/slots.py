@@ -1,7 +1,8 @@
 """The rules of time slots: which slot a ticket holds, and how slot places are taken.
 
 A slot's place is taken like the event's own place: one guarded UPDATE on the slot's row,
-in the same transaction as the event's place, so no slot is ever double-booked. A slotted
+in the same transaction as the event's place, so no slot is ever double-booked. A
+supporter takes a place in the young person's slot too, as in the event. A slotted
 event's capacity is the sum of its slots' places, so a free event place means a free slot.
 """
 
@@ -16,8 +17,12 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration
 from nclw.registrations.slot_models import EventSlot, SlotBooking
+from nclw.registrations.supporter_models import places_for
 
 SLOT_GONE = "That time has just been taken. Please choose another time."
+NO_ROOM_FOR_TWO = (
+    "That time has no room for you and your supporter together. Please choose another time."
+)
 
 _SLOTS = EventSlot.__table__
 _TAKE_SLOT = (
@@ -25,9 +30,9 @@ _TAKE_SLOT = (
     .where(
         _SLOTS.c.id == sa.bindparam("b_slot_id"),
         _SLOTS.c.event_id == sa.bindparam("b_event_id"),
-        _SLOTS.c.confirmed_count < _SLOTS.c.capacity,
+        _SLOTS.c.confirmed_count + sa.bindparam("b_places") <= _SLOTS.c.capacity,
     )
-    .values(confirmed_count=_SLOTS.c.confirmed_count + 1)
+    .values(confirmed_count=_SLOTS.c.confirmed_count + sa.bindparam("b_places"))
 )
 
 
@@ -96,19 +101,33 @@ def check_choice(event: Event, slot_id: int | None) -> None:
         raise InvalidInput("Choose one of the times listed.")
 
 
-def take_slot(slot_id: int, event_id: int) -> bool:
-    """Claim one place in a slot, atomically; False when it is full (or not this event's)."""
-    return (
-        db.session.execute(_TAKE_SLOT, {"b_slot_id": slot_id, "b_event_id": event_id}).rowcount == 1
-    )
+def take_slot(slot_id: int, event_id: int, places: int = 1) -> bool:
+    """Claim one place in a slot (two, for a young person and their supporter: both or
+    neither), atomically; False when they are not free (or the slot is not this event's)."""
+    values = {"b_slot_id": slot_id, "b_event_id": event_id, "b_places": places}
+    return db.session.execute(_TAKE_SLOT, values).rowcount == 1
 
 
-def _give_back(slot_id: int) -> None:
+def _give_back(slot_id: int, places: int = 1) -> None:
     db.session.execute(
         sa.update(_SLOTS)
-        .where(_SLOTS.c.id == slot_id, _SLOTS.c.confirmed_count > 0)
-        .values(confirmed_count=_SLOTS.c.confirmed_count - 1)
+        .where(_SLOTS.c.id == slot_id, _SLOTS.c.confirmed_count >= places)
+        .values(confirmed_count=_SLOTS.c.confirmed_count - places)
     )
+
+
+def take_slot_place_with(registration: Registration) -> bool:
+    """One more place in the slot a ticket holds (for a supporter added later); True when
+    the ticket has no slot."""
+    booking = db.session.get(SlotBooking, registration.id)
+    return booking is None or take_slot(booking.slot_id, registration.event_id)
+
+
+def give_back_slot_place_of(registration: Registration) -> None:
+    """Give back one place in the slot a ticket holds (a supporter taken off it)."""
+    booking = db.session.get(SlotBooking, registration.id)
+    if booking is not None:
+        _give_back(booking.slot_id)
 
 
 def book(registration_id: int, slot_id: int) -> None:
@@ -123,7 +142,7 @@ def give_back_slot(registration: Registration) -> None:
     booking = db.session.get(SlotBooking, registration.id)
     if booking is None:
         return
-    _give_back(booking.slot_id)
+    _give_back(booking.slot_id, places_for(registration))
     db.session.delete(booking)
     db.session.flush()
 
@@ -135,7 +154,7 @@ def give_first_free_slot(registration: Registration) -> bool:
     if not slots:
         return True
     for slot in slots:
-        if take_slot(slot.id, registration.event_id):
+        if take_slot(slot.id, registration.event_id, places_for(registration)):
             book(registration.id, slot.id)
             db.session.expire(slot)
             return True
@@ -162,9 +181,10 @@ def change_slot(registration: Registration, slot_id: int, *, now: datetime) -> E
         raise NotAllowed("Your time has already begun, so it cannot be changed now.")
     if by_id[slot_id].starts_at <= now:
         raise NotAllowed("That time has already begun. Please choose a later one.")
-    if not take_slot(slot_id, registration.event_id):
+    places = places_for(registration)
+    if not take_slot(slot_id, registration.event_id, places):
         raise NotAllowed(SLOT_GONE)
-    _give_back(booking.slot_id)
+    _give_back(booking.slot_id, places)
     booking.slot_id = slot_id
     registration.calendar_sequence += 1
     db.session.flush()

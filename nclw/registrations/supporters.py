@@ -18,6 +18,7 @@ from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.registrations import slots
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.places import give_back_places, take_places
 from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
@@ -52,8 +53,10 @@ def add_supporter(
     db.session.refresh(registration, with_for_update=True)
     if not can_add_supporter(registration):
         raise NotAllowed("This ticket cannot take a supporter.")
-    if registration.holds_place and not take_places(registration.event_id):
-        raise NotAllowed(NO_PLACE_FOR_SUPPORTER)
+    if registration.holds_place and not (
+        take_places(registration.event_id) and slots.take_slot_place_with(registration)
+    ):
+        raise NotAllowed(NO_PLACE_FOR_SUPPORTER)  # the request's rollback undoes either
     added = Supporter(
         registration=registration,
         first_name=supporter.first_name.strip(),
@@ -88,6 +91,7 @@ def remove_supporter(registration: Registration, *, now: datetime) -> list[Regis
         # Waiting alone now, they may fit a single free place a pair could not use.
         return promote_from_waiting_list(registration.event, now=now)
     give_back_places(registration.event_id)
+    slots.give_back_slot_place_of(registration)
     db.session.flush()
     return promote_from_waiting_list(registration.event, now=now)
 

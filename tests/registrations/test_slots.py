@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
 from nclw.mail import ical
-from nclw.registrations import reminders, services, slot_changes, slots
+from nclw.registrations import reminders, services, slot_changes, slots, supporters
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.sign_up_details import SupporterDetails
 from nclw.registrations.slot_models import EventSlot, SlotBooking
+from nclw.registrations.supporter_models import SupporterRole
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration, ticket_link
 
@@ -319,3 +321,59 @@ def test_organiser_changes_a_free_slot_but_not_one_someone_holds(client):
         data={"starts_at": new_start.strftime("%Y-%m-%dT%H:%M"), "minutes": "15", "capacity": "2"},
     )
     assert held.status_code == 400 and "Someone has this slot" in held.text
+
+
+# A supporter takes a place in the young person's slot, as in the event.
+
+CARER = SupporterDetails(first_name="Jo", role=SupporterRole.CARER)
+
+
+def _pair(event, slot_id, email="pair@example.com"):
+    details = services.SignUpDetails(
+        first_name="Ana", email=email, slot_id=slot_id, supporter=CARER
+    )
+    return services.register(event, details, now=utcnow())
+
+
+def test_a_pair_takes_two_places_in_one_slot_or_none(app):
+    event, (single, double) = _slotted(count=2, capacity=2, supporters_allowed=True)
+    _sign_up(event, single.id, "first@example.com")
+    with pytest.raises(NotAllowed, match="no room for you and your supporter"):
+        _pair(event, single.id)
+    db.session.rollback()
+    db.session.refresh(single)
+    db.session.refresh(event)
+    assert (single.confirmed_count, event.confirmed_count) == (1, 1)
+    result = _pair(event, double.id)
+    db.session.commit()
+    assert result.status == RegistrationStatus.CONFIRMED
+    db.session.refresh(double)
+    db.session.refresh(event)
+    assert (double.confirmed_count, event.confirmed_count) == (2, 3)
+
+
+def test_a_pairs_slot_places_come_back_when_the_supporter_goes_and_when_it_cancels(app):
+    event, (slot,) = _slotted(count=1, capacity=3, supporters_allowed=True)
+    pair = _pair(event, slot.id).registration
+    db.session.commit()
+    supporters.remove_supporter(pair, now=utcnow())
+    db.session.commit()
+    db.session.refresh(slot)
+    assert slot.confirmed_count == 1
+    supporters.add_supporter(pair, CARER, now=utcnow())
+    db.session.commit()
+    db.session.refresh(slot)
+    assert slot.confirmed_count == 2
+    services.cancel_registration(pair, now=utcnow())
+    db.session.commit()
+    db.session.refresh(slot)
+    db.session.refresh(event)
+    assert (slot.confirmed_count, event.confirmed_count) == (0, 0)
+
+
+def test_a_full_slot_refuses_a_supporter_added_later(app):
+    event, (slot, _other) = _slotted(count=2, capacity=1, supporters_allowed=True)
+    ticket = _sign_up(event, slot.id).registration
+    db.session.commit()
+    with pytest.raises(NotAllowed):
+        supporters.add_supporter(ticket, CARER, now=utcnow())
