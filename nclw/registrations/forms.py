@@ -141,6 +141,7 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
         and not is_question_field(name)
     }
     details["supporter"] = supporter_details(form)
+    details["answers"] = tuple(getattr(form, "answers", {}).items())
     if "age_confirmed" in form:
         details["age_confirmed"] = form.age_confirmed.data == "yes"
     return SignUpDetails(**details)

@@ -36,6 +36,7 @@ from nclw.registrations.places import take_places as _take_place
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
 from nclw.registrations.sign_up_details import SignUpDetails, check_details
+from nclw.registrations.sign_up_questions import save_answers
 from nclw.registrations.supporter_models import Supporter
 from nclw.registrations.waiting_list import release_place
 
@@ -251,6 +252,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             if existing:
                 return SignUpResult.existing(existing)
             continue  # a reference collided: try again with a fresh one
+        save_answers(registration_id, dict(details.answers))
         db.session.commit()
         status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
         return SignUpResult(registration_id, status)

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from nclw.extensions import db
 from nclw.registrations.models import Registration
-from nclw.registrations.services import SignUpResult
 from nclw.registrations.sign_up_questions import (
     LONG_ANSWER_LENGTH,
     SHORT_ANSWER_LENGTH,
@@ -92,18 +91,6 @@ def check_answers(
     return kept
 
 
-def save_answers(registration_id: int, answers: Mapping[int, str]) -> None:
-    """Keep a new ticket's checked answers (from check_answers); the caller commits."""
-    if answers:
-        db.session.execute(
-            sa.insert(SignUpAnswer),
-            [
-                {"registration_id": registration_id, "question_id": question_id, "value": value}
-                for question_id, value in answers.items()
-            ],
-        )
-
-
 def answer_words(question: SignUpQuestion, value: str) -> str:
     """An answer as people read it: choices joined, yes/no in words."""
     if question.kind == QuestionKind.YES_NO:
@@ -176,15 +163,3 @@ def forget_answers(registration_ids) -> None:
         .where(SignUpAnswer.registration_id.in_(registration_ids))
         .execution_options(synchronize_session=False)
     )
-
-
-def keep_answers(result: SignUpResult, answers: Mapping[int, str]) -> None:
-    """Keep the answers given with a new sign-up, and commit.
-
-    An address that already held a ticket keeps the answers it gave then: the sign-up page
-    looks the same to it, and nothing it sends now changes the ticket.
-    """
-    if result.already_registered or not answers:
-        return
-    save_answers(result.registration_id, answers)
-    db.session.commit()

@@ -39,6 +39,9 @@ class SignUpDetails:
     supporter: SupporterDetails | None = None
     # The time slot chosen (registrations.slots), on an event split into slots.
     slot_id: int | None = None
+    # Answers to the event's own questions, by question id, as sign_up_answers.check_answers
+    # kept them: written with the ticket, in the same transaction, or not at all.
+    answers: tuple[tuple[int, str], ...] = ()
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -98,3 +99,16 @@ class SignUpAnswer(db.Model):
     value: Mapped[str] = mapped_column(sa.Text)
 
     question: Mapped[SignUpQuestion] = relationship()
+
+
+def save_answers(registration_id: int, answers: Mapping[int, str]) -> None:
+    """Keep a new ticket's checked answers (from
+    sign_up_answers.check_answers), in the sign-up's own transaction."""
+    if answers:
+        db.session.execute(
+            sa.insert(SignUpAnswer),
+            [
+                {"registration_id": registration_id, "question_id": question_id, "value": value}
+                for question_id, value in answers.items()
+            ],
+        )

@@ -37,7 +37,6 @@ from nclw.registrations import (
     personal_data,
     queries,
     services,
-    sign_up_answers,
     slots,
 )
 from nclw.registrations.forms import (
@@ -128,9 +127,7 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
         return None
     try:
         with database_writes():
-            result = services.register(event, sign_up_details(form), now=now)
-            sign_up_answers.keep_answers(result, getattr(form, "answers", {}))
-            return result
+            return services.register(event, sign_up_details(form), now=now)
     except NclwError as error:
         form.form_errors.append(error.message)
         return None

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 
 from nclw.extensions import db
 from nclw.registrations.question_setup import QuestionDetails, add_question, questions_of
-from nclw.registrations.sign_up_answers import save_answers
-from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion, save_answers
 from nclw.timezones import utcnow
 
 

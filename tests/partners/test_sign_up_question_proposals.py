@@ -14,8 +14,7 @@ from nclw.partners.question_proposals import (
     propose_question,
 )
 from nclw.registrations.question_setup import QuestionDetails, questions_of
-from nclw.registrations.sign_up_answers import save_answers
-from nclw.registrations.sign_up_questions import QuestionKind
+from nclw.registrations.sign_up_questions import QuestionKind, save_answers
 from nclw.timezones import utcnow
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user

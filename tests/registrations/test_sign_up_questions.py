@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
+from nclw.registrations import services
 from nclw.registrations.models import Registration
 from nclw.registrations.personal_data import delete_my_details, purge_personal_data
 from nclw.registrations.question_setup import (
@@ -23,9 +24,9 @@ from nclw.registrations.sign_up_answers import (
     AnswerProblems,
     answers_for,
     check_answers,
-    save_answers,
 )
-from nclw.registrations.sign_up_questions import QuestionKind, SignUpAnswer
+from nclw.registrations.sign_up_details import SignUpDetails
+from nclw.registrations.sign_up_questions import QuestionKind, SignUpAnswer, save_answers
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration
 
@@ -262,6 +263,24 @@ def test_signing_up_again_does_not_change_the_answers(client):
     _sign_up(client, event, **{f"question_{job.id}": "Office"})
     [registration] = db.session.scalars(sa.select(Registration)).all()
     assert _answers(registration) == {job.id: "Outdoors"}
+
+
+def test_a_ticket_and_its_answers_are_written_together_or_not_at_all(app):
+    event = make_event()
+    job = _job(event)
+    details = SignUpDetails(
+        first_name="Sam", email="sam@example.com", answers=((job.id, "Office"),)
+    )
+    result = services.register(event, details, now=utcnow())
+    assert _answers(result.registration) == {job.id: "Office"}
+    # An answer that cannot be written (its question has gone) takes the ticket with it.
+    broken = SignUpDetails(
+        first_name="Kim", email="kim@example.com", answers=((job.id + 999, "Office"),)
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        services.register(event, broken, now=utcnow())
+    db.session.rollback()
+    assert [r.first_name for r in db.session.scalars(sa.select(Registration))] == ["Sam"]
 
 
 # --- forgetting ----------------------------------------------------------------------------
