@@ -20,7 +20,7 @@ from nclw.registrations.slot_models import SlotBooking
 RACE_WINDOW_SECONDS = 0.3
 
 
-def _count_then_claim(slot_id: int, event_id: int) -> bool:
+def _count_then_claim(slot_id: int, event_id: int, places: int = 1) -> bool:
     taken = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(SlotBooking)
@@ -28,7 +28,7 @@ def _count_then_claim(slot_id: int, event_id: int) -> bool:
         .where(SlotBooking.slot_id == slot_id, Registration.status == RegistrationStatus.CONFIRMED)
     )
     db.session.commit()
-    if taken >= 1:
+    if taken + places > 1:  # the proof's slots each hold one person
         return False
     time.sleep(RACE_WINDOW_SECONDS)
     return True  # the slot's counter (and its CHECK) is left alone: the bookings tell the truth

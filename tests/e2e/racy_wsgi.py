@@ -43,6 +43,6 @@ def _count_then_claim(event_id: int, places: int = 1) -> bool:
 
 services._take_place = _count_then_claim
 # PostgreSQL normally takes the place inside the sign-up's single statement: use the steps.
-services._write_sign_up = services._write_sign_up_in_steps
+services.ONE_STATEMENT_ON_POSTGRESQL = False
 
 app = create_app()
