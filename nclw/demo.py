@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from nclw.accounts.models import DoorStaffAssignment, Role, User
 from nclw.accounts.services import new_session_token
-from nclw.addresses import normalise_email
 from nclw.demo_bookings import adviser_booked_three
 from nclw.demo_feedback import past_event_with_feedback
 from nclw.demo_messages import messages_waiting_and_sent
 from nclw.demo_offers import show_offers
 from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_review
+from nclw.demo_people import demo_ticket
 from nclw.demo_releases import places_given_back
 from nclw.demo_sign_up_questions import careers_questions
 from nclw.demo_slots import mock_interviews
@@ -30,7 +30,6 @@ from nclw.events.models import (
 )
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_reference
 from nclw.timezones import uk_datetime, utcnow
 
 
@@ -347,20 +346,16 @@ def _fill(event: Event, *, confirmed: int, waiting: int) -> None:
         is_confirmed = index < confirmed
         name = names[index % len(names)]
         email = f"{name.lower()}.{event.id}.{index}@example.org"
-        db.session.add(
-            Registration(
-                event_id=event.id,
-                first_name=name,
-                email=email,
-                email_normalised=normalise_email(email),
-                status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITING,
-                reference=new_reference(),
-                created_at=now,
-                confirmed_at=now if is_confirmed else None,
-                waiting_since=None if is_confirmed else now + timedelta(seconds=index),
-                declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
-                organisation_name="Example Council" if event.audience == "professionals" else None,
-                job_role="Personal adviser" if event.audience == "professionals" else None,
-            )
+        demo_ticket(
+            event,
+            name,
+            email,
+            status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITING,
+            created_at=now,
+            confirmed_at=now if is_confirmed else None,
+            waiting_since=None if is_confirmed else now + timedelta(seconds=index),
+            declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
+            organisation_name="Example Council" if event.audience == "professionals" else None,
+            job_role="Personal adviser" if event.audience == "professionals" else None,
         )
     event.confirmed_count = confirmed

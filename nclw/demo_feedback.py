@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
 from nclw.extensions import db
 from nclw.feedback.models import FeedbackAnswer, SurveyInvitation
 from nclw.feedback.survey import fix_questions
-from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_reference
+from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import to_uk, uk_datetime, utcnow
 
 # Answers to the default questions: a score, what was useful, what should change.
@@ -48,19 +47,16 @@ def past_event_with_feedback(edition: Edition, host: Organisation) -> Event:
     db.session.flush()
     for n, name in enumerate(PEOPLE):
         email = f"{name.lower()}.{event.id}.{n}@example.org"
-        person = Registration(
-            event_id=event.id,
-            first_name=name,
-            email=email,
-            email_normalised=normalise_email(email),
+        person = demo_ticket(
+            event,
+            name,
+            email,
             status=RegistrationStatus.CONFIRMED,
-            reference=new_reference(),
             created_at=event.starts_at - timedelta(days=7),
             confirmed_at=event.starts_at - timedelta(days=7),
             checked_in_at=event.starts_at,
             declared_care_experienced=True,
         )
-        db.session.add(person)
         db.session.flush()
         answered = n < len(DEMO_FEEDBACK)
         db.session.add(

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.offers import offer_deadline
-from nclw.registrations.services import new_reference
 from nclw.timezones import utcnow
 
 
@@ -36,20 +35,16 @@ def show_offers(event: Event) -> None:
     joined = now - timedelta(days=3)
     for name, expired in (("Omar", True), ("Rosa", False)):
         email = f"{name.lower()}.{event.id}@example.org"
-        db.session.add(
-            Registration(
-                event_id=event.id,
-                first_name=name,
-                email=email,
-                email_normalised=normalise_email(email),
-                status=RegistrationStatus.CANCELLED if expired else RegistrationStatus.OFFERED,
-                reference=new_reference(),
-                created_at=joined,
-                offer_expires_at=offered_at if expired else deadline,
-                offer_expired_at=offered_at if expired else None,
-                cancelled_at=offered_at if expired else None,
-                released_via=ReleaseRoute.EXPIRED_OFFER if expired else None,
-                place_taken_again=expired,
-                declared_care_experienced=True,
-            )
+        demo_ticket(
+            event,
+            name,
+            email,
+            status=RegistrationStatus.CANCELLED if expired else RegistrationStatus.OFFERED,
+            created_at=joined,
+            offer_expires_at=offered_at if expired else deadline,
+            offer_expired_at=offered_at if expired else None,
+            cancelled_at=offered_at if expired else None,
+            released_via=ReleaseRoute.EXPIRED_OFFER if expired else None,
+            place_taken_again=expired,
+            declared_care_experienced=True,
         )

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Audience, Event
-from nclw.extensions import db
 from nclw.registrations.models import (
     CalendarAnswer,
-    Registration,
     RegistrationStatus,
     ReleaseRoute,
 )
-from nclw.registrations.services import new_reference
 from nclw.timezones import utcnow
 
 # (name, how the place was given back, whether someone waiting took it)
@@ -32,26 +29,22 @@ def places_given_back(event: Event) -> None:
     now = utcnow()
     for index, (name, route, taken_again) in enumerate(GIVEN_BACK):
         email = f"{name.lower()}.{event.id}.given-back.{index}@example.org"
-        db.session.add(
-            Registration(
-                event_id=event.id,
-                first_name=name,
-                email=email,
-                email_normalised=normalise_email(email),
-                status=RegistrationStatus.CANCELLED,
-                reference=new_reference(),
-                created_at=now - timedelta(days=10),
-                confirmed_at=now - timedelta(days=10),
-                cancelled_at=now - timedelta(days=2, hours=index),
-                declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
-                released_via=route,
-                place_taken_again=taken_again,
-                cancellation_reason="Signed up twice" if route == ReleaseRoute.ORGANISER else None,
-                calendar_answer=CalendarAnswer.DECLINED
-                if route == ReleaseRoute.CALENDAR_REPLY
-                else None,
-                calendar_answered_at=now - timedelta(days=2, hours=index)
-                if route == ReleaseRoute.CALENDAR_REPLY
-                else None,
-            )
+        demo_ticket(
+            event,
+            name,
+            email,
+            status=RegistrationStatus.CANCELLED,
+            created_at=now - timedelta(days=10),
+            confirmed_at=now - timedelta(days=10),
+            cancelled_at=now - timedelta(days=2, hours=index),
+            declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
+            released_via=route,
+            place_taken_again=taken_again,
+            cancellation_reason="Signed up twice" if route == ReleaseRoute.ORGANISER else None,
+            calendar_answer=CalendarAnswer.DECLINED
+            if route == ReleaseRoute.CALENDAR_REPLY
+            else None,
+            calendar_answered_at=now - timedelta(days=2, hours=index)
+            if route == ReleaseRoute.CALENDAR_REPLY
+            else None,
         )

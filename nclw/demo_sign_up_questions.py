@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_reference
+from nclw.registrations.models import RegistrationStatus
 from nclw.registrations.sign_up_questions import QuestionKind, SignUpAnswer, SignUpQuestion
 from nclw.timezones import utcnow
 
@@ -60,18 +59,15 @@ def careers_questions(event: Event) -> None:
     db.session.flush()
     for n, (name, job, topic) in enumerate(ANSWERS):
         email = f"{name.lower()}.{event.id}.{n}@example.org"
-        person = Registration(
-            event_id=event.id,
-            first_name=name,
-            email=email,
-            email_normalised=normalise_email(email),
+        person = demo_ticket(
+            event,
+            name,
+            email,
             status=RegistrationStatus.CONFIRMED,
-            reference=new_reference(),
             created_at=now - timedelta(days=2),
             confirmed_at=now - timedelta(days=2),
             declared_care_experienced=True,
         )
-        db.session.add(person)
         db.session.flush()
         db.session.add(SignUpAnswer(registration_id=person.id, question_id=jobs.id, value=job))
         if topic:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
 from nclw.extensions import db
 from nclw.registrations import slot_changes, slots
-from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_reference
+from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import uk_datetime, utcnow
 
 # Who holds which slot (by its number, from 0): some early, one late, gaps between.
@@ -44,17 +43,14 @@ def mock_interviews(edition: Edition, host: Organisation, day: date) -> Event:
     )
     for name, number in TAKEN:
         email = f"{name.lower()}.{event.id}@example.org"
-        person = Registration(
-            event_id=event.id,
-            first_name=name,
-            email=email,
-            email_normalised=normalise_email(email),
+        person = demo_ticket(
+            event,
+            name,
+            email,
             status=RegistrationStatus.CONFIRMED,
-            reference=new_reference(),
             confirmed_at=utcnow() - timedelta(days=2),
             declared_care_experienced=True,
         )
-        db.session.add(person)
         db.session.flush()
         # As a sign-up takes them: the slot's place and the event's, then the booking.
         slots.take_slot(made[number].id, event.id)

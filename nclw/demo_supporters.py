@@ -7,11 +7,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from nclw.addresses import normalise_email
+from nclw.demo_people import demo_ticket
 from nclw.events.models import Audience, Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
-from nclw.registrations.services import new_reference
 from nclw.registrations.supporter_models import Supporter, SupporterRole
 from nclw.timezones import utcnow
 
@@ -41,20 +40,17 @@ def show_supporters(event: Event) -> None:
     )
     event.confirmed_count += 1
     email = f"jade.{event.id}@example.org"
-    waiting = Registration(
-        event_id=event.id,
-        first_name="Jade",
-        email=email,
-        email_normalised=normalise_email(email),
+    waiting = demo_ticket(
+        event,
+        "Jade",
+        email,
         status=RegistrationStatus.WAITING,
-        reference=new_reference(),
         created_at=now,
         waiting_since=now - timedelta(hours=2),
         declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
         organisation_name="Example Council" if event.audience == Audience.PROFESSIONALS else None,
         job_role="Apprentice" if event.audience == Audience.PROFESSIONALS else None,
     )
-    db.session.add(waiting)
     db.session.add(
         Supporter(
             registration=waiting, first_name="Chris", role=SupporterRole.CARER, created_at=now
