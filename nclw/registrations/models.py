@@ -205,6 +205,11 @@ class Registration(db.Model):
         return self.email_normalised.startswith(BOOKED_KEY_PREFIX)
 
     @property
+    def audit_summary(self) -> str:
+        """What the audit log keeps about a ticket an action was done to: never a name."""
+        return f"{self.reference} at {self.event.title}"
+
+    @property
     def is_confirmed(self) -> bool:
         return self.status == RegistrationStatus.CONFIRMED
 

@@ -13,13 +13,13 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nclw.audit.actions import AuditAction
-from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
+from nclw.registrations.ticket_audit import record_ticket_action
 from nclw.registrations.waiting_list import release_place
 
 OFFER_GONE = "This offer has ended, so the place has gone to the next person waiting."
@@ -61,7 +61,7 @@ def claim_offer(registration: Registration, *, now: datetime) -> Registration:
         registration_id=registration.id,
         event_id=registration.event_id,
     )
-    _record(AuditAction.OFFER_CLAIMED, registration, now)
+    record_ticket_action(AuditAction.OFFER_CLAIMED, registration, now=now)
     return registration
 
 
@@ -81,7 +81,7 @@ def decline_offer(registration: Registration, *, now: datetime) -> list[Registra
         registration_id=registration.id,
         event_id=registration.event_id,
     )
-    _record(AuditAction.OFFER_DECLINED, registration, now)
+    record_ticket_action(AuditAction.OFFER_DECLINED, registration, now=now)
     return release_place(registration, ReleaseRoute.TICKET_PAGE, now=now)
 
 
@@ -102,7 +102,7 @@ def expire_offer(registration: Registration, *, now: datetime) -> bool:
         registration_id=registration.id,
         event_id=registration.event_id,
     )
-    _record(AuditAction.OFFER_EXPIRED, registration, now)
+    record_ticket_action(AuditAction.OFFER_EXPIRED, registration, now=now)
     release_place(registration, ReleaseRoute.EXPIRED_OFFER, now=now)
     return True
 
@@ -128,13 +128,3 @@ def expire_offers(*, now: datetime, event: Event | None = None) -> int:
             db.session.rollback()
             raise
     return expired
-
-
-def _record(action: AuditAction, registration: Registration, now: datetime) -> None:
-    record_action(
-        action,
-        actor=None,
-        target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )

@@ -106,7 +106,7 @@ def check_in(
         AuditAction.REGISTRATION_CHECKED_IN,
         actor=actor,
         target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
+        summary=registration.audit_summary,
         now=now,
     )
     return CheckIn(registration)
@@ -182,7 +182,7 @@ def mark_no_show(
         else AuditAction.REGISTRATION_NO_SHOW_UNDONE,
         actor=actor,
         target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
+        summary=registration.audit_summary,
         now=now,
     )
     return registration
@@ -260,7 +260,7 @@ def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> 
         AuditAction.REGISTRATION_CHECK_IN_UNDONE,
         actor=actor,
         target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
+        summary=registration.audit_summary,
         now=now,
     )
     return registration

@@ -50,7 +50,7 @@ def cancel_on_their_behalf(
         actor=actor,
         target=registration,
         # Who cancelled is the entry's actor; the reason may name the person, so it is not here.
-        summary=f"{registration.reference} at {registration.event.title}",
+        summary=registration.audit_summary,
         now=now,
     )
     return promoted

@@ -14,7 +14,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nclw.audit.actions import AuditAction
-from nclw.audit.services import record_action
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
@@ -23,6 +22,7 @@ from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.places import give_back_places, take_places
 from nclw.registrations.sign_up_details import SupporterDetails, check_supporter
 from nclw.registrations.supporter_models import Supporter
+from nclw.registrations.ticket_audit import record_ticket_action
 from nclw.registrations.waiting_list import promote_from_waiting_list
 from nclw.timezones import format_time
 
@@ -66,7 +66,7 @@ def add_supporter(
     db.session.add(added)
     registration.calendar_sequence += 1
     registration.updated_at = now
-    _record(AuditAction.SUPPORTER_ADDED, registration, now)
+    record_ticket_action(AuditAction.SUPPORTER_ADDED, registration, now=now)
     return added
 
 
@@ -86,7 +86,7 @@ def remove_supporter(registration: Registration, *, now: datetime) -> list[Regis
     registration.updated_at = now
     db.session.flush()
     db.session.expire(registration, ["supporter"])
-    _record(AuditAction.SUPPORTER_REMOVED, registration, now)
+    record_ticket_action(AuditAction.SUPPORTER_REMOVED, registration, now=now)
     if not held_place:
         # Waiting alone now, they may fit a single free place a pair could not use.
         return promote_from_waiting_list(registration.event, now=now)
@@ -148,13 +148,3 @@ def supporter_words(supporter: Supporter) -> str:
     if supporter.checked_in_at is not None:
         words += f", checked in {format_time(supporter.checked_in_at)}"
     return words
-
-
-def _record(action: AuditAction, registration: Registration, now: datetime) -> None:
-    record_action(
-        action,
-        actor=None,
-        target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
-        now=now,
-    )

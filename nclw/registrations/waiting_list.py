@@ -100,7 +100,7 @@ def release_place(
             AuditAction.SUPPORTER_RELEASED,
             actor=None,
             target=registration,
-            summary=f"{registration.reference} at {registration.event.title}",
+            summary=registration.audit_summary,
             now=now,
         )
     db.session.flush()
@@ -129,7 +129,7 @@ def promote_registration(
         AuditAction.REGISTRATION_PROMOTED,
         actor=actor,
         target=registration,
-        summary=f"{registration.reference} at {registration.event.title}",
+        summary=registration.audit_summary,
         now=now,
     )
     return registration
