@@ -39,6 +39,8 @@ class SignUpDetails:
     supporter: SupporterDetails | None = None
     # The time slot chosen (registrations.slots), on an event split into slots.
     slot_id: int | None = None
+    # The time chosen is a full one, to wait for (only where each time has its own list).
+    wait_for_slot: bool = False
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:
