@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from nclw.forms import UkDateTimeField
@@ -73,6 +74,6 @@ class WaitingListsForm(FlaskForm):
 
     waiting_lists = RadioField(
         "When times are full",
-        choices=list(CHOICES),
+        choices=[SelectChoice(value, label) for value, label in CHOICES],
         validators=[InputRequired("Choose how people wait when times are full")],
     )
