@@ -86,13 +86,16 @@ def move_to_slot(registration: Registration, slot_id: int, *, now: datetime) -> 
     """A person moves their ticket to another free time (see slots.change_slot: they keep
     their old time unless the new one is theirs), and gets an email with the new invite.
     Where each time has its own waiting list, the place left goes to the old time's list."""
+    per_slot = slot_waits.waits_per_slot(registration.event)
+    if per_slot:
+        slot_waits.lock_places(registration.event_id)  # the event's row first, as everywhere
     slot = slots.change_slot(registration, slot_id, now=now)
     queue_email(
         slot_messages.time_changed(registration),
         registration_id=registration.id,
         event_id=registration.event_id,
     )
-    if slot_waits.waits_per_slot(registration.event):
+    if per_slot:
         promote_from_waiting_list(registration.event, now=now)
     return slot
 

@@ -65,14 +65,16 @@ def check_choice(event: Event, slot_id: int | None, *, wait: bool, with_supporte
         raise InvalidInput(TOO_SMALL_FOR_TWO)
 
 
-def lock_slot(slot_id: int) -> None:
-    """Wait for anyone changing the slot's places to finish, before deciding to queue for it.
+def lock_places(event_id: int) -> None:
+    """Wait for anyone taking or giving back the event's places to finish, before deciding
+    whether a person waits for a time.
 
-    A guarded UPDATE that finds the slot full does not wait for a place being given back at
-    that moment; this does, so a person never queues for a time whose freed place has just
-    gone unclaimed (SQLite lets one writer in at a time, and ignores FOR UPDATE).
+    A guarded UPDATE that finds no room does not wait for a place being given back at that
+    moment; this does, so nobody joins a time's list just as its freed place goes unclaimed
+    (every change of places locks the event's row first; SQLite lets one writer in at a
+    time, and ignores FOR UPDATE).
     """
-    db.session.execute(sa.select(EventSlot.id).where(EventSlot.id == slot_id).with_for_update())
+    db.session.execute(sa.select(Event.id).where(Event.id == event_id).with_for_update())
 
 
 def note_wait(registration_id: int, slot_id: int) -> None:
