@@ -20,7 +20,7 @@ from nclw.registrations.slot_models import SlotBooking
 RACE_WINDOW_SECONDS = 0.3
 
 
-def _count_then_claim(slot_id: int, event_id: int) -> bool:
+def _count_then_claim(slot_id: int, event_id: int, places: int = 1) -> bool:
     taken = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(SlotBooking)
