@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from nclw.extensions import db
@@ -11,6 +12,7 @@ from nclw.registrations.slot_models import SlotWait
 from tests.conftest import login
 from tests.factories import make_user, ticket_link
 from tests.registrations.test_slot_waiting_lists import _sign_up, _slotted
+from tests.support.html_validation import assert_valid_pages
 
 
 def _post(client, event, choice, email="bo@example.com"):
@@ -70,3 +72,25 @@ def test_organiser_chooses_a_list_for_each_time_while_nobody_waits(client):
     assert refused.status_code == 400 and "cannot change now" in refused.text
     db.session.refresh(event)
     assert event.waiting_list_per_slot and slots.has_slots(event.id)
+
+
+@pytest.mark.slow  # the Nu HTML checker is a Java program started per call
+def test_waiting_for_a_time_pages_are_valid_and_csp_clean(client):
+    event, (a, _b) = _slotted(count=2)
+    _sign_up(event, a, "a@example.com")
+    waiting = _sign_up(event, a, "wait@example.com", wait=True)
+    register = f"/events/{event.slug}/register"
+    pages = {
+        "sign-up": client.get(register),
+        "sign-up-errors": _post(client, event, ""),
+        "ticket": client.get(f"/tickets/{ticket_link(waiting)}"),
+    }
+    login(client, make_user())
+    pages["slots"] = client.get(f"/admin/events/{event.id}/slots")
+    pages["slots-errors"] = client.post(
+        f"/admin/events/{event.id}/slots/waiting-lists", data={"waiting_lists": "event"}
+    )
+    pages["attendees"] = client.get(f"/admin/events/{event.id}/attendees")
+    pages["attendee"] = client.get(f"/admin/registrations/{waiting.id}")
+    assert pages["slots-errors"].status_code == 400
+    assert_valid_pages(pages)
