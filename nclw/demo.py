@@ -16,6 +16,7 @@ from nclw.demo_partners import change_waiting_for_review, proposal_waiting_for_r
 from nclw.demo_people import demo_ticket
 from nclw.demo_releases import places_given_back
 from nclw.demo_sign_up_questions import careers_questions
+from nclw.demo_slot_waiting import wait_for_the_first_interview
 from nclw.demo_slots import mock_interviews
 from nclw.demo_supporters import show_supporters
 from nclw.events.models import (
@@ -261,7 +262,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     past = past_event_with_feedback(edition, hosts["Catch22"])
     messages_waiting_and_sent(events[1], past)
     adviser_booked_three(events[4])  # the podcast: a Luton adviser booked three young people
-    mock_interviews(edition, hosts["Accenture"], thursday)
+    wait_for_the_first_interview(mock_interviews(edition, hosts["Accenture"], thursday))
     db.session.commit()
     return True
 

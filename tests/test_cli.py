@@ -10,7 +10,7 @@ from nclw.accounts import door_staff
 from nclw.accounts.models import Role, User
 from nclw.events.models import Audience, Edition, Event, EventFormat
 from nclw.extensions import db
-from nclw.registrations import slots
+from nclw.registrations import slot_waits, slots
 from nclw.registrations.message_history import message_history
 from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import Booking, Registration, RegistrationStatus, ReleaseRoute
@@ -217,3 +217,7 @@ def test_seed_demo_has_mock_interviews_in_twelve_slots_with_some_taken(runner):
     assert [slot.confirmed_count for slot in made] == [1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0]
     assert (interviews.capacity, interviews.confirmed_count) == (12, 5)
     assert len(slots.slots_by_registration(interviews.id)) == 5
+    # A waiting list for each time, with one person waiting for the first interview.
+    assert interviews.waiting_list_per_slot
+    [(_ticket, waited)] = slot_waits.waits_by_registration(interviews.id).items()
+    assert waited.id == made[0].id

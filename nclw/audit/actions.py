@@ -45,6 +45,7 @@ class AuditAction(enum.StrEnum):
     EVENT_MESSAGE_CANCELLED = "event.message_cancelled"
     EVENT_MESSAGE_SENT = "event.message_sent"
     EVENT_QA_SETTINGS_CHANGED = "event.qa_settings_changed"
+    EVENT_WAITING_LISTS_CHANGED = "event.waiting_lists_changed"
     EVENT_SURVEY_QUESTIONS_CHANGED = "event.survey_questions_changed"
     EVENT_QUESTIONS_EXPORTED = "event.questions_exported"
     EVENT_DOOR_STAFF_ASSIGNED = "event.door_staff_assigned"

@@ -138,6 +138,11 @@ WORDING: dict[A, Wording] = {
     A.EVENT_QA_SETTINGS_CHANGED: Wording(
         QUESTIONS, "Q&A settings changed", "{actor} changed the Q&A settings of {target}"
     ),
+    A.EVENT_WAITING_LISTS_CHANGED: Wording(
+        EVENTS,
+        "Waiting lists changed",
+        "{actor} changed how {target} keeps its waiting list for full times",
+    ),
     A.EVENT_SURVEY_QUESTIONS_CHANGED: Wording(
         EVENTS,
         "Feedback questions changed",

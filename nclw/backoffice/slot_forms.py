@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import IntegerField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from nclw.forms import UkDateTimeField
+from nclw.registrations.slot_waits import CHOICES
 from nclw.timezones import UK
 
 
@@ -65,3 +67,13 @@ class EditSlotForm(FlaskForm):
     )
     minutes = _minutes()
     capacity = _places()
+
+
+class WaitingListsForm(FlaskForm):
+    """How people wait when times are full: one list for the event, or one for each time."""
+
+    waiting_lists = RadioField(
+        "When times are full",
+        choices=[SelectChoice(value, label) for value, label in CHOICES],
+        validators=[InputRequired("Choose how people wait when times are full")],
+    )

@@ -198,6 +198,9 @@ class Event(EventDetailsColumns, db.Model):
     offers_expire: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # A young person may bring one supporter, who takes a place too (registrations.supporters).
     supporters_allowed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # With time slots: people wait for the time they chose, rather than on one list for the
+    # event that gives the first free time to whoever is next (registrations.slot_waits).
+    waiting_list_per_slot: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -73,10 +73,10 @@ class SignUpForm(SupporterFields, FlaskForm):
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[DataRequired("Answer the question about your age")],
     )
-    # Only on an event split into time slots with a time still free (registrations.slots).
+    # Only on an event split into time slots with a time still free (registrations.slots),
+    # or with a waiting list for each time (registrations.slot_waits): "12", or "wait-12".
     slot_id = RadioField(
         "Choose a time",
-        coerce=int,
         validators=[DataRequired("Choose a time")],
         validate_choice=False,  # the service checks the slot is this event's, and free
     )
@@ -142,6 +142,8 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
     }
     details["supporter"] = supporter_details(form)
     details["answers"] = tuple(getattr(form, "answers", {}).items())
+    if "slot_id" in form:
+        details["slot_id"], details["wait_for_slot"] = _slot_choice(form.slot_id.data)
     if "age_confirmed" in form:
         details["age_confirmed"] = form.age_confirmed.data == "yes"
     return SignUpDetails(**details)
@@ -171,13 +173,37 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     return form
 
 
+WAIT_PREFIX = "wait-"
+
+
+def _slot_choice(value: str | None) -> tuple[int | None, bool]:
+    """The slot chosen, and whether it is a full one to wait for ("wait-12")."""
+    if not value:
+        return None, False
+    wait = value.startswith(WAIT_PREFIX)
+    number = value.removeprefix(WAIT_PREFIX)
+    # Anything else posted is no slot of this event: the service refuses it plainly.
+    return (int(number) if number.isdecimal() and len(number) < 10 else 0), wait
+
+
 def _offer_slots(form: SignUpForm, event: Event) -> None:
-    """Offer the free slots as choices; full ones are shown apart, and never offered."""
+    """Offer the free slots as choices; full ones are shown apart, and never offered, unless
+    each time has its own waiting list: then a full time is offered to wait for."""
     all_slots = slots.event_slots(event.id)
     free = [slot for slot in all_slots if not slot.is_full]
     form.full_slots = [slot for slot in all_slots if slot.is_full]
     if not all_slots:
         del form.slot_id
+        return
+    if event.waiting_list_per_slot:
+        form.full_slots = []
+        form.slot_id.choices = [
+            SelectChoice(f"{WAIT_PREFIX}{slot.id}", f"{slot.times}: {FULL_WAIT}")
+            if slot.is_full
+            else SelectChoice(str(slot.id), slot.times)
+            for slot in all_slots
+        ]
+        form.slot_id.description = _slot_day(all_slots[0])
         return
     if not free:
         # Every time is taken: nothing to choose, and the person may join the waiting list.
@@ -185,8 +211,11 @@ def _offer_slots(form: SignUpForm, event: Event) -> None:
         form.slot_id.validators = [Optional()]
         form.slot_id.choices = []
         return
-    form.slot_id.choices = [SelectChoice(slot.id, slot.times) for slot in free]
+    form.slot_id.choices = [SelectChoice(str(slot.id), slot.times) for slot in free]
     form.slot_id.description = _slot_day(free[0])
+
+
+FULL_WAIT = "full, join the waiting list for this time"
 
 
 def _slot_day(slot) -> str:

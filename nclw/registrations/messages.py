@@ -140,6 +140,7 @@ def waiting_list_place(registration: Registration) -> ComposedEmail:
         f"You are on the waiting list: {registration.event.title}",
         registration,
         position=waiting_list_position(registration),
+        waiting_for=slots.slot_waited_for(registration),
     )
 
 

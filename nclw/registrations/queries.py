@@ -13,6 +13,7 @@ from nclw.events.details import AccessFeature, access_list
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import MessageAudience, Registration, RegistrationStatus
+from nclw.registrations.slot_models import SlotWait
 
 
 def find_live_registration(event: Event, email: str) -> Registration | None:
@@ -27,11 +28,22 @@ def find_live_registration(event: Event, email: str) -> Registration | None:
 
 
 def waiting_list_position(registration: Registration) -> int | None:
-    """1 for the next person to get a place; None when not waiting."""
+    """1 for the next person to get a place; None when not waiting. Someone waiting for one
+    time (registrations.slot_waits) counts only the people waiting for that time."""
     if registration.status != RegistrationStatus.WAITING:
         return None
+    query = sa.select(sa.func.count(Registration.id))
+    waited = db.session.scalar(
+        sa.select(SlotWait.slot_id).where(SlotWait.registration_id == registration.id)
+    )
+    if waited is not None:
+        query = (
+            query.select_from(Registration)
+            .join(SlotWait, SlotWait.registration_id == Registration.id)
+            .where(SlotWait.slot_id == waited)
+        )
     ahead = db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
+        query.where(
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITING,
             sa.or_(

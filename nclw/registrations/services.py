@@ -23,7 +23,7 @@ from nclw.mail.outbox import (
     queue_email,
     queue_email_to_compose,
 )
-from nclw.registrations import messages, slots
+from nclw.registrations import messages, slot_waits, slots
 from nclw.registrations.models import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -31,7 +31,7 @@ from nclw.registrations.models import (
     RegistrationStatus,
     ReleaseRoute,
 )
-from nclw.registrations.places import EVENTS, TAKE_PLACE
+from nclw.registrations.places import EVENTS, TAKE_PLACE, give_back_places
 from nclw.registrations.places import take_places as _take_place
 from nclw.registrations.queries import find_live_registration
 from nclw.registrations.rsvp import new_rsvp_code
@@ -71,7 +71,12 @@ ONE_STATEMENT_ON_POSTGRESQL = True
 
 
 def _write_sign_up(
-    ticket: dict, *, now: datetime, supporter: dict | None = None, slot_id: int | None = None
+    ticket: dict,
+    *,
+    now: datetime,
+    supporter: dict | None = None,
+    slot_id: int | None = None,
+    wait: bool = False,
 ) -> tuple[int, bool]:
     """Take a place if one is free, write the ticket, queue its email: (id, confirmed).
 
@@ -79,7 +84,7 @@ def _write_sign_up(
     busiest request there is. The sender writes the email and its invite later.
     """
     if slot_id is not None:
-        return _write_slotted_sign_up(ticket, slot_id, now=now, supporter=supporter)
+        return _write_slotted_sign_up(ticket, slot_id, now=now, supporter=supporter, wait=wait)
     if supporter is not None:
         # A pair takes two places in one guarded UPDATE, or waits together: never half.
         return _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
@@ -93,11 +98,13 @@ def _write_sign_up(
 
 
 def _write_sign_up_in_steps(
-    ticket: dict, *, now: datetime, supporter: dict | None = None
+    ticket: dict, *, now: datetime, supporter: dict | None = None, confirmed: bool | None = None
 ) -> tuple[int, bool]:
     """_write_sign_up as three statements, for databases without UPDATE inside WITH (and
-    for a sign-up with a supporter, whose row is a fourth)."""
-    confirmed = _take_place(ticket["event_id"], 1 if supporter is None else 2)
+    for a sign-up with a supporter, whose row is a fourth). `confirmed` says whether the
+    caller already took the places (True) or the ticket waits (False)."""
+    if confirmed is None:
+        confirmed = _take_place(ticket["event_id"], 1 if supporter is None else 2)
     registration_id = db.session.execute(
         _INSERT_REGISTRATION,
         {
@@ -125,21 +132,36 @@ def _write_sign_up_in_steps(
 
 
 def _write_slotted_sign_up(
-    ticket: dict, slot_id: int, *, now: datetime, supporter: dict | None = None
+    ticket: dict, slot_id: int, *, now: datetime, supporter: dict | None = None, wait: bool
 ) -> tuple[int, bool]:
-    """Take the chosen slot's place (two with a supporter), then the event's, in one
+    """Take the event's place and the chosen slot's (two each with a supporter), in one
     transaction; a slot someone else took first is refused (the form offers the times still
-    free)."""
-    gone = slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO
-    if not slots.take_slot(slot_id, ticket["event_id"], 1 if supporter is None else 2):
+    free). A person who chose to wait for a full time (slot_waits) joins its waiting list,
+    or has its place if one is free after all.
+
+    The event's row is always locked before a slot's, as when a place is given back, so two
+    requests never hold one each and wait for the other.
+    """
+    event_id = ticket["event_id"]
+    places = 1 if supporter is None else 2
+    if wait:
+        slot_waits.lock_places(event_id)
+    if _take_place(event_id, places):
+        if slots.take_slot(slot_id, event_id, places):
+            registration_id, _ = _write_sign_up_in_steps(
+                ticket, now=now, supporter=supporter, confirmed=True
+            )
+            slots.book(registration_id, slot_id)
+            return registration_id, True
+        give_back_places(event_id, places)
+    if not wait:
         db.session.rollback()
-        raise NotAllowed(gone)
-    registration_id, confirmed = _write_sign_up_in_steps(ticket, now=now, supporter=supporter)
-    if not confirmed:  # the event has fewer places than its slots: keep to the event's
-        db.session.rollback()
-        raise NotAllowed(gone)
-    slots.book(registration_id, slot_id)
-    return registration_id, confirmed
+        raise NotAllowed(slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO)
+    registration_id, _ = _write_sign_up_in_steps(
+        ticket, now=now, supporter=supporter, confirmed=False
+    )
+    slot_waits.note_wait(registration_id, slot_id)
+    return registration_id, False
 
 
 _CONFIRMED_KIND = "ticket_confirmed"
@@ -223,7 +245,12 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
     if reason:
         raise NotAllowed(reason)
     check_details(event, details)
-    slots.check_choice(event, details.slot_id)
+    slot_waits.check_choice(
+        event,
+        details.slot_id,
+        wait=details.wait_for_slot,
+        with_supporter=details.supporter is not None,
+    )
 
     # No look-up first: the unique index on live (event, address) pairs is the check. A
     # second sign-up for an address fails the INSERT, and the rollback gives back the place
@@ -247,7 +274,11 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
         }
         try:
             registration_id, confirmed = _write_sign_up(
-                ticket, now=now, supporter=_supporter_row(details), slot_id=details.slot_id
+                ticket,
+                now=now,
+                supporter=_supporter_row(details),
+                slot_id=details.slot_id,
+                wait=details.wait_for_slot,
             )
         except IntegrityError:
             db.session.rollback()

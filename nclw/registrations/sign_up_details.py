@@ -39,6 +39,8 @@ class SignUpDetails:
     supporter: SupporterDetails | None = None
     # The time slot chosen (registrations.slots), on an event split into slots.
     slot_id: int | None = None
+    # The time chosen is a full one, to wait for (only where each time has its own list).
+    wait_for_slot: bool = False
     # Answers to the event's own questions, by question id, as sign_up_answers.check_answers
     # kept them: written with the ticket, in the same transaction, or not at all.
     answers: tuple[tuple[int, str], ...] = ()

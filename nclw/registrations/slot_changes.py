@@ -10,7 +10,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
-from nclw.registrations import slot_messages, slots
+from nclw.registrations import slot_messages, slot_waits, slots
 from nclw.registrations.models import Registration
 from nclw.registrations.slot_models import EventSlot
 from nclw.registrations.waiting_list import promote_from_waiting_list
@@ -84,13 +84,19 @@ def make_slots(
 
 def move_to_slot(registration: Registration, slot_id: int, *, now: datetime) -> EventSlot:
     """A person moves their ticket to another free time (see slots.change_slot: they keep
-    their old time unless the new one is theirs), and gets an email with the new invite."""
+    their old time unless the new one is theirs), and gets an email with the new invite.
+    Where each time has its own waiting list, the place left goes to the old time's list."""
+    per_slot = slot_waits.waits_per_slot(registration.event)
+    if per_slot:
+        slot_waits.lock_places(registration.event_id)  # the event's row first, as everywhere
     slot = slots.change_slot(registration, slot_id, now=now)
     queue_email(
         slot_messages.time_changed(registration),
         registration_id=registration.id,
         event_id=registration.event_id,
     )
+    if per_slot:
+        promote_from_waiting_list(registration.event, now=now)
     return slot
 
 
@@ -100,6 +106,8 @@ def _unbooked(slot: EventSlot) -> Event:
     db.session.refresh(slot, with_for_update=True)
     if slot.confirmed_count > 0:
         raise NotAllowed("Someone has this slot. Only a slot nobody holds can be changed.")
+    if slot_waits.anyone_waits_for(slot):
+        raise NotAllowed("People are waiting for this slot, so it cannot be changed.")
     return event
 
 

@@ -61,3 +61,20 @@ class SlotBooking(db.Model):
     slot_id: Mapped[int] = mapped_column(
         sa.ForeignKey("event_slots.id", ondelete="CASCADE"), index=True
     )
+
+
+class SlotWait(db.Model):
+    """The time a person on the waiting list waits for, where each time has its own list.
+
+    Only a waiting ticket needs it: once the person has a place, their SlotBooking says
+    which time they hold.
+    """
+
+    __tablename__ = "slot_waits"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_slots.id", ondelete="CASCADE"), index=True
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
-from nclw.registrations import slot_changes, slots
+from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
@@ -14,6 +14,9 @@ bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
 # Organisers' lists, sheets and the door desk show each ticket's time: one query per page.
 bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
+# Where each time has its own waiting list: the time a person waits for.
+bp.add_app_template_global(slots.slot_waited_for, "slot_waited_for")
+bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_ticket")
 
 
 @bp.route("/tickets/<token>/time", methods=["GET", "POST"])

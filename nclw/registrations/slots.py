@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations.models import Registration
-from nclw.registrations.slot_models import EventSlot, SlotBooking
+from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.slot_models import EventSlot, SlotBooking, SlotWait
 from nclw.registrations.supporter_models import places_for
 
 SLOT_GONE = "That time has just been taken. Please choose another time."
@@ -68,11 +68,23 @@ def slot_of(registration: Registration) -> EventSlot | None:
 
 
 def ticket_times(registration: Registration) -> tuple[datetime, datetime]:
-    """When a ticket's holder is expected: their slot's times, or else the event's."""
-    slot = slot_of(registration)
+    """When a ticket's holder is expected: their slot's times (or the times they wait for,
+    where each time has its own waiting list), or else the event's."""
+    slot = slot_of(registration) or slot_waited_for(registration)
     if slot is not None:
         return slot.starts_at, slot.ends_at
     return registration.event.starts_at, registration.event.ends_at
+
+
+def slot_waited_for(registration: Registration) -> EventSlot | None:
+    """The time a person on the waiting list waits for, where each time has its own list."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    return db.session.scalar(
+        sa.select(EventSlot)
+        .join(SlotWait, SlotWait.slot_id == EventSlot.id)
+        .where(SlotWait.registration_id == registration.id)
+    )
 
 
 def slots_by_registration(event_id: int) -> dict[int, EventSlot]:

@@ -57,6 +57,12 @@ def add_supporter(
         take_places(registration.event_id) and slots.take_slot_place_with(registration)
     ):
         raise NotAllowed(NO_PLACE_FOR_SUPPORTER)  # the request's rollback undoes either
+    waited = slots.slot_waited_for(registration)
+    if waited is not None and waited.capacity < 2:
+        raise NotAllowed(
+            "The time you wait for has room for one person only, so a supporter cannot "
+            "come to it with you."
+        )
     added = Supporter(
         registration=registration,
         first_name=supporter.first_name.strip(),

@@ -19,7 +19,7 @@ from nclw.events.details import check_places
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.outbox import queue_email
-from nclw.registrations import messages, offers, slots
+from nclw.registrations import messages, offers, slot_waits, slots
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.places import give_back_places as _give_back_place
 from nclw.registrations.places import take_places as _take_place
@@ -52,6 +52,13 @@ def _confirm(registration: Registration, *, now: datetime) -> None:
     )
 
 
+def _confirm_or_offer(candidate: Registration, deadline: datetime | None, *, now: datetime) -> None:
+    if deadline is None:
+        _confirm(candidate, now=now)
+    else:
+        offers.make_offer(candidate, deadline, now=now)
+
+
 def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registration]:
     """Fill every free place from the waiting list, first come first served: confirmed
     outright, or offered until a deadline when the event's offers expire (see offers).
@@ -59,9 +66,12 @@ def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registrati
     A young person waiting with a supporter moves only when two places are free together.
     When just one is free, it goes to the next single person behind them rather than stay
     empty; the pair keeps its turn, so the next time two places are free at once, they go
-    to the pair before anyone behind it.
+    to the pair before anyone behind it. Where each time has its own waiting list
+    (slot_waits), the same holds for each time, and a place goes only to its own list.
     """
     deadline = offers.deadline_for(event, now=now)
+    if slot_waits.waits_per_slot(event):
+        return _promote_for_each_slot(event, deadline, now=now)
     promoted: list[Registration] = []
     passed_over: set[int] = set()  # pairs for whom two places are not free just now
     while True:
@@ -77,12 +87,51 @@ def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registrati
         if not slots.give_first_free_slot(candidate):
             _give_back_place(event.id, places)
             break
-        if deadline is None:
-            _confirm(candidate, now=now)
-        else:
-            offers.make_offer(candidate, deadline, now=now)
+        _confirm_or_offer(candidate, deadline, now=now)
         promoted.append(candidate)
     return promoted
+
+
+def _promote_for_each_slot(
+    event: Event, deadline: datetime | None, *, now: datetime
+) -> list[Registration]:
+    """Give each time's free places to the people waiting for that time, in order."""
+    promoted: list[Registration] = []
+    for slot in slots.event_slots(event.id):
+        if slot.is_full:
+            continue
+        passed_over: set[int] = set()  # pairs for whom two places in this time are not free
+        while (candidate := slot_waits.next_waiting(slot.id, passed_over)) is not None:
+            places = places_for(candidate)
+            # The event's place, then the time's: both or neither, as at sign-up.
+            if _take_place(event.id, places):
+                if slots.take_slot(slot.id, event.id, places):
+                    slot_waits.end_wait(candidate.id)
+                    slots.book(candidate.id, slot.id)
+                    _confirm_or_offer(candidate, deadline, now=now)
+                    promoted.append(candidate)
+                    continue
+                _give_back_place(event.id, places)
+            if places == 1:
+                break
+            passed_over.add(candidate.id)
+    return promoted
+
+
+def _give_a_slot(registration: Registration) -> None:
+    """A person an organiser moves up gets the time they wait for, or else the first free."""
+    waited = slots.slot_waited_for(registration)
+    if waited is None:
+        if not slots.give_first_free_slot(registration):
+            raise NotAllowed("There are no free times. Add a time first.")
+        return
+    if not slots.take_slot(waited.id, registration.event_id, places_for(registration)):
+        raise NotAllowed(
+            f"The time they wait for, {waited.times}, is full. They can have a place in it "
+            "when someone with that time cancels."
+        )
+    slot_waits.end_wait(registration.id)
+    slots.book(registration.id, waited.id)
 
 
 def release_place(
@@ -122,8 +171,7 @@ def promote_registration(
             if registration.supporter is not None
             else "There are no free places. Raise the capacity first."
         )
-    if not slots.give_first_free_slot(registration):
-        raise NotAllowed("There are no free times. Add a time first.")
+    _give_a_slot(registration)
     _confirm(registration, now=now)
     record_action(
         AuditAction.REGISTRATION_PROMOTED,

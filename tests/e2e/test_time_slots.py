@@ -14,6 +14,8 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 360, "height": 740}
 ADDRESS = "Rio.Slots@Example.com"
+WAITER = "Kit.Waits@Example.com"
+FULL_WAIT = "full, join the waiting list for this time"
 
 
 def _fits(page: Page) -> None:
@@ -34,9 +36,10 @@ def test_choose_a_slot_at_sign_up_then_change_it_from_the_ticket(
         with new_page(browser, PHONE, java_script_enabled=False) as page:
             page.goto(site.url + form_path)
             times = page.get_by_role("group", name="Choose a time")
-            # Five of the twelve are taken: they are listed as full, and cannot be chosen.
-            assert times.get_by_role("radio").count() == 7
-            assert "Full: 10am to 10:20am" in times.inner_text()
+            # Five of the twelve are taken. The demo keeps a waiting list for each time, so
+            # they are offered too, clearly as full times to wait for.
+            assert times.get_by_role("radio").count() == 12
+            assert times.get_by_label(f"10am to 10:20am: {FULL_WAIT}").count() == 1
             page.fill("#first_name", "Rio")
             page.fill("#email", ADDRESS)
             page.get_by_label("I am in care or have left care").check()
@@ -79,3 +82,35 @@ def test_choose_a_slot_at_sign_up_then_change_it_from_the_ticket(
             " WHERE e.title LIKE 'Mock interviews%'"
         )
         assert counts == [(6,)]
+
+
+def test_wait_for_a_full_time_on_a_phone_without_javascript(browser: Browser, tmp_path, demo_week):
+    with demo_site(tmp_path, demo_week) as site:
+        form_path = f"/events/{site.slug('Mock interviews')}/register"
+        with new_page(browser, PHONE, java_script_enabled=False) as page:
+            page.goto(site.url + form_path)
+            times = page.get_by_role("group", name="Choose a time")
+            page.fill("#first_name", "Kit")
+            page.fill("#email", WAITER)
+            page.get_by_label("I am in care or have left care").check()
+            times.get_by_label(f"10am to 10:20am: {FULL_WAIT}").check()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Get my ticket").click()
+            ticket = site.open_emailed_ticket(page, WAITER, "You are on the waiting list")
+            waiting = page.inner_text("#your-time")
+            assert "The time you wait for" in waiting and "10am to 10:20am" in waiting
+            # Niamh, in the demo, was waiting for that time first.
+            assert "On the waiting list (number 2)" in page.inner_text("main")
+            assert "Change my time" not in page.inner_text("main")
+            _fits(page)
+        with new_page(browser, PHONE) as page:
+            page.goto(site.url + ticket)
+            assert_no_axe_violations(page)
+        waits = site.query(
+            "SELECT s.starts_at = e.starts_at FROM slot_waits w"
+            " JOIN registrations r ON r.id = w.registration_id"
+            " JOIN event_slots s ON s.id = w.slot_id JOIN events e ON e.id = s.event_id"
+            " WHERE r.email_normalised = ? AND r.status = 'waiting'",
+            WAITER.lower(),
+        )
+        assert waits == [(1,)]

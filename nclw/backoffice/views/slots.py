@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
 
-from nclw.backoffice.slot_forms import EditSlotForm, MakeSlotsForm, uk_to_utc
+from nclw.backoffice.slot_forms import EditSlotForm, MakeSlotsForm, WaitingListsForm, uk_to_utc
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
 from nclw.extensions import db
 from nclw.forms import ConfirmForm
-from nclw.registrations import slot_changes, slots
+from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
 from nclw.timezones import to_uk, utcnow
 from nclw.web import run_service
@@ -43,12 +44,37 @@ def event_slots(event_id: int):
         if done.ok:
             return redirect(url_for("backoffice.event_slots", event_id=event_id))
     status = 400 if form.is_submitted() else 200
+    return _slots_page(event, form, WaitingListsForm(formdata=None), status)
+
+
+def _slots_page(event, form: MakeSlotsForm, waiting_form: WaitingListsForm, status: int):
+    if waiting_form.waiting_lists.data is None:
+        waiting_form.waiting_lists.data = slot_waits.choice_of(event)
     return render_template(
         "backoffice/slots.html",
         event=event,
         slots=slots.event_slots(event.id),
         form=form,
+        waiting_form=waiting_form,
     ), status
+
+
+@bp.post("/events/<int:event_id>/slots/waiting-lists")
+def slot_waiting_lists(event_id: int):
+    """Choose one waiting list for the event, or one for each time."""
+    event = load_event(event_id)
+    form = WaitingListsForm()
+    if form.validate_on_submit():
+        done = run_service(
+            lambda: slot_waits.set_waiting_lists(
+                event, form.waiting_lists.data, actor=current_user, now=utcnow()
+            ),
+            lambda changed: "Waiting lists changed." if changed else "Nothing changed.",
+            errors=form.form_errors,
+        )
+        if done.ok:
+            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    return _slots_page(event, MakeSlotsForm(formdata=None), form, 400)
 
 
 @bp.route("/events/<int:event_id>/slots/<int:slot_id>/edit", methods=["GET", "POST"])
