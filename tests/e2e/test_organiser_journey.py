@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.demo_site import DemoSite, demo_site
 from tests.e2e.signup_storm import server_env
+from tests.e2e.test_young_person_journey import _mail_to
 from tests.support.browser import assert_no_axe_violations, new_page
 from tests.support.live_server import run_flask
 from tests.support.smtp import SmtpSink
@@ -118,9 +119,9 @@ def test_an_organiser_runs_an_event_from_the_first_account(
             # Two people sign up: one ticket, one waiting-list place.
             _sign_up(browser, site, slug, "Jade", "jade@example.com")
             _sign_up(browser, site, slug, "Kai", "kai@example.com")
-            smtp_server.wait_for(2, timeout=20)
-            assert _messages_to(smtp_server, "jade@example.com", "Your ticket:")
-            assert _messages_to(smtp_server, "kai@example.com", "You are on the waiting list")
+            # Waited for by address, not by count: the demo week sends emails of its own.
+            _mail_to(smtp_server, "jade@example.com", "Your ticket:")
+            _mail_to(smtp_server, "kai@example.com", "You are on the waiting list")
             page.goto(site.url + "/admin/")
             assert "1 of 1 places taken" in page.content() and "1 waiting" in page.content()
             _check(page)
@@ -136,12 +137,12 @@ def test_an_organiser_runs_an_event_from_the_first_account(
             _check(page)
             _submit(page, "Save and notify 2 attendees")
             assert "updated invite" in page.content()
-            smtp_server.wait_for(5, timeout=20)
-            (changed,) = _messages_to(smtp_server, "jade@example.com", "Changed:")
+            changed = _mail_to(smtp_server, "jade@example.com", "Changed:")
+            assert len(_messages_to(smtp_server, "jade@example.com", "Changed:")) == 1
             invite = _calendar(changed)
             assert "METHOD:REQUEST" in invite and "SEQUENCE:1" in invite
             assert "T160000Z" in invite.replace("\r\n ", "")  # 5pm UK in October is 4pm UTC
-            assert _messages_to(smtp_server, "kai@example.com", "You have a place")
+            _mail_to(smtp_server, "kai@example.com", "You have a place")
 
             # The attendee list, then check people in: by reference, and from a scanned code.
             page.goto(f"{site.url}/admin/events/{event_id}/attendees")
@@ -173,8 +174,7 @@ def test_an_organiser_runs_an_event_from_the_first_account(
             assert "It will go to" in page.content() and "2 people" in page.content()
             _check(page)
             _submit(page, "Send to 2 people")
-            smtp_server.wait_for(7, timeout=20)
-            assert _messages_to(smtp_server, "kai@example.com", "Thank you for coming")
+            _mail_to(smtp_server, "kai@example.com", "Thank you for coming")
 
             # Export the list.
             page.goto(f"{site.url}/admin/exports?event_id={event_id}")
