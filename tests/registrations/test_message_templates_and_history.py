@@ -41,7 +41,9 @@ def test_templates_are_saved_changed_and_deleted(app):
     db.session.commit()
     assert [t.name for t in message_templates.message_templates()] == ["After the event"]
     entries = db.session.execute(
-        sa.select(AuditEntry.action, AuditEntry.summary).where(AuditEntry.actor_id == organiser.id)
+        sa.select(AuditEntry.action, AuditEntry.summary)
+        .where(AuditEntry.actor_id == organiser.id)
+        .order_by(AuditEntry.id)  # without it, PostgreSQL may return the rows in any order
     ).all()
     assert [tuple(entry) for entry in entries] == [
         ("message_template.saved", "Doors open"),
