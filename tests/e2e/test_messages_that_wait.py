@@ -63,12 +63,14 @@ def test_a_message_waits_is_changed_and_goes_once(
 
             # The demo's waiting message is listed, with a way to change or cancel it.
             page.goto(f"{site.url}/admin/events/{event_id}")
-            page.click("text=Messages sent and waiting")
+            with page.expect_navigation():
+                page.click("text=Messages sent and waiting")
             assert "Waiting to go" in page.content()
             _check(page)
 
             # Start from a saved template, and set it for a time later today.
-            page.click("text=Write a message")
+            with page.expect_navigation():
+                page.click("text=Write a message")
             page.select_option("#template", label="Thank you for coming")
             _submit(page, "Use this template")
             assert page.input_value("#subject") == "Thank you for coming to {event_title}"
