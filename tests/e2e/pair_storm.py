@@ -10,7 +10,6 @@ from each person's ticket page, opened through the link in their email.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from tests.e2e.signup_storm import (
     _attempt_problem,
     _sa_url,
     add_open_event,
+    post_together,
     send_and_open_emails,
 )
 
@@ -67,27 +67,7 @@ def fire_mixed(base_url: str, slug: str, people: int) -> list[PairAttempt]:
         attempt = PairAttempt(f"person{n}@example.com")
         attempt.with_supporter = n % 2 == 0
         attempts.append(attempt)
-    start = threading.Barrier(len(attempts))
-
-    def run(attempt: PairAttempt) -> None:
-        try:
-            attempt.fetch_form(form_url)
-        except Exception as exc:  # reported by problems(); the barrier must still be reached
-            attempt.error = repr(exc)
-        start.wait(timeout=120)
-        if attempt.error:
-            return
-        try:
-            attempt.submit(form_url)
-        except Exception as exc:
-            attempt.error = repr(exc)
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return attempts
+    return post_together(form_url, attempts)
 
 
 @dataclass

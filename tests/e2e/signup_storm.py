@@ -202,14 +202,18 @@ class Attempt:
 
 def fire_signups(base_url: str, slug: str, emails: list[str]) -> list[Attempt]:
     """Everyone fetches the form first; then all posts are released at the same moment."""
-    form_url = f"{base_url}/events/{slug}/register"
-    attempts = [Attempt(email) for email in emails]
+    return post_together(f"{base_url}/events/{slug}/register", [Attempt(e) for e in emails])
+
+
+def post_together(form_url: str, attempts: list) -> list:
+    """Each attempt fetches the form, then all post at one moment (a barrier releases them).
+    Errors are kept on the attempt, for its outcome's problems() to report."""
     start = threading.Barrier(len(attempts))
 
-    def run(attempt: Attempt) -> None:
+    def run(attempt) -> None:
         try:
             attempt.fetch_form(form_url)
-        except Exception as exc:  # reported by problems(); the barrier must still be reached
+        except Exception as exc:  # reported later; the barrier must still be reached
             attempt.error = repr(exc)
         start.wait(timeout=120)
         if attempt.error:

@@ -10,13 +10,18 @@ booking.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.e2e.signup_storm import CHECK_EMAIL, Attempt, _sa_url, add_open_event
+from tests.e2e.signup_storm import (
+    CHECK_EMAIL,
+    Attempt,
+    _sa_url,
+    add_open_event,
+    post_together,
+)
 
 SLOT_GONE = "That time has just been taken"
 
@@ -129,25 +134,7 @@ def slot_storm(base_url: str, env: dict[str, str], slug: str, slot_ids: list, pe
         attempt = SlotAttempt(f"slot{n}@example.com")
         attempt.slot_id = slot_ids[n * len(slot_ids) // people]
         attempts.append(attempt)
-    start = threading.Barrier(len(attempts))
-
-    def run(attempt: SlotAttempt) -> None:
-        try:
-            attempt.fetch_form(form_url)
-        except Exception as exc:
-            attempt.error = repr(exc)
-        start.wait(timeout=120)
-        if not attempt.error:
-            try:
-                attempt.submit(form_url)
-            except Exception as exc:
-                attempt.error = repr(exc)
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    post_together(form_url, attempts)
     return _read(env, slug, attempts)
 
 

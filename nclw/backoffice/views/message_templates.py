@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -34,24 +36,7 @@ def new_message_template():
     if request.form.get("action") == FROM_MESSAGE:
         words = MessageTemplateForm(formdata=None, subject=form.subject.data, body=form.body.data)
         return render_template("backoffice/message_template_form.html", form=words, template=None)
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: templates.save_template(
-                form.name.data,
-                form.subject.data,
-                form.body.data,
-                actor=current_user,
-                now=utcnow(),
-            ),
-            lambda saved: f"Template saved: {saved.name}.",
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.message_templates"))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "backoffice/message_template_form.html", form=form, template=None
-    ), status
+    return _template_form(form, None, templates.save_template)
 
 
 @bp.route("/message-templates/<int:template_id>/edit", methods=["GET", "POST"])
@@ -59,15 +44,15 @@ def edit_message_template(template_id: int):
     """Change a saved template."""
     template = db.get_or_404(MessageTemplate, template_id)
     form = MessageTemplateForm(obj=template)
+    return _template_form(form, template, partial(templates.edit_template, template))
+
+
+def _template_form(form: MessageTemplateForm, template: MessageTemplate | None, save):
+    """Save the template the form holds, or show the form again with what was typed."""
     if form.validate_on_submit():
         done = run_service(
-            lambda: templates.edit_template(
-                template,
-                form.name.data,
-                form.subject.data,
-                form.body.data,
-                actor=current_user,
-                now=utcnow(),
+            lambda: save(
+                form.name.data, form.subject.data, form.body.data, actor=current_user, now=utcnow()
             ),
             lambda saved: f"Template saved: {saved.name}.",
             errors=form.form_errors,
