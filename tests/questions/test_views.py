@@ -62,7 +62,7 @@ def test_asking_from_a_ticket_keeps_it_private_until_approved(client) -> None:
         f"{_ticket(asker)}/questions/ask", data={"body": "What is a graduate scheme?"}
     )
     assert response.status_code == 302
-    assert response.location.endswith(f"{_ticket(asker)}#questions")
+    assert response.location.endswith(f"{_ticket(asker)}#question-sent")
     [question] = _questions(event)
     assert question.status == QuestionStatus.PENDING
     mine = client.get(_ticket(asker)).text

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -35,6 +36,10 @@ from nclw.timezones import utcnow
 from nclw.web import run_service
 
 BROWSER_COOKIE = "nclw_qa_browser"
+# After a question is sent, the page lands on the thank-you in the questions panel (not on a
+# message at the top of the page, off-screen on a phone), shown once.
+THANKS_KEY = "nclw_question_sent"
+THANKS_ANCHOR = "question-sent"
 
 
 # --- rate limits -------------------------------------------------------------------------------
@@ -112,6 +117,19 @@ def _thanks(question: Question) -> str:
     return message
 
 
+def _remember_thanks(event: Event, question: Question) -> None:
+    session[THANKS_KEY] = {"event": event.id, "message": _thanks(question)}
+
+
+def _take_thanks(event: Event) -> str | None:
+    """The thank-you for a question just sent to this event, once; None when there is none."""
+    sent = session.get(THANKS_KEY)
+    if not isinstance(sent, dict) or sent.get("event") != event.id:
+        return None
+    session.pop(THANKS_KEY)
+    return str(sent.get("message", ""))
+
+
 def _keep_own_questions_private(response: Response) -> Response:
     """An event page listing this browser's own questions must not be kept by shared caches."""
     if request.endpoint == "events.detail" and request.cookies.get(BROWSER_COOKIE):
@@ -140,6 +158,7 @@ def question_panel_for_event(event: Event) -> dict:
         mine = asking.questions_asked_by(event, browser_key(browser_id))
     return {
         "enabled": True,
+        "thanks": _take_thanks(event),
         "anyone": anyone,
         "closed_reason": closed_reason,
         "form": AskQuestionForm(formdata=None),
@@ -163,6 +182,7 @@ def question_panel_for_ticket(registration: Registration) -> dict:
     mine = asking.questions_asked_by(event, key)
     return {
         "enabled": True,
+        "thanks": _take_thanks(event),
         "closed_reason": asking.asking_closed_reason(
             event, registration=registration, now=utcnow()
         ),
@@ -181,7 +201,8 @@ def question_panel_for_ticket(registration: Registration) -> dict:
 def _send_question(form: AskQuestionForm, event: Event, **asker) -> bool:
     """Send the typed question from a ticket or a browser; False if it was not sent.
 
-    A refusal (closed, too long, too many) is put on the form, to be shown above it.
+    A refusal (closed, too long, too many) is put on the form, to be shown above it. The
+    thank-you is kept for the questions panel the asker is sent back to.
     """
     return (
         form.validate_on_submit()
@@ -193,8 +214,9 @@ def _send_question(form: AskQuestionForm, event: Event, **asker) -> bool:
                 now=utcnow(),
                 **asker,
             ),
-            _thanks,
+            None,
             errors=form.form_errors,
+            then=lambda question: _remember_thanks(event, question),
         ).ok
     )
 
@@ -216,7 +238,7 @@ def ask_from_ticket(token: str):
     event = registration.event
     form = AskQuestionForm()
     if _send_question(form, event, registration=registration):
-        return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
+        return redirect(url_for("registrations.ticket", token=token, _anchor=THANKS_ANCHOR))
     return _ask_page(
         form,
         event,
@@ -261,7 +283,7 @@ def ask_from_event(slug: str):
     form = AskQuestionForm()
     browser_id = _browser_id() or secrets.token_urlsafe(24)
     if _send_question(form, event, browser_id=browser_id):
-        response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
+        response = redirect(url_for("events.detail", slug=slug, _anchor=THANKS_ANCHOR))
         return _remember_browser(response, browser_id)
     return _ask_page(
         form,
