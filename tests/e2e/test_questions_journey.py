@@ -78,11 +78,37 @@ def _fits_320px(page: Page) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
 
 
+def _thanks_in_view(page: Page) -> None:
+    """After sending, the thank-you is on screen (not off the top of a phone's page)."""
+    banner = page.locator("#question-sent")
+    expect(banner).to_contain_text("Thank you. Your question will be checked")
+    box, screen = banner.bounding_box(), page.viewport_size
+    assert box and screen, "the thank-you is not drawn"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= screen["height"], (box, screen)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= screen["width"], (box, screen)
+
+
 def _ask(page: Page, site: QaSite, text: str) -> None:
     page.goto(f"{site.url}/tickets/{site.token}")
     page.get_by_label("Your question", exact=True).fill(text)
     page.get_by_role("button", name="Send question").click()
-    expect(page.get_by_text("Thank you. Your question will be checked")).to_be_visible()
+    page.wait_for_url("**#question-sent")
+    _thanks_in_view(page)
+
+
+def _check_projector(page: Page) -> None:
+    """The presenter view fills a 1280x720 screen with no site chrome and no visible controls."""
+    assert page.locator("header, footer, .site-header, .site-footer").count() == 0
+    assert not page.locator(".skip-link").is_visible()
+    controls = page.locator(".projector-controls")
+    assert controls.evaluate("el => getComputedStyle(el).opacity") == "0"
+    # A moderator's keyboard finds the way back first; it shows once focused.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Back to the questions")).to_be_focused()
+    assert controls.evaluate("el => getComputedStyle(el).opacity") == "1"
+    # With JavaScript, the full-screen button is offered too (headless Chromium allows it).
+    expect(page.get_by_role("button", name="Full screen")).to_be_visible()
+    page.keyboard.press("Shift+Tab")
 
 
 def test_ask_approve_and_present(browser: Browser, site: QaSite) -> None:
@@ -120,21 +146,34 @@ def test_ask_approve_and_present(browser: Browser, site: QaSite) -> None:
         expect(moderator.get_by_text("Question approved.")).to_be_visible()
         expect(moderator.get_by_text("Approved (1)")).to_be_visible()
 
+        # The presenter view, as a projector shows it: the room sees the questions only.
+        moderator.set_viewport_size({"width": 1280, "height": 720})
         moderator.goto(f"{site.url}/admin/events/{site.event_id}/questions/presenter")
         expect(moderator.locator(".presenter-question")).to_have_text(QUESTION)
+        _check_projector(moderator)
         assert_no_axe_violations(moderator)
-        _fits_320px(moderator)
         html["presenter"] = moderator.content()
+        moderator.evaluate("window.__notReloaded = true")
 
-        # Pin it: it becomes the question being answered now, in the largest type.
-        moderator.get_by_role("button", name="Answer this now question 1").click()
-        expect(moderator.locator(".presenter-pinned")).to_have_text(QUESTION)
+        # The moderator pins it from the queue, on another screen: the presenter view picks it
+        # up without reloading (presenter.js polls), in the largest type.
+        with new_page(browser) as operator:
+            operator.context.add_cookies(moderator.context.cookies())
+            operator.goto(f"{site.url}/admin/events/{site.event_id}/questions?status=approved")
+            operator.get_by_role("button", name="Pin as answering now question 1").click()
+            expect(operator.get_by_text("Question pinned")).to_be_visible()
+        expect(moderator.locator(".presenter-pinned")).to_have_text(QUESTION, timeout=12_000)
         expect(moderator.get_by_role("heading", name="Answering now")).to_be_visible()
+        size = moderator.locator(".presenter-pinned").evaluate(
+            "el => parseFloat(getComputedStyle(el).fontSize)"
+        )
+        assert size >= 48, f"the pinned question is {size}px, too small for a room"
+        assert_no_axe_violations(moderator)
+        html["presenter-pinned"] = moderator.content()
 
-        # A new question approved elsewhere appears without reloading (presenter.js polls).
+        # A new question approved elsewhere appears without reloading.
         with new_page(browser) as asker:
             _ask(asker, site, "What is a typical day like?")
-        moderator.evaluate("window.__notReloaded = true")
         with new_page(browser) as other_tab:
             other_tab.context.add_cookies(moderator.context.cookies())
             other_tab.goto(f"{site.url}/admin/events/{site.event_id}/questions")
@@ -144,6 +183,9 @@ def test_ask_approve_and_present(browser: Browser, site: QaSite) -> None:
             "What is a typical day like?", timeout=12_000
         )
         assert moderator.evaluate("window.__notReloaded === true")
+        outside_controls = "els => els.filter(e => !e.closest('.projector-controls')).length"
+        assert moderator.locator("form, button").evaluate_all(outside_controls) == 0
+        _fits_320px(moderator)
         assert csp_errors == []
 
     # The asker sees it approved, and the text is shown as typed (escaped, not markup).
@@ -177,7 +219,8 @@ def test_open_event_page_ask_and_vote(browser: Browser, site: QaSite) -> None:
         visitor.goto(event_url)
         visitor.get_by_label("Your question", exact=True).fill("Can anyone come?")
         visitor.get_by_role("button", name="Send question").click()
-        expect(visitor.get_by_text("Thank you. Your question will be checked")).to_be_visible()
+        visitor.wait_for_url("**#question-sent")
+        _thanks_in_view(visitor)
         mine = visitor.locator("#questions")
         expect(mine.get_by_text("Can anyone come?")).to_be_visible()
         # Not public yet: it is listed only under this browser's own questions.

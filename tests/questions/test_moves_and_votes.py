@@ -1,6 +1,6 @@
 """The moves each question offers moderators, and who may vote on which question.
 
-Tested without a request: the queue, the presenter view and the vote buttons only show what
+Tested without a request: the queue and the vote buttons only show what
 these rules give them, and the services refuse what they leave out.
 """
 
@@ -79,7 +79,6 @@ def test_edit_is_a_page_of_its_own_and_reject_a_warning() -> None:
     assert moves["edit"].method == "get"
     assert moves["approve"].method == moves["reject"].method == "post"
     assert moves["reject"].warning and not moves["approve"].warning
-    assert not any(move.primary for move in moves.values())
 
 
 def test_a_move_is_a_value() -> None:
@@ -87,17 +86,6 @@ def test_a_move_is_a_value() -> None:
     with pytest.raises(AttributeError):
         move.action = "reject"
     assert move == services.Move("approve", "Approve")
-
-
-@pytest.mark.parametrize(("status", "pinned"), list(QUEUE_MOVES))
-def test_the_presenter_answers_the_pinned_question_or_pins_the_next(status, pinned) -> None:
-    moves = services.presenter_moves(_question(status, pinned=pinned))
-    if status != S.APPROVED:
-        assert moves == []
-    elif pinned:
-        assert moves == [services.Move("answer", "Mark answered", primary=True)]
-    else:
-        assert moves == [services.Move("pin", "Answer this now")]
 
 
 @pytest.mark.parametrize(

@@ -587,7 +587,7 @@ def test_an_empty_edit_is_refused_and_keeps_the_question(client) -> None:
     assert db.session.get(Question, question.id).body == "Keep me"
 
 
-def test_pin_from_the_presenter_view_and_mark_answered(client) -> None:
+def test_the_presenter_view_follows_pins_and_answers_made_in_the_queue(client) -> None:
     event = qa_event()
     approved(event, "First up?")
     second = approved(event, "Second up?")
@@ -596,11 +596,11 @@ def test_pin_from_the_presenter_view_and_mark_answered(client) -> None:
     assert '<meta http-equiv="refresh" content="10">' in page
     assert "js/presenter.js" in page
     assert "No approved questions" not in page
-    response = client.post(f"{_admin(event)}/{second.id}/pin", data={"back_to": "presenter"})
-    assert response.location.endswith(f"{_admin(event)}/presenter")
+    response = client.post(f"{_admin(event)}/{second.id}/pin", data={"back_to": "approved"})
+    assert response.location.endswith(f"{_admin(event)}?status=approved")
     live = client.get(f"{_admin(event)}/presenter/live").text
     assert live.index("Answering now") < live.index("Second up?") < live.index("First up?")
-    client.post(f"{_admin(event)}/{second.id}/answer", data={"back_to": "presenter"})
+    client.post(f"{_admin(event)}/{second.id}/answer", data={"back_to": "approved"})
     live = client.get(f"{_admin(event)}/presenter/live").text
     assert "Second up?" not in live and "First up?" in live
 

@@ -40,12 +40,16 @@ def answered_questions(event: Event) -> list[Question]:
 
 
 def presenter_questions(
-    event: Event, *, upcoming: int = 5
+    event: Event, *, upcoming: int = 5, beside_pinned: int = 3
 ) -> tuple[Question | None, list[Question]]:
-    """The pinned question (if any) and the next ones to answer."""
+    """The pinned question (if any) and the next ones to answer.
+
+    Fewer come next to a pinned question: it takes most of the screen, and the next ones
+    must fit in the column beside it without scrolling.
+    """
     live = live_questions(event)
     pinned = next((q for q in live if q.pinned), None)
-    return pinned, [q for q in live if not q.pinned][:upcoming]
+    return pinned, [q for q in live if not q.pinned][: beside_pinned if pinned else upcoming]
 
 
 def status_counts(event: Event) -> dict[QuestionStatus, int]:

@@ -58,8 +58,6 @@ class Move:
     label: str
     # "post" for a button that makes the move; "get" for a link to a page of its own (edit).
     method: str = "post"
-    # The main thing to do on the page, drawn as a primary button.
-    primary: bool = False
     # Hard to undo (rejecting), drawn as a warning button.
     warning: bool = False
 
@@ -92,15 +90,6 @@ def allowed_moves(question: Question) -> list[Move]:
         for action, label in _QUEUE_LABELS.items()
         if move_refusal(question, action) is None
     ]
-
-
-def presenter_moves(question: Question) -> list[Move]:
-    """The presenter view's one button: mark the pinned question answered, or pin another."""
-    if question.pinned:
-        move = Move("answer", "Mark answered", primary=True)
-    else:
-        move = Move("pin", "Answer this now")
-    return [move] if move_refusal(question, move.action) is None else []
 
 
 def approval_warning(question: Question) -> str | None:

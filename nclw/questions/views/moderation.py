@@ -109,8 +109,6 @@ def moderate(event_id: int, question_id: int, move: str):
         return _confirm_publishing(event, question, warning.message, back_to=back_to)
     db.session.commit()
     flash(message, "success")
-    if back_to == "presenter":
-        return redirect(url_for("questions.presenter", event_id=event.id))
     status = back_to if back_to in set(QuestionStatus) else None
     return redirect(url_for("questions.queue", event_id=event.id, status=status))
 
@@ -194,14 +192,16 @@ def _render_presenter(event_id: int, template: str) -> str:
     # The whole page and its live part must show the same questions to the same people.
     event = _moderated_event_or_403(event_id)
     pinned, upcoming = listing.presenter_questions(event)
-    shown = ([pinned] if pinned else []) + upcoming
-    moves = _moves_for(shown, moderation.presenter_moves)
-    return render_template(template, event=event, pinned=pinned, upcoming=upcoming, moves=moves)
+    return render_template(template, event=event, pinned=pinned, upcoming=upcoming)
 
 
 @staff_required
 def presenter(event_id: int):
-    """Show the pinned question and the next ones in large type; the page refreshes itself."""
+    """Show the room the pinned question and the next ones, full screen in large type.
+
+    The page is what the projector shows, so it has no buttons: moderators pin and answer from
+    the queue, and the page (or its script) picks the change up by itself.
+    """
     return _render_presenter(event_id, "questions/presenter.html")
 
 
