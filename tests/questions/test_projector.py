@@ -89,3 +89,21 @@ def test_fewer_questions_come_next_beside_a_pinned_one(app) -> None:
     services.pin_question(questions[0], actor=organiser, now=utcnow())
     db.session.commit()
     assert services.presenter_questions(event) == (questions[0], questions[1:4])
+
+
+def test_a_long_pinned_question_is_drawn_smaller_to_fit_the_screen(client) -> None:
+    event = qa_event()
+    organiser = make_user(Role.ORGANISER)
+    login(client, organiser)
+    sizes = {}
+    for words in ("Short?", "Longer question? " * 12, "Very long question? " * 20):
+        question = approved(event, words.strip())
+        services.pin_question(question, actor=organiser, now=utcnow())
+        db.session.commit()
+        live = _presenter(client, event, "/live")
+        sizes[len(question.body)] = re.search(r'class="(presenter-pinned[^"]*)"', live).group(1)
+    assert list(sizes.values()) == [
+        "presenter-pinned",
+        "presenter-pinned presenter-pinned-long",
+        "presenter-pinned presenter-pinned-longer",
+    ], sizes
