@@ -49,18 +49,7 @@ CHOOSE_WEEK = "Choose the week"
 
 
 class EventForm(FlaskForm):
-    # The events service checks times together; its refusals link to the field to change.
-    form_error_fields = {
-        "Enter when it starts": "starts_at",
-        "The event must end after it starts": "ends_at",
-        "Sign-up must close": "registration_closes_at",
-        "Sign-up must open": "registration_opens_at",
-        "Enter the joining link": "online_url",
-        "Enter the number of places": "capacity",
-        "The youngest age": "age_rule",
-        "The oldest age": "age_rule",
-    }
-
+    form_error_fields = details.SERVICE_ERROR_FIELDS
     title = details.title("Title")
     summary = details.summary("One or two sentences for the week page.")
     description = details.description("About this event (optional)")
