@@ -56,3 +56,52 @@ class UkDateField(DateField):
 
 class ConfirmForm(FlaskForm):
     """A button with nothing to fill in, protected against cross-site requests."""
+
+
+# Said instead of Flask-WTF's "The CSRF token has expired", which means nothing to people.
+TIMED_OUT = "Your page timed out. Please check your answers and try again."
+# Fields a person never fills in: the error summary never links to them.
+_NOT_FILLED_IN = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
+
+
+def _fields_to_fill(fields) -> list:
+    """The form's fields in page order, with the rows of a FieldList and FormField opened up."""
+    found = []
+    for field in fields:
+        if field.type in ("FieldList", "FormField"):
+            found += _fields_to_fill(field)
+        elif field.type not in _NOT_FILLED_IN:
+            found.append(field)
+    return found
+
+
+def error_summary_items(form) -> list[tuple[str | None, str]]:
+    """Every problem with a form as (id of the field to link to, message), for the summary.
+
+    A message about the whole form (a service's refusal, a timed-out page) links to the field
+    the form names for it in `form_error_fields` (a message's opening words to a field name),
+    and that field shows the message inline too, as if it were its own. Any other such message
+    links to the first field, so every item in the summary leads somewhere. Each field gives
+    its first error only: the one its inline message shows.
+    """
+    fields = _fields_to_fill(form)
+    first = fields[0].id if fields else None
+    items = []
+    for message in form.form_errors:
+        field = _named_field(form, message)
+        if field is None:
+            items.append((first, message))
+        elif not field.errors:
+            field.errors = [message]
+        elif message not in field.errors:
+            items.append((field.id, message))
+    if "csrf_token" in form and form.csrf_token.errors:
+        items.append((first, TIMED_OUT))
+    return items + [(field.id, field.errors[0]) for field in fields if field.errors]
+
+
+def _named_field(form, message: str):
+    for opening, name in getattr(form, "form_error_fields", {}).items():
+        if message.startswith(opening) and name in form:
+            return form[name]
+    return None

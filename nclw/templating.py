@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from nclw import timezones
+from nclw.forms import error_summary_items
 
 
 def init_templating(app: Flask) -> None:
@@ -20,5 +21,6 @@ def init_templating(app: Flask) -> None:
         event.starts_at, event.ends_at
     )
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["error_summary_items"] = error_summary_items
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -49,6 +49,7 @@ CHOOSE_WEEK = "Choose the week"
 
 
 class EventForm(FlaskForm):
+    form_error_fields = details.SERVICE_ERROR_FIELDS
     title = details.title("Title")
     summary = details.summary("One or two sentences for the week page.")
     description = details.description("About this event (optional)")

@@ -22,6 +22,19 @@ from nclw.events.details import (
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import CheckboxesField, ChoiceField
 
+# The service's refusals that concern one field (a message's opening words to the field's name),
+# so the error summary links there and the field shows the message (nclw.forms).
+SERVICE_ERROR_FIELDS = {
+    "Enter when it starts": "starts_at",
+    "The event must end after it starts": "ends_at",
+    "Sign-up must close": "registration_closes_at",
+    "Sign-up must open": "registration_opens_at",
+    "Enter the joining link": "online_url",
+    "Enter the number of places": "capacity",
+    "The youngest age": "age_rule",
+    "The oldest age": "age_rule",
+}
+
 
 class PlacesField(IntegerField):
     """A number of places; anything but a whole number gets a message in plain English."""

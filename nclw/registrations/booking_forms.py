@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, FieldList, Form, FormField, String
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from nclw.events.models import Event
+from nclw.forms import error_summary_items
 from nclw.registrations.bookings import (
     MOST_YOUNG_PEOPLE,
     Professional,
@@ -89,15 +90,9 @@ class BookingForm(FlaskForm):
     add_rows = SubmitField("Add more rows")
     book = SubmitField("Book places")
 
-    def problems(self) -> list[tuple[str, str]]:
+    def problems(self) -> list[tuple[str | None, str]]:
         """Every error as (field id, message), the rows' own included, for the summary."""
-        fields = [field for field in self if field.type not in ("CSRFTokenField", "FieldList")]
-        fields += [field for row in self.young_people for field in row]
-        found = [(None, message) for message in self.form_errors]
-        found += (
-            [(None, message) for message in self.csrf_token.errors] if "csrf_token" in self else []
-        )
-        return found + [(field.id, field.errors[0]) for field in fields if field.errors]
+        return error_summary_items(self)
 
     @property
     def can_add_rows(self) -> bool:

@@ -192,3 +192,52 @@ def test_error_summary_takes_focus_after_a_failed_submit(browser: Browser, site,
             # A link in the summary puts the cursor in the field it is about.
             page.click("#error-summary a[href='#email']")
             assert page.evaluate("() => document.activeElement.id") == "email"
+
+
+_GAP = """() => {
+    const main = document.querySelector('main');
+    const top = main.firstElementChild.getBoundingClientRect().top;
+    const header = document.querySelector('header').getBoundingClientRect().bottom;
+    return {padding: parseFloat(getComputedStyle(main).paddingTop), gap: top - header};
+}"""
+_FOOTER = """() => ({
+    footer: document.querySelector('footer').getBoundingClientRect().bottom,
+    window: window.innerHeight,
+    page: document.documentElement.scrollHeight,
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_content_keeps_clear_of_the_header_and_the_footer_sits_at_the_bottom(
+    browser: Browser, site, width
+):
+    with new_page(browser, {"width": width, "height": 800}) as page:
+        for path in ("/", f"/events/{site.slug('careers')}", "/support"):
+            page.goto(site.url + path)
+            measured = page.evaluate(_GAP)
+            assert measured["padding"] > 0 and measured["gap"] >= 16, (path, measured)
+    # A window taller than the page: the footer still ends at the window's bottom edge.
+    with new_page(browser, {"width": width, "height": 2400}) as page:
+        for path in ("/support", "/no-such-page"):
+            page.goto(site.url + path)
+            measured = page.evaluate(_FOOTER)
+            assert measured["page"] <= measured["window"], (path, measured)
+            assert abs(measured["footer"] - measured["window"]) < 1, (path, measured)
+
+
+def test_sign_up_errors_look_like_gov_uk(browser: Browser, site):
+    with new_page(browser, NARROW) as page:
+        page.goto(f"{site.url}/events/{site.slug('careers')}/register")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        bullets = page.eval_on_selector_all(
+            "#error-summary li", "items => items.map(li => getComputedStyle(li).listStyleType)"
+        )
+        assert bullets and set(bullets) == {"none"}
+        border = page.eval_on_selector("#first_name", "e => getComputedStyle(e).borderTopColor")
+        assert border == "rgb(212, 53, 28)"  # GOV.UK's error red
+        box = page.eval_on_selector("#declared_care_experienced", "e => e.getBoundingClientRect()")
+        assert box["width"] == box["height"] == 40
+        # Still a real tick box: a click on its label ticks it, without any script.
+        page.click("label[for=declared_care_experienced]")
+        assert page.is_checked("#declared_care_experienced")
