@@ -56,7 +56,9 @@ def test_week_hides_drafts_and_marks_cancelled_events(client):
 
 def test_filters_work_from_the_query_string(client):
     edition = make_edition()
-    online = make_event(edition=edition, format=EventFormat.ONLINE, audience=Audience.EVERYONE)
+    online = make_event(
+        edition=edition, format=EventFormat.ONLINE, audience=Audience.CARE_EXPERIENCED
+    )
     in_person = make_event(
         edition=edition, format=EventFormat.IN_PERSON, audience=Audience.PROFESSIONALS
     )
@@ -65,7 +67,10 @@ def test_filters_work_from_the_query_string(client):
     assert _titles_in(client.get("/?format=online").text, everything) == [online.title]
     filtered = client.get("/?audience=professionals").text
     assert _titles_in(filtered, everything) == [in_person.title]
-    assert '<option value="professionals" selected>' in filtered
+    assert '<option value="professionals" selected>I work with care leavers</option>' in filtered
+    # "No filter" and the "Everyone" audience are never the same choice.
+    assert '<option value="">Show all</option>' in filtered
+    assert '<option value="everyone"' not in filtered
     assert "Clear filters" in filtered
     nothing = client.get("/?format=online&audience=professionals").text
     assert "No events match these filters" in nothing
