@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
-from wtforms.fields import DateField, DateTimeLocalField
+from wtforms.fields import DateTimeLocalField, Field
+from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Only a changed or out-of-date page can send a value the list did not offer.
@@ -30,7 +34,8 @@ class UkDateTimeField(DateTimeLocalField):
     """A date and time in UK time, as a browser's date-and-time box sends it."""
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
-        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        # What the box sends first; then what people type where there is no such box.
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"])
         kwargs.setdefault("invalid_value_message", "Enter a date and time, like 28/10/2026 16:00")
         super().__init__(label, validators, **kwargs)
 
@@ -40,19 +45,114 @@ class UkDateTimeField(DateTimeLocalField):
         return super()._value() if self.data else ""
 
 
-class UkDateField(DateField):
-    """A day, as a browser's date box sends it (2026-10-28) or as people type it (28/10/2026)."""
-
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
-        # Where there is no date box, the box is plain text and people type a UK date.
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        kwargs.setdefault("invalid_value_message", "Enter a real date, like 28/10/2026")
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        # As UkDateTimeField: a date box holds a real date or nothing, never what was typed.
-        return super()._value() if self.data else ""
-
-
 class ConfirmForm(FlaskForm):
     """A button with nothing to fill in, protected against cross-site requests."""
+
+
+# --- dates: day, month and year boxes, as the GOV.UK date input asks them -----------------
+# Browsers' own date boxes show their own order (mm/dd/yyyy on many phones), which no hint
+# can match; three labelled boxes read the same everywhere, with a screen reader and without
+# JavaScript. A single ISO date (2027-10-27) under the field's own name is still read, so
+# links and clients that send one keep working.
+
+PARTS = (("day", "Day"), ("month", "Month"), ("year", "Year"))
+# A whole date in one value: what browsers' date boxes, old links and API clients send.
+WHOLE_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """One box of the three, as the macro draws it."""
+
+    part: str
+    label: str
+    id: str
+    name: str
+    value: str
+
+
+def date_from_parts(day: str, month: str, year: str, *, subject: str) -> date:
+    """The date typed in three boxes, or ValueError with a message saying what to fix."""
+    typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [part for part, _ in PARTS if not typed[part]]
+    if len(missing) == len(PARTS):
+        raise ValueError(f"Enter {subject.lower()}")
+    if missing:
+        raise ValueError(f"{subject} must include a {' and '.join(missing)}")
+    if not all(value.isdigit() and value.isascii() for value in typed.values()):
+        raise ValueError(f"{subject} must be a real date")
+    if len(typed["year"]) != 4:
+        raise ValueError(f"The year of {subject.lower()} must include 4 numbers, like 2027")
+    try:
+        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+    except ValueError:
+        raise ValueError(f"{subject} must be a real date") from None
+
+
+def date_from_text(text: str, *, subject: str) -> date:
+    """A whole date in one value (2027-10-27, or 27/10/2027), or ValueError."""
+    for pattern in WHOLE_DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{subject} must be a real date")
+
+
+class DateInputField(Field):
+    """A date as day, month and year boxes (drawn by `_macros/dates.html`), or one ISO value.
+
+    `subject` names the date in messages ("The first day must be a real date"); it defaults
+    to the label. Empty boxes leave the field empty, for InputRequired or Optional to judge.
+    """
+
+    def __init__(self, label=None, validators=None, *, subject=None, example=None, **kwargs):
+        if example:
+            kwargs.setdefault("description", f"For example, {example}")
+        super().__init__(label, validators, **kwargs)
+        self.subject = subject or str(self.label.text)
+        self.typed: dict[str, str] = {}
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.typed = {}
+        if formdata is not None:
+            typed = {part: formdata.get(f"{self.name}-{part}", "") for part, _ in PARTS}
+            if any(value.strip() for value in typed.values()):
+                self.typed = typed
+        super().process(formdata, data, extra_filters)
+
+    def process_formdata(self, valuelist):
+        if self.typed:
+            # Something is in the boxes: the field is not empty, even if it is not a date.
+            self.raw_data = [" ".join(self.typed[part] for part, _ in PARTS)]
+            self.data = None
+            self.data = date_from_parts(**self.typed, subject=self.subject)
+            self.raw_data = [self.data.isoformat()]
+        elif valuelist and valuelist[0].strip():
+            self.data = None
+            self.data = date_from_text(valuelist[0], subject=self.subject)
+        elif valuelist:
+            self.raw_data = []
+
+    def _value(self) -> str:
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def parts(self) -> list[DatePart]:
+        """The three boxes with what they hold: as typed, or the date's numbers."""
+        if self.typed:
+            values = self.typed
+        elif isinstance(self.data, date):
+            values = {"day": self.data.day, "month": self.data.month, "year": self.data.year}
+        else:
+            values = {}
+        return [
+            DatePart(
+                part=part,
+                label=label,
+                # The day box carries the field's id, so "There is a problem" links to it.
+                id=self.id if part == "day" else f"{self.id}-{part}",
+                name=f"{self.name}-{part}",
+                value=str(values.get(part, "")),
+            )
+            for part, label in PARTS
+        ]

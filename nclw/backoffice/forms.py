@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     StringField,
@@ -30,10 +29,11 @@ from nclw.backoffice.queries import AuditFilters
 from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
-from nclw.forms import CheckboxesField, ChoiceField, UkDateField, UkDateTimeField
+from nclw.forms import CheckboxesField, ChoiceField, DateInputField, UkDateTimeField
 from nclw.timezones import UK, to_uk
 
-_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# What a date-and-time box sends first; then what people type where there is no such box.
+_DATETIME_FORMAT = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
 
 def _uk_to_utc(value: datetime | None) -> datetime | None:
@@ -291,13 +291,17 @@ class WeekForm(FlaskForm):
         description="For example: Care leavers with careers.",
         validators=[DataRequired("Enter the week's theme"), Length(max=120)],
     )
-    starts_on = DateField(
+    starts_on = DateInputField(
         "First day",
-        validators=[InputRequired("Enter the first day, like 25/10/2027")],
+        subject="The first day",
+        example="25 10 2027",
+        validators=[InputRequired("Enter the first day")],
     )
-    ends_on = DateField(
+    ends_on = DateInputField(
         "Last day",
-        validators=[InputRequired("Enter the last day, like 31/10/2027")],
+        subject="The last day",
+        example="31 10 2027",
+        validators=[InputRequired("Enter the last day")],
     )
     summary = TextAreaField(
         "Introduction (optional)",
@@ -327,12 +331,9 @@ class MergeOrganisationForm(FlaskForm):
 SYSTEM_CHOICE = "system"
 
 
-def _day_field(label: str, which: str) -> UkDateField:
-    return UkDateField(
-        label,
-        description="For example, 28/10/2026",
-        validators=[Optional()],
-        invalid_value_message=f"Enter the {which} date as a real date, like 28/10/2026",
+def _day_field(label: str, which: str) -> DateInputField:
+    return DateInputField(
+        label, subject=f"The {which} date", example="28 10 2026", validators=[Optional()]
     )
 
 
@@ -369,7 +370,7 @@ class AuditFilterForm(FlaskForm):
             for value, label in actions
         ]
 
-    def validate_to_day(self, field: UkDateField) -> None:
+    def validate_to_day(self, field: DateInputField) -> None:
         if field.data and self.from_day.data and field.data < self.from_day.data:
             raise ValidationError("The to date must be the same as the from date or after it")
 

@@ -17,6 +17,14 @@ from tests.e2e.signup_storm import server_env
 from tests.support.browser import assert_no_axe_violations, new_page
 from tests.support.live_server import live_server, run_flask
 
+
+def _fill_date(page: Page, field_id: str, day: date) -> None:
+    """Type a date into the day, month and year boxes, as a person would."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+
+
 pytestmark = pytest.mark.e2e
 
 EMAIL = "coordinator@charity.example"
@@ -75,8 +83,8 @@ def test_a_charity_runs_its_week_from_an_empty_database(browser, tmp_path):
         _fits(page)
         page.fill("#year", str(YEAR))
         page.fill("#theme", "Care leavers with careers")
-        page.fill("#starts_on", first_day.isoformat())
-        page.fill("#ends_on", (first_day + timedelta(days=6)).isoformat())
+        _fill_date(page, "starts_on", first_day)
+        _fill_date(page, "ends_on", first_day + timedelta(days=6))
         page.fill("#summary", "A week of events for care leavers and the people who back them.")
         _submit(page, "Save the week")
         assert f"The {YEAR} week is set up" in page.inner_text("main")
