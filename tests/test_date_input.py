@@ -1,16 +1,17 @@
-"""Dates are typed as day, month and year boxes; one ISO value is still read."""
+"""Dates are typed as day, month and year boxes (and a time box); one ISO value is still read."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from nclw.backoffice.forms import EventForm
 from nclw.events.models import Edition
 from nclw.extensions import db
-from nclw.forms import date_from_parts, date_from_text
+from nclw.forms import date_from_parts, date_from_text, time_from_text
 from nclw.partners.forms import SessionDetailsForm
 from tests.conftest import login
 from tests.factories import make_user
@@ -116,9 +117,50 @@ def test_an_impossible_date_is_a_400_with_a_clear_message(client, organiser, box
 
 def test_the_date_boxes_are_a_fieldset_with_a_hint_that_matches_them(client, organiser):
     page = client.get("/admin/weeks/new").text
-    assert '<fieldset class="fieldset" aria-describedby="starts_on-hint">' in page
+    assert '<fieldset class="fieldset date-fieldset" aria-describedby="starts_on-hint">' in page
     assert "<legend>First day</legend>" in page
     assert '<p class="hint" id="starts_on-hint">For example, 25 10 2027</p>' in page
     for part in ("Day", "Month", "Year"):
         assert f">{part}</label>" in page
     assert 'type="date"' not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("16:00", time(16, 0)),
+        ("16.30", time(16, 30)),
+        ("9:05", time(9, 5)),
+        ("4pm", time(16, 0)),
+        ("4:30 pm", time(16, 30)),
+        ("12am", time(0, 0)),
+        ("12pm", time(12, 0)),
+        ("11 a.m.", time(11, 0)),
+    ],
+)
+def test_a_time_is_read_as_people_write_it(typed, expected):
+    assert time_from_text(typed, subject="The start") == expected
+
+
+@pytest.mark.parametrize("typed", ["25:00", "16:60", "13pm", "0am", "soon", "4 o'clock", "١٦:00"])
+def test_a_time_that_is_not_one_says_so(typed):
+    with pytest.raises(ValueError, match="^The start must have a real time, like 16:00 or 4pm$"):
+        time_from_text(typed, subject="The start")
+
+
+def test_a_date_and_time_comes_from_four_boxes_or_one_iso_value(app):
+    with app.test_request_context(method="POST"):
+        boxes = {**_boxes("starts_at", "28", "10", "2027"), "starts_at-time": "4pm"}
+        form = EventForm(formdata=MultiDict(boxes))
+        assert form.starts_at.data == datetime(2027, 10, 28, 16, 0)
+        assert [box.value for box in form.starts_at.parts()] == ["28", "10", "2027", "4pm"]
+        iso = EventForm(formdata=MultiDict({"starts_at": "2027-10-28T16:00"}))
+        assert iso.starts_at.data == datetime(2027, 10, 28, 16, 0)
+        shown = EventForm(data={"starts_at": datetime(2027, 10, 28, 9, 5)})
+        assert [box.value for box in shown.starts_at.parts()] == ["28", "10", "2027", "09:05"]
+        no_time = EventForm(formdata=MultiDict(_boxes("starts_at", "28", "10", "2027")))
+        no_time.starts_at.validate(no_time)
+        assert no_time.starts_at.errors == ["The start must include a time"]
+        nothing = EventForm(formdata=MultiDict({"starts_at-time": "16:00"}))
+        nothing.starts_at.validate(nothing)
+        assert nothing.starts_at.errors == ["The start must include a day, month and year"]

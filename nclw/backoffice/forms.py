@@ -29,11 +29,10 @@ from nclw.backoffice.queries import AuditFilters
 from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
-from nclw.forms import CheckboxesField, ChoiceField, DateInputField, UkDateTimeField
+from nclw.forms import CheckboxesField, ChoiceField, DateInputField, DateTimeInputField
 from nclw.timezones import UK, to_uk
 
-# What a date-and-time box sends first; then what people type where there is no such box.
-_DATETIME_FORMAT = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+_WHEN_EXAMPLE = "28 10 2027, 16:00"
 
 
 def _uk_to_utc(value: datetime | None) -> datetime | None:
@@ -66,15 +65,17 @@ class EventForm(FlaskForm):
         validators=[NoneOf([0], message=CHOOSE_WEEK)],
         invalid_choice_message=CHOOSE_WEEK,
     )
-    starts_at = UkDateTimeField(
+    starts_at = DateTimeInputField(
         "Starts (UK time)",
-        format=_DATETIME_FORMAT,
-        validators=[InputRequired("Enter when the event starts, like 28/10/2026 16:00")],
+        subject="The start",
+        example=_WHEN_EXAMPLE,
+        validators=[InputRequired("Enter when the event starts")],
     )
-    ends_at = UkDateTimeField(
+    ends_at = DateTimeInputField(
         "Ends (UK time)",
-        format=_DATETIME_FORMAT,
-        validators=[InputRequired("Enter when the event ends, like 28/10/2026 17:30")],
+        subject="The end",
+        example=_WHEN_EXAMPLE,
+        validators=[InputRequired("Enter when the event ends")],
     )
     format = details.event_format("Format")
     venue_name = details.venue("Venue (optional for online events)")
@@ -87,16 +88,18 @@ class EventForm(FlaskForm):
     audience = details.audience(default=Audience.EVERYONE.value)
     age_rule = details.age_rule()
     access_features = details.access_features()
-    registration_opens_at = UkDateTimeField(
+    registration_opens_at = DateTimeInputField(
         "Sign-up opens (UK time, optional)",
-        description="Leave empty to open sign-up as soon as the event is published.",
-        format=_DATETIME_FORMAT,
+        subject="The time sign-up opens",
+        description="Leave empty to open sign-up as soon as the event is published. "
+        f"For example, {_WHEN_EXAMPLE}.",
         validators=[Optional()],
     )
-    registration_closes_at = UkDateTimeField(
+    registration_closes_at = DateTimeInputField(
         "Sign-up closes (UK time, optional)",
-        description="Leave empty to keep sign-up open until the event starts.",
-        format=_DATETIME_FORMAT,
+        subject="The time sign-up closes",
+        description="Leave empty to keep sign-up open until the event starts. "
+        f"For example, {_WHEN_EXAMPLE}.",
         validators=[Optional()],
     )
     qa_enabled = BooleanField("Take questions for a live Q&A")

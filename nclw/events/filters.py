@@ -49,6 +49,37 @@ FORMAT_CHOICES = (
 
 
 @dataclass(frozen=True)
+class FilterQuestion:
+    """One filter, asked as a question with "Show all" first (no filter is not a choice of
+    audience): `name` is its parameter in the address."""
+
+    name: str
+    question: str
+    hint: str
+    choices: tuple[FilterChoice, ...]
+
+
+FORMAT_QUESTION = FilterQuestion(
+    "format",
+    "How do you want to take part?",
+    "Events you can join online or in person show in both.",
+    FORMAT_CHOICES,
+)
+AUDIENCE_QUESTION = FilterQuestion(
+    "audience", "Who is it for?", "Events open to everyone show for both.", AUDIENCE_CHOICES
+)
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A filter question as the page asks it: its choices and the value chosen ("" for all)."""
+
+    question: FilterQuestion
+    choices: list[FilterChoice]
+    chosen: str
+
+
+@dataclass(frozen=True)
 class WeekFilters:
     """Filters from the week page's query string; unknown values are ignored."""
 
@@ -89,3 +120,16 @@ def choices_for(choices: tuple[FilterChoice, ...], chosen) -> list[FilterChoice]
     if chosen is None or any(choice.value == chosen.value for choice in choices):
         return list(choices)
     return [*choices, FilterChoice(chosen.value, chosen.label)]
+
+
+def asked_questions(filters: WeekFilters) -> list[AskedQuestion]:
+    """The format and audience questions, each with what the page's address chose."""
+    return [
+        AskedQuestion(
+            question, choices_for(question.choices, chosen), chosen.value if chosen else ""
+        )
+        for question, chosen in (
+            (FORMAT_QUESTION, filters.format),
+            (AUDIENCE_QUESTION, filters.audience),
+        )
+    ]

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from nclw.events import cache, details, feeds, services
 from nclw.events.details import AccessFeature
-from nclw.events.filters import AUDIENCE_CHOICES, FORMAT_CHOICES, choices_for
+from nclw.events.filters import asked_questions
 from nclw.events.public_actions import calendar_offered
 from nclw.links import absolute_url
 from nclw.mail import ical
@@ -57,8 +57,7 @@ def _week_html(edition, filters, now) -> str:
         earlier=services.earlier_weeks(today=today, shown=edition),
         days=services.group_by_day(events),
         filters=filters,
-        formats=choices_for(FORMAT_CHOICES, filters.format),
-        audiences=choices_for(AUDIENCE_CHOICES, filters.audience),
+        questions=asked_questions(filters),
         access_features=list(AccessFeature),
         availability=lambda event: services.availability(event, now=now),
         calendar_feeds=[_subscription(feed) for feed in feeds.FEEDS],

@@ -25,6 +25,14 @@ def _fill_date(page: Page, field_id: str, day: date) -> None:
     page.fill(f"#{field_id}-year", str(day.year))
 
 
+def _fill_when(page: Page, field_id: str, day: date, clock: str) -> None:
+    """Type a date and a time into the day, month, year and time boxes."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+    page.fill(f"#{field_id}-time", clock)
+
+
 pytestmark = pytest.mark.e2e
 
 EMAIL = "coordinator@charity.example"
@@ -103,8 +111,8 @@ def test_a_charity_runs_its_week_from_an_empty_database(browser, tmp_path):
         page.goto(site.url + "/admin/events/new")
         page.fill("#title", TITLE)
         page.fill("#summary", "Bring your CV, or start one with us.")
-        page.fill("#starts_at", f"{event_day.isoformat()}T16:00")
-        page.fill("#ends_at", f"{event_day.isoformat()}T17:30")
+        _fill_when(page, "starts_at", event_day, "16:00")
+        _fill_when(page, "ends_at", event_day, "17:30")
         page.select_option("#format", "in_person")
         page.fill("#venue_name", "Riverside Library")
         page.fill("#capacity", "20")

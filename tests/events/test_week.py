@@ -67,10 +67,14 @@ def test_filters_work_from_the_query_string(client):
     assert _titles_in(client.get("/?format=online").text, everything) == [online.title]
     filtered = client.get("/?audience=professionals").text
     assert _titles_in(filtered, everything) == [in_person.title]
-    assert '<option value="professionals" selected>I work with care leavers</option>' in filtered
+    assert (
+        '<input type="radio" id="audience-professionals" name="audience" value="professionals"'
+        ' checked><label for="audience-professionals">I work with care leavers</label>'
+    ) in filtered
+    assert "<legend>Who is it for?</legend>" in filtered
     # "No filter" and the "Everyone" audience are never the same choice.
-    assert '<option value="">Show all</option>' in filtered
-    assert '<option value="everyone"' not in filtered
+    assert '<label for="audience">Show all</label>' in filtered
+    assert 'value="everyone"' not in filtered
     assert "Clear filters" in filtered
     nothing = client.get("/?format=online&audience=professionals").text
     assert "No events match these filters" in nothing

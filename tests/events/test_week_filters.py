@@ -8,7 +8,13 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from nclw.events import services
-from nclw.events.filters import AUDIENCE_CHOICES, FORMAT_CHOICES, WeekFilters, choices_for
+from nclw.events.filters import (
+    AUDIENCE_CHOICES,
+    FORMAT_CHOICES,
+    WeekFilters,
+    asked_questions,
+    choices_for,
+)
 from nclw.events.models import Audience, EventFormat
 from nclw.timezones import utcnow
 from tests.factories import make_edition, make_event
@@ -76,6 +82,21 @@ def test_the_choices_speak_as_the_people_looking_and_never_offer_everyone():
     assert labels == ["I'm a care-experienced young person", "I work with care leavers"]
     assert EVERYONE.value not in {choice.value for choice in AUDIENCE_CHOICES}
     assert [choice.value for choice in FORMAT_CHOICES] == ["online", "in_person"]
+
+
+def test_the_page_asks_each_filter_as_a_question_with_what_the_address_chose():
+    format_asked, audience_asked = asked_questions(
+        WeekFilters.from_args(MultiDict({"format": "online", "audience": "everyone"}))
+    )
+    assert (format_asked.question.question, format_asked.chosen) == (
+        "How do you want to take part?",
+        "online",
+    )
+    assert audience_asked.question.question == "Who is it for?"
+    # An old link's "everyone" is shown as chosen, though the page no longer offers it.
+    assert audience_asked.chosen == "everyone"
+    assert [choice.value for choice in audience_asked.choices][-1] == "everyone"
+    assert [asked.chosen for asked in asked_questions(WeekFilters())] == ["", ""]
 
 
 def test_an_old_links_choice_stays_in_the_list_so_the_list_shows_the_filter():
