@@ -40,6 +40,7 @@ from nclw.registrations import (
     slots,
 )
 from nclw.registrations.forms import (
+    WAIT_PREFIX,
     CertificateForm,
     LostTicketForm,
     sign_up_details,
@@ -122,6 +123,9 @@ def register(slug: str):
     # from it who has signed up: the ticket, and its link, reach only the address's owner.
     question = form.first_question.data if "first_question" in form else ""
     _after_sign_up(result, question, now=now)
+    # So does a full time chosen to wait for.
+    if "slot_id" in form and str(form.slot_id.data or "").startswith(WAIT_PREFIX):
+        joins_waiting_list = True
     return render_template(
         "registrations/check_email.html",
         event=event,
