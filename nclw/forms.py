@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
-from wtforms.fields import DateField, DateTimeLocalField
+from wtforms.fields import DateTimeLocalField, Field
+from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Only a changed or out-of-date page can send a value the list did not offer.
@@ -30,27 +35,14 @@ class UkDateTimeField(DateTimeLocalField):
     """A date and time in UK time, as a browser's date-and-time box sends it."""
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
-        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        # What the box sends first; then what people type where there is no such box.
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"])
         kwargs.setdefault("invalid_value_message", "Enter a date and time, like 28/10/2026 16:00")
         super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
         # The box can only hold a real date and time: after "soon" it shows empty (the
         # error says what to type), rather than a value the page is not allowed to hold.
-        return super()._value() if self.data else ""
-
-
-class UkDateField(DateField):
-    """A day, as a browser's date box sends it (2026-10-28) or as people type it (28/10/2026)."""
-
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
-        # Where there is no date box, the box is plain text and people type a UK date.
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        kwargs.setdefault("invalid_value_message", "Enter a real date, like 28/10/2026")
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        # As UkDateTimeField: a date box holds a real date or nothing, never what was typed.
         return super()._value() if self.data else ""
 
 
@@ -105,3 +97,171 @@ def _named_field(form, message: str):
         if message.startswith(opening) and name in form:
             return form[name]
     return None
+# --- dates: day, month and year boxes, as the GOV.UK date input asks them -----------------
+# Browsers' own date boxes show their own order (mm/dd/yyyy on many phones), which no hint
+# can match; three labelled boxes read the same everywhere, with a screen reader and without
+# JavaScript. A single ISO date (2027-10-27) under the field's own name is still read, so
+# links and clients that send one keep working.
+
+PARTS = (("day", "Day"), ("month", "Month"), ("year", "Year"))
+# A whole date in one value: what browsers' date boxes, old links and API clients send.
+WHOLE_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+WHOLE_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
+# 16:00 or 16.00 on a 24-hour clock; 4pm, 4:30pm or 4.30 pm on a 12-hour one.
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DatePart:
+    """One box of the three (or four, with a time), as the macro draws it."""
+
+    part: str
+    label: str
+    id: str
+    name: str
+    value: str
+
+
+def _must_include(subject: str, missing: list[str]) -> str:
+    words = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+    return f"{subject} must include a {words}"
+
+
+def date_from_parts(day: str, month: str, year: str, *, subject: str) -> date:
+    """The date typed in three boxes, or ValueError with a message saying what to fix."""
+    typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [part for part, _ in PARTS if not typed[part]]
+    if len(missing) == len(PARTS):
+        raise ValueError(f"Enter {subject.lower()}")
+    if missing:
+        raise ValueError(_must_include(subject, missing))
+    if not all(value.isdigit() and value.isascii() for value in typed.values()):
+        raise ValueError(f"{subject} must be a real date")
+    if len(typed["year"]) != 4:
+        raise ValueError(f"The year of {subject.lower()} must include 4 numbers, like 2027")
+    try:
+        return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+    except ValueError:
+        raise ValueError(f"{subject} must be a real date") from None
+
+
+def time_from_text(text: str, *, subject: str) -> time:
+    """A time as people write it (16:00, 16.00, 4pm, 4:30pm), or ValueError."""
+    match = _TIME.match(text.strip())
+    problem = ValueError(f"{subject} must have a real time, like 16:00 or 4pm")
+    if not match or not match.group(1).isascii():
+        raise problem
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3):
+        if not 1 <= hour <= 12:
+            raise problem
+        hour = hour % 12 + (12 if match.group(3).lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise problem
+    return time(hour, minute)
+
+
+def date_from_text(text: str, *, subject: str) -> date:
+    """A whole date in one value (2027-10-27, or 27/10/2027), or ValueError."""
+    for pattern in WHOLE_DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{subject} must be a real date")
+
+
+class DateInputField(Field):
+    """A date as day, month and year boxes (drawn by `_macros/dates.html`), or one ISO value.
+
+    `subject` names the date in messages ("The first day must be a real date"); it defaults
+    to the label. Empty boxes leave the field empty, for InputRequired or Optional to judge.
+    """
+
+    parts_asked = PARTS
+
+    def __init__(self, label=None, validators=None, *, subject=None, example=None, **kwargs):
+        if example:
+            kwargs.setdefault("description", f"For example, {example}")
+        super().__init__(label, validators, **kwargs)
+        self.subject = subject or str(self.label.text)
+        self.typed: dict[str, str] = {}
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.typed = {}
+        if formdata is not None:
+            typed = {part: formdata.get(f"{self.name}-{part}", "") for part, _ in self.parts_asked}
+            if any(value.strip() for value in typed.values()):
+                self.typed = typed
+        super().process(formdata, data, extra_filters)
+
+    def process_formdata(self, valuelist):
+        if self.typed:
+            # Something is in the boxes: the field is not empty, even if it is not a date.
+            self.raw_data = [" ".join(self.typed[part] for part, _ in self.parts_asked)]
+            self.data = None
+            self.data = self._from_parts(self.typed)
+            self.raw_data = [self._value()]
+        elif valuelist and valuelist[0].strip():
+            self.data = None
+            self.data = self._from_text(valuelist[0])
+
+    def _from_parts(self, typed: dict[str, str]):
+        return date_from_parts(typed["day"], typed["month"], typed["year"], subject=self.subject)
+
+    def _from_text(self, text: str):
+        return date_from_text(text, subject=self.subject)
+
+    def _values_of(self, value) -> dict[str, str]:
+        return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+
+    def _value(self) -> str:
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+    def parts(self) -> list[DatePart]:
+        """The boxes with what they hold: as typed, or the date's numbers."""
+        if self.typed:
+            values = self.typed
+        elif isinstance(self.data, date):
+            values = self._values_of(self.data)
+        else:
+            values = {}
+        return [
+            DatePart(
+                part=part,
+                label=label,
+                # The day box carries the field's id, so "There is a problem" links to it.
+                id=self.id if part == "day" else f"{self.id}-{part}",
+                name=f"{self.name}-{part}",
+                value=values.get(part, ""),
+            )
+            for part, label in self.parts_asked
+        ]
+
+
+class DateTimeInputField(DateInputField):
+    """A date and a UK time: day, month and year boxes and a time box (16:00 or 4pm), or one
+    ISO value (2027-10-27T16:00). The data is a naive datetime on a UK clock."""
+
+    parts_asked = (*PARTS, ("time", "Time"))
+
+    def _from_parts(self, typed: dict[str, str]) -> datetime:
+        missing = [part for part, _ in self.parts_asked if not typed[part].strip()]
+        if missing:
+            raise ValueError(_must_include(self.subject, missing))
+        day = super()._from_parts(typed)
+        return datetime.combine(day, time_from_text(typed["time"], subject=self.subject))
+
+    def _from_text(self, text: str) -> datetime:
+        for pattern in WHOLE_DATETIME_FORMATS:
+            try:
+                return datetime.strptime(text.strip(), pattern)
+            except ValueError:
+                continue
+        raise ValueError(f"{self.subject} must be a real date and time")
+
+    def _values_of(self, value) -> dict[str, str]:
+        return {**super()._values_of(value), "time": f"{value:%H:%M}"}
+
+    def _value(self) -> str:
+        return self.data.strftime("%Y-%m-%dT%H:%M") if isinstance(self.data, datetime) else ""

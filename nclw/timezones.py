@@ -34,10 +34,17 @@ def _clock(moment: datetime) -> str:
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
 
 
-def format_day(moment: datetime) -> str:
-    """'Wednesday 28 October' on a UK clock."""
+def format_day(moment: datetime, *, now: datetime | None = None) -> str:
+    """'Wednesday 28 October' on a UK clock; 'Thursday 28 October 2027' outside this year.
+
+    "This year" is the UK year at `now` (the current instant unless given), so a date next
+    January never reads as this January.
+    """
     local = to_uk(moment)
-    return f"{local:%A} {local.day} {local:%B}"
+    words = f"{local:%A} {local.day} {local:%B}"
+    if local.year != to_uk(now or utcnow()).year:
+        words += f" {local.year}"
+    return words
 
 
 def format_time(moment: datetime) -> str:
@@ -51,17 +58,19 @@ def format_stamp(moment: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b %Y}, {_clock(local)}"
 
 
-def format_when(starts_at: datetime, ends_at: datetime) -> str:
-    """'Wednesday 28 October, 4pm to 5:30pm (UK time)'."""
+def format_when(starts_at: datetime, ends_at: datetime, *, now: datetime | None = None) -> str:
+    """'Wednesday 28 October, 4pm to 5:30pm (UK time)' (with the year outside this year)."""
     start, end = to_uk(starts_at), to_uk(ends_at)
+    first_day = format_day(start, now=now)
     if start.date() == end.date():
-        return f"{format_day(start)}, {_clock(start)} to {_clock(end)} (UK time)"
-    return f"{format_day(start)}, {_clock(start)} to {format_day(end)}, {_clock(end)} (UK time)"
+        return f"{first_day}, {_clock(start)} to {_clock(end)} (UK time)"
+    last_day = format_day(end, now=now)
+    return f"{first_day}, {_clock(start)} to {last_day}, {_clock(end)} (UK time)"
 
 
-def format_moment(moment: datetime) -> str:
-    """'Wednesday 28 October at 4pm (UK time)'."""
-    return f"{format_day(moment)} at {format_time(moment)} (UK time)"
+def format_moment(moment: datetime, *, now: datetime | None = None) -> str:
+    """'Wednesday 28 October at 4pm (UK time)' (with the year outside this year)."""
+    return f"{format_day(moment, now=now)} at {format_time(moment)} (UK time)"
 
 
 def format_duration(starts_at: datetime, ends_at: datetime) -> str:

@@ -116,12 +116,16 @@ def document() -> dict[str, Any]:
                             "name": "format",
                             "in": "query",
                             "required": False,
+                            "description": "Events people can join this way: online and "
+                            "in_person each include hybrid events.",
                             "schema": {"type": "string", "enum": [f.value for f in EventFormat]},
                         },
                         {
                             "name": "audience",
                             "in": "query",
                             "required": False,
+                            "description": "Events this audience can go to: care_experienced "
+                            "and professionals each include events for everyone.",
                             "schema": {"type": "string", "enum": [a.value for a in Audience]},
                         },
                         {

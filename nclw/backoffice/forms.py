@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     StringField,
@@ -30,10 +29,10 @@ from nclw.backoffice.queries import AuditFilters
 from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, Event, EventFormat, OrganisationKind
-from nclw.forms import CheckboxesField, ChoiceField, UkDateField, UkDateTimeField
+from nclw.forms import CheckboxesField, ChoiceField, DateInputField, DateTimeInputField
 from nclw.timezones import UK, to_uk
 
-_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+_WHEN_EXAMPLE = "28 10 2027, 16:00"
 
 
 def _uk_to_utc(value: datetime | None) -> datetime | None:
@@ -67,15 +66,17 @@ class EventForm(FlaskForm):
         validators=[NoneOf([0], message=CHOOSE_WEEK)],
         invalid_choice_message=CHOOSE_WEEK,
     )
-    starts_at = UkDateTimeField(
+    starts_at = DateTimeInputField(
         "Starts (UK time)",
-        format=_DATETIME_FORMAT,
-        validators=[InputRequired("Enter when the event starts, like 28/10/2026 16:00")],
+        subject="The start",
+        example=_WHEN_EXAMPLE,
+        validators=[InputRequired("Enter when the event starts")],
     )
-    ends_at = UkDateTimeField(
+    ends_at = DateTimeInputField(
         "Ends (UK time)",
-        format=_DATETIME_FORMAT,
-        validators=[InputRequired("Enter when the event ends, like 28/10/2026 17:30")],
+        subject="The end",
+        example=_WHEN_EXAMPLE,
+        validators=[InputRequired("Enter when the event ends")],
     )
     format = details.event_format("Format")
     venue_name = details.venue("Venue (optional for online events)")
@@ -88,16 +89,18 @@ class EventForm(FlaskForm):
     audience = details.audience(default=Audience.EVERYONE.value)
     age_rule = details.age_rule()
     access_features = details.access_features()
-    registration_opens_at = UkDateTimeField(
+    registration_opens_at = DateTimeInputField(
         "Sign-up opens (UK time, optional)",
-        description="Leave empty to open sign-up as soon as the event is published.",
-        format=_DATETIME_FORMAT,
+        subject="The time sign-up opens",
+        description="Leave empty to open sign-up as soon as the event is published. "
+        f"For example, {_WHEN_EXAMPLE}.",
         validators=[Optional()],
     )
-    registration_closes_at = UkDateTimeField(
+    registration_closes_at = DateTimeInputField(
         "Sign-up closes (UK time, optional)",
-        description="Leave empty to keep sign-up open until the event starts.",
-        format=_DATETIME_FORMAT,
+        subject="The time sign-up closes",
+        description="Leave empty to keep sign-up open until the event starts. "
+        f"For example, {_WHEN_EXAMPLE}.",
         validators=[Optional()],
     )
     qa_enabled = BooleanField("Take questions for a live Q&A")
@@ -292,13 +295,17 @@ class WeekForm(FlaskForm):
         description="For example: Care leavers with careers.",
         validators=[DataRequired("Enter the week's theme"), Length(max=120)],
     )
-    starts_on = DateField(
+    starts_on = DateInputField(
         "First day",
-        validators=[InputRequired("Enter the first day, like 25/10/2027")],
+        subject="The first day",
+        example="25 10 2027",
+        validators=[InputRequired("Enter the first day")],
     )
-    ends_on = DateField(
+    ends_on = DateInputField(
         "Last day",
-        validators=[InputRequired("Enter the last day, like 31/10/2027")],
+        subject="The last day",
+        example="31 10 2027",
+        validators=[InputRequired("Enter the last day")],
     )
     summary = TextAreaField(
         "Introduction (optional)",
@@ -328,12 +335,9 @@ class MergeOrganisationForm(FlaskForm):
 SYSTEM_CHOICE = "system"
 
 
-def _day_field(label: str, which: str) -> UkDateField:
-    return UkDateField(
-        label,
-        description="For example, 28/10/2026",
-        validators=[Optional()],
-        invalid_value_message=f"Enter the {which} date as a real date, like 28/10/2026",
+def _day_field(label: str, which: str) -> DateInputField:
+    return DateInputField(
+        label, subject=f"The {which} date", example="28 10 2026", validators=[Optional()]
     )
 
 
@@ -370,7 +374,7 @@ class AuditFilterForm(FlaskForm):
             for value, label in actions
         ]
 
-    def validate_to_day(self, field: UkDateField) -> None:
+    def validate_to_day(self, field: DateInputField) -> None:
         if field.data and self.from_day.data and field.data < self.from_day.data:
             raise ValidationError("The to date must be the same as the from date or after it")
 

@@ -60,10 +60,10 @@ def published_events(edition: Edition, filters: WeekFilters | None = None) -> li
         .options(selectinload(Event.host))
         .order_by(Event.starts_at, Event.title)
     )
-    if filters and filters.format:
-        query = query.where(Event.format == filters.format)
-    if filters and filters.audience:
-        query = query.where(Event.audience == filters.audience)
+    if filters and filters.formats_shown:
+        query = query.where(Event.format.in_(filters.formats_shown))
+    if filters and filters.audiences_shown:
+        query = query.where(Event.audience.in_(filters.audiences_shown))
     if filters and filters.access:
         # Keys are whole words that are not part of one another, so a match is the feature.
         query = query.where(Event.access_features.contains(filters.access.value))

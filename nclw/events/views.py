@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from nclw.events import cache, details, feeds, services
 from nclw.events.details import AccessFeature
-from nclw.events.models import Audience, EventFormat
+from nclw.events.filters import asked_questions
+from nclw.events.public_actions import calendar_offered
 from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.timezones import to_uk, utcnow
@@ -56,8 +57,7 @@ def _week_html(edition, filters, now) -> str:
         earlier=services.earlier_weeks(today=today, shown=edition),
         days=services.group_by_day(events),
         filters=filters,
-        formats=list(EventFormat),
-        audiences=list(Audience),
+        questions=asked_questions(filters),
         access_features=list(AccessFeature),
         availability=lambda event: services.availability(event, now=now),
         calendar_feeds=[_subscription(feed) for feed in feeds.FEEDS],
@@ -89,8 +89,9 @@ def detail(slug: str):
         event=event,
         closed_reason=services.sign_up_closed_reason(event, now=now),
         availability=services.availability(event, now=now),
-        # Nothing to put in a calendar once it is over.
-        calendar_links=ical.web_calendar_links(event) if event.ends_at > now else None,
+        calendar_links=(
+            ical.web_calendar_links(event) if calendar_offered(event, now=now) else None
+        ),
     )
 
 
@@ -98,7 +99,7 @@ def detail(slug: str):
 def event_calendar(slug: str):
     """Download one event as a calendar file."""
     event = services.get_public_event(slug)
-    if event is None or event.ends_at <= utcnow():
+    if event is None or not calendar_offered(event, now=utcnow()):
         abort(404)
     return _calendar_response(ical.public_calendar([event]), f"{slug}.ics")
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     StringField,
     TextAreaField,
     TimeField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 from nclw.events import forms as details
 from nclw.events.details import age_rule_key, parse_age_rule, store_access
 from nclw.events.models import Audience, EventFormat
-from nclw.forms import ChoiceField
+from nclw.forms import ChoiceField, DateInputField
 from nclw.timezones import UK, to_uk
 
 
@@ -38,10 +37,6 @@ class _Friendly:
             super().process_formdata(valuelist)  # type: ignore[misc]
         except ValueError as error:
             raise ValueError(self.message) from error
-
-
-class DayField(_Friendly, DateField):
-    message = "Enter a real date, like 27/10/2026"
 
 
 class ClockField(_Friendly, TimeField):
@@ -74,10 +69,11 @@ class SessionDetailsForm(FlaskForm):
     summary = details.summary("One sentence for the week's page.")
     description = details.description("About the session (optional)")
     highlights = details.highlights()
-    day = DayField(
+    day = DateInputField(
         "Date",
-        description="For example, 27 October.",
-        validators=[InputRequired("Enter the date of the session, like 27/10/2026")],
+        subject="The date",
+        example="27 10 2027",
+        validators=[InputRequired("Enter the date of the session")],
     )
     start_time = ClockField(
         "Start time (UK time)",

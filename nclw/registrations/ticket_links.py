@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 
 from nclw.events.models import EventStatus
+from nclw.events.public_actions import calendar_offered
 from nclw.extensions import db
 from nclw.links import absolute_url, event_url, ticket_url
 from nclw.mail import ical
@@ -88,9 +89,7 @@ def ticket_calendar_links(registration: Registration, *, now: datetime) -> dict[
     neutral title its invite has, and no event page.
     """
     event = registration.event
-    if not registration.is_confirmed or event.status == EventStatus.CANCELLED:
-        return None
-    if event.ends_at <= now:
+    if not registration.is_confirmed or not calendar_offered(event, now=now):
         return None
     details = f"Your ticket: {registration.reference}"
     if registration.discreet:

@@ -40,6 +40,7 @@ from nclw.registrations import (
     slots,
 )
 from nclw.registrations.forms import (
+    WAIT_PREFIX,
     CertificateForm,
     LostTicketForm,
     sign_up_details,
@@ -53,6 +54,7 @@ from nclw.registrations.ticket_links import (
     ticket_calendar_links,
     ticket_check_in_link,
 )
+from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
 from nclw.web import run_service
 
@@ -110,6 +112,9 @@ def register(slug: str):
     if closed_reason:
         return render_template("registrations/closed.html", event=event, reason=closed_reason)
     form = sign_up_form_for(event)
+    # As the form said: a full event takes people onto its waiting list. Read before signing
+    # up, from what everyone can see, so the page tells nobody what this address held.
+    joins_waiting_list = event.is_full
     result = _sign_up(form, event, now=now)
     if result is None:
         status = 400 if form.is_submitted() else 200
@@ -118,7 +123,15 @@ def register(slug: str):
     # from it who has signed up: the ticket, and its link, reach only the address's owner.
     question = form.first_question.data if "first_question" in form else ""
     _after_sign_up(result, question, now=now)
-    return render_template("registrations/check_email.html", event=event, email=form.email.data)
+    # So does a full time chosen to wait for.
+    if "slot_id" in form and str(form.slot_id.data or "").startswith(WAIT_PREFIX):
+        joins_waiting_list = True
+    return render_template(
+        "registrations/check_email.html",
+        event=event,
+        email=form.email.data,
+        joins_waiting_list=joins_waiting_list,
+    )
 
 
 def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
@@ -175,6 +188,7 @@ def ticket(token: str):
         token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
         calendar_links=ticket_calendar_links(registration, now=utcnow()),
+        words=ticket_words(registration),
     )
 
 

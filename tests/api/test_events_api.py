@@ -78,7 +78,10 @@ def test_responses_match_the_published_schema(client, week):
 def test_filters(client, week):
     body = client.get("/api/events?format=in_person").get_json()
     assert [e["slug"] for e in body["events"]] == ["cooking-on-a-budget"]
+    # As on the week page: an audience includes the events open to everyone.
     body = client.get("/api/events?audience=care_experienced&format=online").get_json()
+    assert [e["slug"] for e in body["events"]] == ["money-skills"]
+    body = client.get("/api/events?audience=professionals&format=in_person").get_json()
     assert body["events"] == []
 
 

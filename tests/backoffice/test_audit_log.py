@@ -282,8 +282,13 @@ def test_filters_on_the_page_narrow_the_list_and_follow_it_to_the_next_page(
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"from_day": "31/02/2026"}, "Enter the from date as a real date, like 28/10/2026"),
-        ({"to_day": "next tuesday"}, "Enter the to date as a real date, like 28/10/2026"),
+        ({"from_day": "31/02/2026"}, "The from date must be a real date"),
+        ({"to_day": "next tuesday"}, "The to date must be a real date"),
+        (
+            {"from_day-day": "31", "from_day-month": "2", "from_day-year": "2026"},
+            "The from date must be a real date",
+        ),
+        ({"to_day-day": "27", "to_day-year": "2026"}, "The to date must include a month"),
         (
             {"from_day": "2026-10-28", "to_day": "2026-10-27"},
             "The to date must be the same as the from date or after it",
@@ -314,7 +319,9 @@ def test_the_log_is_a_list_of_sentences_not_a_wide_table(app, client, sam):
     login(client, sam)
     page = _page(client)
     assert '<ol class="audit-log"' in page and "<table" not in page
-    for label in ("From (optional)", "To (optional)", "Who did it", "Event", "Kind of action"):
+    for legend in ("From (optional)", "To (optional)"):
+        assert f"<legend>{legend}</legend>" in page
+    for label in ("Who did it", "Event", "Kind of action"):
         assert f">{label}</label>" in page
     assert '<optgroup label="Tickets">' in page and ">Anything about tickets</option>" in page
 

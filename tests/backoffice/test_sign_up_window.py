@@ -131,8 +131,8 @@ def test_create_with_a_window_typed_in_uk_time(organiser_client, week):
     assert event.registration_opens_at == datetime(2030, 10, 1, 8, 0, tzinfo=UTC)
     assert event.registration_closes_at == datetime(2030, 10, 28, 12, 0, tzinfo=UTC)
     page = organiser_client.get(f"/admin/events/{event.id}").get_data(as_text=True)
-    assert "Opens Tuesday 1 October at 9am (UK time)." in page
-    assert "Closes Monday 28 October at 12 noon (UK time)." in page
+    assert "Opens Tuesday 1 October 2030 at 9am (UK time)." in page
+    assert "Closes Monday 28 October 2030 at 12 noon (UK time)." in page
 
 
 def test_an_event_without_a_window_says_when_sign_up_runs(organiser_client, week):
@@ -145,8 +145,14 @@ def test_the_edit_form_shows_the_window_and_saves_changes(organiser_client, week
     event, data = _new_event(organiser_client)
     url = f"/admin/events/{event.id}/edit"
     form = organiser_client.get(url).get_data(as_text=True)
-    assert 'name="registration_opens_at" type="datetime-local" value="2030-10-01T09:00"' in form
-    assert 'value="2030-10-28T12:00"' in form
+    # Day, month, year and time boxes hold the window on a UK clock.
+    for part, value in (("day", "1"), ("month", "10"), ("year", "2030")):
+        assert (
+            f'name="registration_opens_at-{part}" type="text" inputmode="numeric" value="{value}"'
+            in form
+        )
+    assert 'name="registration_opens_at-time" type="text" value="09:00"' in form
+    assert 'name="registration_closes_at-time" type="text" value="12:00"' in form
     saved = organiser_client.post(
         url,
         data={**data, "registration_opens_at": "", "registration_closes_at": "2030-10-27T18:00"},
@@ -177,7 +183,10 @@ def test_saving_an_unchanged_window_keeps_its_exact_times(organiser_client, week
             {"registration_opens_at": "2030-10-29T09:00", "registration_closes_at": ""},
             b"open before the event starts",
         ),
-        ({"registration_opens_at": "next Tuesday"}, b"Enter a date and time, like 28/10/2026"),
+        (
+            {"registration_opens_at": "next Tuesday"},
+            b"The time sign-up opens must be a real date and time",
+        ),
     ],
 )
 def test_a_window_that_cannot_work_is_refused_with_a_message(
@@ -203,10 +212,11 @@ def test_a_date_that_is_not_one_is_not_put_back_in_the_date_box(organiser_client
     )
     assert response.status_code == 400
     assert "Not a valid" not in response.text
-    # A date-and-time box cannot hold "soon": it is shown empty, with the message.
-    box = re.search(r'<input[^>]*name="registration_opens_at"[^>]*>', response.text).group(0)
-    assert 'value="soon"' not in box
-    assert 'value=""' in box or "value=" not in box
+    # The day, month, year and time boxes cannot hold "soon": they show empty, with the message.
+    assert "The time sign-up opens must be a real date and time" in response.text
+    box = re.search(r'<input[^>]*name="registration_opens_at-day"[^>]*>', response.text).group(0)
+    assert 'value=""' in box
+    assert 'value="soon"' not in response.text
 
 
 def test_an_edit_that_breaks_the_window_is_refused(organiser_client, week):

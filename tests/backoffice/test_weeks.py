@@ -105,7 +105,12 @@ def test_an_organiser_sets_up_the_first_week_from_an_empty_back_office(app, clie
     assert created is not None and created.summary == "2031: Care leavers with careers"
 
     edit = client.get(f"/admin/weeks/{week.id}/edit")
-    assert 'value="2031-10-26"' in edit.text
+    # The day, month and year boxes hold the saved date.
+    assert 'id="starts_on" name="starts_on-day" type="text" inputmode="numeric" value="26"' in (
+        edit.text
+    )
+    assert 'name="starts_on-month" type="text" inputmode="numeric" value="10"' in edit.text
+    assert 'name="starts_on-year" type="text" inputmode="numeric" value="2031"' in edit.text
     changed = client.post(
         f"/admin/weeks/{week.id}/edit",
         data={**FORM, "theme": "Careers for care leavers"},

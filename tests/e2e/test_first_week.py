@@ -13,9 +13,26 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page
 
+from nclw.timezones import to_uk, utcnow
 from tests.e2e.signup_storm import server_env
 from tests.support.browser import assert_no_axe_violations, new_page
 from tests.support.live_server import live_server, run_flask
+
+
+def _fill_date(page: Page, field_id: str, day: date) -> None:
+    """Type a date into the day, month and year boxes, as a person would."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+
+
+def _fill_when(page: Page, field_id: str, day: date, clock: str) -> None:
+    """Type a date and a time into the day, month, year and time boxes."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+    page.fill(f"#{field_id}-time", clock)
+
 
 pytestmark = pytest.mark.e2e
 
@@ -75,8 +92,8 @@ def test_a_charity_runs_its_week_from_an_empty_database(browser, tmp_path):
         _fits(page)
         page.fill("#year", str(YEAR))
         page.fill("#theme", "Care leavers with careers")
-        page.fill("#starts_on", first_day.isoformat())
-        page.fill("#ends_on", (first_day + timedelta(days=6)).isoformat())
+        _fill_date(page, "starts_on", first_day)
+        _fill_date(page, "ends_on", first_day + timedelta(days=6))
         page.fill("#summary", "A week of events for care leavers and the people who back them.")
         _submit(page, "Save the week")
         assert f"The {YEAR} week is set up" in page.inner_text("main")
@@ -95,8 +112,8 @@ def test_a_charity_runs_its_week_from_an_empty_database(browser, tmp_path):
         page.goto(site.url + "/admin/events/new")
         page.fill("#title", TITLE)
         page.fill("#summary", "Bring your CV, or start one with us.")
-        page.fill("#starts_at", f"{event_day.isoformat()}T16:00")
-        page.fill("#ends_at", f"{event_day.isoformat()}T17:30")
+        _fill_when(page, "starts_at", event_day, "16:00")
+        _fill_when(page, "ends_at", event_day, "17:30")
         page.select_option("#format", "in_person")
         page.fill("#venue_name", "Riverside Library")
         page.fill("#capacity", "20")
@@ -149,7 +166,9 @@ def test_a_charity_runs_its_week_from_an_empty_database(browser, tmp_path):
         )
         copied_day = copied_monday + timedelta(days=2)
         assert copied_day.weekday() == event_day.weekday() == 2
-        assert f"Wednesday {copied_day.day} October, 4pm to 5:30pm (UK time)" in shown, shown
+        # A date outside this year says its year.
+        year = "" if copied_day.year == to_uk(utcnow()).year else f" {copied_day.year}"
+        assert f"Wednesday {copied_day.day} October{year}, 4pm to 5:30pm (UK time)" in shown, shown
         assert "Draft" in shown and "0 of 20 places taken" in shown, shown
         # Not on the public site until an organiser publishes it.
         response = page.goto(f"{site.url}/weeks/{NEXT_YEAR}")

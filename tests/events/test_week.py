@@ -56,7 +56,9 @@ def test_week_hides_drafts_and_marks_cancelled_events(client):
 
 def test_filters_work_from_the_query_string(client):
     edition = make_edition()
-    online = make_event(edition=edition, format=EventFormat.ONLINE, audience=Audience.EVERYONE)
+    online = make_event(
+        edition=edition, format=EventFormat.ONLINE, audience=Audience.CARE_EXPERIENCED
+    )
     in_person = make_event(
         edition=edition, format=EventFormat.IN_PERSON, audience=Audience.PROFESSIONALS
     )
@@ -65,7 +67,14 @@ def test_filters_work_from_the_query_string(client):
     assert _titles_in(client.get("/?format=online").text, everything) == [online.title]
     filtered = client.get("/?audience=professionals").text
     assert _titles_in(filtered, everything) == [in_person.title]
-    assert '<option value="professionals" selected>' in filtered
+    assert (
+        '<input type="radio" id="audience-professionals" name="audience" value="professionals"'
+        ' checked><label for="audience-professionals">I work with care leavers</label>'
+    ) in filtered
+    assert "<legend>Who is it for?</legend>" in filtered
+    # "No filter" and the "Everyone" audience are never the same choice.
+    assert '<label for="audience">Show all</label>' in filtered
+    assert 'value="everyone"' not in filtered
     assert "Clear filters" in filtered
     nothing = client.get("/?format=online&audience=professionals").text
     assert "No events match these filters" in nothing

@@ -242,7 +242,7 @@ def test_nonsense_dates_and_numbers_get_plain_messages(app, client):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Enter a real date, like 27/10/2026" in page
+    assert "The date must be a real date" in page
     assert "Enter a time on a 24-hour clock, like 16:00" in page
     assert "Enter the number of places as a whole number, like 20" in page
     assert "Not a valid" not in page

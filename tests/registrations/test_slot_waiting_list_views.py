@@ -31,6 +31,8 @@ def test_the_form_offers_a_full_time_to_wait_for_and_the_ticket_says_which(clien
     assert f"{a.times}: full, join the waiting list for this time" in page.text
     answer = _post(client, event, f"wait-{a.id}")
     assert answer.status_code == 200 and "Check your email" in answer.text
+    # Waiting for a full time is a place on a waiting list, not a ticket: not the green panel.
+    assert "panel-waiting" in answer.text and "You are on the waiting list." in answer.text
     mine = db.session.scalar(sa.select(Registration).where(Registration.email == "bo@example.com"))
     assert mine.status == RegistrationStatus.WAITING
     assert db.session.get(SlotWait, mine.id).slot_id == a.id
