@@ -7,6 +7,16 @@ from flask import Flask
 from nclw import timezones
 from nclw.forms import error_summary_items
 
+# Nouns whose plural is not the singular plus "s".
+_IRREGULAR_PLURALS = {"person": "people"}
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """A count with its noun, in the right number: "1 question", "2 questions", "2 people"."""
+    if count == 1:
+        return f"1 {singular}"
+    return f"{count:,} {many or _IRREGULAR_PLURALS.get(singular, singular + 's')}"
+
 
 def init_templating(app: Flask) -> None:
     """Register the filters that turn UTC instants into UK wording."""
@@ -20,6 +30,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["duration"] = lambda event: timezones.format_duration(
         event.starts_at, event.ends_at
     )
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["error_summary_items"] = error_summary_items
     app.jinja_env.trim_blocks = True

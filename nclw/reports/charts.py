@@ -34,12 +34,15 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str =
     """
     if not points:
         return Markup("<p>No sign-ups yet.</p>")
-    bar_width, gap, chart_height, label_height = 28, 8, 120, 34
+    # Each label takes two lines ("Sun" over "22", "5" over "Oct"), so neighbouring labels
+    # never run into each other, even when the chart is shrunk to fit a phone.
+    bar_width, gap, chart_height, label_height = 28, 10, 120, 40
     peak = max(count for _, count in points) or 1
     width = len(points) * (bar_width + gap) + gap
     height = chart_height + label_height
     parts = [_chart_start(points, width=width, height=height, title=title, chart_id=chart_id)]
     for index, (label, count) in enumerate(points):
+        first, _, second = label.partition(" ")
         x = gap + index * (bar_width + gap)
         bar_height = round((chart_height - 16) * count / peak)
         y = chart_height - bar_height
@@ -48,8 +51,8 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str =
                 '<rect x="{x}" y="{y}" width="{bw}" height="{bh}" fill="{colour}"/>'
                 '<text x="{cx}" y="{ty}" font-size="11" text-anchor="middle" '
                 'fill="{text}">{count}</text>'
-                '<text x="{cx}" y="{ly}" font-size="10" text-anchor="middle" '
-                'fill="{text}">{label}</text>'
+                '<text x="{cx}" y="{ly}" font-size="11" text-anchor="middle" fill="{text}">'
+                '<tspan x="{cx}">{first}</tspan><tspan x="{cx}" dy="13">{second}</tspan></text>'
             ).format(
                 x=x,
                 y=y,
@@ -61,7 +64,8 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str =
                 text=TEXT_COLOUR,
                 count=count,
                 ly=chart_height + 14,
-                label=escape(label),
+                first=escape(first),
+                second=escape(second),
             )
         )
     parts.append(Markup("</svg>"))

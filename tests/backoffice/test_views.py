@@ -41,7 +41,7 @@ def test_dashboard_shows_places_waiting_chart_and_mail_health(organiser_client, 
     assert week.event.title in page
     assert "1 of 1 places taken" in page and "1 waiting" in page
     assert '<svg class="chart"' in page and "Sign-ups per day" in page
-    assert "<strong>1</strong> emails failed" in page
+    assert "<strong>1</strong> email failed" in page
     assert "questions awaiting moderation" in page and "proposals awaiting review" in page
 
 

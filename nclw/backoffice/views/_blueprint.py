@@ -8,10 +8,14 @@ from typing import TypeVar
 from flask import Blueprint, request
 
 from nclw.accounts.permissions import check_in_staff_only, organisers_only
+from nclw.backoffice import menu
 
 F = TypeVar("F", bound=Callable)
 
 bp = Blueprint("backoffice", __name__, url_prefix="/admin")
+# For the layouts: the menu with the page's section marked, and the frame of shared pages.
+bp.add_app_template_global(menu.menu, "back_office_menu")
+bp.add_app_template_global(menu.staff_layout, "staff_layout")
 
 # The check-in desk is where the QR code on every ticket leads, so door staff scanning tickets
 # must get past the guard there, and only there. Each such view asks `can_check_in` itself.

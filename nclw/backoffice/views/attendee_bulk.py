@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice.attendee_forms import BulkActionForm
+from nclw.backoffice.event_pages import refuse_if_cancelled
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
 from nclw.backoffice.views.attendees import attendee_list, list_args
@@ -29,6 +30,7 @@ def _chosen() -> list[int]:
 def attendees_bulk(event_id: int):
     """Say whom the action touches and skips; once confirmed, do it to each of them."""
     event = load_event(event_id)
+    refuse_if_cancelled(event, "check in, message or move the people who signed up")
     form = BulkActionForm()
     chosen = _chosen()
     confirming = form.confirmed.data == "yes"

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from nclw.backoffice import queries
 from nclw.backoffice.attendee_forms import BulkActionForm
+from nclw.backoffice.event_pages import offers_people_actions, refuse_if_cancelled
 from nclw.backoffice.forms import CancelTicketForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import (
@@ -65,6 +66,7 @@ def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code:
         offered=tickets.count_offered(event),
         form=form,
         chosen=set(chosen),
+        people_actions=offers_people_actions(event),
     )
     return page, status_code
 
@@ -73,6 +75,7 @@ def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code:
 def promote(registration_id: int):
     """Give one person on the waiting list a place."""
     registration = load_registration(registration_id)
+    refuse_if_cancelled(registration.event, "give anyone a place")
     run_service(
         lambda: waiting_list.promote_registration(registration, actor=current_user, now=utcnow()),
         f"{registration.reference} has a place now. We are emailing them.",

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from nclw.accounts.permissions import can_check_in, is_active_organiser
 from nclw.backoffice import queries
+from nclw.backoffice.event_pages import refuse_if_cancelled
 from nclw.backoffice.forms import CheckInForm
 from nclw.backoffice.views._blueprint import bp, open_to_door_staff
 from nclw.backoffice.views._helpers import load_event
@@ -57,6 +58,7 @@ def check_in_desk(event_id: int):
     """Find people by name or reference and check them in; a scanned QR code opens this
     page filled in."""
     event = _event_to_check_in(event_id)
+    refuse_if_cancelled(event, "open its check-in desk")
     search = (request.args.get("q") or "").strip()[:80]
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
@@ -104,6 +106,7 @@ def _back_to_desk(event: Event):
 def check_in_person(event_id: int, registration_id: int):
     """Check in someone found by name."""
     event = _event_to_check_in(event_id)
+    refuse_if_cancelled(event, "check people in")
     person = _person_at(event, registration_id)
     run_service(
         lambda: on_the_day.check_in(person, actor=current_user, now=utcnow()),

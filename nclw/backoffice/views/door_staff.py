@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from nclw.accounts import door_staff
 from nclw.accounts.models import User
+from nclw.backoffice.event_pages import offers_people_actions, refuse_if_cancelled
 from nclw.backoffice.forms import DoorStaffForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
@@ -18,7 +19,10 @@ from nclw.web import run_service
 
 
 def door_staff_form(event: Event) -> DoorStaffForm | None:
-    """The form to give this event to door staff; None when every one of them has it."""
+    """The form to give this event to door staff; None when every one of them has it, or
+    when the event is cancelled."""
+    if not offers_people_actions(event):
+        return None
     people = door_staff.door_staff_to_give(event)
     if not people:
         return None
@@ -38,6 +42,7 @@ def _back_to_event(event: Event):
 def assign_door_staff(event_id: int):
     """Let one of the door staff check people in at this event."""
     event = load_event(event_id)
+    refuse_if_cancelled(event, "give it to door staff")
     form = door_staff_form(event)
     if form is None or not form.validate_on_submit():
         flash("Choose who to give this event to from the list of door staff.", "error")

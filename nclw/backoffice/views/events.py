@@ -8,10 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from nclw.accounts import door_staff
 from nclw.backoffice import queries, reports
+from nclw.backoffice.event_pages import event_pages, is_cancelled
 from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition, load_event
 from nclw.backoffice.views.door_staff import door_staff_form
+from nclw.backoffice.wording import when_in_words
 from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
@@ -22,7 +24,8 @@ from nclw.registrations.queries import (
     count_offered,
     count_recipients,
 )
-from nclw.timezones import utcnow
+from nclw.templating import plural
+from nclw.timezones import to_uk, utcnow
 from nclw.web import run_service
 
 
@@ -78,6 +81,8 @@ def event(event_id: int):
         offered=count_offered(event),
         checked_in=checked_in,
         actions=events.event_actions(event),
+        pages=event_pages(event),
+        cancelled=is_cancelled(event),
         access=access_summary(event),
         door_staff=door_staff.door_staff_at(event),
         door_staff_form=door_staff_form(event),
@@ -86,7 +91,7 @@ def event(event_id: int):
 
 def _saved(notified: int) -> str:
     if notified:
-        return f"Event saved. We are emailing {notified} people an updated invite."
+        return f"Event saved. We are emailing {plural(notified, 'person')} an updated invite."
     return "Event saved."
 
 
@@ -100,8 +105,14 @@ def edit_event(event_id: int):
         changes = form.changes(current=event)
         to_notify = event_changes.attendees_to_notify(event, changes)
         if to_notify and form.confirmed.data != "yes":
+            today = to_uk(utcnow()).date()
             return render_template(
-                "backoffice/event_confirm_change.html", form=form, event=event, count=to_notify
+                "backoffice/event_confirm_change.html",
+                form=form,
+                event=event,
+                count=to_notify,
+                now_when=when_in_words(event.starts_at, event.ends_at, today=today),
+                new_when=when_in_words(changes["starts_at"], changes["ends_at"], today=today),
             )
         notified = run_service(
             lambda: event_changes.update_event(event, changes, actor=current_user, now=utcnow()),
@@ -147,7 +158,7 @@ def cancel_event(event_id: int):
             lambda: event_changes.cancel_event(
                 event, form.reason.data, actor=current_user, now=utcnow()
             ),
-            lambda told: f"Event cancelled. We are emailing {told} people.",
+            lambda told: f"Event cancelled. We are emailing {plural(told, 'person')}.",
             errors=form.form_errors,
         )
         if told.ok:

@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from nclw.backoffice import queries
+from nclw.backoffice.event_pages import refuse_if_cancelled
 from nclw.backoffice.message_forms import MessageForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
@@ -17,6 +18,7 @@ from nclw.registrations import messaging, scheduled_messages
 from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import MessageAudience, MessageTemplate
 from nclw.registrations.queries import count_recipients
+from nclw.templating import plural
 from nclw.timezones import format_stamp, utcnow
 from nclw.web import query_int, run_service
 
@@ -25,6 +27,8 @@ from nclw.web import query_int, run_service
 def message_attendees(event_id: int):
     """Write to the people signed up: preview first, then send or set it to go later."""
     event = load_event(event_id)
+    # Everyone was told when it was cancelled; a later message would only confuse them.
+    refuse_if_cancelled(event, "message the people who signed up")
     form = MessageForm()
     if not form.is_submitted():
         _fill_from_template(form)
@@ -75,7 +79,7 @@ def _send(event: Event, form: MessageForm, audience: MessageAudience):
 def _sent_words(form: MessageForm):
     if form.later:
         return lambda message: f"Your message will go {format_stamp(message.send_at)}."
-    return lambda sent: f"Your message is on its way to {sent} people."
+    return lambda sent: f"Your message is on its way to {plural(sent, 'person')}."
 
 
 def _preview(event: Event, form: MessageForm, audience: MessageAudience):

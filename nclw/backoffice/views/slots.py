@@ -12,6 +12,7 @@ from nclw.extensions import db
 from nclw.forms import ConfirmForm
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
+from nclw.templating import plural
 from nclw.timezones import to_uk, utcnow
 from nclw.web import run_service
 
@@ -38,7 +39,7 @@ def event_slots(event_id: int):
                 capacity=form.capacity.data,
                 now=utcnow(),
             ),
-            lambda made: f"{len(made)} slots made.",
+            lambda made: f"{plural(len(made), 'slot')} made.",
             errors=form.form_errors,
         )
         if done.ok:
