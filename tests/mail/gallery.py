@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+import sqlalchemy as sa
+
 from nclw.events.models import EventFormat
 from nclw.extensions import db
 from nclw.feedback.sending import survey_email
 from nclw.mail.outbox import ComposedEmail, compose_email
-from nclw.registrations import messages
-from nclw.registrations.models import RegistrationStatus
+from nclw.registrations import bookings, messages
+from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.slot_messages import time_changed
 from nclw.registrations.supporter_models import Supporter
 from nclw.timezones import utcnow
@@ -27,6 +29,7 @@ MAIN_ACTIONS: dict[str, str | None] = {
     "ticket_confirmed": "Manage or cancel your ticket",
     "ticket_confirmed_online": "Manage or cancel your ticket",
     "ticket_confirmed_discreet": "Manage or cancel your ticket",
+    "ticket_confirmed_booked": "Manage or cancel your ticket",
     "promoted": "Manage or cancel your ticket",
     "ticket_resent": "Manage or cancel your ticket",
     "address_changed_new": "Manage or cancel your ticket",
@@ -89,10 +92,20 @@ def ticket_emails() -> dict[str, ComposedEmail]:
     )
     db.session.commit()
     cancelled = make_registration(hall, first_name="Bo", status=RegistrationStatus.CANCELLED)
+    adviser = bookings.Professional(
+        name="Jo Bell", email="jo@example.gov.uk", organisation="Luton", role="Personal adviser"
+    )
+    bookings.book_for_young_people(
+        hall, adviser, [bookings.YoungPerson("Amir")], declared=True, now=utcnow()
+    )
+    db.session.commit()
+    booked = db.session.scalar(sa.select(Registration).where(Registration.first_name == "Amir"))
     return {
         "ticket_confirmed": messages.ticket_confirmed(person),
         "ticket_confirmed_online": messages.ticket_confirmed(viewer),
         "ticket_confirmed_discreet": messages.ticket_confirmed(quiet),
+        # To the professional who booked it: it opens with whom the ticket is for.
+        "ticket_confirmed_booked": messages.ticket_confirmed(booked),
         "promoted": messages.promoted_from_waiting_list(person),
         "ticket_resent": messages.ticket_resent(person),
         "address_changed_new": messages.address_changed_new(person),
