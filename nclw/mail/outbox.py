@@ -56,9 +56,11 @@ def compose_email(
     Every email can name the site and say how to reach the organisers, so both are always
     in the context, and so is `ical_method` (what the attached invite does, if any). With
     `qr_text`, the HTML shows its QR code from `cid:{{ qr_cid }}`, carried in the message.
+    `from_name` is the name the email comes from, which its HTML shows at the top.
     """
     context = {
         "site_name": current_app.config["SITE_NAME"],
+        "from_name": sender_name or current_app.config["SITE_NAME"],
         "site_url": current_app.config["SITE_URL"],
         "contact_email": current_app.config["CONTACT_EMAIL"],
         "ical_method": ical_method,
