@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from nclw import create_app
-from nclw.accounts.models import AccountToken, Role, TokenPurpose
+from nclw.accounts.models import AccountToken, DoorStaffAssignment, Role, TokenPurpose
 from nclw.accounts.services import create_user
 from nclw.events.models import Organisation
 from nclw.extensions import db
@@ -26,6 +26,7 @@ from nclw.tokens import hash_token, new_link_token
 
 ORGANISER_EMAIL = "tour-organiser@example.org"
 PARTNER_EMAIL = "tour-partner@example.org"
+DOOR_EMAIL = "tour-door@example.org"
 PASSWORD = "tour-password-long-enough-42"
 
 
@@ -155,8 +156,19 @@ def _people_and_links(values: dict[str, str], *, now) -> dict[str, str]:
         "token:reset": _account_link(TokenPurpose.PASSWORD_RESET, organiser.id, organiser.email),
         "token:sign_in": _account_link(TokenPurpose.SIGN_IN, organiser.id, organiser.email),
     }
-    if values["registration_id"]:
-        links["token:ticket"] = new_ticket_link(int(values["registration_id"]))
+    tickets = {
+        "token:ticket": values["registration_id"],
+        "token:slot_ticket": _first(
+            "SELECT registration_id FROM slot_bookings ORDER BY registration_id"
+        ),
+        "token:checked_in_ticket": _first(
+            "SELECT id FROM registrations WHERE checked_in_at IS NOT NULL ORDER BY id"
+        ),
+    }
+    links.update({key: new_ticket_link(int(rid)) for key, rid in tickets.items() if rid})
+    door = create_user(DOOR_EMAIL, PASSWORD, role=Role.DOOR_STAFF, actor=None, now=now)
+    db.session.flush()
+    db.session.add(DoorStaffAssignment(event_id=int(values["event_id"]), user_id=door.id))
     booking = _first("SELECT id FROM bookings ORDER BY id")
     if booking:
         links["token:booking"] = _replace_hash("bookings", "link_hash", booking)

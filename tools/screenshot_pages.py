@@ -30,9 +30,11 @@ SKIPPED: dict[str, str] = {
 # Addresses ending so are files (calendars, spreadsheets, pictures), not pages.
 FILE_SUFFIXES = (".ics", ".csv", ".svg", ".png", ".json", ".ico", ".xlsx", ".pdf")
 # Signed-in areas: shot at desktop width only, signed in. Everything else is shot signed out,
-# at a phone's width and a desktop's.
+# at a phone's width and a desktop's: the account pages people reach from an email too.
 BACK_OFFICE_PREFIXES = ("/admin", "/partner", "/door", "/account", "/dev/")
+SIGNED_OUT_ACCOUNT_PREFIXES = ("/account/invite/", "/account/reset")
 PARTNER_PREFIX = "/partner"
+DOOR_PREFIX = "/door"
 # A `<token>` is a different secret in each area: which demo link fills it, by address.
 TOKEN_KINDS = {
     "/tickets/": "token:ticket",
@@ -68,6 +70,8 @@ ROUTE_ARGUMENTS: dict[str, dict[str, str]] = {
     "questions.edit": {"event_id": "qa_event_id", "question_id": "qa_question_id"},
     "questions.ask_from_event": {"slug": "qa_slug"},
     "bookings.book": {"slug": "young_people_slug"},
+    "slots.change_time": {"token": "token:slot_ticket"},
+    "registrations.ticket_certificate": {"token": "token:checked_in_ticket"},
     "feedback.event_feedback": {"event_id": "feedback_event_id"},
     "mail.message": {"name": "mail_name"},
     "mail.message_html": {"name": "mail_name"},
@@ -79,7 +83,8 @@ ROUTE_ARGUMENTS: dict[str, dict[str, str]] = {
     "partners.edit_proposal": {"proposal_id": "partner_proposal_id"},
 }
 
-_SECRET = re.compile(r"/[A-Za-z0-9_-]{32,}")
+# A link's secret: long, random, mixed case (slugs and mailbox names are lower case).
+_SECRET = re.compile(r"/(?=[^/]*[A-Z])[A-Za-z0-9_-]{32,}")
 
 
 @dataclass(frozen=True)
@@ -95,13 +100,17 @@ class Page:
         return self.path.startswith(PARTNER_PREFIX)
 
     @property
+    def door(self) -> bool:
+        return self.path.startswith(DOOR_PREFIX)
+
+    @property
     def widths(self) -> tuple[int, ...]:
         return (1280,) if self.back_office else (320, 1280)
 
     def file_name(self, width: int) -> str:
         """'public--events-mock-interviews-2027--320.png': readable, and sorted by area."""
         area = "back-office" if self.back_office else "public"
-        # A link's secret is long and random: "token" reads better, and stays out of names.
+        # "token" reads better than the secret, and keeps it out of file names.
         path = _SECRET.sub("/token", self.path)
         slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
         return f"{area}--{slug[:80]}--{width}.png"
@@ -169,5 +178,8 @@ def plan_tour(app: Flask, values: Mapping[str, str]) -> tuple[list[Page], list[s
             continue
         arguments = {name: values[source] for name, source in sources.items()}
         path = adapter.build(rule.endpoint, arguments, method="GET")
-        pages.append(Page(rule.endpoint, path, path.startswith(BACK_OFFICE_PREFIXES)))
+        back_office = path.startswith(BACK_OFFICE_PREFIXES) and not path.startswith(
+            SIGNED_OUT_ACCOUNT_PREFIXES
+        )
+        pages.append(Page(rule.endpoint, path, back_office))
     return pages, left_out

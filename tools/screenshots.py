@@ -45,9 +45,11 @@ MEASURE = """() => {
   const header = document.querySelector('body > header, header.site-header');
   const footer = document.querySelector('body > footer, footer.site-footer');
   const main = document.querySelector('main');
+  if (!main) return {main: false};
   const kids = main ? [...main.children].filter(shown) : [];
   const first = kids[0], last = kids[kids.length - 1];
   return {
+    main: true,
     header_bottom: header ? box(header).bottom : null,
     footer_top: footer ? box(footer).top : null,
     first_top: first ? box(first).top : null, first: first ? name(first) : '',
@@ -59,6 +61,8 @@ MEASURE = """() => {
 def layout_problems(measured: dict) -> list[str]:
     """What is wrong with a page's spacing, from MEASURE's figures (empty when nothing)."""
     problems = []
+    if measured.get("main") is False:
+        return []  # not one of our pages (an email's HTML shown as it is): nothing to check
     if measured.get("first_top") is None:
         return ["<main> has nothing visible in it"]
     header, footer = measured.get("header_bottom"), measured.get("footer_top")
@@ -198,9 +202,14 @@ def _shoot_all(browser: Browser, url: str, pages: list[screenshot_pages.Page]) -
     sign_in(organiser, url, screenshot_demo.ORGANISER_EMAIL)
     partner = browser.new_context()
     sign_in(partner, url, screenshot_demo.PARTNER_EMAIL)
+    door = browser.new_context()
+    sign_in(door, url, screenshot_demo.DOOR_EMAIL)
     shots = []
     for item in pages:
-        context = partner if item.partner else organiser if item.back_office else public
+        if not item.back_office:
+            context = public
+        else:
+            context = partner if item.partner else door if item.door else organiser
         for width in item.widths:
             shot = take(context, url, item, width)
             print(f"{'FAIL' if shot.problems else 'ok  '} {width:>4} {item.path}", flush=True)

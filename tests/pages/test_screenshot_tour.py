@@ -57,6 +57,19 @@ def test_screenshot_names_are_readable_and_keep_no_secret():
     assert page.file_name(320) == "public--tickets-token--320.png"
     admin = screenshot_pages.Page("backoffice.event", "/admin/events/3", True)
     assert admin.file_name(1280) == "back-office--admin-events-3--1280.png"
+    slug = "/events/together-national-conference-2027/register"
+    event = screenshot_pages.Page("registrations.register", slug, False)
+    assert (
+        event.file_name(320) == "public--events-together-national-conference-2027-register--320.png"
+    )
+
+
+def test_pages_reached_from_an_email_are_shot_signed_out_at_both_widths(app):
+    pages, _ = screenshot_pages.plan_tour(app, _every_value(app))
+    by_endpoint = {page.endpoint: page for page in pages}
+    for endpoint in ("accounts.accept_invite", "accounts.request_reset", "feedback.answer"):
+        assert by_endpoint[endpoint].widths == (320, 1280), endpoint
+    assert by_endpoint["door.home"].door and by_endpoint["door.home"].back_office
 
 
 def _measured(first_top, last_bottom, header_bottom=100, footer_top=900):
@@ -79,4 +92,8 @@ def test_content_must_clear_the_header_and_footer():
     ]
     # A page with no header or footer of its own (the projector view) has nothing to clear.
     assert layout_problems(_measured(0, 10, header_bottom=None, footer_top=None)) == []
-    assert layout_problems({"first_top": None}) == ["<main> has nothing visible in it"]
+    assert layout_problems({"main": True, "first_top": None}) == [
+        "<main> has nothing visible in it"
+    ]
+    # An email's own HTML, shown bare in the development mailbox, is not one of our pages.
+    assert layout_problems({"main": False}) == []
