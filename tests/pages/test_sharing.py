@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from nclw.events.models import EventStatus
-from nclw.pages.sharing import DEFAULT_DESCRIPTION
+from nclw.pages.sharing import DEFAULT_DESCRIPTION, head_meta
 from tests.conftest import login
 from tests.factories import make_edition, make_event, make_registration, make_user
 
@@ -157,3 +157,17 @@ def test_a_long_summary_is_shortened_at_a_word(client):
     description = head(client.get(f"/events/{event.slug}").text).meta["description"]
     assert len(description) <= 200
     assert re.fullmatch(r"(word )*word…", description)
+
+
+def test_an_unpublished_event_shares_nothing_wherever_it_is_drawn(app):
+    draft = make_event(status=EventStatus.DRAFT)
+    published = make_event()
+    with app.test_request_context(f"/events/{draft.slug}"):
+        assert head_meta(event=draft).private
+        assert not head_meta(event=published).private
+
+
+def test_answers_to_a_form_share_nothing(app):
+    event = make_event()
+    with app.test_request_context(f"/events/{event.slug}/register", method="POST"):
+        assert head_meta(event=event).private
