@@ -1,4 +1,4 @@
-"""Plain information pages."""
+"""Plain information pages, the site's icon, and the pictures a shared link shows."""
 
 from __future__ import annotations
 
