@@ -73,6 +73,11 @@ def head_meta(
         image = url_for("pages.event_share_image", slug=shared_event.slug)
         image_alt = f"{shared_event.title}, part of National Care Leavers' Week"
         summary = shared_event.summary
+    elif request.endpoint == "events.past_week" and "year" in (request.view_args or {}):
+        # An earlier week's page shows that week, not the one coming up.
+        image = url_for("pages.past_week_share_image", year=request.view_args["year"])
+        image_alt = f"National Care Leavers' Week {request.view_args['year']}"
+        summary = ""
     else:
         image = url_for("pages.week_share_image")
         image_alt = "National Care Leavers' Week"

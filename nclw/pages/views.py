@@ -77,6 +77,15 @@ def week_share_image():
     return _share_image(share_image.week_card(services.current_edition(today=utcnow().date())))
 
 
+@bp.get("/weeks/<int:year>/share.png")
+def past_week_share_image(year: int):
+    """The picture a link to an earlier week's page shows in a chat."""
+    edition = services.edition_for_year(year)
+    if edition is None:
+        abort(404)
+    return _share_image(share_image.week_card(edition))
+
+
 def _share_image(card: share_image.ShareCard) -> Response:
     response = Response(mimetype="image/png")
     response.set_etag(card.etag)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from PIL import Image
 
@@ -96,3 +97,15 @@ def test_a_title_too_long_for_three_lines_ends_with_an_ellipsis():
     lines = share_image.wrap("one two three four five six", 9, measure, max_lines=2)
     assert lines == ["one two", "three…"]
     assert share_image.wrap("supercalifragilistic", 6, measure, max_lines=1) == ["super…"]
+
+
+def test_an_earlier_week_has_its_own_picture(client):
+    earlier = make_edition(
+        year=2020, theme="Then", starts_on=date(2020, 10, 26), ends_on=date(2020, 11, 1)
+    )
+    make_edition(theme="Now")
+    db.session.commit()
+    response = client.get("/weeks/2020/share.png")
+    assert response.status_code == 200
+    assert response.headers["ETag"].strip('"') == share_image.week_card(earlier).etag
+    assert client.get("/weeks/1999/share.png").status_code == 404

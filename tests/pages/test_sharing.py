@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -171,3 +172,12 @@ def test_answers_to_a_form_share_nothing(app):
     event = make_event()
     with app.test_request_context(f"/events/{event.slug}/register", method="POST"):
         assert head_meta(event=event).private
+
+
+def test_an_earlier_week_shares_its_own_picture(client):
+    make_edition(year=2020, theme="Then", starts_on=date(2020, 10, 26), ends_on=date(2020, 11, 1))
+    make_event()
+    tags = head(client.get("/weeks/2020").text).meta
+    assert tags["og:image"] == f"{SITE}/weeks/2020/share.png"
+    assert tags["og:url"] == f"{SITE}/weeks/2020"
+    assert tags["description"].startswith("Then. Monday 26 October to Sunday 1 November 2020.")
