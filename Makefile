@@ -18,7 +18,7 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 # `postgres` tests, which `make test` has already run against the same server.
 POSTGRES_MARKS ?= postgres or not (e2e or slow)
 
-.PHONY: run organiser test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean
+.PHONY: run organiser test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ coverage: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
+
+# Every page of the demo week photographed into screenshots/, with index.html to review them
+# and a check that no content touches the header or footer (see tools/screenshots.py).
+ONLY ?=
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m tools.screenshots --only "$(ONLY)"
 
 mail-worker: $(VENV)/.installed
 	$(FLASK) nclw send-mail --loop

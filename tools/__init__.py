@@ -1,0 +1,1 @@
+"""Developer tools run from the project root: `python -m tools.NAME`."""
