@@ -97,6 +97,8 @@ def _named_field(form, message: str):
         if message.startswith(opening) and name in form:
             return form[name]
     return None
+
+
 # --- dates: day, month and year boxes, as the GOV.UK date input asks them -----------------
 # Browsers' own date boxes show their own order (mm/dd/yyyy on many phones), which no hint
 # can match; three labelled boxes read the same everywhere, with a screen reader and without

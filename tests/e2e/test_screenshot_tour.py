@@ -29,9 +29,6 @@ def test_the_check_finds_the_header_main_and_footer(browser: Browser, site: Demo
     assert measured["first_top"] < measured["last_bottom"] <= measured["footer_top"]
 
 
-# Today's stylesheet puts <main>'s first heading straight under the header (the `.container`
-# padding overrides main's own); the new design system gives main its room.
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason="main has no top padding today")
 def test_content_clears_the_header_and_footer_on_public_pages(browser: Browser, site: DemoSite):
     paths = ["/", "/support", "/privacy", "/sign-in", f"/events/{site.slug('mock')}"]
     problems = {}
