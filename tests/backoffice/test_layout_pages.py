@@ -12,7 +12,7 @@ from tests.conftest import login
 from tests.partners.helpers import make_partner, make_proposal
 from tests.questions.helpers import asked
 
-YOUNG_PEOPLES_FOOTER = "call 999"
+YOUNG_PEOPLES_FOOTER = "If you are in danger now"
 
 
 def _menu(page: str) -> str | None:

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from nclw.backoffice.wording import when_in_words
 from nclw.extensions import db
 from nclw.reports.charts import daily_bars
 from nclw.templating import plural
-from nclw.timezones import UK, to_uk
+from nclw.timezones import UK, format_when, to_uk
 from tests.backoffice.helpers import event_form_data
 from tests.factories import make_event, make_registration
 from tests.partners.helpers import make_partner, make_proposal
@@ -107,11 +106,11 @@ def test_the_move_confirmation_shows_both_times_in_the_same_words(organiser_clie
 def test_times_name_the_year_only_when_it_is_not_this_year():
     starts = datetime(2027, 10, 27, 16, tzinfo=UK)
     ends = starts + timedelta(hours=1, minutes=30)
-    this_year = when_in_words(starts, ends, today=datetime(2027, 3, 1).date())
+    this_year = format_when(starts, ends, now=datetime(2027, 3, 1, tzinfo=UK))
     assert this_year == "Wednesday 27 October, 4pm to 5:30pm (UK time)"
-    next_year = when_in_words(starts, ends, today=datetime(2026, 12, 3).date())
+    next_year = format_when(starts, ends, now=datetime(2026, 12, 3, tzinfo=UK))
     assert next_year == "Wednesday 27 October 2027, 4pm to 5:30pm (UK time)"
-    overnight = when_in_words(starts, starts + timedelta(hours=10), today=starts.date())
+    overnight = format_when(starts, starts + timedelta(hours=10), now=starts)
     assert overnight == "Wednesday 27 October, 4pm to Thursday 28 October, 2am (UK time)"
 
 

@@ -13,7 +13,6 @@ from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition, load_event
 from nclw.backoffice.views.door_staff import door_staff_form
-from nclw.backoffice.wording import when_in_words
 from nclw.events import services as events
 from nclw.events.forms import with_age_rule
 from nclw.events.models import EventStatus
@@ -25,7 +24,7 @@ from nclw.registrations.queries import (
     count_recipients,
 )
 from nclw.templating import plural
-from nclw.timezones import to_uk, utcnow
+from nclw.timezones import format_when, utcnow
 from nclw.web import run_service
 
 
@@ -105,14 +104,13 @@ def edit_event(event_id: int):
         changes = form.changes(current=event)
         to_notify = event_changes.attendees_to_notify(event, changes)
         if to_notify and form.confirmed.data != "yes":
-            today = to_uk(utcnow()).date()
             return render_template(
                 "backoffice/event_confirm_change.html",
                 form=form,
                 event=event,
                 count=to_notify,
-                now_when=when_in_words(event.starts_at, event.ends_at, today=today),
-                new_when=when_in_words(changes["starts_at"], changes["ends_at"], today=today),
+                now_when=format_when(event.starts_at, event.ends_at),
+                new_when=format_when(changes["starts_at"], changes["ends_at"]),
             )
         notified = run_service(
             lambda: event_changes.update_event(event, changes, actor=current_user, now=utcnow()),
