@@ -6,16 +6,7 @@ from flask import Flask
 
 from nclw import timezones
 from nclw.forms import error_summary_items
-
-# Nouns whose plural is not the singular plus "s".
-_IRREGULAR_PLURALS = {"person": "people"}
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    """A count with its noun, in the right number: "1 question", "2 questions", "2 people"."""
-    if count == 1:
-        return f"1 {singular}"
-    return f"{count:,} {many or _IRREGULAR_PLURALS.get(singular, singular + 's')}"
+from nclw.wording import plural
 
 
 def init_templating(app: Flask) -> None:

@@ -19,6 +19,7 @@ from nclw.events.models import Edition, Event, EventStatus, Organisation
 from nclw.events.slugs import slug_base
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
+from nclw.wording import plural
 
 
 def current_edition(*, today: date) -> Edition | None:
@@ -304,7 +305,8 @@ def unpublish_event(event: Event, *, signed_up: int, actor, now: datetime) -> No
         raise NotAllowed("Only a published event can be unpublished.")
     if signed_up:
         raise NotAllowed(
-            f"{signed_up} people are signed up. Cancel the event instead, so they are told."
+            f"{plural(signed_up, 'person')} {'is' if signed_up == 1 else 'are'} signed up. "
+            "Cancel the event instead, so they are told."
         )
     event.status = EventStatus.DRAFT
     event.updated_at = now

@@ -31,6 +31,7 @@ from nclw.partners.models import SessionChange, SessionChangeState
 from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses, partner_address
 from nclw.registrations.event_changes import update_event
 from nclw.timezones import format_day, format_moment, to_uk
+from nclw.wording import plural
 
 _TIMES = ("starts_at", "ends_at")
 
@@ -152,7 +153,7 @@ def approve_change(change: SessionChange, *, actor: User, now: datetime) -> int:
         AuditAction.SESSION_CHANGE_APPROVED,
         actor=actor,
         target=event,
-        summary=f"{told} attendees told" if told else "",
+        summary=f"{plural(told, 'attendee')} told" if told else "",
         now=now,
     )
     return told

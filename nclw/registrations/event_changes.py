@@ -21,6 +21,7 @@ from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import live_registrations
 from nclw.registrations.waiting_list import change_capacity
+from nclw.wording import plural
 
 
 def _count(query: sa.Select) -> int:
@@ -73,7 +74,7 @@ def update_event(event: Event, changes: dict, *, actor, now: datetime) -> int:
     if fields:
         summary.append("changed " + ", ".join(fields))
     if moved:
-        summary.append(f"{notified} attendees notified")
+        summary.append(f"{plural(notified, 'attendee')} notified")
     if summary:
         event.updated_at = now
         record_action(
@@ -109,7 +110,8 @@ def cancel_event(event: Event, reason: str, *, actor, now: datetime) -> int:
         AuditAction.EVENT_CANCELLED,
         actor=actor,
         target=event,
-        summary=f"{event.title}: {(event.cancel_reason or '')[:200]} ({told} people told)",
+        summary=f"{event.title}: {(event.cancel_reason or '')[:200]} "
+        f"({plural(told, 'person')} told)",
         now=now,
     )
     db.session.flush()

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from nclw.errors import NotAllowed
+from nclw.events.services import unpublish_event
 from nclw.extensions import db
 from nclw.reports.charts import daily_bars
-from nclw.templating import plural
 from nclw.timezones import UK, format_when, to_uk
+from nclw.wording import plural
 from tests.backoffice.helpers import event_form_data
 from tests.factories import make_event, make_registration
 from tests.partners.helpers import make_partner, make_proposal
@@ -121,3 +123,9 @@ def test_the_sign_ups_chart_puts_each_label_on_two_lines_of_its_own():
     # The bars' centres are far enough apart for "Wed" and "Thu" side by side.
     centres = [int(x) for x in re.findall(r'<tspan x="(\d+)">', chart)]
     assert all(b - a >= 36 for a, b in zip(centres, centres[1:], strict=False))
+
+
+def test_one_person_signed_up_is_worded_as_one(app):
+    event = make_event()
+    with pytest.raises(NotAllowed, match="^1 person is signed up"):
+        unpublish_event(event, signed_up=1, actor=None, now=event.starts_at)

@@ -23,9 +23,9 @@ from nclw.registrations.queries import (
     count_offered,
     count_recipients,
 )
-from nclw.templating import plural
 from nclw.timezones import format_when, utcnow
 from nclw.web import run_service
+from nclw.wording import plural
 
 
 def _event_form(data: dict | None = None, event=None) -> EventForm:

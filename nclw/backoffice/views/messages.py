@@ -18,9 +18,9 @@ from nclw.registrations import messaging, scheduled_messages
 from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import MessageAudience, MessageTemplate
 from nclw.registrations.queries import count_recipients
-from nclw.templating import plural
 from nclw.timezones import format_stamp, utcnow
 from nclw.web import query_int, run_service
+from nclw.wording import plural
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])

@@ -12,9 +12,9 @@ from nclw.extensions import db
 from nclw.forms import ConfirmForm
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
-from nclw.templating import plural
 from nclw.timezones import to_uk, utcnow
 from nclw.web import run_service
+from nclw.wording import plural
 
 
 def _load_slot(event_id: int, slot_id: int) -> EventSlot:
