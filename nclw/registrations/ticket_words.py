@@ -19,15 +19,25 @@ class TicketWords:
     held: str
     cancel_button: str
     waiting: bool
+    # The line under every email about it: "Your ticket reference: NCLW-…".
+    your_reference: str
 
 
-TICKET = TicketWords("Your ticket", "Ticket reference", "ticket", "Cancel my ticket", waiting=False)
+TICKET = TicketWords(
+    "Your ticket",
+    "Ticket reference",
+    "ticket",
+    "Cancel my ticket",
+    waiting=False,
+    your_reference="Your ticket reference",
+)
 WAITING = TicketWords(
     "You are on the waiting list",
     "Waiting list reference",
     "place on the waiting list",
     "Leave the waiting list",
     waiting=True,
+    your_reference="Your waiting list reference",
 )
 
 

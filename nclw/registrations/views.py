@@ -59,6 +59,8 @@ from nclw.timezones import utcnow
 from nclw.web import run_service
 
 bp = Blueprint("registrations", __name__)
+# Emails about a ticket name it as its page does: a ticket, or a place on the waiting list.
+bp.add_app_template_global(ticket_words, "ticket_words")
 
 _FIRST_QUESTION_KEY = "nclw_first_question_sender"
 

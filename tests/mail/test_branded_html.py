@@ -198,3 +198,13 @@ def test_without_discreet_the_band_names_the_site_and_the_preview_line_is_set(ap
     html = messages.ticket_confirmed(make_registration(make_event())).html_body
     assert re.search(r"</span>NCLW Events\n</div>", html)
     assert read(html).preheader == ["Your free ticket is confirmed."]
+
+
+def test_someone_waiting_is_given_a_waiting_list_reference_not_a_ticket(emails):
+    for name in ("waiting_list", "waiting_list_pair", "event_changed_offered"):
+        email = emails[name]
+        for body in (email.text_body, email.html_body):
+            assert "Your waiting list reference:" in body, name
+            assert "Your ticket reference" not in body, name
+    for body in (emails["ticket_confirmed"].text_body, emails["ticket_confirmed"].html_body):
+        assert "Your ticket reference:" in body
