@@ -3,6 +3,7 @@ summary whose every item leads to a field, fields that say they have an error, a
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +14,7 @@ from wtforms.validators import DataRequired
 from nclw.accounts.models import Role
 from nclw.extensions import db
 from nclw.forms import TIMED_OUT, error_summary_items
+from nclw.pages import logo
 from tests.conftest import login
 from tests.factories import make_edition, make_event, make_organisation, make_user
 
@@ -93,6 +95,13 @@ def test_the_logo_is_hidden_from_screen_readers_and_the_site_name_is_text(client
     svg = next(attrs for tag, attrs in Page(header).elements if tag == "svg")
     assert svg["aria-hidden"] == "true" and svg["focusable"] == "false"
     assert f"</svg><span>{app.config['SITE_NAME']}</span></a>" in header
+    # The header's mark is the favicon's and the share images': the same heart, same colours.
+    assert f'fill="{logo.NAVY}"' in header and f'fill="{logo.WARM}"' in header
+    points = re.search(r'<polygon fill="[^"]+" points="([^"]+)"', header).group(1).split()
+    assert len(points) == len(logo.heart_outline(40))
+    for drawn, outline in zip(points, logo.heart_outline(40), strict=True):
+        x, y = (float(n) for n in drawn.split(","))
+        assert abs(x - outline[0]) < 0.1 and abs(y - outline[1]) < 0.1
 
 
 def test_the_week_page_headline_is_the_theme(client):
