@@ -5,8 +5,10 @@ test still starts from an empty database with real commits."""
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks"
 # An instance folder of the tests' own: the keys `make run` generated into the developer's
 # `instance/` (and its database and mail) must never leak into a test.
 os.environ["NCLW_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="nclw-test-instance-")
+# Removed when this process ends, so every run (and every parallel worker) leaves /tmp as it was.
+atexit.register(shutil.rmtree, os.environ["NCLW_INSTANCE_PATH"], ignore_errors=True)
 
 # `NCLW_TEST_BACKEND=postgres` (make test-postgres) runs the whole suite on PostgreSQL, the
 # production database, instead of a SQLite file per test.
