@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
-from wtforms.fields import DateTimeLocalField, Field
+from wtforms.fields import Field
 from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -29,21 +29,6 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class UkDateTimeField(DateTimeLocalField):
-    """A date and time in UK time, as a browser's date-and-time box sends it."""
-
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
-        # What the box sends first; then what people type where there is no such box.
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"])
-        kwargs.setdefault("invalid_value_message", "Enter a date and time, like 28/10/2026 16:00")
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        # The box can only hold a real date and time: after "soon" it shows empty (the
-        # error says what to type), rather than a value the page is not allowed to hold.
-        return super()._value() if self.data else ""
 
 
 class ConfirmForm(FlaskForm):

@@ -10,7 +10,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from nclw.forms import ChoiceField, UkDateTimeField
+from nclw.forms import ChoiceField, DateTimeInputField
 from nclw.registrations.models import MessageAudience
 from nclw.registrations.placeholders import PLACEHOLDERS
 from nclw.timezones import UK, to_uk
@@ -20,7 +20,7 @@ SEND_LATER = "later"
 PLACEHOLDER_HINT = "Plain text. Leave a blank line between paragraphs. You can use " + ", ".join(
     f"{{{name}}} for {words}" for name, words in PLACEHOLDERS.items()
 )
-WHEN_EXAMPLE = "Enter when the message should go, like 28/10/2026 09:00"
+WHEN_EXAMPLE = "Enter when the message should go"
 
 
 def _audience() -> ChoiceField:
@@ -45,7 +45,7 @@ def _body() -> TextAreaField:
 
 
 class _SendAt:
-    send_at: UkDateTimeField
+    send_at: DateTimeInputField
 
     def send_at_utc(self) -> datetime | None:
         """The time typed (UK time) as UTC, or None."""
@@ -68,9 +68,11 @@ class MessageForm(_SendAt, FlaskForm):
         ],
         default=SEND_NOW,
     )
-    send_at = UkDateTimeField(
+    send_at = DateTimeInputField(
         "Send at (UK time)",
-        description="Only if it should go later. Who gets it is worked out then.",
+        subject="The sending time",
+        description="Only if it should go later. Who gets it is worked out then. "
+        "For example, 28 10 2027, 09:00.",
         validators=[Optional()],
     )
     # Set on the preview page: the organiser has seen the message and wants it sent.
@@ -95,7 +97,12 @@ class ScheduledMessageForm(_SendAt, FlaskForm):
     audience = _audience()
     subject = _subject()
     body = _body()
-    send_at = UkDateTimeField("Send at (UK time)", validators=[InputRequired(WHEN_EXAMPLE)])
+    send_at = DateTimeInputField(
+        "Send at (UK time)",
+        subject="The sending time",
+        example="28 10 2027, 09:00",
+        validators=[InputRequired(WHEN_EXAMPLE)],
+    )
 
 
 class MessageTemplateForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms import IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
-from nclw.forms import UkDateTimeField
+from nclw.forms import DateTimeInputField
 from nclw.registrations.slot_waits import CHOICES
 from nclw.timezones import UK
 
@@ -43,9 +43,11 @@ def _places():
 class MakeSlotsForm(FlaskForm):
     """N slots of M minutes, one after another from a start time."""
 
-    first_starts_at = UkDateTimeField(
+    first_starts_at = DateTimeInputField(
         "First slot starts (UK time)",
-        validators=[InputRequired("Enter when the first slot starts, like 28/10/2026 10:00")],
+        subject="The first slot's start",
+        example="28 10 2027, 10:00",
+        validators=[InputRequired("Enter when the first slot starts")],
     )
     count = IntegerField(
         "How many slots",
@@ -61,9 +63,11 @@ class MakeSlotsForm(FlaskForm):
 class EditSlotForm(FlaskForm):
     """One slot's start, length and places."""
 
-    starts_at = UkDateTimeField(
+    starts_at = DateTimeInputField(
         "Starts (UK time)",
-        validators=[InputRequired("Enter when the slot starts, like 28/10/2026 10:00")],
+        subject="The slot's start",
+        example="28 10 2027, 10:00",
+        validators=[InputRequired("Enter when the slot starts")],
     )
     minutes = _minutes()
     capacity = _places()

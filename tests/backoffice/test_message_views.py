@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,7 +86,16 @@ def test_change_then_cancel_a_waiting_message(organiser_client, week):
     edit = f"/admin/events/{week.event.id}/messages/{message.id}/edit"
     page = organiser_client.get(edit)
     assert page.status_code == 200
-    assert _uk(message.send_at).encode() in page.data
+    # The form shows the waiting time in its day, month, year and time boxes.
+    waiting = to_uk(message.send_at)
+    for name, value in [
+        ("send_at-day", waiting.day),
+        ("send_at-month", waiting.month),
+        ("send_at-year", waiting.year),
+        ("send_at-time", f"{waiting:%H:%M}"),
+    ]:
+        assert f'name="{name}" type="text"'.encode() in page.data
+        assert re.search(rf'name="{name}" type="text"[^>]*value="{value}"'.encode(), page.data)
     new_time = (week.event.starts_at - timedelta(hours=3)).replace(second=0)
     changed = organiser_client.post(
         edit,

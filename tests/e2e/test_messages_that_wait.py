@@ -76,8 +76,11 @@ def test_a_message_waits_is_changed_and_goes_once(
             assert page.input_value("#subject") == "Thank you for coming to {event_title}"
             _check(page)
             page.check("text=At a time I choose")
-            soon = to_uk(utcnow() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-            page.fill("#send_at", soon)
+            soon = to_uk(utcnow() + timedelta(hours=1))
+            page.fill("#send_at", str(soon.day))
+            page.fill("#send_at-month", str(soon.month))
+            page.fill("#send_at-year", str(soon.year))
+            page.fill("#send_at-time", f"{soon:%H:%M}")
             _submit(page, "Preview")
             assert f"Thank you for coming to {CONFERENCE}" in page.content()
             _check(page)
