@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from nclw.accounts import messages as accounts_messages
 from nclw.events.models import EventFormat
 from nclw.extensions import db
 from nclw.feedback.sending import survey_email
@@ -53,6 +54,10 @@ MAIN_ACTIONS: dict[str, str | None] = {
     "session_change_declined": "See your session",
     # The plain text says "See it:" where the button says "See it on the site".
     "approved": "See it",
+    # Account emails: the plain text puts the link on the line after these words.
+    "account_invite": "Choose your password",
+    "password_reset": "Choose a new password",
+    "sign_in_link": "Sign in",
     "offer_declined": None,
     "offer_expired": None,
     "cancelled_by_attendee": None,
@@ -195,5 +200,22 @@ def other_emails() -> dict[str, ComposedEmail]:
 _Confirmed = SimpleNamespace(label="Confirmed")
 
 
+def account_emails() -> dict[str, ComposedEmail]:
+    """The emails about signing in: an invitation, a password reset, a sign-in link."""
+    link = "http://nclw.test/account/link/abc123"
+    expires = "Wednesday 28 October at 4pm (UK time)"
+    return {
+        "account_invite": accounts_messages.invitation(
+            "new@example.org", link=link, role_label="an organiser", inviter="Sam", expires=expires
+        ),
+        "password_reset": accounts_messages.password_reset(
+            "sam@example.org", link=link, expires=expires
+        ),
+        "sign_in_link": accounts_messages.sign_in_link(
+            "sam@example.org", link=link, expires=expires
+        ),
+    }
+
+
 def every_email() -> dict[str, ComposedEmail]:
-    return {**ticket_emails(), **other_emails()}
+    return {**ticket_emails(), **other_emails(), **account_emails()}

@@ -136,7 +136,8 @@ def test_each_email_has_one_button_for_its_main_action_and_the_text_has_the_same
             continue
         [button] = buttons
         assert button["text"].startswith(label), name
-        in_text = re.search(rf"{re.escape(label)}[^\n]*?: (\S+)", email.text_body)
+        # The link follows the words, on their line or the next.
+        in_text = re.search(rf"{re.escape(label)}[^\n]*?:\s+(\S+)", email.text_body)
         assert in_text and button["href"] == in_text.group(1), name
 
 
