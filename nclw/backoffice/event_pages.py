@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nclw.errors import NotAllowed
-from nclw.events.models import Event, EventStatus
+from nclw.events.models import Event
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,11 @@ EVENT_PAGES = (
 )
 
 
-def is_cancelled(event: Event) -> bool:
-    """Whether the event is cancelled: the back office then shows it, and offers no more."""
-    return event.status == EventStatus.CANCELLED
-
-
 def event_pages(event: Event) -> list[EventPage]:
     """The pages the event's page links to, in order, for the event as it is now."""
     pages = []
     for page in EVENT_PAGES:
-        if page.for_people_coming and is_cancelled(event):
+        if page.for_people_coming and event.is_cancelled:
             continue
         if page.endpoint == "questions.queue" and not event.qa_enabled:
             continue
@@ -57,7 +52,7 @@ def event_pages(event: Event) -> list[EventPage]:
 
 def offers_people_actions(event: Event) -> bool:
     """Whether the event's pages offer check-in, messages, door staff and moving people."""
-    return not is_cancelled(event)
+    return not event.is_cancelled
 
 
 def refuse_if_cancelled(event: Event, what: str) -> None:
@@ -65,5 +60,5 @@ def refuse_if_cancelled(event: Event, what: str) -> None:
 
     `what` finishes the sentence "…so you cannot …", e.g. "check people in".
     """
-    if is_cancelled(event):
+    if event.is_cancelled:
         raise NotAllowed(f"This event is cancelled, so you cannot {what}.")

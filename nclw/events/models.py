@@ -224,6 +224,11 @@ class Event(EventDetailsColumns, db.Model):
         return self.places_left == 0
 
     @property
+    def is_cancelled(self) -> bool:
+        """Cancelled by its organisers: nobody is coming, so nothing is offered for coming."""
+        return self.status == EventStatus.CANCELLED
+
+    @property
     def is_online(self) -> bool:
         return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from nclw.events.models import Event, EventStatus
+from nclw.events.models import Event
 
 
 def calendar_offered(event: Event, *, now: datetime) -> bool:
@@ -16,4 +16,4 @@ def calendar_offered(event: Event, *, now: datetime) -> bool:
     Not once it is over, and never once it is cancelled: a calendar entry for an event that
     will not happen sends people to a door that stays shut.
     """
-    return event.status != EventStatus.CANCELLED and event.ends_at > now
+    return not event.is_cancelled and event.ends_at > now

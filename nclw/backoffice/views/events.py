@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from nclw.accounts import door_staff
 from nclw.backoffice import queries, reports
-from nclw.backoffice.event_pages import event_pages, is_cancelled
+from nclw.backoffice.event_pages import event_pages
 from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import choose_edition, load_event
@@ -81,7 +81,7 @@ def event(event_id: int):
         checked_in=checked_in,
         actions=events.event_actions(event),
         pages=event_pages(event),
-        cancelled=is_cancelled(event),
+        cancelled=event.is_cancelled,
         access=access_summary(event),
         door_staff=door_staff.door_staff_at(event),
         door_staff_form=door_staff_form(event),
