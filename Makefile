@@ -18,7 +18,7 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 # `postgres` tests, which `make test` has already run against the same server.
 POSTGRES_MARKS ?= postgres or not (e2e or slow)
 
-.PHONY: run organiser test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean screenshots
+.PHONY: translations compiled run organiser test test-fast test-postgres coverage bench lint format install install-dev migrate mail-worker clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,21 @@ $(INSTANCE)/secret_key $(INSTANCE)/asker_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 	chmod 600 $@
 
+# Catalogues (translations/*/LC_MESSAGES/messages.po) compiled to what the site reads; the
+# .mo files are built, never committed or edited. `make translations` also takes in new
+# strings from the code (see tools/translations.py and the README's "Languages").
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+compiled: $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/python -m tools.translations compile
+
+translations: $(VENV)/.installed
+	$(BIN)/python -m tools.translations extract
+	$(BIN)/python -m tools.translations update
+	$(BIN)/python -m tools.translations compile
+	$(BIN)/python -m tools.translations check
+
 # `heads`: until parallel branches of migrations are merged there can be more than one.
 migrate: $(VENV)/.installed $(INSTANCE)/secret_key $(INSTANCE)/asker_key
 	$(FLASK) db upgrade heads
@@ -46,7 +61,7 @@ migrate: $(VENV)/.installed $(INSTANCE)/secret_key $(INSTANCE)/asker_key
 # PORT for `make run`; links in emails, invites and QR codes use it too, unless SITE_URL is set.
 PORT ?= 5000
 
-run: migrate
+run: migrate compiled
 	$(FLASK) nclw seed-demo --if-empty
 	@echo
 	@echo "  NCLW Events is at http://127.0.0.1:$(PORT)  (Ctrl+C stops it; your data stays in $(INSTANCE)/)"
@@ -61,27 +76,27 @@ organiser: migrate
 	@test -n "$(EMAIL)" || { echo "Say whose account: make organiser EMAIL=you@example.org"; exit 2; }
 	$(FLASK) nclw create-organiser "$(EMAIL)"
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev compiled
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
 	$(PYTEST) $(PYTEST_ARGS)
 
 # The inner loop: SQLite only, no browser, no PostgreSQL, nothing marked slow.
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev compiled
 	$(PYTEST) -m "not (e2e or slow or postgres)" $(PYTEST_ARGS)
 
 # The whole suite on PostgreSQL (see tests/conftest.py), plus the PostgreSQL-only tests.
 # Browser and SQLite concurrency tests run their own SQLite servers, so `make test` covers them.
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev compiled
 	NCLW_TEST_BACKEND=postgres NCLW_TEST_POSTGRES=$(POSTGRES_URL) \
 		$(PYTEST) -m "$(POSTGRES_MARKS)" $(PYTEST_ARGS)
 
 # Line and branch coverage of nclw/ by `make test`'s tests (code run inside the pytest
 # workers; what gunicorn and `flask` subprocesses run is not counted); report in htmlcov/.
-coverage: $(VENV)/.installed-dev
+coverage: $(VENV)/.installed-dev compiled
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
 	$(PYTEST) --cov=nclw --cov-branch --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev compiled
 	$(BIN)/python -m bench.run
 
 # Every page of the demo week photographed into screenshots/, with index.html to review them

@@ -25,6 +25,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.extensions import init_extensions
     from nclw.feedback.report_section import feedback_section
     from nclw.feedback.views import bp as feedback_bp
+    from nclw.i18n import LanguagePrefix, init_i18n
     from nclw.mail.outbox import use_send_time_composer
     from nclw.mail.sender import init_mail_sender
     from nclw.mail.views import bp as mail_bp
@@ -59,8 +60,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(config_overrides)
     config.by_environment(app.config)
     config.refuse_weak_secret(app.config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
 
     init_extensions(app)
+    init_i18n(app)
     init_request_log(app)
     init_templating(app)
     security.init_security(app)
@@ -104,6 +107,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     # Cookie-less visits to the week page are answered from its render cache.
     app.wsgi_app = SharedPageShortcut(app.wsgi_app, app)
+    # Before the shortcut: `/cy/` chooses Welsh for everything after it, the shortcut included.
+    app.wsgi_app = LanguagePrefix(app.wsgi_app)
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         # Outermost, so everything after it (rate limits, logs, cookies) sees the client's

@@ -22,7 +22,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from nclw import create_app
 from nclw.accounts.session_timeouts import start_clock
-from nclw.events.cache import RenderCache, SharedPageShortcut
+from nclw.events.cache import RenderCache, SharedPageShortcut, week_shortcut
 from nclw.extensions import db, limiter
 from nclw.timezones import utcnow
 from tests.support.database import (
@@ -33,6 +33,7 @@ from tests.support.database import (
     reset_sqlite,
     sqlite_url,
 )
+from tools.translations import compile_all as compile_catalogues
 
 pytest_plugins = ["tests.support.fixtures"]
 
@@ -196,8 +197,8 @@ def _restore_limiter(app: Flask) -> None:
 def _forget_pages(app: Flask) -> None:
     """Drop the render caches and their counters, which live as long as the app."""
     app.extensions.pop("nclw_week_pages", None)
-    shortcut = app.wsgi_app
-    assert isinstance(shortcut, SharedPageShortcut), "a test replaced the shared app's wsgi_app"
+    shortcut = week_shortcut(app)
+    assert isinstance(shortcut, SharedPageShortcut)
     shortcut.responses = RenderCache("week page response")
 
 
@@ -275,6 +276,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        # The site reads compiled catalogues; `make test` builds them, a bare `pytest` here.
+        compile_catalogues()
     if TEST_BACKEND == "postgres":
         # A connection held by an object a test dropped (a streamed response, a throwaway
         # app) is closed by the garbage collector; psycopg reports that as a warning. The

@@ -32,6 +32,7 @@ from werkzeug.wsgi import get_host
 
 from nclw.events.filters import WeekFilters
 from nclw.extensions import db
+from nclw.i18n import DEFAULT, ENVIRON_LANGUAGE
 from nclw.metrics import count_cache_lookup
 from nclw.request_log import id_from, log_request
 from nclw.timezones import utcnow
@@ -100,6 +101,11 @@ def week_pages() -> RenderCache:
     return current_app.extensions.setdefault("nclw_week_pages", RenderCache("week page"))
 
 
+def week_shortcut(app) -> SharedPageShortcut:
+    """The app's week-page shortcut (other middleware may wrap it)."""
+    return app.extensions["nclw_week_shortcut"]
+
+
 def page_is_shared() -> bool:
     """True when the page looks the same for everyone: nobody signed in, no messages waiting."""
     from flask import request, session
@@ -110,13 +116,17 @@ def page_is_shared() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def page_variant(filters: Hashable, host: str, scheme: str) -> tuple:
-    """What, besides the data, a kept page depends on: the filters and the address asked for.
+def page_variant(filters: Hashable, host: str, scheme: str, root: str, language: str) -> tuple:
+    """What, besides the data, a kept page depends on: the filters, the address asked for
+    and the language.
 
     The address is part of it so that a request with a forged Host header can never leave a
-    page for everyone else if a template ever builds an absolute link from it.
+    page for everyone else if a template ever builds an absolute link from it. The root
+    ('/cy' or '') and the language are, so that a Welsh page is never served for English
+    or the reverse, and a page guessed from Accept-Language never for one chosen in its
+    address (their links differ).
     """
-    return (filters, host.lower(), scheme)
+    return (filters, host.lower(), scheme, root, language)
 
 
 # One plain SQL statement sent straight to the driver: on this hot path SQLAlchemy's
@@ -300,6 +310,7 @@ class SharedPageShortcut:
         self.wsgi_app = wsgi_app
         self.app = app
         self.responses = RenderCache("week page response")
+        app.extensions["nclw_week_shortcut"] = self
 
     def __call__(self, environ, start_response):
         if (
@@ -337,7 +348,13 @@ class SharedPageShortcut:
     def _key_and_stamp(self, environ) -> tuple[Hashable, WeekStamp | None]:
         query = environ.get("QUERY_STRING", "")
         filters = WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
-        variant = page_variant(filters, get_host(environ), environ.get("wsgi.url_scheme", ""))
+        variant = page_variant(
+            filters,
+            get_host(environ),
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get(ENVIRON_LANGUAGE, DEFAULT),
+        )
         stamp = week_stamp(now=utcnow())
         return (None if stamp is None else (stamp.edition_id, variant)), stamp
 

@@ -8,6 +8,7 @@ from nclw.events import cache, details, feeds, services
 from nclw.events.details import AccessFeature
 from nclw.events.filters import asked_questions
 from nclw.events.public_actions import calendar_offered
+from nclw.i18n import request_language
 from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.timezones import to_uk, utcnow
@@ -43,7 +44,9 @@ def _week_page(now, year, load_edition):
     if not cache.page_is_shared():
         return render()[0]
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    variant = cache.page_variant(filters, request.host, request.scheme)
+    variant = cache.page_variant(
+        filters, request.host, request.scheme, request.script_root, request_language()
+    )
     return cache.cached_week_page(now=now, year=year, filters=variant, render=render)
 
 

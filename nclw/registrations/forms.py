@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
 from nclw.forms import CheckboxesField
+from nclw.i18n import current_language
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations import slots
 from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
@@ -146,6 +147,7 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
         details["slot_id"], details["wait_for_slot"] = _slot_choice(form.slot_id.data)
     if "age_confirmed" in form:
         details["age_confirmed"] = form.age_confirmed.data == "yes"
+    details["language"] = current_language()
     return SignUpDetails(**details)
 
 

@@ -160,6 +160,9 @@ class Registration(db.Model):
     # calendars are often shared, so nothing the person gets says "care" or names the event
     # where others may see it (registrations.messages, mail.ical).
     discreet: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The language the person signed up in (nclw/i18n.py): every later email, reminder and
+    # invite is written in it, and they can change it from their ticket page.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     # iCalendar SEQUENCE for this ticket's invite; raised on every change the calendar must see.
     calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # The unguessable part of this ticket's calendar reply address (rsvp+<code>@...): not the

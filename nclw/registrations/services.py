@@ -17,6 +17,7 @@ from nclw.events.details import store_access
 from nclw.events.models import Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
+from nclw.i18n import language
 from nclw.mail.outbox import (
     insert_emails_to_compose,
     note_queued,
@@ -194,6 +195,7 @@ def _sign_up_in_one_statement() -> sa.Insert:
         "share_with_host",
         "discreet",
         "rsvp_code",
+        "language",
     ]
     written = (
         sa.insert(tickets)
@@ -271,6 +273,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
             "share_with_host": details.share_with_host,
             "discreet": details.discreet,
             "rsvp_code": new_rsvp_code(),
+            "language": language(details.language).code,
         }
         try:
             registration_id, confirmed = _write_sign_up(

@@ -44,6 +44,8 @@ class SignUpDetails:
     # Answers to the event's own questions, by question id, as sign_up_answers.check_answers
     # kept them: written with the ticket, in the same transaction, or not at all.
     answers: tuple[tuple[int, str], ...] = ()
+    # The language of the form (nclw/i18n.py): the ticket's emails are written in it.
+    language: str = "en"
 
 
 def check_details(event: Event, details: SignUpDetails) -> None:

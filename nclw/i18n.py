@@ -1,0 +1,149 @@
+"""Languages: which one a page or an email is in, and how a person chooses it.
+
+A language is chosen in the address: `/cy/week` is the week in Welsh, `/en/week` in
+English, `/ar/...` in Arabic. The prefix is moved into the WSGI script name, so every link
+the page builds with `url_for` stays in the same language, and a Welsh link can be shared
+and cached like any other. An address without a prefix takes the browser's
+`Accept-Language` as its first guess and answers `Vary: Accept-Language`.
+
+English is the site's own language: a string with no translation shows in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+# Set by `LanguagePrefix` on every request: the language code, and whether the address chose it.
+ENVIRON_LANGUAGE = "nclw.language"
+ENVIRON_CHOSEN = "nclw.language_chosen"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # in the address and on tickets
+    name: str  # in its own language, for the switch
+    html_lang: str  # the page's lang attribute
+    direction: str  # "ltr" or "rtl"
+    # Whether the whole site is translated, or only the young person's journey.
+    whole_site: bool = True
+
+
+LANGUAGES = {
+    "en": Language("en", "English", "en-GB", "ltr"),
+    "cy": Language("cy", "Cymraeg", "cy", "ltr"),
+    "ar": Language("ar", "العربية", "ar", "rtl", whole_site=False),
+}
+DEFAULT = "en"
+
+
+def language(code: str | None) -> Language:
+    """The language for a code, English for anything unknown."""
+    return LANGUAGES.get(code or DEFAULT, LANGUAGES[DEFAULT])
+
+
+def guess(accept_language: str | None) -> str:
+    """The browser's first choice among ours, else English."""
+    if not accept_language:
+        return DEFAULT
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+
+
+def split_prefix(path: str) -> tuple[str | None, str]:
+    """('cy', '/week') for '/cy/week'; (None, path) when the path names no language."""
+    for code in LANGUAGES:
+        if path == f"/{code}" or path.startswith(f"/{code}/"):
+            return code, path[len(code) + 1 :] or "/"
+    return None, path
+
+
+class LanguagePrefix:
+    """WSGI middleware: read the language from the address (or guess it) before anything else."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        code, rest = split_prefix(environ.get("PATH_INFO", ""))
+        if code is None:
+            environ[ENVIRON_LANGUAGE] = guess(environ.get("HTTP_ACCEPT_LANGUAGE"))
+            environ[ENVIRON_CHOSEN] = False
+        else:
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + f"/{code}"
+            environ["PATH_INFO"] = rest
+            environ[ENVIRON_LANGUAGE] = code
+            environ[ENVIRON_CHOSEN] = True
+        return self.wsgi_app(environ, start_response)
+
+
+def request_language() -> str:
+    """The language of the current request's page (English outside a request)."""
+    if not has_request_context():
+        return DEFAULT
+    return request.environ.get(ENVIRON_LANGUAGE, DEFAULT)
+
+
+def current_language() -> str:
+    """The language being written in now: the page's, or the one an email is forced into."""
+    locale = get_locale()
+    if locale is None:
+        return DEFAULT
+    code = str(locale)
+    return code if code in LANGUAGES else DEFAULT
+
+
+def _select_locale() -> str:
+    return request_language()
+
+
+def address_prefix(code: str) -> str:
+    """What goes before a path for links in this language: '' for English, '/cy' for Welsh.
+
+    English links carry no prefix, so every link sent before there were languages still
+    means what it meant.
+    """
+    return "" if code == DEFAULT or code not in LANGUAGES else f"/{code}"
+
+
+def switch_links() -> list[dict[str, str]]:
+    """Links to this page in each other language, for the header (the GOV.UK pattern)."""
+    here = current_language()
+    if request.method == "GET":
+        path = request.full_path if request.query_string else request.path
+    else:
+        path = "/"  # a page shown after a form: its address answers only the form
+    return [
+        {"code": lang.code, "name": lang.name, "lang": lang.html_lang, "url": f"/{code}{path}"}
+        for code, lang in LANGUAGES.items()
+        if code != here
+    ]
+
+
+def _vary_on_guess(response):
+    # A page whose address names no language was written in the browser's: a cache must
+    # keep one copy per Accept-Language.
+    if has_request_context() and not request.environ.get(ENVIRON_CHOSEN, True):
+        response.vary.add("Accept-Language")
+    return response
+
+
+def init_i18n(app: Flask) -> None:
+    """Translations for pages and emails, and the language in every address."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    Babel(app, locale_selector=_select_locale)
+    # `{% trans %}` blocks read as one line of text, however the template wraps them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.after_request(_vary_on_guess)
+
+    def page_language():
+        lang = language(current_language())
+        return {"html_lang": lang.html_lang, "html_dir": lang.direction}
+
+    app.context_processor(page_language)
+    app.jinja_env.globals["language_switch_links"] = switch_links
