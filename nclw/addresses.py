@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-INTERNATIONAL_ADDRESS_REFUSAL = (
+INTERNATIONAL_ADDRESS_REFUSAL = _l(
     "We cannot send email to an address with letters like é or ü before the @ yet. "
     "Please use another email address."
 )
@@ -31,7 +32,7 @@ def why_we_cannot_email(address: str) -> str | None:
     given than a ticket whose every email fails.
     """
     if needs_smtputf8(address) and not current_app.config.get("MAIL_SMTPUTF8"):
-        return INTERNATIONAL_ADDRESS_REFUSAL
+        return str(INTERNATIONAL_ADDRESS_REFUSAL)
     return None
 
 
