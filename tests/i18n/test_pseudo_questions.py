@@ -290,6 +290,9 @@ def test_the_presenter_view_is_translated(organiser_client, pinned):
         page = organiser_client.get(f"/admin/events/{event.id}/questions/{address}")
         assert page.status_code == 200
         _assert_translated(page.get_data(as_text=True), *_names(event, first, second))
+    # The script shows the full-screen button's words, taken from the page.
+    whole = organiser_client.get(f"/admin/events/{event.id}/questions/presenter")
+    assert 'data-leave="⟪Leave full screen⟫"' in whole.get_data(as_text=True)
     empty = qa_event()
     page = organiser_client.get(f"/admin/events/{empty.id}/questions/presenter/live")
     _assert_translated(page.get_data(as_text=True))
