@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
@@ -18,8 +20,8 @@ from nclw.feedback.models import (
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token
 
-ALREADY_ANSWERED = "This survey has already been answered. Thank you for your feedback."
-SAID_NO = "You asked not to get this survey, so it is closed."
+ALREADY_ANSWERED = _l("This survey has already been answered. Thank you for your feedback.")
+SAID_NO = _l("You asked not to get this survey, so it is closed.")
 
 
 def invitation_for_link(raw: str) -> SurveyInvitation | None:
@@ -37,9 +39,9 @@ def invitation_for_link(raw: str) -> SurveyInvitation | None:
 def survey_refusal(invitation: SurveyInvitation) -> str | None:
     """Why this link cannot be answered now, in words for the person; None when it can."""
     if invitation.answered:
-        return ALREADY_ANSWERED
+        return str(ALREADY_ANSWERED)
     if invitation.opted_out:
-        return SAID_NO
+        return str(SAID_NO)
     return None
 
 
@@ -50,11 +52,13 @@ def _answers(questions: list[SurveyQuestion], given: dict[int, str], today: date
             continue  # every question may be skipped
         if question.kind == QuestionKind.RATING:
             if value not in {"1", "2", "3", "4", "5"}:
-                raise InvalidInput("Choose a score from 1 to 5.")
+                raise InvalidInput(_("Choose a score from 1 to 5."))
             yield FeedbackAnswer(question_id=question.id, answered_on=today, rating=int(value))
         else:
             if len(value) > MAX_ANSWER_LENGTH:
-                raise InvalidInput(f"Keep each answer to {MAX_ANSWER_LENGTH} characters or fewer.")
+                raise InvalidInput(
+                    _("Keep each answer to %(max)d characters or fewer.", max=MAX_ANSWER_LENGTH)
+                )
             yield FeedbackAnswer(question_id=question.id, answered_on=today, text=value)
 
 
@@ -76,7 +80,7 @@ def submit_answers(
     answers = list(_answers(questions, given, today))
     if not answers:
         raise InvalidInput(
-            "Answer at least one question, or close this page if you would rather not."
+            _("Answer at least one question, or close this page if you would rather not.")
         )
     closed = db.session.execute(
         sa.update(SurveyInvitation)
@@ -89,7 +93,7 @@ def submit_answers(
         .execution_options(synchronize_session=False)
     )
     if closed.rowcount != 1:
-        raise NotAllowed(ALREADY_ANSWERED)
+        raise NotAllowed(str(ALREADY_ANSWERED))
     db.session.add_all(answers)
     db.session.flush()
     db.session.expire(invitation)
@@ -117,7 +121,7 @@ def wants_survey(registration: Registration) -> bool:
 def set_wants_survey(registration: Registration, wanted: bool) -> None:
     """The person's choice on their ticket page: send me the survey after the event, or don't."""
     if registration.anonymised_at is not None:
-        raise NotAllowed("This ticket's details have been deleted.")
+        raise NotAllowed(_("This ticket's details have been deleted."))
     _invitation_of(registration).opted_out = not wanted
     db.session.flush()
 

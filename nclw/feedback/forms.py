@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from nclw.feedback.models import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, QuestionKind
-from nclw.feedback.survey import MOST_QUESTIONS, QuestionChoice
+from nclw.feedback.survey import MOST_QUESTIONS, QuestionChoice, question_text
 from nclw.forms import ChoiceField
 
 SCORES = [
-    SelectChoice("1", "1 (poor)"),
+    SelectChoice("1", _l("1 (poor)")),
     SelectChoice("2", "2"),
     SelectChoice("3", "3"),
     SelectChoice("4", "4"),
-    SelectChoice("5", "5 (very good)"),
+    SelectChoice("5", _l("5 (very good)")),
 ]
 
 
@@ -32,15 +33,15 @@ def survey_form_for(questions) -> FlaskForm:
 
     for question in questions:
         if question.kind == QuestionKind.RATING:
-            field = RadioField(question.text, choices=SCORES, validators=[Optional()])
+            field = RadioField(question_text(question), choices=SCORES, validators=[Optional()])
         else:
             field = TextAreaField(
-                question.text,
+                question_text(question),
                 validators=[
                     Optional(),
                     Length(
                         max=MAX_ANSWER_LENGTH,
-                        message=f"Keep your answer to {MAX_ANSWER_LENGTH} characters or fewer",
+                        message=_l("Keep your answer to %(max)d characters or fewer"),
                     ),
                 ],
             )
@@ -53,6 +54,7 @@ def given_answers(form: FlaskForm, questions) -> dict[int, str]:
     return {question.id: form[answer_field_name(question.id)].data or "" for question in questions}
 
 
+# The labels are lazy: read when the form is drawn, in the page's language.
 KINDS = [SelectChoice(kind.value, kind.label) for kind in QuestionKind]
 
 
@@ -77,18 +79,20 @@ for _n in range(1, MOST_QUESTIONS + 1):
     setattr(
         SurveyQuestionsForm,
         f"kind_{_n}",
-        ChoiceField(f"Question {_n}: kind of answer", choices=KINDS, default="text"),
+        ChoiceField(
+            _l("Question %(number)d: kind of answer", number=_n), choices=KINDS, default="text"
+        ),
     )
     setattr(
         SurveyQuestionsForm,
         f"text_{_n}",
         StringField(
-            f"Question {_n}",
+            _l("Question %(number)d", number=_n),
             validators=[
                 Optional(),
                 Length(
                     max=MAX_QUESTION_LENGTH,
-                    message=f"Keep each question to {MAX_QUESTION_LENGTH} characters or fewer",
+                    message=_l("Keep each question to %(max)d characters or fewer"),
                 ),
             ],
         ),

@@ -13,6 +13,8 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -28,8 +30,12 @@ class QuestionKind(enum.StrEnum):
     TEXT = "text"
 
     @property
-    def label(self) -> str:
-        return {"rating": "A score from 1 to 5", "text": "Their own words"}[self.value]
+    def label(self) -> LazyString:
+        """The kind's name for organisers, in the page's language whenever it is shown."""
+        return _KIND_LABELS[self.value]
+
+
+_KIND_LABELS = {"rating": _l("A score from 1 to 5"), "text": _l("Their own words")}
 
 
 class SurveyQuestion(db.Model):

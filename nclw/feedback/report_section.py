@@ -7,6 +7,8 @@ event's Feedback page, which the section links to.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from nclw.events.models import Event
 from nclw.feedback.results import feedback_summary
 from nclw.reports.sections import ReportSection
@@ -27,7 +29,7 @@ def feedback_section(event: Event) -> ReportSection | None:
         if result.is_rating and result.average is not None
     ]
     return ReportSection(
-        title="Feedback",
+        title=_("Feedback"),
         template="feedback/_report_section.html",
         data={"summary": summary, "event_id": event.id},
         csv_rows=rows,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import is_active_organiser
@@ -35,11 +37,24 @@ class QuestionChoice:
     text: str
 
 
+# Saved in English when the survey is sent (a sent survey's words never change), and shown
+# in each reader's language by `question_text`.
+_DEFAULT_WORDS = {
+    "Overall, how good was the event?": _l("Overall, how good was the event?"),
+    "What was useful?": _l("What was useful?"),
+    "What should change?": _l("What should change?"),
+}
 DEFAULT_QUESTIONS = (
     QuestionChoice(QuestionKind.RATING, "Overall, how good was the event?"),
     QuestionChoice(QuestionKind.TEXT, "What was useful?"),
     QuestionChoice(QuestionKind.TEXT, "What should change?"),
 )
+
+
+def question_text(question: SurveyQuestion | QuestionChoice) -> str:
+    """A question's words for the page: ours in the page's language; the organisers' as written."""
+    words = _DEFAULT_WORDS.get(question.text)
+    return str(words) if words is not None else question.text
 
 
 def saved_questions(event: Event) -> list[SurveyQuestion]:
@@ -80,12 +95,18 @@ def _checked(choices: list[QuestionChoice]) -> list[QuestionChoice]:
         if not text:
             continue
         if len(text) > MAX_QUESTION_LENGTH:
-            raise InvalidInput(f"Keep each question to {MAX_QUESTION_LENGTH} characters or fewer.")
+            raise InvalidInput(
+                _("Keep each question to %(max)d characters or fewer.", max=MAX_QUESTION_LENGTH)
+            )
         cleaned.append(QuestionChoice(QuestionKind(choice.kind), text))
     if not FEWEST_QUESTIONS <= len(cleaned) <= MOST_QUESTIONS:
         raise InvalidInput(
-            f"Write between {FEWEST_QUESTIONS} and {MOST_QUESTIONS} questions. "
-            f"You wrote {len(cleaned)}."
+            _(
+                "Write between %(fewest)d and %(most)d questions. You wrote %(num)d.",
+                fewest=FEWEST_QUESTIONS,
+                most=MOST_QUESTIONS,
+                num=len(cleaned),
+            )
         )
     return cleaned
 
@@ -110,9 +131,9 @@ def choose_questions(
     old wording under the new one.
     """
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can choose the feedback questions.")
+        raise Forbidden(_("Only organisers can choose the feedback questions."))
     if survey_was_sent(event):
-        raise NotAllowed("The survey has been sent, so its questions can no longer change.")
+        raise NotAllowed(_("The survey has been sent, so its questions can no longer change."))
     questions = _save(event, _checked(choices))
     record_action(
         AuditAction.EVENT_SURVEY_QUESTIONS_CHANGED,

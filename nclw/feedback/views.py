@@ -4,6 +4,7 @@ Feedback page for an event: its results and its questions."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
@@ -18,6 +19,7 @@ from nclw.web import run_service
 
 bp = Blueprint("feedback", __name__)
 bp.add_app_template_global(answering.ticket_survey_choice, "survey_choice_for_ticket")
+bp.add_app_template_global(survey.question_text, "question_text")
 
 
 def _invitation_or_404(token: str):
@@ -81,9 +83,9 @@ def ticket_choice(token: str, choice: str):
     wanted = choice == "yes"
     run_service(
         lambda: answering.set_wants_survey(registration, wanted),
-        "We will send you a short feedback survey after the event."
+        _("We will send you a short feedback survey after the event.")
         if wanted
-        else "We will not send you a feedback survey for this event.",
+        else _("We will not send you a feedback survey for this event."),
     )
     return redirect(url_for("registrations.ticket", token=token, _anchor="feedback"))
 
@@ -113,7 +115,7 @@ def survey_questions(event_id: int):
             lambda: survey.choose_questions(
                 event, form.choices(), actor=current_user, now=utcnow()
             ),
-            "The feedback questions are saved.",
+            _("The feedback questions are saved."),
             errors=form.form_errors,
         ).ok
     ):
@@ -122,5 +124,5 @@ def survey_questions(event_id: int):
         return render_template("feedback/questions.html", event=event, form=form), 400
     form.fill(survey.questions_for(event))
     if survey.survey_was_sent(event):
-        flash("The survey has been sent, so its questions can no longer change.", "info")
+        flash(_("The survey has been sent, so its questions can no longer change."), "info")
     return render_template("feedback/questions.html", event=event, form=form)

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -26,12 +27,13 @@ class QuestionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The state's name for people, in the page's language."""
         return {
-            "pending": "Waiting for a check",
-            "approved": "Approved",
-            "rejected": "Not used",
-            "answered": "Answered",
-            "withdrawn": "Withdrawn",
+            "pending": _("Waiting for a check"),
+            "approved": _("Approved"),
+            "rejected": _("Not used"),
+            "answered": _("Answered"),
+            "withdrawn": _("Withdrawn"),
         }[self.value]
 
 

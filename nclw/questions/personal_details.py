@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 _EMAIL = re.compile(
     r"[\w.+'-]+\s*(?:@|\(at\)|\[at\]|\sat\s)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\sdot\s)\s*[\w-]+)*\s*(?:\.|\(dot\)|\sdot\s)\s*(?:com|org|net|uk|co|io|me|ac|gov|nhs|edu)\b",
     re.I,
@@ -30,13 +33,13 @@ _LINK = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w.@])@[a-z0-9_.]{2,30}\b", re.I)
 
-KINDS: dict[str, str] = {
-    "email": "an email address",
-    "phone": "a phone number",
-    "postcode": "a postcode",
-    "address": "a street address",
-    "link": "a link",
-    "handle": "a social media name",
+KINDS = {
+    "email": _l("an email address"),
+    "phone": _l("a phone number"),
+    "postcode": _l("a postcode"),
+    "address": _l("a street address"),
+    "link": _l("a link"),
+    "handle": _l("a social media name"),
 }
 
 
@@ -61,7 +64,10 @@ def find_personal_details(text: str) -> list[str]:
 
 def describe(kinds: list[str]) -> str:
     """Plain words for a list of kinds: "a phone number and a postcode"."""
-    words = [KINDS[kind] for kind in kinds if kind in KINDS]
+    words = [str(KINDS[kind]) for kind in kinds if kind in KINDS]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    # Translators: the comma between kinds of detail in a list ("a link, a postcode and ...").
+    comma = _(", ")
+    # Translators: the end of a list of kinds of detail ("a link, a postcode and a phone number").
+    return _("%(earlier)s and %(last)s", earlier=comma.join(words[:-1]), last=words[-1])

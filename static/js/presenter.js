@@ -11,7 +11,8 @@
       return;
     }
     function label() {
-      button.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+      // The words come from the page, in its language.
+      button.textContent = document.fullscreenElement ? button.dataset.leave : button.dataset.enter;
     }
     button.addEventListener("click", function () {
       var change = document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen();

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.errors import Forbidden, InvalidInput, NclwError, NotAllowed
 from nclw.events.models import Event, EventStatus, QuestionAskers
@@ -34,24 +35,24 @@ def asking_closed_reason(
 ) -> str | None:
     """Why this person cannot ask a question now, in plain words, or None when they can."""
     if not event.qa_enabled:
-        return "This event is not taking questions."
+        return _("This event is not taking questions.")
     if event.status != EventStatus.PUBLISHED:
-        return "This event is not taking questions."
+        return _("This event is not taking questions.")
     if now >= event.ends_at:
-        return "This event has finished, so it is no longer taking questions."
+        return _("This event has finished, so it is no longer taking questions.")
     if registration is not None:
         if registration.event_id != event.id or registration.is_cancelled:
-            return "Only people with a ticket for this event can ask questions."
+            return _("Only people with a ticket for this event can ask questions.")
         # Someone waiting may never get a place, and the Q&A is for the people taking part;
         # where the organisers let anyone ask, a waiting-list place is as good as anyone's.
         if registration.is_waiting and event.qa_askers != QuestionAskers.ANYONE:
-            return (
+            return _(
                 "You are on the waiting list. If you get a place, you can send questions for "
                 "the Q&A from your ticket page."
             )
         return None
     if event.qa_askers != QuestionAskers.ANYONE:
-        return "Only people with a ticket can ask questions. Ask from your ticket page."
+        return _("Only people with a ticket can ask questions. Ask from your ticket page.")
     return None
 
 
@@ -83,12 +84,14 @@ def ask_question(
     body = (body or "").strip()
     display_name = (display_name or "").strip() or None
     if not body:
-        raise InvalidInput("Enter your question")
+        raise InvalidInput(_("Enter your question"))
     if len(body) > QUESTION_MAX_LENGTH:
-        raise InvalidInput(f"Your question must be {QUESTION_MAX_LENGTH} characters or fewer")
+        raise InvalidInput(
+            _("Your question must be %(max)d characters or fewer", max=QUESTION_MAX_LENGTH)
+        )
     if display_name and len(display_name) > DISPLAY_NAME_MAX_LENGTH:
         raise InvalidInput(
-            f"The name to show must be {DISPLAY_NAME_MAX_LENGTH} characters or fewer"
+            _("The name to show must be %(max)d characters or fewer", max=DISPLAY_NAME_MAX_LENGTH)
         )
     if registration is not None:
         asker_key = ticket_key(registration)
@@ -137,7 +140,9 @@ def ask_first_question(registration: Registration, body: str, *, now: datetime) 
     try:
         question = ask_question(registration.event, body, registration=registration, now=now)
     except NclwError as error:
-        return FirstQuestion(not_sent_reason=f"We did not send your question. {error.message}")
+        return FirstQuestion(
+            not_sent_reason=_("We did not send your question. %(reason)s", reason=error.message)
+        )
     return FirstQuestion(question=question)
 
 
@@ -164,9 +169,9 @@ def may_withdraw(question: Question) -> bool:
 def withdraw_question(question: Question, *, asker_key: str, now: datetime) -> Question:
     """Let the asker take back their question while it has not been answered."""
     if not same_key(question.asker_key, asker_key):
-        raise Forbidden("You can only withdraw your own questions.")
+        raise Forbidden(_("You can only withdraw your own questions."))
     if not may_withdraw(question):
-        raise NotAllowed("This question cannot be withdrawn now.")
+        raise NotAllowed(_("This question cannot be withdrawn now."))
     question.status = QuestionStatus.WITHDRAWN
     question.pinned = False
     question.moderated_at = now

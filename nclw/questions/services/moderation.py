@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_change_qa_settings, can_moderate_questions
@@ -29,22 +31,24 @@ _MOVES_FROM: dict[str, frozenset[QuestionStatus]] = {
     "edit": frozenset({S.PENDING, S.APPROVED}),
     "reject": frozenset({S.PENDING, S.APPROVED}),
 }
-_MOVE_WORDS = {
-    "approve": "approve",
-    "unpin": "unpin",
-    "pin": "pin",
-    "answer": "mark as answered",
-    "edit": "edit",
-    "reject": "reject",
+# Why a move is refused in a state, one whole sentence for each move; %(state)s is the
+# state's label, lower-cased.
+_REFUSALS = {
+    "approve": _l("You cannot approve a question that is %(state)s."),
+    "unpin": _l("You cannot unpin a question that is %(state)s."),
+    "pin": _l("You cannot pin a question that is %(state)s."),
+    "answer": _l("You cannot mark as answered a question that is %(state)s."),
+    "edit": _l("You cannot edit a question that is %(state)s."),
+    "reject": _l("You cannot reject a question that is %(state)s."),
 }
 # The moderation queue's buttons, in the order they are shown (the dict's order).
 _QUEUE_LABELS = {
-    "approve": "Approve",
-    "unpin": "Unpin",
-    "pin": "Pin as answering now",
-    "answer": "Mark answered",
-    "edit": "Edit",
-    "reject": "Reject",
+    "approve": _l("Approve"),
+    "unpin": _l("Unpin"),
+    "pin": _l("Pin as answering now"),
+    "answer": _l("Mark answered"),
+    "edit": _l("Edit"),
+    "reject": _l("Reject"),
 }
 
 
@@ -70,11 +74,11 @@ def move_refusal(question: Question, move: str) -> str | None:
     are closed. Only one question is pinned at a time, so pinning the pinned one is refused.
     """
     if move == "unpin" and not question.pinned:
-        return "This question is not pinned."
+        return _("This question is not pinned.")
     if move == "pin" and question.pinned:
-        return "This question is already pinned."
+        return _("This question is already pinned.")
     if question.status not in _MOVES_FROM[move]:
-        return f"You cannot {_MOVE_WORDS[move]} a question that is {question.status.label.lower()}."
+        return str(_REFUSALS[move]) % {"state": question.status.label.lower()}
     return None
 
 
@@ -83,7 +87,7 @@ def allowed_moves(question: Question) -> list[Move]:
     return [
         Move(
             action,
-            label,
+            str(label),
             method="get" if action == "edit" else "post",
             warning=action == "reject",
         )
@@ -101,7 +105,10 @@ def approval_warning(question: Question) -> str | None:
     """
     if not question.flag_list or question.edited_at is not None:
         return None
-    return f"This question may contain {describe(question.flag_list)}. Publish anyway?"
+    return _(
+        "This question may contain %(details)s. Publish anyway?",
+        details=describe(question.flag_list),
+    )
 
 
 def may_approve_in_bulk(question: Question) -> bool:
@@ -116,7 +123,7 @@ def offers_bulk_approval(status: QuestionStatus) -> bool:
 
 def _check_move(question: Question, move: str, actor: User) -> None:
     if not can_moderate_questions(actor, question.event):
-        raise Forbidden("You cannot moderate this event's questions.")
+        raise Forbidden(_("You cannot moderate this event's questions."))
     reason = move_refusal(question, move)
     if reason:
         raise NotAllowed(reason)
@@ -171,9 +178,11 @@ def edit_question(
     _check_move(question, "edit", actor)
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("Enter the question")
+        raise InvalidInput(_("Enter the question"))
     if len(body) > QUESTION_MAX_LENGTH:
-        raise InvalidInput(f"The question must be {QUESTION_MAX_LENGTH} characters or fewer")
+        raise InvalidInput(
+            _("The question must be %(max)d characters or fewer", max=QUESTION_MAX_LENGTH)
+        )
     if body != question.body:
         before = question.flag_list
         question.body = body
@@ -236,10 +245,10 @@ def approve_questions(
 ) -> int:
     """Approve many waiting questions at once; flagged ones are skipped (they need a look)."""
     if not can_moderate_questions(actor, event):
-        raise Forbidden("You cannot moderate this event's questions.")
+        raise Forbidden(_("You cannot moderate this event's questions."))
     ids = {int(i) for i in question_ids}
     if not ids:
-        raise InvalidInput("Select the questions to approve")
+        raise InvalidInput(_("Select the questions to approve"))
     questions = db.session.scalars(
         sa.select(Question)
         .where(Question.event_id == event.id, Question.id.in_(ids))
@@ -263,7 +272,7 @@ def update_qa_settings(
 ) -> Event:
     """Turn Q&A on or off and say who may ask, who moderates and whether the list is public."""
     if not can_change_qa_settings(actor):
-        raise Forbidden("Only organisers can change the Q&A settings.")
+        raise Forbidden(_("Only organisers can change the Q&A settings."))
     event.qa_enabled = enabled
     event.qa_askers = QuestionAskers(askers)
     event.qa_public_list = public_list

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -25,9 +26,9 @@ def export_is_open(event: Event, *, now: datetime) -> bool:
 def export_questions_csv(event: Event, *, actor: User, now: datetime) -> bytes:
     """The event's used questions as CSV, once it has ended: words, state and votes, no identity."""
     if not can_moderate_questions(actor, event):
-        raise Forbidden("You cannot export this event's questions.")
+        raise Forbidden(_("You cannot export this event's questions."))
     if not export_is_open(event, now=now):
-        raise NotAllowed("You can export the questions once the event has finished.")
+        raise NotAllowed(_("You can export the questions once the event has finished."))
     questions = db.session.scalars(
         sa.select(Question)
         .where(

@@ -6,6 +6,7 @@ import ipaddress
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from nclw.errors import Forbidden, NclwError, NotAllowed
@@ -34,13 +35,13 @@ def browser_may_vote(event: Event) -> bool:
 def check_browser_voting(event: Event) -> None:
     """Refuse a vote without a ticket where the event does not take them."""
     if not browser_may_vote(event):
-        raise NotAllowed("Only people with a ticket can vote. Vote from your ticket page.")
+        raise NotAllowed(_("Only people with a ticket can vote. Vote from your ticket page."))
 
 
 def _closed_to_votes(question: Question) -> NotAllowed | None:
     # Only questions on the public list take votes; waiting, answered or closed ones do not.
     if question.status != QuestionStatus.APPROVED:
-        return NotAllowed("You can only vote for questions that are waiting to be answered.")
+        return NotAllowed(_("You can only vote for questions that are waiting to be answered."))
     return None
 
 
@@ -55,13 +56,13 @@ def vote_refusal(
     """
     if registration is not None:
         if question.event_id != registration.event_id:
-            return Forbidden("You can only vote for questions about your own event.")
+            return Forbidden(_("You can only vote for questions about your own event."))
         if not registration.event.qa_enabled:
-            return NotAllowed("This event is not taking questions.")
+            return NotAllowed(_("This event is not taking questions."))
         if not ticket_may_vote(registration):
-            return Forbidden("Only people with a place at this event can vote.")
+            return Forbidden(_("Only people with a place at this event can vote."))
     elif not browser_may_vote(question.event):
-        return NotAllowed("Only people with a ticket can vote. Vote from your ticket page.")
+        return NotAllowed(_("Only people with a ticket can vote. Vote from your ticket page."))
     return _closed_to_votes(question)
 
 
@@ -97,7 +98,7 @@ def _check_address_bound(question: Question, address_key: str, bound: int) -> No
     )
     if from_address >= bound:
         raise NotAllowed(
-            "We cannot count more votes for this question from your internet connection."
+            _("We cannot count more votes for this question from your internet connection.")
         )
 
 
@@ -121,7 +122,7 @@ def vote_for_question(
         )
     )
     if already:
-        raise NotAllowed("You have already voted for this question.")
+        raise NotAllowed(_("You have already voted for this question."))
     if address_key is not None and address_bound is not None:
         _check_address_bound(question, address_key, address_bound)
     db.session.add(
@@ -132,7 +133,7 @@ def vote_for_question(
     except IntegrityError:
         # Two clicks raced; the unique constraint let only one vote in.
         db.session.rollback()
-        raise NotAllowed("You have already voted for this question.") from None
+        raise NotAllowed(_("You have already voted for this question.")) from None
     # A guarded UPDATE, so simultaneous votes are all counted.
     db.session.execute(
         sa.update(Question)
@@ -163,7 +164,7 @@ def cast_vote(
     if registration is not None:
         return vote_for_question(question, voter_key=ticket_key(registration))
     if not browser_id:
-        raise NotAllowed("Only people with a ticket can vote. Vote from your ticket page.")
+        raise NotAllowed(_("Only people with a ticket can vote. Vote from your ticket page."))
     return vote_for_question(
         question,
         voter_key=browser_key(browser_id),

@@ -4,6 +4,9 @@ view and the export."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nclw.accounts.permissions import staff_required
@@ -21,11 +24,11 @@ from nclw.web import database_ids, run_service
 
 # What each posted move calls, and what the moderator is told once it is done.
 MODERATION_MOVES = {
-    "approve": (moderation.approve_question, "Question approved."),
-    "reject": (moderation.reject_question, "Question rejected. Nobody else will see it."),
-    "answer": (moderation.mark_answered, "Question marked as answered."),
-    "pin": (moderation.pin_question, "Question pinned as the one being answered now."),
-    "unpin": (moderation.unpin_question, "Question unpinned."),
+    "approve": (moderation.approve_question, _l("Question approved.")),
+    "reject": (moderation.reject_question, _l("Question rejected. Nobody else will see it.")),
+    "answer": (moderation.mark_answered, _l("Question marked as answered.")),
+    "pin": (moderation.pin_question, _l("Question pinned as the one being answered now.")),
+    "unpin": (moderation.unpin_question, _l("Question unpinned.")),
 }
 
 
@@ -108,7 +111,7 @@ def moderate(event_id: int, question_id: int, move: str):
         db.session.rollback()
         return _confirm_publishing(event, question, warning.message, back_to=back_to)
     db.session.commit()
-    flash(message, "success")
+    flash(str(message), "success")
     status = back_to if back_to in set(QuestionStatus) else None
     return redirect(url_for("questions.queue", event_id=event.id, status=status))
 
@@ -123,10 +126,13 @@ def bulk_approve(event_id: int):
     count = moderation.approve_questions(event, ids, actor=current_user, now=utcnow())
     db.session.commit()
     skipped = len(ids) - count
-    message = f"{count} question{'s' if count != 1 else ''} approved."
+    message = ngettext("%(num)d question approved.", "%(num)d questions approved.", count)
     if skipped:
-        message += (
-            f" {skipped} not approved: they may include personal details or were already moderated."
+        # A second sentence, so each can be translated whole.
+        message += " " + ngettext(
+            "%(num)d not approved: it may include personal details or was already moderated.",
+            "%(num)d not approved: they may include personal details or were already moderated.",
+            skipped,
         )
     flash(message, "success" if not skipped else "info")
     return redirect(url_for("questions.queue", event_id=event.id))
@@ -147,7 +153,7 @@ def edit(event_id: int, question_id: int):
                 actor=current_user,
                 now=utcnow(),
             ),
-            "Question saved.",
+            _("Question saved."),
             errors=form.form_errors,
         )
         if saved.ok:
@@ -184,7 +190,7 @@ def settings(event_id: int):
         now=utcnow(),
     )
     db.session.commit()
-    flash("Q&A settings saved.", "success")
+    flash(_("Q&A settings saved."), "success")
     return redirect(url_for("questions.queue", event_id=event.id))
 
 

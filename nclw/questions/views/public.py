@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
 from limits import parse_many
 
 from nclw.config import ConfigurationError
@@ -108,13 +109,13 @@ def _remember_browser(response: Response, browser_id: str) -> Response:
 
 
 def _thanks(question: Question) -> str:
-    message = "Thank you. Your question will be checked before anyone else sees it."
     if question.flag_list:
-        message += (
-            f" It seems to include {describe(question.flag_list)}, so a moderator may take"
-            " that out."
+        return _(
+            "Thank you. Your question will be checked before anyone else sees it. It seems to "
+            "include %(details)s, so a moderator may take that out.",
+            details=describe(question.flag_list),
         )
-    return message
+    return _("Thank you. Your question will be checked before anyone else sees it.")
 
 
 def _remember_thanks(event: Event, question: Question) -> None:
@@ -255,7 +256,7 @@ def withdraw_from_ticket(token: str, question_id: int):
         abort(400)
     asking.withdraw_question(question, asker_key=ticket_key(registration), now=utcnow())
     db.session.commit()
-    flash("Your question has been withdrawn.", "success")
+    flash(_("Your question has been withdrawn."), "success")
     return redirect(url_for("registrations.ticket", token=token, _anchor="questions"))
 
 
@@ -267,7 +268,7 @@ def vote_from_ticket(token: str, question_id: int):
         abort(400)
     voting.cast_vote(question, registration=registration)
     db.session.commit()
-    flash("Thank you. Your vote is counted.", "success")
+    flash(_("Thank you. Your vote is counted."), "success")
     return redirect(url_for("registrations.ticket", token=token, _anchor="live-questions"))
 
 
@@ -304,7 +305,7 @@ def withdraw_from_event(slug: str, question_id: int):
         abort(400)
     asking.withdraw_question(question, asker_key=browser_key(browser_id), now=utcnow())
     db.session.commit()
-    flash("Your question has been withdrawn.", "success")
+    flash(_("Your question has been withdrawn."), "success")
     return redirect(url_for("events.detail", slug=slug, _anchor="questions"))
 
 
@@ -322,7 +323,7 @@ def vote_from_event(slug: str, question_id: int):
     browser_id = _browser_id() or secrets.token_urlsafe(24)
     voting.cast_vote(question, browser_id=browser_id, address=request.remote_addr)
     db.session.commit()
-    flash("Thank you. Your vote is counted.", "success")
+    flash(_("Thank you. Your vote is counted."), "success")
     response = redirect(url_for("events.detail", slug=slug, _anchor="questions"))
     return _remember_browser(response, browser_id)
 
