@@ -75,52 +75,46 @@ def description(label: str) -> TextAreaField:
 WELSH_SESSION_NAME_LABEL = _l("Session name in Welsh (optional)")
 
 
-def _welsh_fewer(name: str, message) -> Length:
-    return Length(max=TEXT_LIMITS[name], message=message)
+def _limit(name: str) -> str:
+    return f"{TEXT_LIMITS[name]:,}"
+
+
+def _welsh(field_class, label, name: str, message) -> StringField:
+    return field_class(
+        label, validators=[Optional(), Length(max=TEXT_LIMITS[name], message=message)]
+    )
 
 
 def welsh_fields(title_label=None) -> tuple[StringField, StringField, TextAreaField]:
     """The Welsh title, summary and description, for a form's "Welsh (Cymraeg)" fieldset
     (templates/events/_welsh_fields.html): `title_cy, summary_cy, description_cy = ...`."""
     return (
-        StringField(
+        _welsh(
+            StringField,
             title_label or _l("Title in Welsh (optional)"),
-            validators=[
-                Optional(),
-                _welsh_fewer(
-                    "title_cy",
-                    _l(
-                        "The Welsh title must be %(limit)s characters or fewer",
-                        limit=f"{TEXT_LIMITS['title_cy']:,}",
-                    ),
-                ),
-            ],
+            "title_cy",
+            _l(
+                "The Welsh title must be %(limit)s characters or fewer",
+                limit=_limit("title_cy"),
+            ),
         ),
-        StringField(
+        _welsh(
+            StringField,
             _l("Summary in Welsh (optional)"),
-            validators=[
-                Optional(),
-                _welsh_fewer(
-                    "summary_cy",
-                    _l(
-                        "The Welsh summary must be %(limit)s characters or fewer",
-                        limit=f"{TEXT_LIMITS['summary_cy']:,}",
-                    ),
-                ),
-            ],
+            "summary_cy",
+            _l(
+                "The Welsh summary must be %(limit)s characters or fewer",
+                limit=_limit("summary_cy"),
+            ),
         ),
-        TextAreaField(
+        _welsh(
+            TextAreaField,
             _l("Description in Welsh (optional)"),
-            validators=[
-                Optional(),
-                _welsh_fewer(
-                    "description_cy",
-                    _l(
-                        "The Welsh description must be %(limit)s characters or fewer",
-                        limit=f"{TEXT_LIMITS['description_cy']:,}",
-                    ),
-                ),
-            ],
+            "description_cy",
+            _l(
+                "The Welsh description must be %(limit)s characters or fewer",
+                limit=_limit("description_cy"),
+            ),
         ),
     )
 
