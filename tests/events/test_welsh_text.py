@@ -14,6 +14,7 @@ from nclw.events.localised import LocalText, event_text, in_language, local_mark
 from nclw.events.models import Event, EventFormat
 from nclw.extensions import db
 from nclw.mail import ical
+from nclw.pages import share_image
 from nclw.registrations import messages
 from tests.backoffice.helpers import event_form_data
 from tests.conftest import login
@@ -230,3 +231,10 @@ def test_the_calendar_writer_reads_an_event_in_a_language_as_it_is(app, welsh_ev
     calendar = ical.public_calendar([in_language(welsh_event, "cy")]).decode()
     assert "SUMMARY:Clinig CV" in calendar
     assert f"event-{welsh_event.id}@" in calendar
+
+
+def test_a_welsh_links_preview_picture_has_the_welsh_title(app, welsh_event):
+    with app.test_request_context("/cy/events/cv-clinic/share.png"), force_locale("cy"):
+        assert share_image.event_card(welsh_event).title == "Clinig CV"
+    with app.test_request_context("/events/cv-clinic/share.png"):
+        assert share_image.event_card(welsh_event).title == "CV clinic"
