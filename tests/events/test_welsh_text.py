@@ -183,7 +183,8 @@ def test_the_week_page_in_welsh_shows_the_welsh_cards(client, welsh_event):
 
 def test_arabic_pages_show_the_english_marked(client, welsh_event):
     page = client.get("/ar/events/cv-clinic").text
-    assert '<h1><span lang="en">CV clinic</span></h1>' in page
+    assert '<h1><span lang="en" dir="ltr">CV clinic</span></h1>' in page
+    assert '<p lang="en" dir="ltr">First part.</p>' in page
     assert "Clinig CV" not in page
 
 
