@@ -21,6 +21,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.backoffice.views import bp as backoffice_bp
     from nclw.door.views import bp as door_bp
     from nclw.events.cache import SharedPageShortcut
+    from nclw.events.localised import init_localised
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
     from nclw.feedback.report_section import feedback_section
@@ -66,6 +67,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     init_i18n(app)
     init_request_log(app)
     init_templating(app)
+    init_localised(app)
     security.init_security(app)
     errors.init_error_pages(app)
     cli.init_cli(app)

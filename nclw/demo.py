@@ -19,6 +19,7 @@ from nclw.demo_sign_up_questions import careers_questions
 from nclw.demo_slot_waiting import wait_for_the_first_interview
 from nclw.demo_slots import mock_interviews
 from nclw.demo_supporters import show_supporters
+from nclw.demo_welsh import welsh_text
 from nclw.events.models import (
     Audience,
     Edition,
@@ -234,6 +235,7 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
             host=hosts["Children's Commissioner for England"],
         ),
     ]
+    welsh_text(events)  # three with Welsh text, two without: Welsh pages show both
     for event in events:
         event.edition = edition
         event.status = EventStatus.PUBLISHED

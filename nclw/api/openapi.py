@@ -39,6 +39,9 @@ EVENT_PROPERTIES: dict[str, Any] = {
     "title": {"type": "string"},
     "summary": {"type": "string"},
     "description": {"type": "string"},
+    "title_cy": {**NULLABLE_STRING, "description": "In Welsh; null where there is none."},
+    "summary_cy": {**NULLABLE_STRING, "description": "In Welsh; null where there is none."},
+    "description_cy": {**NULLABLE_STRING, "description": "In Welsh; null where there is none."},
     "highlights": {"type": "array", "items": {"type": "string"}},
     "status": {
         "type": "string",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from nclw.events.details import WELSH_FIELDS
 from nclw.events.models import Edition, Event
 from nclw.events.services import availability
 from nclw.links import absolute_url, event_url
@@ -32,6 +33,8 @@ def event(item: Event, *, now: datetime) -> dict[str, Any]:
         "title": item.title,
         "summary": item.summary,
         "description": item.description,
+        # In Welsh too, where the organisers wrote it (null where they did not).
+        **{name: getattr(item, name) or None for name in WELSH_FIELDS},
         "highlights": item.highlight_list,
         "status": item.status.value,
         "cancel_reason": item.cancel_reason if item.status.value == "cancelled" else None,

@@ -52,6 +52,7 @@ class EventForm(FlaskForm):
     title = details.title("Title")
     summary = details.summary("One or two sentences for the week page.")
     description = details.description("About this event (optional)")
+    title_cy, summary_cy, description_cy = details.welsh_fields()
     highlights = details.highlights()
     # 0 is the list's "Choose ..." line: nothing is chosen for the organiser.
     host_id = ChoiceField(
@@ -132,7 +133,7 @@ class EventForm(FlaskForm):
         return values
 
     def _values(self) -> dict:
-        return {
+        return details.welsh_values(self) | {
             "title": self.title.data.strip(),
             "summary": self.summary.data.strip(),
             "description": (self.description.data or "").strip(),
@@ -159,7 +160,7 @@ class EventForm(FlaskForm):
     @staticmethod
     def data_for(event) -> dict:
         """An event's fields as the form shows them."""
-        return {
+        return details.welsh_data(event) | {
             "title": event.title,
             "summary": event.summary,
             "description": event.description,

@@ -21,6 +21,10 @@ DETAIL_FIELDS = (
     "title",
     "summary",
     "description",
+    # The same words in Welsh, for Welsh pages (events.localised): each may be left empty.
+    "title_cy",
+    "summary_cy",
+    "description_cy",
     "highlights",
     "starts_at",
     "ends_at",
@@ -34,6 +38,8 @@ DETAIL_FIELDS = (
     "max_age",
     "access_features",
 )
+# The details written in Welsh too (events.localised), each optional.
+WELSH_FIELDS = ("title_cy", "summary_cy", "description_cy")
 
 
 class AccessFeature(enum.StrEnum):
@@ -106,6 +112,9 @@ TEXT_LIMITS = {
     "title": 160,
     "summary": 300,
     "description": 5000,
+    "title_cy": 160,
+    "summary_cy": 300,
+    "description_cy": 5000,
     "highlights": 2000,
     "venue_name": 160,
     "address": 300,
@@ -117,6 +126,9 @@ _NAMES = {
     "title": "title",
     "summary": "summary",
     "description": "description",
+    "title_cy": "Welsh title",
+    "summary_cy": "Welsh summary",
+    "description_cy": "Welsh description",
     "highlights": "list of what people will get",
     "venue_name": "venue",
     "address": "address",
@@ -124,7 +136,7 @@ _NAMES = {
 }
 _REQUIRED = ("title", "summary")
 # Text people write over several lines; everything else is one line.
-_MULTILINE = ("description", "highlights")
+_MULTILINE = ("description", "description_cy", "highlights")
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. None has a
 # place in a title or a link, and a line break in a link ends up in a header or an invite.
 _HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -7,6 +7,7 @@ organiser, "Session name" for a partner); the rules do not.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
@@ -15,6 +16,7 @@ from nclw.events.details import (
     AGE_RULES,
     MAX_PLACES,
     TEXT_LIMITS,
+    WELSH_FIELDS,
     AccessFeature,
     age_rule_key,
     age_rule_words,
@@ -67,6 +69,64 @@ def summary(description: str) -> StringField:
 
 def description(label: str) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), _fewer("The description", "description")])
+
+
+# The event's words in Welsh (events.localised): all optional, with the English fields' limits.
+WELSH_SESSION_NAME_LABEL = _l("Session name in Welsh (optional)")
+
+
+def _limit(name: str) -> str:
+    return f"{TEXT_LIMITS[name]:,}"
+
+
+def _welsh(field_class, label, name: str, message) -> StringField:
+    return field_class(
+        label, validators=[Optional(), Length(max=TEXT_LIMITS[name], message=message)]
+    )
+
+
+def welsh_fields(title_label=None) -> tuple[StringField, StringField, TextAreaField]:
+    """The Welsh title, summary and description, for a form's "Welsh (Cymraeg)" fieldset
+    (templates/events/_welsh_fields.html): `title_cy, summary_cy, description_cy = ...`."""
+    return (
+        _welsh(
+            StringField,
+            title_label or _l("Title in Welsh (optional)"),
+            "title_cy",
+            _l(
+                "The Welsh title must be %(limit)s characters or fewer",
+                limit=_limit("title_cy"),
+            ),
+        ),
+        _welsh(
+            StringField,
+            _l("Summary in Welsh (optional)"),
+            "summary_cy",
+            _l(
+                "The Welsh summary must be %(limit)s characters or fewer",
+                limit=_limit("summary_cy"),
+            ),
+        ),
+        _welsh(
+            TextAreaField,
+            _l("Description in Welsh (optional)"),
+            "description_cy",
+            _l(
+                "The Welsh description must be %(limit)s characters or fewer",
+                limit=_limit("description_cy"),
+            ),
+        ),
+    )
+
+
+def welsh_values(form) -> dict[str, str]:
+    """The Welsh fields' answers as event values (empty where none was given)."""
+    return {name: (getattr(form, name).data or "").strip() for name in WELSH_FIELDS}
+
+
+def welsh_data(event) -> dict[str, str]:
+    """An event's (or proposal's) Welsh text as the form shows it."""
+    return {name: getattr(event, name) or "" for name in WELSH_FIELDS}
 
 
 def highlights() -> TextAreaField:

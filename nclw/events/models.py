@@ -110,6 +110,14 @@ class EventDetailsColumns:
     title: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["title"]))
     summary: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["summary"]))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same in Welsh, shown on Welsh pages; empty where there is none (events.localised).
+    title_cy: Mapped[str] = mapped_column(
+        sa.String(TEXT_LIMITS["title_cy"]), default="", server_default=""
+    )
+    summary_cy: Mapped[str] = mapped_column(
+        sa.String(TEXT_LIMITS["summary_cy"]), default="", server_default=""
+    )
+    description_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # "What you will get": one item a line.
     highlights: Mapped[str] = mapped_column(sa.Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())

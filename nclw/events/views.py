@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from nclw.events import cache, details, feeds, services
 from nclw.events.details import AccessFeature
 from nclw.events.filters import asked_questions
+from nclw.events.localised import in_language
 from nclw.events.public_actions import calendar_offered
 from nclw.i18n import request_language
 from nclw.links import absolute_url
@@ -93,7 +94,9 @@ def detail(slug: str):
         closed_reason=services.sign_up_closed_reason(event, now=now),
         availability=services.availability(event, now=now),
         calendar_links=(
-            ical.web_calendar_links(event) if calendar_offered(event, now=now) else None
+            ical.web_calendar_links(in_language(event))
+            if calendar_offered(event, now=now)
+            else None
         ),
     )
 
@@ -104,7 +107,7 @@ def event_calendar(slug: str):
     event = services.get_public_event(slug)
     if event is None or not calendar_offered(event, now=utcnow()):
         abort(404)
-    return _calendar_response(ical.public_calendar([event]), f"{slug}.ics")
+    return _calendar_response(ical.public_calendar([in_language(event)]), f"{slug}.ics")
 
 
 @bp.get("/week.ics")
@@ -121,7 +124,9 @@ def feed_calendar(name: str):
         abort(404)
     edition = services.current_edition(today=utcnow().date())
     body = ical.subscription_calendar(
-        feeds.feed_events(edition, feed), name=feed.calendar_name, now=utcnow()
+        [in_language(event) for event in feeds.feed_events(edition, feed)],
+        name=feed.calendar_name,
+        now=utcnow(),
     )
     return _calendar_response(body, f"nclw-week-{feed.name}.ics")
 

@@ -193,13 +193,15 @@ def ticket_invite(
     now: datetime | None = None,
     reply_address: str | None = None,
     times: tuple[datetime, datetime] | None = None,
+    title: str | None = None,
 ) -> str:
     """An invite (REQUEST) or a cancellation (CANCEL) for one person's ticket.
 
     `ticket_link` is the address of their ticket page, as the email around it gives it.
     `reply_address`, when given, is the organiser's address: where the person's calendar
     sends their answer (see registrations.calendar_replies). Otherwise it is our sender's.
-    `times` are the ticket's own, when it holds a time slot (registrations.slots).
+    `times` are the ticket's own, when it holds a time slot (registrations.slots). `title`
+    is the event's name in the ticket's language, when it is not the event's own.
     """
     from flask import current_app
     from icalendar import vCalAddress
@@ -217,7 +219,7 @@ def ticket_invite(
         times=times,
     )
     neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
-    entry.add("summary", neutral if registration.discreet else event.title)
+    entry.add("summary", neutral if registration.discreet else (title or event.title))
     if registration.discreet and event.is_in_person:
         # The address gets them there; a venue's name ("Leaving Care Hub") may say too much.
         location = event.address or NEUTRAL_TITLE
@@ -259,6 +261,7 @@ def ticket_calendar(
     ticket_link: str,
     reply_address: str | None = None,
     times: tuple[datetime, datetime] | None = None,
+    title: str | None = None,
 ) -> bytes:
     """The invite a person downloads from their ticket page (reached by `ticket_link`)."""
     return ticket_invite(
@@ -267,4 +270,5 @@ def ticket_calendar(
         method="REQUEST",
         reply_address=reply_address,
         times=times,
+        title=title,
     ).encode()

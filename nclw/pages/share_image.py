@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from nclw.events.localised import local_text
 from nclw.events.models import Edition, Event, EventStatus
 from nclw.pages import logo
 from nclw.timezones import format_when
@@ -48,7 +49,7 @@ class ShareCard:
 def event_card(event: Event) -> ShareCard:
     """The picture for an event's page: its title and when it is, in UK time."""
     return ShareCard(
-        title=event.title,
+        title=local_text(event, "title"),
         when=format_when(event.starts_at, event.ends_at),
         detail=f"Hosted by {event.host.name}",
         # A cancelled event's link is still passed around: the picture must not invite people.

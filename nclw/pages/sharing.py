@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context, request, url_for
 from markupsafe import Markup
 
+from nclw.events.localised import local_text
 from nclw.events.models import Edition, Event, EventStatus
 from nclw.pages import share_image
 from nclw.security import PRIVATE_PREFIXES
@@ -71,8 +72,8 @@ def head_meta(
     site = current_app.config["SITE_URL"]
     if shared_event is not None:
         image = url_for("pages.event_share_image", slug=shared_event.slug)
-        image_alt = f"{shared_event.title}, part of National Care Leavers' Week"
-        summary = shared_event.summary
+        image_alt = f"{local_text(shared_event, 'title')}, part of National Care Leavers' Week"
+        summary = local_text(shared_event, "summary")
     elif request.endpoint == "events.past_week" and "year" in (request.view_args or {}):
         # An earlier week's page shows that week, not the one coming up.
         image = url_for("pages.past_week_share_image", year=request.view_args["year"])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nclw.events.details import access_list
+from nclw.events.details import WELSH_FIELDS, access_list
 from nclw.events.models import Audience, EventFormat
 from nclw.partners.models import PROPOSAL_FIELDS, Proposal, ProposalVersion
 from nclw.timezones import format_moment
@@ -15,6 +15,9 @@ LABELS = {
     "title": "Session name",
     "summary": "Summary",
     "description": "About the session",
+    "title_cy": "Session name in Welsh",
+    "summary_cy": "Summary in Welsh",
+    "description_cy": "About the session in Welsh",
     "highlights": "What people will get",
     "starts_at": "Starts",
     "ends_at": "Ends",
@@ -68,6 +71,11 @@ def show_value(field: str, value: Any) -> str:
     return str(value)
 
 
+def _saved(snapshot: dict[str, Any], field: str) -> Any:
+    # A version saved before proposals had Welsh text had none: the same as an empty one.
+    return snapshot.get(field, "" if field in WELSH_FIELDS else None)
+
+
 def compare_versions(proposal: Proposal, *, against: int | None = None) -> Comparison:
     """The latest version's fields, each beside the chosen (or the previous) earlier version."""
     versions = proposal.versions
@@ -80,12 +88,12 @@ def compare_versions(proposal: Proposal, *, against: int | None = None) -> Compa
         earlier = earlier or earlier_choices[-1]
     rows = []
     for field in PROPOSAL_FIELDS:
-        now_value = current.snapshot.get(field) if current else getattr(proposal, field)
+        now_value = _saved(current.snapshot, field) if current else getattr(proposal, field)
         if isinstance(now_value, datetime):
             now_value = now_value.isoformat()
         elif hasattr(now_value, "value"):
             now_value = now_value.value
-        before = earlier.snapshot.get(field) if earlier else None
+        before = _saved(earlier.snapshot, field) if earlier else None
         rows.append(
             Row(
                 field=field,

@@ -68,6 +68,7 @@ class SessionDetailsForm(FlaskForm):
     title = details.title("Session name")
     summary = details.summary("One sentence for the week's page.")
     description = details.description("About the session (optional)")
+    title_cy, summary_cy, description_cy = details.welsh_fields(details.WELSH_SESSION_NAME_LABEL)
     highlights = details.highlights()
     day = DateInputField(
         "Date",
@@ -97,6 +98,7 @@ class SessionDetailsForm(FlaskForm):
             "title": self.title.data.strip(),
             "summary": self.summary.data.strip(),
             "description": (self.description.data or "").strip(),
+            **details.welsh_values(self),
             "highlights": (self.highlights.data or "").strip(),
             "starts_at": _uk(self.day.data, self.start_time.data),
             "ends_at": _uk(self.day.data, self.end_time.data),
@@ -168,6 +170,7 @@ class ProposalForm(SessionDetailsForm):
             for name in ("title", "summary", "description", "highlights", "venue_name")
             + ("address", "online_url", "capacity", "safeguarding_lead", "safeguarding_contact")
             + ("note_to_reviewers",)
+            + details.WELSH_FIELDS
         }
         return cls(
             data=plain,
@@ -193,6 +196,7 @@ _SESSION_FIELDS = (
     "address",
     "online_url",
 ) + _TIMES
+_SESSION_FIELDS += details.WELSH_FIELDS
 
 
 class SessionEditForm(SessionDetailsForm):

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from nclw.addresses import mask_email
+from nclw.events.localised import local_text
 from nclw.links import event_url
 from nclw.mail import ical
 from nclw.mail.outbox import ComposedEmail, compose_email
@@ -19,6 +20,11 @@ from nclw.registrations.queries import waiting_list_position
 from nclw.registrations.rsvp import reply_address
 from nclw.registrations.ticket_links import has_door_code, new_ticket_url, ticket_check_in_link
 from nclw.timezones import format_day, format_moment, format_when
+
+
+def _title(registration: Registration) -> str:
+    # The event's name in the language being written in (Welsh, where it has one).
+    return local_text(registration.event, "title")
 
 
 def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -> dict[str, Any]:
@@ -67,6 +73,7 @@ def _compose(
                 ticket_link=link,
                 reply_address=reply_address(registration),
                 times=slots.ticket_times(registration),
+                title=_title(registration),
             )
             if ical_method
             else None
@@ -125,7 +132,7 @@ def ticket_confirmed(registration: Registration) -> ComposedEmail:
     return _compose(
         "ticket_confirmed",
         "ticket_confirmed",
-        f"Your ticket: {registration.event.title} ({registration.reference})",
+        f"Your ticket: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="REQUEST",
         with_door_code=True,
@@ -137,7 +144,7 @@ def waiting_list_place(registration: Registration) -> ComposedEmail:
     return _compose(
         "waiting_list",
         "waiting_list",
-        f"You are on the waiting list: {registration.event.title}",
+        f"You are on the waiting list: {_title(registration)}",
         registration,
         position=waiting_list_position(registration),
         waiting_for=slots.slot_waited_for(registration),
@@ -149,7 +156,7 @@ def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
     return _compose(
         "promoted",
         "promoted",
-        f"You have a place: {registration.event.title} ({registration.reference})",
+        f"You have a place: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="REQUEST",
         with_door_code=True,
@@ -162,7 +169,7 @@ def place_offered(registration: Registration) -> ComposedEmail:
     return _compose(
         "place_offered",
         "place_offered",
-        f"Claim your place by {deadline}: {registration.event.title}",
+        f"Claim your place by {deadline}: {_title(registration)}",
         registration,
         deadline=deadline,
     )
@@ -173,7 +180,7 @@ def offer_declined(registration: Registration) -> ComposedEmail:
     return _compose(
         "offer_declined",
         "offer_declined",
-        f"You turned down a place: {registration.event.title} ({registration.reference})",
+        f"You turned down a place: {_title(registration)} ({registration.reference})",
         registration,
     )
 
@@ -183,7 +190,7 @@ def offer_expired(registration: Registration) -> ComposedEmail:
     return _compose(
         "offer_expired",
         "offer_expired",
-        f"Your offer of a place has ended: {registration.event.title}",
+        f"Your offer of a place has ended: {_title(registration)}",
         registration,
         deadline=format_moment(registration.offer_expires_at),
     )
@@ -194,7 +201,7 @@ def cancelled_by_attendee(registration: Registration) -> ComposedEmail:
     return _compose(
         "cancelled_by_attendee",
         "cancelled_by_attendee",
-        f"Cancelled: {registration.event.title} ({registration.reference})",
+        f"Cancelled: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
     )
@@ -205,7 +212,7 @@ def cancelled_in_calendar(registration: Registration) -> ComposedEmail:
     return _compose(
         "cancelled_in_calendar",
         "cancelled_in_calendar",
-        f"Cancelled: {registration.event.title} ({registration.reference})",
+        f"Cancelled: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="CANCEL",
     )
@@ -218,7 +225,7 @@ def cancelled_by_organisers(
     return _compose(
         "cancelled_by_organisers",
         "cancelled_by_organisers",
-        f"Your ticket is cancelled: {registration.event.title} ({registration.reference})",
+        f"Your ticket is cancelled: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
         reason=reason,
@@ -231,7 +238,7 @@ def ticket_resent(registration: Registration) -> ComposedEmail:
     return _compose(
         "ticket_resent",
         "ticket_resent",
-        f"Your ticket again: {registration.event.title} ({registration.reference})",
+        f"Your ticket again: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
         with_door_code=True,
@@ -265,7 +272,7 @@ def address_changed_new(registration: Registration) -> ComposedEmail:
     return _compose(
         "address_changed_new",
         "address_changed_new",
-        f"Your ticket: {registration.event.title} ({registration.reference})",
+        f"Your ticket: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
         with_door_code=True,
@@ -277,7 +284,7 @@ def event_changed(registration: Registration) -> ComposedEmail:
     return _compose(
         "event_changed",
         "event_changed",
-        f"Changed: {registration.event.title} ({registration.reference})",
+        f"Changed: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
     )
@@ -288,7 +295,7 @@ def event_cancelled(registration: Registration, reason: str) -> ComposedEmail:
     return _compose(
         "event_cancelled",
         "event_cancelled",
-        f"Event cancelled: {registration.event.title} ({registration.reference})",
+        f"Event cancelled: {_title(registration)} ({registration.reference})",
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
         reason=(reason or "").strip(),
@@ -335,7 +342,7 @@ def reminder_day_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_day_before",
         "reminder_day_before",
-        f"Reminder: {registration.event.title}, {format_day(slots.ticket_times(registration)[0])}",
+        f"Reminder: {_title(registration)}, {format_day(slots.ticket_times(registration)[0])}",
         registration,
     )
 
@@ -348,6 +355,6 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_hour_before",
         "reminder_hour_before",
-        f"Starting soon: {registration.event.title} ({registration.reference})",
+        f"Starting soon: {_title(registration)} ({registration.reference})",
         registration,
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from nclw.events.localised import local_text
 from nclw.events.models import EventStatus
 from nclw.events.public_actions import calendar_offered
 from nclw.extensions import db
@@ -95,6 +96,6 @@ def ticket_calendar_links(registration: Registration, *, now: datetime) -> dict[
     if registration.discreet:
         title = ical.NEUTRAL_ONLINE_TITLE if event.is_online else ical.NEUTRAL_TITLE
     else:
-        title = event.title
-        details += f"\n{event.summary}\n{event_url(event.slug)}"
+        title = local_text(event, "title")
+        details += f"\n{local_text(event, 'summary')}\n{event_url(event.slug)}"
     return ical.web_calendar_links(event, title=title, details=details)

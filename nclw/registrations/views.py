@@ -23,6 +23,7 @@ from flask import (
 from sqlalchemy.exc import DBAPIError
 
 from nclw.errors import NclwError, database_cannot_write, database_writes
+from nclw.events.localised import local_text
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
@@ -243,6 +244,7 @@ def ticket_calendar(token: str):
             ticket_link=ticket_url(token),
             reply_address=reply_address(registration, give_code=False),
             times=slots.ticket_times(registration),
+            title=local_text(registration.event, "title"),
         ),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
