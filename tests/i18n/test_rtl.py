@@ -15,6 +15,7 @@ import pytest
 
 from nclw import PROJECT_ROOT
 from tests.factories import make_event
+from tools import screenshot_pages
 
 STYLESHEETS = sorted((PROJECT_ROOT / "static" / "css").glob("*.css"))
 
@@ -168,3 +169,18 @@ def test_the_footer_phone_numbers_are_marked_for_isolation(app, client):
     html = client.get("/ar/").get_data(as_text=True)
     for number in ("0800 528 0731", "116 123"):
         assert f'class="phone" href="tel:{number.replace(" ", "")}">{number}</a>' in html
+
+
+def test_the_screenshot_tour_shows_the_main_pages_in_welsh_and_arabic(app):
+    values = {"slug": "careers", "token:ticket": "a1B2" * 10}
+    pages, _ = screenshot_pages.plan_tour(app, values)
+    paths = {page.path for page in pages}
+    for prefix in ("/cy", "/ar"):
+        assert {
+            f"{prefix}/",
+            f"{prefix}/events/careers",
+            f"{prefix}/tickets/{'a1B2' * 10}",
+        } <= paths
+    arabic = next(page for page in pages if page.path == "/ar/")
+    assert arabic.file_name(320) == "public--ar--320.png"
+    assert arabic.widths == (320, 1280)
