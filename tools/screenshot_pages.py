@@ -83,6 +83,10 @@ ROUTE_ARGUMENTS: dict[str, dict[str, str]] = {
     "partners.edit_proposal": {"proposal_id": "partner_proposal_id"},
 }
 
+# Pages shot again in Welsh and in Arabic (right to left): the young person's main pages.
+LANGUAGE_PREFIXES = ("/cy", "/ar")
+IN_EACH_LANGUAGE = ("events.week", "events.detail", "registrations.ticket")
+
 # A link's secret: long, random, mixed case (slugs and mailbox names are lower case).
 _SECRET = re.compile(r"/(?=[^/]*[A-Z])[A-Za-z0-9_-]{32,}")
 
@@ -182,4 +186,10 @@ def plan_tour(app: Flask, values: Mapping[str, str]) -> tuple[list[Page], list[s
             SIGNED_OUT_ACCOUNT_PREFIXES
         )
         pages.append(Page(rule.endpoint, path, back_office))
+    pages += [
+        Page(page.endpoint, prefix + page.path, page.back_office)
+        for prefix in LANGUAGE_PREFIXES
+        for page in pages
+        if page.endpoint in IN_EACH_LANGUAGE
+    ]
     return pages, left_out

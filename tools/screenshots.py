@@ -1,7 +1,8 @@
 """A screenshot of every page, for review: `make screenshots` (or `python -m tools.screenshots`).
 
 Serves a copy of the demo week, visits every page of the app's URL map (public pages signed
-out at 320 and 1280 px, back-office pages signed in at 1280 px), writes full-page PNGs and an
+out at 320 and 1280 px, back-office pages signed in at 1280 px; the week, an event and a
+ticket also in Welsh and in Arabic, `--only /ar/`), writes full-page PNGs and an
 index.html into screenshots/, and checks that no page's content sits against the header or
 the footer. Prints the routes it could not visit and the pages that failed; exits 1 if any
 page failed.
