@@ -30,9 +30,11 @@ def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -
     if not is_active_organiser(actor):
         raise Forbidden(_("Only organisers can give door staff an event."))
     if user.role != Role.DOOR_STAFF:
-        raise InvalidInput(f"{user.email} is not door staff, so they cannot be given an event.")
+        raise InvalidInput(
+            _("%(email)s is not door staff, so they cannot be given an event.", email=user.email)
+        )
     if _assignment(user, event) is not None:
-        raise NotAllowed(f"{user.email} already checks people in at this event.")
+        raise NotAllowed(_("%(email)s already checks people in at this event.", email=user.email))
     try:
         # A savepoint: an organiser who gave the same event a moment ago is refused by the
         # unique pair, and nothing else in the transaction is lost.
@@ -43,7 +45,9 @@ def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -
                 )
             )
     except IntegrityError:
-        raise NotAllowed(f"{user.email} already checks people in at this event.") from None
+        raise NotAllowed(
+            _("%(email)s already checks people in at this event.", email=user.email)
+        ) from None
     record_action(
         AuditAction.EVENT_DOOR_STAFF_ASSIGNED,
         actor=actor,
@@ -60,7 +64,7 @@ def unassign_door_staff(user: User, event: Event, *, actor: User, now: datetime)
         raise Forbidden(_("Only organisers can take an event away from door staff."))
     assignment = _assignment(user, event)
     if assignment is None:
-        raise NotAllowed(f"{user.email} does not check people in at this event.")
+        raise NotAllowed(_("%(email)s does not check people in at this event.", email=user.email))
     db.session.delete(assignment)
     db.session.flush()
     record_action(

@@ -118,13 +118,13 @@ def _hash_recovery_code(user_id: int, code: str) -> str:
 
 
 def _new_recovery_code() -> str:
-    code = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    code = "".join(secrets.choice(_RECOVERY_ALPHABET) for _position in range(_RECOVERY_LENGTH))
     return f"{code[:5]}-{code[5:]}"
 
 
 def _replace_recovery_codes(user: User, now: datetime) -> list[str]:
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [_new_recovery_code() for _number in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(
         RecoveryCode(user_id=user.id, code_hash=_hash_recovery_code(user.id, code), created_at=now)
         for code in codes
