@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import DoorStaffAssignment, Role, User
@@ -27,11 +28,13 @@ def _assignment(user: User, event: Event) -> DoorStaffAssignment | None:
 def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -> None:
     """Let door staff check people in at this event; only organisers may."""
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can give door staff an event.")
+        raise Forbidden(_("Only organisers can give door staff an event."))
     if user.role != Role.DOOR_STAFF:
-        raise InvalidInput(f"{user.email} is not door staff, so they cannot be given an event.")
+        raise InvalidInput(
+            _("%(email)s is not door staff, so they cannot be given an event.", email=user.email)
+        )
     if _assignment(user, event) is not None:
-        raise NotAllowed(f"{user.email} already checks people in at this event.")
+        raise NotAllowed(_("%(email)s already checks people in at this event.", email=user.email))
     try:
         # A savepoint: an organiser who gave the same event a moment ago is refused by the
         # unique pair, and nothing else in the transaction is lost.
@@ -42,7 +45,9 @@ def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -
                 )
             )
     except IntegrityError:
-        raise NotAllowed(f"{user.email} already checks people in at this event.") from None
+        raise NotAllowed(
+            _("%(email)s already checks people in at this event.", email=user.email)
+        ) from None
     record_action(
         AuditAction.EVENT_DOOR_STAFF_ASSIGNED,
         actor=actor,
@@ -56,10 +61,10 @@ def assign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -
 def unassign_door_staff(user: User, event: Event, *, actor: User, now: datetime) -> None:
     """Take an event away from door staff: they cannot open its check-in desk from now on."""
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can take an event away from door staff.")
+        raise Forbidden(_("Only organisers can take an event away from door staff."))
     assignment = _assignment(user, event)
     if assignment is None:
-        raise NotAllowed(f"{user.email} does not check people in at this event.")
+        raise NotAllowed(_("%(email)s does not check people in at this event.", email=user.email))
     db.session.delete(assignment)
     db.session.flush()
     record_action(

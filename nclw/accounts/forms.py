@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -19,83 +21,85 @@ from nclw.accounts.models import Role
 from nclw.forms import ChoiceField
 
 _EMAIL = [
-    DataRequired("Enter your email address"),
-    Length(max=254, message="Email address must be 254 characters or fewer"),
+    DataRequired(_l("Enter your email address")),
+    Length(max=254, message=_l("Email address must be 254 characters or fewer")),
     Email(
-        "Enter an email address in the correct format, like name@example.com",
+        _l("Enter an email address in the correct format, like name@example.com"),
         check_deliverability=False,
     ),
 ]
 
 # An empty first choice: a required select must not quietly preselect a role.
 _ROLES = [
-    SelectChoice("", "Choose a role"),
-    SelectChoice(Role.ORGANISER.value, "Organiser"),
-    SelectChoice(Role.PARTNER.value, "Partner user"),
-    SelectChoice(Role.DOOR_STAFF.value, "Door staff"),
+    SelectChoice("", _l("Choose a role")),
+    SelectChoice(Role.ORGANISER.value, _l("Organiser")),
+    SelectChoice(Role.PARTNER.value, _l("Partner user")),
+    SelectChoice(Role.DOOR_STAFF.value, _l("Door staff")),
 ]
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password"), Length(max=256)],
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password")), Length(max=256)],
     )
 
 
 # Shown beside every box where a password is chosen; the rules are accounts.passwords'.
-PASSWORD_ADVICE = (
+PASSWORD_ADVICE = _l(
     "At least 8 characters. A few unrelated words together are easy to remember and hard to guess."
 )
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "Choose a password",
+        _l("Choose a password"),
         description=PASSWORD_ADVICE,
-        validators=[DataRequired("Choose a password"), Length(max=256)],
+        validators=[DataRequired(_l("Choose a password")), Length(max=256)],
     )
     confirm = PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[
-            DataRequired("Type the password again"),
-            EqualTo("password", message="The two passwords do not match"),
+            DataRequired(_l("Type the password again")),
+            EqualTo("password", message=_l("The two passwords do not match")),
         ],
     )
 
 
 class AcceptInviteForm(NewPasswordForm):
     name = StringField(
-        "Your name",
-        description="Shown to other organisers in the audit log.",
-        validators=[DataRequired("Enter your name"), Length(max=120)],
+        _l("Your name"),
+        description=_l("Shown to other organisers in the audit log."),
+        validators=[DataRequired(_l("Enter your name")), Length(max=120)],
     )
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
 
 
 class SignInLinkForm(FlaskForm):
-    email = EmailField("Email address", validators=_EMAIL)
+    email = EmailField(_l("Email address"), validators=_EMAIL)
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address", validators=_EMAIL)
-    role = ChoiceField("Role", choices=_ROLES, validators=[DataRequired("Choose a role")])
+    email = EmailField(_l("Email address"), validators=_EMAIL)
+    role = ChoiceField(_l("Role"), choices=_ROLES, validators=[DataRequired(_l("Choose a role"))])
     organisation_id = ChoiceField(
-        "Organisation (for partner users)",
+        _l("Organisation (for partner users)"),
         coerce=int,
         validators=[Optional()],
     )
 
 
 class ChangeRoleForm(FlaskForm):
-    role = ChoiceField("New role", choices=_ROLES, validators=[DataRequired("Choose a role")])
+    role = ChoiceField(
+        _l("New role"), choices=_ROLES, validators=[DataRequired(_l("Choose a role"))]
+    )
     organisation_id = ChoiceField(
-        "Organisation (for partner users)",
-        description="Partner users see and run only their organisation's events.",
+        _l("Organisation (for partner users)"),
+        description=_l("Partner users see and run only their organisation's events."),
         coerce=int,
         default=0,
         validators=[Optional()],
@@ -105,27 +109,27 @@ class ChangeRoleForm(FlaskForm):
 
     def validate_organisation_id(self, field) -> None:
         if self.role.data == Role.PARTNER.value and not field.data:
-            raise ValidationError("Choose the organisation this partner user belongs to")
+            raise ValidationError(_("Choose the organisation this partner user belongs to"))
 
 
 class NameForm(FlaskForm):
-    name = StringField("Your name", validators=[Length(max=120)])
+    name = StringField(_l("Your name"), validators=[Length(max=120)])
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        "Your current password", validators=[DataRequired("Enter your current password")]
+        _l("Your current password"), validators=[DataRequired(_l("Enter your current password"))]
     )
     password = PasswordField(
-        "New password",
+        _l("New password"),
         description=PASSWORD_ADVICE,
-        validators=[DataRequired("Choose a new password"), Length(max=256)],
+        validators=[DataRequired(_l("Choose a new password")), Length(max=256)],
     )
     confirm = PasswordField(
-        "Type the new password again",
+        _l("Type the new password again"),
         validators=[
-            DataRequired("Type the new password again"),
-            EqualTo("password", message="The two passwords do not match"),
+            DataRequired(_l("Type the new password again")),
+            EqualTo("password", message=_l("The two passwords do not match")),
         ],
     )
 
@@ -135,16 +139,16 @@ def _without_spaces(value: str | None) -> str | None:
     return "".join(value.split()) if value else value
 
 
-_CODE_SHAPE = Regexp(r"^\d{6}$", message="Enter the 6 digits your app shows, like 123456")
+_CODE_SHAPE = Regexp(r"^\d{6}$", message=_l("Enter the 6 digits your app shows, like 123456"))
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app",
-        description="The 6-digit code your app shows now. It changes every 30 seconds.",
+        _l("Code from your authenticator app"),
+        description=_l("The 6-digit code your app shows now. It changes every 30 seconds."),
         filters=[_without_spaces],
         validators=[
-            DataRequired("Enter the 6-digit code from your authenticator app"),
+            DataRequired(_l("Enter the 6-digit code from your authenticator app")),
             _CODE_SHAPE,
         ],
     )
@@ -152,19 +156,19 @@ class CodeForm(FlaskForm):
 
 class RecoveryCodeForm(FlaskForm):
     recovery_code = StringField(
-        "Recovery code",
-        description="One of the codes you saved when you turned on two-step sign-in.",
+        _l("Recovery code"),
+        description=_l("One of the codes you saved when you turned on two-step sign-in."),
         validators=[
-            DataRequired("Enter a recovery code"),
-            Length(max=40, message="A recovery code is 11 characters, like abcde-23456"),
+            DataRequired(_l("Enter a recovery code")),
+            Length(max=40, message=_l("A recovery code is 11 characters, like abcde-23456")),
         ],
     )
 
 
 class TurnOffTwoStepForm(FlaskForm):
-    password = PasswordField("Your password", validators=[Optional(), Length(max=256)])
+    password = PasswordField(_l("Your password"), validators=[Optional(), Length(max=256)])
     code = StringField(
-        "Or a code from your authenticator app",
+        _l("Or a code from your authenticator app"),
         filters=[_without_spaces],
         validators=[Optional(), _CODE_SHAPE],
     )

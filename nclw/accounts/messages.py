@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from nclw.mail.outbox import ComposedEmail, compose_email
 
 
@@ -18,7 +20,7 @@ def invitation(
     return _compose(
         "account_invite",
         to_address,
-        "You are invited to NCLW Events",
+        _("You are invited to NCLW Events"),
         link=link,
         role_label=role_label,
         inviter=inviter,
@@ -31,7 +33,7 @@ def password_reset(to_address: str, *, link: str, expires: str) -> ComposedEmail
     return _compose(
         "password_reset",
         to_address,
-        "Reset your NCLW Events password",
+        _("Reset your NCLW Events password"),
         link=link,
         expires=expires,
     )
@@ -42,7 +44,7 @@ def sign_in_link(to_address: str, *, link: str, expires: str) -> ComposedEmail:
     return _compose(
         "sign_in_link",
         to_address,
-        "Sign in to NCLW Events",
+        _("Sign in to NCLW Events"),
         link=link,
         expires=expires,
     )

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -24,10 +25,12 @@ class Role(enum.StrEnum):
 def role_wording(role: Role, organisation: Organisation | None = None) -> str:
     """The role as a sentence has it: 'an organiser', 'a partner user for Catch22', 'door staff'."""
     if role == Role.ORGANISER:
-        return "an organiser"
+        return _("an organiser")
     if role == Role.DOOR_STAFF:
-        return "door staff"
-    return f"a partner user for {organisation.name}" if organisation else "a partner user"
+        return _("door staff")
+    if organisation is None:
+        return _("a partner user")
+    return _("a partner user for %(organisation)s", organisation=organisation.name)
 
 
 class TokenPurpose(enum.StrEnum):
@@ -108,9 +111,13 @@ class User(db.Model):
     @property
     def role_name(self) -> str:
         """The role as a label: 'Organiser', 'Partner user for Catch22', 'Door staff'."""
-        wording = role_wording(self.role, self.organisation)
-        wording = wording.removeprefix("an ").removeprefix("a ")
-        return wording[:1].upper() + wording[1:]
+        if self.role == Role.ORGANISER:
+            return _("Organiser")
+        if self.role == Role.DOOR_STAFF:
+            return _("Door staff")
+        if self.organisation is None:
+            return _("Partner user")
+        return _("Partner user for %(organisation)s", organisation=self.organisation.name)
 
 
 class AccountToken(db.Model):

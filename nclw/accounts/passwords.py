@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from nclw.errors import InvalidInput
 
 MIN_LENGTH = 8
@@ -25,14 +27,16 @@ def common_passwords() -> frozenset[str]:
 def check_password(password: str, *, email: str = "") -> None:
     """Refuse a password that is too short, too long, common or just the email address."""
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"Your password must be at least {MIN_LENGTH} characters long.")
+        raise InvalidInput(
+            _("Your password must be at least %(num)d characters long.", num=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise InvalidInput(f"Your password must be {MAX_LENGTH} characters or fewer.")
+        raise InvalidInput(_("Your password must be %(num)d characters or fewer.", num=MAX_LENGTH))
     lowered = password.strip().lower()
     email = email.strip().lower()
     if lowered in common_passwords() or len(set(lowered)) <= 2:
         raise InvalidInput(
-            "That password is too common and easy to guess. Try a few unrelated words together."
+            _("That password is too common and easy to guess. Try a few unrelated words together.")
         )
     if email and lowered in {email, email.split("@")[0]}:
-        raise InvalidInput("Your password cannot be your email address.")
+        raise InvalidInput(_("Your password cannot be your email address."))

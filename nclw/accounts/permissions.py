@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.accounts.models import DoorStaffAssignment, User
@@ -95,7 +96,7 @@ def _two_step_first():
     required = current_app.config["TWO_STEP_REQUIRED_FOR_ORGANISERS"]
     if not must_set_up_two_step(current_user, required=required):
         return None
-    flash("Turn on two-step sign-in to use the back office.", "info")
+    flash(_("Turn on two-step sign-in to use the back office."), "info")
     return redirect(url_for("two_step.set_up"))
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nclw.accounts.door_staff import end_assignments
@@ -53,9 +54,9 @@ def create_user(
     """Make an account that can sign in; partner users belong to an organisation."""
     email = normalise_email(email)
     if find_user_by_email(email):
-        raise InvalidInput("There is already an account with that email address.")
+        raise InvalidInput(_("There is already an account with that email address."))
     if role == Role.PARTNER and organisation is None:
-        raise InvalidInput("Choose the organisation this partner user belongs to.")
+        raise InvalidInput(_("Choose the organisation this partner user belongs to."))
     check_password(password, email=email)
     user = User(
         email=email,
@@ -146,7 +147,7 @@ def reset_password(raw: str, password: str, *, now: datetime) -> User:
     token = find_valid_token(raw, TokenPurpose.PASSWORD_RESET, now=now)
     user = token.user if token else None
     if token is None or user is None or not user.active:
-        raise NotAllowed("This reset link has expired or has already been used.")
+        raise NotAllowed(_("This reset link has expired or has already been used."))
     check_password(password, email=user.email)
     user.password_hash = hash_password(password)
     end_sessions(user)
@@ -171,10 +172,10 @@ def set_user_active(user: User, active: bool, *, actor: User, now: datetime) -> 
     organiser demoted a moment ago cannot then stop the last organiser signing in.
     """
     if user.id == actor.id and not active:
-        raise NotAllowed("You cannot deactivate your own account.")
+        raise NotAllowed(_("You cannot deactivate your own account."))
     _lock_accounts(user, actor)
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can let people sign in or stop them.")
+        raise Forbidden(_("Only organisers can let people sign in or stop them."))
     user.active = active
     if not active:
         end_sessions(user)
@@ -250,17 +251,17 @@ def change_role(
     when the user already had this role, and changes nothing.
     """
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can change someone's role.")
+        raise Forbidden(_("Only organisers can change someone's role."))
     if user.id == actor.id:
         raise NotAllowed(
-            "You cannot change your own role. Ask another organiser if it needs changing."
+            _("You cannot change your own role. Ask another organiser if it needs changing.")
         )
     if role == Role.PARTNER and organisation is None:
-        raise InvalidInput("Choose the organisation this partner user belongs to.")
+        raise InvalidInput(_("Choose the organisation this partner user belongs to."))
     _lock_accounts(user, actor)
     # Checked again on the locked rows: the actor may have lost the role a moment ago.
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can change someone's role.")
+        raise Forbidden(_("Only organisers can change someone's role."))
     if not role_would_change(user, role, organisation):
         return False
     before = _role_label(user.role, user.organisation)
@@ -298,7 +299,7 @@ def change_name(user: User, name: str, *, now: datetime) -> None:
     """The name others see in the back office and the audit log."""
     name = " ".join(name.split())
     if len(name) > 120:
-        raise InvalidInput("Your name must be 120 characters or fewer.")
+        raise InvalidInput(_("Your name must be 120 characters or fewer."))
     user.name = name
     # Not the name itself: a name kept in the log would outlive the account's details.
     record_action(AuditAction.USER_RENAMED, actor=user, target=user, now=now)
@@ -307,7 +308,7 @@ def change_name(user: User, name: str, *, now: datetime) -> None:
 def change_password(user: User, current: str, new: str, *, now: datetime) -> None:
     """A new password, given the current one; every other signed-in session ends."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
-        raise InvalidInput("Your current password is not right.")
+        raise InvalidInput(_("Your current password is not right."))
     check_password(new, email=user.email)
     user.password_hash = hash_password(new)
     end_sessions(user)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
 # The last-seen time is written at most this often, so not every page sets a new cookie.
@@ -19,9 +22,8 @@ _SEEN_PRECISION = 60
 def _words(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def start_clock(session: MutableMapping, *, now: datetime) -> None:
@@ -39,17 +41,19 @@ def sign_in_ended(
     """
     signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
     if not isinstance(signed_in_at, int) or not isinstance(seen_at, int):
-        return "Please sign in again."
+        return _("Please sign in again.")
     moment = now.timestamp()
     if moment - signed_in_at >= absolute.total_seconds():
-        return (
-            f"You have been signed out because you signed in more than {_words(absolute)} ago. "
-            "Please sign in again."
+        return _(
+            "You have been signed out because you signed in more than %(span)s ago. "
+            "Please sign in again.",
+            span=_words(absolute),
         )
     if moment - seen_at >= idle.total_seconds():
-        return (
-            f"You have been signed out because you had not used the site for {_words(idle)}. "
-            "Please sign in again."
+        return _(
+            "You have been signed out because you had not used the site for %(span)s. "
+            "Please sign in again.",
+            span=_words(idle),
         )
     return None
 

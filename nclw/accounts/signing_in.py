@@ -23,6 +23,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
 from nclw.accounts import pending_sign_in, session_timeouts
@@ -118,9 +119,9 @@ def safe_next(target: str | None) -> str | None:
 
 # Where each role starts, and what the header calls that page.
 START_PAGES = {
-    Role.ORGANISER: ("backoffice.dashboard", "Back office"),
-    Role.PARTNER: ("partners.home", "Partner area"),
-    Role.DOOR_STAFF: ("door.home", "Your events"),
+    Role.ORGANISER: ("backoffice.dashboard", _l("Back office")),
+    Role.PARTNER: ("partners.home", _l("Partner area")),
+    Role.DOOR_STAFF: ("door.home", _l("Your events")),
 }
 
 
@@ -131,7 +132,7 @@ def home_for(user: User) -> str:
 
 def start_page(user: User) -> tuple[str, str]:
     """A signed-in person's start page and its name, for the header."""
-    return home_for(user), START_PAGES[user.role][1]
+    return home_for(user), str(START_PAGES[user.role][1])
 
 
 def start_session(user: User) -> None:

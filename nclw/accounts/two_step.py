@@ -14,6 +14,9 @@ from datetime import datetime
 
 import pyotp
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.security import check_password_hash
 
 from nclw.accounts.models import RecoveryCode, User
@@ -32,7 +35,7 @@ VALID_WINDOW = 1
 # No 0/o, 1/l/i: a recovery code is copied by hand from paper.
 _RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 _RECOVERY_LENGTH = 10
-WRONG_CODE = "That code is not right. Check that you typed the newest code your app shows."
+WRONG_CODE = _l("That code is not right. Check that you typed the newest code your app shows.")
 
 
 def _totp(user: User) -> pyotp.TOTP:
@@ -61,7 +64,7 @@ def begin_two_step(user: User) -> None:
     Starting again makes a new secret: one shown on a page left open earlier stops working.
     """
     if user.two_step_on:
-        raise NotAllowed("Two-step sign-in is already on.")
+        raise NotAllowed(_("Two-step sign-in is already on."))
     user.totp_secret = pyotp.random_base32()
     user.totp_last_counter = None
 
@@ -115,13 +118,13 @@ def _hash_recovery_code(user_id: int, code: str) -> str:
 
 
 def _new_recovery_code() -> str:
-    code = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    code = "".join(secrets.choice(_RECOVERY_ALPHABET) for _position in range(_RECOVERY_LENGTH))
     return f"{code[:5]}-{code[5:]}"
 
 
 def _replace_recovery_codes(user: User, now: datetime) -> list[str]:
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [_new_recovery_code() for _number in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(
         RecoveryCode(user_id=user.id, code_hash=_hash_recovery_code(user.id, code), created_at=now)
         for code in codes
@@ -137,11 +140,11 @@ def turn_on_two_step(user: User, code: str, *, now: datetime) -> list[str]:
     session ends: one begun with just a password must not outlive the change.
     """
     if user.two_step_on:
-        raise NotAllowed("Two-step sign-in is already on.")
+        raise NotAllowed(_("Two-step sign-in is already on."))
     if not user.totp_secret:
-        raise NotAllowed("Start setting up two-step sign-in again.")
+        raise NotAllowed(_("Start setting up two-step sign-in again."))
     if not check_code(user, code, now=now):
-        raise InvalidInput(WRONG_CODE)
+        raise InvalidInput(str(WRONG_CODE))
     user.totp_enabled_at = now
     codes = _replace_recovery_codes(user, now)
     end_sessions(user)
@@ -152,7 +155,7 @@ def turn_on_two_step(user: User, code: str, *, now: datetime) -> list[str]:
 def renew_recovery_codes(user: User, *, now: datetime) -> list[str]:
     """A new set of recovery codes; the old ones stop working."""
     if not user.two_step_on:
-        raise NotAllowed("Two-step sign-in is not on.")
+        raise NotAllowed(_("Two-step sign-in is not on."))
     codes = _replace_recovery_codes(user, now)
     record_action(AuditAction.USER_RECOVERY_CODES_RENEWED, actor=user, target=user, now=now)
     return codes
@@ -170,7 +173,7 @@ def recovery_codes_left(user: User) -> int:
 def sign_in_with_code(user: User, code: str, *, now: datetime) -> None:
     """Finish signing in with a current code from the app (the password came first)."""
     if not user.active or not user.two_step_on or not check_code(user, code, now=now):
-        raise InvalidInput(WRONG_CODE)
+        raise InvalidInput(str(WRONG_CODE))
     user.last_sign_in_at = now
 
 
@@ -179,7 +182,7 @@ def sign_in_with_recovery_code(user: User, code: str, *, now: datetime) -> int:
 
     A guarded UPDATE: the same code sent twice at once works once.
     """
-    wrong = InvalidInput("That recovery code is not right, or it has been used already.")
+    wrong = InvalidInput(_("That recovery code is not right, or it has been used already."))
     if not user.active or not user.two_step_on or not 0 < len(code) <= 40:
         raise wrong
     used = db.session.execute(
@@ -209,13 +212,22 @@ def sign_in_with_recovery_code(user: User, code: str, *, now: datetime) -> int:
 def recovery_codes_left_message(left: int) -> str:
     """What to tell someone who has just used a recovery code."""
     if left == 0:
-        return "You have used your last recovery code. Make a new set now, from your account page."
-    if left <= FEW_RECOVERY_CODES:
-        return (
-            f"You have used a recovery code. Only {left} left: "
-            "make a new set soon, from your account page."
+        return _(
+            "You have used your last recovery code. Make a new set now, from your account page."
         )
-    return f"You have used a recovery code. You have {left} left."
+    if left <= FEW_RECOVERY_CODES:
+        return ngettext(
+            "You have used a recovery code. Only %(num)d left: "
+            "make a new set soon, from your account page.",
+            "You have used a recovery code. Only %(num)d left: "
+            "make a new set soon, from your account page.",
+            left,
+        )
+    return ngettext(
+        "You have used a recovery code. You have %(num)d left.",
+        "You have used a recovery code. You have %(num)d left.",
+        left,
+    )
 
 
 @dataclass(frozen=True)
@@ -228,8 +240,9 @@ class TwoStepStatus:
 
     @property
     def codes_left_in_words(self) -> str:
-        noun = "recovery code" if self.codes_left == 1 else "recovery codes"
-        return f"{self.codes_left} unused {noun}"
+        return ngettext(
+            "%(num)d unused recovery code", "%(num)d unused recovery codes", self.codes_left
+        )
 
 
 def two_step_status(user: User) -> TwoStepStatus:
@@ -248,15 +261,15 @@ def _switch_off(user: User) -> None:
 def turn_off_two_step(user: User, *, password: str = "", code: str = "", now: datetime) -> None:
     """Turn two-step off, given the current password or a current code from the app."""
     if not user.two_step_on:
-        raise NotAllowed("Two-step sign-in is already off.")
+        raise NotAllowed(_("Two-step sign-in is already off."))
     if password:
         proved = bool(user.password_hash) and check_password_hash(user.password_hash, password)
     elif code:
         proved = check_code(user, code, now=now)
     else:
-        raise InvalidInput("Enter your password or a code from your authenticator app.")
+        raise InvalidInput(_("Enter your password or a code from your authenticator app."))
     if not proved:
-        raise InvalidInput("That password or code is not right.")
+        raise InvalidInput(_("That password or code is not right."))
     _switch_off(user)
     record_action(AuditAction.USER_TWO_STEP_TURNED_OFF, actor=user, target=user, now=now)
 

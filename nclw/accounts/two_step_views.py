@@ -13,6 +13,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -42,7 +44,11 @@ def _sign_in_again() -> Response:
     if pending_sign_in.was_held(session):
         minutes = int(pending_sign_in.LIFETIME.total_seconds() // 60)
         flash(
-            f"Please sign in again. The code must be typed within {minutes} minutes.",
+            ngettext(
+                "Please sign in again. The code must be typed within %(num)d minute.",
+                "Please sign in again. The code must be typed within %(num)d minutes.",
+                minutes,
+            ),
             "info",
         )
     pending_sign_in.drop(session)
@@ -207,7 +213,7 @@ def turn_off():
             lambda: two_step.turn_off_two_step(
                 user, password=form.password.data or "", code=form.code.data or "", now=utcnow()
             ),
-            "Two-step sign-in is off. Signing in now needs only your password.",
+            _("Two-step sign-in is off. Signing in now needs only your password."),
             errors=form.form_errors,
         ).ok
     ):

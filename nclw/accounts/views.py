@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_url, logout_user
 
 from nclw.accounts import (
@@ -109,7 +110,7 @@ def sign_in():
             return signing_in.first_step_done(
                 user, first_step=FirstStep.PASSWORD, next_url=next_url
             )
-        form.form_errors.append("The email address or password is not right.")
+        form.form_errors.append(_("The email address or password is not right."))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/sign_in.html", form=form), status
 
@@ -151,7 +152,7 @@ def sign_out():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -168,7 +169,7 @@ def accept_invite(token: str):
             lambda: invitations.accept_invite(
                 token, name=form.name.data, password=form.password.data, now=utcnow()
             ),
-            "Your account is ready. You are signed in.",
+            _("Your account is ready. You are signed in."),
             errors=form.password.errors,
             then=signing_in.start_session,
         )
@@ -201,7 +202,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         done = run_service(
             lambda: services.reset_password(token, form.password.data, now=utcnow()),
-            "Your password has changed. Please sign in with it.",
+            _("Your password has changed. Please sign in with it."),
             errors=form.password.errors,
             then=signing_in.end_session,
         )
@@ -240,7 +241,7 @@ def change_name():
         name.validate_on_submit()
         and run_service(
             lambda: services.change_name(user, name.name.data or "", now=utcnow()),
-            "Your name is saved.",
+            _("Your name is saved."),
             errors=name.form_errors,
         ).ok
     ):
@@ -261,7 +262,7 @@ def change_password():
             lambda: services.change_password(
                 user, password.current.data, password.password.data, now=utcnow()
             ),
-            "Your password has changed. Other devices are signed out.",
+            _("Your password has changed. Other devices are signed out."),
             errors=password.form_errors,
             then=lambda _: signing_in.start_session(user),
         ).ok
@@ -282,6 +283,6 @@ def sign_out_everywhere():
             None,
             then=signing_in.end_session,
         )
-        flash("You are signed out on every device.", "success")
+        flash(_("You are signed out on every device."), "success")
         return redirect(url_for("accounts.sign_in"))
     abort(400)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SYSTEM = "The system"
+from flask_babel import lazy_gettext as _l
+
+SYSTEM = _l("The system")
 
 
 @dataclass(frozen=True)
@@ -17,15 +19,15 @@ class Kind:
     everything: str
 
 
-TICKETS = Kind("tickets", "Tickets", "Anything about tickets")
-EVENTS = Kind("events", "Events", "Anything about events")
-QUESTIONS = Kind("questions", "Q&A questions", "Anything about Q&A questions")
-WEEKS = Kind("weeks", "Weeks", "Anything about weeks")
-ORGANISATIONS = Kind("organisations", "Organisations", "Anything about organisations")
-PROPOSALS = Kind("proposals", "Partners' proposals", "Anything about partners' proposals")
-PEOPLE = Kind("people", "People's accounts", "Anything about people's accounts")
-EMAIL = Kind("email", "Email", "Any email sent or sent again")
-EXPORTS = Kind("exports", "Downloads", "Any download")
+TICKETS = Kind("tickets", _l("Tickets"), _l("Anything about tickets"))
+EVENTS = Kind("events", _l("Events"), _l("Anything about events"))
+QUESTIONS = Kind("questions", _l("Q&A questions"), _l("Anything about Q&A questions"))
+WEEKS = Kind("weeks", _l("Weeks"), _l("Anything about weeks"))
+ORGANISATIONS = Kind("organisations", _l("Organisations"), _l("Anything about organisations"))
+PROPOSALS = Kind("proposals", _l("Partners' proposals"), _l("Anything about partners' proposals"))
+PEOPLE = Kind("people", _l("People's accounts"), _l("Anything about people's accounts"))
+EMAIL = Kind("email", _l("Email"), _l("Any email sent or sent again"))
+EXPORTS = Kind("exports", _l("Downloads"), _l("Any download"))
 KINDS = (TICKETS, EVENTS, QUESTIONS, WEEKS, ORGANISATIONS, PROPOSALS, PEOPLE, EMAIL, EXPORTS)
 
 

@@ -6,34 +6,37 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from nclw.events.details import WELSH_FIELDS, access_list
 from nclw.events.models import Audience, EventFormat
 from nclw.partners.models import PROPOSAL_FIELDS, Proposal, ProposalVersion
 from nclw.timezones import format_moment
 
 LABELS = {
-    "title": "Session name",
-    "summary": "Summary",
-    "description": "About the session",
-    "title_cy": "Session name in Welsh",
-    "summary_cy": "Summary in Welsh",
-    "description_cy": "About the session in Welsh",
-    "highlights": "What people will get",
-    "starts_at": "Starts",
-    "ends_at": "Ends",
-    "format": "How people take part",
-    "venue_name": "Venue",
-    "address": "Address",
-    "online_url": "Joining link",
-    "capacity": "Number of places",
-    "audience": "Who it is for",
-    "min_age": "Youngest age",
-    "max_age": "Oldest age",
-    "access_features": "Access",
-    "safeguarding_lead": "Safeguarding lead",
-    "safeguarding_contact": "How to reach the safeguarding lead",
-    "staff_dbs_checked": "Staff DBS-checked",
-    "note_to_reviewers": "Note to reviewers",
+    "title": _l("Session name"),
+    "summary": _l("Summary"),
+    "description": _l("About the session"),
+    "title_cy": _l("Session name in Welsh"),
+    "summary_cy": _l("Summary in Welsh"),
+    "description_cy": _l("About the session in Welsh"),
+    "highlights": _l("What people will get"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "format": _l("How people take part"),
+    "venue_name": _l("Venue"),
+    "address": _l("Address"),
+    "online_url": _l("Joining link"),
+    "capacity": _l("Number of places"),
+    "audience": _l("Who it is for"),
+    "min_age": _l("Youngest age"),
+    "max_age": _l("Oldest age"),
+    "access_features": _l("Access"),
+    "safeguarding_lead": _l("Safeguarding lead"),
+    "safeguarding_contact": _l("How to reach the safeguarding lead"),
+    "staff_dbs_checked": _l("Staff DBS-checked"),
+    "note_to_reviewers": _l("Note to reviewers"),
 }
 
 
@@ -57,9 +60,9 @@ class Comparison:
 def show_value(field: str, value: Any) -> str:
     """A snapshot value as a reviewer reads it."""
     if value is None or value == "":
-        return "Not given"
+        return _("Not given")
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if field in ("starts_at", "ends_at"):
         return format_moment(datetime.fromisoformat(value))
     if field == "access_features":
@@ -97,7 +100,7 @@ def compare_versions(proposal: Proposal, *, against: int | None = None) -> Compa
         rows.append(
             Row(
                 field=field,
-                label=LABELS[field],
+                label=str(LABELS[field]),
                 current=show_value(field, now_value),
                 earlier=show_value(field, before) if earlier else None,
                 changed=bool(earlier) and before != now_value,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     StringField,
@@ -40,14 +42,14 @@ class _Friendly:
 
 
 class ClockField(_Friendly, TimeField):
-    message = "Enter a time on a 24-hour clock, like 16:00"
+    message = _l("Enter a time on a 24-hour clock, like 16:00")
 
 
 YES_NO_NOT_SURE = [
-    SelectChoice("", "Choose one"),
-    SelectChoice("yes", "Yes"),
-    SelectChoice("no", "No"),
-    SelectChoice("not_sure", "Not sure yet"),
+    SelectChoice("", _l("Choose one")),
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("no", _l("No")),
+    SelectChoice("not_sure", _l("Not sure yet")),
 ]
 _ANSWERS = {"yes": True, "no": False, "not_sure": None}
 
@@ -65,32 +67,32 @@ def _uk(day, clock: time) -> datetime:
 class SessionDetailsForm(FlaskForm):
     """What people see on the site: shared by proposals and running sessions."""
 
-    title = details.title("Session name")
-    summary = details.summary("One sentence for the week's page.")
-    description = details.description("About the session (optional)")
+    title = details.title(_l("Session name"))
+    summary = details.summary(_l("One sentence for the week's page."))
+    description = details.description(_l("About the session (optional)"))
     title_cy, summary_cy, description_cy = details.welsh_fields(details.WELSH_SESSION_NAME_LABEL)
     highlights = details.highlights()
     day = DateInputField(
-        "Date",
-        subject="The date",
+        _l("Date"),
+        subject=_l("The date"),
         example="27 10 2027",
-        validators=[InputRequired("Enter the date of the session")],
+        validators=[InputRequired(_l("Enter the date of the session"))],
     )
     start_time = ClockField(
-        "Start time (UK time)",
-        validators=[InputRequired("Enter the start time, like 16:00")],
+        _l("Start time (UK time)"),
+        validators=[InputRequired(_l("Enter the start time, like 16:00"))],
     )
     end_time = ClockField(
-        "End time (UK time)",
-        validators=[InputRequired("Enter the end time, like 17:30")],
+        _l("End time (UK time)"),
+        validators=[InputRequired(_l("Enter the end time, like 17:30"))],
     )
-    venue_name = details.venue("Venue (optional for online sessions)")
+    venue_name = details.venue(_l("Venue (optional for online sessions)"))
     address = details.address()
-    online_url = details.joining_link("Joining link (optional)")
+    online_url = details.joining_link(_l("Joining link (optional)"))
 
     def validate_end_time(self, field) -> None:
         if self.start_time.data and field.data and field.data <= self.start_time.data:
-            raise ValidationError("The end time must be after the start time")
+            raise ValidationError(_("The end time must be after the start time"))
 
     def session_values(self) -> dict[str, Any]:
         """The answers as model values (times as aware UTC)."""
@@ -111,41 +113,44 @@ class SessionDetailsForm(FlaskForm):
 class ProposalForm(SessionDetailsForm):
     """A session proposal: the event's details plus what reviewers need for safeguarding."""
 
-    format = details.event_format("How people take part")
+    format = details.event_format(_l("How people take part"))
     audience = details.audience()
-    age_rule = details.age_rule("Ages")
+    age_rule = details.age_rule(_l("Ages"))
     access_features = details.access_features()
     capacity = details.places(
-        "Number of places (optional)", description="Leave empty for no limit."
+        _l("Number of places (optional)"), description=_l("Leave empty for no limit.")
     )
     # A draft may leave these for later; sending it for review needs them (the service says).
     safeguarding_lead = StringField(
-        "Safeguarding lead",
-        description="The named person responsible for safeguarding at this session.",
-        validators=[Optional(), Length(max=120, message="Name must be 120 characters or fewer")],
+        _l("Safeguarding lead"),
+        description=_l("The named person responsible for safeguarding at this session."),
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
     )
     safeguarding_contact = StringField(
-        "How to reach the safeguarding lead",
-        description="A phone number or email address reviewers can use.",
-        validators=[Optional(), Length(max=254, message="Use 254 characters or fewer")],
+        _l("How to reach the safeguarding lead"),
+        description=_l("A phone number or email address reviewers can use."),
+        validators=[Optional(), Length(max=254, message=_l("Use 254 characters or fewer"))],
     )
     staff_dbs_checked = ChoiceField(
-        "Are all staff at the session DBS-checked?",
-        description="A session open to under-18s can only go ahead if they are.",
+        _l("Are all staff at the session DBS-checked?"),
+        description=_l("A session open to under-18s can only go ahead if they are."),
         choices=YES_NO_NOT_SURE,
         validators=[
-            DataRequired("Say whether staff are DBS-checked, or that you are not sure yet")
+            DataRequired(_l("Say whether staff are DBS-checked, or that you are not sure yet"))
         ],
     )
     note_to_reviewers = TextAreaField(
-        "Note to reviewers (optional)",
-        description="Anything else the organisers should know. Only organisers see this.",
-        validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
+        _l("Note to reviewers (optional)"),
+        description=_l("Anything else the organisers should know. Only organisers see this."),
+        validators=[Optional(), Length(max=2000, message=_l("Use 2,000 characters or fewer"))],
     )
 
     def validate_venue_name(self, field) -> None:
         if self.format.data in ("in_person", "hybrid") and not (field.data or "").strip():
-            raise ValidationError("Enter the venue for an in-person session")
+            raise ValidationError(_("Enter the venue for an in-person session"))
 
     def proposal_values(self) -> dict[str, Any]:
         """Every answer as model values."""
@@ -213,29 +218,29 @@ class SessionEditForm(SessionDetailsForm):
 
 class ReviewCommentsForm(FlaskForm):
     comments = TextAreaField(
-        "What needs to change",
-        description="The partner reads this.",
+        _l("What needs to change"),
+        description=_l("The partner reads this."),
         validators=[
-            DataRequired("Say what needs to change"),
-            Length(max=5000, message="Use 5,000 characters or fewer"),
+            DataRequired(_l("Say what needs to change")),
+            Length(max=5000, message=_l("Use 5,000 characters or fewer")),
         ],
     )
 
 
 class ApproveForm(FlaskForm):
     safeguarding_note = TextAreaField(
-        "Why is this acceptable?",
-        description="Needed when a safeguarding answer is No. It is kept in the audit log.",
-        validators=[Optional(), Length(max=2000, message="Use 2,000 characters or fewer")],
+        _l("Why is this acceptable?"),
+        description=_l("Needed when a safeguarding answer is No. It is kept in the audit log."),
+        validators=[Optional(), Length(max=2000, message=_l("Use 2,000 characters or fewer"))],
     )
 
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
-        "Why you are declining",
-        description="The partner reads this.",
+        _l("Why you are declining"),
+        description=_l("The partner reads this."),
         validators=[
-            DataRequired("Give a reason, so the partner knows why"),
-            Length(max=5000, message="Use 5,000 characters or fewer"),
+            DataRequired(_l("Give a reason, so the partner knows why")),
+            Length(max=5000, message=_l("Use 5,000 characters or fewer")),
         ],
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.accounts.models import User
@@ -27,11 +28,11 @@ class ProposalState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "draft": "Draft",
-            "submitted": "Waiting for review",
-            "changes_requested": "Changes requested",
-            "approved": "Approved",
-            "declined": "Declined",
+            "draft": _("Draft"),
+            "submitted": _("Waiting for review"),
+            "changes_requested": _("Changes requested"),
+            "approved": _("Approved"),
+            "declined": _("Declined"),
         }[self.value]
 
 
@@ -146,10 +147,10 @@ class SessionChangeState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "pending": "Waiting for review",
-            "approved": "Approved",
-            "declined": "Declined",
-            "withdrawn": "Withdrawn",
+            "pending": _("Waiting for review"),
+            "approved": _("Approved"),
+            "declined": _("Declined"),
+            "withdrawn": _("Withdrawn"),
         }[self.value]
 
 

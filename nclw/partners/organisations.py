@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import AccountToken, User
 from nclw.audit.actions import AuditAction
@@ -63,7 +64,7 @@ def merge_organisations(
 ) -> Organisation:
     """Move everything of `duplicate` to `into`, then remove `duplicate`; returns `into`."""
     if duplicate.id == into.id:
-        raise InvalidInput("Choose another organisation to merge this one into.")
+        raise InvalidInput(_("Choose another organisation to merge this one into."))
     for model, column in _HELD:
         db.session.execute(
             sa.update(model)

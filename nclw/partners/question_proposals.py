@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_host, is_active_organiser
@@ -34,9 +35,9 @@ def propose_question(
 ) -> SignUpQuestion:
     """The host asks for a question to be added; it waits for an organiser."""
     if not can_host(actor, event):
-        raise Forbidden("Only the organisation hosting this session can do that.")
+        raise Forbidden(_("Only the organisation hosting this session can do that."))
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This session has been cancelled, so it cannot be changed.")
+        raise NotAllowed(_("This session has been cancelled, so it cannot be changed."))
     question = add_question(event, details, actor=actor, now=now, awaiting_review=True)
     record_action(
         AuditAction.SESSION_CHANGE_REQUESTED,
@@ -61,12 +62,12 @@ def awaiting_review(event: Event) -> list[SignUpQuestion]:
 
 def _check_reviewer(actor: User) -> None:
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can review changes to sessions.")
+        raise Forbidden(_("Only organisers can review changes to sessions."))
 
 
 def _check_waiting(question: SignUpQuestion) -> None:
     if not question.awaiting_review:
-        raise NotAllowed("This question is no longer waiting for review.")
+        raise NotAllowed(_("This question is no longer waiting for review."))
 
 
 def approve_question(
@@ -79,7 +80,10 @@ def approve_question(
     topics = topics_of(question)
     if topics and not warning_read:
         raise InvalidInput(
-            sensitive_warning(topics) + " Tick the box to say you have read this warning."
+            _(
+                "%(warning)s Tick the box to say you have read this warning.",
+                warning=sensitive_warning(topics),
+            )
         )
     check_room(question.event)
     # Guarded: two reviewers at once cannot both approve, nor one approve what the other
@@ -91,7 +95,7 @@ def approve_question(
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
-        raise NotAllowed("This question is no longer waiting for review.")
+        raise NotAllowed(_("This question is no longer waiting for review."))
     db.session.refresh(question)
     record_action(
         AuditAction.SESSION_CHANGE_APPROVED,

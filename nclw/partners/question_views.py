@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
@@ -29,7 +30,7 @@ def session_questions(event_id: int):
             lambda: proposals.propose_question(
                 event, form.details(), actor=current_user, now=utcnow()
             ),
-            "Your question is sent to the organisers. It is not asked until they approve it.",
+            _("Your question is sent to the organisers. It is not asked until they approve it."),
             errors=form.form_errors,
         )
         if done.ok:

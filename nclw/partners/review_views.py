@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nclw.accounts.permissions import organiser_required
@@ -79,7 +81,7 @@ def approve(proposal_id: int):
                 now=utcnow(),
                 safeguarding_note=form.safeguarding_note.data or "",
             ),
-            "Approved and published. We have emailed the partner.",
+            _("Approved and published. We have emailed the partner."),
             errors=form.form_errors,
         )
         if approved.ok:
@@ -100,7 +102,7 @@ def request_changes(proposal_id: int):
         lambda: services.request_changes(
             proposal, comments=form.comments.data, actor=current_user, now=utcnow()
         ),
-        "Sent back to the partner with your comments.",
+        _("Sent back to the partner with your comments."),
     )
 
 
@@ -117,7 +119,7 @@ def decline(proposal_id: int):
         lambda: services.decline_proposal(
             proposal, reason=form.reason.data, actor=current_user, now=utcnow()
         ),
-        "Declined. We have emailed the partner your reason.",
+        _("Declined. We have emailed the partner your reason."),
     )
 
 
@@ -165,9 +167,14 @@ def approve_change(change_id: int):
 
 
 def _approved(told: int) -> str:
-    people = "1 person" if told == 1 else f"{told} people"
-    return "Approved: the session on the site now shows the change." + (
-        f" We are emailing {people} signed up." if told else ""
+    if not told:
+        return _("Approved: the session on the site now shows the change.")
+    return ngettext(
+        "Approved: the session on the site now shows the change. "
+        "We are emailing %(num)d person signed up.",
+        "Approved: the session on the site now shows the change. "
+        "We are emailing %(num)d people signed up.",
+        told,
     )
 
 
@@ -183,6 +190,6 @@ def decline_change(change_id: int):
         lambda: session_changes.decline_change(
             change, reason=form.reason.data, actor=current_user, now=utcnow()
         ),
-        "Declined. The session stays as it is, and we have emailed the partner your reason.",
+        _("Declined. The session stays as it is, and we have emailed the partner your reason."),
     )
     return redirect(url_for("proposal_review.show_change", change_id=change.id))

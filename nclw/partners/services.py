@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import Role, User
 from nclw.accounts.permissions import (
@@ -85,17 +86,17 @@ def download_shared_attendees(event: Event, *, actor: User, now: datetime) -> by
 
 def _check_partner(proposal: Proposal, actor: User) -> None:
     if not can_change_proposal(actor, proposal):
-        raise Forbidden("Only the organisation that proposed this session can change it.")
+        raise Forbidden(_("Only the organisation that proposed this session can change it."))
 
 
 def _check_host(event: Event, actor: User) -> None:
     if not can_host(actor, event):
-        raise Forbidden("Only the organisation hosting this session can do that.")
+        raise Forbidden(_("Only the organisation hosting this session can do that."))
 
 
 def _check_organiser(actor: User) -> None:
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can review proposals.")
+        raise Forbidden(_("Only organisers can review proposals."))
 
 
 def _check_details(details: dict[str, Any], *, changed=None) -> None:
@@ -109,7 +110,7 @@ def _check_details(details: dict[str, Any], *, changed=None) -> None:
 def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
     unknown = set(data) - set(PROPOSAL_FIELDS)
     if unknown:
-        raise InvalidInput("Some details were not recognised.")
+        raise InvalidInput(_("Some details were not recognised."))
     merged = {field: getattr(proposal, field, None) for field in PROPOSAL_FIELDS} | data
     _check_details(merged, changed=data)
     for field, value in data.items():
@@ -119,7 +120,7 @@ def _apply(proposal: Proposal, data: dict[str, Any]) -> None:
 def create_proposal(data: dict[str, Any], *, actor: User, now: datetime) -> Proposal:
     """Start a draft proposal for the actor's organisation."""
     if not can_propose_sessions(actor):
-        raise Forbidden("Only partner organisations can propose sessions.")
+        raise Forbidden(_("Only partner organisations can propose sessions."))
     proposal = Proposal(
         organisation_id=actor.organisation_id,
         proposed_by_id=actor.id,
@@ -142,7 +143,9 @@ def update_proposal(
     """Change a draft, or a proposal sent back for changes."""
     _check_partner(proposal, actor)
     if not proposal.is_editable:
-        raise NotAllowed("This proposal cannot be changed now. It is " + _state_words(proposal))
+        raise NotAllowed(
+            _("This proposal cannot be changed now. It is %(state)s.", state=_state_words(proposal))
+        )
     _apply(proposal, data)
     proposal.updated_at = now
     record_action(
@@ -151,13 +154,15 @@ def update_proposal(
 
 
 def _state_words(proposal: Proposal) -> str:
-    return proposal.state.label.lower() + "."
+    return proposal.state.label.lower()
 
 
 def _move(proposal: Proposal, allowed: tuple[ProposalState, ...], to: ProposalState) -> None:
     """Change state with a guarded UPDATE, so two reviewers cannot both act on one proposal."""
     if proposal.state not in allowed:
-        raise NotAllowed("That cannot be done: this proposal is " + _state_words(proposal))
+        raise NotAllowed(
+            _("That cannot be done: this proposal is %(state)s.", state=_state_words(proposal))
+        )
     moved = db.session.execute(
         sa.update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state.in_(allowed))
@@ -166,7 +171,7 @@ def _move(proposal: Proposal, allowed: tuple[ProposalState, ...], to: ProposalSt
     ).rowcount
     if moved != 1:
         db.session.refresh(proposal)
-        raise NotAllowed("Someone else has just acted on this proposal. Please check it again.")
+        raise NotAllowed(_("Someone else has just acted on this proposal. Please check it again."))
     proposal.state = to
 
 
@@ -216,10 +221,10 @@ def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Propos
     """Send a draft (or a changed proposal) to the organisers; keeps a copy as a new version."""
     _check_partner(proposal, actor)
     if not proposal.safeguarding_lead.strip() or not proposal.safeguarding_contact.strip():
-        raise InvalidInput("Name the safeguarding lead and say how to reach them.")
+        raise InvalidInput(_("Name the safeguarding lead and say how to reach them."))
     if proposal.staff_dbs_checked is None:
         raise InvalidInput(
-            "Say whether all staff at the session are DBS-checked before you send it."
+            _("Say whether all staff at the session are DBS-checked before you send it.")
         )
     _move(proposal, (ProposalState.DRAFT, ProposalState.CHANGES_REQUESTED), ProposalState.SUBMITTED)
     number = len(proposal.versions) + 1
@@ -250,7 +255,7 @@ def request_changes(proposal: Proposal, *, comments: str, actor: User, now: date
     _check_organiser(actor)
     comments = comments.strip()
     if not comments:
-        raise InvalidInput("Say what needs to change.")
+        raise InvalidInput(_("Say what needs to change."))
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.CHANGES_REQUESTED)
     proposal.reviewer_comments = comments
     if proposal.latest_version is not None:
@@ -271,7 +276,7 @@ def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datet
     _check_organiser(actor)
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("Give a reason, so the partner knows why.")
+        raise InvalidInput(_("Give a reason, so the partner knows why."))
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.DECLINED)
     proposal.decline_reason = reason
     proposal.decided_at = now
@@ -294,17 +299,18 @@ def _edition_for(moment: datetime, *, now: datetime) -> Edition:
     if edition is None:
         edition = current_edition(today=now.date())
     if edition is None:
-        raise NotAllowed("There is no week to add this session to yet. Add the week first.")
+        raise NotAllowed(_("There is no week to add this session to yet. Add the week first."))
     return edition
 
 
 def safeguarding_refusal(proposal: Proposal) -> str | None:
     """Why this proposal can never be approved as it stands, or None."""
     if proposal.under_18s_allowed and proposal.staff_dbs_checked is not True:
-        return (
-            f"This session is open to people aged {proposal.age_rule}, and not all staff are "
+        return _(
+            "This session is open to people aged %(ages)s, and not all staff are "
             "DBS-checked. It cannot be approved like this: ask the partner to make it 18 and "
-            "over, or to have every member of staff DBS-checked."
+            "over, or to have every member of staff DBS-checked.",
+            ages=proposal.age_rule,
         )
     return None
 
@@ -313,9 +319,9 @@ def safeguarding_concerns(proposal: Proposal) -> list[str]:
     """The "No" answers a reviewer must explain before approving, in plain words."""
     concerns = []
     if proposal.staff_dbs_checked is False:
-        concerns.append("Not all staff at the session are DBS-checked.")
+        concerns.append(_("Not all staff at the session are DBS-checked."))
     if proposal.staff_dbs_checked is None:
-        concerns.append("The partner has not said whether staff are DBS-checked.")
+        concerns.append(_("The partner has not said whether staff are DBS-checked."))
     return concerns
 
 
@@ -335,7 +341,10 @@ def approve_proposal(
     concerns = safeguarding_concerns(proposal)
     if concerns and not safeguarding_note:
         raise InvalidInput(
-            concerns[0] + " Write why this session is still safe to go ahead before approving it."
+            _(
+                "%(concern)s Write why this session is still safe to go ahead before approving it.",
+                concern=concerns[0],
+            )
         )
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.APPROVED)
     # Through the same doors as an organiser's own event, so every create and publish rule

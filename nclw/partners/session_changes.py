@@ -12,10 +12,12 @@ cannot tell a typo from a new promise, and a reviewer can approve a small fix in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_host, is_active_organiser
@@ -30,24 +32,23 @@ from nclw.mail.outbox import ComposedEmail, compose_email, queue_email
 from nclw.partners.models import SessionChange, SessionChangeState
 from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses, partner_address
 from nclw.registrations.event_changes import update_event
-from nclw.timezones import format_day, format_moment, to_uk
-from nclw.wording import plural
+from nclw.timezones import format_day, format_moment, to_uk, uk_datetime
 
 _TIMES = ("starts_at", "ends_at")
 
 LABELS = {
-    "title": "Session name",
-    "summary": "Summary",
-    "description": "About the session",
-    "title_cy": "Session name in Welsh",
-    "summary_cy": "Summary in Welsh",
-    "description_cy": "About the session in Welsh",
-    "highlights": "What people will get",
-    "starts_at": "Starts",
-    "ends_at": "Ends",
-    "venue_name": "Venue",
-    "address": "Address",
-    "online_url": "Joining link",
+    "title": _l("Session name"),
+    "summary": _l("Summary"),
+    "description": _l("About the session"),
+    "title_cy": _l("Session name in Welsh"),
+    "summary_cy": _l("Summary in Welsh"),
+    "description_cy": _l("About the session in Welsh"),
+    "highlights": _l("What people will get"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "venue_name": _l("Venue"),
+    "address": _l("Address"),
+    "online_url": _l("Joining link"),
 }
 
 
@@ -75,18 +76,27 @@ def pending_change(event: Event) -> SessionChange | None:
 
 def _check_host(event: Event, actor: User) -> None:
     if not can_host(actor, event):
-        raise Forbidden("Only the organisation hosting this session can do that.")
+        raise Forbidden(_("Only the organisation hosting this session can do that."))
 
 
 def _check_within_week(event: Event, values: dict[str, Any]) -> None:
     starts = values.get("starts_at", event.starts_at)
     week = event.edition
     if not week.starts_on <= to_uk(starts).date() <= week.ends_on:
-        first, last = week.starts_on, week.ends_on
         raise InvalidInput(
-            f"The session must stay within the week ({first:%A} {first.day} {first:%B} to "
-            f"{last:%A} {last.day} {last:%B}). Ask the organisers if it needs to move outside it."
+            _(
+                "The session must stay within the week (%(first)s to %(last)s). "
+                "Ask the organisers if it needs to move outside it.",
+                first=_day(week.starts_on),
+                last=_day(week.ends_on),
+            )
         )
+
+
+def _day(day: date) -> str:
+    """'Monday 26 October', in the page's language (never with its year)."""
+    noon = uk_datetime(day, 12)
+    return format_day(noon, now=noon)
 
 
 def ask_for_change(
@@ -99,10 +109,10 @@ def ask_for_change(
     """
     _check_host(event, actor)
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This session has been cancelled, so it cannot be changed.")
+        raise NotAllowed(_("This session has been cancelled, so it cannot be changed."))
     unknown = set(values) - set(SESSION_EDIT_FIELDS)
     if unknown:
-        raise Forbidden("Ask the organisers to change that.")
+        raise Forbidden(_("Ask the organisers to change that."))
     changed = {field: value for field, value in values.items() if getattr(event, field) != value}
     waiting = pending_change(event)
     if not changed:
@@ -128,7 +138,7 @@ def ask_for_change(
         AuditAction.SESSION_CHANGE_REQUESTED,
         actor=actor,
         target=event,
-        summary="asked to change " + ", ".join(LABELS[field].lower() for field in changed),
+        summary="asked to change " + ", ".join(str(LABELS[field]).lower() for field in changed),
         now=now,
     )
     return waiting
@@ -144,7 +154,7 @@ def withdraw_change(change: SessionChange, *, actor: User, now: datetime) -> Non
 def approve_change(change: SessionChange, *, actor: User, now: datetime) -> int:
     """Apply a waiting change to the live session; returns how many attendees were told."""
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can review changes to sessions.")
+        raise Forbidden(_("Only organisers can review changes to sessions."))
     event = change.event
     values = requested(change)
     # The site may have moved on since (an organiser's own edit): the rules hold for the result.
@@ -156,7 +166,8 @@ def approve_change(change: SessionChange, *, actor: User, now: datetime) -> int:
         AuditAction.SESSION_CHANGE_APPROVED,
         actor=actor,
         target=event,
-        summary=f"{plural(told, 'attendee')} told" if told else "",
+        # The log is kept in English, whatever language the organiser reads the site in.
+        summary=f"{told} attendee{'' if told == 1 else 's'} told" if told else "",
         now=now,
     )
     return told
@@ -165,10 +176,10 @@ def approve_change(change: SessionChange, *, actor: User, now: datetime) -> int:
 def decline_change(change: SessionChange, *, reason: str, actor: User, now: datetime) -> None:
     """Say no to a change, with a reason the partner reads; the session stays as it is."""
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can review changes to sessions.")
+        raise Forbidden(_("Only organisers can review changes to sessions."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("Give a reason, so the partner knows why.")
+        raise InvalidInput(_("Give a reason, so the partner knows why."))
     _move(change, SessionChangeState.DECLINED, actor=actor, now=now)
     change.decline_reason = reason
     _tell_partner(change, _declined)
@@ -185,7 +196,9 @@ def _move(change: SessionChange, to: SessionChangeState, *, actor: User, now: da
     ).rowcount
     if moved != 1:
         db.session.refresh(change)
-        raise NotAllowed("This change is no longer waiting for review: " + change.state.label)
+        raise NotAllowed(
+            _("This change is no longer waiting for review: %(state)s", state=change.state.label)
+        )
     change.state, change.decided_at, change.decided_by_id = to, now, actor.id
 
 
@@ -195,7 +208,7 @@ def _move(change: SessionChange, to: SessionChangeState, *, actor: User, now: da
 def show(field: str, value: Any) -> str:
     """A stored value as people read it."""
     if value is None or value == "":
-        return "Not given"
+        return _("Not given")
     if field in _TIMES:
         return format_moment(datetime.fromisoformat(value))
     return str(value)
@@ -216,7 +229,7 @@ def rows(change: SessionChange, *, against_the_site: bool = True) -> list[tuple[
         return change.before.get(field)
 
     return [
-        (LABELS[field], show(field, before(field)), show(field, value))
+        (str(LABELS[field]), show(field, before(field)), show(field, value))
         for field, value in change.changes.items()
     ]
 
@@ -253,7 +266,11 @@ def _to_organisers(change: SessionChange, to: str) -> ComposedEmail:
     return _compose(
         "session_change_requested",
         "session_change_requested",
-        f"Change to review: {change.event.title} from {change.event.host.name}",
+        _(
+            "Change to review: %(title)s from %(host)s",
+            title=change.event.title,
+            host=change.event.host.name,
+        ),
         change,
         to,
     )
@@ -263,7 +280,7 @@ def _approved(change: SessionChange, to: str, *, told: int = 0) -> ComposedEmail
     return _compose(
         "session_change_approved",
         "session_change_approved",
-        f"Change approved: {change.event.title}",
+        _("Change approved: %(title)s", title=change.event.title),
         change,
         to,
         told=told,
@@ -274,7 +291,7 @@ def _declined(change: SessionChange, to: str) -> ComposedEmail:
     return _compose(
         "session_change_declined",
         "session_change_declined",
-        f"Change not made: {change.event.title}",
+        _("Change not made: %(title)s", title=change.event.title),
         change,
         to,
     )

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.accounts.permissions import partner_required
@@ -73,7 +74,7 @@ def new_proposal():
             lambda: services.create_proposal(
                 form.proposal_values(), actor=current_user, now=utcnow()
             ),
-            "Your proposal is saved as a draft. Check it, then send it for review.",
+            _("Your proposal is saved as a draft. Check it, then send it for review."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -96,7 +97,7 @@ def edit_proposal(proposal_id: int):
     """Change a draft or a proposal sent back for changes."""
     proposal = _own_proposal(proposal_id)
     if not proposal.is_editable:
-        flash("This proposal cannot be changed now.", "info")
+        flash(_("This proposal cannot be changed now."), "info")
         return redirect(url_for("partners.proposal", proposal_id=proposal.id))
     form = ProposalForm() if request.method == "POST" else ProposalForm.for_proposal(proposal)
     with_age_rule(form.age_rule, proposal.min_age, proposal.max_age)
@@ -105,7 +106,7 @@ def edit_proposal(proposal_id: int):
             lambda: services.update_proposal(
                 proposal, form.proposal_values(), actor=current_user, now=utcnow()
             ),
-            "Your changes are saved. Send the proposal when it is ready.",
+            _("Your changes are saved. Send the proposal when it is ready."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -124,7 +125,7 @@ def submit_proposal(proposal_id: int):
         abort(400)
     run_service(
         lambda: services.submit_proposal(proposal, actor=current_user, now=utcnow()),
-        "Sent for review. We will email you when the organisers have looked at it.",
+        _("Sent for review. We will email you when the organisers have looked at it."),
     )
     return redirect(url_for("partners.proposal", proposal_id=proposal.id))
 
@@ -186,8 +187,8 @@ def edit_session(event_id: int):
 
 def _sent(change) -> str:
     if change is None:
-        return "Nothing was different from the site, so there is nothing to review."
-    return (
+        return _("Nothing was different from the site, so there is nothing to review.")
+    return _(
         "Your change is sent to the organisers. The session stays as it is on the site "
         "until they approve it; we will email you."
     )
@@ -202,7 +203,7 @@ def withdraw_change(event_id: int):
     if waiting is not None:
         run_service(
             lambda: session_changes.withdraw_change(waiting, actor=current_user, now=utcnow()),
-            "Your change is withdrawn. The session stays as it is.",
+            _("Your change is withdrawn. The session stays as it is."),
         )
     return redirect(url_for("partners.session", event_id=event.id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 BAR_COLOUR = "#1d70b8"
@@ -33,16 +34,16 @@ def daily_bars(points: Sequence[tuple[str, int]], *, title: str, chart_id: str =
     `chart_id` names the title and description: a page with two charts needs two names.
     """
     if not points:
-        return Markup("<p>No sign-ups yet.</p>")
+        return Markup("<p>%s</p>") % _("No sign-ups yet.")
     # Each label takes two lines ("Sun" over "22", "5" over "Oct"), so neighbouring labels
     # never run into each other, even when the chart is shrunk to fit a phone.
     bar_width, gap, chart_height, label_height = 28, 10, 120, 40
-    peak = max(count for _, count in points) or 1
+    peak = max(count for _label, count in points) or 1
     width = len(points) * (bar_width + gap) + gap
     height = chart_height + label_height
     parts = [_chart_start(points, width=width, height=height, title=title, chart_id=chart_id)]
     for index, (label, count) in enumerate(points):
-        first, _, second = label.partition(" ")
+        first, _space, second = label.partition(" ")
         x = gap + index * (bar_width + gap)
         bar_height = round((chart_height - 16) * count / peak)
         y = chart_height - bar_height
@@ -83,7 +84,7 @@ def horizontal_bars(
         return Markup("")
     width, bar_height, line_height = 320, 14, 40
     number_room = 48  # the count is written after the bar
-    peak = max(count for _, count in points) or 1
+    peak = max(count for _label, count in points) or 1
     height = len(points) * line_height
     parts = [_chart_start(points, width=width, height=height, title=title, chart_id=chart_id)]
     for index, (label, count) in enumerate(points):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import force_locale
+
 from nclw.exports import csv_stream, neutralise
 from nclw.reports.figures import Figures
 from nclw.reports.lines import figure_labels, figure_lines
@@ -43,4 +45,7 @@ def report_csv(report: Report, *, with_total: bool) -> bytes:
 
     Built whole: a week has at most a few hundred events.
     """
-    return b"".join(csv_stream(_rows(report, with_total=with_total)))
+    # Downloads stay in English, whatever language the page is read in: the columns are
+    # what spreadsheets and scripts look for.
+    with force_locale("en"):
+        return b"".join(csv_stream(_rows(report, with_total=with_total)))

@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+
 from nclw.events.details import access_list
 from nclw.registrations.models import RegistrationStatus
-from nclw.timezones import to_uk
+from nclw.timezones import _date as date_words
+from nclw.timezones import to_uk, uk_datetime
 
 # Access needs are health information. A report is read by more people, and kept longer, than
 # the planning numbers on an event's page, and it puts needs next to attendance: "1 person
@@ -23,7 +26,6 @@ from nclw.timezones import to_uk
 # access-needs count from 1 to 2 is shown as "fewer than 3", and a share is not shown when
 # it would give such a count away.
 SMALL_COUNT = 3
-FEWER_THAN_SMALL = f"fewer than {SMALL_COUNT}"
 
 # Sign-ups over a longer stretch than this are counted per week, so the chart stays readable.
 MOST_DAYS_IN_A_CHART = 21
@@ -143,7 +145,9 @@ def percent(part: int, whole: int) -> int | None:
 
 def access_count(count: int) -> str:
     """An access-needs count as a report may show it (see SMALL_COUNT)."""
-    return FEWER_THAN_SMALL if 0 < count < SMALL_COUNT else str(count)
+    if 0 < count < SMALL_COUNT:
+        return _("fewer than %(num)d", num=SMALL_COUNT)
+    return str(count)
 
 
 _CANCELLED_FIGURE = {
@@ -196,11 +200,22 @@ class Period:
     label: str  # short, under a bar: "5 Oct"
     long_label: str  # in the table: "Monday 5 October 2026" or "Week from 5 October 2026"
     count: int
+    weekly: bool = False  # a week's sign-ups, not a day's
 
 
 def count_by_uk_day(moments: Iterable[datetime]) -> Counter[date]:
     """How many of the moments fall on each day of the UK calendar."""
     return Counter(to_uk(moment).date() for moment in moments)
+
+
+def _short_day(day: date) -> str:
+    """'5 Oct', under a bar (in the page's language)."""
+    return date_words(uk_datetime(day, 12), f"{day.day} {day:%b}", "d MMM")
+
+
+def _long_day(day: date) -> str:
+    """'Monday 5 October 2026', in a table (in the page's language)."""
+    return date_words(uk_datetime(day, 12), f"{day:%A} {day.day} {day:%B %Y}", "EEEE d MMMM y")
 
 
 def signups_over_time(moments: Iterable[datetime]) -> list[Period]:
@@ -212,10 +227,7 @@ def signups_over_time(moments: Iterable[datetime]) -> list[Period]:
     first, last = min(per_day), max(per_day)
     if (last - first).days < MOST_DAYS_IN_A_CHART:
         days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-        return [
-            Period(f"{day.day} {day:%b}", f"{day:%A} {day.day} {day:%B %Y}", per_day[day])
-            for day in days
-        ]
+        return [Period(_short_day(day), _long_day(day), per_day[day]) for day in days]
     per_week: Counter[date] = Counter()
     for day, count in per_day.items():
         per_week[day - timedelta(days=day.weekday())] += count
@@ -224,9 +236,10 @@ def signups_over_time(moments: Iterable[datetime]) -> list[Period]:
     while monday <= last:
         periods.append(
             Period(
-                f"{monday.day} {monday:%b}",
-                f"Week from {monday:%A} {monday.day} {monday:%B %Y}",
+                _short_day(monday),
+                _("Week from %(day)s", day=_long_day(monday)),
                 per_week[monday],
+                weekly=True,
             )
         )
         monday += timedelta(days=7)

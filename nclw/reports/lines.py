@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from nclw.reports.figures import SMALL_COUNT, Figures, access_count
 
 
@@ -31,97 +34,109 @@ def _access(name: str) -> Callable[[Figures], str]:
 
 def _no_show_rate(figures: Figures) -> str:
     rate = figures.no_show_rate
-    return "No attendance recorded yet" if rate is None else f"{rate}%"
+    return _("No attendance recorded yet") if rate is None else f"{rate}%"
 
 
 def _access_rate(figures: Figures) -> str:
     if not figures.access_asked:
-        return "No one asked"
+        return _("No one asked")
     rate = figures.access_met_rate
-    return "Not shown: the numbers are too small" if rate is None else f"{rate}%"
+    return _("Not shown: the numbers are too small") if rate is None else f"{rate}%"
 
 
 # (label, how it reads, how it is counted), in the order a report shows them.
 _FIGURES: list[tuple[str, Callable[[Figures], str], str]] = [
     (
-        "Sign-ups",
+        _l("Sign-ups"),
         _count("sign_ups"),
-        "Every sign-up, whether it got a place or joined the waiting list. Someone who "
-        "cancels and signs up again counts twice.",
+        _l(
+            "Every sign-up, whether it got a place or joined the waiting list. Someone who "
+            "cancels and signs up again counts twice."
+        ),
     ),
-    ("Holding a ticket", _count("confirmed"), "Confirmed tickets that are not cancelled."),
-    ("Still on the waiting list", _count("waiting"), "Waiting for a place now."),
+    (_l("Holding a ticket"), _count("confirmed"), _l("Confirmed tickets that are not cancelled.")),
+    (_l("Still on the waiting list"), _count("waiting"), _l("Waiting for a place now.")),
     (
-        "Offered a place, not yet claimed",
+        _l("Offered a place, not yet claimed"),
         _count("offered"),
-        "Offered a freed place, with a deadline to claim it. The place is held for them.",
+        _l("Offered a freed place, with a deadline to claim it. The place is held for them."),
     ),
     (
-        "Given a place from the waiting list",
+        _l("Given a place from the waiting list"),
         _count("promoted"),
-        "Sign-ups that waited and were then given a place, even if they cancelled later.",
+        _l("Sign-ups that waited and were then given a place, even if they cancelled later."),
     ),
-    ("Cancelled, in all", _count("cancelled"), "The three kinds of cancelling below."),
+    (_l("Cancelled, in all"), _count("cancelled"), _l("The three kinds of cancelling below.")),
     (
-        "Cancelled by the person",
+        _l("Cancelled by the person"),
         _count("cancelled_by_person"),
-        "They cancelled their own ticket or waiting-list place, or deleted their details.",
+        _l("They cancelled their own ticket or waiting-list place, or deleted their details."),
     ),
     (
-        "Cancelled by the organisers",
+        _l("Cancelled by the organisers"),
         _count("cancelled_by_organisers"),
-        "An organiser cancelled the ticket and told the person why.",
+        _l("An organiser cancelled the ticket and told the person why."),
     ),
     (
-        "Cancelled because the event was cancelled",
+        _l("Cancelled because the event was cancelled"),
         _count("cancelled_with_event"),
-        "Tickets and places that were still live when the whole event was cancelled.",
+        _l("Tickets and places that were still live when the whole event was cancelled."),
     ),
     (
-        "Checked in",
+        _l("Checked in"),
         _count("checked_in"),
-        "Checked in at the door. We count them as having come.",
+        _l("Checked in at the door. We count them as having come."),
     ),
-    ("No-shows", _count("no_shows"), "Marked by the organisers as not having come."),
+    (_l("No-shows"), _count("no_shows"), _l("Marked by the organisers as not having come.")),
     (
-        "Attendance not recorded",
+        _l("Attendance not recorded"),
         _count("not_recorded"),
-        "Held a ticket for an event that has started, but were neither checked in nor marked "
-        "as a no-show.",
+        _l(
+            "Held a ticket for an event that has started, but were neither checked in nor marked "
+            "as a no-show."
+        ),
     ),
     (
-        "No-show rate",
+        _l("No-show rate"),
         _no_show_rate,
-        "No-shows out of everyone checked in or marked as a no-show: of the people whose "
-        "attendance was recorded, the share who did not come.",
+        _l(
+            "No-shows out of everyone checked in or marked as a no-show: of the people whose "
+            "attendance was recorded, the share who did not come."
+        ),
     ),
     (
-        "Asked for a listed access need",
+        _l("Asked for a listed access need"),
         _access("access_asked"),
-        "People holding a ticket who asked, when they signed up, for one or more needs from "
-        "our list (such as step-free access or a BSL interpreter).",
+        _l(
+            "People holding a ticket who asked, when they signed up, for one or more needs from "
+            "our list (such as step-free access or a BSL interpreter)."
+        ),
     ),
     (
-        "Access needs met",
+        _l("Access needs met"),
         _access("access_met"),
-        "Of those, the people who came (were checked in) to an event that offers everything "
-        "they asked for. The site cannot see how the day went for them: this is the "
-        "nearest we can count.",
+        _l(
+            "Of those, the people who came (were checked in) to an event that offers everything "
+            "they asked for. The site cannot see how the day went for them: this is the "
+            "nearest we can count."
+        ),
     ),
     (
-        "Share with access needs met",
+        _l("Share with access needs met"),
         _access_rate,
-        "Access needs met out of everyone who asked.",
+        _l("Access needs met out of everyone who asked."),
     ),
 ]
 
-ACCESS_NOTE = (
-    f"Access-needs counts from 1 to {SMALL_COUNT - 1} show as "
-    f"\u201cfewer than {SMALL_COUNT}\u201d, and a share is left out when it would give such a "
-    "count away: at a small event, a small number could tell you who someone is."
+ACCESS_NOTE = _l(
+    "Access-needs counts from 1 to %(most)d show as \u201cfewer than %(least)d\u201d, and a "
+    "share is left out when it would give such a count away: at a small event, a small "
+    "number could tell you who someone is.",
+    most=SMALL_COUNT - 1,
+    least=SMALL_COUNT,
 )
 
-DETAILS_REMOVED_NOTE = (
+DETAILS_REMOVED_NOTE = _l(
     "People's details, their access needs with them, are removed some weeks after an event. "
     "Tickets whose details are gone are not counted in the access-needs figures."
 )
@@ -129,12 +144,15 @@ DETAILS_REMOVED_NOTE = (
 
 def figure_lines(figures: Figures) -> list[FigureLine]:
     """Every figure with its value and definition, in the order reports show them."""
-    return [FigureLine(label, value(figures), definition) for label, value, definition in _FIGURES]
+    return [
+        FigureLine(str(label), value(figures), str(definition))
+        for label, value, definition in _FIGURES
+    ]
 
 
 def figure_labels() -> list[str]:
     """The figures' names, as the CSV's column headings."""
-    return [label for label, _, _ in _FIGURES]
+    return [str(label) for label, _value, _definition in _FIGURES]
 
 
 def outcomes(figures: Figures, *, has_started: bool) -> list[tuple[str, int]]:
@@ -142,17 +160,17 @@ def outcomes(figures: Figures, *, has_started: bool) -> list[tuple[str, int]]:
     attendance = []
     if has_started:
         attendance = [
-            ("Checked in", figures.checked_in),
-            ("No-show", figures.no_shows),
-            ("Attendance not recorded", figures.not_recorded),
+            (_("Checked in"), figures.checked_in),
+            (_("No-show"), figures.no_shows),
+            (_("Attendance not recorded"), figures.not_recorded),
         ]
     if figures.still_to_come or not has_started:
-        attendance.append(("Ticket for an event still to come", figures.still_to_come))
+        attendance.append((_("Ticket for an event still to come"), figures.still_to_come))
     return [
         *attendance,
-        ("Still on the waiting list", figures.waiting),
-        ("Offered a place, not yet claimed", figures.offered),
-        ("Cancelled by the person", figures.cancelled_by_person),
-        ("Cancelled by the organisers", figures.cancelled_by_organisers),
-        ("Cancelled with the event", figures.cancelled_with_event),
+        (_("Still on the waiting list"), figures.waiting),
+        (_("Offered a place, not yet claimed"), figures.offered),
+        (_("Cancelled by the person"), figures.cancelled_by_person),
+        (_("Cancelled by the organisers"), figures.cancelled_by_organisers),
+        (_("Cancelled with the event"), figures.cancelled_with_event),
     ]

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations.models import Registration, ReleaseRoute
 from nclw.reports.sections import ReportSection
 
-TAKEN_AGAIN_DEFINITION = (
+TAKEN_AGAIN_DEFINITION = _l(
     "A released place counts as taken again when someone on the waiting list was given it "
     "straight away."
 )
@@ -56,16 +58,23 @@ def releases_section(event: Event) -> ReportSection:
     """The report's section on places given back, with its rows for the CSV."""
     lines = release_lines(event)
     total = ReleaseLine(
-        "All routes",
+        _("All routes"),
         sum(line.released for line in lines),
         sum(line.taken_again for line in lines),
     )
     csv_rows = [
-        (f"Places released: {line.label}", f"{line.released} ({line.taken_again} taken again)")
+        (
+            _("Places released: %(route)s", route=line.label),
+            _(
+                "%(released)s (%(taken)s taken again)",
+                released=line.released,
+                taken=line.taken_again,
+            ),
+        )
         for line in [*lines, total]
     ]
     return ReportSection(
-        title="Places given back",
+        title=_("Places given back"),
         template="reports/_releases.html",
         data={"lines": lines, "total": total, "definition": TAKEN_AGAIN_DEFINITION},
         csv_rows=csv_rows,

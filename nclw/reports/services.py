@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
@@ -74,20 +75,20 @@ class Report:
     @property
     def per_week(self) -> bool:
         """Sign-ups are counted per week, not per day (a long stretch)."""
-        return bool(self.over_time) and self.over_time[0].long_label.startswith("Week")
+        return bool(self.over_time) and self.over_time[0].weekly
 
     def signups_chart(self) -> Markup:
         """Sign-ups over time as bars; the page shows the same numbers as a table."""
         return charts.daily_bars(
             [(period.label, period.count) for period in self.over_time],
-            title="Sign-ups per week" if self.per_week else "Sign-ups per day",
+            title=_("Sign-ups per week") if self.per_week else _("Sign-ups per day"),
             chart_id="signups-chart",
         )
 
     def outcomes_chart(self) -> Markup:
         """What became of the sign-ups as bars; the page shows the same numbers as a table."""
         return charts.horizontal_bars(
-            self.outcomes, title="What became of the sign-ups", chart_id="outcomes-chart"
+            self.outcomes, title=_("What became of the sign-ups"), chart_id="outcomes-chart"
         )
 
 
