@@ -62,7 +62,7 @@ class EventForm(FlaskForm):
         invalid_choice_message=CHOOSE_HOST,
     )
     edition_id = ChoiceField(
-        "Week",
+        _l("Week"),
         coerce=int,
         validators=[NoneOf([0], message=CHOOSE_WEEK)],
         invalid_choice_message=CHOOSE_WEEK,

@@ -77,7 +77,6 @@ ELSEWHERE = (
     "Summary",
     "What people will get (optional)",
     "One thing a line.",
-    "Week",
     "Choose one",
     "Online",
     "In person",
