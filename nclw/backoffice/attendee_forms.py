@@ -6,6 +6,7 @@ Which people it may touch, and whether a reason or a message is needed, are the 
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,26 +16,28 @@ from nclw.forms import ChoiceField
 from nclw.registrations.bulk import BulkAction
 from nclw.registrations.on_their_behalf import CANCELLATION_REASON_MAX_LENGTH
 
-CHOOSE_ACTION = "Choose what to do with the people you selected"
+CHOOSE_ACTION = _l("Choose what to do with the people you selected")
 
 
 class BulkActionForm(FlaskForm):
     action = ChoiceField(
-        "What do you want to do with the people you selected?",
+        _l("What do you want to do with the people you selected?"),
         choices=[SelectChoice(action.value, action.label) for action in BulkAction],
         validators=[DataRequired(CHOOSE_ACTION)],
         invalid_choice_message=CHOOSE_ACTION,
     )
     reason = TextAreaField(
-        "Why are you cancelling their tickets?",
-        description="Each of them will read this in their email and on their ticket. Keep it "
-        "short and kind, and say what they can do next if anything.",
+        _l("Why are you cancelling their tickets?"),
+        description=_l(
+            "Each of them will read this in their email and on their ticket. Keep it "
+            "short and kind, and say what they can do next if anything."
+        ),
         validators=[Optional(), Length(max=CANCELLATION_REASON_MAX_LENGTH)],
     )
-    subject = StringField("Subject", validators=[Optional(), Length(max=150)])
+    subject = StringField(_l("Subject"), validators=[Optional(), Length(max=150)])
     body = TextAreaField(
-        "Message",
-        description="Plain text. Leave a blank line between paragraphs.",
+        _l("Message"),
+        description=_l("Plain text. Leave a blank line between paragraphs."),
         validators=[Optional(), Length(max=5000)],
     )
     # Set on the confirmation page: the organiser has seen who it touches and wants it done.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.audit.models import AuditEntry
 from nclw.backoffice.audit_lines import AuditLine, audit_lines
@@ -56,13 +57,13 @@ class AttendeeRecord:
 
 
 def _yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
 
 
 def _status(registration: Registration) -> str:
     position = waiting_list_position(registration)
     return (
-        f"{registration.status_words} (number {position})"
+        _("%(status)s (number %(position)s)", status=registration.status_words, position=position)
         if position
         else (registration.status_words)
     )
@@ -71,59 +72,72 @@ def _status(registration: Registration) -> str:
 def _checked_in(registration: Registration) -> str:
     if registration.checked_in_at is not None:
         return format_stamp(registration.checked_in_at)
-    return "No, marked as a no-show" if registration.no_show else "Not yet"
+    return _("No, marked as a no-show") if registration.no_show else _("Not yet")
 
 
 def _personal_details(registration: Registration) -> list[Detail]:
     event = registration.event
     details = [
-        Detail("First name", registration.first_name),
-        Detail("Email address", registration.email),
-        Detail("Reference", registration.reference),
-        Detail("Event", event.title),
-        Detail("Status", _status(registration)),
-        Detail("Signed up", format_stamp(registration.created_at)),
-        Detail("Checked in", _checked_in(registration)),
+        Detail(_("First name"), registration.first_name),
+        Detail(_("Email address"), registration.email),
+        Detail(_("Reference"), registration.reference),
+        Detail(_("Event"), event.title),
+        Detail(_("Status"), _status(registration)),
+        Detail(_("Signed up"), format_stamp(registration.created_at)),
+        Detail(_("Checked in"), _checked_in(registration)),
         Detail(
-            f"Share their name and email with {event.host.name}",
+            _("Share their name and email with %(host)s", host=event.host.name),
             _yes_no(registration.share_with_host),
         ),
-        Detail("Email them about future events", _yes_no(registration.consent_future_events)),
+        Detail(_("Email them about future events"), _yes_no(registration.consent_future_events)),
         Detail(
-            "Discreet emails and calendar",
-            f"Yes: emails come from “{DISCREET_SENDER}” with a plain subject"
+            _("Discreet emails and calendar"),
+            _("Yes: emails come from “%(sender)s” with a plain subject", sender=DISCREET_SENDER)
             if registration.discreet
-            else "No",
+            else _("No"),
         ),
     ]
     if event.age_question:
         details.append(
             Detail(
-                "Age",
-                f"Sign-up asks “{event.age_question}”. Only people who answer yes get a place; "
-                "the answer is not kept.",
+                _("Age"),
+                _(
+                    "Sign-up asks “%(question)s”. Only people who answer yes get a place; "
+                    "the answer is not kept.",
+                    question=event.age_question,
+                ),
             )
         )
     if event.audience == Audience.CARE_EXPERIENCED:
-        details.append(Detail("Care experienced", _yes_no(registration.declared_care_experienced)))
+        details.append(
+            Detail(_("Care experienced"), _yes_no(registration.declared_care_experienced))
+        )
     if registration.booking:
         booking = registration.booking
         details.append(
-            Detail("Booked by", f"{booking.name}, {booking.organisation} ({booking.role})")
+            Detail(
+                _("Booked by"),
+                _(
+                    "%(name)s, %(organisation)s (%(role)s)",
+                    name=booking.name,
+                    organisation=booking.organisation,
+                    role=booking.role,
+                ),
+            )
         )
     if registration.organisation_name or registration.job_role:
-        details.append(Detail("Organisation", registration.organisation_name or ""))
-        details.append(Detail("Role", registration.job_role or ""))
+        details.append(Detail(_("Organisation"), registration.organisation_name or ""))
+        details.append(Detail(_("Role"), registration.job_role or ""))
     if registration.supporter is not None:
-        details.append(Detail("Supporter", supporter_words(registration.supporter)))
+        details.append(Detail(_("Supporter"), supporter_words(registration.supporter)))
     return details
 
 
 def _access(registration: Registration) -> list[Detail]:
     ticked = [feature.label for feature in registration.access_request_list]
     return [
-        Detail("Needs they ticked", "; ".join(ticked) if ticked else "None"),
-        Detail("Anything else, in their words", registration.access_needs or "Nothing"),
+        Detail(_("Needs they ticked"), "; ".join(ticked) if ticked else _("None")),
+        Detail(_("Anything else, in their words"), registration.access_needs or _("Nothing")),
     ]
 
 
@@ -132,7 +146,7 @@ def _emails(registration: Registration) -> list[EmailLine]:
         EmailLine(
             queued_at=message.created_at,
             to_address=message.to_address,
-            subject=message.subject or "Written when it is sent",
+            subject=message.subject or _("Written when it is sent"),
             state=mail_status.state_words(message),
             problem=message.last_error or "",
         )
@@ -157,13 +171,13 @@ def attendee_record(registration: Registration) -> AttendeeRecord:
     """Everything the ticket's page shows; once the details are deleted, nothing personal."""
     if registration.anonymised_at is not None:
         details = [
-            Detail("Reference", registration.reference),
-            Detail("Event", registration.event.title),
-            Detail("Status", registration.status_words),
-            Detail("Details deleted", format_stamp(registration.anonymised_at)),
+            Detail(_("Reference"), registration.reference),
+            Detail(_("Event"), registration.event.title),
+            Detail(_("Status"), registration.status_words),
+            Detail(_("Details deleted"), format_stamp(registration.anonymised_at)),
         ]
         if registration.supporter is not None:
-            details.append(Detail("Supporter", supporter_words(registration.supporter)))
+            details.append(Detail(_("Supporter"), supporter_words(registration.supporter)))
         return AttendeeRecord(
             registration,
             True,

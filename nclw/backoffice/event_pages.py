@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 
@@ -19,22 +21,22 @@ class EventPage:
     """A link on the event's page: the endpoint (given `event_id`) and its words."""
 
     endpoint: str
-    label: str
+    label: str  # lazy: translated when the page shows it
     # Whether the page is about the people coming, so a cancelled event no longer offers it.
     for_people_coming: bool = False
 
 
 EVENT_PAGES = (
-    EventPage("backoffice.attendees", "Attendees"),
-    EventPage("backoffice.event_slots", "Time slots", for_people_coming=True),
-    EventPage("backoffice.check_in_desk", "Check people in", for_people_coming=True),
-    EventPage("backoffice.message_attendees", "Message attendees", for_people_coming=True),
-    EventPage("backoffice.event_messages", "Messages sent and waiting"),
-    EventPage("backoffice.sign_up_questions", "Questions asked at sign-up"),
-    EventPage("backoffice.export", "Export the attendee list"),
-    EventPage("backoffice.event_report", "Report: sign-ups, check-ins and no-shows"),
-    EventPage("feedback.event_feedback", "Feedback"),
-    EventPage("questions.queue", "Questions for the Q&A"),
+    EventPage("backoffice.attendees", _l("Attendees")),
+    EventPage("backoffice.event_slots", _l("Time slots"), for_people_coming=True),
+    EventPage("backoffice.check_in_desk", _l("Check people in"), for_people_coming=True),
+    EventPage("backoffice.message_attendees", _l("Message attendees"), for_people_coming=True),
+    EventPage("backoffice.event_messages", _l("Messages sent and waiting")),
+    EventPage("backoffice.sign_up_questions", _l("Questions asked at sign-up")),
+    EventPage("backoffice.export", _l("Export the attendee list")),
+    EventPage("backoffice.event_report", _l("Report: sign-ups, check-ins and no-shows")),
+    EventPage("feedback.event_feedback", _l("Feedback")),
+    EventPage("questions.queue", _l("Questions for the Q&A")),
 )
 
 
@@ -55,10 +57,11 @@ def offers_people_actions(event: Event) -> bool:
     return not event.is_cancelled
 
 
-def refuse_if_cancelled(event: Event, what: str) -> None:
+def refuse_if_cancelled(event: Event, refusal: str) -> None:
     """Refuse (409, with the reason) a page or action for people coming to a cancelled event.
 
-    `what` finishes the sentence "…so you cannot …", e.g. "check people in".
+    `refusal` is the whole sentence, translated, e.g. "This event is cancelled, so you cannot
+    check people in." (one sentence, so a translator can order its words).
     """
     if event.is_cancelled:
-        raise NotAllowed(f"This event is cancelled, so you cannot {what}.")
+        raise NotAllowed(refusal)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from flask_babel import lazy_gettext as _l
+
 from nclw.accounts.permissions import is_active_organiser
 
 
@@ -26,10 +28,10 @@ class Section:
 # In the menu's order. A page belongs to the first section with a pattern that matches it, so
 # the narrower patterns (an organisation's report) come before the wider ones (the week's).
 SECTIONS = (
-    Section("Dashboard", "backoffice.dashboard", ("backoffice.dashboard",)),
-    Section("Weeks", "backoffice.week_list", ("backoffice.*week*",)),
+    Section(_l("Dashboard"), "backoffice.dashboard", ("backoffice.dashboard",)),
+    Section(_l("Weeks"), "backoffice.week_list", ("backoffice.*week*",)),
     Section(
-        "Events",
+        _l("Events"),
         "backoffice.event_list",
         (
             "backoffice.*event*",
@@ -48,12 +50,12 @@ SECTIONS = (
             "feedback.*",
         ),
     ),
-    Section("Proposals", "proposal_review.index", ("proposal_review.*",)),
-    Section("Exports", "backoffice.export", ("backoffice.export",)),
-    Section("Mail log", "backoffice.mail_log", ("backoffice.*mail*",)),
-    Section("Audit log", "backoffice.audit_log", ("backoffice.audit_log",)),
+    Section(_l("Proposals"), "proposal_review.index", ("proposal_review.*",)),
+    Section(_l("Exports"), "backoffice.export", ("backoffice.export",)),
+    Section(_l("Mail log"), "backoffice.mail_log", ("backoffice.*mail*",)),
+    Section(_l("Audit log"), "backoffice.audit_log", ("backoffice.audit_log",)),
     Section(
-        "People",
+        _l("People"),
         "backoffice.people",
         (
             "backoffice.people",
@@ -62,7 +64,7 @@ SECTIONS = (
             "backoffice.withdraw_invitation",
         ),
     ),
-    Section("Organisations", "backoffice.organisation_list", ("backoffice.*organisation*",)),
+    Section(_l("Organisations"), "backoffice.organisation_list", ("backoffice.*organisation*",)),
 )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,15 +20,26 @@ from nclw.timezones import UK, to_uk
 
 SEND_NOW = "now"
 SEND_LATER = "later"
-PLACEHOLDER_HINT = "Plain text. Leave a blank line between paragraphs. You can use " + ", ".join(
-    f"{{{name}}} for {words}" for name, words in PLACEHOLDERS.items()
-)
-WHEN_EXAMPLE = "Enter when the message should go"
+
+
+def _placeholder_hint() -> str:
+    """The message box's hint, naming every placeholder (built when the form is shown)."""
+    return _(
+        "Plain text. Leave a blank line between paragraphs. You can use %(placeholders)s.",
+        placeholders=", ".join(
+            _("%(placeholder)s for %(words)s", placeholder=f"{{{name}}}", words=words)
+            for name, words in PLACEHOLDERS.items()
+        ),
+    )
+
+
+PLACEHOLDER_HINT = LazyString(_placeholder_hint)
+WHEN_EXAMPLE = _l("Enter when the message should go")
 
 
 def _audience() -> ChoiceField:
     return ChoiceField(
-        "Send to",
+        _l("Send to"),
         # No "required": a drop-down with no empty first choice cannot be left empty, and
         # the list refuses any value it does not offer.
         choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
@@ -33,14 +47,16 @@ def _audience() -> ChoiceField:
 
 
 def _subject() -> StringField:
-    return StringField("Subject", validators=[DataRequired("Enter a subject"), Length(max=150)])
+    return StringField(
+        _l("Subject"), validators=[DataRequired(_l("Enter a subject")), Length(max=150)]
+    )
 
 
 def _body() -> TextAreaField:
     return TextAreaField(
-        "Message",
-        description=PLACEHOLDER_HINT + ".",
-        validators=[DataRequired("Write your message"), Length(max=5000)],
+        _l("Message"),
+        description=PLACEHOLDER_HINT,
+        validators=[DataRequired(_l("Write your message")), Length(max=5000)],
     )
 
 
@@ -61,18 +77,20 @@ class MessageForm(_SendAt, FlaskForm):
     subject = _subject()
     body = _body()
     when = ChoiceField(
-        "When should it go?",
+        _l("When should it go?"),
         choices=[
-            SelectChoice(SEND_NOW, "Now"),
-            SelectChoice(SEND_LATER, "At a time I choose"),
+            SelectChoice(SEND_NOW, _l("Now")),
+            SelectChoice(SEND_LATER, _l("At a time I choose")),
         ],
         default=SEND_NOW,
     )
     send_at = DateTimeInputField(
-        "Send at (UK time)",
-        subject="The sending time",
-        description="Only if it should go later. Who gets it is worked out then. "
-        "For example, 28 10 2027, 09:00.",
+        _l("Send at (UK time)"),
+        subject=_l("The sending time"),
+        description=_l(
+            "Only if it should go later. Who gets it is worked out then. "
+            "For example, 28 10 2027, 09:00."
+        ),
         validators=[Optional()],
     )
     # Set on the preview page: the organiser has seen the message and wants it sent.
@@ -98,8 +116,8 @@ class ScheduledMessageForm(_SendAt, FlaskForm):
     subject = _subject()
     body = _body()
     send_at = DateTimeInputField(
-        "Send at (UK time)",
-        subject="The sending time",
+        _l("Send at (UK time)"),
+        subject=_l("The sending time"),
         example="28 10 2027, 09:00",
         validators=[InputRequired(WHEN_EXAMPLE)],
     )
@@ -107,9 +125,9 @@ class ScheduledMessageForm(_SendAt, FlaskForm):
 
 class MessageTemplateForm(FlaskForm):
     name = StringField(
-        "Template name",
-        description="Only organisers see it, in the list of templates.",
-        validators=[DataRequired("Give the template a name"), Length(max=80)],
+        _l("Template name"),
+        description=_l("Only organisers see it, in the list of templates."),
+        validators=[DataRequired(_l("Give the template a name")), Length(max=80)],
     )
     subject = _subject()
     body = _body()

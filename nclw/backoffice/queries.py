@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from nclw.accounts.models import User
@@ -28,15 +29,15 @@ PAGE_SIZE = 50
 
 # The attendee list's status filter: value, then the words on the page. The statuses a ticket
 # can be in, plus two things that happen to a ticket (arriving, not turning up).
-ATTENDEE_FILTERS: tuple[tuple[str, str], ...] = (
-    ("", "Everyone"),
-    (RegistrationStatus.CONFIRMED.value, "Confirmed"),
-    (RegistrationStatus.OFFERED.value, "Offered a place"),
-    (RegistrationStatus.WAITING.value, "Waiting list"),
-    (RegistrationStatus.CANCELLED.value, "Cancelled"),
-    ("checked_in", "Checked in"),
-    ("no_show", "No-show"),
-    ("booked", "Booked by a professional"),
+ATTENDEE_FILTERS: tuple[tuple[str, object], ...] = (  # words lazy: shown in the page's language
+    ("", _l("Everyone")),
+    (RegistrationStatus.CONFIRMED.value, _l("Confirmed")),
+    (RegistrationStatus.OFFERED.value, _l("Offered a place")),
+    (RegistrationStatus.WAITING.value, _l("Waiting list")),
+    (RegistrationStatus.CANCELLED.value, _l("Cancelled")),
+    ("checked_in", _l("Checked in")),
+    ("no_show", _l("No-show")),
+    ("booked", _l("Booked by a professional")),
 )
 
 T = TypeVar("T")

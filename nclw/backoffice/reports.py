@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from sqlalchemy.orm import selectinload
 
 from nclw.events.models import Edition, Event
@@ -81,7 +82,7 @@ def signups_per_day(edition: Edition, *, today: date, days: int = 14) -> list[tu
     )
     per_day = count_by_uk_day(moments)
     return [
-        (f"{day:%a} {day.day}", per_day.get(day, 0))
+        (format_date(day, "EEE d"), per_day.get(day, 0))
         for day in (first + timedelta(days=n) for n in range(days))
     ]
 

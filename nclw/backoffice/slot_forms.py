@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
@@ -21,21 +22,21 @@ def uk_to_utc(value: datetime) -> datetime:
 
 def _minutes():
     return IntegerField(
-        "Minutes each",
+        _l("Minutes each"),
         validators=[
-            InputRequired("Enter how many minutes each slot lasts, like 20"),
-            NumberRange(min=5, max=1440, message="A slot lasts between 5 and 1440 minutes"),
+            InputRequired(_l("Enter how many minutes each slot lasts, like 20")),
+            NumberRange(min=5, max=1440, message=_l("A slot lasts between 5 and 1440 minutes")),
         ],
     )
 
 
 def _places():
     return IntegerField(
-        "Places in each slot",
+        _l("Places in each slot"),
         default=1,
         validators=[
-            InputRequired("Enter how many people each slot takes, like 1"),
-            NumberRange(min=1, max=1000, message="Each slot takes between 1 and 1000 people"),
+            InputRequired(_l("Enter how many people each slot takes, like 1")),
+            NumberRange(min=1, max=1000, message=_l("Each slot takes between 1 and 1000 people")),
         ],
     )
 
@@ -44,16 +45,16 @@ class MakeSlotsForm(FlaskForm):
     """N slots of M minutes, one after another from a start time."""
 
     first_starts_at = DateTimeInputField(
-        "First slot starts (UK time)",
-        subject="The first slot's start",
+        _l("First slot starts (UK time)"),
+        subject=_l("The first slot's start"),
         example="28 10 2027, 10:00",
-        validators=[InputRequired("Enter when the first slot starts")],
+        validators=[InputRequired(_l("Enter when the first slot starts"))],
     )
     count = IntegerField(
-        "How many slots",
+        _l("How many slots"),
         validators=[
-            InputRequired("Enter how many slots to make, like 12"),
-            NumberRange(min=1, max=100, message="Make between 1 and 100 slots"),
+            InputRequired(_l("Enter how many slots to make, like 12")),
+            NumberRange(min=1, max=100, message=_l("Make between 1 and 100 slots")),
         ],
     )
     minutes = _minutes()
@@ -64,10 +65,10 @@ class EditSlotForm(FlaskForm):
     """One slot's start, length and places."""
 
     starts_at = DateTimeInputField(
-        "Starts (UK time)",
-        subject="The slot's start",
+        _l("Starts (UK time)"),
+        subject=_l("The slot's start"),
         example="28 10 2027, 10:00",
-        validators=[InputRequired("Enter when the slot starts")],
+        validators=[InputRequired(_l("Enter when the slot starts"))],
     )
     minutes = _minutes()
     capacity = _places()
@@ -77,7 +78,7 @@ class WaitingListsForm(FlaskForm):
     """How people wait when times are full: one list for the event, or one for each time."""
 
     waiting_lists = RadioField(
-        "When times are full",
+        _l("When times are full"),
         choices=[SelectChoice(value, label) for value, label in CHOICES],
-        validators=[InputRequired("Choose how people wait when times are full")],
+        validators=[InputRequired(_l("Choose how people wait when times are full"))],
     )

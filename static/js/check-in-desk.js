@@ -17,6 +17,9 @@
   var status = document.getElementById("desk-status");
   var waitingNote = document.getElementById("desk-waiting");
   var input = document.getElementById("q");
+  // What the desk says, in the page's language (the page gives the words; English if not).
+  var WORDS = JSON.parse(desk.getAttribute("data-words") || "{}");
+  function word(key, english) { return WORDS[key] || english; }
   var searchForm = document.getElementById("desk-search");
   var REGIONS = ["desk-count", "desk-found", "desk-recent"];
   var TYPING_PAUSE_MS = 300;
@@ -56,8 +59,9 @@
     var count = readWaiting().length;
     waitingNote.hidden = count === 0;
     waitingNote.textContent = count === 0 ? "" :
-      (count === 1 ? "1 check-in waiting to send." : count + " check-ins waiting to send.") +
-      " They will be sent when the connection is back.";
+      (count === 1 ? word("waitingOne", "1 check-in waiting to send.") :
+        word("waitingMany", "{count} check-ins waiting to send.").replace("{count}", count)) +
+      " " + word("sentLater", "They will be sent when the connection is back.");
     markWaiting();
   }
 
@@ -72,7 +76,7 @@
       if (isWaiting && !note) {
         note = document.createElement("span");
         note.className = "desk-pending";
-        note.textContent = "Waiting to send";
+        note.textContent = word("waiting", "Waiting to send");
         form.appendChild(note);
       } else if (!isWaiting && note) {
         note.remove();
@@ -133,7 +137,7 @@
     var list = readWaiting();
     if (sending || !list.length) return;
     if (navigator.onLine === false) {
-      retryLater("No connection. The check-in is saved on this phone and will be sent.");
+      retryLater(word("offline", "No connection. The check-in is saved on this phone and will be sent."));
       return;
     }
     sending = true;
@@ -141,9 +145,9 @@
     post(item).then(function (answer) {
       sending = false;
       if (answer && answer.signedOut) {
-        retryLater("You have been signed out. Sign in again and open this desk to send them.");
+        retryLater(word("signedOut", "You have been signed out. Sign in again and open this desk to send them."));
       } else if (!answer) {
-        retryLater("Could not reach the site. The check-in is saved and will be sent.");
+        retryLater(word("unreachable", "Could not reach the site. The check-in is saved and will be sent."));
       } else {
         remove(item.key);
         retryDelay = FIRST_RETRY_MS;
@@ -197,7 +201,7 @@
         if (announce) say(document.getElementById("desk-found").getAttribute("data-summary"));
       })
       .catch(function () {
-        if (announce) say("No connection. Searching will work again when it is back.");
+        if (announce) say(word("searchOffline", "No connection. Searching will work again when it is back."));
       });
   }
 
@@ -243,21 +247,21 @@
     startButton.addEventListener("click", function () {
       showCamera(true);
       stopButton.focus();
-      say("Camera on. Hold the ticket's QR code in view.");
+      say(word("cameraOn", "Camera on. Hold the ticket's QR code in view."));
       camera = scanner.start(video, desk.getAttribute("data-jsqr-url"), function (text) {
         stopCamera();
         startButton.focus();
-        say("Ticket read. Checking in.");
+        say(word("ticketRead", "Ticket read. Checking in."));
         add("scan:" + text, { reference: text });
       }, function () {
         stopCamera();
-        say("The camera did not start. Find them by name, or type their ticket reference.");
+        say(word("cameraFailed", "The camera did not start. Find them by name, or type their ticket reference."));
       });
     });
     stopButton.addEventListener("click", function () {
       stopCamera();
       startButton.focus();
-      say("Camera off.");
+      say(word("cameraOff", "Camera off."));
     });
     // Never leave the camera on behind someone's back.
     window.addEventListener("pagehide", stopCamera);

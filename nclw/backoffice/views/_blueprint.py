@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Blueprint, request
+from flask_babel import format_number
 
 from nclw.accounts.permissions import check_in_staff_only, organisers_only
-from nclw.backoffice import menu
+from nclw.backoffice import menu, wording
 
 F = TypeVar("F", bound=Callable)
 
@@ -16,6 +17,15 @@ bp = Blueprint("backoffice", __name__, url_prefix="/admin")
 # For the layouts: the menu with the page's section marked, and the frame of shared pages.
 bp.add_app_template_global(menu.menu, "back_office_menu")
 bp.add_app_template_global(menu.staff_layout, "staff_layout")
+# The words for counts and stored states, in the page's language.
+bp.add_app_template_filter(wording.places_taken, "places_taken_words")
+bp.add_app_template_filter(format_number, "format_number")
+bp.add_app_template_filter(wording.event_status, "event_status")
+bp.add_app_template_filter(wording.organisation_kind, "organisation_kind")
+bp.add_app_template_filter(wording.mail_status, "mail_status")
+bp.add_app_template_filter(wording.role, "role_words")
+bp.add_app_template_filter(wording.day_month, "day_month")
+bp.add_app_template_filter(wording.day_month_year, "day_month_year")
 
 # The check-in desk is where the QR code on every ticket leads, so door staff scanning tickets
 # must get past the guard there, and only there. Each such view asks `can_check_in` itself.

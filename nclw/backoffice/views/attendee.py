@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice.attendee_record import attendee_record
@@ -17,8 +18,8 @@ from nclw.web import run_service
 
 def _corrected(correction: Correction) -> str:
     if correction.address_changed:
-        return "Saved. We are emailing their ticket to the new address and telling the old one."
-    return "Saved."
+        return _("Saved. We are emailing their ticket to the new address and telling the old one.")
+    return _("Saved.")
 
 
 @bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])

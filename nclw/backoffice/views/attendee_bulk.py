@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice.attendee_forms import BulkActionForm
@@ -30,7 +31,13 @@ def _chosen() -> list[int]:
 def attendees_bulk(event_id: int):
     """Say whom the action touches and skips; once confirmed, do it to each of them."""
     event = load_event(event_id)
-    refuse_if_cancelled(event, "check in, message or move the people who signed up")
+    refuse_if_cancelled(
+        event,
+        _(
+            "This event is cancelled, so you cannot check in, message or move the people "
+            "who signed up."
+        ),
+    )
     form = BulkActionForm()
     chosen = _chosen()
     confirming = form.confirmed.data == "yes"

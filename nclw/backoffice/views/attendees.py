@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice import queries
@@ -75,10 +76,12 @@ def attendee_list(event: Event, form: BulkActionForm, *, chosen=(), status_code:
 def promote(registration_id: int):
     """Give one person on the waiting list a place."""
     registration = load_registration(registration_id)
-    refuse_if_cancelled(registration.event, "give anyone a place")
+    refuse_if_cancelled(
+        registration.event, _("This event is cancelled, so you cannot give anyone a place.")
+    )
     run_service(
         lambda: waiting_list.promote_registration(registration, actor=current_user, now=utcnow()),
-        f"{registration.reference} has a place now. We are emailing them.",
+        _("%(reference)s has a place now. We are emailing them.", reference=registration.reference),
     )
     return back_to_attendees(registration)
 
@@ -93,7 +96,10 @@ def cancel_registration(registration_id: int):
             lambda: on_their_behalf.cancel_on_their_behalf(
                 registration, reason=form.reason.data, actor=current_user, now=utcnow()
             ),
-            f"{registration.reference} is cancelled. We are emailing them your reason.",
+            _(
+                "%(reference)s is cancelled. We are emailing them your reason.",
+                reference=registration.reference,
+            ),
             errors=form.form_errors,
         )
         if cancelled.ok:
@@ -111,7 +117,7 @@ def resend_ticket(registration_id: int):
     registration = load_registration(registration_id)
     run_service(
         lambda: messaging.resend_ticket(registration, now=utcnow(), actor=current_user),
-        f"We are emailing {registration.reference} their ticket again.",
+        _("We are emailing %(reference)s their ticket again.", reference=registration.reference),
     )
     return back_to_attendees(registration)
 
@@ -136,7 +142,8 @@ def no_show(registration_id: int):
         lambda: on_the_day.mark_no_show(
             registration, actor=current_user, now=utcnow(), no_show=not undo
         ),
-        f"{registration.reference} is "
-        + ("no longer marked as a no-show." if undo else "marked as a no-show."),
+        _("%(reference)s is no longer marked as a no-show.", reference=registration.reference)
+        if undo
+        else _("%(reference)s is marked as a no-show.", reference=registration.reference),
     )
     return back_to_attendees(registration)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 
 from nclw.backoffice import queries
+from nclw.backoffice.audit_forms import AuditFilterForm
 from nclw.backoffice.audit_lines import audit_lines
-from nclw.backoffice.forms import AuditFilterForm
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import page_number
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.accounts.permissions import can_check_in, is_active_organiser
@@ -39,9 +40,9 @@ def _frame(event: Event) -> DeskFrame:
         return DeskFrame(
             "backoffice/_layout.html",
             url_for("backoffice.event", event_id=event.id),
-            "Back to the event",
+            _("Back to the event"),
         )
-    return DeskFrame("door/_layout.html", url_for("door.home"), "Back to your events")
+    return DeskFrame("door/_layout.html", url_for("door.home"), _("Back to your events"))
 
 
 def _event_to_check_in(event_id: int) -> Event:
@@ -58,7 +59,7 @@ def check_in_desk(event_id: int):
     """Find people by name or reference and check them in; a scanned QR code opens this
     page filled in."""
     event = _event_to_check_in(event_id)
-    refuse_if_cancelled(event, "open its check-in desk")
+    refuse_if_cancelled(event, _("This event is cancelled, so you cannot open its check-in desk."))
     search = (request.args.get("q") or "").strip()[:80]
     form = CheckInForm(reference=request.args.get("reference", ""))
     if form.validate_on_submit():
@@ -106,7 +107,7 @@ def _back_to_desk(event: Event):
 def check_in_person(event_id: int, registration_id: int):
     """Check in someone found by name."""
     event = _event_to_check_in(event_id)
-    refuse_if_cancelled(event, "check people in")
+    refuse_if_cancelled(event, _("This event is cancelled, so you cannot check people in."))
     person = _person_at(event, registration_id)
     run_service(
         lambda: on_the_day.check_in(person, actor=current_user, now=utcnow()),
@@ -123,7 +124,11 @@ def undo_check_in(event_id: int, registration_id: int):
     person = _person_at(event, registration_id)
     run_service(
         lambda: on_the_day.undo_check_in(person, actor=current_user, now=utcnow()),
-        f"{person.reference} ({person.first_name}) is no longer checked in.",
+        _(
+            "%(reference)s (%(name)s) is no longer checked in.",
+            reference=person.reference,
+            name=person.first_name,
+        ),
     )
     return _back_to_desk(event)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from nclw.backoffice import reports
 from nclw.backoffice.views._blueprint import bp
@@ -19,7 +20,7 @@ def dashboard():
     today = to_uk(utcnow()).date()
     chart = (
         charts.daily_bars(
-            reports.signups_per_day(edition, today=today), title="Sign-ups per day, last 14 days"
+            reports.signups_per_day(edition, today=today), title=_("Sign-ups per day, last 14 days")
         )
         if edition
         else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -27,7 +28,7 @@ def door_staff_form(event: Event) -> DoorStaffForm | None:
     if not people:
         return None
     form = DoorStaffForm()
-    form.user_id.choices = [SelectChoice(0, "Choose door staff")] + [
+    form.user_id.choices = [SelectChoice(0, _("Choose door staff"))] + [
         SelectChoice(person.id, f"{person.name} ({person.email})" if person.name else person.email)
         for person in people
     ]
@@ -42,15 +43,15 @@ def _back_to_event(event: Event):
 def assign_door_staff(event_id: int):
     """Let one of the door staff check people in at this event."""
     event = load_event(event_id)
-    refuse_if_cancelled(event, "give it to door staff")
+    refuse_if_cancelled(event, _("This event is cancelled, so you cannot give it to door staff."))
     form = door_staff_form(event)
     if form is None or not form.validate_on_submit():
-        flash("Choose who to give this event to from the list of door staff.", "error")
+        flash(_("Choose who to give this event to from the list of door staff."), "error")
         return _back_to_event(event)
     person = db.get_or_404(User, form.user_id.data)
     run_service(
         lambda: door_staff.assign_door_staff(person, event, actor=current_user, now=utcnow()),
-        f"{person.email} can now check people in at this event.",
+        _("%(email)s can now check people in at this event.", email=person.email),
     )
     return _back_to_event(event)
 
@@ -62,6 +63,6 @@ def unassign_door_staff(event_id: int, user_id: int):
     person = db.get_or_404(User, user_id)
     run_service(
         lambda: door_staff.unassign_door_staff(person, event, actor=current_user, now=utcnow()),
-        f"{person.email} can no longer check people in at this event.",
+        _("%(email)s can no longer check people in at this event.", email=person.email),
     )
     return _back_to_event(event)

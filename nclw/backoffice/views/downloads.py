@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -20,7 +21,8 @@ WEEK = "week-"  # a scope of "week-<edition id>" is the whole week; a bare numbe
 def _export_form() -> ExportForm:
     form = ExportForm()
     form.scope.choices = [
-        SelectChoice(f"{WEEK}{e.id}", f"The whole week {e.year}") for e in reports.editions()
+        SelectChoice(f"{WEEK}{e.id}", _("The whole week %(year)s", year=e.year))
+        for e in reports.editions()
     ] + [
         SelectChoice(str(event.id), f"{event.title} ({to_uk(event.starts_at):%d %b %Y})")
         for event in queries.events_newest_first()

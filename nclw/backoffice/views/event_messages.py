@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice.message_forms import ScheduledMessageForm
@@ -56,7 +57,9 @@ def edit_event_message(event_id: int, message_id: int):
                 actor=current_user,
                 now=utcnow(),
             ),
-            lambda changed: f"Message changed. It will go {format_stamp(changed.send_at)}.",
+            lambda changed: _(
+                "Message changed. It will go %(moment)s.", moment=format_stamp(changed.send_at)
+            ),
             errors=form.form_errors,
         )
         if done.ok:
@@ -76,6 +79,6 @@ def cancel_event_message(event_id: int, message_id: int):
             lambda: scheduled_messages.cancel_scheduled_message(
                 message, actor=current_user, now=utcnow()
             ),
-            "Message cancelled. Nobody will get it.",
+            _("Message cancelled. Nobody will get it."),
         )
     return redirect(url_for("backoffice.event_messages", event_id=event_id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -25,17 +27,16 @@ from nclw.registrations.queries import (
 )
 from nclw.timezones import format_when, utcnow
 from nclw.web import run_service
-from nclw.wording import plural
 
 
 def _event_form(data: dict | None = None, event=None) -> EventForm:
     form = EventForm(data=data)
     if event is not None:
         with_age_rule(form.age_rule, event.min_age, event.max_age)
-    form.host_id.choices = [SelectChoice(0, "Choose the host organisation")] + [
+    form.host_id.choices = [SelectChoice(0, _("Choose the host organisation"))] + [
         SelectChoice(o.id, o.name) for o in queries.organisations()
     ]
-    form.edition_id.choices = [SelectChoice(0, "Choose the week")] + [
+    form.edition_id.choices = [SelectChoice(0, _("Choose the week"))] + [
         SelectChoice(e.id, f"{e.year}: {e.theme}") for e in reports.editions()
     ]
     return form
@@ -58,7 +59,7 @@ def new_event():
     if form.validate_on_submit():
         created = run_service(
             lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
-            "Event saved as a draft. Publish it when it is ready.",
+            _("Event saved as a draft. Publish it when it is ready."),
             errors=form.form_errors,
         )
         if created.ok:
@@ -90,8 +91,12 @@ def event(event_id: int):
 
 def _saved(notified: int) -> str:
     if notified:
-        return f"Event saved. We are emailing {plural(notified, 'person')} an updated invite."
-    return "Event saved."
+        return ngettext(
+            "Event saved. We are emailing %(num)d person an updated invite.",
+            "Event saved. We are emailing %(num)d people an updated invite.",
+            notified,
+        )
+    return _("Event saved.")
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -129,7 +134,7 @@ def publish_event(event_id: int):
     event = load_event(event_id)
     run_service(
         lambda: events.publish_event(event, actor=current_user, now=utcnow()),
-        "Published. People can now sign up.",
+        _("Published. People can now sign up."),
     )
     return redirect(url_for("backoffice.event", event_id=event_id))
 
@@ -140,7 +145,7 @@ def unpublish_event(event_id: int):
     event = load_event(event_id)
     run_service(
         lambda: event_changes.unpublish_event(event, actor=current_user, now=utcnow()),
-        "Unpublished. The event is a draft again.",
+        _("Unpublished. The event is a draft again."),
     )
     return redirect(url_for("backoffice.event", event_id=event_id))
 
@@ -156,7 +161,11 @@ def cancel_event(event_id: int):
             lambda: event_changes.cancel_event(
                 event, form.reason.data, actor=current_user, now=utcnow()
             ),
-            lambda told: f"Event cancelled. We are emailing {plural(told, 'person')}.",
+            lambda told: ngettext(
+                "Event cancelled. We are emailing %(num)d person.",
+                "Event cancelled. We are emailing %(num)d people.",
+                told,
+            ),
             errors=form.form_errors,
         )
         if told.ok:
@@ -173,7 +182,7 @@ def duplicate_event(event_id: int):
     event = load_event(event_id)
     copy = run_service(
         lambda: events.duplicate_event(event, actor=current_user, now=utcnow()),
-        "This is a copy, saved as a draft. Change what you need, then publish it.",
+        _("This is a copy, saved as a draft. Change what you need, then publish it."),
     )
     if not copy.ok:
         return redirect(url_for("backoffice.event", event_id=event_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice import queries, reports
@@ -37,6 +38,6 @@ def retry_mail(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     run_service(
         lambda: mail_status.retry_message(message, actor=current_user, now=utcnow()),
-        "The email is queued to be sent again.",
+        _("The email is queued to be sent again."),
     )
     return redirect(url_for("backoffice.mail_log", status=request.args.get("status", "")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from nclw.backoffice.message_forms import MessageTemplateForm
@@ -54,7 +55,7 @@ def _template_form(form: MessageTemplateForm, template: MessageTemplate | None, 
             lambda: save(
                 form.name.data, form.subject.data, form.body.data, actor=current_user, now=utcnow()
             ),
-            lambda saved: f"Template saved: {saved.name}.",
+            lambda saved: _("Template saved: %(name)s.", name=saved.name),
             errors=form.form_errors,
         )
         if done.ok:
@@ -73,6 +74,6 @@ def delete_message_template(template_id: int):
         name = template.name
         run_service(
             lambda: templates.delete_template(template, actor=current_user, now=utcnow()),
-            f"Template deleted: {name}.",
+            _("Template deleted: %(name)s.", name=name),
         )
     return redirect(url_for("backoffice.message_templates"))

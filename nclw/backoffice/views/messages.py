@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nclw.backoffice import queries
@@ -20,7 +22,6 @@ from nclw.registrations.models import MessageAudience, MessageTemplate
 from nclw.registrations.queries import count_recipients
 from nclw.timezones import format_stamp, utcnow
 from nclw.web import query_int, run_service
-from nclw.wording import plural
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
@@ -28,7 +29,9 @@ def message_attendees(event_id: int):
     """Write to the people signed up: preview first, then send or set it to go later."""
     event = load_event(event_id)
     # Everyone was told when it was cancelled; a later message would only confuse them.
-    refuse_if_cancelled(event, "message the people who signed up")
+    refuse_if_cancelled(
+        event, _("This event is cancelled, so you cannot message the people who signed up.")
+    )
     form = MessageForm()
     if not form.is_submitted():
         _fill_from_template(form)
@@ -78,8 +81,14 @@ def _send(event: Event, form: MessageForm, audience: MessageAudience):
 
 def _sent_words(form: MessageForm):
     if form.later:
-        return lambda message: f"Your message will go {format_stamp(message.send_at)}."
-    return lambda sent: f"Your message is on its way to {plural(sent, 'person')}."
+        return lambda message: _(
+            "Your message will go %(moment)s.", moment=format_stamp(message.send_at)
+        )
+    return lambda sent: ngettext(
+        "Your message is on its way to %(num)d person.",
+        "Your message is on its way to %(num)d people.",
+        sent,
+    )
 
 
 def _preview(event: Event, form: MessageForm, audience: MessageAudience):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -29,7 +30,7 @@ def organisation_list():
 
 def _merge_form(organisation: Organisation) -> MergeOrganisationForm:
     form = MergeOrganisationForm()
-    form.into_id.choices = [SelectChoice(0, "Choose the organisation to keep")] + [
+    form.into_id.choices = [SelectChoice(0, _("Choose the organisation to keep"))] + [
         SelectChoice(other.id, other.name)
         for other in queries.organisations()
         if other.id != organisation.id
@@ -59,7 +60,7 @@ def organisation(organisation_id: int):
             lambda: events.rename_organisation(
                 organisation, rename.name.data, actor=current_user, now=utcnow()
             ),
-            "The name is saved.",
+            _("The name is saved."),
             errors=rename.form_errors,
         )
         if renamed.ok:
@@ -86,7 +87,7 @@ def merge_organisation(organisation_id: int):
         name = organisation.name
         merged = run_service(
             lambda: merge_organisations(organisation, into, actor=current_user, now=utcnow()),
-            f"{name} is merged into {into.name}.",
+            _("%(name)s is merged into %(into)s.", name=name, into=into.name),
             errors=merge.form_errors,
         )
         if merged.ok:

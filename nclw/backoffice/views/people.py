@@ -4,6 +4,7 @@ organisations."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -22,7 +23,7 @@ from nclw.web import run_service
 
 
 def _organisation_choices() -> list[SelectChoice]:
-    return [SelectChoice(0, "Choose an organisation")] + [
+    return [SelectChoice(0, _("Choose an organisation"))] + [
         SelectChoice(o.id, o.name) for o in queries.organisations()
     ]
 
@@ -46,7 +47,7 @@ def people():
                 actor=current_user,
                 now=utcnow(),
             ),
-            f"Invitation sent to {form.email.data}. The link works for 7 days.",
+            _("Invitation sent to %(email)s. The link works for 7 days.", email=form.email.data),
             errors=form.form_errors,
         )
         if invited.ok:
@@ -68,7 +69,9 @@ def set_active(user_id: int):
     active = request.form.get("active") == "1"
     run_service(
         lambda: accounts.set_user_active(user, active, actor=current_user, now=utcnow()),
-        f"{user.email} can sign in again." if active else f"{user.email} can no longer sign in.",
+        _("%(email)s can sign in again.", email=user.email)
+        if active
+        else _("%(email)s can no longer sign in.", email=user.email),
     )
     return redirect(url_for("backoffice.people"))
 
@@ -79,7 +82,7 @@ def withdraw_invitation(token_id: int):
     token = db.get_or_404(AccountToken, token_id)
     run_service(
         lambda: invitations.withdraw_invitation(token, actor=current_user, now=utcnow()),
-        f"The invitation to {token.email} no longer works.",
+        _("The invitation to %(email)s no longer works.", email=token.email),
     )
     return redirect(url_for("backoffice.people"))
 
@@ -104,7 +107,14 @@ def change_role(user_id: int):
         organisation = _organisation(form.organisation_id.data) if role == Role.PARTNER else None
         wording = role_wording(role, organisation)
         if not accounts.role_would_change(person, role, organisation):
-            flash(f"Nothing changed: {person.email} is already {wording}.", "info")
+            flash(
+                _(
+                    "Nothing changed: %(email)s is already %(role)s.",
+                    email=person.email,
+                    role=wording,
+                ),
+                "info",
+            )
             return redirect(url_for("backoffice.people"))
         if form.confirmed.data != "yes":
             return render_template(
@@ -114,8 +124,12 @@ def change_role(user_id: int):
             lambda: accounts.change_role(
                 person, role, organisation=organisation, actor=current_user, now=utcnow()
             ),
-            f"{person.email} is now {wording}. They are signed out, and their new role "
-            "applies when they sign in again.",
+            _(
+                "%(email)s is now %(role)s. They are signed out, and their new role "
+                "applies when they sign in again.",
+                email=person.email,
+                role=wording,
+            ),
             errors=form.form_errors,
         )
         if changed.ok:
@@ -129,12 +143,12 @@ def add_organisation():
     """Add a host organisation, so its events and partner users can be set up."""
     form = OrganisationForm()
     if not form.validate_on_submit():
-        flash("Enter the organisation's name and kind.", "error")
+        flash(_("Enter the organisation's name and kind."), "error")
         return redirect(url_for("backoffice.people"))
     run_service(
         lambda: events.create_organisation(
             form.name.data, OrganisationKind(form.kind.data), actor=current_user, now=utcnow()
         ),
-        f"{form.name.data} added.",
+        _("%(name)s added.", name=form.name.data),
     )
     return redirect(url_for("backoffice.people"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from nclw.backoffice.views._blueprint import bp
@@ -29,7 +31,7 @@ def sign_up_questions(event_id: int):
     if form.validate_on_submit():
         done = run_service(
             lambda: setup.add_question(event, form.details(), actor=current_user, now=utcnow()),
-            lambda added: f"Question added: {added.label}",
+            lambda added: _("Question added: %(question)s", question=added.label),
             errors=form.form_errors,
         )
         if done.ok:
@@ -54,7 +56,7 @@ def edit_sign_up_question(question_id: int):
             lambda: setup.change_question(
                 question, form.details(), actor=current_user, now=utcnow()
             ),
-            "Question saved.",
+            _("Question saved."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -64,11 +66,11 @@ def edit_sign_up_question(question_id: int):
 
 
 _ACTIONS = {
-    "up": (lambda q, **kw: setup.move_question(q, up=True, **kw), "Question moved up."),
-    "down": (lambda q, **kw: setup.move_question(q, up=False, **kw), "Question moved down."),
-    "hide": (lambda q, **kw: setup.set_hidden(q, True, **kw), "Question hidden."),
-    "show": (lambda q, **kw: setup.set_hidden(q, False, **kw), "Question asked again."),
-    "remove": (setup.remove_question, "Question removed."),
+    "up": (lambda q, **kw: setup.move_question(q, up=True, **kw), _l("Question moved up.")),
+    "down": (lambda q, **kw: setup.move_question(q, up=False, **kw), _l("Question moved down.")),
+    "hide": (lambda q, **kw: setup.set_hidden(q, True, **kw), _l("Question hidden.")),
+    "show": (lambda q, **kw: setup.set_hidden(q, False, **kw), _l("Question asked again.")),
+    "remove": (setup.remove_question, _l("Question removed.")),
 }
 
 
@@ -81,7 +83,7 @@ def change_sign_up_question(question_id: int, action: str):
     event_id = question.event_id
     if ConfirmForm().validate_on_submit():
         service, message = _ACTIONS[action]
-        run_service(lambda: service(question, actor=current_user, now=utcnow()), message)
+        run_service(lambda: service(question, actor=current_user, now=utcnow()), str(message))
     return redirect(url_for("backoffice.sign_up_questions", event_id=event_id))
 
 
@@ -97,7 +99,7 @@ def approve_sign_up_question(question_id: int):
                 actor=current_user,
                 now=utcnow(),
             ),
-            "Question approved. It is asked from now on.",
+            _("Question approved. It is asked from now on."),
         )
     return _back(question)
 
@@ -110,6 +112,6 @@ def decline_sign_up_question(question_id: int):
     if ConfirmForm().validate_on_submit():
         run_service(
             lambda: proposals.decline_question(question, actor=current_user, now=utcnow()),
-            "Question declined. It will not be asked.",
+            _("Question declined. It will not be asked."),
         )
     return redirect(url_for("backoffice.sign_up_questions", event_id=event_id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nclw.backoffice.slot_forms import EditSlotForm, MakeSlotsForm, WaitingListsForm, uk_to_utc
@@ -14,7 +16,6 @@ from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
 from nclw.timezones import to_uk, utcnow
 from nclw.web import run_service
-from nclw.wording import plural
 
 
 def _load_slot(event_id: int, slot_id: int) -> EventSlot:
@@ -39,7 +40,7 @@ def event_slots(event_id: int):
                 capacity=form.capacity.data,
                 now=utcnow(),
             ),
-            lambda made: f"{plural(len(made), 'slot')} made.",
+            lambda made: ngettext("%(num)d slot made.", "%(num)d slots made.", len(made)),
             errors=form.form_errors,
         )
         if done.ok:
@@ -70,7 +71,7 @@ def slot_waiting_lists(event_id: int):
             lambda: slot_waits.set_waiting_lists(
                 event, form.waiting_lists.data, actor=current_user, now=utcnow()
             ),
-            lambda changed: "Waiting lists changed." if changed else "Nothing changed.",
+            lambda changed: _("Waiting lists changed.") if changed else _("Nothing changed."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -96,7 +97,7 @@ def edit_slot(event_id: int, slot_id: int):
                 capacity=form.capacity.data,
                 now=utcnow(),
             ),
-            "Slot changed.",
+            _("Slot changed."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -113,5 +114,5 @@ def remove_slot(event_id: int, slot_id: int):
     slot = _load_slot(event_id, slot_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    run_service(lambda: slot_changes.remove_slot(slot, now=utcnow()), "Slot removed.")
+    run_service(lambda: slot_changes.remove_slot(slot, now=utcnow()), _("Slot removed."))
     return redirect(url_for("backoffice.event_slots", event_id=event_id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nclw.backoffice.forms import WeekForm
@@ -12,10 +14,6 @@ from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import utcnow
 from nclw.web import run_service
-
-
-def _events(count: int) -> str:
-    return f"{count} event" if count == 1 else f"{count} events"
 
 
 def _details(form: WeekForm) -> weeks.WeekDetails:
@@ -43,9 +41,13 @@ def copy_week(week_id: int):
     source = db.get_or_404(Edition, week_id)
     copied = run_service(
         lambda: weeks.copy_week(source, year=source.year + 1, actor=current_user, now=utcnow()),
-        lambda week: (
-            f"The {week.year} week is set up with {_events(len(week.events))} as drafts, on "
-            "the same days of the week. Check each one, then publish it."
+        lambda week: ngettext(
+            "The %(year)s week is set up with %(num)d event as drafts, on "
+            "the same days of the week. Check each one, then publish it.",
+            "The %(year)s week is set up with %(num)d events as drafts, on "
+            "the same days of the week. Check each one, then publish it.",
+            len(week.events),
+            year=week.year,
         ),
     )
     if copied.ok:
@@ -60,7 +62,7 @@ def new_week():
     if form.validate_on_submit():
         made = run_service(
             lambda: weeks.create_week(_details(form), actor=current_user, now=utcnow()),
-            lambda week: f"The {week.year} week is set up. Now add its events.",
+            lambda week: _("The %(year)s week is set up. Now add its events.", year=week.year),
             errors=form.form_errors,
         )
         if made.ok:
@@ -77,7 +79,7 @@ def edit_week(week_id: int):
     if form.validate_on_submit():
         changed = run_service(
             lambda: weeks.update_week(week, _details(form), actor=current_user, now=utcnow()),
-            "The week is saved.",
+            _("The week is saved."),
             errors=form.form_errors,
         )
         if changed.ok:
