@@ -22,6 +22,11 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count:,} {many or _IRREGULAR_PLURALS.get(singular, singular + 's')}"
 
 
+def number(count: int) -> str:
+    """'10,000': a count with its thousands marked, to put in a message."""
+    return f"{count:,}"
+
+
 def long_date(day: date, *, weekday: bool = False, year: bool = True) -> str:
     """'2 December 2026'; with `weekday`, 'Monday 26 October 2026' (in Welsh, 'Dydd Llun…')."""
     pattern = ("EEEE " if weekday else "") + "d MMMM" + (" y" if year else "")

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from nclw.errors import InvalidInput
+from nclw.wording import number
 
 # What people see about an event, wherever it was written. A proposal stores these too, so a
 # reviewer compares like with like and approving it copies them across unchanged.
@@ -122,7 +123,7 @@ def _missing(name: str) -> str:
 
 
 def _too_long(name: str, limit: int) -> str:
-    limit_words = f"{limit:,}"
+    limit_words = number(limit)
     return {
         "title": _("The title must be %(limit)s characters or fewer.", limit=limit_words),
         "summary": _("The summary must be %(limit)s characters or fewer.", limit=limit_words),
@@ -227,7 +228,7 @@ def check_places(capacity: int | None) -> None:
         raise InvalidInput(
             _(
                 "Enter a number of places from 1 to %(most)s, or leave it empty for no limit.",
-                most=f"{MAX_PLACES:,}",
+                most=number(MAX_PLACES),
             )
         )
 
@@ -325,14 +326,14 @@ def places_taken(taken: int, capacity: int | None) -> str:
             "%(tickets)s ticket (no limit)",
             "%(tickets)s tickets (no limit)",
             taken,
-            tickets=f"{taken:,}",
+            tickets=number(taken),
         )
     return ngettext(
         "%(taken)s of %(places)s place taken",
         "%(taken)s of %(places)s places taken",
         capacity,
-        taken=f"{taken:,}",
-        places=f"{capacity:,}",
+        taken=number(taken),
+        places=number(capacity),
     )
 
 
@@ -340,4 +341,4 @@ def places_offered(capacity: int | None) -> str:
     """How many places an event offers: "20 places", "1 place" or "No limit"."""
     if capacity is None:
         return _("No limit")
-    return ngettext("%(places)s place", "%(places)s places", capacity, places=f"{capacity:,}")
+    return ngettext("%(places)s place", "%(places)s places", capacity, places=number(capacity))

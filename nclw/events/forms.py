@@ -24,6 +24,7 @@ from nclw.events.details import (
 )
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import CheckboxesField, ChoiceField
+from nclw.wording import number
 
 # The service's refusals that concern one field (a message's opening words to the field's name),
 # so the error summary links there and the field shows the message (nclw.forms).
@@ -56,7 +57,7 @@ def _fewer(label, name: str) -> Length:
     return Length(
         max=limit,
         message=_l(
-            "%(label)s must be %(limit)s characters or fewer", label=label, limit=f"{limit:,}"
+            "%(label)s must be %(limit)s characters or fewer", label=label, limit=number(limit)
         ),
     )
 
@@ -126,7 +127,7 @@ def places(label, *, description) -> PlacesField:
                 max=MAX_PLACES,
                 message=_l(
                     "Enter a number of places from 1 to %(most)s, or leave it empty",
-                    most=f"{MAX_PLACES:,}",
+                    most=number(MAX_PLACES),
                 ),
             ),
         ],

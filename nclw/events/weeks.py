@@ -17,6 +17,7 @@ from nclw.events.models import Edition, Event
 from nclw.events.services import EDITABLE_FIELDS, create_event
 from nclw.extensions import db
 from nclw.timezones import UK, to_uk
+from nclw.wording import number
 
 THEME_LIMIT = 120
 SUMMARY_LIMIT = 2000
@@ -148,7 +149,7 @@ def _check(details: WeekDetails, *, week: Edition | None) -> None:
         raise InvalidInput(
             _(
                 "The introduction must be %(limit)s characters or fewer.",
-                limit=f"{SUMMARY_LIMIT:,}",
+                limit=number(SUMMARY_LIMIT),
             )
         )
     if has_hidden_characters(theme) or has_hidden_characters(details.summary, multiline=True):
