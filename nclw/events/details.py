@@ -328,8 +328,9 @@ def places_taken(taken: int, capacity: int | None) -> str:
             taken,
             tickets=number(taken),
         )
+    # English says "places" even for one ("1 of 1 places taken"); other languages count.
     return ngettext(
-        "%(taken)s of %(places)s place taken",
+        "%(taken)s of %(places)s places taken",
         "%(taken)s of %(places)s places taken",
         capacity,
         taken=number(taken),
