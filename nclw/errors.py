@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, after_this_request, has_request_context, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext
@@ -58,7 +60,7 @@ class InvalidInput(NclwError):
 #: How long to ask people (and programs) to wait before trying a change again.
 RETRY_AFTER_SECONDS = 120
 
-CANNOT_SAVE = (
+CANNOT_SAVE = _l(
     "We cannot save changes just now. Nothing you typed is lost. Please try again in a few minutes."
 )
 
@@ -69,7 +71,7 @@ class CannotSaveNow(NclwError):
     status_code = 503
 
     def __init__(self, message: str = CANNOT_SAVE) -> None:
-        super().__init__(message)
+        super().__init__(str(message))  # worded now, in the language of the request
 
 
 # PostgreSQL: read_only_sql_transaction (a standby, or default_transaction_read_only) and
@@ -155,21 +157,21 @@ def _typed_answers() -> list[tuple[str, str]]:
 def _cannot_save_page():
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith("/api/"):
-        message = "We cannot save changes just now. Please try again in a few minutes."
+        message = _("We cannot save changes just now. Please try again in a few minutes.")
         return {"error": "unavailable", "message": message, "status": 503}, 503, headers
     page = render_template("errors/cannot_save.html", typed=_typed_answers())
     return page, 503, headers
 
 
 _TITLES = {
-    400: "Something was wrong with that request",
-    403: "You cannot see this page",
-    404: "Page not found",
-    405: "That did not work",
-    409: "That could not be done",
-    413: "That was too much to send",
-    429: "Too many tries",
-    500: "Sorry, something went wrong on our side",
+    400: _l("Something was wrong with that request"),
+    403: _l("You cannot see this page"),
+    404: _l("Page not found"),
+    405: _l("That did not work"),
+    409: _l("That could not be done"),
+    413: _l("That was too much to send"),
+    429: _l("Too many tries"),
+    500: _l("Sorry, something went wrong on our side"),
 }
 
 
@@ -180,7 +182,7 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_expired(error: CSRFError):
-        return render_template("errors/csrf.html", title="Please try again"), 400
+        return render_template("errors/csrf.html", title=_("Please try again")), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -231,7 +233,7 @@ def init_error_pages(app: Flask) -> None:
         except Exception:  # noqa: BLE001 - the page must still be shown
             app.logger.exception("Rolling back after an error failed too")
         if request.path.startswith("/api/"):
-            message = "Something went wrong on our side. Please try again later."
+            message = _("Something went wrong on our side. Please try again later.")
             return {"error": "server", "message": message, "status": 500}, 500
         page = render_template("errors/error.html", code=500, title=_TITLES[500], plain=True)
         return page, 500

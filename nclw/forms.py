@@ -1,4 +1,4 @@
-"""Form fields every area shares: WTForms' messages, in plain English."""
+"""Form fields every area shares: WTForms' messages, in plain words in the page's language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
 from wtforms.fields import Field
@@ -13,7 +15,7 @@ from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Only a changed or out-of-date page can send a value the list did not offer.
-CHOOSE_FROM_THE_LIST = "Choose one of the options in the list"
+CHOOSE_FROM_THE_LIST = _l("Choose one of the options in the list")
 
 
 class ChoiceField(SelectField):
@@ -36,7 +38,7 @@ class ConfirmForm(FlaskForm):
 
 
 # Said instead of Flask-WTF's "The CSRF token has expired", which means nothing to people.
-TIMED_OUT = "Your page timed out. Please check your answers and try again."
+TIMED_OUT = _l("Your page timed out. Please check your answers and try again.")
 # Fields a person never fills in: the error summary never links to them.
 _NOT_FILLED_IN = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
 
@@ -79,7 +81,8 @@ def error_summary_items(form) -> list[tuple[str | None, str]]:
 
 def _named_field(form, message: str):
     for opening, name in getattr(form, "form_error_fields", {}).items():
-        if message.startswith(opening) and name in form:
+        # Openings are lazy strings: compare them in the page's language.
+        if str(message).startswith(str(opening)) and name in form:
             return form[name]
     return None
 
@@ -90,7 +93,9 @@ def _named_field(form, message: str):
 # JavaScript. A single ISO date (2027-10-27) under the field's own name is still read, so
 # links and clients that send one keep working.
 
-PARTS = (("day", "Day"), ("month", "Month"), ("year", "Year"))
+PARTS = (("day", _l("Day")), ("month", _l("Month")), ("year", _l("Year")))
+# How a message names a box that was left empty.
+_PART_NAMES = {"day": _l("day"), "month": _l("month"), "year": _l("year"), "time": _l("time")}
 # A whole date in one value: what browsers' date boxes, old links and API clients send.
 WHOLE_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 WHOLE_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
@@ -109,33 +114,50 @@ class DatePart:
     value: str
 
 
-def _must_include(subject: str, missing: list[str]) -> str:
-    words = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
-    return f"{subject} must include a {words}"
+def _must_include(subject, missing: list[str]) -> str:
+    names = [str(_PART_NAMES[part]) for part in missing]
+    words = names[0]
+    for name in names[1:-1]:
+        words = _("%(first)s, %(next)s", first=words, next=name)
+    if len(names) > 1:
+        words = _("%(first)s and %(last)s", first=words, last=names[-1])
+    return _("%(subject)s must include a %(parts)s", subject=subject, parts=words)
 
 
-def date_from_parts(day: str, month: str, year: str, *, subject: str) -> date:
-    """The date typed in three boxes, or ValueError with a message saying what to fix."""
+def _real_date(subject) -> str:
+    return _("%(subject)s must be a real date", subject=subject)
+
+
+def date_from_parts(day: str, month: str, year: str, *, subject) -> date:
+    """The date typed in three boxes, or ValueError with a message saying what to fix.
+
+    `subject` names the date ("The first day"), in the page's language.
+    """
     typed = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
-    missing = [part for part, _ in PARTS if not typed[part]]
+    missing = [part for part, _label in PARTS if not typed[part]]
     if len(missing) == len(PARTS):
-        raise ValueError(f"Enter {subject.lower()}")
+        raise ValueError(_("Enter %(subject)s", subject=str(subject).lower()))
     if missing:
         raise ValueError(_must_include(subject, missing))
     if not all(value.isdigit() and value.isascii() for value in typed.values()):
-        raise ValueError(f"{subject} must be a real date")
+        raise ValueError(_real_date(subject))
     if len(typed["year"]) != 4:
-        raise ValueError(f"The year of {subject.lower()} must include 4 numbers, like 2027")
+        raise ValueError(
+            _(
+                "The year of %(subject)s must include 4 numbers, like 2027",
+                subject=str(subject).lower(),
+            )
+        )
     try:
         return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
     except ValueError:
-        raise ValueError(f"{subject} must be a real date") from None
+        raise ValueError(_real_date(subject)) from None
 
 
-def time_from_text(text: str, *, subject: str) -> time:
+def time_from_text(text: str, *, subject) -> time:
     """A time as people write it (16:00, 16.00, 4pm, 4:30pm), or ValueError."""
     match = _TIME.match(text.strip())
-    problem = ValueError(f"{subject} must have a real time, like 16:00 or 4pm")
+    problem = ValueError(_("%(subject)s must have a real time, like 16:00 or 4pm", subject=subject))
     if not match or not match.group(1).isascii():
         raise problem
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -148,14 +170,14 @@ def time_from_text(text: str, *, subject: str) -> time:
     return time(hour, minute)
 
 
-def date_from_text(text: str, *, subject: str) -> date:
+def date_from_text(text: str, *, subject) -> date:
     """A whole date in one value (2027-10-27, or 27/10/2027), or ValueError."""
     for pattern in WHOLE_DATE_FORMATS:
         try:
             return datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"{subject} must be a real date")
+    raise ValueError(_real_date(subject))
 
 
 class DateInputField(Field):
@@ -169,15 +191,18 @@ class DateInputField(Field):
 
     def __init__(self, label=None, validators=None, *, subject=None, example=None, **kwargs):
         if example:
-            kwargs.setdefault("description", f"For example, {example}")
+            kwargs.setdefault("description", _("For example, %(example)s", example=example))
         super().__init__(label, validators, **kwargs)
-        self.subject = subject or str(self.label.text)
+        # Lazy strings stay lazy: the message is worded in the page's language.
+        self.subject = subject or self.label.text
         self.typed: dict[str, str] = {}
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.typed = {}
         if formdata is not None:
-            typed = {part: formdata.get(f"{self.name}-{part}", "") for part, _ in self.parts_asked}
+            typed = {
+                part: formdata.get(f"{self.name}-{part}", "") for part, _label in self.parts_asked
+            }
             if any(value.strip() for value in typed.values()):
                 self.typed = typed
         super().process(formdata, data, extra_filters)
@@ -185,7 +210,7 @@ class DateInputField(Field):
     def process_formdata(self, valuelist):
         if self.typed:
             # Something is in the boxes: the field is not empty, even if it is not a date.
-            self.raw_data = [" ".join(self.typed[part] for part, _ in self.parts_asked)]
+            self.raw_data = [" ".join(self.typed[part] for part, _label in self.parts_asked)]
             self.data = None
             self.data = self._from_parts(self.typed)
             self.raw_data = [self._value()]
@@ -230,10 +255,10 @@ class DateTimeInputField(DateInputField):
     """A date and a UK time: day, month and year boxes and a time box (16:00 or 4pm), or one
     ISO value (2027-10-27T16:00). The data is a naive datetime on a UK clock."""
 
-    parts_asked = (*PARTS, ("time", "Time"))
+    parts_asked = (*PARTS, ("time", _l("Time")))
 
     def _from_parts(self, typed: dict[str, str]) -> datetime:
-        missing = [part for part, _ in self.parts_asked if not typed[part].strip()]
+        missing = [part for part, _label in self.parts_asked if not typed[part].strip()]
         if missing:
             raise ValueError(_must_include(self.subject, missing))
         day = super()._from_parts(typed)
@@ -245,7 +270,7 @@ class DateTimeInputField(DateInputField):
                 return datetime.strptime(text.strip(), pattern)
             except ValueError:
                 continue
-        raise ValueError(f"{self.subject} must be a real date and time")
+        raise ValueError(_("%(subject)s must be a real date and time", subject=self.subject))
 
     def _values_of(self, value) -> dict[str, str]:
         return {**super()._values_of(value), "time": f"{value:%H:%M}"}

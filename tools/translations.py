@@ -75,6 +75,8 @@ def extract() -> Catalog:
         keywords=KEYWORDS,
         comment_tags=("Translators:",),
         strip_comment_tags=True,
+        # Babel skips folders starting with "_" by default: templates/_macros holds strings.
+        directory_filter=lambda path: not Path(path).name.startswith("."),
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
 
 from nclw.api import openapi, serialise
 from nclw.events import services
@@ -56,7 +57,7 @@ def _choice(name: str, enum_class) -> object | None:
         return None
     if value not in enum_class._value2member_map_:
         allowed = ", ".join(member.value for member in enum_class)
-        raise BadRequest(f"'{name}' must be one of: {allowed}.")
+        raise BadRequest(_("'%(name)s' must be one of: %(allowed)s.", name=name, allowed=allowed))
     return enum_class(value)
 
 
@@ -65,7 +66,7 @@ def _year() -> int | None:
     if value is None:
         return None
     if not re.fullmatch(r"\d{4}", value):
-        raise BadRequest("'year' must be a four-digit year, like 2026.")
+        raise BadRequest(_("'year' must be a four-digit year, like 2026."))
     return int(value)
 
 
@@ -75,7 +76,7 @@ def events():
     # Unknown parameters are ignored: sites often add their own, such as cache-busters.
     for name in KNOWN_PARAMS & set(request.args):
         if len(request.args.getlist(name)) > 1:
-            raise BadRequest(f"Give '{name}' only once.")
+            raise BadRequest(_("Give '%(name)s' only once.", name=name))
     filters = services.WeekFilters(
         format=_choice("format", EventFormat), audience=_choice("audience", Audience)
     )
@@ -85,7 +86,7 @@ def events():
         services.edition_for_year(year) if year else services.current_edition(today=now.date())
     )
     if year and edition is None:
-        return error_response(404, "not_found", f"There is no week in {year}.")
+        return error_response(404, "not_found", _("There is no week in %(year)s.", year=year))
     found = services.published_events(edition, filters) if edition else []
     return jsonify(
         edition=serialise.edition(edition) if edition else None,
@@ -97,10 +98,10 @@ def events():
 def event(slug: str):
     """One published (or cancelled) event."""
     if not SLUG.fullmatch(slug):
-        raise BadRequest("That is not an event address: use lowercase letters, digits and '-'.")
+        raise BadRequest(_("That is not an event address: use lowercase letters, digits and '-'."))
     found = services.get_public_event(slug)
     if found is None:
-        return error_response(404, "not_found", "There is no published event at that address.")
+        return error_response(404, "not_found", _("There is no published event at that address."))
     return jsonify(serialise.event(found, now=utcnow()))
 
 

@@ -13,7 +13,11 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from nclw.errors import InvalidInput
+from nclw.wording import number
 
 # What people see about an event, wherever it was written. A proposal stores these too, so a
 # reviewer compares like with like and approving it copies them across unchanged.
@@ -57,22 +61,22 @@ class AccessFeature(enum.StrEnum):
     def label(self) -> str:
         """As an event offers it."""
         return {
-            "step_free": "Step-free access",
-            "quiet_room": "A quiet room",
-            "bsl": "British Sign Language (BSL) interpreter",
-            "captions": "Live captions",
-            "easy_read": "Easy Read materials",
+            "step_free": _("Step-free access"),
+            "quiet_room": _("A quiet room"),
+            "bsl": _("British Sign Language (BSL) interpreter"),
+            "captions": _("Live captions"),
+            "easy_read": _("Easy Read materials"),
         }[self.value]
 
     @property
     def need(self) -> str:
         """As a person asks for it: "2 people need step-free access"."""
         return {
-            "step_free": "step-free access",
-            "quiet_room": "a quiet room",
-            "bsl": "a BSL interpreter",
-            "captions": "live captions",
-            "easy_read": "Easy Read materials",
+            "step_free": _("step-free access"),
+            "quiet_room": _("a quiet room"),
+            "bsl": _("a BSL interpreter"),
+            "captions": _("live captions"),
+            "easy_read": _("Easy Read materials"),
         }[self.value]
 
 
@@ -86,7 +90,7 @@ def store_access(features: Collection[str]) -> str:
     """Features as stored; refuses one the list does not have."""
     unknown = set(features) - set(AccessFeature._value2member_map_)
     if unknown:
-        raise InvalidInput("Choose access features from the list.")
+        raise InvalidInput(_("Choose access features from the list."))
     return ",".join(feature.value for feature in AccessFeature if feature.value in features)
 
 
@@ -121,19 +125,84 @@ TEXT_LIMITS = {
     "online_url": 500,
 }
 
-# How each detail is named in a message.
-_NAMES = {
-    "title": "title",
-    "summary": "summary",
-    "description": "description",
-    "title_cy": "Welsh title",
-    "summary_cy": "Welsh summary",
-    "description_cy": "Welsh description",
-    "highlights": "list of what people will get",
-    "venue_name": "venue",
-    "address": "address",
-    "online_url": "joining link",
-}
+
+def _missing(name: str) -> str:
+    # One whole sentence for each detail, so a translator can word each one.
+    return {"title": _("Enter the title."), "summary": _("Enter the summary.")}[name]
+
+
+def _too_long(name: str, limit: int) -> str:
+    limit_words = number(limit)
+    return {
+        "title": _("The title must be %(limit)s characters or fewer.", limit=limit_words),
+        "summary": _("The summary must be %(limit)s characters or fewer.", limit=limit_words),
+        "description": _(
+            "The description must be %(limit)s characters or fewer.", limit=limit_words
+        ),
+        "title_cy": _("The Welsh title must be %(limit)s characters or fewer.", limit=limit_words),
+        "summary_cy": _(
+            "The Welsh summary must be %(limit)s characters or fewer.", limit=limit_words
+        ),
+        "description_cy": _(
+            "The Welsh description must be %(limit)s characters or fewer.", limit=limit_words
+        ),
+        "highlights": _(
+            "The list of what people will get must be %(limit)s characters or fewer.",
+            limit=limit_words,
+        ),
+        "venue_name": _("The venue must be %(limit)s characters or fewer.", limit=limit_words),
+        "address": _("The address must be %(limit)s characters or fewer.", limit=limit_words),
+        "online_url": _(
+            "The joining link must be %(limit)s characters or fewer.", limit=limit_words
+        ),
+    }[name]
+
+
+def _hidden_characters(name: str) -> str:
+    return {
+        "title": _(
+            "Type the title on one line, without hidden characters (like a line break pasted "
+            "from another document)."
+        ),
+        "summary": _(
+            "Type the summary on one line, without hidden characters (like a line break "
+            "pasted from another document)."
+        ),
+        "description": _(
+            "Type the description without hidden characters (like a line break pasted from "
+            "another document)."
+        ),
+        "title_cy": _(
+            "Type the Welsh title on one line, without hidden characters (like a line break "
+            "pasted from another document)."
+        ),
+        "summary_cy": _(
+            "Type the Welsh summary on one line, without hidden characters (like a line break "
+            "pasted from another document)."
+        ),
+        "description_cy": _(
+            "Type the Welsh description without hidden characters (like a line break pasted "
+            "from another document)."
+        ),
+        "highlights": _(
+            "Type the list of what people will get without hidden characters (like a line "
+            "break pasted from another document)."
+        ),
+        "venue_name": _(
+            "Type the venue on one line, without hidden characters (like a line break pasted "
+            "from another document)."
+        ),
+        "address": _(
+            "Type the address on one line, without hidden characters (like a line break "
+            "pasted from another document)."
+        ),
+        "online_url": _(
+            "Type the joining link on one line, without hidden characters (like a line break "
+            "pasted from another document)."
+        ),
+    }[name]
+
+
 _REQUIRED = ("title", "summary")
 # Text people write over several lines; everything else is one line.
 _MULTILINE = ("description", "description_cy", "highlights")
@@ -158,18 +227,14 @@ def check_details(details: Mapping[str, Any], *, changed: Collection[str] | None
     names = set(details) if changed is None else set(changed) & set(details)
     for name in _REQUIRED:
         if name in names and not (details[name] or "").strip():
-            raise InvalidInput(f"Enter the {_NAMES[name]}.")
+            raise InvalidInput(_missing(name))
     for name, limit in TEXT_LIMITS.items():
         if name not in names:
             continue
         if len(details[name] or "") > limit:
-            raise InvalidInput(f"The {_NAMES[name]} must be {limit:,} characters or fewer.")
+            raise InvalidInput(_too_long(name, limit))
         if has_hidden_characters(details[name] or "", multiline=name in _MULTILINE):
-            where = "" if name in _MULTILINE else " on one line,"
-            raise InvalidInput(
-                f"Type the {_NAMES[name]}{where} without hidden characters (like a line break "
-                "pasted from another document)."
-            )
+            raise InvalidInput(_hidden_characters(name))
     if "capacity" in names:
         check_places(details["capacity"])
     if "access_features" in names:
@@ -186,10 +251,13 @@ def check_places(capacity: int | None) -> None:
     if capacity is None:
         return
     if isinstance(capacity, bool) or not isinstance(capacity, int):
-        raise InvalidInput("Enter the number of places as a whole number.")
+        raise InvalidInput(_("Enter the number of places as a whole number."))
     if not 1 <= capacity <= MAX_PLACES:
         raise InvalidInput(
-            f"Enter a number of places from 1 to {MAX_PLACES:,}, or leave it empty for no limit."
+            _(
+                "Enter a number of places from 1 to %(most)s, or leave it empty for no limit.",
+                most=number(MAX_PLACES),
+            )
         )
 
 
@@ -197,11 +265,11 @@ def check_ages(youngest: int, oldest: int | None) -> None:
     """An age rule: from 16 (or older), up to an age no younger than that, or no upper limit."""
     for age in (youngest, oldest):
         if age is not None and (isinstance(age, bool) or not isinstance(age, int)):
-            raise InvalidInput("Enter ages as whole numbers of years.")
+            raise InvalidInput(_("Enter ages as whole numbers of years."))
     if not YOUNGEST_AGE <= youngest <= OLDEST_AGE:
-        raise InvalidInput(f"The youngest age must be {YOUNGEST_AGE} or more.")
+        raise InvalidInput(_("The youngest age must be %(age)s or more.", age=YOUNGEST_AGE))
     if oldest is not None and not youngest <= oldest <= OLDEST_AGE:
-        raise InvalidInput("The oldest age must be the same as the youngest or more.")
+        raise InvalidInput(_("The oldest age must be the same as the youngest or more."))
 
 
 def age_rule_key(youngest: int, oldest: int | None) -> str:
@@ -217,16 +285,16 @@ def parse_age_rule(key: str) -> tuple[int, int | None]:
         youngest, oldest = key.split("-")
         return int(youngest), int(oldest)
     except ValueError as error:
-        raise InvalidInput("Choose who may come, by age.") from error
+        raise InvalidInput(_("Choose who may come, by age.")) from error
 
 
 def age_rule_words(youngest: int, oldest: int | None) -> str:
     """'16 and over', '18 to 25': the rule as the public page says it."""
     if oldest is None:
-        return f"{youngest} and over"
+        return _("%(youngest)s and over", youngest=youngest)
     if oldest == youngest:
-        return f"{youngest} only"
-    return f"{youngest} to {oldest}"
+        return _("%(age)s only", age=youngest)
+    return _("%(youngest)s to %(oldest)s", youngest=youngest, oldest=oldest)
 
 
 def age_question(youngest: int, oldest: int | None) -> str | None:
@@ -238,54 +306,68 @@ def age_question(youngest: int, oldest: int | None) -> str | None:
     if youngest <= YOUNGEST_AGE and oldest is None:
         return None
     if oldest is None:
-        return f"Are you {youngest} or over?"
+        return _("Are you %(youngest)s or over?", youngest=youngest)
     if youngest <= YOUNGEST_AGE:
-        return f"Are you {oldest} or under?"
+        return _("Are you %(oldest)s or under?", oldest=oldest)
     if oldest == youngest:
-        return f"Are you {youngest}?"
-    return f"Are you aged {youngest} to {oldest}?"
+        return _("Are you %(age)s?", age=youngest)
+    return _("Are you aged %(youngest)s to %(oldest)s?", youngest=youngest, oldest=oldest)
 
 
 def ready_to_publish_problem(details: Mapping[str, Any]) -> str | None:
     """What stops these details going on the site, or None: an in-person event needs a venue."""
     fmt = details.get("format")
     if fmt in ("in_person", "hybrid") and not (details.get("venue_name") or "").strip():
-        return "Add the venue before publishing an in-person event."
+        return _("Add the venue before publishing an in-person event.")
     return None
 
 
 def _check_link(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidInput("Enter the joining link as a full web address, starting with https://")
+        raise InvalidInput(
+            _("Enter the joining link as a full web address, starting with https://")
+        )
 
 
 def _check_times(details: Mapping[str, Any]) -> None:
     starts, ends = details.get("starts_at"), details.get("ends_at")
     if starts is None or ends is None:
-        raise InvalidInput("Enter when it starts and when it ends.")
+        raise InvalidInput(_("Enter when it starts and when it ends."))
     if ends <= starts:
-        raise InvalidInput("The event must end after it starts.")
+        raise InvalidInput(_("The event must end after it starts."))
     opens = details.get("registration_opens_at")
     closes = details.get("registration_closes_at")
     if opens and closes and closes <= opens:
-        raise InvalidInput("Sign-up must close after it opens.")
+        raise InvalidInput(_("Sign-up must close after it opens."))
     # Sign-up always ends when the event starts, so a later time could never apply.
     if closes and closes > starts:
-        raise InvalidInput("Sign-up must close by the time the event starts.")
+        raise InvalidInput(_("Sign-up must close by the time the event starts."))
     if opens and opens >= starts:
-        raise InvalidInput("Sign-up must open before the event starts.")
+        raise InvalidInput(_("Sign-up must open before the event starts."))
 
 
 def places_taken(taken: int, capacity: int | None) -> str:
     """How full an event is, in the same words on every page: "3 of 10 places taken"."""
     if capacity is None:
-        return f"{taken:,} {'ticket' if taken == 1 else 'tickets'} (no limit)"
-    return f"{taken:,} of {capacity:,} places taken"
+        return ngettext(
+            "%(tickets)s ticket (no limit)",
+            "%(tickets)s tickets (no limit)",
+            taken,
+            tickets=number(taken),
+        )
+    # English says "places" even for one ("1 of 1 places taken"); other languages count.
+    return ngettext(
+        "%(taken)s of %(places)s places taken",
+        "%(taken)s of %(places)s places taken",
+        capacity,
+        taken=number(taken),
+        places=number(capacity),
+    )
 
 
 def places_offered(capacity: int | None) -> str:
     """How many places an event offers: "20 places", "1 place" or "No limit"."""
     if capacity is None:
-        return "No limit"
-    return f"{capacity:,} {'place' if capacity == 1 else 'places'}"
+        return _("No limit")
+    return ngettext("%(places)s place", "%(places)s places", capacity, places=number(capacity))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nclw.events.models import Audience, Edition, Event
 from nclw.events.services import published_events
 
@@ -13,24 +15,28 @@ class CalendarFeed:
     """One feed people can subscribe to; `name` is its address (`/week/<name>.ics`)."""
 
     name: str
-    label: str
+    label: str  # a lazy string: said in the page's language
     calendar_name: str
     # The audiences whose events it carries; an event open to everyone is in every feed.
     audiences: frozenset[Audience]
 
 
-EVERY_EVENT = CalendarFeed("all", "Every event", "National Care Leavers' Week", frozenset(Audience))
+# The label is shown on the week page; the calendar's own name stays English, since one
+# feed's address serves every language.
+EVERY_EVENT = CalendarFeed(
+    "all", _l("Every event"), "National Care Leavers' Week", frozenset(Audience)
+)
 FEEDS = (
     EVERY_EVENT,
     CalendarFeed(
         "young-people",
-        "Events for care-experienced young people",
+        _l("Events for care-experienced young people"),
         "National Care Leavers' Week: young people",
         frozenset({Audience.CARE_EXPERIENCED, Audience.EVERYONE}),
     ),
     CalendarFeed(
         "professionals",
-        "Events for professionals",
+        _l("Events for professionals"),
         "National Care Leavers' Week: professionals",
         frozenset({Audience.PROFESSIONALS, Audience.EVERYONE}),
     ),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, EventFormat
 
@@ -36,15 +38,15 @@ class FilterChoice:
     label: str
 
 
-SHOW_ALL = "Show all"
+SHOW_ALL = _l("Show all")
 # Worded as the people looking, not as the events' audience: "Everyone" is no choice here.
 AUDIENCE_CHOICES = (
-    FilterChoice(Audience.CARE_EXPERIENCED.value, "I'm a care-experienced young person"),
-    FilterChoice(Audience.PROFESSIONALS.value, "I work with care leavers"),
+    FilterChoice(Audience.CARE_EXPERIENCED.value, _l("I'm a care-experienced young person")),
+    FilterChoice(Audience.PROFESSIONALS.value, _l("I work with care leavers")),
 )
 FORMAT_CHOICES = (
-    FilterChoice(EventFormat.ONLINE.value, "Online"),
-    FilterChoice(EventFormat.IN_PERSON.value, "In person"),
+    FilterChoice(EventFormat.ONLINE.value, _l("Online")),
+    FilterChoice(EventFormat.IN_PERSON.value, _l("In person")),
 )
 
 
@@ -61,12 +63,12 @@ class FilterQuestion:
 
 FORMAT_QUESTION = FilterQuestion(
     "format",
-    "How do you want to take part?",
-    "Events you can join online or in person show in both.",
+    _l("How do you want to take part?"),
+    _l("Events you can join online or in person show in both."),
     FORMAT_CHOICES,
 )
 AUDIENCE_QUESTION = FilterQuestion(
-    "audience", "Who is it for?", "Events open to everyone show for both.", AUDIENCE_CHOICES
+    "audience", _l("Who is it for?"), _l("Events open to everyone show for both."), AUDIENCE_CHOICES
 )
 
 

@@ -7,6 +7,8 @@ organiser, "Session name" for a partner); the rules do not.
 
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
@@ -23,18 +25,20 @@ from nclw.events.details import (
 )
 from nclw.events.models import Audience, EventFormat
 from nclw.forms import CheckboxesField, ChoiceField
+from nclw.wording import number
 
 # The service's refusals that concern one field (a message's opening words to the field's name),
 # so the error summary links there and the field shows the message (nclw.forms).
+# Translators: each opening must be the start of the same refusal's translation.
 SERVICE_ERROR_FIELDS = {
-    "Enter when it starts": "starts_at",
-    "The event must end after it starts": "ends_at",
-    "Sign-up must close": "registration_closes_at",
-    "Sign-up must open": "registration_opens_at",
-    "Enter the joining link": "online_url",
-    "Enter the number of places": "capacity",
-    "The youngest age": "age_rule",
-    "The oldest age": "age_rule",
+    _l("Enter when it starts"): "starts_at",
+    _l("The event must end after it starts"): "ends_at",
+    _l("Sign-up must close"): "registration_closes_at",
+    _l("Sign-up must open"): "registration_opens_at",
+    _l("Enter the joining link"): "online_url",
+    _l("Enter the number of places"): "capacity",
+    _l("The youngest age"): "age_rule",
+    _l("The oldest age"): "age_rule",
 }
 
 
@@ -45,30 +49,41 @@ class PlacesField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter the number of places as a whole number, like 20") from error
+            raise ValueError(_("Enter the number of places as a whole number, like 20")) from error
 
 
-def _fewer(label: str, name: str) -> Length:
+def _fewer(label, name: str) -> Length:
+    # `label` names the field in the message; forms pass it as a lazy string.
     limit = TEXT_LIMITS[name]
-    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
-
-
-def title(label: str) -> StringField:
-    return StringField(
-        label, validators=[DataRequired(f"Enter the {label.lower()}"), _fewer(label, "title")]
+    return Length(
+        max=limit,
+        message=_l(
+            "%(label)s must be %(limit)s characters or fewer", label=label, limit=number(limit)
+        ),
     )
 
 
-def summary(description: str) -> StringField:
+def _enter_the(label) -> LazyString:
+    # "Enter the title", with the field's own label in the page's language.
+    return LazyString(lambda: _("Enter the %(thing)s", thing=str(label).lower()))
+
+
+def title(label) -> StringField:
+    return StringField(label, validators=[DataRequired(_enter_the(label)), _fewer(label, "title")])
+
+
+def summary(description) -> StringField:
     return StringField(
-        "Summary",
+        _l("Summary"),
         description=description,
-        validators=[DataRequired("Enter a summary"), _fewer("Summary", "summary")],
+        validators=[DataRequired(_l("Enter a summary")), _fewer(_l("Summary"), "summary")],
     )
 
 
-def description(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), _fewer("The description", "description")])
+def description(label) -> TextAreaField:
+    return TextAreaField(
+        label, validators=[Optional(), _fewer(_l("The description"), "description")]
+    )
 
 
 # The event's words in Welsh (events.localised): all optional, with the English fields' limits.
@@ -131,34 +146,36 @@ def welsh_data(event) -> dict[str, str]:
 
 def highlights() -> TextAreaField:
     return TextAreaField(
-        "What people will get (optional)",
-        description="One thing a line.",
-        validators=[Optional(), _fewer("The list", "highlights")],
+        _l("What people will get (optional)"),
+        description=_l("One thing a line."),
+        validators=[Optional(), _fewer(_l("The list"), "highlights")],
     )
 
 
-def venue(label: str) -> StringField:
+def venue(label) -> StringField:
     # Not Optional(): that would stop a form's own in-person check from running.
-    return StringField(label, validators=[_fewer("Venue", "venue_name")])
+    return StringField(label, validators=[_fewer(_l("Venue"), "venue_name")])
 
 
 def address() -> StringField:
-    return StringField("Address (optional)", validators=[Optional(), _fewer("Address", "address")])
+    return StringField(
+        _l("Address (optional)"), validators=[Optional(), _fewer(_l("Address"), "address")]
+    )
 
 
-def joining_link(label: str) -> URLField:
+def joining_link(label) -> URLField:
     return URLField(
         label,
-        description="Only people with a confirmed ticket see it.",
+        description=_l("Only people with a confirmed ticket see it."),
         validators=[
             Optional(),
-            _fewer("The joining link", "online_url"),
-            URL(message="Enter a full web address, starting with https://"),
+            _fewer(_l("The joining link"), "online_url"),
+            URL(message=_l("Enter a full web address, starting with https://")),
         ],
     )
 
 
-def places(label: str, *, description: str) -> PlacesField:
+def places(label, *, description) -> PlacesField:
     return PlacesField(
         label,
         description=description,
@@ -167,53 +184,63 @@ def places(label: str, *, description: str) -> PlacesField:
             NumberRange(
                 min=1,
                 max=MAX_PLACES,
-                message=f"Enter a number of places from 1 to {MAX_PLACES:,}, or leave it empty",
+                message=_l(
+                    "Enter a number of places from 1 to %(most)s, or leave it empty",
+                    most=number(MAX_PLACES),
+                ),
             ),
         ],
     )
 
 
-def event_format(label: str) -> ChoiceField:
+def _label_of(choice) -> LazyString:
+    # An enum's label, worded when the form is drawn (forms are built at import).
+    return LazyString(getattr, choice, "label")
+
+
+def event_format(label) -> ChoiceField:
     return ChoiceField(
         label,
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(f.value, f.label) for f in EventFormat],
-        validators=[DataRequired("Choose how people take part")],
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(f.value, _label_of(f)) for f in EventFormat],
+        validators=[DataRequired(_l("Choose how people take part"))],
     )
 
 
 def audience(**kwargs) -> ChoiceField:
     return ChoiceField(
-        "Who it is for",
-        choices=[SelectChoice("", "Choose one")]
-        + [SelectChoice(a.value, a.label) for a in Audience],
-        validators=[DataRequired("Choose who it is for")],
+        _l("Who it is for"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(a.value, _label_of(a)) for a in Audience],
+        validators=[DataRequired(_l("Choose who it is for"))],
         **kwargs,
     )
 
 
-def age_rule(label: str = "Ages") -> ChoiceField:
+def age_rule(label=None) -> ChoiceField:
     """Who may come, by age; `with_age_rule` adds an event's own rule if it is not a usual one."""
     return ChoiceField(
-        label,
-        description=(
+        label or _l("Ages"),
+        description=_l(
             "For anything but 16 and over, sign-up asks one yes or no question. "
             "We never ask for a date of birth."
         ),
-        choices=[SelectChoice(key, age_rule_words(*rule)) for key, rule in AGE_RULES.items()],
+        choices=[
+            SelectChoice(key, LazyString(age_rule_words, *rule)) for key, rule in AGE_RULES.items()
+        ],
         default="16+",
         # No "required" validator: the first choice is a real rule, not a "Choose one" line,
         # and a choice not in the list is refused by the field itself.
-        invalid_choice_message="Choose who may come, by age",
+        invalid_choice_message=_l("Choose who may come, by age"),
     )
 
 
-def access_features(label: str = "Access at this event (optional)") -> CheckboxesField:
+def access_features(label=None) -> CheckboxesField:
     """What an event offers for access; shown on its page and used by the week's filter."""
     return CheckboxesField(
-        label,
-        description="Tick what there will be. People can filter the week by these.",
-        choices=[SelectChoice(feature.value, feature.label) for feature in AccessFeature],
+        label or _l("Access at this event (optional)"),
+        description=_l("Tick what there will be. People can filter the week by these."),
+        choices=[SelectChoice(feature.value, _label_of(feature)) for feature in AccessFeature],
         default=[],
     )
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -28,9 +29,11 @@ class EventFormat(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"online": "Online", "in_person": "In person", "hybrid": "Online and in person"}[
-            self.value
-        ]
+        return {
+            "online": _("Online"),
+            "in_person": _("In person"),
+            "hybrid": _("Online and in person"),
+        }[self.value]
 
 
 class Audience(enum.StrEnum):
@@ -41,9 +44,9 @@ class Audience(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "care_experienced": "Care-experienced young people only",
-            "professionals": "Professionals",
-            "everyone": "Everyone",
+            "care_experienced": _("Care-experienced young people only"),
+            "professionals": _("Professionals"),
+            "everyone": _("Everyone"),
         }[self.value]
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from itertools import groupby
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from nclw.audit.actions import AuditAction
@@ -19,7 +21,6 @@ from nclw.events.models import Edition, Event, EventStatus, Organisation
 from nclw.events.slugs import slug_base
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
-from nclw.wording import plural
 
 
 def current_edition(*, today: date) -> Edition | None:
@@ -103,32 +104,32 @@ def get_public_event(slug: str) -> Event | None:
 def sign_up_closed_reason(event: Event, *, now: datetime) -> str | None:
     """Why sign-up is not open right now, in plain words, or None when it is open."""
     if event.status == EventStatus.CANCELLED:
-        return "This event has been cancelled."
+        return _("This event has been cancelled.")
     if event.status != EventStatus.PUBLISHED:
-        return "This event is not open for sign-up."
+        return _("This event is not open for sign-up.")
     if event.registration_opens_at and now < event.registration_opens_at:
-        return "Sign-up has not opened yet."
+        return _("Sign-up has not opened yet.")
     if now >= event.starts_at:
-        return "Sign-up has closed because the event has started."
+        return _("Sign-up has closed because the event has started.")
     if event.registration_closes_at and now >= event.registration_closes_at:
-        return "Sign-up has closed."
+        return _("Sign-up has closed.")
     return None
 
 
 def availability(event: Event, *, now: datetime) -> str:
     """'12 places left', 'Waiting list open', 'Sign-up closed' and so on."""
     if event.status == EventStatus.CANCELLED:
-        return "Cancelled"
+        return _("Cancelled")
     if sign_up_closed_reason(event, now=now):
         if event.registration_opens_at and now < event.registration_opens_at:
-            return "Sign-up opens soon"
-        return "Sign-up closed"
+            return _("Sign-up opens soon")
+        return _("Sign-up closed")
     left = event.places_left
     if left is None:
-        return "Places available"
+        return _("Places available")
     if left == 0:
-        return "Waiting list open"
-    return f"{left} place left" if left == 1 else f"{left} places left"
+        return _("Waiting list open")
+    return ngettext("%(num)d place left", "%(num)d places left", left)
 
 
 # --- Running events: the organisers' (and hosts') management rules -----------------------
@@ -215,7 +216,7 @@ def check_event_changes(event: Event, changes: dict) -> None:
     if unknown:
         raise InvalidInput(f"These details cannot be changed: {', '.join(sorted(unknown))}.")
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This event is cancelled and can no longer be changed.")
+        raise NotAllowed(_("This event is cancelled and can no longer be changed."))
     after = _event_details(event) | changes
     check_details(after, changed=changed_fields(event, changes))
     # What is on the site stays fit to be there.
@@ -267,29 +268,29 @@ def event_actions(event: Event) -> list[EventAction]:
     actions = []
     if live:
         actions.append(
-            EventAction("edit", "Edit details, time, place or capacity", "get", "secondary")
+            EventAction("edit", _("Edit details, time, place or capacity"), "get", "secondary")
         )
     if event.status == EventStatus.DRAFT:
-        actions.append(EventAction("publish", "Publish", "post", "primary"))
+        actions.append(EventAction("publish", _("Publish"), "post", "primary"))
     elif event.status == EventStatus.PUBLISHED:
-        actions.append(EventAction("unpublish", "Unpublish", "post", "secondary"))
-    actions.append(EventAction("duplicate", "Duplicate", "post", "secondary"))
+        actions.append(EventAction("unpublish", _("Unpublish"), "post", "secondary"))
+    actions.append(EventAction("duplicate", _("Duplicate"), "post", "secondary"))
     if live:
-        actions.append(EventAction("cancel", "Cancel this event", "get", "warning"))
+        actions.append(EventAction("cancel", _("Cancel this event"), "get", "warning"))
     return actions
 
 
 def publish_event(event: Event, *, actor, now: datetime) -> None:
     """Put a draft on the week page so people can sign up."""
     if event.status == EventStatus.PUBLISHED:
-        raise NotAllowed("This event is already published.")
+        raise NotAllowed(_("This event is already published."))
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("A cancelled event cannot be published again. Duplicate it instead.")
+        raise NotAllowed(_("A cancelled event cannot be published again. Duplicate it instead."))
     problem = ready_to_publish_problem(_event_details(event))
     if problem:
         raise InvalidInput(problem)
     if event.ends_at <= now:
-        raise InvalidInput("This event has already happened.")
+        raise InvalidInput(_("This event has already happened."))
     event.status = EventStatus.PUBLISHED
     event.updated_at = now
     _record(AuditAction.EVENT_PUBLISHED, event, actor, now, event.title)
@@ -302,11 +303,14 @@ def unpublish_event(event: Event, *, signed_up: int, actor, now: datetime) -> No
     them (`registrations.event_changes.unpublish_event` is the way in).
     """
     if event.status != EventStatus.PUBLISHED:
-        raise NotAllowed("Only a published event can be unpublished.")
+        raise NotAllowed(_("Only a published event can be unpublished."))
     if signed_up:
         raise NotAllowed(
-            f"{plural(signed_up, 'person')} {'is' if signed_up == 1 else 'are'} signed up. "
-            "Cancel the event instead, so they are told."
+            ngettext(
+                "%(num)d person is signed up. Cancel the event instead, so they are told.",
+                "%(num)d people are signed up. Cancel the event instead, so they are told.",
+                signed_up,
+            )
         )
     event.status = EventStatus.DRAFT
     event.updated_at = now
@@ -321,10 +325,10 @@ def mark_event_cancelled(event: Event, reason: str, *, now: datetime) -> None:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why the event is cancelled. Everyone signed up will see it.")
+        raise InvalidInput(_("Say why the event is cancelled. Everyone signed up will see it."))
     db.session.refresh(event, with_for_update=True)
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This event is already cancelled.")
+        raise NotAllowed(_("This event is already cancelled."))
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason[:500]
     event.sequence += 1
@@ -355,14 +359,14 @@ def _organisation_name(name: str, *, other_than: Organisation | None = None) -> 
     """The name, tidied, if no other organisation has it (in any case)."""
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("Enter the organisation's name.")
+        raise InvalidInput(_("Enter the organisation's name."))
     if len(name) > 160:
-        raise InvalidInput("The organisation's name must be 160 characters or fewer.")
+        raise InvalidInput(_("The organisation's name must be 160 characters or fewer."))
     same = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
     if other_than is not None:
         same = same.where(Organisation.id != other_than.id)
     if db.session.scalar(same):
-        raise InvalidInput("There is already an organisation with that name.")
+        raise InvalidInput(_("There is already an organisation with that name."))
     return name
 
 

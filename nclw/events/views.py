@@ -13,11 +13,13 @@ from nclw.i18n import request_language
 from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.timezones import to_uk, utcnow
+from nclw.wording import week_dates
 
 bp = Blueprint("events", __name__)
 # Capacity in the same words on every page, public or back office: one place says them.
 bp.add_app_template_filter(details.places_taken, "places_taken")
 bp.add_app_template_filter(details.places_offered, "places_offered")
+bp.add_app_template_global(week_dates, "week_dates")
 
 
 @bp.get("/")

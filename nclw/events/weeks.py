@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
@@ -15,6 +17,7 @@ from nclw.events.models import Edition, Event
 from nclw.events.services import EDITABLE_FIELDS, create_event
 from nclw.extensions import db
 from nclw.timezones import UK, to_uk
+from nclw.wording import number
 
 THEME_LIMIT = 120
 SUMMARY_LIMIT = 2000
@@ -136,30 +139,37 @@ def _label(week: Edition) -> str:
 
 def _check(details: WeekDetails, *, week: Edition | None) -> None:
     if not 2000 <= details.year <= 2100:
-        raise InvalidInput("Enter a year from 2000 to 2100.")
+        raise InvalidInput(_("Enter a year from 2000 to 2100."))
     theme = details.theme.strip()
     if not theme:
-        raise InvalidInput("Enter the week's theme.")
+        raise InvalidInput(_("Enter the week's theme."))
     if len(theme) > THEME_LIMIT:
-        raise InvalidInput(f"The theme must be {THEME_LIMIT} characters or fewer.")
+        raise InvalidInput(_("The theme must be %(limit)s characters or fewer.", limit=THEME_LIMIT))
     if len(details.summary) > SUMMARY_LIMIT:
-        raise InvalidInput(f"The introduction must be {SUMMARY_LIMIT:,} characters or fewer.")
+        raise InvalidInput(
+            _(
+                "The introduction must be %(limit)s characters or fewer.",
+                limit=number(SUMMARY_LIMIT),
+            )
+        )
     if has_hidden_characters(theme) or has_hidden_characters(details.summary, multiline=True):
         raise InvalidInput(
-            "Type the theme and introduction without hidden characters "
-            "(like a line break pasted from another document)."
+            _(
+                "Type the theme and introduction without hidden characters "
+                "(like a line break pasted from another document)."
+            )
         )
     if details.ends_on < details.starts_on:
-        raise InvalidInput("The last day must be the same as the first day or after it.")
+        raise InvalidInput(_("The last day must be the same as the first day or after it."))
     if details.starts_on.year != details.year:
-        raise InvalidInput(f"The first day must be in {details.year}.")
+        raise InvalidInput(_("The first day must be in %(year)s.", year=details.year))
     if (details.ends_on - details.starts_on).days >= MAX_DAYS:
-        raise InvalidInput(f"A week can last {MAX_DAYS} days at most.")
+        raise InvalidInput(_("A week can last %(days)s days at most.", days=MAX_DAYS))
     same_year = sa.select(Edition.id).where(Edition.year == details.year)
     if week is not None:
         same_year = same_year.where(Edition.id != week.id)
     if db.session.scalar(same_year):
-        raise InvalidInput(f"There is already a week for {details.year}.")
+        raise InvalidInput(_("There is already a week for %(year)s.", year=details.year))
     if week is not None:
         outside = [
             event
@@ -168,6 +178,12 @@ def _check(details: WeekDetails, *, week: Edition | None) -> None:
         ]
         if outside:
             raise InvalidInput(
-                f"{len(outside)} of this week's events would fall outside these days "
-                f"({outside[0].title}, for one). Move them first, or choose days that hold them."
+                ngettext(
+                    "%(num)d of this week's events would fall outside these days "
+                    "(%(title)s, for one). Move them first, or choose days that hold them.",
+                    "%(num)d of this week's events would fall outside these days "
+                    "(%(title)s, for one). Move them first, or choose days that hold them.",
+                    len(outside),
+                    title=outside[0].title,
+                )
             )

@@ -10,17 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from nclw.events.localised import local_text
 from nclw.events.models import Edition, Event, EventStatus
-from nclw.pages import share_image
+from nclw.i18n import current_language
 from nclw.security import PRIVATE_PREFIXES
+from nclw.wording import week_dates
 
-DEFAULT_DESCRIPTION = (
+DEFAULT_DESCRIPTION = _l(
     "Free events for care leavers aged 16 to 25 during National Care Leavers' Week. "
     "Find an event near you or online, and sign up in a minute."
 )
+# Open Graph names a language with its territory.
+_OPEN_GRAPH_LOCALES = {"en": "en_GB", "cy": "cy_GB", "ar": "ar_AR"}
 # The areas whose pages anyone may see; any other area's page is private however it looks.
 PUBLIC_BLUEPRINTS = frozenset({"pages", "events", "registrations", "bookings", "questions"})
 # Addresses that carry someone's own secret, whatever area serves them.
@@ -41,6 +46,7 @@ class HeadMeta:
     image: str = ""
     image_alt: str = ""
     type: str = "website"
+    locale: str = "en_GB"
 
 
 def page_is_private(*, error: bool = False) -> bool:
@@ -72,37 +78,43 @@ def head_meta(
     site = current_app.config["SITE_URL"]
     if shared_event is not None:
         image = url_for("pages.event_share_image", slug=shared_event.slug)
-        image_alt = f"{local_text(shared_event, 'title')}, part of National Care Leavers' Week"
+        image_alt = _(
+            "%(title)s, part of National Care Leavers' Week",
+            title=local_text(shared_event, "title"),
+        )
         summary = local_text(shared_event, "summary")
     elif request.endpoint == "events.past_week" and "year" in (request.view_args or {}):
         # An earlier week's page shows that week, not the one coming up.
         image = url_for("pages.past_week_share_image", year=request.view_args["year"])
-        image_alt = f"National Care Leavers' Week {request.view_args['year']}"
+        image_alt = _("National Care Leavers' Week %(year)s", year=request.view_args["year"])
         summary = ""
     else:
         image = url_for("pages.week_share_image")
-        image_alt = "National Care Leavers' Week"
+        image_alt = _("National Care Leavers' Week")
         summary = ""
-    text = _plain(description) or _plain(summary) or DEFAULT_DESCRIPTION
+    text = _plain(description) or _plain(summary) or str(DEFAULT_DESCRIPTION)
     return HeadMeta(
         private=False,
-        title=_plain(title) or "National Care Leavers' Week",
+        title=_plain(title) or _("National Care Leavers' Week"),
         description=_shorten(text),
         # The page's own address without its query: filters are not a different page.
         url=site + request.path,
         image=site + image,
         image_alt=image_alt,
         type="article" if shared_event is not None else "website",
+        locale=_OPEN_GRAPH_LOCALES.get(current_language(), "en_GB"),
     )
 
 
 def week_description(edition: Edition | None) -> str:
     """The week page's description: its theme and dates, then what it offers."""
     if edition is None:
-        return DEFAULT_DESCRIPTION
-    theme = edition.theme.rstrip(".")
-    dates = share_image.week_dates(edition)
-    return f"{theme}. {dates}. Free events for care leavers aged 16 to 25, near you or online."
+        return str(DEFAULT_DESCRIPTION)
+    return _(
+        "%(theme)s. %(dates)s. Free events for care leavers aged 16 to 25, near you or online.",
+        theme=edition.theme.rstrip("."),
+        dates=week_dates(edition.starts_on, edition.ends_on),
+    )
 
 
 def _plain(value: object) -> str:
