@@ -55,6 +55,7 @@ JOURNEY = (
     "nclw/questions/*",
     "nclw/mail/*",
     "nclw/forms.py",
+    "nclw/addresses.py",
     "nclw/timezones.py",
     "nclw/wording.py",
     "nclw/errors.py",
