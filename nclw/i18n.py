@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -124,6 +125,20 @@ def switch_links() -> list[dict[str, str]]:
     ]
 
 
+def in_site_language() -> Markup:
+    """Attributes for text typed in English (a week's theme, say) on a page in another
+    language: `lang`, and `dir` where the page reads the other way, so a screen reader reads
+    it as English and its full stop stays at its end. Nothing on an English page."""
+    here = language(current_language())
+    if here.code == DEFAULT:
+        return Markup("")
+    english = LANGUAGES[DEFAULT]
+    marks = Markup(' lang="{}"').format(english.html_lang)
+    if here.direction != english.direction:
+        marks += Markup(' dir="{}"').format(english.direction)
+    return marks
+
+
 def _vary_on_guess(response):
     # A page whose address names no language was written in the browser's: a cache must
     # keep one copy per Accept-Language.
@@ -147,3 +162,4 @@ def init_i18n(app: Flask) -> None:
 
     app.context_processor(page_language)
     app.jinja_env.globals["language_switch_links"] = switch_links
+    app.jinja_env.globals["in_site_language"] = in_site_language

@@ -9,7 +9,7 @@ import pytest
 
 from nclw.events.cache import week_pages, week_shortcut
 from nclw.events.models import EventFormat
-from tests.factories import make_event, make_registration, ticket_link
+from tests.factories import make_edition, make_event, make_registration, ticket_link
 
 LANGS = {"en": ("en-GB", "ltr"), "cy": ("cy", "ltr"), "ar": ("ar", "rtl")}
 
@@ -172,3 +172,16 @@ def test_static_files_are_served_under_a_prefix_and_unknown_prefixes_are_not_fou
     for path in ("/fr/", "/fr/static/css/site.css", "/cymraeg/", "/de/events/anything"):
         response = client.get(path, headers={"Accept-Language": "cy"})
         assert response.status_code == 404, path
+
+
+def test_the_weeks_own_english_words_are_marked_on_welsh_and_arabic_pages(client):
+    make_event(
+        edition=make_edition(theme="Care leavers with careers", summary="A week to celebrate.")
+    )
+    english = client.get("/en/").get_data(as_text=True)
+    welsh = client.get("/cy/").get_data(as_text=True)
+    arabic = client.get("/ar/").get_data(as_text=True)
+    assert "<span>Care leavers with careers</span>" in english
+    assert '<p class="lead">A week to celebrate.</p>' in english
+    assert '<span lang="en-GB">Care leavers with careers</span>' in welsh
+    assert '<p class="lead" lang="en-GB" dir="ltr">A week to celebrate.</p>' in arabic
