@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from flask import Flask
 from flask_babel import force_locale
 
 from nclw.events.models import EventFormat
@@ -19,43 +12,9 @@ from nclw.registrations import messages
 from nclw.registrations.event_changes import cancel_event
 from nclw.registrations.send_time import compose_queued
 from nclw.timezones import utcnow
-from tests.conftest import make_test_app
 from tests.factories import make_event, make_registration, make_user
+from tests.mail.conftest import SITE
 from tests.mail.helpers import outbox_rows
-from tools import translations
-
-SITE = "http://nclw.test"
-
-
-def _scratch_catalogue(folder: Path, language: str) -> Path:
-    """The shipped catalogue with every draft in translations/drafts/ filled in, compiled."""
-    catalogue = translations.read(language)
-    for path in sorted((translations.DIRECTORY / "drafts").glob(f"*.{language}.po")):
-        with open(path, "rb") as po:
-            for message in read_po(po, locale=language):
-                ours = catalogue.get(message.id, message.context) if message.id else None
-                if not message.id or not message.string:
-                    continue
-                if ours is None:
-                    catalogue.add(message.id, message.string, context=message.context)
-                elif not translations._translated(ours):
-                    ours.string = message.string
-    out = folder / language / "LC_MESSAGES" / "messages.mo"
-    out.parent.mkdir(parents=True)
-    with open(out, "wb") as mo:
-        write_mo(mo, catalogue)
-    return folder
-
-
-@pytest.fixture
-def welsh_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app whose Welsh catalogue holds the drafts too."""
-    catalogue = _scratch_catalogue(tmp_path / "translations", "cy")
-    app = make_test_app(tmp_path, SITE_URL=SITE, BABEL_TRANSLATION_DIRECTORIES=str(catalogue))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _hall(**overrides):
