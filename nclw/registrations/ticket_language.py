@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from flask_babel import force_locale
 
@@ -34,8 +34,7 @@ def written_in_ticket_language(compose: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(compose)
     def in_its_language(*args: P.args, **kwargs: P.kwargs) -> R:
-        registration = args[0]
-        assert isinstance(registration, Registration)
+        registration = cast(Registration, args[0])
         with in_ticket_language(registration):
             return compose(*args, **kwargs)
 
