@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from flask import current_app
 
+from nclw.i18n import address_prefix, current_language
+
 
 def absolute_url(path: str) -> str:
-    """The public address of a path on this site, e.g. '/tickets/abc'."""
+    """The public address of a path on this site, in the language being written in.
+
+    '/tickets/abc' in a Welsh email is SITE_URL/cy/tickets/abc; in English it has no
+    prefix, so links sent before there were languages keep working as they did.
+    """
+    return site_address(address_prefix(current_language()) + path)
+
+
+def site_address(path: str) -> str:
+    """The address of a path in no particular language: for links that must never change
+    with the reader's language, like the door's check-in link in a ticket's QR code."""
     return current_app.config["SITE_URL"] + path
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts import messages
@@ -19,6 +20,7 @@ from nclw.accounts.models import AccountToken, TokenPurpose, User
 from nclw.accounts.services import _new_token, find_user_by_email, find_valid_token, use_token
 from nclw.addresses import normalise_email
 from nclw.extensions import db
+from nclw.i18n import DEFAULT
 from nclw.links import absolute_url
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, SendTimeComposer, fill_in, queue_email_to_compose
@@ -79,10 +81,11 @@ def compose_account_email(message: OutboxMessage) -> Composed:
             TokenPurpose.SIGN_IN, user.email, SIGN_IN_LIFETIME, now=now, user_id=user.id
         )
         link, write = f"/sign-in/link/{raw}", messages.sign_in_link
-    fill_in(
-        message,
-        write(user.email, link=absolute_url(link), expires=format_moment(token.expires_at)),
-    )
+    # Written when sent, long after the request: its page's language is not known, so these
+    # go in English (the site's own language), whatever page the sender happens to run in.
+    with force_locale(DEFAULT):
+        email = write(user.email, link=absolute_url(link), expires=format_moment(token.expires_at))
+    fill_in(message, email)
     return Composed.WRITTEN
 
 

@@ -8,10 +8,10 @@ the ticket page both say how to say no.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from nclw.events.models import Event, EventStatus
@@ -21,8 +21,9 @@ from nclw.feedback.survey import fix_questions
 from nclw.links import absolute_url
 from nclw.mail.ical import DISCREET_SENDER
 from nclw.mail.outbox import ComposedEmail, compose_email, queue_email_once
-from nclw.registrations.messages import DISCREET_OPENING, DISCREET_SUBJECTS
+from nclw.registrations.discreet_emails import discreet_subject, opened_discreetly
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.ticket_language import written_in_ticket_language
 from nclw.registrations.ticket_links import new_ticket_url
 from nclw.timezones import format_when
 from nclw.tokens import hash_token, new_link_token
@@ -44,21 +45,22 @@ def survey_link(raw: str) -> str:
     return absolute_url(f"/feedback/{raw}")
 
 
+@written_in_ticket_language
 def survey_email(registration: Registration, raw: str) -> ComposedEmail:
     """The one email: a link to the survey, a way to say no, and the ticket for a certificate."""
     event = registration.event
     discreet = registration.discreet
     subject = (
-        f"{DISCREET_SUBJECTS[KIND]} ({registration.reference})"
+        discreet_subject(KIND, registration)
         if discreet
-        else f"How was {event.title}? A few quick questions"
+        else _("How was %(title)s? A few quick questions", title=event.title)
     )
     email = compose_email(
         KIND,
         registration.email,
         subject,
         "mail/feedback_survey",
-        sender_name=DISCREET_SENDER if discreet else None,
+        sender_name=str(DISCREET_SENDER) if discreet else None,
         discreet=discreet,
         registration=registration,
         event=event,
@@ -67,9 +69,7 @@ def survey_email(registration: Registration, raw: str) -> ComposedEmail:
         no_thanks_url=survey_link(raw) + "/no-thanks",
         ticket_url=new_ticket_url(registration),
     )
-    if not discreet:
-        return email
-    return replace(email, text_body=f"{DISCREET_OPENING}\n\n{email.text_body}")
+    return opened_discreetly(email) if discreet else email
 
 
 def _invite(registration: Registration, *, now: datetime) -> ComposedEmail:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, vDuration
 from icalendar import Event as CalendarEvent
 
@@ -40,16 +42,16 @@ class Event(Protocol):
 
 PRODUCT_ID = "-//NCLW Events//nclw-events.org.uk//EN"
 # Shown instead of the event's name when a person asks for a neutral calendar title.
-NEUTRAL_ONLINE_TITLE = "Online session"
-NEUTRAL_TITLE = "Appointment"
+NEUTRAL_ONLINE_TITLE = _l("Online session")
+NEUTRAL_TITLE = _l("Appointment")
 # Who a discreet email and calendar entry are from: nothing about care or the week.
-DISCREET_SENDER = "Bookings"
+DISCREET_SENDER = _l("Bookings")
 
 
 def _place(event: Event) -> str:
     if event.is_in_person:
         return ", ".join(part for part in (event.venue_name, event.address) if part)
-    return "Online"
+    return _("Online")
 
 
 def _one_line(link: str | None) -> str | None:
@@ -92,7 +94,7 @@ def _entry(
     return entry
 
 
-WEEK_NAME = "National Care Leavers' Week"
+WEEK_NAME = _l("National Care Leavers' Week")
 # How often a subscribed calendar should fetch the feed again (RFC 7986, and Outlook's own).
 FEED_REFRESH = timedelta(hours=1)
 
@@ -108,7 +110,7 @@ def _published(events: list[Event], *, now: datetime | None, name: str) -> Calen
     # Each event keeps its UID for ever and raises its SEQUENCE when it moves or is cancelled,
     # so a calendar that has it already updates the entry rather than adding another.
     calendar = _calendar("PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", str(name))
     stamp = now or datetime.now(UTC)
     for event in events:
         entry = _entry(
@@ -219,30 +221,33 @@ def ticket_invite(
         times=times,
     )
     neutral = NEUTRAL_ONLINE_TITLE if event.is_online else NEUTRAL_TITLE
-    entry.add("summary", neutral if registration.discreet else (title or event.title))
+    entry.add("summary", str(neutral) if registration.discreet else (title or event.title))
     if registration.discreet and event.is_in_person:
         # The address gets them there; a venue's name ("Leaving Care Hub") may say too much.
         location = event.address or NEUTRAL_TITLE
     else:
         location = _place(event)
-    description = f"Your ticket: {registration.reference}\nManage or cancel: {ticket_link}"
+    lines = [
+        _("Your ticket: %(reference)s", reference=registration.reference),
+        _("Manage or cancel: %(link)s", link=ticket_link),
+    ]
     # A supporter on the ticket (registrations.supporters) is named by first name only.
     supporter = getattr(registration, "supporter", None)
     if supporter is not None and supporter.first_name:
-        description += f"\nComing with you: {_one_line(supporter.first_name)}"
+        lines.append(_("Coming with you: %(name)s", name=_one_line(supporter.first_name)))
     joining = _one_line(event.online_url)
     # Joining links go only to people holding a confirmed ticket.
     if event.is_online and joining and method == "REQUEST" and registration.is_confirmed:
-        description += f"\nJoin online: {joining}"
+        lines.append(_("Join online: %(link)s", link=joining))
         if not event.is_in_person:
             location = joining
         entry.add("url", joining)
-    entry.add("description", description)
+    entry.add("description", "\n".join(lines))
     entry.add("location", location)
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     address = reply_address or sender.rsplit("<", 1)[-1].rstrip(">").strip()
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = DISCREET_SENDER if registration.discreet else "NCLW Events"
+    organizer.params["cn"] = str(DISCREET_SENDER) if registration.discreet else "NCLW Events"
     entry.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{registration.email}")
     # A parameter value cannot span lines or hold quotes: keep the name on one clean line.

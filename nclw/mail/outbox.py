@@ -13,6 +13,7 @@ from flask import Flask, current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
 from nclw.extensions import db
+from nclw.links import absolute_url
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.wire import QR_CONTENT_ID
 from nclw.timezones import utcnow
@@ -61,7 +62,8 @@ def compose_email(
     context = {
         "site_name": current_app.config["SITE_NAME"],
         "from_name": sender_name or current_app.config["SITE_NAME"],
-        "site_url": current_app.config["SITE_URL"],
+        # The home page in the language the email is written in.
+        "site_url": absolute_url(""),
         "contact_email": current_app.config["CONTACT_EMAIL"],
         "ical_method": ical_method,
         "qr_cid": QR_CONTENT_ID if qr_text else None,

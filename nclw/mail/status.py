@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
@@ -19,7 +20,7 @@ from nclw.timezones import format_stamp
 def retry_message(message: OutboxMessage, *, actor: Any, now: datetime) -> OutboxMessage:
     """Put a failed message back in the queue to be sent again now."""
     if message.status != MessageStatus.FAILED:
-        raise NotAllowed("Only a message that failed can be sent again.")
+        raise NotAllowed(_("Only a message that failed can be sent again."))
     message.status = MessageStatus.PENDING
     message.next_attempt_at = now
     message.claimed_by = None
@@ -62,15 +63,15 @@ def mail_health() -> dict[str, Any]:
 def state_words(message: OutboxMessage) -> str:
     """Where one email stands, in plain words: "Sent Tue 3 Nov 2026, 2:02pm", "Waiting to send"."""
     if message.status == MessageStatus.SENT and message.sent_at is not None:
-        return f"Sent {format_stamp(message.sent_at)}"
+        return _("Sent %(when)s", when=format_stamp(message.sent_at))
     if message.status == MessageStatus.SENT:
-        return "Sent"
+        return _("Sent")
     if message.status == MessageStatus.SENDING:
-        return "Sending now"
+        return _("Sending now")
     if message.status == MessageStatus.FAILED:
-        return "Failed: will not try again"
+        return _("Failed: will not try again")
     # A temporary failure leaves the message waiting, with its attempts counted.
-    return "Failed: will try again" if message.attempts else "Waiting to send"
+    return _("Failed: will try again") if message.attempts else _("Waiting to send")
 
 
 def messages_about(registration_id: int) -> list[OutboxMessage]:

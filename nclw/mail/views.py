@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from nclw.mail.delivery import send_pending
 from nclw.mail.dev_mailbox import email_path, list_emails, read_email
@@ -34,7 +35,14 @@ def inbox():
 def send_now():
     """Deliver whatever is waiting in the outbox now."""
     report = send_pending()
-    flash(f"Sent {report.sent}. Waiting to retry: {report.retried}. Failed: {report.failed}.")
+    flash(
+        _(
+            "Sent %(sent)s. Waiting to retry: %(retried)s. Failed: %(failed)s.",
+            sent=report.sent,
+            retried=report.retried,
+            failed=report.failed,
+        )
+    )
     return redirect(url_for("mail.inbox"))
 
 

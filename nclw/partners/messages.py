@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from nclw.links import absolute_url, event_url
 from nclw.mail.outbox import ComposedEmail, compose_email
 from nclw.partners.models import Proposal, ProposalVersion
@@ -32,11 +34,13 @@ def proposal_submitted(
     proposal: Proposal, to_address: str, *, version: ProposalVersion
 ) -> ComposedEmail:
     """To an organiser: a partner sent a proposal (or a changed one) for review."""
-    again = " (changed)" if version.number > 1 else ""
+    names = {"title": proposal.title, "organisation": proposal.organisation.name}
     return _compose(
         "proposal_submitted",
         "proposal_submitted",
-        f"New session to review{again}: {proposal.title} from {proposal.organisation.name}",
+        _("New session to review (changed): %(title)s from %(organisation)s", **names)
+        if version.number > 1
+        else _("New session to review: %(title)s from %(organisation)s", **names),
         proposal,
         to_address,
         version=version,
@@ -48,7 +52,7 @@ def changes_requested(proposal: Proposal, to_address: str) -> ComposedEmail:
     return _compose(
         "proposal_changes_requested",
         "changes_requested",
-        f"Changes needed: {proposal.title}",
+        _("Changes needed: %(title)s", title=proposal.title),
         proposal,
         to_address,
     )
@@ -59,7 +63,7 @@ def proposal_approved(proposal: Proposal, to_address: str) -> ComposedEmail:
     return _compose(
         "proposal_approved",
         "approved",
-        f"Approved and published: {proposal.title}",
+        _("Approved and published: %(title)s", title=proposal.title),
         proposal,
         to_address,
     )
@@ -70,7 +74,7 @@ def proposal_declined(proposal: Proposal, to_address: str) -> ComposedEmail:
     return _compose(
         "proposal_declined",
         "declined",
-        f"Not this year: {proposal.title}",
+        _("Not this year: %(title)s", title=proposal.title),
         proposal,
         to_address,
     )

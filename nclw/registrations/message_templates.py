@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -27,9 +28,14 @@ def message_templates() -> list[MessageTemplate]:
 def _tidy_name(name: str, *, keep: MessageTemplate | None = None) -> str:
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("Give the template a name.")
+        raise InvalidInput(_("Give the template a name."))
     if len(name) > NAME_LENGTH:
-        raise InvalidInput(f"Keep the template's name to {NAME_LENGTH} characters or fewer.")
+        raise InvalidInput(
+            _(
+                "Keep the template's name to %(length)s characters or fewer.",
+                length=NAME_LENGTH,
+            )
+        )
     clash = db.session.scalar(
         sa.select(MessageTemplate.id).where(
             sa.func.lower(MessageTemplate.name) == name.lower(),
@@ -37,7 +43,12 @@ def _tidy_name(name: str, *, keep: MessageTemplate | None = None) -> str:
         )
     )
     if clash:
-        raise InvalidInput(f"There is already a template called {name!r}. Choose another name.")
+        raise InvalidInput(
+            _(
+                "There is already a template called %(name)s. Choose another name.",
+                name=repr(name),
+            )
+        )
     return name
 
 

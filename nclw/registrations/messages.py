@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from nclw.addresses import mask_email
@@ -14,10 +14,18 @@ from nclw.mail import ical
 from nclw.mail.outbox import ComposedEmail, compose_email
 from nclw.registrations import slots
 from nclw.registrations.booked_emails import for_the_booker
+from nclw.registrations.discreet_emails import (
+    DISCREET_OPENING as DISCREET_OPENING,
+)
+from nclw.registrations.discreet_emails import (
+    discreet_subject,
+    opened_discreetly,
+)
 from nclw.registrations.models import Registration
 from nclw.registrations.placeholders import fill_placeholders
 from nclw.registrations.queries import waiting_list_position
 from nclw.registrations.rsvp import reply_address
+from nclw.registrations.ticket_language import written_in_ticket_language
 from nclw.registrations.ticket_links import has_door_code, new_ticket_url, ticket_check_in_link
 from nclw.timezones import format_day, format_moment, format_when
 
@@ -64,7 +72,7 @@ def _compose(
     email = compose_email(
         kind,
         registration.email,
-        _discreet_subject(kind, registration) if discreet else subject,
+        discreet_subject(kind, registration) if discreet else subject,
         f"mail/{template}",
         ical_body=(
             ical.ticket_invite(
@@ -79,47 +87,19 @@ def _compose(
             else None
         ),
         ical_method=ical_method,
-        sender_name=ical.DISCREET_SENDER if discreet else None,
+        sender_name=str(ical.DISCREET_SENDER) if discreet else None,
         qr_text=ticket_check_in_link(registration) if door_code else None,
         discreet=discreet,
         **_ticket_context(registration, link, **extra),
     )
     if registration.held_for_someone:
         email = for_the_booker(email, registration)
-    return _opened_discreetly(email) if discreet else email
+    return opened_discreetly(email) if discreet else email
 
 
-def _opened_discreetly(email: ComposedEmail) -> ComposedEmail:
-    # What a lock screen shows is the subject and the first line: both say nothing more.
-    return replace(email, text_body=f"{DISCREET_OPENING}\n\n{email.text_body}")
-
-
-# A discreet email's subject, by kind: no event name, nothing about care.
-DISCREET_SUBJECTS = {
-    "ticket_confirmed": "Your booking is confirmed",
-    "waiting_list": "You are on a waiting list",
-    "promoted": "A place is yours",
-    "place_offered": "A place is free for you to claim",
-    "offer_declined": "You turned down a place",
-    "offer_expired": "Your offer of a place has ended",
-    "cancelled_by_attendee": "Your booking is cancelled",
-    "cancelled_by_organisers": "Your booking is cancelled",
-    "cancelled_in_calendar": "Your booking is cancelled",
-    "ticket_resent": "Your booking",
-    "event_changed": "Your booking has changed",
-    "event_cancelled": "Your booking is cancelled",
-    "attendee_message": "A message about your booking",
-    "reminder_day_before": "Reminder: your booking tomorrow",
-    "reminder_hour_before": "Reminder: your booking soon",
-    "address_changed_old": "The email address for a booking has changed",
-    "address_changed_new": "Your booking",
-    "feedback_survey": "A few questions about your booking",
-}
-DISCREET_OPENING = "This is about your booking. The details are below."
-
-
-def _discreet_subject(kind: str, registration: Registration) -> str:
-    return f"{DISCREET_SUBJECTS.get(kind, 'About your booking')} ({registration.reference})"
+def _named(registration: Registration) -> dict[str, str]:
+    # What a subject names: the event and the ticket's reference.
+    return {"title": _title(registration), "reference": registration.reference}
 
 
 def _was_ever_confirmed(registration: Registration) -> bool:
@@ -127,97 +107,110 @@ def _was_ever_confirmed(registration: Registration) -> bool:
     return registration.is_confirmed or registration.confirmed_at is not None
 
 
+@written_in_ticket_language
 def ticket_confirmed(registration: Registration) -> ComposedEmail:
     """Your ticket is confirmed (with a calendar invite)."""
     return _compose(
         "ticket_confirmed",
         "ticket_confirmed",
-        f"Your ticket: {_title(registration)} ({registration.reference})",
+        _("Your ticket: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="REQUEST",
         with_door_code=True,
     )
 
 
+@written_in_ticket_language
 def waiting_list_place(registration: Registration) -> ComposedEmail:
     """You are on the waiting list (no invite)."""
     return _compose(
         "waiting_list",
         "waiting_list",
-        f"You are on the waiting list: {_title(registration)}",
+        _("You are on the waiting list: %(title)s", title=_title(registration)),
         registration,
         position=waiting_list_position(registration),
         waiting_for=slots.slot_waited_for(registration),
     )
 
 
+@written_in_ticket_language
 def promoted_from_waiting_list(registration: Registration) -> ComposedEmail:
     """A place came up (with a calendar invite)."""
     return _compose(
         "promoted",
         "promoted",
-        f"You have a place: {_title(registration)} ({registration.reference})",
+        _("You have a place: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="REQUEST",
         with_door_code=True,
     )
 
 
+@written_in_ticket_language
 def place_offered(registration: Registration) -> ComposedEmail:
     """A place came up: claim it by the deadline, or say no thanks (no invite yet)."""
     deadline = format_moment(registration.offer_expires_at)
     return _compose(
         "place_offered",
         "place_offered",
-        f"Claim your place by {deadline}: {_title(registration)}",
+        _(
+            "Claim your place by %(deadline)s: %(title)s",
+            deadline=deadline,
+            title=_title(registration),
+        ),
         registration,
         deadline=deadline,
     )
 
 
+@written_in_ticket_language
 def offer_declined(registration: Registration) -> ComposedEmail:
     """You said no thanks: the place has gone to the next person."""
     return _compose(
         "offer_declined",
         "offer_declined",
-        f"You turned down a place: {_title(registration)} ({registration.reference})",
+        _("You turned down a place: %(title)s (%(reference)s)", **_named(registration)),
         registration,
     )
 
 
+@written_in_ticket_language
 def offer_expired(registration: Registration) -> ComposedEmail:
     """The offer ran out unclaimed: the place has gone to the next person."""
     return _compose(
         "offer_expired",
         "offer_expired",
-        f"Your offer of a place has ended: {_title(registration)}",
+        _("Your offer of a place has ended: %(title)s", title=_title(registration)),
         registration,
         deadline=format_moment(registration.offer_expires_at),
     )
 
 
+@written_in_ticket_language
 def cancelled_by_attendee(registration: Registration) -> ComposedEmail:
     """Your ticket is cancelled (with a calendar cancellation if an invite was sent)."""
     return _compose(
         "cancelled_by_attendee",
         "cancelled_by_attendee",
-        f"Cancelled: {_title(registration)} ({registration.reference})",
+        _("Cancelled: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
     )
 
 
+@written_in_ticket_language
 def cancelled_in_calendar(registration: Registration) -> ComposedEmail:
     """You said no in your calendar, so your ticket is cancelled: short, with the way back."""
     return _compose(
         "cancelled_in_calendar",
         "cancelled_in_calendar",
-        f"Cancelled: {_title(registration)} ({registration.reference})",
+        _("Cancelled: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="CANCEL",
     )
 
 
+@written_in_ticket_language
 def cancelled_by_organisers(
     registration: Registration, *, reason: str, cancelled_by: str
 ) -> ComposedEmail:
@@ -225,7 +218,7 @@ def cancelled_by_organisers(
     return _compose(
         "cancelled_by_organisers",
         "cancelled_by_organisers",
-        f"Your ticket is cancelled: {_title(registration)} ({registration.reference})",
+        _("Your ticket is cancelled: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
         reason=reason,
@@ -233,18 +226,20 @@ def cancelled_by_organisers(
     )
 
 
+@written_in_ticket_language
 def ticket_resent(registration: Registration) -> ComposedEmail:
     """The ticket again, after someone signed up a second time with this address."""
     return _compose(
         "ticket_resent",
         "ticket_resent",
-        f"Your ticket again: {_title(registration)} ({registration.reference})",
+        _("Your ticket again: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
         with_door_code=True,
     )
 
 
+@written_in_ticket_language
 def address_changed_old(registration: Registration, *, old_address: str) -> ComposedEmail:
     """To the address a ticket had: it now goes to another one, shown masked. Nothing more.
 
@@ -255,47 +250,53 @@ def address_changed_old(registration: Registration, *, old_address: str) -> Comp
     email = compose_email(
         kind,
         old_address,
-        _discreet_subject(kind, registration)
+        discreet_subject(kind, registration)
         if discreet
-        else f"The email address for a ticket has changed ({registration.reference})",
+        else _(
+            "The email address for a ticket has changed (%(reference)s)",
+            reference=registration.reference,
+        ),
         f"mail/{kind}",
-        sender_name=ical.DISCREET_SENDER if discreet else None,
+        sender_name=str(ical.DISCREET_SENDER) if discreet else None,
         discreet=discreet,
         reference=registration.reference,
         masked_address=mask_email(registration.email),
     )
-    return _opened_discreetly(email) if discreet else email
+    return opened_discreetly(email) if discreet else email
 
 
+@written_in_ticket_language
 def address_changed_new(registration: Registration) -> ComposedEmail:
     """The ticket, at the address the organisers corrected it to (with the invite, if confirmed)."""
     return _compose(
         "address_changed_new",
         "address_changed_new",
-        f"Your ticket: {_title(registration)} ({registration.reference})",
+        _("Your ticket: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
         with_door_code=True,
     )
 
 
+@written_in_ticket_language
 def event_changed(registration: Registration) -> ComposedEmail:
     """The event's time or place changed: an updated invite, or a notice for people waiting."""
     return _compose(
         "event_changed",
         "event_changed",
-        f"Changed: {_title(registration)} ({registration.reference})",
+        _("Changed: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="REQUEST" if registration.is_confirmed else None,
     )
 
 
+@written_in_ticket_language
 def event_cancelled(registration: Registration, reason: str) -> ComposedEmail:
     """The organisers cancelled the event: the reason, and a calendar cancellation."""
     return _compose(
         "event_cancelled",
         "event_cancelled",
-        f"Event cancelled: {_title(registration)} ({registration.reference})",
+        _("Event cancelled: %(title)s (%(reference)s)", **_named(registration)),
         registration,
         ical_method="CANCEL" if _was_ever_confirmed(registration) else None,
         reason=(reason or "").strip(),
@@ -314,6 +315,7 @@ def _paragraphs(body: str) -> Markup:
     )
 
 
+@written_in_ticket_language
 def attendee_message(registration: Registration, subject: str, body: str) -> ComposedEmail:
     """A message from the event's organisers to the people signed up, with its placeholders
     ({first_name} and the like) filled in for this person."""
@@ -335,6 +337,7 @@ def _require_confirmed(registration: Registration) -> None:
         raise ValueError("Reminders go only to people with a confirmed ticket.")
 
 
+@written_in_ticket_language
 def reminder_day_before(registration: Registration) -> ComposedEmail:
     """See you tomorrow: first 'I can't come any more', then the when, where and joining link
     (confirmed tickets only)."""
@@ -342,11 +345,16 @@ def reminder_day_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_day_before",
         "reminder_day_before",
-        f"Reminder: {_title(registration)}, {format_day(slots.ticket_times(registration)[0])}",
+        _(
+            "Reminder: %(title)s, %(day)s",
+            title=_title(registration),
+            day=format_day(slots.ticket_times(registration)[0]),
+        ),
         registration,
     )
 
 
+@written_in_ticket_language
 def reminder_hour_before(registration: Registration) -> ComposedEmail:
     """Starting in an hour, with the joining link (online and hybrid events, confirmed only)."""
     _require_confirmed(registration)
@@ -355,6 +363,6 @@ def reminder_hour_before(registration: Registration) -> ComposedEmail:
     return _compose(
         "reminder_hour_before",
         "reminder_hour_before",
-        f"Starting soon: {_title(registration)} ({registration.reference})",
+        _("Starting soon: %(title)s (%(reference)s)", **_named(registration)),
         registration,
     )

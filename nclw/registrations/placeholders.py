@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from nclw.errors import InvalidInput
 from nclw.registrations.models import Registration
 from nclw.timezones import format_when
 
 # What each placeholder says, as the message form lists them.
 PLACEHOLDERS = {
-    "first_name": "their first name",
-    "event_title": "the event's name",
-    "event_when": "the event's day and time",
-    "reference": "their ticket reference",
+    "first_name": _l("their first name"),
+    "event_title": _l("the event's name"),
+    "event_when": _l("the event's day and time"),
+    "reference": _l("their ticket reference"),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -29,10 +32,16 @@ def check_placeholders(text: str) -> None:
     if unknown:
         known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
         raise InvalidInput(
-            f"{{{unknown[0]}}} is not a placeholder we can fill in. You can use {known}."
+            _(
+                "{%(name)s} is not a placeholder we can fill in. You can use %(known)s.",
+                name=unknown[0],
+                known=known,
+            )
         )
     if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
-        raise InvalidInput("Use curly brackets { } only around a placeholder, like {first_name}.")
+        raise InvalidInput(
+            _("Use curly brackets { } only around a placeholder, like {first_name}.")
+        )
 
 
 def fill_placeholders(text: str, registration: Registration) -> str:

@@ -12,7 +12,7 @@ from nclw.events.localised import local_text
 from nclw.events.models import EventStatus
 from nclw.events.public_actions import calendar_offered
 from nclw.extensions import db
-from nclw.links import absolute_url, event_url, ticket_url
+from nclw.links import event_url, site_address, ticket_url
 from nclw.mail import ical
 from nclw.registrations.models import Registration, TicketLink
 from nclw.timezones import utcnow
@@ -67,10 +67,11 @@ def ticket_check_in_link(registration: Registration) -> str:
     (a phone's own camera opens it; the desk's scanner reads the reference from it).
 
     Written out rather than built with url_for: emails are written by the mail sender,
-    outside any request. The back office's check-in desk answers at this path.
+    outside any request. The back office's check-in desk answers at this path, in no
+    particular language: the code is for the door staff, not the ticket's holder.
     """
     query = urlencode({"reference": registration.reference})
-    return absolute_url(f"/admin/events/{registration.event_id}/check-in?{query}")
+    return site_address(f"/admin/events/{registration.event_id}/check-in?{query}")
 
 
 def has_door_code(registration: Registration) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nclw.registrations.models import Registration
 
 
@@ -21,23 +23,27 @@ class TicketWords:
     waiting: bool
     # The line under every email about it: "Your ticket reference: NCLW-…".
     your_reference: str
+    # Its link in every email about it.
+    manage: str
 
 
 TICKET = TicketWords(
-    "Your ticket",
-    "Ticket reference",
-    "ticket",
-    "Cancel my ticket",
+    _l("Your ticket"),
+    _l("Ticket reference"),
+    _l("ticket"),
+    _l("Cancel my ticket"),
     waiting=False,
-    your_reference="Your ticket reference",
+    your_reference=_l("Your ticket reference"),
+    manage=_l("Manage or cancel your ticket"),
 )
 WAITING = TicketWords(
-    "You are on the waiting list",
-    "Waiting list reference",
-    "place on the waiting list",
-    "Leave the waiting list",
+    _l("You are on the waiting list"),
+    _l("Waiting list reference"),
+    _l("place on the waiting list"),
+    _l("Leave the waiting list"),
     waiting=True,
-    your_reference="Your waiting list reference",
+    your_reference=_l("Your waiting list reference"),
+    manage=_l("Manage or cancel your place on the waiting list"),
 )
 
 
