@@ -95,6 +95,12 @@ WORDING: dict[A, Wording] = {
         "{actor} deleted their details from {target}",
         nobody="The ticket holder",
     ),
+    A.REGISTRATION_LANGUAGE_CHANGED: Wording(
+        TICKETS,
+        "Email language changed by the ticket holder",
+        "{actor} changed the language of the emails about {target}",
+        nobody="The ticket holder",
+    ),
     A.REGISTRATIONS_PURGED: Wording(
         TICKETS,
         "Old tickets' details removed",
