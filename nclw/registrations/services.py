@@ -152,7 +152,7 @@ def _write_slotted_sign_up(
         slot_waits.lock_places(event_id)
     if _take_place(event_id, places):
         if slots.take_slot(slot_id, event_id, places):
-            registration_id, _ = _write_sign_up_in_steps(
+            registration_id, _slot = _write_sign_up_in_steps(
                 ticket, now=now, supporter=supporter, confirmed=True
             )
             slots.book(registration_id, slot_id)
@@ -161,7 +161,7 @@ def _write_slotted_sign_up(
     if not wait:
         db.session.rollback()
         raise NotAllowed(str(slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO))
-    registration_id, _ = _write_sign_up_in_steps(
+    registration_id, _slot = _write_sign_up_in_steps(
         ticket, now=now, supporter=supporter, confirmed=False
     )
     slot_waits.note_wait(registration_id, slot_id)
