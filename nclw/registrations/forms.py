@@ -174,6 +174,9 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.job_role
     if not event.qa_enabled:
         del form.first_question
+    else:
+        # A lazy label counts as HTML when drawn; as plain text, its "&" is escaped.
+        form.first_question.label.text = str(form.first_question.label.text)
     _offer_slots(form, event)
     if not event.supporters_allowed:
         del form.supporter_first_name
