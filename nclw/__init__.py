@@ -38,6 +38,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.questions.services import ask_first_question, withdraw_ticket_questions
     from nclw.questions.views import bp as questions_bp
     from nclw.registrations.booking_views import bp as bookings_bp
+    from nclw.registrations.language_views import bp as ticket_language_bp
     from nclw.registrations.lost_tickets import LOST_TICKET_EMAILS
     from nclw.registrations.personal_data import use_question_withdrawer
     from nclw.registrations.send_time import SEND_TIME_COMPOSER
@@ -93,6 +94,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         bookings_bp,
         supporters_bp,
         slots_bp,
+        ticket_language_bp,
         questions_bp,
         feedback_bp,
         accounts_bp,

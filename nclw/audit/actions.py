@@ -27,6 +27,7 @@ class AuditAction(enum.StrEnum):
     REGISTRATION_NO_SHOW_UNDONE = "registration.no_show_undone"
     REGISTRATION_DETAILS_CORRECTED = "registration.details_corrected"
     REGISTRATION_DETAILS_DELETED = "registration.details_deleted"
+    REGISTRATION_LANGUAGE_CHANGED = "registration.language_changed"
     REGISTRATIONS_PURGED = "registrations.purged"
     SUPPORTER_ADDED = "supporter.added"
     SUPPORTER_REMOVED = "supporter.removed"

@@ -101,6 +101,12 @@ WORDING: dict[A, Wording] = {
         _l("{actor} deleted their details from {target}"),
         nobody=_l("The ticket holder"),
     ),
+    A.REGISTRATION_LANGUAGE_CHANGED: Wording(
+        TICKETS,
+        _l("Email language changed by the ticket holder"),
+        _l("{actor} changed the language of the emails about {target}"),
+        nobody=_l("The ticket holder"),
+    ),
     A.REGISTRATIONS_PURGED: Wording(
         TICKETS,
         _l("Old tickets' details removed"),

@@ -6,6 +6,8 @@ button that sends the form back and shows it again with more.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, FieldList, Form, FormField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -33,19 +35,19 @@ class YoungPersonRow(Form):
     until one is given)."""
 
     first_name = StringField(
-        "First name",
+        _l("First name"),
         filters=[_strip],
         # Not Optional(): that would stop the check that a row with an email has a name.
-        validators=[Length(max=80, message="First name must be 80 characters or fewer")],
+        validators=[Length(max=80, message=_l("First name must be 80 characters or fewer"))],
     )
     email = EmailField(
-        "Their email (optional)",
+        _l("Their email (optional)"),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(
-                "Enter an email address in the correct format, like name@example.com",
+                _l("Enter an email address in the correct format, like name@example.com"),
                 check_deliverability=False,
             ),
         ],
@@ -53,42 +55,42 @@ class YoungPersonRow(Form):
 
     def validate_first_name(self, field) -> None:
         if self.email.data and not field.data:
-            raise ValidationError("Enter the first name of the young person with this email")
+            raise ValidationError(_("Enter the first name of the young person with this email"))
 
 
 class BookingForm(FlaskForm):
     name = StringField(
-        "Your full name",
+        _l("Your full name"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter your full name"),
-            Length(max=120, message="Your name must be 120 characters or fewer"),
+            DataRequired(_l("Enter your full name")),
+            Length(max=120, message=_l("Your name must be 120 characters or fewer")),
         ],
     )
-    email = email_field("We send you a summary, and the tickets of anyone without an email.")
+    email = email_field(_l("We send you a summary, and the tickets of anyone without an email."))
     organisation = StringField(
-        "Organisation",
+        _l("Organisation"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter the organisation you work for"),
-            Length(max=160, message="Organisation must be 160 characters or fewer"),
+            DataRequired(_l("Enter the organisation you work for")),
+            Length(max=160, message=_l("Organisation must be 160 characters or fewer")),
         ],
     )
     role = StringField(
-        "Your role",
-        description="For example, personal adviser or youth worker.",
+        _l("Your role"),
+        description=_l("For example, personal adviser or youth worker."),
         filters=[_strip],
         validators=[
-            DataRequired("Enter your role"),
-            Length(max=120, message="Role must be 120 characters or fewer"),
+            DataRequired(_l("Enter your role")),
+            Length(max=120, message=_l("Role must be 120 characters or fewer")),
         ],
     )
     young_people = FieldList(
         FormField(YoungPersonRow), min_entries=ROWS_AT_FIRST, max_entries=MOST_YOUNG_PEOPLE
     )
-    declared = BooleanField(validators=[DataRequired("Confirm that everyone meets the rules")])
-    add_rows = SubmitField("Add more rows")
-    book = SubmitField("Book places")
+    declared = BooleanField(validators=[DataRequired(_l("Confirm that everyone meets the rules"))])
+    add_rows = SubmitField(_l("Add more rows"))
+    book = SubmitField(_l("Book places"))
 
     def problems(self) -> list[tuple[str | None, str]]:
         """Every error as (field id, message), the rows' own included, for the summary."""
@@ -100,7 +102,7 @@ class BookingForm(FlaskForm):
 
     def add_more_rows(self) -> None:
         """Show more empty rows (up to the most a booking takes); nothing is checked yet."""
-        for _ in range(ROWS_ADDED):
+        for _row in range(ROWS_ADDED):
             if self.can_add_rows:
                 self.young_people.append_entry()
 
@@ -109,7 +111,7 @@ def booking_form_for(event: Event, **kwargs) -> BookingForm:
     """A booking form whose tick says the event's own rules."""
     form = BookingForm(**kwargs)
     form.declared.label.text = declaration(event)
-    form.declared.description = "Tick to confirm. We do not ask for dates of birth."
+    form.declared.description = _("Tick to confirm. We do not ask for dates of birth.")
     return form
 
 

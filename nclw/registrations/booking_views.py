@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, limiter
@@ -77,6 +78,9 @@ def cancel_ticket(token: str, reference: str):
         abort(400)
     run_service(
         lambda: bookings.cancel_booked_ticket(found, reference, now=utcnow()),
-        f"Ticket {reference} is cancelled. We have sent you an email to confirm.",
+        _(
+            "Ticket %(reference)s is cancelled. We have sent you an email to confirm.",
+            reference=reference,
+        ),
     )
     return redirect(url_for("bookings.booking", token=token))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from nclw.addresses import normalise_email, why_we_cannot_email
@@ -101,10 +102,13 @@ def may_book_for_others(event: Event) -> bool:
 
 def declaration(event: Event) -> str:
     """What the professional confirms for every young person, in the event's own rules."""
-    words = f"Everyone I am booking for is aged {event.age_rule}"
     if event.audience == Audience.CARE_EXPERIENCED:
-        words += " and is in care or has left care (care experienced)"
-    return words + "."
+        return _(
+            "Everyone I am booking for is aged %(ages)s and is in care or has left care "
+            "(care experienced).",
+            ages=event.age_rule,
+        )
+    return _("Everyone I am booking for is aged %(ages)s.", ages=event.age_rule)
 
 
 def _clean(text: str, limit: int, missing: str, too_long: str) -> str:
@@ -126,25 +130,29 @@ def check_booking(
 ) -> None:
     """Refuse a booking the event cannot take, with a message fit to show the professional."""
     if not may_book_for_others(event):
-        raise NotAllowed("This event is for professionals, so you cannot book for young people.")
+        raise NotAllowed(_("This event is for professionals, so you cannot book for young people."))
     if reason := sign_up_closed_reason(event, now=now):
         raise NotAllowed(reason)
     if not young_people:
-        raise InvalidInput("Enter the first name of at least one young person.")
+        raise InvalidInput(_("Enter the first name of at least one young person."))
     if len(young_people) > MOST_YOUNG_PEOPLE:
-        raise InvalidInput(f"You can book for up to {MOST_YOUNG_PEOPLE} young people at once.")
+        raise InvalidInput(
+            _("You can book for up to %(most)s young people at once.", most=MOST_YOUNG_PEOPLE)
+        )
     if refusal := why_we_cannot_email(professional.email):
         raise InvalidInput(refusal)
     own = [normalise_email(person.email) for person in young_people if person.email]
     if len(own) != len(set(own)):
-        raise InvalidInput("Each young person needs their own email address, or none.")
+        raise InvalidInput(_("Each young person needs their own email address, or none."))
     if normalise_email(professional.email) in own:
-        raise InvalidInput("Leave the young person's email empty to have their ticket sent to you.")
+        raise InvalidInput(
+            _("Leave the young person's email empty to have their ticket sent to you.")
+        )
     for person in young_people:
         if person.email and (refusal := why_we_cannot_email(person.email)):
             raise InvalidInput(refusal)
     if not declared:
-        raise InvalidInput(f"Confirm this: {declaration(event)}")
+        raise InvalidInput(_("Confirm this: %(declaration)s", declaration=declaration(event)))
 
 
 def _ticket(event: Event, person: YoungPerson, professional: Professional) -> dict:
@@ -193,7 +201,7 @@ def _book_one(
             continue  # a reference collided: try again with a fresh one
         status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
         return BookedTicket(ticket["first_name"], ticket["reference"], status)
-    raise NotAllowed("We could not save your booking just now. Please try again.")
+    raise NotAllowed(_("We could not save your booking just now. Please try again."))
 
 
 def book_for_young_people(
@@ -213,12 +221,15 @@ def book_for_young_people(
     token = new_link_token()
     booking = Booking(
         event_id=event.id,
-        name=_clean(professional.name, 120, "Enter your name", "Your name is too long"),
+        name=_clean(professional.name, 120, _("Enter your name"), _("Your name is too long")),
         email=professional.email.strip(),
         organisation=_clean(
-            professional.organisation, 160, "Enter your organisation", "Organisation is too long"
+            professional.organisation,
+            160,
+            _("Enter your organisation"),
+            _("Organisation is too long"),
         ),
-        role=_clean(professional.role, 120, "Enter your role", "Role is too long"),
+        role=_clean(professional.role, 120, _("Enter your role"), _("Role is too long")),
         link_hash=hash_token(token),
         created_at=now,
     )
@@ -258,7 +269,7 @@ def booking_summary(booking: Booking, result: BookingResult):
     return compose_email(
         "booking_summary",
         booking.email,
-        f"Your booking for young people: {event.title}",
+        _("Your booking for young people: %(title)s", title=event.title),
         "mail/booking_summary",
         booking=booking,
         event=event,
@@ -305,7 +316,7 @@ def cancel_booked_ticket(booking: Booking, reference: str, *, now: datetime) -> 
     """The professional cancels one ticket they hold for a young person; the place is passed on."""
     registration = next((r for r in held_tickets(booking) if r.reference == reference), None)
     if registration is None:
-        raise NotAllowed("That ticket is not part of this booking.")
+        raise NotAllowed(_("That ticket is not part of this booking."))
     cancel_registration(registration, now=now, via=ReleaseRoute.TICKET_PAGE)
     record_action(
         AuditAction.BOOKED_TICKET_CANCELLED,

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import is_active_organiser
 from nclw.errors import Forbidden, InvalidInput, NclwError, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations import messaging, on_the_day, on_their_behalf
+from nclw.registrations import bulk_words, messaging, on_the_day, on_their_behalf
 from nclw.registrations.models import Registration
 from nclw.registrations.queries import MessageAudience
 from nclw.registrations.waiting_list import promote_registration
@@ -42,10 +44,10 @@ class BulkAction(enum.StrEnum):
     def label(self) -> str:
         """The choice on the attendee list."""
         return {
-            "check_in": "Check them in",
-            "message": "Send them a message",
-            "cancel": "Cancel their tickets (they are told why)",
-            "promote": "Give them a place (people on the waiting list)",
+            "check_in": _("Check them in"),
+            "message": _("Send them a message"),
+            "cancel": _("Cancel their tickets (they are told why)"),
+            "promote": _("Give them a place (people on the waiting list)"),
         }[self.value]
 
     @property
@@ -59,54 +61,38 @@ class BulkAction(enum.StrEnum):
 
     def doing(self, count: int) -> str:
         """'check in 3 people': what confirming will do, to finish a question or a button."""
-        people = _people(count)
-        return {
-            "check_in": f"check in {people}",
-            "message": f"send a message to {people}",
-            "cancel": f"cancel the tickets of {people}",
-            "promote": f"give {people} a place",
-        }[self.value]
+        return bulk_words.doing(self.value, count)
 
     def done(self, count: int) -> str:
         """'3 people are checked in.': what happened."""
-        people, are = _people(count), "is" if count == 1 else "are"
-        return {
-            "check_in": f"{people} {are} checked in.",
-            "message": f"Your message is on its way to {people}.",
-            "cancel": f"{people} {are} cancelled. We are emailing them your reason.",
-            "promote": f"{people} {'has' if count == 1 else 'have'} a place now. "
-            "We are emailing them.",
-        }[self.value]
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+        return bulk_words.done(self.value, count)
 
 
 class _Why(enum.Enum):
     """Why someone ticked is left out: (one person, several)."""
 
-    CHECKED_IN = ("is already checked in", "are already checked in")
-    WAITING = ("is on the waiting list", "are on the waiting list")
-    CANCELLED = ("is cancelled", "are cancelled")
-    HAS_PLACE = ("already has a place", "already have a place")
-    NO_PLACE = (
-        "cannot get a place: there are not enough free places",
-        "cannot get a place: there are not enough free places",
-    )
-    DELETED = ("has had their details deleted", "have had their details deleted")
+    CHECKED_IN = "checked_in"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    HAS_PLACE = "has_place"
+    NO_PLACE = "no_place"
+    DELETED = "deleted"
+
+    def counted(self, count: int) -> str:
+        """'2 are already checked in'."""
+        return bulk_words.left_out(self.value, count)
 
 
 @dataclass(frozen=True)
 class Skipped:
     """People the action leaves alone, and why (the same reason for them all)."""
 
-    why: str
+    why: _Why
     people: tuple[Registration, ...]
 
     def in_words(self) -> str:
         """'2 are already checked in'."""
-        return f"{len(self.people)} {self.why}"
+        return self.why.counted(len(self.people))
 
 
 @dataclass(frozen=True)
@@ -161,22 +147,33 @@ class BulkResult:
         """The sentence for what went well."""
         words = self.action.done(len(self.done))
         if self.promoted:
-            count = len(self.promoted)
-            words += (
-                f" {_people(count)} from the waiting list {'has' if count == 1 else 'have'} "
-                "the places they freed."
+            words += " " + ngettext(
+                "%(num)d person from the waiting list has the places they freed.",
+                "%(num)d people from the waiting list have the places they freed.",
+                len(self.promoted),
             )
         return words
 
     def problems_in_words(self) -> list[str]:
         """A sentence for each reason someone was left out, naming them."""
         lines = [
-            f"{skip.in_words()}, so {'was' if len(skip.people) == 1 else 'were'} left out: "
-            + _names(skip.people)
-            + "."
+            ngettext(
+                "%(why)s, so was left out: %(names)s.",
+                "%(why)s, so were left out: %(names)s.",
+                len(skip.people),
+                why=skip.in_words(),
+                names=_names(skip.people),
+            )
             for skip in self.skipped
         ]
-        lines += [f"{_name(n.registration)} could not be done: {n.reason}" for n in self.failed]
+        lines += [
+            _(
+                "%(person)s could not be done: %(reason)s",
+                person=_name(n.registration),
+                reason=n.reason,
+            )
+            for n in self.failed
+        ]
         return lines
 
 
@@ -192,7 +189,7 @@ def _names(people: Iterable[Registration]) -> str:
     people = list(people)
     named = ", ".join(_name(r) for r in people[:_NAMED])
     if len(people) > _NAMED:
-        named += f" and {len(people) - _NAMED} more"
+        named = _("%(names)s and %(num)d more", names=named, num=len(people) - _NAMED)
     return named
 
 
@@ -200,9 +197,9 @@ def _chosen(event: Event, chosen_ids: Collection[int]) -> list[Registration]:
     """The ticked tickets, all of this event; anything else refuses the whole request."""
     wanted = set(chosen_ids)
     if not wanted:
-        raise InvalidInput("Select at least one person.")
+        raise InvalidInput(_("Select at least one person."))
     if len(wanted) > MOST_AT_ONCE:
-        raise InvalidInput(f"Select {MOST_AT_ONCE} people or fewer at a time.")
+        raise InvalidInput(_("Select %(most)s people or fewer at a time.", most=MOST_AT_ONCE))
     found = list(
         db.session.scalars(
             sa.select(Registration).where(
@@ -214,7 +211,7 @@ def _chosen(event: Event, chosen_ids: Collection[int]) -> list[Registration]:
     # the rest would be guessing, and acting on the others would reach another event.
     if len(found) != len(wanted):
         raise InvalidInput(
-            "Some of the people selected are not signed up for this event. Nothing was done."
+            _("Some of the people selected are not signed up for this event. Nothing was done.")
         )
     return found
 
@@ -253,7 +250,7 @@ def plan_bulk(
     who it would skip and why. Giving places skips those the free places do not stretch to.
     """
     if not is_active_organiser(actor):
-        raise Forbidden("Only organisers can change many tickets at once.")
+        raise Forbidden(_("Only organisers can change many tickets at once."))
     people: list[Registration] = []
     left_out: dict[_Why, list[Registration]] = {}
     for registration in _sorted_for(action, _chosen(event, chosen_ids)):
@@ -266,11 +263,7 @@ def plan_bulk(
         free = max(event.capacity - event.confirmed_count, 0)
         if len(people) > free:
             people, left_out[_Why.NO_PLACE] = people[:free], people[free:]
-    skipped = tuple(
-        Skipped(why.value[0] if len(found) == 1 else why.value[1], tuple(found))
-        for why in _Why
-        if (found := left_out.get(why))
-    )
+    skipped = tuple(Skipped(why, tuple(found)) for why in _Why if (found := left_out.get(why)))
     return BulkPlan(event=event, action=action, people=tuple(people), skipped=skipped)
 
 
@@ -295,7 +288,10 @@ def run_bulk(
     plan = plan_bulk(event, action, chosen_ids, actor=actor)
     if not plan.people:
         raise NotAllowed(
-            "There is nothing to do: " + "; ".join(s.in_words() for s in plan.skipped) + "."
+            _(
+                "There is nothing to do: %(reasons)s.",
+                reasons="; ".join(s.in_words() for s in plan.skipped),
+            )
         )
     if action == BulkAction.MESSAGE:
         return _message(plan, subject, body, actor=actor, now=now)

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 
 from nclw.errors import NotAllowed
+from nclw.i18n import current_language, language
 from nclw.registrations.models import Registration
 from nclw.timezones import to_uk
 
 MAX_NAME_LENGTH = 100
-WEEK_NAME = "National Care Leavers' Week"
 # Words that would tell a reader the person is care experienced.
 _CARE_WORDS = re.compile(
     r"\bcare\b|\bcared\b|\bnclw\b|care[-\s]?leav|care[-\s]?experienced|\bfoster", re.IGNORECASE
@@ -30,7 +35,7 @@ _UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
 )
-NOT_YET = (
+NOT_YET = _l(
     "A certificate of attendance is for people who were checked in at the event. "
     "If you came and were not checked in, email the organisers and they can check you in."
 )
@@ -44,9 +49,9 @@ def mentions_care(text: str) -> bool:
 def certificate_refusal(registration: Registration) -> str | None:
     """Why this ticket has no certificate, in words for the person; None when it has one."""
     if registration.anonymised_at is not None or not registration.is_confirmed:
-        return "This ticket is cancelled, so there is no certificate for it."
+        return _("This ticket is cancelled, so there is no certificate for it.")
     if registration.checked_in_at is None:
-        return NOT_YET
+        return str(NOT_YET)
     return None
 
 
@@ -72,10 +77,15 @@ def certificate_text(
     day = to_uk(event.starts_at)
     return CertificateText(
         name=name,
-        event_line=event.title if title_ok else "an event",
-        date_line=f"on {day:%A} {day.day} {day:%B %Y}",
-        host_line=f"hosted by {event.host.name}" if host_ok else None,
-        week_line=f"part of {WEEK_NAME} {day.year}" if mention_care else None,
+        event_line=event.title if title_ok else _("an event"),
+        # Translators: a line of its own on the certificate, under the event's name.
+        date_line=_(
+            "on %(day)s", day=format_date(day.date(), "EEEE d MMMM y", locale=current_language())
+        ),
+        host_line=_("hosted by %(host)s", host=event.host.name) if host_ok else None,
+        week_line=_("part of National Care Leavers' Week %(year)s", year=day.year)
+        if mention_care
+        else None,
     )
 
 
@@ -100,9 +110,16 @@ def certificate_pdf(
     refusal = certificate_refusal(registration)
     if refusal:
         raise NotAllowed(refusal)
-    words = certificate_text(registration, full_name=full_name, mention_care=mention_care)
+    # The PDF writer cannot join Arabic letters or set them right to left: a certificate
+    # asked for from an Arabic page is in English, which a college or employer reads anyway.
+    english = force_locale("en") if language(current_language()).direction == "rtl" else None
+    with english or nullcontext():
+        return _draw(certificate_text(registration, full_name=full_name, mention_care=mention_care))
+
+
+def _draw(words: CertificateText) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title("Certificate of attendance")
+    pdf.set_title(_("Certificate of attendance"))
     pdf.set_auto_page_break(False)
     pdf.add_page()
     font, unicode_ok = _font(pdf)
@@ -124,10 +141,12 @@ def certificate_pdf(
     pdf.set_line_width(1.2)
     pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
     pdf.set_y(40)
-    line("Certificate of attendance", 30, gap=14)
-    line("This is to certify that", 14)
+    # Translators: the certificate reads, line by line: "This is to certify that" / the
+    # person's name / "attended" / the event / "on <day>" / "hosted by <host>".
+    line(_("Certificate of attendance"), 30, gap=14)
+    line(_("This is to certify that"), 14)
     line(words.name, 28, gap=10)
-    line("attended", 14)
+    line(_("attended"), 14)
     line(words.event_line, 20)
     line(words.date_line, 14)
     if words.host_line:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts.models import User
@@ -42,10 +43,10 @@ def _longest(column: str) -> int:
 def why_not_correctable(registration: Registration) -> str | None:
     """Why this ticket's name and address cannot be corrected, or None when they can."""
     if registration.anonymised_at is not None:
-        return "This person deleted their details, so there is nothing to correct."
+        return _("This person deleted their details, so there is nothing to correct.")
     if registration.is_cancelled:
         # Nothing more is sent about a cancelled ticket, so a new address would never be used.
-        return "This ticket is cancelled, so its details cannot be changed."
+        return _("This ticket is cancelled, so its details cannot be changed.")
     return None
 
 
@@ -53,13 +54,17 @@ def _check(registration: Registration, first_name: str, email: str) -> None:
     if refusal := why_not_correctable(registration):
         raise NotAllowed(refusal)
     if not first_name:
-        raise InvalidInput("Enter their first name.")
+        raise InvalidInput(_("Enter their first name."))
     if not email:
-        raise InvalidInput("Enter their email address.")
+        raise InvalidInput(_("Enter their email address."))
     if len(first_name) > _longest("first_name"):
-        raise InvalidInput(f"First name must be {_longest('first_name')} characters or fewer.")
+        raise InvalidInput(
+            _("First name must be %(most)s characters or fewer.", most=_longest("first_name"))
+        )
     if len(email) > _longest("email"):
-        raise InvalidInput(f"Email address must be {_longest('email')} characters or fewer.")
+        raise InvalidInput(
+            _("Email address must be %(most)s characters or fewer.", most=_longest("email"))
+        )
     if refusal := why_we_cannot_email(email):
         raise InvalidInput(refusal)
 
@@ -69,8 +74,12 @@ def _refuse_if_taken(registration: Registration, email: str) -> None:
     holder = find_live_registration(registration.event, email)
     if holder is not None and holder.id != registration.id:
         raise NotAllowed(
-            f"{email} already has a ticket or a waiting-list place for this event "
-            f"({holder.reference}). If it is the same person, cancel one of them first."
+            _(
+                "%(email)s already has a ticket or a waiting-list place for this event "
+                "(%(reference)s). If it is the same person, cancel one of them first.",
+                email=email,
+                reference=holder.reference,
+            )
         )
 
 
@@ -92,7 +101,7 @@ def correct_details(
         address_changed=normalise_email(email) != registration.email_normalised,
     )
     if not correction.name_changed and email == old_address:
-        raise InvalidInput("Nothing has changed. Correct the name or the email address.")
+        raise InvalidInput(_("Nothing has changed. Correct the name or the email address."))
     if correction.address_changed:
         _refuse_if_taken(registration, email)
     registration.first_name = first_name
@@ -122,8 +131,11 @@ def _save_new_address(registration: Registration, email: str) -> None:
             db.session.flush()
     except IntegrityError:
         raise NotAllowed(
-            f"{email} has just been used to sign up for this event. "
-            "If it is the same person, cancel one of the tickets first."
+            _(
+                "%(email)s has just been used to sign up for this event. "
+                "If it is the same person, cancel one of the tickets first.",
+                email=email,
+            )
         ) from None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +15,7 @@ from nclw.forms import CheckboxesField
 from nclw.i18n import current_language
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations import slots
-from nclw.registrations.certificate import MAX_NAME_LENGTH, WEEK_NAME
+from nclw.registrations.certificate import MAX_NAME_LENGTH
 from nclw.registrations.question_fields import is_question_field, with_questions
 from nclw.registrations.sign_up_details import SignUpDetails
 from nclw.registrations.supporter_forms import (
@@ -29,30 +31,34 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def first_name_field(description: str, *, missing: str = "Enter your first name"):
+_FIRST_NAME_MISSING = _l("Enter your first name")
+_EMAIL_MISSING = _l("Enter your email address")
+
+
+def first_name_field(description, *, missing=_FIRST_NAME_MISSING):
     """The first name, as sign-up asks for it: every form that takes one checks it the same way."""
     return StringField(
-        "First name",
+        _l("First name"),
         description=description,
         filters=[_strip],
         validators=[
             DataRequired(missing),
-            Length(max=80, message="First name must be 80 characters or fewer"),
+            Length(max=80, message=_l("First name must be 80 characters or fewer")),
         ],
     )
 
 
-def email_field(description: str, *, missing: str = "Enter your email address"):
+def email_field(description, *, missing=_EMAIL_MISSING):
     """The email address, as sign-up asks for it."""
     return EmailField(
-        "Email address",
+        _l("Email address"),
         description=description,
         filters=[_strip],
         validators=[
             DataRequired(missing),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(
-                "Enter an email address in the correct format, like name@example.com",
+                _l("Enter an email address in the correct format, like name@example.com"),
                 check_deliverability=False,
             ),
         ],
@@ -60,75 +66,82 @@ def email_field(description: str, *, missing: str = "Enter your email address"):
 
 
 class SignUpForm(SupporterFields, FlaskForm):
-    first_name = first_name_field("The name you would like us to use.")
-    email = email_field("We will send your ticket here.")
+    first_name = first_name_field(_l("The name you would like us to use."))
+    email = email_field(_l("We will send your ticket here."))
     # Only on care-experienced events (removed otherwise); the service checks it again.
     declared_care_experienced = BooleanField(
-        "I am in care or have left care (I am care experienced)",
-        validators=[DataRequired("Confirm that you are in care or have left care")],
+        _l("I am in care or have left care (I am care experienced)"),
+        validators=[DataRequired(_l("Confirm that you are in care or have left care"))],
     )
     # Only where the event's age rule needs it (removed otherwise); the label is the rule's
     # question. The answer decides, and is not kept.
     age_confirmed = RadioField(
-        "Your age",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validators=[DataRequired("Answer the question about your age")],
+        _l("Your age"),
+        # Translators: answers to a question like "Are you 16 to 25?".
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[DataRequired(_l("Answer the question about your age"))],
     )
     # Only on an event split into time slots with a time still free (registrations.slots),
     # or with a waiting list for each time (registrations.slot_waits): "12", or "wait-12".
     slot_id = RadioField(
-        "Choose a time",
-        validators=[DataRequired("Choose a time")],
+        _l("Choose a time"),
+        validators=[DataRequired(_l("Choose a time"))],
         validate_choice=False,  # the service checks the slot is this event's, and free
     )
     organisation_name = StringField(
-        "Organisation",
+        _l("Organisation"),
         validators=[
-            DataRequired("Enter the organisation you work for"),
-            Length(max=160, message="Organisation must be 160 characters or fewer"),
+            DataRequired(_l("Enter the organisation you work for")),
+            Length(max=160, message=_l("Organisation must be 160 characters or fewer")),
         ],
     )
     job_role = StringField(
-        "Your role",
+        _l("Your role"),
         validators=[
-            DataRequired("Enter your role"),
-            Length(max=120, message="Role must be 120 characters or fewer"),
+            DataRequired(_l("Enter your role")),
+            Length(max=120, message=_l("Role must be 120 characters or fewer")),
         ],
     )
     access_requests = CheckboxesField(
-        "Do you need any of these? (optional)",
-        description="We tell the host only how many people need each, never who.",
-        choices=[SelectChoice(feature.value, feature.label) for feature in AccessFeature],
+        _l("Do you need any of these? (optional)"),
+        description=_l("We tell the host only how many people need each, never who."),
+        # Set for each form (sign_up_form_for), so the labels are in the page's language.
+        choices=[],
         default=[],
     )
     access_needs = TextAreaField(
-        "Anything else that would help you take part? (optional)",
-        description="Tell us anything that would help you take part. Only the organisers see this.",
+        _l("Anything else that would help you take part? (optional)"),
+        description=_l(
+            "Tell us anything that would help you take part. Only the organisers see this."
+        ),
         validators=[
             Optional(),
-            Length(max=500, message="Access needs must be 500 characters or fewer"),
+            Length(max=500, message=_l("Access needs must be 500 characters or fewer")),
         ],
     )
     discreet = BooleanField(
-        "Keep my emails and calendar discreet",
+        _l("Keep my emails and calendar discreet"),
         # The words the calendar writer really uses, so the promise matches the invite.
-        description=(
-            f"Emails come from \u201c{DISCREET_SENDER}\u201d with a plain subject, and your "
-            f"calendar says \u201c{NEUTRAL_ONLINE_TITLE}\u201d or \u201c{NEUTRAL_TITLE}\u201d. "
-            "Useful if other people can see your phone or your calendar."
+        description=_l(
+            "Emails come from \u201c%(sender)s\u201d with a plain subject, and your calendar "
+            "says \u201c%(online)s\u201d or \u201c%(in_person)s\u201d. Useful if other people "
+            "can see your phone or your calendar.",
+            sender=DISCREET_SENDER,
+            online=NEUTRAL_ONLINE_TITLE,
+            in_person=NEUTRAL_TITLE,
         ),
     )
-    share_with_host = BooleanField("Share my first name and email with the host")
-    consent_future_events = BooleanField("Email me about future events (optional)")
+    share_with_host = BooleanField(_l("Share my first name and email with the host"))
+    consent_future_events = BooleanField(_l("Email me about future events (optional)"))
     # Only on events taking questions; sent to the Q&A moderators, never stored on the ticket.
     first_question = TextAreaField(
-        "A question for the Q&A (optional)",
-        description=(
+        _l("A question for the Q&A (optional)"),
+        description=_l(
             "Anonymous. Please do not include contact details. A moderator checks it first."
         ),
         validators=[
             Optional(),
-            Length(max=500, message="Your question must be 500 characters or fewer"),
+            Length(max=500, message=_l("Your question must be 500 characters or fewer")),
         ],
     )
 
@@ -161,6 +174,9 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.job_role
     if not event.qa_enabled:
         del form.first_question
+    else:
+        # A lazy label counts as HTML when drawn; as plain text, its "&" is escaped.
+        form.first_question.label.text = str(form.first_question.label.text)
     _offer_slots(form, event)
     if not event.supporters_allowed:
         del form.supporter_first_name
@@ -169,9 +185,12 @@ def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
         del form.age_confirmed
     else:
         form.age_confirmed.label.text = event.age_question
-    form.share_with_host.label.text = (
-        f"Share my first name and email with {event.host.name} (optional)"
+    form.share_with_host.label.text = _(
+        "Share my first name and email with %(host)s (optional)", host=event.host.name
     )
+    form.access_requests.choices = [
+        SelectChoice(feature.value, feature.label) for feature in AccessFeature
+    ]
     return form
 
 
@@ -200,7 +219,10 @@ def _offer_slots(form: SignUpForm, event: Event) -> None:
     if event.waiting_list_per_slot:
         form.full_slots = []
         form.slot_id.choices = [
-            SelectChoice(f"{WAIT_PREFIX}{slot.id}", f"{slot.times}: {FULL_WAIT}")
+            SelectChoice(
+                f"{WAIT_PREFIX}{slot.id}",
+                _("%(times)s: full, join the waiting list for this time", times=slot.times),
+            )
             if slot.is_full
             else SelectChoice(str(slot.id), slot.times)
             for slot in all_slots
@@ -217,21 +239,18 @@ def _offer_slots(form: SignUpForm, event: Event) -> None:
     form.slot_id.description = _slot_day(free[0])
 
 
-FULL_WAIT = "full, join the waiting list for this time"
-
-
 def _slot_day(slot) -> str:
     """The day the slots are on, for the hint above them."""
-    return f"Times are UK times on {format_day(slot.starts_at)}."
+    return _("Times are UK times on %(day)s.", day=format_day(slot.starts_at))
 
 
 class ChangeSlotForm(FlaskForm):
     """A person moves their ticket to another free time."""
 
     slot_id = RadioField(
-        "Choose a new time",
+        _l("Choose a new time"),
         coerce=int,
-        validators=[DataRequired("Choose a new time")],
+        validators=[DataRequired(_l("Choose a new time"))],
         validate_choice=False,
     )
 
@@ -250,18 +269,18 @@ def change_slot_form(registration, current, *, now) -> ChangeSlotForm:
 class LostTicketForm(FlaskForm):
     """'Lost your ticket?': the address to email it to, if it holds one."""
 
-    email = email_field("The address you signed up with.")
+    email = email_field(_l("The address you signed up with."))
 
 
 class CorrectDetailsForm(FlaskForm):
     """An organiser puts right a typo in someone's first name or email address."""
 
     first_name = first_name_field(
-        "As they would like us to use it.", missing="Enter their first name"
+        _l("As they would like us to use it."), missing=_l("Enter their first name")
     )
     email = email_field(
-        "If you change it, we email their ticket to the new address and tell the old one.",
-        missing="Enter their email address",
+        _l("If you change it, we email their ticket to the new address and tell the old one."),
+        missing=_l("Enter their email address"),
     )
 
 
@@ -269,17 +288,20 @@ class CertificateForm(FlaskForm):
     """What to print on a certificate of attendance; nothing here is kept."""
 
     full_name = StringField(
-        "Your full name for the certificate (optional)",
-        description="Leave this empty to use your first name. We print it and do not keep it.",
+        _l("Your full name for the certificate (optional)"),
+        description=_l("Leave this empty to use your first name. We print it and do not keep it."),
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=MAX_NAME_LENGTH, message="Your name must be 100 characters or fewer"),
+            Length(
+                max=MAX_NAME_LENGTH,
+                message=_l("Your name must be %(most)s characters or fewer", most=MAX_NAME_LENGTH),
+            ),
         ],
     )
     mention_care = BooleanField(
-        f"Mention {WEEK_NAME} on my certificate",
-        description=(
+        _l("Mention National Care Leavers' Week on my certificate"),
+        description=_l(
             "If you leave this unticked, your certificate says nothing about care, "
             "and leaves out an event or host name that mentions care."
         ),

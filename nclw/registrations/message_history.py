@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from nclw.events.models import Event
@@ -29,47 +31,53 @@ class MessageLine:
         """'Waiting to go Friday 30 October at 9am (UK time)', 'Sent Fri 30 Oct 2026, 9am'."""
         message = self.message
         if message.state == EventMessageState.SCHEDULED:
-            return f"Waiting to go {format_moment(message.send_at)}"
+            return _("Waiting to go %(when)s", when=format_moment(message.send_at))
         if message.state == EventMessageState.CANCELLED:
-            return f"Cancelled (was to go {format_stamp(message.send_at)})"
-        sent = f"Sent {format_stamp(message.sent_at)}"
-        return f"{sent}, at the time it was set for" if message.was_scheduled else sent
+            return _("Cancelled (was to go %(when)s)", when=format_stamp(message.send_at))
+        when = format_stamp(message.sent_at)
+        if message.was_scheduled:
+            return _("Sent %(when)s, at the time it was set for", when=when)
+        return _("Sent %(when)s", when=when)
 
     @property
     def author_label(self) -> str:
-        return "Set by" if self.message.was_scheduled else "Sent by"
+        return _("Set by") if self.message.was_scheduled else _("Sent by")
 
     @property
     def author_words(self) -> str:
         author = self.message.author
-        return (author.name or author.email) if author else "An organiser"
+        return (author.name or author.email) if author else _("An organiser")
 
     @property
     def audience_words(self) -> str:
         message = self.message
-        return "People chosen on the attendee list" if message.to_chosen else message.audience.label
+        if message.to_chosen:
+            return _("People chosen on the attendee list")
+        return message.audience.label
 
     @property
     def reached_words(self) -> str:
         """'12 emails: 10 sent, 1 waiting to go, 1 failed', or what became of it instead."""
         message = self.message
         if message.state == EventMessageState.SCHEDULED:
-            return "Not sent yet: who gets it is worked out when it goes"
+            return _("Not sent yet: who gets it is worked out when it goes")
         if message.state == EventMessageState.CANCELLED:
-            return "Cancelled before it was sent"
+            return _("Cancelled before it was sent")
         total = message.recipients or 0
         if total == 0:
-            return "Nobody was in its audience when it went, so no emails were sent"
-        parts = [f"{self.sent} sent"]
+            return _("Nobody was in its audience when it went, so no emails were sent")
+        parts = [_("%(num)d sent", num=self.sent)]
         if self.waiting:
-            parts.append(f"{self.waiting} waiting to go")
+            parts.append(_("%(num)d waiting to go", num=self.waiting))
         if self.failed:
-            parts.append(f"{self.failed} failed")
+            parts.append(_("%(num)d failed", num=self.failed))
         # Someone who deleted their details takes their emails with them.
         gone = total - self.sent - self.waiting - self.failed
         if gone > 0:
-            parts.append(f"{gone} removed when people deleted their details")
-        return f"{total} {'email' if total == 1 else 'emails'}: {', '.join(parts)}"
+            parts.append(_("%(num)d removed when people deleted their details", num=gone))
+        return ngettext(
+            "%(num)d email: %(parts)s", "%(num)d emails: %(parts)s", total, parts=", ".join(parts)
+        )
 
 
 def _status_counts(message_ids: list[int]) -> dict[int, Counter]:

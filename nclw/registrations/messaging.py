@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
@@ -32,9 +34,11 @@ def tidy_message(subject: str, body: str) -> tuple[str, str]:
     placeholder we cannot fill in."""
     subject, body = " ".join(subject.split()), body.strip()
     if not subject or not body:
-        raise InvalidInput("Write a subject and a message.")
+        raise InvalidInput(_("Write a subject and a message."))
     if len(subject) > SUBJECT_LENGTH:
-        raise InvalidInput(f"Keep the subject to {SUBJECT_LENGTH} characters or fewer.")
+        raise InvalidInput(
+            _("Keep the subject to %(most)s characters or fewer.", most=SUBJECT_LENGTH)
+        )
     check_placeholders(subject)
     check_placeholders(body)
     return subject, body
@@ -88,7 +92,7 @@ def message_attendees(
     db.session.flush()
     sent = queue_emails(message, chosen=chosen)
     if sent == 0:
-        raise NotAllowed("Nobody would get this message. Choose other people to send it to.")
+        raise NotAllowed(_("Nobody would get this message. Choose other people to send it to."))
     message.recipients = sent
     record_action(
         AuditAction.EVENT_MESSAGED,
@@ -113,7 +117,7 @@ def resend_ticket(registration: Registration, *, now: datetime, actor: User | No
     has nothing to send.
     """
     if registration.is_cancelled or registration.anonymised_at is not None:
-        raise NotAllowed("This ticket is cancelled, so there is nothing to resend.")
+        raise NotAllowed(_("This ticket is cancelled, so there is nothing to resend."))
     if actor is not None:
         queue_email(
             messages.ticket_resent(registration),

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.accounts.models import User
@@ -35,10 +36,10 @@ class RegistrationStatus(enum.StrEnum):
     def label(self) -> str:
         """How the status reads to people: in spreadsheets and on the partner's list."""
         return {
-            "confirmed": "Confirmed",
-            "offered": "Offered a place",
-            "waiting": "On the waiting list",
-            "cancelled": "Cancelled",
+            "confirmed": _("Confirmed"),
+            "offered": _("Offered a place"),
+            "waiting": _("On the waiting list"),
+            "cancelled": _("Cancelled"),
         }[self.value]
 
 
@@ -56,11 +57,11 @@ class ReleaseRoute(enum.StrEnum):
     def label(self) -> str:
         """How the route reads in a report."""
         return {
-            "ticket_page": "On their ticket page",
-            "reminder": "From a reminder email",
-            "calendar_reply": "By saying no in their calendar",
-            "organiser": "By the organisers",
-            "expired_offer": "An offered place ran out",
+            "ticket_page": _("On their ticket page"),
+            "reminder": _("From a reminder email"),
+            "calendar_reply": _("By saying no in their calendar"),
+            "organiser": _("By the organisers"),
+            "expired_offer": _("An offered place ran out"),
         }[self.value]
 
 
@@ -97,7 +98,9 @@ class Booking(db.Model):
     @property
     def booked_by(self) -> str:
         """'Booked by Jo Bell, Luton Leaving Care', as organisers read it."""
-        return f"Booked by {self.name}, {self.organisation}"
+        return _(
+            "Booked by %(name)s, %(organisation)s", name=self.name, organisation=self.organisation
+        )
 
 
 class Registration(db.Model):
@@ -238,29 +241,33 @@ class Registration(db.Model):
         """Where a live ticket stands, as its holder's emails say it: 'confirmed', 'offered a
         place, to claim by ...' or 'on the waiting list'."""
         if self.is_offered and self.offer_expires_at is not None:
-            return f"offered a place, to claim by {format_moment(self.offer_expires_at)}"
-        return "confirmed" if self.is_confirmed else "on the waiting list"
+            # Translators: said in an email, after "Your place is" or the like.
+            return _(
+                "offered a place, to claim by %(deadline)s",
+                deadline=format_moment(self.offer_expires_at),
+            )
+        return _("confirmed") if self.is_confirmed else _("on the waiting list")
 
     @property
     def status_words(self) -> str:
         """Where the ticket stands, as an organiser reads it."""
         if self.is_confirmed:
-            return "Confirmed"
+            return _("Confirmed")
         if self.is_waiting:
-            return "On the waiting list"
+            return _("On the waiting list")
         if self.is_offered:
-            return "Offered a place"
+            return _("Offered a place")
         if self.offer_expired_at is not None:
-            return "Offer ran out"
+            return _("Offer ran out")
         if self.cancelled_by_organisers:
             # Emptied when the person's details are deleted: the reason may name them.
             reason = self.cancellation_reason
             return (
-                f"Cancelled by the organisers: {reason}"
+                _("Cancelled by the organisers: %(reason)s", reason=reason)
                 if reason
-                else "Cancelled by the organisers"
+                else _("Cancelled by the organisers")
             )
-        return "Cancelled by them"
+        return _("Cancelled by them")
 
 
 class TicketLink(db.Model):
@@ -292,10 +299,10 @@ class MessageAudience(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "confirmed": "People with a confirmed ticket",
-            "waiting": "People on the waiting list",
-            "checked_in": "People who checked in",
-            "all": "Everyone with a ticket or on the waiting list",
+            "confirmed": _("People with a confirmed ticket"),
+            "waiting": _("People on the waiting list"),
+            "checked_in": _("People who checked in"),
+            "all": _("Everyone with a ticket or on the waiting list"),
         }[self.value]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from nclw.audit.actions import AuditAction
 from nclw.errors import NotAllowed
@@ -22,7 +23,7 @@ from nclw.registrations.models import Registration, RegistrationStatus, ReleaseR
 from nclw.registrations.ticket_audit import record_ticket_action
 from nclw.registrations.waiting_list import release_place
 
-OFFER_GONE = "This offer has ended, so the place has gone to the next person waiting."
+OFFER_GONE = _l("This offer has ended, so the place has gone to the next person waiting.")
 
 
 def _end_offer(registration: Registration, *, still_open: bool, now: datetime, **values) -> bool:
@@ -55,7 +56,7 @@ def claim_offer(registration: Registration, *, now: datetime) -> Registration:
         calendar_sequence=Registration.calendar_sequence + 1,
     )
     if not claimed:
-        raise NotAllowed(OFFER_GONE)
+        raise NotAllowed(str(OFFER_GONE))
     queue_email(
         messages.promoted_from_waiting_list(registration),
         registration_id=registration.id,
@@ -75,7 +76,7 @@ def decline_offer(registration: Registration, *, now: datetime) -> list[Registra
         cancelled_at=now,
     )
     if not declined:
-        raise NotAllowed(OFFER_GONE)
+        raise NotAllowed(str(OFFER_GONE))
     queue_email(
         messages.offer_declined(registration),
         registration_id=registration.id,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_check_in
@@ -49,12 +51,18 @@ class CheckIn:
         who = f"{self.registration.reference} ({self.registration.first_name})"
         supporter = self.registration.supporter
         if supporter is not None:
-            who += f" with their supporter, {supporter.name_and_role},"
-        if self.already:
-            return (
-                f"{who} was already checked in at {format_time(self.registration.checked_in_at)}."
+            who = _(
+                "%(person)s with their supporter, %(supporter)s,",
+                person=who,
+                supporter=supporter.name_and_role,
             )
-        return f"{who} is checked in."
+        if self.already:
+            return _(
+                "%(person)s was already checked in at %(time)s.",
+                person=who,
+                time=format_time(self.registration.checked_in_at),
+            )
+        return _("%(person)s is checked in.", person=who)
 
 
 # A phone's clock can run a little fast; a scan this far "ahead" still counts as now.
@@ -90,10 +98,13 @@ def check_in(
     connection may send the same check-in again, and the person is in either way.
     """
     if not can_check_in(actor, registration.event):
-        raise Forbidden("You cannot check people in at this event.")
+        raise Forbidden(_("You cannot check people in at this event."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise NotAllowed(
-            f"{registration.reference} is not a confirmed ticket, so it cannot be checked in."
+            _(
+                "%(reference)s is not a confirmed ticket, so it cannot be checked in.",
+                reference=registration.reference,
+            )
         )
     if registration.checked_in_at is not None:
         return CheckIn(registration, already=True)
@@ -123,10 +134,10 @@ def check_in_by_reference(
     """Check in the ticket with this reference (typed or scanned) for this event."""
     # Asked before looking: someone who may not check in here learns nothing about tickets.
     if not can_check_in(actor, event):
-        raise Forbidden("You cannot check people in at this event.")
+        raise Forbidden(_("You cannot check people in at this event."))
     parsed = parse_reference(reference)
     if parsed is None:
-        raise InvalidInput("Enter a ticket reference, like NCLW-7K3Q9P.")
+        raise InvalidInput(_("Enter a ticket reference, like NCLW-7K3Q9P."))
     registration = db.session.scalar(
         sa.select(Registration).where(
             Registration.event_id == event.id, Registration.reference == parsed
@@ -138,9 +149,12 @@ def check_in_by_reference(
         )
         if elsewhere is not None:
             raise InvalidInput(
-                f"This ticket is for \u201c{elsewhere.event.title}\u201d, not this event."
+                _(
+                    "This ticket is for \u201c%(title)s\u201d, not this event.",
+                    title=elsewhere.event.title,
+                )
             )
-        raise InvalidInput(f"There is no ticket {parsed} for this event.")
+        raise InvalidInput(_("There is no ticket %(reference)s for this event.", reference=parsed))
     return check_in(registration, actor=actor, now=now, scanned_at=scanned_at)
 
 
@@ -160,10 +174,10 @@ def check_in_sent(
             event, reference or "", actor=actor, now=now, scanned_at=scanned_at
         )
     if not can_check_in(actor, event):
-        raise Forbidden("You cannot check people in at this event.")
+        raise Forbidden(_("You cannot check people in at this event."))
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
-        raise InvalidInput("This person has no ticket for this event.")
+        raise InvalidInput(_("This person has no ticket for this event."))
     return check_in(registration, actor=actor, now=now, scanned_at=scanned_at)
 
 
@@ -172,9 +186,11 @@ def mark_no_show(
 ) -> Registration:
     """Record that a ticket holder did not come (or undo that)."""
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise NotAllowed("Only a confirmed ticket can be marked as a no-show.")
+        raise NotAllowed(_("Only a confirmed ticket can be marked as a no-show."))
     if no_show and registration.checked_in_at is not None:
-        raise NotAllowed(f"{registration.reference} checked in, so they came.")
+        raise NotAllowed(
+            _("%(reference)s checked in, so they came.", reference=registration.reference)
+        )
     registration.no_show = no_show
     record_action(
         AuditAction.REGISTRATION_MARKED_NO_SHOW
@@ -200,12 +216,10 @@ class DeskSearch:
     def summary(self) -> str:
         """How many were found, in words (read out as the desk's search results change)."""
         if self.other_event:
-            return "A ticket for another event."
+            return _("A ticket for another event.")
         if not self.people:
-            return "Nobody found."
-        if len(self.people) == 1:
-            return "1 person found."
-        return f"{len(self.people)} people found."
+            return _("Nobody found.")
+        return ngettext("%(num)d person found.", "%(num)d people found.", len(self.people))
 
 
 DESK_RESULTS = 20
@@ -218,7 +232,7 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
     left out. A reference from another event's ticket says which event it is for.
     """
     if not can_check_in(actor, event):
-        raise Forbidden("You cannot check people in at this event.")
+        raise Forbidden(_("You cannot check people in at this event."))
     text = " ".join((text or "").split())[:80]
     if not text:
         return DeskSearch(people=[])
@@ -250,9 +264,9 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
 def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:
     """Take back a check-in made by mistake (the wrong Sam)."""
     if not can_check_in(actor, registration.event):
-        raise Forbidden("You cannot check people in at this event.")
+        raise Forbidden(_("You cannot check people in at this event."))
     if registration.checked_in_at is None:
-        raise NotAllowed(f"{registration.reference} is not checked in.")
+        raise NotAllowed(_("%(reference)s is not checked in.", reference=registration.reference))
     registration.checked_in_at = None
     if registration.supporter is not None:
         registration.supporter.checked_in_at = None
@@ -272,8 +286,10 @@ def not_today_warning(event: Event, *, now: datetime) -> str | None:
     first, last = to_uk(event.starts_at).date(), to_uk(event.ends_at).date()
     if first <= today <= last:
         return None
-    when = "was" if last < today else "is"
-    return (
-        f"This event {when} on {format_day(event.starts_at)}, not today. "
-        "Check people in only when they arrive."
-    )
+    day = format_day(event.starts_at)
+    if last < today:
+        return _(
+            "This event was on %(day)s, not today. Check people in only when they arrive.",
+            day=day,
+        )
+    return _("This event is on %(day)s, not today. Check people in only when they arrive.", day=day)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
@@ -19,10 +21,13 @@ def clean_reason(reason: str | None) -> str:
     """The reason an organiser gave for cancelling, tidied; refused when empty or too long."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("Say why you are cancelling it. They will read this.")
+        raise InvalidInput(_("Say why you are cancelling it. They will read this."))
     if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
         raise InvalidInput(
-            f"The reason must be {CANCELLATION_REASON_MAX_LENGTH} characters or fewer."
+            _(
+                "The reason must be %(most)s characters or fewer.",
+                most=CANCELLATION_REASON_MAX_LENGTH,
+            )
         )
     return reason
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
@@ -79,7 +80,7 @@ def delete_my_details(registration: Registration, *, now: datetime) -> None:
     """Cancel the ticket (freeing the place), withdraw the questions it sent, and remove
     everything that identifies the person."""
     if registration.anonymised_at is not None:
-        raise NotAllowed("These details have already been deleted.")
+        raise NotAllowed(_("These details have already been deleted."))
     # While the ticket is still whole: its questions are found by its asker key.
     withdrawn = _withdraw_questions(registration, now=now)
     if registration.status != RegistrationStatus.CANCELLED:
@@ -127,7 +128,7 @@ def withdraw_consent(registration: Registration, consent: Consent, *, now: datet
     """
     column = _CONSENT_COLUMNS[consent]
     if not getattr(registration, column):
-        raise NotAllowed("You had not agreed to this, so there is nothing to take back.")
+        raise NotAllowed(_("You had not agreed to this, so there is nothing to take back."))
     setattr(registration, column, False)
     registration.updated_at = now
 
@@ -138,7 +139,7 @@ def purge_personal_data(*, older_than_days: int, now: datetime) -> int:
     Returns how many registrations were anonymised.
     """
     if older_than_days < 0:
-        raise InvalidInput("The number of days cannot be negative.")
+        raise InvalidInput(_("The number of days cannot be negative."))
     cutoff = now - timedelta(days=older_than_days)
     ended = sa.select(Event.id).where(Event.ends_at < cutoff)
     due = sa.select(Registration.id).where(

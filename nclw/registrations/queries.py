@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nclw.addresses import normalise_email
 from nclw.events.details import AccessFeature, access_list
@@ -143,15 +145,23 @@ class AccessSummary:
     def in_words(self) -> str:
         """'2 people need step-free access; 1 person needs a BSL interpreter'."""
         parts = [
-            f"{count} {'person needs' if count == 1 else 'people need'} {feature.need}"
+            ngettext(
+                "%(num)d person needs %(need)s",
+                "%(num)d people need %(need)s",
+                count,
+                need=feature.need,
+            )
             for feature, count in self.needs
         ]
         if self.other:
             parts.append(
-                f"{self.other} {'person' if self.other == 1 else 'people'} told us about "
-                "other needs"
+                ngettext(
+                    "%(num)d person told us about other needs",
+                    "%(num)d people told us about other needs",
+                    self.other,
+                )
             )
-        return "; ".join(parts) if parts else "Nobody has told us about access needs."
+        return "; ".join(parts) if parts else _("Nobody has told us about access needs.")
 
 
 def access_summary(event: Event) -> AccessSummary:

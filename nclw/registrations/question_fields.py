@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -20,12 +21,12 @@ def is_question_field(name: str) -> bool:
 
 
 def _description(question: SignUpQuestion) -> str:
-    why = f"Why we ask: {question.why_we_ask}"
+    why = _("Why we ask: %(reason)s", reason=question.why_we_ask)
     return f"{question.help_text} {why}" if question.help_text else why
 
 
 def _field(question: SignUpQuestion):
-    label = question.label if question.required else f"{question.label} (optional)"
+    label = question.label if question.required else _("%(label)s (optional)", label=question.label)
     options = {"description": _description(question)}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
@@ -36,7 +37,7 @@ def _field(question: SignUpQuestion):
         choices = [SelectChoice(choice, choice) for choice in question.choice_list]
         return CheckboxesField(label, choices=choices, default=[], validate_choice=False, **options)
     if kind == QuestionKind.YES_NO:
-        choices = [SelectChoice(YES, "Yes"), SelectChoice(NO, "No")]
+        choices = [SelectChoice(YES, _("Yes")), SelectChoice(NO, _("No"))]
     else:
         choices = [SelectChoice(choice, choice) for choice in question.choice_list]
     return RadioField(label, choices=choices, validate_choice=False, **options)

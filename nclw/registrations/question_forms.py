@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from nclw.registrations.question_setup import QuestionDetails
 from nclw.registrations.sign_up_questions import (
+    KIND_LABELS,
     MAX_CHOICES_LENGTH,
     MAX_HELP_LENGTH,
     MAX_LABEL_LENGTH,
@@ -22,46 +24,46 @@ def _strip(value):
 
 class SignUpQuestionForm(FlaskForm):
     label = StringField(
-        "Question",
+        _l("Question"),
         filters=[_strip],
         validators=[
-            DataRequired("Enter the question"),
-            Length(max=MAX_LABEL_LENGTH, message="The question is too long"),
+            DataRequired(_l("Enter the question")),
+            Length(max=MAX_LABEL_LENGTH, message=_l("The question is too long")),
         ],
     )
     kind = RadioField(
-        "How people answer",
-        choices=[SelectChoice(kind.value, kind.label) for kind in QuestionKind],
+        _l("How people answer"),
+        choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
         default=QuestionKind.SHORT_TEXT.value,
-        validators=[DataRequired("Choose how people answer")],
+        validators=[DataRequired(_l("Choose how people answer"))],
     )
     choices = TextAreaField(
-        "Choices (for a list: one on each line)",
-        validators=[Length(max=MAX_CHOICES_LENGTH, message="The choices are too long")],
+        _l("Choices (for a list: one on each line)"),
+        validators=[Length(max=MAX_CHOICES_LENGTH, message=_l("The choices are too long"))],
     )
     help_text = StringField(
-        "Help text (optional)",
+        _l("Help text (optional)"),
         filters=[_strip],
-        validators=[Length(max=MAX_HELP_LENGTH, message="The help text is too long")],
+        validators=[Length(max=MAX_HELP_LENGTH, message=_l("The help text is too long"))],
     )
     why_we_ask = StringField(
-        "Why we ask",
-        description="Shown beside the question. Ask only what the event needs.",
+        _l("Why we ask"),
+        description=_l("Shown beside the question. Ask only what the event needs."),
         filters=[_strip],
         validators=[
-            DataRequired("Say why you ask this question"),
-            Length(max=MAX_HELP_LENGTH, message="The reason is too long"),
+            DataRequired(_l("Say why you ask this question")),
+            Length(max=MAX_HELP_LENGTH, message=_l("The reason is too long")),
         ],
     )
-    required = BooleanField("People must answer it")
+    required = BooleanField(_l("People must answer it"))
     sensitive_reason = TextAreaField(
-        "If it asks for sensitive details: why it is needed",
-        description=(
+        _l("If it asks for sensitive details: why it is needed"),
+        description=_l(
             "Questions about health, disability, care history, addresses, dates of birth, "
             "religion, sexuality or immigration status need a reason."
         ),
         filters=[_strip],
-        validators=[Length(max=MAX_HELP_LENGTH, message="The reason is too long")],
+        validators=[Length(max=MAX_HELP_LENGTH, message=_l("The reason is too long"))],
     )
 
     def details(self) -> QuestionDetails:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -102,9 +103,10 @@ def topics_of(question: SignUpQuestion) -> list[str]:
 
 def sensitive_warning(topics: list[str]) -> str:
     """The warning shown to whoever adds or approves a question touching these topics."""
-    return (
-        "This question may ask for sensitive details (" + ", ".join(topics) + "). "
-        "Ask it only if the event cannot run safely without it."
+    return _(
+        "This question may ask for sensitive details (%(topics)s). "
+        "Ask it only if the event cannot run safely without it.",
+        topics=", ".join(topics),
     )
 
 
@@ -127,16 +129,16 @@ def _clean_choices(details: QuestionDetails) -> str:
     if not details.kind.has_choices:
         return ""
     if len(lines) < 2:
-        raise InvalidInput("Give at least two choices, one on each line.")
+        raise InvalidInput(_("Give at least two choices, one on each line."))
     if len(lines) > MAX_CHOICES:
-        raise InvalidInput(f"Give at most {MAX_CHOICES} choices.")
+        raise InvalidInput(_("Give at most %(most)s choices.", most=MAX_CHOICES))
     if len({line.casefold() for line in lines}) != len(lines):
-        raise InvalidInput("Each choice must be different.")
+        raise InvalidInput(_("Each choice must be different."))
     if any(len(line) > 100 for line in lines):
-        raise InvalidInput("Each choice must be 100 characters or fewer.")
+        raise InvalidInput(_("Each choice must be 100 characters or fewer."))
     joined = "\n".join(lines)
     if len(joined) > MAX_CHOICES_LENGTH:
-        raise InvalidInput("The choices are too long all together.")
+        raise InvalidInput(_("The choices are too long all together."))
     return joined
 
 
@@ -145,22 +147,31 @@ def check_question(details: QuestionDetails) -> dict:
     label = details.label.strip()
     why = details.why_we_ask.strip()
     if not label:
-        raise InvalidInput("Enter the question.")
+        raise InvalidInput(_("Enter the question."))
     if len(label) > MAX_LABEL_LENGTH:
-        raise InvalidInput(f"The question must be {MAX_LABEL_LENGTH} characters or fewer.")
+        raise InvalidInput(
+            _("The question must be %(most)s characters or fewer.", most=MAX_LABEL_LENGTH)
+        )
     if not why:
-        raise InvalidInput("Say why you ask this question. We only ask what we need.")
+        raise InvalidInput(_("Say why you ask this question. We only ask what we need."))
     if len(why) > MAX_HELP_LENGTH or len(details.help_text.strip()) > MAX_HELP_LENGTH:
         raise InvalidInput(
-            f"Help text and the reason must be {MAX_HELP_LENGTH} characters or fewer."
+            _(
+                "Help text and the reason must be %(most)s characters or fewer.",
+                most=MAX_HELP_LENGTH,
+            )
         )
     choices = _clean_choices(details)
     topics = sensitive_topics(label, details.help_text, choices)
     reason = details.sensitive_reason.strip()
     if topics and not reason:
-        raise InvalidInput(sensitive_warning(topics) + " To keep it, say why it is needed.")
+        raise InvalidInput(
+            _("%(warning)s To keep it, say why it is needed.", warning=sensitive_warning(topics))
+        )
     if len(reason) > MAX_HELP_LENGTH:
-        raise InvalidInput(f"The reason must be {MAX_HELP_LENGTH} characters or fewer.")
+        raise InvalidInput(
+            _("The reason must be %(most)s characters or fewer.", most=MAX_HELP_LENGTH)
+        )
     return {
         "label": label,
         "kind": details.kind,
@@ -200,7 +211,7 @@ def _note(event: Event, summary: str, *, actor: User | None, now: datetime) -> N
 def check_room(event: Event) -> None:
     """Refuse another question when the event already asks as many as it may."""
     if len(questions_of(event, include_hidden=False)) >= MAX_QUESTIONS:
-        raise NotAllowed(f"An event can ask at most {MAX_QUESTIONS} questions.")
+        raise NotAllowed(_("An event can ask at most %(most)s questions.", most=MAX_QUESTIONS))
 
 
 def next_position(event: Event) -> int:
@@ -244,8 +255,10 @@ def change_question(
         values["kind"] != question.kind or values["choices"] != question.choices
     ):
         raise NotAllowed(
-            "People have answered this question, so its type and choices cannot change. "
-            "Hide it and add a new one instead."
+            _(
+                "People have answered this question, so its type and choices cannot change. "
+                "Hide it and add a new one instead."
+            )
         )
     for name, value in values.items():
         setattr(question, name, value)
@@ -261,7 +274,7 @@ def move_question(question: SignUpQuestion, *, up: bool, actor: User | None, now
     index = ordered.index(question)
     other = index - 1 if up else index + 1
     if not 0 <= other < len(ordered):
-        raise NotAllowed("This question cannot move further.")
+        raise NotAllowed(_("This question cannot move further."))
     ordered[index].position, ordered[other].position = (
         ordered[other].position,
         ordered[index].position,
@@ -283,7 +296,7 @@ def set_hidden(
 def remove_question(question: SignUpQuestion, *, actor: User | None, now: datetime) -> None:
     """Delete a question nobody has answered; an answered one can only be hidden."""
     if has_answers(question):
-        raise NotAllowed("People have answered this question, so it can only be hidden.")
+        raise NotAllowed(_("People have answered this question, so it can only be hidden."))
     _note(question.event, f"Sign-up question removed: {question.label}", actor=actor, now=now)
     db.session.delete(question)
 

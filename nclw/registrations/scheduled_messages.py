@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -24,7 +26,7 @@ from nclw.timezones import format_stamp
 # A message may be set to go up to a week after the event ends: a thank-you, a survey
 # nudge, the photos. Later than that it is no longer about the event.
 AFTER_THE_EVENT = timedelta(days=7)
-ALREADY_GONE = "This message has already been sent or cancelled, so it cannot be changed."
+ALREADY_GONE = _l("This message has already been sent or cancelled, so it cannot be changed.")
 
 
 def latest_send_time(event: Event) -> datetime:
@@ -35,13 +37,15 @@ def latest_send_time(event: Event) -> datetime:
 def check_send_at(event: Event, send_at: datetime, *, now: datetime) -> None:
     """A message may be set for any time from now until a week after the event ends."""
     if event.status == EventStatus.CANCELLED:
-        raise NotAllowed("This event is cancelled, so there is nobody to send a message to.")
+        raise NotAllowed(_("This event is cancelled, so there is nobody to send a message to."))
     if send_at <= now:
-        raise InvalidInput("Choose a time in the future for the message to go.")
+        raise InvalidInput(_("Choose a time in the future for the message to go."))
     if send_at > latest_send_time(event):
         raise InvalidInput(
-            "Choose a time no later than a week after the event ends "
-            f"({format_stamp(latest_send_time(event))})."
+            _(
+                "Choose a time no later than a week after the event ends (%(latest)s).",
+                latest=format_stamp(latest_send_time(event)),
+            )
         )
 
 
@@ -101,7 +105,7 @@ def _change_if_waiting(message: EventMessage, **values) -> None:
     ).rowcount
     db.session.refresh(message)
     if changed != 1:
-        raise NotAllowed(ALREADY_GONE)
+        raise NotAllowed(str(ALREADY_GONE))
 
 
 def edit_scheduled_message(
@@ -116,7 +120,7 @@ def edit_scheduled_message(
 ) -> EventMessage:
     """Change a message that is still waiting: who it goes to, its words or its time."""
     if not message.is_scheduled:
-        raise NotAllowed(ALREADY_GONE)
+        raise NotAllowed(str(ALREADY_GONE))
     subject, body = tidy_message(subject, body)
     check_send_at(message.event, send_at, now=now)
     _change_if_waiting(
@@ -136,7 +140,7 @@ def edit_scheduled_message(
 def cancel_scheduled_message(message: EventMessage, *, actor: User, now: datetime) -> None:
     """Stop a waiting message from going. It stays in the history, marked cancelled."""
     if not message.is_scheduled:
-        raise NotAllowed(ALREADY_GONE)
+        raise NotAllowed(str(ALREADY_GONE))
     _change_if_waiting(message, state=EventMessageState.CANCELLED, updated_at=now)
     record_action(
         AuditAction.EVENT_MESSAGE_CANCELLED,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from nclw.addresses import normalise_email
@@ -62,7 +63,9 @@ class SignUpResult:
 
 def new_reference() -> str:
     """A short reference a person can read out, like NCLW-7K3Q9P."""
-    return "NCLW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return "NCLW-" + "".join(
+        secrets.choice(REFERENCE_ALPHABET) for _letter in range(REFERENCE_LENGTH)
+    )
 
 
 _INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
@@ -149,7 +152,7 @@ def _write_slotted_sign_up(
         slot_waits.lock_places(event_id)
     if _take_place(event_id, places):
         if slots.take_slot(slot_id, event_id, places):
-            registration_id, _ = _write_sign_up_in_steps(
+            registration_id, _slot = _write_sign_up_in_steps(
                 ticket, now=now, supporter=supporter, confirmed=True
             )
             slots.book(registration_id, slot_id)
@@ -157,8 +160,8 @@ def _write_slotted_sign_up(
         give_back_places(event_id, places)
     if not wait:
         db.session.rollback()
-        raise NotAllowed(slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO)
-    registration_id, _ = _write_sign_up_in_steps(
+        raise NotAllowed(str(slots.SLOT_GONE if supporter is None else slots.NO_ROOM_FOR_TWO))
+    registration_id, _slot = _write_sign_up_in_steps(
         ticket, now=now, supporter=supporter, confirmed=False
     )
     slot_waits.note_wait(registration_id, slot_id)
@@ -293,7 +296,7 @@ def register(event: Event, details: SignUpDetails, *, now: datetime) -> SignUpRe
         db.session.commit()
         status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
         return SignUpResult(registration_id, status)
-    raise NotAllowed("We could not save your sign-up just now. Please try again.")
+    raise NotAllowed(_("We could not save your sign-up just now. Please try again."))
 
 
 def _supporter_row(details: SignUpDetails) -> dict | None:
@@ -320,7 +323,7 @@ def cancel_registration(
     db.session.flush()
     db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
-        raise NotAllowed("This ticket is already cancelled.")
+        raise NotAllowed(_("This ticket is already cancelled."))
     held_place = registration.holds_place
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.extensions import db
 from nclw.registrations.models import Registration
@@ -39,29 +40,47 @@ def _check_one(question: SignUpQuestion, given: Given) -> str | None:
         ticked = [choice for choice in ticked if choice]
         allowed = question.choice_list
         if any(choice not in allowed for choice in ticked):
-            raise ValueError(f"Choose from the list for \u201c{question.label}\u201d")
+            raise ValueError(
+                _("Choose from the list for \u201c%(question)s\u201d", question=question.label)
+            )
         if not ticked:
             if question.required:
-                raise ValueError(f"Choose at least one answer for \u201c{question.label}\u201d")
+                raise ValueError(
+                    _(
+                        "Choose at least one answer for \u201c%(question)s\u201d",
+                        question=question.label,
+                    )
+                )
             return None
         # In the list's order, each once.
         return "\n".join(choice for choice in allowed if choice in ticked)
     text = (given if isinstance(given, str) else "").strip()
     if not text:
         if question.required:
-            verb = (
-                "Enter" if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT) else "Choose"
+            if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+                raise ValueError(
+                    _("Enter an answer for \u201c%(question)s\u201d", question=question.label)
+                )
+            raise ValueError(
+                _("Choose an answer for \u201c%(question)s\u201d", question=question.label)
             )
-            raise ValueError(f"{verb} an answer for \u201c{question.label}\u201d")
         return None
     if kind == QuestionKind.ONE_CHOICE and text not in question.choice_list:
-        raise ValueError(f"Choose from the list for \u201c{question.label}\u201d")
+        raise ValueError(
+            _("Choose from the list for \u201c%(question)s\u201d", question=question.label)
+        )
     if kind == QuestionKind.YES_NO and text not in (YES, NO):
-        raise ValueError(f"Choose yes or no for \u201c{question.label}\u201d")
+        raise ValueError(
+            _("Choose yes or no for \u201c%(question)s\u201d", question=question.label)
+        )
     limit = SHORT_ANSWER_LENGTH if kind == QuestionKind.SHORT_TEXT else LONG_ANSWER_LENGTH
     if len(text) > limit:
         raise ValueError(
-            f"Your answer to \u201c{question.label}\u201d must be {limit} characters or fewer"
+            _(
+                "Your answer to \u201c%(question)s\u201d must be %(most)s characters or fewer",
+                question=question.label,
+                most=limit,
+            )
         )
     return text
 
@@ -94,7 +113,7 @@ def check_answers(
 def answer_words(question: SignUpQuestion, value: str) -> str:
     """An answer as people read it: choices joined, yes/no in words."""
     if question.kind == QuestionKind.YES_NO:
-        return {YES: "Yes", NO: "No"}.get(value, value)
+        return {YES: _("Yes"), NO: _("No")}.get(value, value)
     if question.kind == QuestionKind.SEVERAL_CHOICES:
         return ", ".join(value.splitlines())
     return value
@@ -131,7 +150,7 @@ def answers_for(registration: Registration) -> list[ShownAnswer]:
     return [
         ShownAnswer(
             question.label,
-            answer_words(question, value) if value is not None else "Not answered",
+            answer_words(question, value) if value is not None else _("Not answered"),
             question.hidden,
         )
         for question, value in rows

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from nclw.addresses import why_we_cannot_email
 from nclw.errors import InvalidInput
 from nclw.events.models import Audience, Event
@@ -57,20 +59,25 @@ def check_details(event: Event, details: SignUpDetails) -> None:
         check_supporter(event, details.supporter)
     if event.audience == Audience.CARE_EXPERIENCED and not details.declared_care_experienced:
         raise InvalidInput(
-            "This event is only for young people in care and care leavers. "
-            "Please confirm that you are care experienced."
+            _(
+                "This event is only for young people in care and care leavers. "
+                "Please confirm that you are care experienced."
+            )
         )
     if event.age_question is not None and details.age_confirmed is not True:
         if details.age_confirmed is None:
-            raise InvalidInput("Answer the question about your age.")
+            raise InvalidInput(_("Answer the question about your age."))
         raise InvalidInput(
-            f"This event is for people aged {event.age_rule}, so we cannot give you a place "
-            "at it. Other events in the week may suit you."
+            _(
+                "This event is for people aged %(ages)s, so we cannot give you a place "
+                "at it. Other events in the week may suit you.",
+                ages=event.age_rule,
+            )
         )
     if event.audience == Audience.PROFESSIONALS and not (
         details.organisation_name and details.job_role
     ):
-        raise InvalidInput("Please tell us your organisation and your role.")
+        raise InvalidInput(_("Please tell us your organisation and your role."))
 
 
 def check_supporter(event: Event, supporter: SupporterDetails) -> None:
@@ -79,11 +86,11 @@ def check_supporter(event: Event, supporter: SupporterDetails) -> None:
     The event's age and audience rules are the young person's: a supporter is not asked.
     """
     if not event.supporters_allowed:
-        raise InvalidInput("This event does not take supporters.")
+        raise InvalidInput(_("This event does not take supporters."))
     name = supporter.first_name.strip()
     if not name:
-        raise InvalidInput("Enter your supporter's first name.")
+        raise InvalidInput(_("Enter your supporter's first name."))
     if len(name) > 80:
-        raise InvalidInput("Your supporter's first name must be 80 characters or fewer.")
+        raise InvalidInput(_("Your supporter's first name must be 80 characters or fewer."))
     if not isinstance(supporter.role, SupporterRole):
-        raise InvalidInput("Choose who your supporter is.")
+        raise InvalidInput(_("Choose who your supporter is."))

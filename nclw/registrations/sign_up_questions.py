@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -30,17 +31,21 @@ class QuestionKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "short_text": "Short text",
-            "long_text": "Long text",
-            "one_choice": "One choice from a list",
-            "several_choices": "Any number of choices from a list",
-            "yes_no": "Yes or no",
-        }[self.value]
+        return str(KIND_LABELS[self.value])
 
     @property
     def has_choices(self) -> bool:
         return self in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+
+
+# Lazy, so the question form's choices, built at import, read in each page's language.
+KIND_LABELS = {
+    "short_text": _l("Short text"),
+    "long_text": _l("Long text"),
+    "one_choice": _l("One choice from a list"),
+    "several_choices": _l("Any number of choices from a list"),
+    "yes_no": _l("Yes or no"),
+}
 
 
 class SignUpQuestion(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -21,16 +22,18 @@ SHORTEST_MINUTES = 5
 
 def _check_within_event(event: Event, starts_at: datetime, ends_at: datetime) -> None:
     if starts_at < event.starts_at or ends_at > event.ends_at:
-        raise InvalidInput("Slots must fit inside the event's own start and end times.")
+        raise InvalidInput(_("Slots must fit inside the event's own start and end times."))
 
 
 def _check_shape(count: int, minutes: int, capacity: int) -> None:
     if not 1 <= count <= MAX_SLOTS:
-        raise InvalidInput(f"Make between 1 and {MAX_SLOTS} slots.")
+        raise InvalidInput(_("Make between 1 and %(most)s slots.", most=MAX_SLOTS))
     if minutes < SHORTEST_MINUTES:
-        raise InvalidInput(f"A slot must last at least {SHORTEST_MINUTES} minutes.")
+        raise InvalidInput(
+            _("A slot must last at least %(least)s minutes.", least=SHORTEST_MINUTES)
+        )
     if capacity < 1:
-        raise InvalidInput("Each slot needs at least 1 place.")
+        raise InvalidInput(_("Each slot needs at least 1 place."))
 
 
 def _match_capacity(event: Event, *, now: datetime) -> list[Registration]:
@@ -61,8 +64,10 @@ def make_slots(
     db.session.refresh(event, with_for_update=True)
     if not slots.has_slots(event.id) and event.confirmed_count > 0:
         raise NotAllowed(
-            "People already have tickets without a time. Slots can only be added to an "
-            "event before anyone has a place, or to one that already has slots."
+            _(
+                "People already have tickets without a time. Slots can only be added to an "
+                "event before anyone has a place, or to one that already has slots."
+            )
         )
     length = timedelta(minutes=minutes)
     last_ends_at = first_starts_at + length * count
@@ -105,9 +110,9 @@ def _unbooked(slot: EventSlot) -> Event:
     db.session.refresh(event, with_for_update=True)
     db.session.refresh(slot, with_for_update=True)
     if slot.confirmed_count > 0:
-        raise NotAllowed("Someone has this slot. Only a slot nobody holds can be changed.")
+        raise NotAllowed(_("Someone has this slot. Only a slot nobody holds can be changed."))
     if slot_waits.anyone_waits_for(slot):
-        raise NotAllowed("People are waiting for this slot, so it cannot be changed.")
+        raise NotAllowed(_("People are waiting for this slot, so it cannot be changed."))
     return event
 
 

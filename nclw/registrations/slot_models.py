@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nclw.dbtypes import UTCDateTime
@@ -47,7 +48,9 @@ class EventSlot(db.Model):
     @property
     def times(self) -> str:
         """Just the UK times, like '10:00am to 10:20am'."""
-        return f"{format_time(self.starts_at)} to {format_time(self.ends_at)}"
+        return _(
+            "%(start)s to %(end)s", start=format_time(self.starts_at), end=format_time(self.ends_at)
+        )
 
 
 class SlotBooking(db.Model):

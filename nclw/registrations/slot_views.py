@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
@@ -32,7 +33,9 @@ def change_time(token: str):
     if form.validate_on_submit():
         outcome = run_service(
             lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),
-            lambda slot: f"Your new time is {slot.when}. We have emailed you the new details.",
+            lambda slot: _(
+                "Your new time is %(time)s. We have emailed you the new details.", time=slot.when
+            ),
             errors=form.form_errors,
         )
         if outcome.ok:

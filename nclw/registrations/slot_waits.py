@@ -19,6 +19,8 @@ from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -34,10 +36,10 @@ ONE_LIST = "event"
 LIST_PER_TIME = "slot"
 # The organiser's two choices, in the words the slots page shows.
 CHOICES = (
-    (ONE_LIST, "One waiting list for the event: the first free time goes to whoever is next"),
-    (LIST_PER_TIME, "A waiting list for each time: people wait for the time they chose"),
+    (ONE_LIST, _l("One waiting list for the event: the first free time goes to whoever is next")),
+    (LIST_PER_TIME, _l("A waiting list for each time: people wait for the time they chose")),
 )
-TOO_SMALL_FOR_TWO = (
+TOO_SMALL_FOR_TWO = _l(
     "That time has room for one person only, so you and your supporter cannot wait for it. "
     "Please choose another time."
 )
@@ -53,16 +55,16 @@ def check_choice(event: Event, slot_id: int | None, *, wait: bool, with_supporte
     a time, free or full; a full time is one to wait for."""
     if not event.waiting_list_per_slot or not slots.has_slots(event.id):
         if wait:
-            raise InvalidInput("Choose one of the free times.")
+            raise InvalidInput(_("Choose one of the free times."))
         slots.check_choice(event, slot_id)
         return
     if slot_id is None:
-        raise InvalidInput("Choose a time.")
+        raise InvalidInput(_("Choose a time."))
     chosen = {slot.id: slot for slot in slots.event_slots(event.id)}.get(slot_id)
     if chosen is None:
-        raise InvalidInput("Choose one of the times listed.")
+        raise InvalidInput(_("Choose one of the times listed."))
     if wait and with_supporter and chosen.capacity < 2:
-        raise InvalidInput(TOO_SMALL_FOR_TWO)
+        raise InvalidInput(str(TOO_SMALL_FOR_TWO))
 
 
 def lock_places(event_id: int) -> None:
@@ -141,7 +143,7 @@ def set_waiting_lists(event: Event, choice: str, *, actor: User | None, now: dat
     One guarded UPDATE decides, so nobody can join the old kind of list as it changes.
     """
     if choice not in (ONE_LIST, LIST_PER_TIME):
-        raise InvalidInput("Choose how people wait when times are full.")
+        raise InvalidInput(_("Choose how people wait when times are full."))
     per_slot = choice == LIST_PER_TIME
     if event.waiting_list_per_slot == per_slot:
         return False
@@ -156,8 +158,10 @@ def set_waiting_lists(event: Event, choice: str, *, actor: User | None, now: dat
     )
     if changed.rowcount != 1:
         raise NotAllowed(
-            "People are on the waiting list, so how they wait cannot change now. "
-            "It can change once nobody is waiting."
+            _(
+                "People are on the waiting list, so how they wait cannot change now. "
+                "It can change once nobody is waiting."
+            )
         )
     db.session.refresh(event)
     record_action(

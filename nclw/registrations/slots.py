@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
@@ -19,8 +21,8 @@ from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.slot_models import EventSlot, SlotBooking, SlotWait
 from nclw.registrations.supporter_models import places_for
 
-SLOT_GONE = "That time has just been taken. Please choose another time."
-NO_ROOM_FOR_TWO = (
+SLOT_GONE = _l("That time has just been taken. Please choose another time.")
+NO_ROOM_FOR_TWO = _l(
     "That time has no room for you and your supporter together. Please choose another time."
 )
 
@@ -103,14 +105,14 @@ def check_choice(event: Event, slot_id: int | None) -> None:
     slots = event_slots(event.id)
     if not slots:
         if slot_id is not None:
-            raise InvalidInput("This event has no times to choose from.")
+            raise InvalidInput(_("This event has no times to choose from."))
         return
     if slot_id is None:
         if any(not slot.is_full for slot in slots):
-            raise InvalidInput("Choose a time.")
+            raise InvalidInput(_("Choose a time."))
         return
     if slot_id not in {slot.id for slot in slots}:
-        raise InvalidInput("Choose one of the times listed.")
+        raise InvalidInput(_("Choose one of the times listed."))
 
 
 def take_slot(slot_id: int, event_id: int, places: int = 1) -> bool:
@@ -180,22 +182,22 @@ def change_slot(registration: Registration, slot_id: int, *, now: datetime) -> E
     db.session.flush()
     db.session.refresh(registration, with_for_update=True)
     if not registration.holds_place:
-        raise NotAllowed("Only a ticket with a place can change its time.")
+        raise NotAllowed(_("Only a ticket with a place can change its time."))
     booking = db.session.get(SlotBooking, registration.id)
     if booking is None:
-        raise NotAllowed("This ticket has no time to change.")
+        raise NotAllowed(_("This ticket has no time to change."))
     if booking.slot_id == slot_id:
-        raise InvalidInput("That is already your time. Choose a different one.")
+        raise InvalidInput(_("That is already your time. Choose a different one."))
     by_id = {slot.id: slot for slot in event_slots(registration.event_id)}
     if slot_id not in by_id:
-        raise InvalidInput("Choose one of the times listed.")
+        raise InvalidInput(_("Choose one of the times listed."))
     if by_id[booking.slot_id].starts_at <= now:
-        raise NotAllowed("Your time has already begun, so it cannot be changed now.")
+        raise NotAllowed(_("Your time has already begun, so it cannot be changed now."))
     if by_id[slot_id].starts_at <= now:
-        raise NotAllowed("That time has already begun. Please choose a later one.")
+        raise NotAllowed(_("That time has already begun. Please choose a later one."))
     places = places_for(registration)
     if not take_slot(slot_id, registration.event_id, places):
-        raise NotAllowed(SLOT_GONE)
+        raise NotAllowed(str(SLOT_GONE))
     _give_back(booking.slot_id, places)
     booking.slot_id = slot_id
     registration.calendar_sequence += 1

@@ -3,16 +3,18 @@ page to add one later."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from nclw.registrations.sign_up_details import SupporterDetails
-from nclw.registrations.supporter_models import SupporterRole
+from nclw.registrations.supporter_models import ROLE_LABELS, SupporterRole
 
 _ROLES = frozenset(role.value for role in SupporterRole)
-SUPPORTER_HINT = (
+SUPPORTER_HINT = _l(
     "A personal adviser, carer, interpreter or friend can come with you. They take a place "
     "of their own. We do not need their email. The event's age and care experience rules "
     "are for you, not for them."
@@ -29,25 +31,26 @@ class SupporterFields:
     supporter_hint = SUPPORTER_HINT
 
     supporter_first_name = StringField(
-        "Your supporter's first name (optional)",
+        _l("Your supporter's first name (optional)"),
         filters=[_strip],
-        validators=[Length(max=80, message="Their first name must be 80 characters or fewer")],
+        validators=[Length(max=80, message=_l("Their first name must be 80 characters or fewer"))],
     )
     supporter_role = RadioField(
-        "Who is your supporter? (optional)",
-        choices=[SelectChoice(role.value, role.label) for role in SupporterRole],
+        _l("Who is your supporter? (optional)"),
+        # Each label is read when the form is drawn, in the page's language.
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
         validate_choice=False,
     )
 
     def validate_supporter_first_name(self, field) -> None:
         if self.supporter_role.data and not field.data:
-            raise ValidationError("Enter your supporter's first name, or leave both empty")
+            raise ValidationError(_("Enter your supporter's first name, or leave both empty"))
 
     def validate_supporter_role(self, field) -> None:
         if field.data and field.data not in _ROLES:
-            raise ValidationError("Choose who your supporter is")
+            raise ValidationError(_("Choose who your supporter is"))
         if self.supporter_first_name.data and not field.data:
-            raise ValidationError("Choose who your supporter is")
+            raise ValidationError(_("Choose who your supporter is"))
 
 
 class AddSupporterForm(SupporterFields, FlaskForm):
@@ -55,11 +58,11 @@ class AddSupporterForm(SupporterFields, FlaskForm):
 
     def validate_supporter_first_name(self, field) -> None:
         if not field.data:
-            raise ValidationError("Enter your supporter's first name")
+            raise ValidationError(_("Enter your supporter's first name"))
 
     def validate_supporter_role(self, field) -> None:
         if field.data not in _ROLES:
-            raise ValidationError("Choose who your supporter is")
+            raise ValidationError(_("Choose who your supporter is"))
 
 
 SUPPORTER_FIELD_NAMES = ("supporter_first_name", "supporter_role")

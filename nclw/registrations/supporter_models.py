@@ -6,6 +6,8 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
@@ -24,12 +26,17 @@ class SupporterRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "personal_adviser": "Personal adviser",
-            "carer": "Carer",
-            "interpreter": "Interpreter",
-            "friend": "Friend",
-        }[self.value]
+        """The role in the page's (or the email's) language."""
+        return str(ROLE_LABELS[self.value])
+
+
+# Lazy, so a form's choices built at import still read in each page's language.
+ROLE_LABELS = {
+    "personal_adviser": _l("Personal adviser"),
+    "carer": _l("Carer"),
+    "interpreter": _l("Interpreter"),
+    "friend": _l("Friend"),
+}
 
 
 class Supporter(db.Model):
@@ -59,8 +66,10 @@ class Supporter(db.Model):
     @property
     def name_and_role(self) -> str:
         """'Sam (carer)', or just the role once the name is removed."""
-        role = self.role.label.lower()
-        return f"{self.first_name} ({role})" if self.first_name else role.capitalize()
+        role = self.role.label
+        if not self.first_name:
+            return role
+        return _("%(name)s (%(role)s)", name=self.first_name, role=role.lower())
 
 
 def places_for(registration: Registration) -> int:

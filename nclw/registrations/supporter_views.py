@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from nclw.events.models import Event
 from nclw.forms import ConfirmForm
@@ -41,7 +42,7 @@ def add(token: str):
     if form.validate_on_submit():
         done = run_service(
             lambda: supporters.add_supporter(registration, supporter_details(form), now=utcnow()),
-            "Your supporter is on your ticket.",
+            _("Your supporter is on your ticket."),
             errors=form.form_errors,
         )
         if done.ok:
@@ -66,7 +67,7 @@ def remove(token: str):
     if form.validate_on_submit():
         run_service(
             lambda: supporters.remove_supporter(registration, now=utcnow()),
-            "Your supporter is no longer on your ticket.",
+            _("Your supporter is no longer on your ticket."),
         )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from nclw.audit.actions import AuditAction
 from nclw.errors import NotAllowed
@@ -26,7 +29,7 @@ from nclw.registrations.ticket_audit import record_ticket_action
 from nclw.registrations.waiting_list import promote_from_waiting_list
 from nclw.timezones import format_time
 
-NO_PLACE_FOR_SUPPORTER = (
+NO_PLACE_FOR_SUPPORTER = _l(
     "There is no free place for a supporter just now. "
     "If someone cancels, you can try again from this page."
 )
@@ -52,16 +55,18 @@ def add_supporter(
     db.session.flush()
     db.session.refresh(registration, with_for_update=True)
     if not can_add_supporter(registration):
-        raise NotAllowed("This ticket cannot take a supporter.")
+        raise NotAllowed(_("This ticket cannot take a supporter."))
     if registration.holds_place and not (
         take_places(registration.event_id) and slots.take_slot_place_with(registration)
     ):
-        raise NotAllowed(NO_PLACE_FOR_SUPPORTER)  # the request's rollback undoes either
+        raise NotAllowed(str(NO_PLACE_FOR_SUPPORTER))  # the request's rollback undoes either
     waited = slots.slot_waited_for(registration)
     if waited is not None and waited.capacity < 2:
         raise NotAllowed(
-            "The time you wait for has room for one person only, so a supporter cannot "
-            "come to it with you."
+            _(
+                "The time you wait for has room for one person only, so a supporter cannot "
+                "come to it with you."
+            )
         )
     added = Supporter(
         registration=registration,
@@ -85,7 +90,7 @@ def remove_supporter(registration: Registration, *, now: datetime) -> list[Regis
     db.session.refresh(registration, with_for_update=True)
     supporter = registration.supporter
     if supporter is None:
-        raise NotAllowed("This ticket has no supporter.")
+        raise NotAllowed(_("This ticket has no supporter."))
     held_place = registration.holds_place
     db.session.delete(supporter)
     registration.calendar_sequence += 1
@@ -126,12 +131,18 @@ class PlacesTaken:
     @property
     def words(self) -> str:
         """'12 places taken: 10 people, 2 supporters'."""
-        total = f"{self.total} place{'s' if self.total != 1 else ''} taken"
+        total = ngettext("%(num)d place taken", "%(num)d places taken", self.total)
         if not self.supporters:
             return total
-        people = f"{self.people} {'person' if self.people == 1 else 'people'}"
-        supporters = f"{self.supporters} supporter{'s' if self.supporters != 1 else ''}"
-        return f"{total}: {people}, {supporters}"
+        people = ngettext("%(num)d person", "%(num)d people", self.people)
+        supporters = ngettext("%(num)d supporter", "%(num)d supporters", self.supporters)
+        # Translators: "12 places taken: 10 people, 2 supporters".
+        return _(
+            "%(total)s: %(people)s, %(supporters)s",
+            total=total,
+            people=people,
+            supporters=supporters,
+        )
 
 
 _HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
@@ -150,7 +161,10 @@ def places_taken(event: Event) -> PlacesTaken:
 
 def supporter_words(supporter: Supporter) -> str:
     """How organisers read a supporter: 'Jo (carer), a place of their own, checked in 10:05'."""
-    words = f"{supporter.name_and_role}, with a place of their own"
     if supporter.checked_in_at is not None:
-        words += f", checked in {format_time(supporter.checked_in_at)}"
-    return words
+        return _(
+            "%(supporter)s, with a place of their own, checked in %(time)s",
+            supporter=supporter.name_and_role,
+            time=format_time(supporter.checked_in_at),
+        )
+    return _("%(supporter)s, with a place of their own", supporter=supporter.name_and_role)

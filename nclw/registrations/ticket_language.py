@@ -1,4 +1,5 @@
-"""Every email about a ticket is written in the ticket's language, whoever sends it.
+"""The language of a ticket: every email about it is written in it, whoever sends it, and
+its holder may change it.
 
 A person signs up in Welsh, say: their confirmation, reminders and the organisers' news all
 come in Welsh, even when an organiser on an English page cancels the event, and even when
@@ -11,12 +12,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import ParamSpec, TypeVar, cast
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from nclw.i18n import language
+from nclw.audit.actions import AuditAction
+from nclw.errors import InvalidInput
+from nclw.i18n import LANGUAGES, language
 from nclw.registrations.models import Registration
+from nclw.registrations.ticket_audit import record_ticket_action
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,3 +45,16 @@ def written_in_ticket_language(compose: Callable[P, R]) -> Callable[P, R]:
             return compose(*args, **kwargs)
 
     return in_its_language
+
+
+def choose_language(registration: Registration, code: str, *, now: datetime) -> None:
+    """Write every later email about this ticket in `code`; refuses a language we do not have.
+
+    Choosing the language it already has changes nothing and is not logged.
+    """
+    if code not in LANGUAGES:
+        raise InvalidInput(_("Choose English, Cymraeg or العربية."))
+    if registration.language == code:
+        return
+    registration.language = code
+    record_ticket_action(AuditAction.REGISTRATION_LANGUAGE_CHANGED, registration, now=now)

@@ -7,6 +7,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from nclw.events.localised import local_text
 from nclw.events.models import EventStatus
@@ -93,7 +94,7 @@ def ticket_calendar_links(registration: Registration, *, now: datetime) -> dict[
     event = registration.event
     if not registration.is_confirmed or not calendar_offered(event, now=now):
         return None
-    details = f"Your ticket: {registration.reference}"
+    details = _("Your ticket: %(reference)s", reference=registration.reference)
     if registration.discreet:
         title = ical.NEUTRAL_ONLINE_TITLE if event.is_online else ical.NEUTRAL_TITLE
     else:

@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 
 from nclw.errors import NclwError, database_cannot_write, database_writes
@@ -181,7 +182,11 @@ def confirmation(token: str):
 @bp.get("/tickets/<token>")
 def ticket(token: str):
     """Show a ticket: its details, the calendar file and the way to cancel."""
-    registration = _registration_or_404(token)
+    return ticket_page(_registration_or_404(token), token)
+
+
+def ticket_page(registration, token: str, *, language_errors=()) -> str:
+    """The ticket page; `language_errors` say why the language chosen on it was refused."""
     return render_template(
         "registrations/ticket.html",
         registration=registration,
@@ -192,6 +197,7 @@ def ticket(token: str):
         has_certificate=certificate.certificate_refusal(registration) is None,
         calendar_links=ticket_calendar_links(registration, now=utcnow()),
         words=ticket_words(registration),
+        language_errors=language_errors,
     )
 
 
@@ -257,7 +263,7 @@ def cancel(token: str):
     registration = _registration_or_404(token)
     form = ConfirmForm()
     if registration.is_cancelled:
-        flash("This ticket is already cancelled.", "info")
+        flash(_("This ticket is already cancelled."), "info")
         return redirect(url_for("registrations.ticket", token=token))
     # The form posts back to this address, so a reminder's marker comes with it.
     from_reminder = request.args.get("from") == "reminder"
@@ -265,7 +271,7 @@ def cancel(token: str):
     if form.validate_on_submit():
         run_service(
             lambda: services.cancel_registration(registration, now=utcnow(), via=via),
-            "Your ticket is cancelled. We have sent you an email to confirm.",
+            _("Your ticket is cancelled. We have sent you an email to confirm."),
         )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
@@ -299,7 +305,7 @@ def claim_offer(token: str):
     return _reply_to_offer(
         token,
         offer_replies.claim_offer,
-        "The place is yours. We have emailed you your ticket and a calendar invite.",
+        _("The place is yours. We have emailed you your ticket and a calendar invite."),
     )
 
 
@@ -310,7 +316,7 @@ def decline_offer(token: str):
     return _reply_to_offer(
         token,
         offer_replies.decline_offer,
-        "You said no thanks. The place has gone to the next person waiting.",
+        _("You said no thanks. The place has gone to the next person waiting."),
     )
 
 
@@ -368,10 +374,10 @@ def withdraw_consent(token: str, consent: str):
     if not form.validate_on_submit():
         abort(400)
     done = {
-        personal_data.Consent.SHARE_WITH_HOST: (
-            f"{registration.event.host.name} can no longer see your details."
+        personal_data.Consent.SHARE_WITH_HOST: _(
+            "%(host)s can no longer see your details.", host=registration.event.host.name
         ),
-        personal_data.Consent.FUTURE_EVENTS: "We will not email you about other events.",
+        personal_data.Consent.FUTURE_EVENTS: _("We will not email you about other events."),
     }[which]
     run_service(lambda: personal_data.withdraw_consent(registration, which, now=utcnow()), done)
     return redirect(url_for("registrations.ticket", token=token, _anchor="your-details"))

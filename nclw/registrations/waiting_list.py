@@ -10,6 +10,8 @@ from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
@@ -123,12 +125,15 @@ def _give_a_slot(registration: Registration) -> None:
     waited = slots.slot_waited_for(registration)
     if waited is None:
         if not slots.give_first_free_slot(registration):
-            raise NotAllowed("There are no free times. Add a time first.")
+            raise NotAllowed(_("There are no free times. Add a time first."))
         return
     if not slots.take_slot(waited.id, registration.event_id, places_for(registration)):
         raise NotAllowed(
-            f"The time they wait for, {waited.times}, is full. They can have a place in it "
-            "when someone with that time cancels."
+            _(
+                "The time they wait for, %(times)s, is full. They can have a place in it "
+                "when someone with that time cancels.",
+                times=waited.times,
+            )
         )
     slot_waits.end_wait(registration.id)
     slots.book(registration.id, waited.id)
@@ -163,13 +168,15 @@ def promote_registration(
 ) -> Registration:
     """Move one chosen person off the waiting list, if a place is free."""
     if registration.status != RegistrationStatus.WAITING:
-        raise NotAllowed("Only someone on the waiting list can be given a place.")
+        raise NotAllowed(_("Only someone on the waiting list can be given a place."))
     if not _take_place(registration.event_id, places_for(registration)):
         raise NotAllowed(
-            "There are not enough free places for them and their supporter. "
-            "Raise the capacity first."
+            _(
+                "There are not enough free places for them and their supporter. "
+                "Raise the capacity first."
+            )
             if registration.supporter is not None
-            else "There are no free places. Raise the capacity first."
+            else _("There are no free places. Raise the capacity first.")
         )
     _give_a_slot(registration)
     _confirm(registration, now=now)
@@ -193,8 +200,11 @@ def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> lis
     db.session.refresh(event, with_for_update=True)
     if capacity is not None and capacity < event.confirmed_count:
         raise InvalidInput(
-            f"{event.confirmed_count} people already have tickets. "
-            "Capacity cannot be lower than that."
+            ngettext(
+                "%(num)d person already has a ticket. Capacity cannot be lower than that.",
+                "%(num)d people already have tickets. Capacity cannot be lower than that.",
+                event.confirmed_count,
+            )
         )
     event.capacity = capacity
     db.session.flush()

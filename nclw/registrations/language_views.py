@@ -1,0 +1,59 @@
+"""The ticket page's language choice: which language the ticket's emails are written in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from nclw.extensions import limiter
+from nclw.forms import ConfirmForm
+from nclw.i18n import ENVIRON_CHOSEN, LANGUAGES, address_prefix, request_language
+from nclw.registrations import ticket_language
+from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.views import ticket_page
+from nclw.timezones import utcnow
+from nclw.web import run_service
+
+bp = Blueprint("ticket_language", __name__)
+
+
+@bp.app_template_global("ticket_languages")
+def ticket_languages():
+    """The languages a ticket's emails can be written in, for the choice on its page."""
+    return LANGUAGES
+
+
+@bp.post("/tickets/<token>/language")
+@limiter.limit("20 per minute")
+def choose(token: str):
+    """Write the ticket's emails in the language chosen, then show the ticket in it."""
+    registration = registration_for_link(token)
+    if registration is None or registration.anonymised_at:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    code, errors = request.form.get("language", ""), []
+    outcome = run_service(
+        lambda: ticket_language.choose_language(registration, code, now=utcnow()),
+        lambda _result: _saved(code),
+        errors=errors,
+    )
+    if not outcome.ok:
+        return ticket_page(registration, token, language_errors=errors), 400
+    address = url_for("registrations.ticket", token=token, _anchor="language")
+    return redirect(_in_language(code, address))
+
+
+def _saved(code: str) -> str:
+    # Said in the language just chosen: the first words the person reads in it.
+    with force_locale(code):
+        return _("Saved. We will write to you in this language about this ticket.")
+
+
+def _in_language(code: str, address: str) -> str:
+    """`address` (from url_for, so in this page's language) in language `code` instead."""
+    root = request.script_root
+    if request.environ.get(ENVIRON_CHOSEN):
+        root = root.removesuffix(f"/{request_language()}")
+    return root + address_prefix(code) + address.removeprefix(request.script_root)
