@@ -22,7 +22,7 @@ CHOOSE_ACTION = _l("Choose what to do with the people you selected")
 class BulkActionForm(FlaskForm):
     action = ChoiceField(
         _l("What do you want to do with the people you selected?"),
-        choices=[SelectChoice(action.value, action.label) for action in BulkAction],
+        choices=lambda: [SelectChoice(action.value, action.label) for action in BulkAction],
         validators=[DataRequired(CHOOSE_ACTION)],
         invalid_choice_message=CHOOSE_ACTION,
     )

@@ -42,7 +42,7 @@ def _audience() -> ChoiceField:
         _l("Send to"),
         # No "required": a drop-down with no empty first choice cannot be left empty, and
         # the list refuses any value it does not offer.
-        choices=[SelectChoice(a.value, a.label) for a in MessageAudience],
+        choices=lambda: [SelectChoice(a.value, a.label) for a in MessageAudience],
     )
 
 
