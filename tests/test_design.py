@@ -109,7 +109,7 @@ def test_the_week_page_headline_is_the_theme(client):
     db.session.commit()
     html = client.get("/").text
     h1 = html[html.index("<h1") : html.index("</h1>")]
-    assert f"Week {edition.year}</span> Care leavers with careers" in h1
+    assert f"Week {edition.year}</span> <span>Care leavers with careers</span>" in h1
 
 
 def test_sign_up_errors_mark_their_fields_and_the_summary_links_each(client):
