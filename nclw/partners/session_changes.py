@@ -17,7 +17,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import User
 from nclw.accounts.permissions import can_host, is_active_organiser
@@ -29,6 +28,7 @@ from nclw.events.services import check_event_changes
 from nclw.extensions import db
 from nclw.links import absolute_url
 from nclw.mail.outbox import ComposedEmail, compose_email, queue_email
+from nclw.partners.compare import LABELS as PROPOSAL_LABELS
 from nclw.partners.models import SessionChange, SessionChangeState
 from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses, partner_address
 from nclw.registrations.event_changes import update_event
@@ -36,20 +36,8 @@ from nclw.timezones import format_day, format_moment, to_uk, uk_datetime
 
 _TIMES = ("starts_at", "ends_at")
 
-LABELS = {
-    "title": _l("Session name"),
-    "summary": _l("Summary"),
-    "description": _l("About the session"),
-    "title_cy": _l("Session name in Welsh"),
-    "summary_cy": _l("Summary in Welsh"),
-    "description_cy": _l("About the session in Welsh"),
-    "highlights": _l("What people will get"),
-    "starts_at": _l("Starts"),
-    "ends_at": _l("Ends"),
-    "venue_name": _l("Venue"),
-    "address": _l("Address"),
-    "online_url": _l("Joining link"),
-}
+# How each detail a partner may change is named: the same words as in a proposal's versions.
+LABELS = {field: PROPOSAL_LABELS[field] for field in SESSION_EDIT_FIELDS}
 
 
 def _stored(field: str, value: Any) -> Any:
