@@ -28,6 +28,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
+from nclw.i18n import current_language
 from nclw.links import absolute_url
 from nclw.mail.outbox import compose_email, queue_email
 from nclw.registrations import messaging
@@ -173,6 +174,8 @@ def _ticket(event: Event, person: YoungPerson, professional: Professional) -> di
         "share_with_host": False,
         "discreet": False,
         "rsvp_code": new_rsvp_code(),
+        # The professional's language: the young person's emails come in it.
+        "language": current_language(),
     }
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from nclw.audit.models import AuditEntry
 from nclw.errors import InvalidInput, NotAllowed
@@ -213,3 +214,11 @@ def test_the_retention_purge_forgets_who_booked(app):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
     assert tickets(event)[0].anonymised_at is not None
+
+
+def test_booked_tickets_take_the_language_the_professional_booked_in(app):
+    event = make_event(capacity=5)
+    with force_locale("cy"):
+        book(event, "Amir")
+    book(event, "Bea")
+    assert [(t.first_name, t.language) for t in tickets(event)] == [("Amir", "cy"), ("Bea", "en")]
