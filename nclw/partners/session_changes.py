@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from nclw.accounts.models import User
@@ -38,6 +39,12 @@ _TIMES = ("starts_at", "ends_at")
 
 # How each detail a partner may change is named: the same words as in a proposal's versions.
 LABELS = {field: PROPOSAL_LABELS[field] for field in SESSION_EDIT_FIELDS}
+
+
+def _log_summary(changed) -> str:
+    # The audit log keeps its words in English, whatever language the partner's page is in.
+    with force_locale("en"):
+        return "asked to change " + ", ".join(str(LABELS[field]).lower() for field in changed)
 
 
 def _stored(field: str, value: Any) -> Any:
@@ -126,7 +133,7 @@ def ask_for_change(
         AuditAction.SESSION_CHANGE_REQUESTED,
         actor=actor,
         target=event,
-        summary="asked to change " + ", ".join(str(LABELS[field]).lower() for field in changed),
+        summary=_log_summary(changed),
         now=now,
     )
     return waiting

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from nclw.extensions import limiter
 from nclw.forms import ConfirmForm
-from nclw.i18n import ENVIRON_CHOSEN, LANGUAGES, address_prefix, request_language
+from nclw.i18n import ENVIRON_CHOSEN, LANGUAGES, request_language
 from nclw.registrations import ticket_language
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.registrations.views import ticket_page
@@ -52,8 +52,12 @@ def _saved(code: str) -> str:
 
 
 def _in_language(code: str, address: str) -> str:
-    """`address` (from url_for, so in this page's language) in language `code` instead."""
+    """`address` (from url_for, so in this page's language) in language `code` instead.
+
+    Always with the language in the address, English too: a browser that asks for Welsh
+    would otherwise show the ticket in Welsh right after its holder chose English.
+    """
     root = request.script_root
     if request.environ.get(ENVIRON_CHOSEN):
         root = root.removesuffix(f"/{request_language()}")
-    return root + address_prefix(code) + address.removeprefix(request.script_root)
+    return f"{root}/{code}" + address.removeprefix(request.script_root)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from nclw.accounts.models import Role
 from nclw.audit.models import AuditEntry
@@ -188,3 +189,16 @@ def test_when_the_partner_who_asked_has_left_the_organisation_hears(app, session
     db.session.commit()
     [told] = outbox("session_change_declined")
     assert told.to_address == "team@host.example"
+
+
+def test_the_audit_log_names_the_change_in_english_whatever_the_partners_language(app, session):
+    partner, event, _organiser = session
+    with force_locale("cy"):
+        assert str(session_changes.LABELS["summary"]) != "Summary"  # the page is in Welsh
+        session_changes.ask_for_change(
+            event, {"summary": "Now with free pizza."}, actor=partner, now=utcnow()
+        )
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "session_change.requested")
+    ).one()
+    assert entry.summary == "asked to change summary"

@@ -70,15 +70,16 @@ def test_choosing_welsh_saves_it_logs_it_and_shows_the_ticket_in_welsh(client):
     assert 'value="cy" checked' in page
 
 
-def test_choosing_english_from_a_welsh_page_leads_to_the_ticket_without_a_prefix(client):
+def test_choosing_english_from_a_welsh_page_leads_to_the_ticket_in_english(client):
     registration = make_registration(make_event(), language="cy")
     token = registration.link_token
     response = client.post(f"/cy/tickets/{token}/language", data={"language": "en"})
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/tickets/{token}#language"
+    assert response.headers["Location"] == f"/en/tickets/{token}#language"
     db.session.refresh(registration)
     assert registration.language == "en"
-    page = client.get(response.headers["Location"]).text
+    # Even where the browser asks for Welsh.
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "cy"}).text
     assert "Saved. We will write to you in this language about this ticket." in page
 
 
