@@ -46,6 +46,9 @@ class OutboxMessage(db.Model):
     # The text of a QR code shown inside the HTML part (a ticket's check-in link): the
     # image is drawn again from it when the message is built, so only the text is kept.
     qr_text: Mapped[str | None] = mapped_column(sa.String(500))
+    # For a message written when it is sent (a password reset, say): the language of the
+    # page that asked for it. None is English. A ticket's emails follow the ticket instead.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )

@@ -10,9 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from nclw.extensions import db
+from nclw.i18n import DEFAULT, current_language
 from nclw.links import absolute_url
 from nclw.mail.models import MessageStatus, OutboxMessage
 from nclw.mail.wire import QR_CONTENT_ID
@@ -148,8 +150,10 @@ def queue_email_to_compose(
     event_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> None:
-    """Queue a message that the sender writes just before sending it (see SendTimeComposer).
+    """Queue a message that the sender writes just before sending it (see SendTimeComposer),
+    in `language` (the page's, when left out).
 
     For sign-ups: writing the email and its calendar invite was a fifth of the request and
     held SQLite's write lock. For password resets: the request then does the same work
@@ -167,6 +171,7 @@ def queue_email_to_compose(
             "dedupe_key": dedupe_key,
             "next_attempt_at": now,
             "created_at": now,
+            "language": language or current_language(),
         },
     )
     note_queued()
@@ -295,7 +300,10 @@ def _compose_one(composer: SendTimeComposer, row: OutboxMessage) -> Composed:
     # One message that cannot be written (bad data saved before a rule existed, say) must not
     # stop the batch: the others were claimed with it and would wait for nothing.
     try:
-        return composer.compose(row)
+        # In the language of the page that asked for it (a ticket's own emails then switch
+        # to the ticket's language themselves).
+        with force_locale(row.language or DEFAULT):
+            return composer.compose(row)
     except Exception as exc:  # noqa: BLE001 - isolate the one message, keep its reason
         current_app.logger.exception("Could not write outbox message %s", row.id)
         row.last_error = f"Could not be written: {type(exc).__name__}: {exc}"[:500]

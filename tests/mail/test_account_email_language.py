@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from nclw.accounts.email_links import compose_account_email, request_password_reset
+from nclw.accounts.email_links import request_password_reset
 from nclw.accounts.invitations import invite_user
 from nclw.accounts.models import Role
 from nclw.extensions import db
+from nclw.mail.outbox import compose_batch
 from nclw.timezones import utcnow
 from tests.factories import make_user
 from tests.mail.conftest import SITE
@@ -26,13 +27,25 @@ def test_an_invitation_sent_from_a_welsh_page_is_in_welsh(welsh_app):
     assert f"{SITE}/cy/account/invite/" in row.text_body
 
 
-def test_a_reset_written_when_sent_is_in_english(welsh_app):
+def test_a_reset_is_written_when_sent_in_the_language_it_was_asked_in(welsh_app):
+    user = make_user()
+    with force_locale("cy"):
+        request_password_reset(user.email, now=utcnow())
+    db.session.commit()
+    [row] = outbox_rows()
+    assert row.language == "cy"
+    # The sender runs later, outside any page: the row says which language to write in.
+    compose_batch([row])
+    assert row.text_body.startswith("Helo,")
+    assert f"{SITE}/cy/account/reset/" in row.text_body
+
+
+def test_a_reset_asked_in_english_stays_english_whoever_sends_it(welsh_app):
     user = make_user()
     request_password_reset(user.email, now=utcnow())
     db.session.commit()
     [row] = outbox_rows()
-    # The sender may run after any page: the reset does not know its asker's language.
     with force_locale("cy"):
-        compose_account_email(row)
+        compose_batch([row])
     assert row.text_body.startswith("Hello,")
     assert f"{SITE}/account/reset/" in row.text_body
