@@ -81,9 +81,9 @@ def compose_account_email(message: OutboxMessage) -> Composed:
             TokenPurpose.SIGN_IN, user.email, SIGN_IN_LIFETIME, now=now, user_id=user.id
         )
         link, write = f"/sign-in/link/{raw}", messages.sign_in_link
-    # Written when sent, long after the request: its page's language is not known, so these
-    # go in English (the site's own language), whatever page the sender happens to run in.
-    with force_locale(DEFAULT):
+    # Written when sent, long after the request, in the language of the page it was asked
+    # from (the row keeps it; English for rows from before languages).
+    with force_locale(message.language or DEFAULT):
         email = write(user.email, link=absolute_url(link), expires=format_moment(token.expires_at))
     fill_in(message, email)
     return Composed.WRITTEN
