@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request, session
-from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
+from werkzeug.http import parse_etags, unquote_etag
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,24 @@ FEED = Policy("feed", "public, max-age=300", shared=True, etag=True)
 API = Policy("api", "public, max-age=60", shared=True, etag=True)
 OWN = Policy("own", None)
 PRIVATE = Policy("private", "no-store")
+
+# Exports of people's details are private wherever they are served from.
+PRIVATE_MIMETYPES = frozenset(
+    {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+)
+# Headers that describe a body, left out of a 304 (RFC 9110 15.4.5; werkzeug's list).
+_ENTITY_HEADERS = frozenset(
+    {
+        "allow",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-md5",
+        "content-range",
+        "content-type",
+        "last-modified",
+    }
+)
 
 POLICIES: dict[str, Policy] = {
     "events.week": PUBLIC,
@@ -112,7 +130,8 @@ def _personal(response: Response) -> bool:
 
 def apply_policy(response: Response) -> Response:
     """Say who may keep this response; answer a conditional GET whose copy is current."""
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or response.mimetype in PRIVATE_MIMETYPES:
+        # Answers to a form post echo what was typed (names, emails).
         policy = PRIVATE
     else:
         # Unclassed (or unmatched) routes are private: a new route is never shared by mistake.
@@ -136,12 +155,16 @@ def not_modified(environ: dict, headers: list[tuple[str, str]]) -> list[tuple[st
     """The headers of a 304 when the request's `If-None-Match` names the kept response's
     ETag, else None. For answers given outside Flask, from headers the app produced."""
     asked = environ.get("HTTP_IF_NONE_MATCH")
-    etag = next((value for name, value in headers if name.lower() == "etag"), None)
-    if not asked or etag is None or not parse_etags(asked).contains_weak(unquote_etag(etag)[0]):
+    if not asked:
         return None
-    kept = list(headers)
-    remove_entity_headers(kept)  # as werkzeug does for its own 304s
-    return kept
+    etag = next((value for name, value in headers if name.lower() == "etag"), None)
+    # The usual case, one tag sent back as it came, is checked without parsing.
+    if etag is None or (
+        asked != etag and not parse_etags(asked).contains_weak(unquote_etag(etag)[0])
+    ):
+        return None
+    # As werkzeug does for its own 304s: no body, so nothing that describes one.
+    return [(name, value) for name, value in headers if name.lower() not in _ENTITY_HEADERS]
 
 
 def init_http_cache(app: Flask) -> None:

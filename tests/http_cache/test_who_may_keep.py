@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nclw.events.models import EventStatus
 from nclw.http_cache import OWN, PRIVATE, PUBLIC, policy_for
+from nclw.security import PRIVATE_PREFIXES
 from tests.conftest import login
 from tests.factories import make_edition, make_event, make_registration, make_user
 
@@ -25,6 +26,13 @@ def test_only_public_reads_are_shared(app):
     }
     assert all(endpoint.startswith(("events.", "pages.", "api.")) for endpoint in shared)
     assert policy_for("registrations.ticket") is PRIVATE
+
+
+def test_routes_under_private_addresses_are_private(app):
+    private_paths = (*PRIVATE_PREFIXES, "/bookings/", "/feedback/", "/door")
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(private_paths):
+            assert policy_for(rule.endpoint) is PRIVATE, rule.rule
 
 
 def test_a_signed_in_reader_gets_nothing_a_proxy_may_keep(app, client):
