@@ -23,6 +23,16 @@ def _call(app, headers: dict[str, str] | None = None, path: str = "/") -> str:
     return statuses[0]
 
 
+def _etag(app) -> str:
+    environ = EnvironBuilder(path="/").get_environ()
+    headers = []
+    body = app(environ, lambda status, sent, exc_info=None: headers.extend(sent))
+    b"".join(body)
+    if hasattr(body, "close"):
+        body.close()
+    return dict(headers)["ETag"]
+
+
 def _cpu_ms(call, count: int) -> float:
     for _ in range(20):
         call()
@@ -40,9 +50,12 @@ def week_page_modes(url: str, workdir: Path, count: int = 300) -> dict[str, floa
     app = app_for(url, workdir)
     app.config["TESTING"] = False
     cookie = {"Cookie": "visited=1"}  # any cookie skips the shortcut
+    etag = _etag(app)
     results = {
         "bare Flask hello": _cpu_ms(lambda: _call(hello), count),
         "week page, cookie-less (shortcut)": _cpu_ms(lambda: _call(app), count),
+        # A reader whose copy is current: the same stamp query, then a 304 with no body.
+        "week page, 304 (shortcut)": _cpu_ms(lambda: _call(app, {"If-None-Match": etag}), count),
         "week page, with a cookie (view cache)": _cpu_ms(lambda: _call(app, cookie), count),
     }
     with mock.patch("nclw.events.cache.page_is_shared", return_value=False):

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,12 +193,19 @@ def _seconds(text: str) -> float:
 
 
 def run_wrk(
-    wrk: str, url: str, *, seconds: int, connections: int, server_pid: int
+    wrk: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    server_pid: int,
+    headers: dict[str, str] | None = None,
 ) -> tuple[float, float, float]:
     """(requests per second, p99 seconds, server CPU ms per request) from one wrk run."""
     cpu_before = server_cpu_seconds(server_pid)
+    sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *sent, url],
         capture_output=True,
         text=True,
         check=True,
@@ -212,23 +220,47 @@ def run_wrk(
     return rate, p99, cpu / max(total, 1) * 1000
 
 
+def week_etag(base: str) -> str:
+    """The ETag a cookie-less reader gets with the week page."""
+    with urllib.request.urlopen(base + "/") as response:  # noqa: S310 - our own server
+        return response.headers["ETag"]
+
+
 def bench_pages(
     wrk: str,
     base: str,
-    targets: dict[str, str],
+    targets: dict[str, str | tuple[str, dict[str, str]]],
     figures: Figures,
     runs: int,
     seconds: int,
     connections: int,
     server_pid: int,
 ) -> None:
-    """Requests per second and p99 for each page, interleaved so drift hits all alike."""
-    for path in targets.values():  # warm up: caches filled, workers' code paths hot
-        run_wrk(wrk, base + path, seconds=1, connections=connections, server_pid=server_pid)
+    """Requests per second and p99 for each page, interleaved so drift hits all alike.
+
+    A target is a path, or a path and the request headers to send with it."""
+    requests = {
+        name: (target, {}) if isinstance(target, str) else target
+        for name, target in targets.items()
+    }
+    for path, headers in requests.values():  # warm up: caches filled, code paths hot
+        run_wrk(
+            wrk,
+            base + path,
+            seconds=1,
+            connections=connections,
+            server_pid=server_pid,
+            headers=headers,
+        )
     for run in range(runs):
-        for name, path in targets.items():
+        for name, (path, headers) in requests.items():
             rate, p99, cpu_ms = run_wrk(
-                wrk, base + path, seconds=seconds, connections=connections, server_pid=server_pid
+                wrk,
+                base + path,
+                seconds=seconds,
+                connections=connections,
+                server_pid=server_pid,
+                headers=headers,
             )
             figures.pages.setdefault(name, []).append((rate, p99, cpu_ms))
             figures.loads.append(_as_float(load_average()))
@@ -361,9 +393,13 @@ def bench_backend(backend: str, args, wrk: str | None) -> Figures:
                 targets = {
                     "hello": "/__hello/",
                     "week": "/",
+                    # A reader (or proxy) whose copy is current: a 304 with no body.
+                    "week 304": ("/", {"If-None-Match": week_etag(server.url)}),
                     "week /cy/": "/cy/",
                     "event": f"/events/{seeded['detail_slug']}",
                 }
+                if args.pages:
+                    targets = {k: v for k, v in targets.items() if k in args.pages.split(",")}
                 bench_pages(
                     wrk,
                     server.url,
@@ -434,6 +470,15 @@ def summarise(figures: Figures) -> list[str]:
                 f"| {cpu_ratio} |"
             )
         lines.append("")
+        if "week 304" in figures.pages:
+            not_modified = _median([r[2] for r in figures.pages["week 304"]])
+            cheaper = "less" if not_modified < hello_cpu else "more"
+            lines += [
+                f"A 304 for the week page (a reader whose copy is current) costs "
+                f"{not_modified:.2f} ms of server CPU: {cheaper} than the bare route's full "
+                f"response ({hello_cpu:.2f} ms).",
+                "",
+            ]
     if figures.sign_ups:
         runs = figures.sign_ups
         over = [
@@ -569,6 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--no-mail", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--pages", default="", help='only these, e.g. "hello,week,week 304"')
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)

@@ -26,6 +26,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.extensions import init_extensions
     from nclw.feedback.report_section import feedback_section
     from nclw.feedback.views import bp as feedback_bp
+    from nclw.http_cache import init_http_cache
     from nclw.i18n import LanguagePrefix, init_i18n
     from nclw.mail.outbox import use_send_time_composer
     from nclw.mail.sender import init_mail_sender
@@ -67,6 +68,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     init_extensions(app)
     init_i18n(app)
     init_request_log(app)
+    # Registered after the request log and before the security headers, so it runs after
+    # every view's and the security headers' say, and a 304 is logged as a 304.
+    init_http_cache(app)
     init_templating(app)
     init_localised(app)
     security.init_security(app)

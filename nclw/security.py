@@ -24,13 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 # Pages with personal details, or a secret in the address (a ticket's link, an invitation),
-# must not be kept by browsers or shared caches, nor listed by search engines. The sign-in
-# page carries a form token tied to the visitor's own session.
+# must not be listed by search engines (nor kept by any cache: nclw/http_cache.py).
 PRIVATE_PREFIXES = ("/tickets/", "/admin", "/partner", "/account", "/dev/", "/sign-in")
-PRIVATE_MIMETYPES = (
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
 # No page may use the camera, microphone or location, except one that asks for the camera
 # below (the check-in desk's ticket scanner), and then only for this site itself.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
@@ -101,11 +96,5 @@ def init_security(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith(PRIVATE_PREFIXES):
             headers["X-Robots-Tag"] = "noindex, nofollow"
-        # Answers to a form post echo what was typed (names, emails), so they are private too.
-        if (
-            request.path.startswith(PRIVATE_PREFIXES)
-            or request.method not in ("GET", "HEAD")
-            or response.mimetype in PRIVATE_MIMETYPES
-        ):
-            headers["Cache-Control"] = "no-store"
+        # Who may keep a response (Cache-Control) is nclw/http_cache.py's to say.
         return response

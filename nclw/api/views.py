@@ -46,8 +46,6 @@ def allow_other_origins(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
     response.headers["Access-Control-Max-Age"] = "86400"
-    if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
 

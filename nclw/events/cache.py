@@ -32,6 +32,7 @@ from werkzeug.wsgi import get_host
 
 from nclw.events.filters import WeekFilters
 from nclw.extensions import db
+from nclw.http_cache import not_modified
 from nclw.i18n import DEFAULT, ENVIRON_LANGUAGE
 from nclw.metrics import count_cache_lookup
 from nclw.request_log import id_from, log_request
@@ -328,6 +329,10 @@ class SharedPageShortcut:
         kept = self.responses.get(key, stamp.version)
         if kept is not None:
             status, headers, body = kept
+            # A reader whose copy has the kept ETag gets a 304 with the same cache headers.
+            unchanged = not_modified(environ, headers)
+            if unchanged is not None:
+                status, headers, body = "304 Not Modified", unchanged, b""
             # Each answer has its own request id (the kept one was the first visitor's).
             request_id = id_from(environ.get("HTTP_X_REQUEST_ID"))
             start_response(

@@ -109,7 +109,12 @@ def event_calendar(slug: str):
     event = services.get_public_event(slug)
     if event is None or not calendar_offered(event, now=utcnow()):
         abort(404)
-    return _calendar_response(ical.public_calendar([in_language(event)]), f"{slug}.ics")
+    # Stamped with the event's last change, not the clock: the same event is the same file,
+    # so a calendar that has it gets a 304 (see nclw/http_cache.py).
+    body = ical.public_calendar([in_language(event)], now=event.updated_at)
+    response = _calendar_response(body, f"{slug}.ics")
+    response.last_modified = event.updated_at
+    return response
 
 
 @bp.get("/week.ics")
@@ -125,10 +130,12 @@ def feed_calendar(name: str):
     if feed is None:
         abort(404)
     edition = services.current_edition(today=utcnow().date())
+    events = feeds.feed_events(edition, feed)
     body = ical.subscription_calendar(
-        [in_language(event) for event in feeds.feed_events(edition, feed)],
+        [in_language(event) for event in events],
         name=feed.calendar_name,
-        now=utcnow(),
+        # The latest change, not the clock, so an unchanged feed is the same file (a 304).
+        now=max((event.updated_at for event in events), default=None),
     )
     return _calendar_response(body, f"nclw-week-{feed.name}.ics")
 
