@@ -147,18 +147,23 @@ def switch_links() -> list[dict[str, str]]:
     ]
 
 
-def in_site_language() -> Markup:
-    """Attributes for text typed in English (a week's theme, say) on a page in another
-    language: `lang`, and `dir` where the page reads the other way, so a screen reader reads
-    it as English and its full stop stays at its end. Nothing on an English page."""
-    here = language(current_language())
-    if here.code == DEFAULT:
+def written_in(code: str) -> Markup:
+    """Attributes for text written in language `code` on the page being written: `lang`,
+    and `dir` where the page reads the other way (so an English full stop stays at the end
+    of its sentence on an Arabic page). Nothing when the text is in the page's own language.
+    """
+    here, its = language(current_language()), language(code)
+    if its.code == here.code:
         return Markup("")
-    english = LANGUAGES[DEFAULT]
-    marks = Markup(' lang="{}"').format(english.html_lang)
-    if here.direction != english.direction:
-        marks += Markup(' dir="{}"').format(english.direction)
+    marks = Markup(' lang="{}"').format(its.code)
+    if its.direction != here.direction:
+        marks += Markup(' dir="{}"').format(its.direction)
     return marks
+
+
+def in_site_language() -> Markup:
+    """`written_in` for text typed in English (a week's theme, say)."""
+    return written_in(DEFAULT)
 
 
 def _vary_on_guess(response):

@@ -6,9 +6,7 @@ these, never the value itself, so a Welsh page never shows an English state.
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask_babel import format_date, format_number, ngettext
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 
 from nclw.accounts.models import Role
@@ -83,13 +81,3 @@ def places_taken(taken: int, capacity: int | None) -> str:
         taken=format_number(taken),
         capacity=format_number(capacity),
     )
-
-
-def day_month(day: date) -> str:
-    """'25 October', with the month in the page's language."""
-    return format_date(day, "d MMMM")
-
-
-def day_month_year(day: date) -> str:
-    """'31 October 2027', with the month in the page's language."""
-    return format_date(day, "d MMMM y")

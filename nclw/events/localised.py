@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup, escape
 
-from nclw.i18n import DEFAULT, current_language, language
+from nclw.i18n import DEFAULT, current_language, written_in
 
 # The event texts that may have a translation, and the languages they may have one in.
 TEXT_FIELDS = ("title", "summary", "description")
@@ -70,11 +70,7 @@ def local_markup(event: Any, field: str, *, paragraphs: bool = False) -> Markup:
     language (with `dir="ltr"` on a right-to-left page); with `paragraphs`, one `<p>` for
     each paragraph (a blank line between)."""
     shown = event_text(event, field)
-    mark = Markup(' lang="{}"').format(shown.lang) if shown.lang else Markup("")
-    source = language(shown.lang).direction
-    if shown.lang and language(current_language()).direction != source:
-        # English on an Arabic page: its own direction, so its full stop ends up at its end.
-        mark += Markup(' dir="{}"').format(source)
+    mark = written_in(shown.lang) if shown.lang else Markup("")
     if paragraphs:
         return Markup("").join(
             Markup("<p{}>{}</p>").format(mark, part)

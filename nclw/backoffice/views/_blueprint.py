@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from flask import Blueprint, request
@@ -10,6 +11,7 @@ from flask_babel import format_number
 
 from nclw.accounts.permissions import check_in_staff_only, organisers_only
 from nclw.backoffice import menu, wording
+from nclw.wording import long_date
 
 F = TypeVar("F", bound=Callable)
 
@@ -24,8 +26,8 @@ bp.add_app_template_filter(wording.event_status, "event_status")
 bp.add_app_template_filter(wording.organisation_kind, "organisation_kind")
 bp.add_app_template_filter(wording.mail_status, "mail_status")
 bp.add_app_template_filter(wording.role, "role_words")
-bp.add_app_template_filter(wording.day_month, "day_month")
-bp.add_app_template_filter(wording.day_month_year, "day_month_year")
+bp.add_app_template_filter(partial(long_date, year=False), "day_month")
+bp.add_app_template_filter(long_date, "day_month_year")
 
 # The check-in desk is where the QR code on every ticket leads, so door staff scanning tickets
 # must get past the guard there, and only there. Each such view asks `can_check_in` itself.
