@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from nclw.partners import messages as partner_messages
 from nclw.registrations import messages
 from tests.factories import make_event, make_registration
-from tests.mail.gallery import account_emails, other_emails, ticket_emails
+from tests.mail.gallery import account_emails, other_emails, stand_in_proposal, ticket_emails
 from tests.mail.helpers import queue_and_commit
 from tests.support.pseudo import untranslated
 
@@ -84,20 +84,11 @@ def test_the_booking_summary_and_partners_emails_are_translated(pseudo_app):
 
 def test_the_partners_subjects_are_translated(pseudo_app):
     event = make_event(title="Interview skills")
-    proposal = SimpleNamespace(
-        id=3,
-        title="Interview skills",
+    proposal = stand_in_proposal(
         organisation=SimpleNamespace(name="Accenture"),
         event=event,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        reviewer_comments="Please add the room.",
-        decline_reason="The week is full.",
-        audience=SimpleNamespace(label="Care-experienced young people"),
-        safeguarding_lead="Sam Lead",
-        safeguarding_contact="sam@example.org",
-        age_rule="18 to 25",
-        staff_dbs_checked=True,
     )
     subjects = [
         partner_messages.proposal_submitted(
@@ -111,17 +102,9 @@ def test_the_partners_subjects_are_translated(pseudo_app):
         assert untranslated(subject, GALLERY_DATA, html=False) == [], subject
 
 
-# The account emails' subjects are written in nclw/accounts/messages.py.
-ACCOUNT_SUBJECTS = [
-    "You are invited to NCLW Events",
-    "Reset your NCLW Events password",
-    "Sign in to NCLW Events",
-]
-
-
 def test_the_account_emails_are_translated(pseudo_app):
     for name, email in account_emails().items():
-        _check(name, email, allowed=ACCOUNT_SUBJECTS)
+        _check(name, email)
 
 
 def test_the_development_mailbox_is_translated(pseudo_app):

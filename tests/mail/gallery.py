@@ -68,7 +68,7 @@ MAIN_ACTIONS: dict[str, str | None] = {
 }
 
 
-def _in_person(**overrides):
+def in_person_event(**overrides):
     return make_event(
         format=EventFormat.IN_PERSON,
         venue_name="Town Hall",
@@ -81,7 +81,9 @@ def _in_person(**overrides):
 
 def ticket_emails() -> dict[str, ComposedEmail]:
     """Every kind of email about a ticket, as a person would get it."""
-    hall = _in_person(capacity=20, supporters_allowed=True, qa_enabled=True, offers_expire=True)
+    hall = in_person_event(
+        capacity=20, supporters_allowed=True, qa_enabled=True, offers_expire=True
+    )
     online = make_event(title="Money and your first flat", format=EventFormat.ONLINE)
     person = make_registration(hall, first_name="Sam")
     viewer = make_registration(online, first_name="Ali")
@@ -139,20 +141,28 @@ def ticket_emails() -> dict[str, ComposedEmail]:
     }
 
 
+def stand_in_proposal(**details) -> SimpleNamespace:
+    """A partner's proposal, with what the partners' emails read of it."""
+    return SimpleNamespace(
+        **{
+            "id": 3,
+            "title": "Interview skills",
+            "reviewer_comments": "Please add the room.",
+            "decline_reason": "The week is full.",
+            "audience": SimpleNamespace(label="Care-experienced young people"),
+            "safeguarding_lead": "Sam Lead",
+            "safeguarding_contact": "sam@example.org",
+            "age_rule": "18 to 25",
+            "staff_dbs_checked": True,
+            **details,
+        }
+    )
+
+
 def other_emails() -> dict[str, ComposedEmail]:
     """The booking summary and the partners' emails, from their templates."""
     event = SimpleNamespace(title="Interview skills", slug="interview-skills", id=7)
-    proposal = SimpleNamespace(
-        id=3,
-        title="Interview skills",
-        reviewer_comments="Please add the room.\nAnd the ages.",
-        decline_reason="The week is full.",
-        audience=SimpleNamespace(label="Care-experienced young people"),
-        safeguarding_lead="Sam Lead",
-        safeguarding_contact="sam@example.org",
-        age_rule="18 to 25",
-        staff_dbs_checked=True,
-    )
+    proposal = stand_in_proposal(reviewer_comments="Please add the room.\nAnd the ages.")
     session = {
         "event": event,
         "organisation": SimpleNamespace(name="Accenture"),

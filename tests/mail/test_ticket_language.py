@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from nclw.events.models import EventFormat
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import queue_email_to_compose
@@ -12,20 +11,12 @@ from nclw.registrations import messages
 from nclw.registrations.event_changes import cancel_event
 from nclw.registrations.send_time import compose_queued
 from nclw.timezones import utcnow
-from tests.factories import make_event, make_registration, make_user
+from tests.factories import make_registration, make_user
 from tests.mail.conftest import SITE
+from tests.mail.gallery import in_person_event
 from tests.mail.helpers import outbox_rows
 
-
-def _hall(**overrides):
-    return make_event(
-        format=EventFormat.IN_PERSON,
-        venue_name="Town Hall",
-        address="1 High Street, Luton",
-        online_url=None,
-        title="Cooking on a budget",
-        **overrides,
-    )
+_hall = in_person_event
 
 
 def test_a_welsh_ticket_is_confirmed_in_welsh_with_welsh_links(welsh_app):
