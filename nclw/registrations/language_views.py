@@ -41,7 +41,8 @@ def choose(token: str):
     )
     if not outcome.ok:
         return ticket_page(registration, token, language_errors=errors), 400
-    address = url_for("registrations.ticket", token=token, _anchor="language")
+    # To the top of the ticket, where the banner says it is saved (in the new language).
+    address = url_for("registrations.ticket", token=token)
     return redirect(_in_language(code, address))
 
 
