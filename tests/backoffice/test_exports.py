@@ -97,7 +97,9 @@ def test_access_needs_need_a_ticked_box_and_a_reason(organiser_client, week):
     assert rows[0][-1] == "Access needs"
     assert "Wheelchair user" in [row[-1] for row in rows]
     summaries = db.session.scalars(
-        sa.select(AuditEntry.summary).where(AuditEntry.action == "export.downloaded")
+        sa.select(AuditEntry.summary)
+        .where(AuditEntry.action == "export.downloaded")
+        .order_by(AuditEntry.id)
     ).all()
     assert len(summaries) == 2
     assert "Booking ramps" in summaries[-1]
