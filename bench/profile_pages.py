@@ -58,7 +58,7 @@ def week_page_modes(url: str, workdir: Path, count: int = 300) -> dict[str, floa
         "week page, 304 (shortcut)": _cpu_ms(lambda: _call(app, {"If-None-Match": etag}), count),
         "week page, with a cookie (view cache)": _cpu_ms(lambda: _call(app, cookie), count),
     }
-    with mock.patch("nclw.events.cache.page_is_shared", return_value=False):
+    with mock.patch("nclw.events.views.page_is_shared", return_value=False):
         results["week page, no cache"] = _cpu_ms(lambda: _call(app, cookie), count // 3)
     if _call(app) != "200 OK":
         raise RuntimeError("the week page did not answer 200")

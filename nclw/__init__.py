@@ -20,8 +20,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from nclw.api.views import bp as api_bp
     from nclw.backoffice.views import bp as backoffice_bp
     from nclw.door.views import bp as door_bp
-    from nclw.events.cache import SharedPageShortcut
     from nclw.events.localised import init_localised
+    from nclw.events.shortcut import SharedPageShortcut
     from nclw.events.views import bp as events_bp
     from nclw.extensions import init_extensions
     from nclw.feedback.report_section import feedback_section

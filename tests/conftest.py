@@ -22,8 +22,9 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from nclw import create_app
 from nclw.accounts.session_timeouts import start_clock
-from nclw.events.cache import RenderCache, SharedPageShortcut, week_shortcut
+from nclw.events.shortcut import SharedPageShortcut, shared_page_shortcut
 from nclw.extensions import db, limiter
+from nclw.render_cache import RenderCache, forget_pages
 from nclw.timezones import utcnow
 from tests.support.database import (
     SQLITE_FILE,
@@ -196,10 +197,10 @@ def _restore_limiter(app: Flask) -> None:
 
 def _forget_pages(app: Flask) -> None:
     """Drop the render caches and their counters, which live as long as the app."""
-    app.extensions.pop("nclw_week_pages", None)
-    shortcut = week_shortcut(app)
+    forget_pages(app)
+    shortcut = shared_page_shortcut(app)
     assert isinstance(shortcut, SharedPageShortcut)
-    shortcut.responses = RenderCache("week page response")
+    shortcut.responses = RenderCache("shared page response")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from nclw.events.public_actions import calendar_offered
 from nclw.i18n import request_language
 from nclw.links import absolute_url
 from nclw.mail import ical
+from nclw.render_cache import page_is_shared, page_variant
 from nclw.timezones import to_uk, utcnow
 from nclw.wording import week_dates
 
@@ -44,13 +45,14 @@ def _week_page(now, year, load_edition):
             abort(404)
         return _week_html(edition, filters, now), edition.id if edition else None
 
-    if not cache.page_is_shared():
+    if not page_is_shared():
         return render()[0]
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    variant = cache.page_variant(
-        filters, request.host, request.scheme, request.script_root, request_language()
-    )
-    return cache.cached_week_page(now=now, year=year, filters=variant, render=render)
+    return cache.cached_week_page(now=now, year=year, filters=(filters, _variant()), render=render)
+
+
+def _variant() -> tuple:
+    return page_variant(request.host, request.scheme, request.script_root, request_language())
 
 
 def _week_html(edition, filters, now) -> str:
@@ -86,10 +88,21 @@ def _subscription(feed: feeds.CalendarFeed) -> dict[str, str]:
 @bp.get("/events/<slug>")
 def detail(slug: str):
     """Show one event and how to sign up."""
-    event = services.get_public_event(slug)
-    if event is None:
-        abort(404)
     now = utcnow()
+
+    def render() -> str:
+        event = services.get_public_event(slug)
+        if event is None:
+            abort(404)
+        return _detail_html(event, now)
+
+    if not page_is_shared() or cache.event_page_is_personal():
+        return render()
+    # Render once, reuse until something on the page changes (see nclw/events/cache.py).
+    return cache.cached_event_page(slug=slug, now=now, variant=_variant(), render=render)
+
+
+def _detail_html(event, now) -> str:
     return render_template(
         "events/detail.html",
         event=event,

@@ -22,6 +22,11 @@ SHORT_ANSWER_LENGTH = 200
 LONG_ANSWER_LENGTH = 1000
 
 
+# Everything the sign-up form shows of an event's own questions, read for its stamp (see
+# registrations.views.register): a question added, reworded, moved or hidden changes the form.
+QUESTIONS_STAMP = "SELECT * FROM sign_up_questions WHERE event_id = :event_id ORDER BY id"
+
+
 class QuestionKind(enum.StrEnum):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"

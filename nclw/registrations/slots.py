@@ -38,6 +38,11 @@ _TAKE_SLOT = (
 )
 
 
+# Everything the sign-up form shows of an event's times, read for its stamp (see
+# registrations.views.register): a time moved, added, removed or filled changes the form.
+SLOTS_STAMP = "SELECT * FROM event_slots WHERE event_id = :event_id ORDER BY id"
+
+
 def event_slots(event_id: int) -> list[EventSlot]:
     """An event's slots, earliest first (empty for an event without slots)."""
     return list(

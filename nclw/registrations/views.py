@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from nclw.errors import NclwError, database_cannot_write, database_writes
 from nclw.events.localised import local_text
-from nclw.events.services import get_public_event, sign_up_closed_reason
+from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import ticket_url
@@ -50,6 +50,7 @@ from nclw.registrations.forms import (
 )
 from nclw.registrations.models import ReleaseRoute
 from nclw.registrations.rsvp import reply_address
+from nclw.registrations.sign_up_pages import empty_form_page, public_event_or_404
 from nclw.registrations.ticket_links import (
     has_door_code,
     registration_for_link,
@@ -108,10 +109,10 @@ def _registration_or_404(token: str):
 @limiter.limit("30 per minute", methods=["POST"])
 def register(slug: str):
     """Ask for the details an event needs and give a ticket or a waiting-list place."""
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
     now = utcnow()
+    if request.method == "GET":
+        return empty_form_page(slug, now=now)
+    event = public_event_or_404(slug)
     closed_reason = sign_up_closed_reason(event, now=now)
     if closed_reason:
         return render_template("registrations/closed.html", event=event, reason=closed_reason)
@@ -121,8 +122,7 @@ def register(slug: str):
     joins_waiting_list = event.is_full
     result = _sign_up(form, event, now=now)
     if result is None:
-        status = 400 if form.is_submitted() else 200
-        return render_template("registrations/form.html", event=event, form=form), status
+        return render_template("registrations/form.html", event=event, form=form), 400
     # The same page whether or not the address already had a place, so that nobody can learn
     # from it who has signed up: the ticket, and its link, reach only the address's owner.
     question = form.first_question.data if "first_question" in form else ""
@@ -150,14 +150,18 @@ def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
         return None
 
 
-@bp.post("/events/<slug>/lost-ticket")
-@limiter.limit("5 per minute")
+@bp.route("/events/<slug>/lost-ticket", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
 def lost_ticket(slug: str):
-    """Email the ticket again to an address that holds one, without saying whether it does."""
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
+    """Email the ticket again to an address that holds one, without saying whether it does.
+
+    The form has a page of its own, linked from the event page: a form there would put a
+    token in every visitor's session, and the event page could never be shared.
+    """
+    event = public_event_or_404(slug)
     form = LostTicketForm()
+    if not form.is_submitted():
+        return render_template("registrations/lost_ticket.html", event=event, form=form)
     if not form.validate_on_submit():
         return render_template("registrations/lost_ticket.html", event=event, form=form), 400
     address = form.email.data

@@ -188,12 +188,16 @@ def test_each_language_is_kept_apart(site: Site):
 
 
 def _asks_for_a_ticket_again(site: Site, source: str, headers: dict[str, str]) -> list[int]:
-    """From `source`, open the event page for a form token, then send the lost-ticket form
-    (without an address) six times; the statuses."""
-    page = site.ask(f"/events/{site.slug}", source=source, headers=headers)
+    """From `source`, open the lost-ticket form for a form token, then send it (without an
+    address) six times; the statuses."""
+    page = site.ask(f"/events/{site.slug}/lost-ticket", source=source, headers=headers)
     assert page.status == 200
-    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.body).group(1).decode()
+    cookie = next(
+        value.split(";", 1)[0]
+        for value in page.headers.get_all("Set-Cookie")
+        if value.startswith("session=")
+    )
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.body).group(1).decode()
     form = {**headers, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
     body = urlencode({"csrf_token": token, "email": ""})
     path = f"/events/{site.slug}/lost-ticket"

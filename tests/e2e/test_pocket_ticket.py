@@ -102,10 +102,14 @@ def test_a_ticket_in_the_pocket_from_sign_up_to_lost_and_found(
     assert phone.locator("a:has-text('Download a calendar file')").count() == 1
     _fits_and_passes_axe(phone)
 
-    # Lost it? The event page sends it again, and says what it would say to anyone.
+    # Lost it? The event page links to a form that sends it again, and says what it would
+    # say to anyone.
     phone.goto(event_page)
     _fits_and_passes_axe(phone)
-    phone.fill("#lost-ticket-email", address)
+    with phone.expect_navigation():
+        phone.click("a:has-text('Lost your ticket?')")
+    _fits_and_passes_axe(phone)
+    phone.fill("input[type=email]", address)
     with phone.expect_navigation():
         phone.click("button:has-text('Email my ticket again')")
     said = phone.inner_text("main")
@@ -116,8 +120,8 @@ def test_a_ticket_in_the_pocket_from_sign_up_to_lost_and_found(
 
     # A stranger, on a phone without JavaScript, is told the very same.
     with new_page(browser, PHONE, java_script_enabled=False) as plain:
-        plain.goto(event_page)
-        plain.fill("#lost-ticket-email", "nobody.here@example.com")
+        plain.goto(event_page + "/lost-ticket")
+        plain.fill("input[type=email]", "nobody.here@example.com")
         with plain.expect_navigation():
             plain.click("button:has-text('Email my ticket again')")
         assert plain.inner_text("main") == said

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from nclw.events.cache import week_pages
 from nclw.events.models import Audience, EventFormat, EventStatus
 from nclw.extensions import db
 from nclw.registrations.models import RegistrationStatus
@@ -187,8 +188,7 @@ def _week_queries(tmp_path, events: int) -> tuple[int, int]:
         assert response.status_code == 200
         # Every event is on the page, so the count is for the real work, not a cached copy.
         assert sum(f">{title}</a>" in response.text for title in created) == events
-        render_cache = app.extensions.get("nclw_week_pages")
-        assert render_cache is None or render_cache.hits == 0
+        assert week_pages().hits == 0
         db.session.remove()
         db.engine.dispose()
     return len(statements), events

@@ -112,7 +112,7 @@ def test_head_gives_the_same_etag_and_answers_conditionally(app):
 
 def test_the_week_pages_shortcut_answers_a_current_copy_with_a_304(app):
     make_event(edition=make_edition())
-    shortcut = app.extensions["nclw_week_shortcut"]
+    shortcut = app.extensions["nclw_shared_page_shortcut"]
     first = app.test_client().get("/")
     hits = shortcut.responses.hits
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nclw.events.models import EventStatus
+from nclw.events.models import EventStatus, QuestionAskers
 from nclw.http_cache import OWN, PRIVATE, PUBLIC, policy_for
 from nclw.security import PRIVATE_PREFIXES
 from tests.conftest import login
@@ -56,9 +56,27 @@ def test_a_reader_with_a_session_cookie_is_not_shared(app):
 
 def test_a_page_with_a_form_token_is_never_shared(app):
     # The lost-ticket form puts a token in the reader's session (and so sets a cookie).
+    app.config["WTF_CSRF_ENABLED"] = True  # (put back after the test)
+    event = make_event(edition=make_edition())
+    response = app.test_client().get(f"/events/{event.slug}/lost-ticket")
+    assert response.status_code == 200
+    assert 'name="csrf_token"' in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_event_page_without_a_form_may_be_kept_by_a_proxy(app):
     event = make_event(edition=make_edition())
     response = app.test_client().get(f"/events/{event.slug}")
     assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "public, max-age=0, s-maxage=5"
+
+
+def test_an_event_page_with_an_open_question_form_is_never_shared(app):
+    # Where anyone may ask, the page holds a form token: it is that reader's own.
+    app.config["WTF_CSRF_ENABLED"] = True  # (put back after the test)
+    event = make_event(edition=make_edition(), qa_enabled=True, qa_askers=QuestionAskers.ANYONE)
+    response = app.test_client().get(f"/events/{event.slug}")
     assert 'name="csrf_token"' in response.text
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nclw.events.cache import week_pages, week_shortcut
+from nclw.events.cache import week_pages
 from nclw.events.models import EventFormat
+from nclw.events.shortcut import shared_page_shortcut as week_shortcut
 from tests.factories import make_edition, make_event, make_registration, ticket_link
 
 LANGS = {"en": ("en-GB", "ltr"), "cy": ("cy", "ltr"), "ar": ("ar", "rtl")}

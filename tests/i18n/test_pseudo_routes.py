@@ -277,6 +277,7 @@ OURS: dict[str, Callable[[FlaskClient], Page]] = {
 # Pages of the other domains: tickets, bookings, questions, feedback, accounts.
 THEIRS: dict[str, Callable[[FlaskClient], Page]] = {
     "registrations.register": _on_event("/register"),
+    "registrations.lost_ticket": _on_event("/lost-ticket"),
     "registrations.ticket": _on_ticket(""),
     "registrations.cancel": _on_ticket("/cancel"),
     "registrations.delete_details": _on_ticket("/delete"),

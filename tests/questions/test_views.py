@@ -708,7 +708,6 @@ def test_votes_without_a_ticket_are_limited_per_address(limited_app) -> None:
 
 def test_an_event_page_with_this_browsers_questions_is_not_cached(client) -> None:
     event = qa_event(qa_askers=QuestionAskers.ANYONE)
-    # (The page is never shared anyway: its lost-ticket form holds a token of the session's.)
     assert "Mine?" not in client.get(f"/events/{event.slug}").text
     client.post(f"/events/{event.slug}/questions/ask", data={"body": "Mine?"})
     response = client.get(f"/events/{event.slug}")

@@ -10,10 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from nclw.events.cache import RenderCache, week_pages, week_shortcut
+from nclw.events.cache import week_pages
 from nclw.events.models import Event, EventStatus
+from nclw.events.shortcut import shared_page_shortcut as week_shortcut
 from nclw.extensions import db
 from nclw.registrations import services, waiting_list
+from nclw.render_cache import RenderCache
 from nclw.timezones import utcnow
 from tests.conftest import login
 from tests.factories import make_edition, make_event, make_organisation, make_user
@@ -136,12 +138,12 @@ def test_the_clock_passing_a_sign_up_opening_shows(app, client, monkeypatch):
     event = make_event(registration_opens_at=opens)
     assert "Sign-up opens soon" in _week(client)
     # Pretend time moved on past the opening: the stamp (next boundary) changes by itself.
-    import nclw.events.cache as cache
+    import nclw.events.shortcut as shortcut
     import nclw.events.views as views
 
     later = opens + timedelta(seconds=1)
     monkeypatch.setattr(views, "utcnow", lambda: later)
-    monkeypatch.setattr(cache, "utcnow", lambda: later)
+    monkeypatch.setattr(shortcut, "utcnow", lambda: later)
     assert "10 places left" in _week(client)
     assert event.registration_opens_at == opens
 

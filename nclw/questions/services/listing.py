@@ -17,6 +17,16 @@ def event_question(event_id: int, question_id: int) -> Question | None:
     return question
 
 
+# Everything the event page's public list shows of its questions, read for the page's stamp
+# (nclw/events/cache.py): approving, editing, answering, pinning, a vote or a withdrawal
+# changes the stamp, and so the page.
+PUBLIC_LIST_STAMP = """
+    SELECT id, status, body, display_name, vote_count, pinned, created_at, edited_at, answered_at
+    FROM questions WHERE event_id = :event_id AND status IN ('approved', 'answered')
+    ORDER BY id
+"""
+
+
 def live_questions(event: Event) -> list[Question]:
     """Approved questions waiting to be answered: most votes first, then oldest first."""
     return list(

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from limits import parse_many
 
 from nclw.config import ConfigurationError
+from nclw.events.cache import EventPagePart, add_event_page_part
 from nclw.events.models import Event, QuestionAskers
 from nclw.events.services import get_public_event
 from nclw.extensions import db, limiter
@@ -328,9 +329,22 @@ def vote_from_event(slug: str, question_id: int):
     return _remember_browser(response, browser_id)
 
 
+def _panel_is_personal() -> bool:
+    """Whether this reader's event page panel is their own: their questions and votes, or
+    the thank-you for one just sent."""
+    return bool(_browser_id()) or THANKS_KEY in session
+
+
+def _add_panel_to_event_pages(state: BlueprintSetupState) -> None:
+    add_event_page_part(
+        state.app, EventPagePart(sql=listing.PUBLIC_LIST_STAMP, personal=_panel_is_personal)
+    )
+
+
 def register(bp: Blueprint) -> None:
     """Add the public question pages, panels and cache rule to the questions blueprint."""
     bp.record_once(_refuse_an_unreadable_question_limit)
+    bp.record_once(_add_panel_to_event_pages)
     bp.after_app_request(_keep_own_questions_private)
     bp.add_app_template_global(describe, "describe_flags")
     bp.add_app_template_global(question_panel_for_event)

@@ -1,0 +1,52 @@
+"""The sign-up page before anything is typed: the same for everyone but its form token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from flask import abort, render_template, request
+
+from nclw.events.cache import event_stamp
+from nclw.events.services import get_public_event, sign_up_closed_reason
+from nclw.i18n import request_language
+from nclw.registrations.forms import sign_up_form_for
+from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
+from nclw.registrations.slots import SLOTS_STAMP
+from nclw.render_cache import cached_page, page_is_shared, page_variant
+
+SIGN_UP_FORMS = "sign-up form"
+
+
+def empty_form_page(slug: str, *, now: datetime) -> str:
+    """The sign-up page before anything is typed (or why sign-up is closed).
+
+    It is the same for everyone but its form token: rendered once and reused until
+    something on it changes, each reader's own token put in (nclw/render_cache.py).
+    """
+    if page_is_shared():
+        stamp = event_stamp(slug=slug, now=now, parts=(SLOTS_STAMP, QUESTIONS_STAMP))
+        if stamp is not None:
+            variant = page_variant(
+                request.host, request.scheme, request.script_root, request_language()
+            )
+            page = partial(_render, slug, now=now)
+            return cached_page(SIGN_UP_FORMS, (slug, variant), stamp, page)
+    return _render(slug, now=now)
+
+
+def _render(slug: str, *, now: datetime) -> str:
+    event = public_event_or_404(slug)
+    closed_reason = sign_up_closed_reason(event, now=now)
+    if closed_reason:
+        return render_template("registrations/closed.html", event=event, reason=closed_reason)
+    form = sign_up_form_for(event)
+    return render_template("registrations/form.html", event=event, form=form)
+
+
+def public_event_or_404(slug: str):
+    """The published or cancelled event at this address, else a 404."""
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    return event

@@ -1,0 +1,255 @@
+"""Render once, reuse until something on the page changes: the parts every kept page shares.
+
+A kept page is stored with a version stamp read from the database in one or two cheap
+queries sent straight to the driver. Anything that changes what the page shows changes
+the stamp, so a change made by one worker shows in every worker: they share nothing but
+the database. `MAX_AGE` bounds how long a page is kept even when its stamp is unchanged,
+for the few things a stamp does not read (a host organisation's new name on the week).
+
+Only pages that look the same for everyone are kept (`page_is_shared`). A page with a
+form keeps a placeholder where the form token was; each reader gets their own token put
+in at the last step (`keep_form_token`, `fill_form_token`), so one person's token never
+reaches another.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
+
+from nclw.extensions import db
+from nclw.metrics import count_cache_lookup
+
+MAX_AGE = 30.0
+MAX_ENTRIES = 64
+_CACHES = "nclw_render_caches"
+# Stands in a kept page for the form token of whoever reads it; never a real token's shape.
+FORM_TOKEN_PLACEHOLDER = "\x00nclw-form-token\x00"
+
+
+class RenderCache:
+    """A small, thread-safe LRU of rendered pages, each valid for one version stamp."""
+
+    def __init__(self, name: str, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE) -> None:
+        self.name = name  # in the metrics: nclw_render_cache_lookups{cache=name}
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, stamp: Hashable) -> Any:
+        """The page kept for `key` if it was rendered at `stamp` recently enough, else None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry and entry[0] == stamp and time.monotonic() - entry[1] < self.max_age:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                count_cache_lookup(self.name, hit=True)
+                return entry[2]
+            self.misses += 1
+            count_cache_lookup(self.name, hit=False)
+            return None
+
+    def peek(self, key: Hashable, stamp: Hashable) -> bool:
+        """Whether a page is kept for `key` at `stamp` (without counting a hit or a miss)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return bool(entry and entry[0] == stamp)
+
+    def put(self, key: Hashable, stamp: Hashable, html: Any) -> None:
+        """Keep `html` for `key` at `stamp`, forgetting the least recently used page if full."""
+        with self._lock:
+            self._entries[key] = (stamp, time.monotonic(), html)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def get_or_render(self, key: Hashable, stamp: Hashable, render: Callable[[], Any]) -> Any:
+        """The cached page for `key` at `stamp`, else render it and keep it."""
+        page = self.get(key, stamp)
+        if page is None:
+            page = render()
+            self.put(key, stamp, page)
+        return page
+
+    def clear(self) -> None:
+        """Forget every page."""
+        with self._lock:
+            self._entries.clear()
+
+
+def page_cache(name: str, app: Flask | None = None) -> RenderCache:
+    """The app's cache of one kind of page (one per app, so test apps never share pages)."""
+    caches = (app or current_app).extensions.setdefault(_CACHES, {})
+    if name not in caches:
+        caches[name] = RenderCache(name)
+    return caches[name]
+
+
+def forget_pages(app: Flask) -> None:
+    """Drop every kept page and its counters (a test starting afresh)."""
+    for cache in app.extensions.get(_CACHES, {}).values():
+        cache.clear()
+    app.extensions[_CACHES] = {}
+
+
+def page_is_shared() -> bool:
+    """True when the page looks the same for everyone: nobody signed in, no messages waiting."""
+    if not request.cookies:  # no session, no sign-in, no messages: skip loading them
+        return True
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def page_variant(host: str, scheme: str, root: str, language: str) -> tuple:
+    """What, besides the data, a kept page depends on: the address asked for and the language.
+
+    The address is part of it so that a request with a forged Host header can never leave a
+    page for everyone else if a template ever builds an absolute link from it. The root
+    ('/cy' or '') and the language are, so that a Welsh page is never served for English
+    or the reverse, and a page guessed from Accept-Language never for one chosen in its
+    address (their links differ).
+    """
+    return (host.lower(), scheme, root, language)
+
+
+# --- form tokens ---------------------------------------------------------------------------
+
+
+def keep_form_token(html: str) -> str:
+    """The page as it may be kept: this reader's form token, if it has one, swapped for a
+    placeholder."""
+    token = g.get("csrf_token")
+    return html.replace(token, FORM_TOKEN_PLACEHOLDER) if token else html
+
+
+def fill_form_token(html: str) -> str:
+    """A kept page for this reader: their own form token where the placeholder is."""
+    if FORM_TOKEN_PLACEHOLDER not in html:
+        return html
+    return html.replace(FORM_TOKEN_PLACEHOLDER, generate_csrf())
+
+
+def cached_page(name: str, key: Hashable, stamp: Hashable, render: Callable[[], str]) -> str:
+    """A page from the cache `name` when nothing on it changed, else rendered and kept."""
+    pages = page_cache(name)
+    kept = pages.get(key, stamp)
+    if kept is None:
+        html = render()
+        pages.put(key, stamp, keep_form_token(html))
+        return html
+    return fill_form_token(kept)
+
+
+# --- reading a stamp straight from the driver ---------------------------------------------
+
+
+def fetch_rows(sql: str, params: dict, *, one: bool = False):
+    """Run one plain statement for a stamp and return its rows (or its first row, `one`).
+
+    `sql` names its parameters `:name`. Sent straight to the driver: on these hot paths
+    SQLAlchemy's statement and result machinery costs several times what the query does.
+    """
+    dialect = db.engine.dialect.name
+    if dialect != "sqlite":
+        sql = re.sub(r":(\w+)", r"%(\1)s", sql)  # psycopg's style
+    params = {name: _driver_value(value, dialect) for name, value in params.items()}
+    if dialect == "postgresql":
+        return _stamp_connection(db.engine).fetch(sql, params, one=one)
+    return _fetch_pooled(db.engine, sql, params, one=one)
+
+
+def _driver_value(value, dialect: str):
+    if dialect != "sqlite":
+        return value
+    # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _fetch_pooled(engine, sql: str, params: dict, *, one: bool):
+    # SQLite is in the process: a pooled connection costs nothing to check out.
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        rows = cursor.fetchone() if one else cursor.fetchall()
+        cursor.close()
+        connection.commit()
+        return rows
+    finally:
+        connection.close()
+
+
+class StampConnection:
+    """One autocommit connection per process, for stamps on PostgreSQL.
+
+    A pooled connection would cost four round trips per page (the pool's pre-ping, BEGIN,
+    the query, COMMIT); this one costs one. It is opened on first use in each process
+    (after gunicorn forks), reopened once if the server dropped it, and closed when the
+    app's engine is disposed.
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._connection = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def fetch(self, sql: str, params: dict, *, one: bool = False):
+        errors = self.engine.dialect.loaded_dbapi
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    with self._open().cursor() as cursor:
+                        cursor.execute(sql, params)
+                        return cursor.fetchone() if one else cursor.fetchall()
+                except (errors.OperationalError, errors.InterfaceError):
+                    self._close()  # a restart or a dropped connection: try a fresh one
+                    if attempt == 2:
+                        raise
+        return None  # not reached
+
+    def _open(self):
+        if self._connection is not None and self._pid != os.getpid():
+            self._connection = None  # opened before a fork: the parent's, not ours to use
+        if self._connection is None or self._connection.closed:
+            dialect = self.engine.dialect
+            cargs, cparams = dialect.create_connect_args(self.engine.url)
+            self._connection = dialect.loaded_dbapi.connect(*cargs, **cparams, autocommit=True)
+            self._pid = os.getpid()
+        return self._connection
+
+    def _close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    def close(self) -> None:
+        """Close this process's connection (the engine is being disposed)."""
+        with self._lock:
+            self._close()
+
+
+def _stamp_connection(engine) -> StampConnection:
+    stamp_connection = current_app.extensions.get("nclw_stamp_connection")
+    if stamp_connection is None or stamp_connection.engine is not engine:
+        stamp_connection = StampConnection(engine)
+        current_app.extensions["nclw_stamp_connection"] = stamp_connection
+        event.listen(engine, "engine_disposed", lambda _engine: stamp_connection.close())
+    return stamp_connection
