@@ -11,11 +11,15 @@ English is the site's own language: a string with no translation shows in Englis
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 
+from babel.core import Locale
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
-from markupsafe import Markup
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -40,6 +44,30 @@ LANGUAGES = {
     "ar": Language("ar", "العربية", "ar", "rtl", whole_site=False),
 }
 DEFAULT = "en"
+
+# The young person's journey: week, event, sign-up, ticket, questions and their emails. A
+# language that does not cover the whole site translates only the strings used in these
+# files (tools/translations.py builds its catalogue from them), so only these pages are
+# written in it.
+JOURNEY = (
+    "templates/base.html",
+    "templates/_*.html",
+    "templates/_macros/*",
+    "templates/events/*",
+    "templates/registrations/*",
+    "templates/questions/*",
+    "templates/mail/*",
+    "templates/errors/*",
+    "nclw/events/*",
+    "nclw/registrations/*",
+    "nclw/questions/*",
+    "nclw/mail/*",
+    "nclw/forms.py",
+    "nclw/addresses.py",
+    "nclw/timezones.py",
+    "nclw/wording.py",
+    "nclw/errors.py",
+)
 
 
 def language(code: str | None) -> Language:
@@ -133,8 +161,24 @@ def address_prefix(code: str) -> str:
     return "" if code == DEFAULT or code not in LANGUAGES else f"/{code}"
 
 
-def switch_links() -> list[dict[str, str]]:
-    """Links to this page in each other language, for the header (the GOV.UK pattern)."""
+def in_journey(path: str) -> bool:
+    """Whether a file ('templates/events/detail.html', 'nclw/events/views.py') is part of the
+    young person's journey."""
+    return any(fnmatch.fnmatch(path, pattern) for pattern in JOURNEY)
+
+
+def writes(code: str, template: str | None) -> bool:
+    """Whether a page drawn from `template` (a name under templates/) is written in a language:
+    every page is in a whole-site language, only the journey's in the others."""
+    lang = LANGUAGES.get(code)
+    if lang is None:
+        return False
+    return lang.whole_site or (template is not None and in_journey(f"templates/{template}"))
+
+
+def switch_links(template: str | None = None) -> list[dict[str, str]]:
+    """Links to this page in each other language it is written in, for the header (the GOV.UK
+    pattern); `template` is the page's own template."""
     here = current_language()
     if request.method == "GET":
         path = request.full_path if request.query_string else request.path
@@ -143,8 +187,14 @@ def switch_links() -> list[dict[str, str]]:
     return [
         {"code": lang.code, "name": lang.name, "lang": lang.html_lang, "url": f"/{code}{path}"}
         for code, lang in LANGUAGES.items()
-        if code != here
+        if code != here and writes(code, template)
     ]
+
+
+@pass_context
+def _page_switch_links(context: Context) -> list[dict[str, str]]:
+    # A page's context is named after the template the view rendered, whatever it extends.
+    return switch_links(context.name)
 
 
 def written_in(code: str) -> Markup:
@@ -164,6 +214,37 @@ def written_in(code: str) -> Markup:
 def in_site_language() -> Markup:
     """`written_in` for text typed in English (a week's theme, say)."""
     return written_in(DEFAULT)
+
+
+def typed_in_english(text: object) -> Markup:
+    """Words people type in English (a venue, a host's name, a sign-up question), escaped, in
+    `<span lang="en">` on a page in another language; on an English page, just escaped."""
+    marks = in_site_language()
+    text = "" if text is None else text
+    if not marks or not str(text):
+        return escape(text)
+    return Markup("<span{}>{}</span>").format(marks, text)
+
+
+def plural_samples(code: str) -> dict[str, int]:
+    """A count for each of a language's plural categories (CLDR's names: zero, one, two, few,
+    many, other), the smallest that falls in it."""
+    rule = Locale.parse(code).plural_form
+    samples: dict[str, int] = {}
+    for count in range(200):  # Arabic's last category to start, "other", starts at 100
+        samples.setdefault(rule(count), count)
+    return samples
+
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A counted phrase (its count written `%(count)s`) in every plural form of the language
+    being written in, for a script to choose from with the browser's `Intl.PluralRules`:
+    keyed by category, with `{count}` where the number goes."""
+    translations = _translations()
+    return {
+        category: translations.ungettext(singular, plural, count) % {"count": "{count}"}
+        for category, count in plural_samples(current_language()).items()
+    }
 
 
 def _vary_on_guess(response):
@@ -200,5 +281,7 @@ def init_i18n(app: Flask) -> None:
         return {"html_lang": lang.html_lang, "html_dir": lang.direction}
 
     app.context_processor(page_language)
-    app.jinja_env.globals["language_switch_links"] = switch_links
+    app.jinja_env.globals["language_switch_links"] = _page_switch_links
     app.jinja_env.globals["in_site_language"] = in_site_language
+    app.jinja_env.globals["plural_forms"] = plural_forms
+    app.jinja_env.filters["typed_in_english"] = typed_in_english

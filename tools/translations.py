@@ -9,13 +9,12 @@
     python -m tools.translations fill LANG FILE.po       # take in a translator's draft
 
 `make translations` runs extract, update and compile; `make run` and `make test` compile.
-Welsh covers the whole site. Arabic covers the young person's journey (JOURNEY below), so
-its catalogue holds only those strings, and pages outside it show English.
+Welsh covers the whole site. Arabic covers the young person's journey (nclw.i18n.JOURNEY),
+so its catalogue holds only those strings, and pages outside it show English.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import sys
 from pathlib import Path
@@ -25,6 +24,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from nclw import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 DIRECTORY = ROOT / "translations"
@@ -39,27 +40,9 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    # nclw.i18n.plural_forms: a counted phrase in every plural form, for a script.
+    "plural_forms": (1, 2),
 }
-# The young person's journey: week, event, sign-up, ticket, questions and their emails.
-JOURNEY = (
-    "templates/base.html",
-    "templates/_*.html",
-    "templates/_macros/*",
-    "templates/events/*",
-    "templates/registrations/*",
-    "templates/questions/*",
-    "templates/mail/*",
-    "templates/errors/*",
-    "nclw/events/*",
-    "nclw/registrations/*",
-    "nclw/questions/*",
-    "nclw/mail/*",
-    "nclw/forms.py",
-    "nclw/addresses.py",
-    "nclw/timezones.py",
-    "nclw/wording.py",
-    "nclw/errors.py",
-)
 # Wraps every string in the pseudo-locale, so a test can see text that escaped translation.
 PSEUDO_OPEN, PSEUDO_CLOSE = "⟪", "⟫"
 
@@ -84,16 +67,12 @@ def extract() -> Catalog:
 
 
 def _in_journey(message) -> bool:
-    return any(
-        fnmatch.fnmatch(filename, pattern)
-        for filename, _ in message.locations
-        for pattern in JOURNEY
-    )
+    return any(i18n.in_journey(filename) for filename, _ in message.locations)
 
 
-def template_for(language: str, template: Catalog) -> Catalog:
+def template_for(code: str, template: Catalog) -> Catalog:
     """The strings a language's catalogue holds: all of them, or only the journey's."""
-    if language != "ar":
+    if i18n.language(code).whole_site:
         return template
     journey = Catalog(project=template.project, charset="utf-8")
     for message in template:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from nclw.events.models import Event
 from nclw.forms import CheckboxesField
+from nclw.i18n import typed_in_english
 from nclw.registrations.question_setup import questions_of
 from nclw.registrations.sign_up_answers import NO, YES, AnswerProblems, check_answers
 from nclw.registrations.sign_up_questions import QuestionKind, SignUpQuestion
@@ -20,13 +22,27 @@ def is_question_field(name: str) -> bool:
     return name.startswith(PREFIX)
 
 
-def _description(question: SignUpQuestion) -> str:
-    why = _("Why we ask: %(reason)s", reason=question.why_we_ask)
-    return f"{question.help_text} {why}" if question.help_text else why
+def _wording(words: str, **typed: str) -> Markup:
+    # The site's words around the organisers' own: theirs are marked as the English they are
+    # typed in (on a Welsh or Arabic page), so a screen reader reads each with its own sounds.
+    return Markup(escape(words)) % {name: typed_in_english(text) for name, text in typed.items()}
+
+
+def _description(question: SignUpQuestion) -> Markup:
+    why = _wording(_("Why we ask: %(reason)s"), reason=question.why_we_ask)
+    return typed_in_english(question.help_text) + " " + why if question.help_text else why
+
+
+def _choices(question: SignUpQuestion) -> list[SelectChoice]:
+    return [SelectChoice(choice, typed_in_english(choice)) for choice in question.choice_list]
 
 
 def _field(question: SignUpQuestion):
-    label = question.label if question.required else _("%(label)s (optional)", label=question.label)
+    label = (
+        typed_in_english(question.label)
+        if question.required
+        else _wording(_("%(label)s (optional)"), label=question.label)
+    )
     options = {"description": _description(question)}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
@@ -34,12 +50,12 @@ def _field(question: SignUpQuestion):
     if kind == QuestionKind.LONG_TEXT:
         return TextAreaField(label, **options)
     if kind == QuestionKind.SEVERAL_CHOICES:
-        choices = [SelectChoice(choice, choice) for choice in question.choice_list]
+        choices = _choices(question)
         return CheckboxesField(label, choices=choices, default=[], validate_choice=False, **options)
     if kind == QuestionKind.YES_NO:
         choices = [SelectChoice(YES, _("Yes")), SelectChoice(NO, _("No"))]
     else:
-        choices = [SelectChoice(choice, choice) for choice in question.choice_list]
+        choices = _choices(question)
     return RadioField(label, choices=choices, validate_choice=False, **options)
 
 

@@ -20,6 +20,16 @@
   // What the desk says, in the page's language (the page gives the words; English if not).
   var WORDS = JSON.parse(desk.getAttribute("data-words") || "{}");
   function word(key, english) { return WORDS[key] || english; }
+  // A counted phrase in the right plural form: the page gives one for each of its language's
+  // plural categories (Welsh and Arabic have six), and the browser says which a count is in.
+  var PLURAL = window.Intl && Intl.PluralRules ?
+    new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function counted(key, count, englishOne, englishOther) {
+    var forms = WORDS[key] || {};
+    var category = PLURAL ? PLURAL.select(count) : (count === 1 ? "one" : "other");
+    var text = forms[category] || forms.other || (count === 1 ? englishOne : englishOther);
+    return text.replace("{count}", String(count));
+  }
   var searchForm = document.getElementById("desk-search");
   var REGIONS = ["desk-count", "desk-found", "desk-recent"];
   var TYPING_PAUSE_MS = 300;
@@ -59,8 +69,8 @@
     var count = readWaiting().length;
     waitingNote.hidden = count === 0;
     waitingNote.textContent = count === 0 ? "" :
-      (count === 1 ? word("waitingOne", "1 check-in waiting to send.") :
-        word("waitingMany", "{count} check-ins waiting to send.").replace("{count}", count)) +
+      counted("waitingCount", count, "{count} check-in waiting to send.",
+        "{count} check-ins waiting to send.") +
       " " + word("sentLater", "They will be sent when the connection is back.");
     markWaiting();
   }
