@@ -19,7 +19,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -68,6 +69,12 @@ class RenderCache:
         with self._lock:
             entry = self._entries.get(key)
             return bool(entry and entry[0] == stamp)
+
+    def kept(self, key: Hashable, stamp: Hashable) -> Any:
+        """The page kept for `key` at `stamp`, else None (without counting a hit or a miss)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry[2] if entry and entry[0] == stamp else None
 
     def put(self, key: Hashable, stamp: Hashable, html: Any) -> None:
         """Keep `html` for `key` at `stamp`, forgetting the least recently used page if full."""
@@ -157,43 +164,54 @@ def cached_page(name: str, key: Hashable, stamp: Hashable, render: Callable[[], 
 
 
 def fetch_rows(sql: str, params: dict, *, one: bool = False):
-    """Run one plain statement for a stamp and return its rows (or its first row, `one`).
+    """Run one plain statement for a stamp and return its rows (or its first row, `one`)."""
+    with stamp_queries() as run:
+        return run(sql, params, one=one)
+
+
+@contextmanager
+def stamp_queries() -> Iterator[Callable[..., Any]]:
+    """A function that runs plain statements for a stamp: `run(sql, params, one=False)`.
 
     `sql` names its parameters `:name`. Sent straight to the driver: on these hot paths
     SQLAlchemy's statement and result machinery costs several times what the query does.
+    On SQLite every statement of one stamp shares one pooled connection; on PostgreSQL
+    they go through the process's autocommit connection (`StampConnection`).
     """
-    dialect = db.engine.dialect.name
-    if dialect != "sqlite":
-        sql = re.sub(r":(\w+)", r"%(\1)s", sql)  # psycopg's style
-    params = {name: _driver_value(value, dialect) for name, value in params.items()}
+    engine = db.engine
+    dialect = engine.dialect.name
     if dialect == "postgresql":
-        return _stamp_connection(db.engine).fetch(sql, params, one=one)
-    return _fetch_pooled(db.engine, sql, params, one=one)
+        reader = _stamp_connection(engine)
+
+        def run_on_server(sql: str, params: dict, *, one: bool = False):
+            return reader.fetch(re.sub(r":(\w+)", r"%(\1)s", sql), params, one=one)
+
+        yield run_on_server
+        return
+    # SQLite is in the process: a pooled connection costs little to check out, once.
+    connection = engine.raw_connection()
+    try:
+
+        def run_in_process(sql: str, params: dict, *, one: bool = False):
+            cursor = connection.cursor()
+            cursor.execute(sql, {name: _sqlite_value(value) for name, value in params.items()})
+            rows = cursor.fetchone() if one else cursor.fetchall()
+            cursor.close()
+            return rows
+
+        yield run_in_process
+        connection.commit()
+    finally:
+        connection.close()
 
 
-def _driver_value(value, dialect: str):
-    if dialect != "sqlite":
-        return value
+def _sqlite_value(value):
     # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _fetch_pooled(engine, sql: str, params: dict, *, one: bool):
-    # SQLite is in the process: a pooled connection costs nothing to check out.
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(sql, params)
-        rows = cursor.fetchone() if one else cursor.fetchall()
-        cursor.close()
-        connection.commit()
-        return rows
-    finally:
-        connection.close()
 
 
 class StampConnection:

@@ -25,7 +25,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from nclw.render_cache import RenderCache, cached_page, fetch_rows, page_cache
+from nclw.render_cache import RenderCache, cached_page, fetch_rows, page_cache, stamp_queries
 
 WEEK_PAGES = "week page"
 EVENT_PAGES = "event page"
@@ -144,11 +144,12 @@ def event_page_is_personal() -> bool:
 def event_stamp(*, slug: str, now: datetime, parts: Sequence[str] = ()) -> tuple | None:
     """A value that changes whenever a page of this public event would, with the rows of
     `parts` (queries taking `:event_id`); None when there is no such public event."""
-    row = fetch_rows(_EVENT_SELECT, {"slug": slug, "now": now}, one=True)
-    if row is None:
-        return None
-    event_id = row[0]
-    return (tuple(row), *(tuple(fetch_rows(sql, {"event_id": event_id})) for sql in parts))
+    with stamp_queries() as run:
+        row = run(_EVENT_SELECT, {"slug": slug, "now": now}, one=True)
+        if row is None:
+            return None
+        params = {"event_id": row[0]}
+        return (tuple(row), *(tuple(run(sql, params)) for sql in parts))
 
 
 def cached_event_page(*, slug: str, now: datetime, variant: Hashable, render: Callable[[], str]):

@@ -1,24 +1,30 @@
-"""WSGI middleware: answer cookie-less GETs of the week and of event pages from kept answers.
+"""WSGI middleware: answer cookie-less GETs of the shared public pages from kept answers.
 
 A request with no cookies is nobody signed in with no messages waiting, so the page it asks
-for is the shared one. When the week is announced most visitors arrive like that, on the
-week or on one event's page. After the page's stamp query (nclw/events/cache.py) such a
-request is answered with the status, headers and body the full application produced for the
-same page and stamp, without going through Flask.
+for is the shared one. When the week is announced most visitors arrive like that: on the
+week, on one event's page, then on its sign-up form. After the page's stamp query (see
+nclw/events/cache.py) such a request is answered with the status, headers and body the full
+application produced for the same page and stamp, without going through Flask's hooks.
 
-A response is kept only if it was a plain 200 that set no cookie (so never a page holding a
-form token: that is one reader's) and the view kept the same page in its own cache, having
-checked what it showed. Anything else goes through the application as normal.
+A response is kept only if it was a plain 200 and the view kept the same page in its own
+cache, having checked what it showed. A page without a form must also have set no cookie,
+so a shared proxy may keep it too. A page with a form (the sign-up form) holds a token tied
+to the reader's session: it is kept with the view's placeholder for the token, and each
+reader gets a new session of their own and its token, made by Flask-WTF and Flask's session
+interface exactly as the full application would. Anything else goes through the application.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import parse_qsl
 
+from flask import Flask
+from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 from werkzeug.wsgi import get_host
 
@@ -26,25 +32,51 @@ from nclw.events import cache
 from nclw.events.filters import WeekFilters
 from nclw.http_cache import not_modified
 from nclw.i18n import DEFAULT, ENVIRON_LANGUAGE
-from nclw.render_cache import RenderCache, page_variant
+from nclw.render_cache import FORM_TOKEN_PLACEHOLDER, RenderCache, page_cache, page_variant
 from nclw.request_log import id_from, log_request
 from nclw.timezones import utcnow
 
-_EVENT_PATH = re.compile(r"/events/([a-z0-9-]{1,120})")
+_PAGES = "nclw_shared_pages"
+# Headers made afresh for every answer from a kept one.
+_OWN_HEADERS = frozenset({"x-request-id", "set-cookie", "content-length"})
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """A public page, one per event, that the view renders once (see nclw/render_cache.py).
+
+    `path` matches the address without its language prefix, the event's slug as its one
+    group; `stamp(slug, now)` is the view's stamp; the view keeps the page in the render
+    cache `cache_name` under (slug, variant). `form_token`: the page holds a form token.
+    """
+
+    endpoint: str
+    path: re.Pattern
+    stamp: Callable[[str, datetime], Hashable | None]
+    cache_name: str
+    form_token: bool = False
+
+
+def add_shared_page(app: Flask, page: SharedPage) -> None:
+    """Answer cookie-less visits to `page` from kept answers (each domain adds its own)."""
+    app.extensions.setdefault(_PAGES, []).append(page)
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """Which kept answer a request may have, and how to ask whether the view kept its page."""
+    """Which kept answer a request may have, and where the view kept its page."""
 
     endpoint: str
     key: Hashable
     stamp: Hashable
+    page: SharedPage | None = None  # None: the week
 
-    def view_kept(self) -> bool:
-        if self.endpoint == "events.week":
-            return cache.week_pages().peek(self.key, self.stamp)
-        return cache.event_page_kept(*self.key[1:], self.stamp)
+    def view_copy(self) -> str | None:
+        """The view's own kept copy of the page at this stamp (the week's: whether it has
+        one, as True), else None."""
+        if self.page is None:
+            return True if cache.week_pages().peek(self.key, self.stamp) else None
+        return page_cache(self.page.cache_name).kept(self.key[1:], self.stamp)
 
 
 class SharedPageShortcut:
@@ -78,6 +110,9 @@ class SharedPageShortcut:
         unchanged = not_modified(environ, headers)
         if unchanged is not None:
             status, headers, body = "304 Not Modified", unchanged, b""
+        elif lookup.page is not None and lookup.page.form_token:
+            body, cookies = self._with_own_token(environ, body)
+            headers = [*headers, *cookies, ("Content-Length", str(len(body)))]
         # Each answer has its own request id (the kept one was the first visitor's).
         request_id = id_from(environ.get("HTTP_X_REQUEST_ID"))
         start_response(
@@ -108,14 +143,18 @@ class SharedPageShortcut:
             if stamp is None:
                 return None
             return Lookup("events.week", (stamp.edition_id, (filters, variant)), stamp.version)
-        match = _EVENT_PATH.fullmatch(path)
-        if match is None or query:
+        if query:
             return None
-        slug = match.group(1)
-        stamp = cache.event_stamp(slug=slug, now=utcnow(), parts=cache.event_page_parts())
-        if stamp is None:
-            return None
-        return Lookup("events.detail", ("event", slug, variant), stamp)
+        for page in self.app.extensions.get(_PAGES, []):
+            match = page.path.fullmatch(path)
+            if match is None:
+                continue
+            slug = match.group(1)
+            stamp = page.stamp(slug, utcnow())
+            if stamp is None:
+                return None
+            return Lookup(page.endpoint, (page.endpoint, slug, variant), stamp, page)
+        return None
 
     def _through_app(self, environ, start_response, lookup: Lookup):
         captured: dict = {}
@@ -130,19 +169,36 @@ class SharedPageShortcut:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        headers = captured.get("headers", [])
-        shareable = (
-            captured.get("status", "").startswith("200")
-            and not any(name.lower() == "set-cookie" for name, _ in headers)
-            and self._view_kept(lookup)
-        )
-        if shareable:
-            self.responses.put(lookup.key, lookup.stamp, (captured["status"], tuple(headers), body))
+        if captured.get("status", "").startswith("200"):
+            self._keep(lookup, captured["status"], captured.get("headers", []), body)
         return [body]
 
-    def _view_kept(self, lookup: Lookup) -> bool:
+    def _keep(self, lookup: Lookup, status: str, headers: list, body: bytes) -> None:
         with self.app.app_context():
-            return lookup.view_kept()
+            copy = lookup.view_copy()
+        if copy is None:
+            return
+        if lookup.page is not None and lookup.page.form_token:
+            # The view's copy, with the placeholder where this reader's token was.
+            kept_headers = [
+                (name, value) for name, value in headers if name.lower() not in _OWN_HEADERS
+            ]
+            self.responses.put(
+                lookup.key, lookup.stamp, (status, tuple(kept_headers), copy.encode())
+            )
+        elif not any(name.lower() == "set-cookie" for name, _ in headers):
+            self.responses.put(lookup.key, lookup.stamp, (status, tuple(headers), body))
+
+    def _with_own_token(self, environ, body: bytes) -> tuple[bytes, list[tuple[str, str]]]:
+        """The kept page with a new reader's own form token, and the cookie of their new
+        session: made by Flask-WTF and Flask's session interface, as the full app would."""
+        app = self.app
+        with app.request_context(environ) as context:
+            token = generate_csrf()
+            response = app.response_class()
+            app.session_interface.save_session(app, context.session, response)
+        cookies = [("Set-Cookie", value) for value in response.headers.getlist("Set-Cookie")]
+        return body.replace(FORM_TOKEN_PLACEHOLDER.encode(), token.encode()), cookies
 
 
 def shared_page_shortcut(app) -> SharedPageShortcut:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from nclw.events import cache, details, feeds, services
@@ -9,6 +11,7 @@ from nclw.events.details import AccessFeature
 from nclw.events.filters import asked_questions
 from nclw.events.localised import in_language
 from nclw.events.public_actions import calendar_offered
+from nclw.events.shortcut import SharedPage, add_shared_page
 from nclw.i18n import request_language
 from nclw.links import absolute_url
 from nclw.mail import ical
@@ -17,6 +20,20 @@ from nclw.timezones import to_uk, utcnow
 from nclw.wording import week_dates
 
 bp = Blueprint("events", __name__)
+# Cookie-less visits to an event's page are answered from what its view kept.
+bp.record_once(
+    lambda state: add_shared_page(
+        state.app,
+        SharedPage(
+            endpoint="events.detail",
+            path=re.compile(r"/events/([a-z0-9-]{1,120})"),
+            stamp=lambda slug, now: cache.event_stamp(
+                slug=slug, now=now, parts=cache.event_page_parts()
+            ),
+            cache_name=cache.EVENT_PAGES,
+        ),
+    )
+)
 # Capacity in the same words on every page, public or back office: one place says them.
 bp.add_app_template_filter(details.places_taken, "places_taken")
 bp.add_app_template_filter(details.places_offered, "places_offered")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import partial
 
@@ -9,6 +10,7 @@ from flask import abort, render_template, request
 
 from nclw.events.cache import event_stamp
 from nclw.events.services import get_public_event, sign_up_closed_reason
+from nclw.events.shortcut import SharedPage
 from nclw.i18n import request_language
 from nclw.registrations.forms import sign_up_form_for
 from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
@@ -16,6 +18,23 @@ from nclw.registrations.slots import SLOTS_STAMP
 from nclw.render_cache import cached_page, page_is_shared, page_variant
 
 SIGN_UP_FORMS = "sign-up form"
+PARTS = (SLOTS_STAMP, QUESTIONS_STAMP)
+
+
+def form_stamp(slug: str, now: datetime):
+    """A value that changes whenever the empty sign-up form of this event would."""
+    return event_stamp(slug=slug, now=now, parts=PARTS)
+
+
+# Cookie-less visits to the form are answered from what the view kept, each with a
+# session and token of its own (see nclw/events/shortcut.py).
+SHARED_FORM = SharedPage(
+    endpoint="registrations.register",
+    path=re.compile(r"/events/([a-z0-9-]{1,120})/register"),
+    stamp=form_stamp,
+    cache_name=SIGN_UP_FORMS,
+    form_token=True,
+)
 
 
 def empty_form_page(slug: str, *, now: datetime) -> str:
@@ -25,7 +44,7 @@ def empty_form_page(slug: str, *, now: datetime) -> str:
     something on it changes, each reader's own token put in (nclw/render_cache.py).
     """
     if page_is_shared():
-        stamp = event_stamp(slug=slug, now=now, parts=(SLOTS_STAMP, QUESTIONS_STAMP))
+        stamp = form_stamp(slug, now)
         if stamp is not None:
             variant = page_variant(
                 request.host, request.scheme, request.script_root, request_language()

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from nclw.errors import NclwError, database_cannot_write, database_writes
 from nclw.events.localised import local_text
 from nclw.events.services import sign_up_closed_reason
+from nclw.events.shortcut import add_shared_page
 from nclw.extensions import csrf, db, limiter
 from nclw.forms import ConfirmForm
 from nclw.links import ticket_url
@@ -50,7 +51,7 @@ from nclw.registrations.forms import (
 )
 from nclw.registrations.models import ReleaseRoute
 from nclw.registrations.rsvp import reply_address
-from nclw.registrations.sign_up_pages import empty_form_page, public_event_or_404
+from nclw.registrations.sign_up_pages import SHARED_FORM, empty_form_page, public_event_or_404
 from nclw.registrations.ticket_links import (
     has_door_code,
     registration_for_link,
@@ -62,6 +63,7 @@ from nclw.timezones import utcnow
 from nclw.web import run_service
 
 bp = Blueprint("registrations", __name__)
+bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
 # Emails about a ticket name it as its page does: a ticket, or a place on the waiting list.
 bp.add_app_template_global(ticket_words, "ticket_words")
 

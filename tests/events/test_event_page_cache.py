@@ -195,9 +195,21 @@ def test_the_sign_up_form_is_rendered_once_with_each_readers_token(app):
     event = make_event(capacity=5)
     path = f"/events/{event.slug}/register"
     first, second = app.test_client(), app.test_client()
-    pages = [_text(first, path), _text(second, path)]
+    answers = [first.get(path), second.get(path)]
+    pages = [answer.get_data(as_text=True) for answer in answers]
     forms = page_cache(SIGN_UP_FORMS)
-    assert (forms.misses, forms.hits) == (1, 1)
+    assert (forms.misses, forms.hits) == (1, 0)
+    # The second reader, with no cookie, is answered before Flask: a session of their own.
+    assert shared_page_shortcut(app).responses.hits == 1
+    cookies = [
+        next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session="))
+        for answer in answers
+    ]
+    # Two sessions, set alike (HttpOnly, path, SameSite...): Flask's own session interface.
+    assert cookies[0].split(";", 1)[0] != cookies[1].split(";", 1)[0]
+    assert cookies[0].split(";", 1)[1] == cookies[1].split(";", 1)[1]
+    assert answers[1].headers["Cache-Control"] == "no-store"
+    assert int(answers[1].headers["Content-Length"]) == len(answers[1].get_data())
     tokens = [_token(page) for page in pages]
     assert tokens[0] != tokens[1]
     assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
@@ -247,6 +259,22 @@ def test_the_sign_up_form_shows_a_time_filling_up(app, client):
     db.session.commit()
     page = _text(client, path)
     assert f'value="{made[0].id}"' not in page and first_time in page
+
+
+def test_a_reader_with_a_session_keeps_their_token(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True  # (put back after the test)
+    event = make_event(capacity=5)
+    path = f"/events/{event.slug}/register"
+    _text(app.test_client(), path)
+    first = _token(_text(client, path))
+    # Their session cookie goes back: the view's kept page, with the same session's token.
+    again = _token(_text(client, path))
+    assert page_cache(SIGN_UP_FORMS).hits == 1
+    signed_up = client.post(
+        path, data={"first_name": "Sam", "email": "s@e.com", "csrf_token": again}
+    )
+    assert signed_up.status_code == 200 and "Check your email" in signed_up.text
+    assert first and again
 
 
 def test_a_signed_in_organiser_is_never_given_the_kept_form(app, client):
