@@ -42,10 +42,15 @@ async def request(
     *,
     body: bytes = b"",
     headers: dict[str, str] | None = None,
+    source: str | None = None,
 ) -> Reply:
-    """Send one request on a fresh connection and read the whole reply."""
+    """Send one request on a fresh connection and read the whole reply.
+
+    `source`: the loopback address to send from (all of 127.0.0.0/8 is this machine), so a
+    proxy in front sees a visitor of that address."""
     started = time.perf_counter()
-    reader, writer = await asyncio.open_connection(host, port)
+    local = (source, 0) if source else None
+    reader, writer = await asyncio.open_connection(host, port, local_addr=local)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
     for name, value in (headers or {}).items():
         lines.append(f"{name}: {value}")

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.client import fire_sign_ups, prepare_sign_ups
+from bench.two_servers_report import as_markdown as two_servers_section
+from bench.two_servers_report import run_two_servers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -538,7 +540,13 @@ def summarise(figures: Figures) -> list[str]:
     return lines
 
 
-def write_report(facts: dict[str, str], all_figures: list[Figures], mail: list[str], args) -> str:
+def write_report(
+    facts: dict[str, str],
+    all_figures: list[Figures],
+    mail: list[str],
+    args,
+    two_servers: dict | None = None,
+) -> str:
     """docs/benchmarks.md, regenerated from this run."""
     lines = [
         "# Benchmarks",
@@ -575,6 +583,8 @@ def write_report(facts: dict[str, str], all_figures: list[Figures], mail: list[s
     ]
     for figures in all_figures:
         lines += summarise(figures)
+    if two_servers:
+        lines += two_servers_section(two_servers)
     if mail:
         lines += ["### Outbox delivery (bench/mail.py)", "", *mail, ""]
     analysis = Path(__file__).with_name("analysis.md")
@@ -622,6 +632,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--no-report", action="store_true", help="print only")
+    parser.add_argument(
+        "--skip-two-servers", action="store_true", help="skip bench/two_servers.py (~3 min)"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -638,8 +651,12 @@ def main(argv: list[str] | None = None) -> int:
             failed = Figures(backend)
             failed.notes.append(f"Not measured: {str(error)[:300]}")
             all_figures.append(failed)
+    two_servers = None
+    if not args.skip_two_servers:
+        print("== two app servers behind nginx", flush=True)
+        two_servers = run_two_servers()
     mail = [] if args.no_mail else run_mail_bench()
-    report = write_report(facts, all_figures, mail, args)
+    report = write_report(facts, all_figures, mail, args, two_servers)
     print("\n" + report)
     if not args.no_report:
         REPORT.parent.mkdir(exist_ok=True)

@@ -6,8 +6,9 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.live_server import PROJECT_ROOT
@@ -27,13 +28,26 @@ def nginx_binary() -> str | None:
     return None
 
 
-def render_site(folder: Path, *, port: int, app_port: int) -> Path:
-    """deploy/nginx.conf with the machine's paths and ports swapped for the test's own."""
+def render_site(
+    folder: Path,
+    *,
+    port: int,
+    app_port: int | None = None,
+    app_ports: Sequence[int] = (),
+    static: Path | None = None,
+) -> Path:
+    """deploy/nginx.conf with the machine's paths and ports swapped for the test's own.
+
+    `app_ports` names several app servers (one `server` line each, as the file's comment
+    says to add them); `static` serves another folder as /static/ (default: the project's)."""
+    ports = [*([app_port] if app_port is not None else []), *app_ports]
+    assert ports, "no app server to send requests to"
+    upstream = "\n    ".join(f"server 127.0.0.1:{each};" for each in ports)
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "listen [::]:80;": "",  # the test machine may have no IPv6
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "/srv/nclw/app/static/": f"{PROJECT_ROOT / 'static'}/",
+        "server 127.0.0.1:8000;": upstream,
+        "/srv/nclw/app/static/": f"{static or PROJECT_ROOT / 'static'}/",
         "/var/cache/nginx/nclw": str(folder / "cache"),
         "/var/log/nginx/nclw.access.log": str(folder / "access.log"),
     }
@@ -47,8 +61,10 @@ def render_site(folder: Path, *, port: int, app_port: int) -> Path:
     return site
 
 
-def render_main(folder: Path, site: Path) -> Path:
-    """A main nginx.conf that runs the site from `folder`, as Debian's includes sites-enabled/."""
+def render_main(folder: Path, site: Path, *, connections: int = 128) -> Path:
+    """A main nginx.conf that runs the site from `folder`, as Debian's includes sites-enabled/.
+
+    `connections` per worker: each proxied request holds two (the visitor's and the app's)."""
     mime_types = Path("/etc/nginx/mime.types")
     types = (
         f"include {mime_types};"
@@ -69,7 +85,7 @@ worker_processes 1;
 pid {folder / "nginx.pid"};
 error_log {folder / "error.log"} info;
 daemon off;
-events {{ worker_connections 128; }}
+events {{ worker_connections {connections}; }}
 http {{
     {types}
 {temp}
@@ -91,12 +107,37 @@ def check_config(binary: str, main: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@dataclass
+class RunningNginx:
+    """nginx serving the site: its base URL, its master's process id, and its folder (the
+    rendered configuration, the cache and access.log)."""
+
+    url: str
+    pid: int
+    folder: Path
+
+
 @contextmanager
 def nginx_in_front(binary: str, folder: Path, app_port: int) -> Iterator[str]:
     """Run deploy/nginx.conf on a free port in front of an app on `app_port`; its base URL."""
+    with nginx_running(binary, folder, app_ports=[app_port]) as nginx:
+        yield nginx.url
+
+
+@contextmanager
+def nginx_running(
+    binary: str,
+    folder: Path,
+    *,
+    app_ports: Sequence[int],
+    static: Path | None = None,
+    connections: int = 128,
+) -> Iterator[RunningNginx]:
+    """Run deploy/nginx.conf on a free port in front of the apps on `app_ports`."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    main = render_main(folder, render_site(folder, port=port, app_port=app_port))
+    site = render_site(folder, port=port, app_ports=app_ports, static=static)
+    main = render_main(folder, site, connections=connections)
     checked = check_config(binary, main)
     assert checked.returncode == 0, checked.stderr
     log = (folder / "nginx.out").open("wb")
@@ -109,7 +150,7 @@ def nginx_in_front(binary: str, folder: Path, app_port: int) -> Iterator[str]:
     try:
         if not wait_for_port("127.0.0.1", port, timeout=10):
             raise RuntimeError(f"nginx did not start:\n{(folder / 'error.log').read_text()}")
-        yield f"http://127.0.0.1:{port}"
+        yield RunningNginx(f"http://127.0.0.1:{port}", proc.pid, folder)
     finally:
         proc.send_signal(signal.SIGQUIT)  # graceful: finish the requests in hand
         try:
