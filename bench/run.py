@@ -29,6 +29,8 @@ from pathlib import Path
 from bench.client import fire_sign_ups, prepare_sign_ups
 from bench.two_servers_report import as_markdown as two_servers_section
 from bench.two_servers_report import run_two_servers
+from bench.workers import as_markdown as worker_lines
+from bench.workers import cold_start, worker_memory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -47,6 +49,8 @@ class Figures:
     week_modes: dict | None = None
     notes: list[str] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)
+    workers: list[dict] = field(default_factory=list)
+    cold_start: dict | None = None
 
 
 # ---------------------------------------------------------------- setting up
@@ -424,6 +428,9 @@ def bench_backend(backend: str, args, wrk: str | None) -> Figures:
                 capacity=args.capacity,
                 attempts=args.attempts,
             )
+            figures.workers = worker_memory(server.pid)
+        figures.cold_start = cold_start(server_env(url, workdir), seeded["detail_slug"])
+        print(f"  [{backend}] workers: {figures.workers}; cold start {figures.cold_start}")
         with app.app_context():
             db.engine.dispose()
         if not args.skip_profile:
@@ -455,9 +462,9 @@ def summarise(figures: Figures) -> list[str]:
             f"{max(figures.loads):.1f} (2 cores; above 2, other work was competing).",
             "",
         ]
+    hello = _median([r[0] for r in figures.pages.get("hello", [])])
+    hello_cpu = _median([r[2] for r in figures.pages.get("hello", [])])
     if figures.pages:
-        hello = _median([r[0] for r in figures.pages.get("hello", [])])
-        hello_cpu = _median([r[2] for r in figures.pages.get("hello", [])])
         lines += [
             "| Page | Requests/s | p99 | vs bare Flask (req/s) | Server CPU per request "
             "| vs bare Flask (CPU) |",
@@ -513,8 +520,20 @@ def summarise(figures: Figures) -> list[str]:
             + "; ".join(
                 ", ".join(f"{k}×{v}" for k, v in sorted(r["statuses"].items())) for r in runs
             ),
-            "",
+            "- p99 against p50, each run (target ≤ 1.5×): "
+            + ", ".join(f"{r['p99'] / r['p50']:.2f}×" for r in runs),
         ]
+        if hello == hello:  # measured (not NaN): the ratios to the bare route of this run
+            cpu = _median([r["cpu_ms"] for r in runs])
+            rate = _median([r["rate"] for r in runs])
+            lines += [
+                f"- server CPU per sign-up against a bare request: {cpu / hello_cpu:.1f}× "
+                "(target ≤ 5×)",
+                f"- sign-ups per second against the bare route's rate: {rate / hello:.0%} "
+                "(target ≥ 15%)",
+            ]
+        lines.append("")
+    lines += worker_lines(figures.workers, figures.cold_start)
     if figures.week_modes:
         from bench.profile_pages import as_markdown as week_table
 

@@ -1,0 +1,88 @@
+"""What one app worker costs: its peak memory under load, and how long a new one takes to start.
+
+gunicorn here does not preload the app, so each worker imports it and builds it itself. The
+cold start is measured the same way, in a fresh process with the server's settings: the
+import and `create_app`, then the first week page and the first event page (templates
+compiled, database connected, catalogues read on first use).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_COLD_START = """
+import json, time
+started = time.perf_counter()
+from bench.wsgi import nclw_app as app
+built = time.perf_counter()
+client = app.test_client()
+assert client.get("/").status_code == 200
+week = time.perf_counter()
+assert client.get("/events/{slug}").status_code == 200
+event = time.perf_counter()
+print(json.dumps({{
+    "import and create_app": built - started,
+    "first week page": week - built,
+    "first event page": event - week,
+    "in all": event - started,
+}}))
+"""
+
+
+def worker_memory(master_pid: int) -> list[dict[str, float]]:
+    """Each worker's resident memory now and at its peak (MB), read from /proc."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    if not children.exists():
+        return []
+    workers = []
+    for pid in children.read_text().split():
+        status = Path(f"/proc/{pid}/status")
+        if not status.exists():
+            continue
+        fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        workers.append(
+            {
+                "peak_mb": int(fields["VmHWM"].split()[0]) / 1024,
+                "now_mb": int(fields["VmRSS"].split()[0]) / 1024,
+            }
+        )
+    return workers
+
+
+def cold_start(env: dict[str, str], slug: str) -> dict[str, float]:
+    """Seconds for a new process to build the app and serve its first pages."""
+    result = subprocess.run(
+        [sys.executable, "-c", _COLD_START.format(slug=slug)],
+        env={**os.environ, **env, "PYTHONPATH": str(PROJECT_ROOT)},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def as_markdown(memory: list[dict[str, float]], start: dict[str, float] | None) -> list[str]:
+    """The report's lines on workers."""
+    lines = []
+    if memory:
+        peaks = ", ".join(f"{worker['peak_mb']:.0f} MB" for worker in memory)
+        now = ", ".join(f"{worker['now_mb']:.0f} MB" for worker in memory)
+        lines.append(
+            f"- Peak memory per worker after the page and sign-up runs (VmHWM): {peaks}; "
+            f"resident at the end: {now}."
+        )
+    if start:
+        lines.append(
+            "- Cold start of a worker (a new process; gunicorn does not preload): "
+            + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in start.items())
+            + "."
+        )
+    return lines + [""] if lines else []
