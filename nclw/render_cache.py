@@ -19,8 +19,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -165,42 +164,34 @@ def cached_page(name: str, key: Hashable, stamp: Hashable, render: Callable[[], 
 
 def fetch_rows(sql: str, params: dict, *, one: bool = False):
     """Run one plain statement for a stamp and return its rows (or its first row, `one`)."""
-    with stamp_queries() as run:
-        return run(sql, params, one=one)
+    rows = fetch_batch([sql], params)[0]
+    return (rows[0] if rows else None) if one else rows
 
 
-@contextmanager
-def stamp_queries() -> Iterator[Callable[..., Any]]:
-    """A function that runs plain statements for a stamp: `run(sql, params, one=False)`.
+def fetch_batch(statements: Sequence[str], params: dict) -> list[list[tuple]]:
+    """Run plain statements for one stamp, sharing `params`, and return each one's rows.
 
-    `sql` names its parameters `:name`. Sent straight to the driver: on these hot paths
-    SQLAlchemy's statement and result machinery costs several times what the query does.
-    On SQLite every statement of one stamp shares one pooled connection; on PostgreSQL
-    they go through the process's autocommit connection (`StampConnection`).
+    The statements name their parameters `:name`. They are sent straight to the driver: on
+    these hot paths SQLAlchemy's statement and result machinery costs several times what
+    the queries do. On PostgreSQL they go together in one round trip over the process's
+    autocommit connection (`StampConnection`); on SQLite, in the process, they share one
+    pooled connection.
     """
     engine = db.engine
-    dialect = engine.dialect.name
-    if dialect == "postgresql":
-        reader = _stamp_connection(engine)
-
-        def run_on_server(sql: str, params: dict, *, one: bool = False):
-            return reader.fetch(re.sub(r":(\w+)", r"%(\1)s", sql), params, one=one)
-
-        yield run_on_server
-        return
-    # SQLite is in the process: a pooled connection costs little to check out, once.
+    if engine.dialect.name == "postgresql":
+        sql = "; ".join(re.sub(r":(\w+)", r"%(\1)s", statement) for statement in statements)
+        return _stamp_connection(engine).fetch_batch(sql, params)
+    values = {name: _sqlite_value(value) for name, value in params.items()}
     connection = engine.raw_connection()
     try:
-
-        def run_in_process(sql: str, params: dict, *, one: bool = False):
-            cursor = connection.cursor()
-            cursor.execute(sql, {name: _sqlite_value(value) for name, value in params.items()})
-            rows = cursor.fetchone() if one else cursor.fetchall()
-            cursor.close()
-            return rows
-
-        yield run_in_process
+        cursor = connection.cursor()
+        results = []
+        for statement in statements:
+            cursor.execute(statement, values)
+            results.append(cursor.fetchall())
+        cursor.close()
         connection.commit()
+        return results
     finally:
         connection.close()
 
@@ -229,19 +220,24 @@ class StampConnection:
         self._pid = None
         self._lock = threading.Lock()
 
-    def fetch(self, sql: str, params: dict, *, one: bool = False):
-        errors = self.engine.dialect.loaded_dbapi
+    def fetch_batch(self, sql: str, params: dict) -> list[list[tuple]]:
+        """The rows of each of the `;`-separated statements in `sql`, in one round trip
+        (the parameters are bound by psycopg on this side, which allows several)."""
+        driver = self.engine.dialect.loaded_dbapi
         with self._lock:
             for attempt in (1, 2):
                 try:
-                    with self._open().cursor() as cursor:
+                    with driver.ClientCursor(self._open()) as cursor:
                         cursor.execute(sql, params)
-                        return cursor.fetchone() if one else cursor.fetchall()
-                except (errors.OperationalError, errors.InterfaceError):
+                        results = [cursor.fetchall()]
+                        while cursor.nextset():
+                            results.append(cursor.fetchall())
+                        return results
+                except (driver.OperationalError, driver.InterfaceError):
                     self._close()  # a restart or a dropped connection: try a fresh one
                     if attempt == 2:
                         raise
-        return None  # not reached
+        return []  # not reached
 
     def _open(self):
         if self._connection is not None and self._pid != os.getpid():

@@ -25,7 +25,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from nclw.render_cache import RenderCache, cached_page, fetch_rows, page_cache, stamp_queries
+from nclw.render_cache import RenderCache, cached_page, fetch_batch, fetch_rows, page_cache
 
 WEEK_PAGES = "week page"
 EVENT_PAGES = "event page"
@@ -60,6 +60,7 @@ _EVENT_SELECT = """
     FROM events ev JOIN organisations org ON org.id = ev.host_id
     WHERE ev.slug = :slug AND ev.status IN ('published', 'cancelled')
 """
+_EVENT_ID = "(SELECT id FROM events WHERE slug = :slug)"
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,13 @@ def event_page_is_personal() -> bool:
 def event_stamp(*, slug: str, now: datetime, parts: Sequence[str] = ()) -> tuple | None:
     """A value that changes whenever a page of this public event would, with the rows of
     `parts` (queries taking `:event_id`); None when there is no such public event."""
-    with stamp_queries() as run:
-        row = run(_EVENT_SELECT, {"slug": slug, "now": now}, one=True)
-        if row is None:
-            return None
-        params = {"event_id": row[0]}
-        return (tuple(row), *(tuple(run(sql, params)) for sql in parts))
+    # Each part's `:event_id` is the event's, found again by its slug, so that all the
+    # statements go together (one round trip on PostgreSQL).
+    statements = [_EVENT_SELECT, *(sql.replace(":event_id", _EVENT_ID) for sql in parts)]
+    event, *others = fetch_batch(statements, {"slug": slug, "now": now})
+    if not event:
+        return None
+    return (tuple(event[0]), *(tuple(rows) for rows in others))
 
 
 def cached_event_page(*, slug: str, now: datetime, variant: Hashable, render: Callable[[], str]):

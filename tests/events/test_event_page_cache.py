@@ -287,3 +287,53 @@ def test_a_signed_in_organiser_is_never_given_the_kept_form(app, client):
     login(client, make_user())
     _text(client, path)
     assert page_cache(SIGN_UP_FORMS).hits == 0
+
+
+# --- what a kept page costs -------------------------------------------------------------
+
+
+def test_a_kept_event_page_costs_its_stamp_statements_and_nothing_else(app, client):
+    from tests.security.test_week_cache import count_queries
+
+    event = make_event(capacity=5, qa_enabled=True, qa_public_list=True)
+    path = f"/events/{event.slug}"
+    _text(client, path)
+    with count_queries() as statements:
+        assert "5 places left" in _text(client, path)
+    # The event's row and the public questions: one statement each, nothing from the ORM.
+    assert len(statements) == 2, statements
+    assert all("FROM events ev" in s or "FROM questions" in s for s in statements)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_stamp_goes_in_one_round_trip(tmp_path, postgres_database_url, monkeypatch):
+    import psycopg
+
+    from nclw.events.cache import event_page_parts, event_stamp
+    from tests.conftest import make_test_app
+
+    sent = []
+    execute = psycopg.ClientCursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        sent.append(query)
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.ClientCursor, "execute", counted)
+
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
+    with app.app_context():
+        try:
+            event = make_event(capacity=5, qa_enabled=True, qa_public_list=True)
+            approved(event, "Who can come?")
+            stamp = event_stamp(slug=event.slug, now=utcnow(), parts=event_page_parts())
+            assert len(sent) == 1 and "FROM questions" in sent[0]  # one round trip for both
+            # The event's row, then the part's rows, read together on the stamp connection.
+            assert stamp[0][0] == event.id
+            assert [row[2] for row in stamp[1]] == ["Who can come?"]
+            connection = app.extensions["nclw_stamp_connection"]._connection
+            assert connection.info.transaction_status.name == "IDLE"
+            assert event_stamp(slug="no-such-event", now=utcnow(), parts=event_page_parts()) is None
+        finally:
+            db.session.remove()
+            db.engine.dispose()
