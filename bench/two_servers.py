@@ -374,7 +374,11 @@ def main(argv: list[str] | None = None) -> int:
         wrk_seconds=args.wrk_seconds,
         connections=args.connections,
     )
-    print(f"  met target: {figures['met_target']}; {figures['seconds']} s in all", flush=True)
+    print(
+        f"  burst target (confirmed = capacity, no 5xx, both full, one limit, every email "
+        f"once) met: {figures['met_target']}; {figures['seconds']} s in all",
+        flush=True,
+    )
     if args.json:
         print(json.dumps(figures, default=str))
     return 0

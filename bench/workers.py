@@ -1,8 +1,9 @@
 """What one app worker costs: its peak memory under load, and how long a new one takes to start.
 
-gunicorn here does not preload the app, so each worker imports it and builds it itself. The
-cold start is measured the same way, in a fresh process with the server's settings: the
-import and `create_app`, then the first week page and the first event page (templates
+gunicorn loads the app once in its master and forks the workers from it (`preload_app` in
+gunicorn.conf.py). The cold start is measured in a fresh process with the server's settings:
+the import and `create_app` (what the master pays once, or every worker without preloading),
+then the first week page and the first event page (what each new worker pays: templates
 compiled, database connected, catalogues read on first use).
 """
 
@@ -27,9 +28,9 @@ week = time.perf_counter()
 assert client.get("/events/{slug}").status_code == 200
 event = time.perf_counter()
 print(json.dumps({{
-    "import and create_app": built - started,
-    "first week page": week - built,
-    "first event page": event - week,
+    "import and create_app (the master, once)": built - started,
+    "a worker's first week page": week - built,
+    "then its first event page": event - week,
     "in all": event - started,
 }}))
 """
@@ -81,7 +82,7 @@ def as_markdown(memory: list[dict[str, float]], start: dict[str, float] | None) 
         )
     if start:
         lines.append(
-            "- Cold start of a worker (a new process; gunicorn does not preload): "
+            "- Cold start, in a new process: "
             + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in start.items())
             + "."
         )
