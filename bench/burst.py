@@ -14,6 +14,7 @@ import secrets
 import statistics
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -127,6 +128,17 @@ class Burst:
         }
 
 
+def run_async(go):
+    """`asyncio.run(go())`, also where this thread's event loop is already running (as in a
+    test process where a browser test ran first): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(go())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(go())).result()
+
+
 def run_burst(url: str, slug: str, count: int, *, concurrency: int = 50) -> Burst:
     """`count` visitors, each from an address of their own, fetch the form at `url` (nginx),
     then all post it, `concurrency` at a time: the POSTs are the burst."""
@@ -152,7 +164,7 @@ def run_burst(url: str, slug: str, count: int, *, concurrency: int = 50) -> Burs
         burst.latencies = [reply.seconds for reply in replies]
         return burst
 
-    return asyncio.run(go())
+    return run_async(go)
 
 
 def rate_limit_check(server_urls: list[str], slug: str, *, attempts: int = 40) -> dict:
@@ -173,7 +185,7 @@ def rate_limit_check(server_urls: list[str], slug: str, *, attempts: int = 40) -
             answers.append((url, (await _post_form(url, slug, form)).status))
         return answers
 
-    answers = asyncio.run(go())
+    answers = run_async(go)
     per_server = {
         url: dict(Counter(s for where, s in answers if where == url)) for url in server_urls
     }
@@ -198,7 +210,7 @@ def places_shown(url: str, slug: str) -> dict[str, str]:
         event = await request(host, port, "GET", f"/events/{slug}")
         return week, event
 
-    week, event = asyncio.run(go())
+    week, event = run_async(go)
     card = next(
         (
             found

@@ -4,14 +4,15 @@ English sounds; English pages and emails come out as they always did."""
 
 from __future__ import annotations
 
-from nclw.events.models import EventFormat, EventStatus
+from nclw.events.models import EventStatus
 from nclw.extensions import db
 from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.registrations.question_setup import QuestionDetails, add_question
 from nclw.registrations.sign_up_questions import QuestionKind
 from nclw.timezones import utcnow
-from tests.factories import make_event, make_organisation, make_registration, ticket_link
+from tests.factories import make_organisation, make_registration, ticket_link
+from tests.mail.gallery import in_person_event
 
 # How each page language marks English: nothing on an English page.
 MARKS = {"en": "", "cy": ' lang="en"', "ar": ' lang="en" dir="ltr"'}
@@ -22,11 +23,7 @@ def _span(code: str, text: str) -> str:
 
 
 def _hall(**overrides):
-    return make_event(
-        format=EventFormat.IN_PERSON,
-        venue_name="Town Hall",
-        address="1 High Street, Luton",
-        online_url=None,
+    return in_person_event(
         highlights="Free lunch\nA CV check",
         host=make_organisation(name="Luton Youth Trust"),
         **overrides,

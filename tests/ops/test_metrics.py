@@ -86,8 +86,8 @@ def test_week_page_cache_hits_are_counted(app, client):
         assert app.test_client().get("/").status_code == 200
     after = scrape(client)
     name = "nclw_render_cache_lookups_total"
-    hits = value(after, name, cache="week page response", result="hit") - value(
-        before, name, cache="week page response", result="hit"
+    hits = value(after, name, cache="shared page response", result="hit") - value(
+        before, name, cache="shared page response", result="hit"
     )
     assert hits == 2  # the first visit rendered, the next two were answered from the cache
 

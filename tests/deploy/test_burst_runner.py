@@ -1,0 +1,24 @@
+"""The burst's asyncio runner works wherever the bench or a test calls it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench.burst import run_async
+
+
+async def _answer() -> int:
+    await asyncio.sleep(0)
+    return 5
+
+
+def test_it_runs_with_no_event_loop():
+    assert run_async(_answer) == 5
+
+
+def test_it_runs_inside_a_running_event_loop():
+    # As in a test process where a browser test (Playwright's sync API) ran first.
+    async def inside() -> int:
+        return run_async(_answer)
+
+    assert asyncio.run(inside()) == 5
