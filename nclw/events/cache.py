@@ -160,8 +160,3 @@ def cached_event_page(*, slug: str, now: datetime, variant: Hashable, render: Ca
     if stamp is None:
         return render()
     return cached_page(EVENT_PAGES, (slug, variant), stamp, render)
-
-
-def event_page_kept(slug: str, variant: Hashable, stamp: tuple) -> bool:
-    """Whether the view kept this event page at `stamp` (for the cookie-less shortcut)."""
-    return page_cache(EVENT_PAGES).peek((slug, variant), stamp)
