@@ -196,7 +196,9 @@ def test_no_get_changes_anything(world):
             after = snapshot()
             visited[(who, rule.rule)] = status
             if status >= 500:
-                problems.append(f"GET {path} as {who}: {status}")
+                # The page's own words say which part failed (/readyz names its checks).
+                said = response.get_data(as_text=True)[:300]
+                problems.append(f"GET {path} as {who}: {status} {said}")
             if before != after:
                 problems.append(f"GET {path} as {who} changed {changed_tables(before, after)}")
     assert not problems, "\n".join(problems)

@@ -89,6 +89,15 @@ def empty_postgres(app: Flask) -> None:
     statements = ["SET LOCAL session_replication_role = replica"]
     statements += [f'DELETE FROM "{table.name}"' for table in db.metadata.sorted_tables]
     statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+    # The version table as create_schema left it: a test of /readyz rewrites or drops it,
+    # and it is no model's table, so the deletes above would not put it back.
+    statements.append(
+        "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"
+    )
+    statements.append("DELETE FROM alembic_version")
+    statements += [
+        f"INSERT INTO alembic_version (version_num) VALUES ('{head}')" for head in migration_heads()
+    ]
     with app.app_context():
         with db.engine.begin() as connection:
             connection.exec_driver_sql("; ".join(statements))
