@@ -29,6 +29,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 
 from nclw.extensions import db
+from nclw.i18n import request_language
 from nclw.metrics import count_cache_lookup
 
 MAX_AGE = 30.0
@@ -129,6 +130,11 @@ def page_variant(host: str, scheme: str, root: str, language: str) -> tuple:
     address (their links differ).
     """
     return (host.lower(), scheme, root, language)
+
+
+def request_variant() -> tuple:
+    """`page_variant` of the request being answered."""
+    return page_variant(request.host, request.scheme, request.script_root, request_language())
 
 
 # --- form tokens ---------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from nclw.events.filters import asked_questions
 from nclw.events.localised import in_language
 from nclw.events.public_actions import calendar_offered
 from nclw.events.shortcut import SharedPage, add_shared_page
-from nclw.i18n import request_language
 from nclw.links import absolute_url
 from nclw.mail import ical
-from nclw.render_cache import page_is_shared, page_variant
+from nclw.render_cache import page_is_shared, request_variant
 from nclw.timezones import to_uk, utcnow
 from nclw.wording import week_dates
 
@@ -65,11 +64,8 @@ def _week_page(now, year, load_edition):
     if not page_is_shared():
         return render()[0]
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    return cache.cached_week_page(now=now, year=year, filters=(filters, _variant()), render=render)
-
-
-def _variant() -> tuple:
-    return page_variant(request.host, request.scheme, request.script_root, request_language())
+    variant = (filters, request_variant())
+    return cache.cached_week_page(now=now, year=year, filters=variant, render=render)
 
 
 def _week_html(edition, filters, now) -> str:
@@ -116,7 +112,7 @@ def detail(slug: str):
     if not page_is_shared() or cache.event_page_is_personal():
         return render()
     # Render once, reuse until something on the page changes (see nclw/events/cache.py).
-    return cache.cached_event_page(slug=slug, now=now, variant=_variant(), render=render)
+    return cache.cached_event_page(slug=slug, now=now, variant=request_variant(), render=render)
 
 
 def _detail_html(event, now) -> str:

@@ -6,16 +6,15 @@ import re
 from datetime import datetime
 from functools import partial
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 
 from nclw.events.cache import event_stamp
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.events.shortcut import SharedPage
-from nclw.i18n import request_language
 from nclw.registrations.forms import sign_up_form_for
 from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
 from nclw.registrations.slots import SLOTS_STAMP
-from nclw.render_cache import cached_page, page_is_shared, page_variant
+from nclw.render_cache import cached_page, page_is_shared, request_variant
 
 SIGN_UP_FORMS = "sign-up form"
 PARTS = (SLOTS_STAMP, QUESTIONS_STAMP)
@@ -46,11 +45,8 @@ def empty_form_page(slug: str, *, now: datetime) -> str:
     if page_is_shared():
         stamp = form_stamp(slug, now)
         if stamp is not None:
-            variant = page_variant(
-                request.host, request.scheme, request.script_root, request_language()
-            )
             page = partial(_render, slug, now=now)
-            return cached_page(SIGN_UP_FORMS, (slug, variant), stamp, page)
+            return cached_page(SIGN_UP_FORMS, (slug, request_variant()), stamp, page)
     return _render(slug, now=now)
 
 
