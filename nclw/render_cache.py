@@ -9,7 +9,8 @@ for the few things a stamp does not read (a host organisation's new name on the 
 Only pages that look the same for everyone are kept (`page_is_shared`). A page with a
 form keeps a placeholder where the form token was; each reader gets their own token put
 in at the last step (`keep_form_token`, `fill_form_token`), so one person's token never
-reaches another.
+reaches another. Anything else of the reader's own (the address they signed up with) is
+rendered as a `placeholder` and put in the same way.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 from sqlalchemy import event
 
 from nclw.extensions import db
@@ -37,6 +39,12 @@ MAX_ENTRIES = 64
 _CACHES = "nclw_render_caches"
 # Stands in a kept page for the form token of whoever reads it; never a real token's shape.
 FORM_TOKEN_PLACEHOLDER = "\x00nclw-form-token\x00"
+
+
+def placeholder(name: str) -> str:
+    """What stands in a kept page for a reader's own `name`; never a value's shape (a NUL is
+    refused in every field, and escaping leaves it as it is)."""
+    return f"\x00nclw-{name}\x00"
 
 
 class RenderCache:
@@ -154,15 +162,31 @@ def fill_form_token(html: str) -> str:
     return html.replace(FORM_TOKEN_PLACEHOLDER, generate_csrf())
 
 
-def cached_page(name: str, key: Hashable, stamp: Hashable, render: Callable[[], str]) -> str:
-    """A page from the cache `name` when nothing on it changed, else rendered and kept."""
+def cached_page(
+    name: str,
+    key: Hashable,
+    stamp: Hashable,
+    render: Callable[[], str],
+    *,
+    personal: Mapping[str, str] | None = None,
+) -> str:
+    """A page from the cache `name` when nothing on it changed, else rendered and kept.
+
+    `personal` maps each `placeholder` the page is rendered with to this reader's value,
+    escaped for HTML: the kept page holds the placeholders, the answer holds the values.
+    """
     pages = page_cache(name)
     kept = pages.get(key, stamp)
     if kept is None:
         html = render()
-        pages.put(key, stamp, keep_form_token(html))
-        return html
-    return fill_form_token(kept)
+        kept = keep_form_token(html)
+        pages.put(key, stamp, kept)
+        if not personal:
+            return html
+    html = fill_form_token(kept)
+    for stand_in, value in (personal or {}).items():
+        html = html.replace(stand_in, str(escape(value)))
+    return html
 
 
 # --- reading a stamp straight from the driver ---------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from nclw.errors import InvalidInput
@@ -60,24 +61,29 @@ class AccessFeature(enum.StrEnum):
     @property
     def label(self) -> str:
         """As an event offers it."""
-        return {
-            "step_free": _("Step-free access"),
-            "quiet_room": _("A quiet room"),
-            "bsl": _("British Sign Language (BSL) interpreter"),
-            "captions": _("Live captions"),
-            "easy_read": _("Easy Read materials"),
-        }[self.value]
+        return str(_FEATURE_LABELS[self.value])
 
     @property
     def need(self) -> str:
         """As a person asks for it: "2 people need step-free access"."""
-        return {
-            "step_free": _("step-free access"),
-            "quiet_room": _("a quiet room"),
-            "bsl": _("a BSL interpreter"),
-            "captions": _("live captions"),
-            "easy_read": _("Easy Read materials"),
-        }[self.value]
+        return str(_FEATURE_NEEDS[self.value])
+
+
+# Translated when read, one at a time: every sign-up form lists them all.
+_FEATURE_LABELS = {
+    "step_free": _l("Step-free access"),
+    "quiet_room": _l("A quiet room"),
+    "bsl": _l("British Sign Language (BSL) interpreter"),
+    "captions": _l("Live captions"),
+    "easy_read": _l("Easy Read materials"),
+}
+_FEATURE_NEEDS = {
+    "step_free": _l("step-free access"),
+    "quiet_room": _l("a quiet room"),
+    "bsl": _l("a BSL interpreter"),
+    "captions": _l("live captions"),
+    "easy_read": _l("Easy Read materials"),
+}
 
 
 def access_list(stored: str | None) -> list[AccessFeature]:

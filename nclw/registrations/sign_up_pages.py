@@ -1,22 +1,27 @@
-"""The sign-up page before anything is typed: the same for everyone but its form token."""
+"""The sign-up pages that are the same for everyone: the empty form (but its token), and the
+"check your email" page that follows (but the address)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
 from flask import abort, render_template
 
 from nclw.events.cache import event_stamp
+from nclw.events.localised import TRANSLATED_INTO, translated_field
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.events.shortcut import SharedPage
 from nclw.registrations.forms import sign_up_form_for
 from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
 from nclw.registrations.slots import SLOTS_STAMP
-from nclw.render_cache import cached_page, page_is_shared, request_variant
+from nclw.render_cache import cached_page, page_is_shared, placeholder, request_variant
 
 SIGN_UP_FORMS = "sign-up form"
+CHECK_EMAIL_PAGES = "check your email"
+_EMAIL = placeholder("email")
 PARTS = (SLOTS_STAMP, QUESTIONS_STAMP)
 
 
@@ -65,3 +70,38 @@ def public_event_or_404(slug: str):
     if event is None:
         abort(404)
     return event
+
+
+def check_email_page(event) -> Callable[[str, bool], str]:
+    """The "check your email" page for a sign-up about to be saved: `page(email, waiting)`.
+
+    Everyone who signs up for an event sees the same page but for their address, so it is
+    rendered once for each language and outcome, and the address put in. Its stamp is what
+    the page shows of the event, its title (in every language) and its address, read here
+    while the event is loaded: the sign-up's commit expires it, and reading it afterwards
+    would cost a query for every sign-up.
+    """
+    stamp = (
+        event.slug,
+        event.title,
+        *(getattr(event, translated_field("title", language)) for language in TRANSLATED_INTO),
+    )
+    event_id = event.id
+
+    def page(email: str, joins_waiting_list: bool) -> str:
+        def render(address: str) -> str:
+            return render_template(
+                "registrations/check_email.html",
+                event=event,
+                email=address,
+                joins_waiting_list=joins_waiting_list,
+            )
+
+        if not page_is_shared():
+            return render(email)
+        key = (event_id, request_variant(), joins_waiting_list)
+        return cached_page(
+            CHECK_EMAIL_PAGES, key, stamp, partial(render, _EMAIL), personal={_EMAIL: email}
+        )
+
+    return page

@@ -51,7 +51,12 @@ from nclw.registrations.forms import (
 )
 from nclw.registrations.models import ReleaseRoute
 from nclw.registrations.rsvp import reply_address
-from nclw.registrations.sign_up_pages import SHARED_FORM, empty_form_page, public_event_or_404
+from nclw.registrations.sign_up_pages import (
+    SHARED_FORM,
+    check_email_page,
+    empty_form_page,
+    public_event_or_404,
+)
 from nclw.registrations.ticket_links import (
     has_door_code,
     registration_for_link,
@@ -122,6 +127,7 @@ def register(slug: str):
     # As the form said: a full event takes people onto its waiting list. Read before signing
     # up, from what everyone can see, so the page tells nobody what this address held.
     joins_waiting_list = event.is_full
+    done_page = check_email_page(event)
     result = _sign_up(form, event, now=now)
     if result is None:
         return render_template("registrations/form.html", event=event, form=form), 400
@@ -132,12 +138,7 @@ def register(slug: str):
     # So does a full time chosen to wait for.
     if "slot_id" in form and str(form.slot_id.data or "").startswith(WAIT_PREFIX):
         joins_waiting_list = True
-    return render_template(
-        "registrations/check_email.html",
-        event=event,
-        email=form.email.data,
-        joins_waiting_list=joins_waiting_list,
-    )
+    return done_page(form.email.data, joins_waiting_list)
 
 
 def _sign_up(form, event, *, now: datetime) -> services.SignUpResult | None:
