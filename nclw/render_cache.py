@@ -15,22 +15,17 @@ rendered as a `placeholder` and put in the same way.
 
 from __future__ import annotations
 
-import os
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
-from sqlalchemy import event
 
-from nclw.extensions import db
 from nclw.i18n import request_language
 from nclw.metrics import count_cache_lookup
 
@@ -187,113 +182,3 @@ def cached_page(
     for stand_in, value in (personal or {}).items():
         html = html.replace(stand_in, str(escape(value)))
     return html
-
-
-# --- reading a stamp straight from the driver ---------------------------------------------
-
-
-def fetch_rows(sql: str, params: dict, *, one: bool = False):
-    """Run one plain statement for a stamp and return its rows (or its first row, `one`)."""
-    rows = fetch_batch([sql], params)[0]
-    return (rows[0] if rows else None) if one else rows
-
-
-def fetch_batch(statements: Sequence[str], params: dict) -> list[list[tuple]]:
-    """Run plain statements for one stamp, sharing `params`, and return each one's rows.
-
-    The statements name their parameters `:name`. They are sent straight to the driver: on
-    these hot paths SQLAlchemy's statement and result machinery costs several times what
-    the queries do. On PostgreSQL they go together in one round trip over the process's
-    autocommit connection (`StampConnection`); on SQLite, in the process, they share one
-    pooled connection.
-    """
-    engine = db.engine
-    if engine.dialect.name == "postgresql":
-        sql = "; ".join(re.sub(r":(\w+)", r"%(\1)s", statement) for statement in statements)
-        return _stamp_connection(engine).fetch_batch(sql, params)
-    values = {name: _sqlite_value(value) for name, value in params.items()}
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        results = []
-        for statement in statements:
-            cursor.execute(statement, values)
-            results.append(cursor.fetchall())
-        cursor.close()
-        connection.commit()
-        return results
-    finally:
-        connection.close()
-
-
-def _sqlite_value(value):
-    # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-class StampConnection:
-    """One autocommit connection per process, for stamps on PostgreSQL.
-
-    A pooled connection would cost four round trips per page (the pool's pre-ping, BEGIN,
-    the query, COMMIT); this one costs one. It is opened on first use in each process
-    (after gunicorn forks), reopened once if the server dropped it, and closed when the
-    app's engine is disposed.
-    """
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self._connection = None
-        self._pid = None
-        self._lock = threading.Lock()
-
-    def fetch_batch(self, sql: str, params: dict) -> list[list[tuple]]:
-        """The rows of each of the `;`-separated statements in `sql`, in one round trip
-        (the parameters are bound by psycopg on this side, which allows several)."""
-        driver = self.engine.dialect.loaded_dbapi
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    with driver.ClientCursor(self._open()) as cursor:
-                        cursor.execute(sql, params)
-                        results = [cursor.fetchall()]
-                        while cursor.nextset():
-                            results.append(cursor.fetchall())
-                        return results
-                except (driver.OperationalError, driver.InterfaceError):
-                    self._close()  # a restart or a dropped connection: try a fresh one
-                    if attempt == 2:
-                        raise
-        return []  # not reached
-
-    def _open(self):
-        if self._connection is not None and self._pid != os.getpid():
-            self._connection = None  # opened before a fork: the parent's, not ours to use
-        if self._connection is None or self._connection.closed:
-            dialect = self.engine.dialect
-            cargs, cparams = dialect.create_connect_args(self.engine.url)
-            self._connection = dialect.loaded_dbapi.connect(*cargs, **cparams, autocommit=True)
-            self._pid = os.getpid()
-        return self._connection
-
-    def _close(self) -> None:
-        if self._connection is not None and self._pid == os.getpid():
-            self._connection.close()
-        self._connection = None
-
-    def close(self) -> None:
-        """Close this process's connection (the engine is being disposed)."""
-        with self._lock:
-            self._close()
-
-
-def _stamp_connection(engine) -> StampConnection:
-    stamp_connection = current_app.extensions.get("nclw_stamp_connection")
-    if stamp_connection is None or stamp_connection.engine is not engine:
-        stamp_connection = StampConnection(engine)
-        current_app.extensions["nclw_stamp_connection"] = stamp_connection
-        event.listen(engine, "engine_disposed", lambda _engine: stamp_connection.close())
-    return stamp_connection

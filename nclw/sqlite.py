@@ -116,6 +116,12 @@ def _tune(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def opened_immutable(connection_info: dict) -> bool:
+    """Whether the connection with this `info` (SQLAlchemy's, for one connection) was opened
+    as immutable: it sees no change anyone makes to the file."""
+    return _OPENED_IMMUTABLE_AT in connection_info
+
+
 def _retry_writable(_dbapi_connection, connection_record, _proxy) -> None:
     opened = connection_record.info.get(_OPENED_IMMUTABLE_AT)
     if opened is not None and time.monotonic() - opened > IMMUTABLE_FOR_SECONDS:

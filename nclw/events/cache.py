@@ -25,7 +25,8 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from nclw.render_cache import RenderCache, cached_page, fetch_batch, fetch_rows, page_cache
+from nclw.render_cache import RenderCache, cached_page, page_cache
+from nclw.stamp_reads import fetch_batch, fetch_rows
 
 WEEK_PAGES = "week page"
 EVENT_PAGES = "event page"
@@ -56,11 +57,22 @@ _YEAR = "ed.year = :year"
 _EVENT_SELECT = """
     SELECT ev.id, ev.*, org.name,
            ev.registration_opens_at > :now, ev.registration_closes_at > :now,
-           ev.starts_at > :now, ev.ends_at > :now
+           ev.starts_at > :now, ev.ends_at > :now,
+           ev.registration_opens_at, ev.registration_closes_at, ev.starts_at, ev.ends_at
     FROM events ev JOIN organisations org ON org.id = ev.host_id
     WHERE ev.slug = :slug AND ev.status IN ('published', 'cancelled')
 """
 _EVENT_ID = "(SELECT id FROM events WHERE slug = :slug)"
+
+
+def _week_moments(results: list[list[tuple]]) -> tuple:
+    # The next start, sign-up opening and closing after :now, the last three values.
+    return results[0][0][-3:] if results[0] else ()
+
+
+def _event_moments(results: list[list[tuple]]) -> tuple:
+    # The event's four moments, the last four values, compared with :now before them.
+    return results[0][0][-4:] if results[0] else ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,7 @@ def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
     else:
         sql = _WEEK_SELECT.format(where=_YEAR)
         params = {"now": now, "year": year}
-    row = fetch_rows(sql, params, one=True)
+    row = fetch_rows(sql, params, one=True, moments=_week_moments)
     if row is None:
         return None
     return WeekStamp(edition_id=row[0], version=tuple(row))
@@ -148,7 +160,7 @@ def event_stamp(*, slug: str, now: datetime, parts: Sequence[str] = ()) -> tuple
     # Each part's `:event_id` is the event's, found again by its slug, so that all the
     # statements go together (one round trip on PostgreSQL).
     statements = [_EVENT_SELECT, *(sql.replace(":event_id", _EVENT_ID) for sql in parts)]
-    event, *others = fetch_batch(statements, {"slug": slug, "now": now})
+    event, *others = fetch_batch(statements, {"slug": slug, "now": now}, moments=_event_moments)
     if not event:
         return None
     return (tuple(event[0]), *(tuple(rows) for rows in others))

@@ -300,9 +300,14 @@ def test_a_kept_event_page_costs_its_stamp_statements_and_nothing_else(app, clie
     _text(client, path)
     with count_queries() as statements:
         assert "5 places left" in _text(client, path)
+        first = list(statements)
+        statements.clear()
+        assert "5 places left" in _text(client, path)
     # The event's row and the public questions: one statement each, nothing from the ORM.
-    assert len(statements) == 2, statements
-    assert all("FROM events ev" in s or "FROM questions" in s for s in statements)
+    assert len(first) == 2, first
+    assert all("FROM events ev" in s or "FROM questions" in s for s in first)
+    # Asked again with nothing changed, SQLite's data_version says so: no statement at all.
+    assert statements == []
 
 
 @pytest.mark.postgres

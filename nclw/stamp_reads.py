@@ -1,0 +1,237 @@
+"""Reading a stamp straight from the driver: the one or two cheap queries each kept page
+(nclw/render_cache.py) asks before it is given again.
+
+On these hot paths SQLAlchemy's statement and result machinery costs several times what the
+queries do, so they go to the driver: on PostgreSQL in one round trip over an autocommit
+connection of the process's own; on SQLite over a connection of the process's own that
+remembers what it read until the database changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+
+from nclw.extensions import db
+from nclw.sqlite import opened_immutable
+
+
+def fetch_rows(sql: str, params: dict, *, one: bool = False, moments: Moments | None = None):
+    """Run one plain statement for a stamp and return its rows (or its first row, `one`)."""
+    rows = fetch_batch([sql], params, moments=moments)[0]
+    return (rows[0] if rows else None) if one else rows
+
+
+# How many stamps each connection remembers (a few per page kept, see render_cache).
+_MAX_KEPT = 256
+
+# The values in a stamp's rows that its statements compared with `:now`: the moments at
+# which the rows would change as the clock passes them, with nothing written.
+Moments = Callable[[list[list[tuple]]], Iterable[Any]]
+
+
+def fetch_batch(
+    statements: Sequence[str], params: dict, *, moments: Moments | None = None
+) -> list[list[tuple]]:
+    """Run plain statements for one stamp, sharing `params`, and return each one's rows.
+
+    The statements name their parameters `:name`. They are sent straight to the driver: on
+    these hot paths SQLAlchemy's statement and result machinery costs several times what
+    the queries do. On PostgreSQL they go together in one round trip over the process's
+    autocommit connection (`StampConnection`). On SQLite the rows are read once and given
+    again, with no statement run, until the database changes or the clock passes one of
+    their `moments` (`SqliteStampReader`); statements that use `:now` without saying their
+    moments are run every time.
+    """
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        sql = "; ".join(re.sub(r":(\w+)", r"%(\1)s", statement) for statement in statements)
+        return _stamp_connection(engine).fetch_batch(sql, params)
+    values = {name: _sqlite_value(value) for name, value in params.items()}
+    if moments is None and any(":now" in statement for statement in statements):
+        return _read_sqlite(engine.raw_connection(), statements, values)
+    return _sqlite_reader(engine).fetch_batch(statements, values, moments)
+
+
+def _read_sqlite(connection, statements: Sequence[str], values: dict) -> list[list[tuple]]:
+    """The rows of each statement, read on a pooled connection that is then given back."""
+    try:
+        cursor = connection.cursor()
+        results = []
+        for statement in statements:
+            cursor.execute(statement, values)
+            results.append(cursor.fetchall())
+        cursor.close()
+        connection.commit()
+        return results
+    finally:
+        connection.close()
+
+
+class SqliteStampReader:
+    """A connection of its own for each process and thread, for stamps on SQLite, that
+    remembers what it read.
+
+    `PRAGMA data_version` changes when any other connection, in this process or another,
+    commits a change, and reads no table. While it is unchanged, and the clock has passed
+    none of the moments the rows were compared with, the rows read last time are the rows
+    the statements would return now. This connection only reads, so its own reads never
+    hide a change. It is closed when the app's engine is disposed (a test's fresh file, a
+    restore), and never used after a fork or if it was opened as immutable.
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+        self._opened: list = []
+        self._lock = threading.Lock()
+        self._generation = 0
+
+    def fetch_batch(
+        self, statements: Sequence[str], values: dict, moments: Moments | None
+    ) -> list[list[tuple]]:
+        state = self._state()
+        if state is None:
+            return _read_sqlite(self.engine.raw_connection(), statements, values)
+        connection = state["connection"]
+        version = connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != state["version"]:
+            state["rows"].clear()
+            state["version"] = version
+        now = values.get("now")
+        given = tuple(sorted(item for item in values.items() if item[0] != "now"))
+        key = (tuple(statements), given)
+        kept = state["rows"].get(key)
+        if kept is not None and (kept[1] is None or now < kept[1]):
+            return kept[0]
+        results = [connection.execute(statement, values).fetchall() for statement in statements]
+        # Compared as the statements compare them: as SQLite's text (see _sqlite_value).
+        passing = (m for m in (moments(results) if moments else ()) if m is not None and m > now)
+        if len(state["rows"]) >= _MAX_KEPT:
+            state["rows"].clear()
+        state["rows"][key] = (results, min(passing, default=None))
+        return results
+
+    def _state(self) -> dict | None:
+        state = getattr(self._local, "state", None)
+        if state and state["pid"] == os.getpid() and state["generation"] == self._generation:
+            return state if state["connection"] is not None else None
+        pooled = self.engine.raw_connection()
+        if opened_immutable(pooled.info):
+            pooled.close()  # back to the pool, which tries the file again before long
+            connection = None
+        else:
+            pooled.detach()  # ours alone from now on, opened and set up as every connection
+            connection = pooled.dbapi_connection
+            with self._lock:
+                self._opened.append(connection)
+        state = {
+            "pid": os.getpid(),
+            "generation": self._generation,
+            "connection": connection,
+            "version": None,
+            "rows": {},
+        }
+        self._local.state = state
+        return state if connection is not None else None
+
+    def close(self) -> None:
+        """Close every thread's connection (the engine is being disposed)."""
+        with self._lock:
+            self._generation += 1
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            # Already closed, or in another thread's hands: nothing to keep either way.
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+
+
+def _sqlite_reader(engine) -> SqliteStampReader:
+    reader = current_app.extensions.get("nclw_sqlite_stamp_reader")
+    if reader is None or reader.engine is not engine:
+        reader = SqliteStampReader(engine)
+        current_app.extensions["nclw_sqlite_stamp_reader"] = reader
+        event.listen(engine, "engine_disposed", lambda _engine: reader.close())
+    return reader
+
+
+def _sqlite_value(value):
+    # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class StampConnection:
+    """One autocommit connection per process, for stamps on PostgreSQL.
+
+    A pooled connection would cost four round trips per page (the pool's pre-ping, BEGIN,
+    the query, COMMIT); this one costs one. It is opened on first use in each process
+    (after gunicorn forks), reopened once if the server dropped it, and closed when the
+    app's engine is disposed.
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._connection = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def fetch_batch(self, sql: str, params: dict) -> list[list[tuple]]:
+        """The rows of each of the `;`-separated statements in `sql`, in one round trip
+        (the parameters are bound by psycopg on this side, which allows several)."""
+        driver = self.engine.dialect.loaded_dbapi
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    with driver.ClientCursor(self._open()) as cursor:
+                        cursor.execute(sql, params)
+                        results = [cursor.fetchall()]
+                        while cursor.nextset():
+                            results.append(cursor.fetchall())
+                        return results
+                except (driver.OperationalError, driver.InterfaceError):
+                    self._close()  # a restart or a dropped connection: try a fresh one
+                    if attempt == 2:
+                        raise
+        return []  # not reached
+
+    def _open(self):
+        if self._connection is not None and self._pid != os.getpid():
+            self._connection = None  # opened before a fork: the parent's, not ours to use
+        if self._connection is None or self._connection.closed:
+            dialect = self.engine.dialect
+            cargs, cparams = dialect.create_connect_args(self.engine.url)
+            self._connection = dialect.loaded_dbapi.connect(*cargs, **cparams, autocommit=True)
+            self._pid = os.getpid()
+        return self._connection
+
+    def _close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    def close(self) -> None:
+        """Close this process's connection (the engine is being disposed)."""
+        with self._lock:
+            self._close()
+
+
+def _stamp_connection(engine) -> StampConnection:
+    stamp_connection = current_app.extensions.get("nclw_stamp_connection")
+    if stamp_connection is None or stamp_connection.engine is not engine:
+        stamp_connection = StampConnection(engine)
+        current_app.extensions["nclw_stamp_connection"] = stamp_connection
+        event.listen(engine, "engine_disposed", lambda _engine: stamp_connection.close())
+    return stamp_connection
