@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import current_app
 
+from nclw.events import slugs
 from nclw.events.models import Audience, EventFormat, EventStatus
 
 NULLABLE_STRING = {"type": ["string", "null"]}
-# Kept in step with nclw.api.views.SLUG, which answers anything else with a 400.
-SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,119}$"
+# nclw.api.views.SLUG answers anything else with a 400.
+SLUG_PATTERN = f"^{slugs.PATTERN}$"
 
 ERROR = {
     "type": "object",

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from nclw.events.models import PUBLIC_STATUSES
 from nclw.render_cache import RenderCache, cached_page, page_cache
 from nclw.stamp_reads import fetch_batch, fetch_rows
 
@@ -54,13 +55,14 @@ _YEAR = "ed.year = :year"
 
 # A public event (as events.services.get_public_event finds it) with everything a page of it
 # can show, and which of its moments have passed: the clock crossing one changes the stamp.
-_EVENT_SELECT = """
+_PUBLIC = ", ".join(f"'{status.value}'" for status in PUBLIC_STATUSES)
+_EVENT_SELECT = f"""
     SELECT ev.id, ev.*, org.name,
            ev.registration_opens_at > :now, ev.registration_closes_at > :now,
            ev.starts_at > :now, ev.ends_at > :now,
            ev.registration_opens_at, ev.registration_closes_at, ev.starts_at, ev.ends_at
     FROM events ev JOIN organisations org ON org.id = ev.host_id
-    WHERE ev.slug = :slug AND ev.status IN ('published', 'cancelled')
+    WHERE ev.slug = :slug AND ev.status IN ({_PUBLIC})
 """
 _EVENT_ID = "(SELECT id FROM events WHERE slug = :slug)"
 

@@ -56,6 +56,10 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+#: The events anyone may see: a cancelled event keeps its page, to say so.
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
 class QuestionAskers(enum.StrEnum):
     TICKET_HOLDERS = "ticket_holders"
     ANYONE = "anyone"

@@ -17,7 +17,7 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.filters import WeekFilters
-from nclw.events.models import Edition, Event, EventStatus, Organisation
+from nclw.events.models import PUBLIC_STATUSES, Edition, Event, EventStatus, Organisation
 from nclw.events.slugs import slug_base
 from nclw.extensions import db
 from nclw.timezones import format_day, to_uk
@@ -57,7 +57,7 @@ def published_events(edition: Edition, filters: WeekFilters | None = None) -> li
         sa.select(Event)
         .where(
             Event.edition_id == edition.id,
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+            Event.status.in_(PUBLIC_STATUSES),
         )
         .options(selectinload(Event.host))
         .order_by(Event.starts_at, Event.title)
@@ -89,7 +89,7 @@ def _public_event_by_slug() -> sa.Select:
         sa.select(Event)
         .where(
             Event.slug == sa.bindparam("slug"),
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+            Event.status.in_(PUBLIC_STATUSES),
         )
         # One event, one host: a join is one round trip where selectinload would be two.
         .options(joinedload(Event.host))

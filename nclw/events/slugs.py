@@ -12,6 +12,9 @@ import unicodedata
 
 #: Longest slug made from a title; "-2", "-3"... may follow (the column holds 120).
 BASE_LENGTH = 100
+#: Every slug: what `slug_base` makes, with "-2", "-3"... after it. Addresses that match no
+#: slug are answered without asking the database (the API, the shared pages' shortcut).
+PATTERN = "[a-z0-9][a-z0-9-]{0,119}"
 
 # Letters that NFKD does not split into an ASCII letter and a mark.
 _SPELT_OUT = str.maketrans(

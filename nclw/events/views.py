@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from nclw.events import cache, details, feeds, services
+from nclw.events import cache, details, feeds, services, slugs
 from nclw.events.details import AccessFeature
 from nclw.events.filters import asked_questions
 from nclw.events.localised import in_language
@@ -25,7 +25,7 @@ bp.record_once(
         state.app,
         SharedPage(
             endpoint="events.detail",
-            path=re.compile(r"/events/([a-z0-9-]{1,120})"),
+            path=re.compile(rf"/events/({slugs.PATTERN})"),
             stamp=lambda slug, now: cache.event_stamp(
                 slug=slug, now=now, parts=cache.event_page_parts()
             ),

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from nclw.events.localised import local_text
-from nclw.events.models import Edition, Event, EventStatus
+from nclw.events.models import PUBLIC_STATUSES, Edition, Event
 from nclw.i18n import current_language
 from nclw.security import PRIVATE_PREFIXES
 from nclw.wording import week_dates
@@ -31,7 +31,7 @@ PUBLIC_BLUEPRINTS = frozenset({"pages", "events", "registrations", "bookings", "
 # Addresses that carry someone's own secret, whatever area serves them.
 _SECRET_ARGUMENTS = frozenset({"token", "reference"})
 _PRIVATE_PATHS = (*PRIVATE_PREFIXES, "/bookings/", "/feedback/", "/door")
-SHAREABLE_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED})
+SHAREABLE_STATUSES = frozenset(PUBLIC_STATUSES)
 _LONGEST_DESCRIPTION = 200
 
 

@@ -10,6 +10,7 @@ from functools import partial
 
 from flask import abort, render_template
 
+from nclw.events import slugs
 from nclw.events.cache import event_stamp
 from nclw.events.localised import TRANSLATED_INTO, translated_field
 from nclw.events.services import get_public_event, sign_up_closed_reason
@@ -34,7 +35,7 @@ def form_stamp(slug: str, now: datetime):
 # session and token of its own (see nclw/events/shortcut.py).
 SHARED_FORM = SharedPage(
     endpoint="registrations.register",
-    path=re.compile(r"/events/([a-z0-9-]{1,120})/register"),
+    path=re.compile(rf"/events/({slugs.PATTERN})/register"),
     stamp=form_stamp,
     cache_name=SIGN_UP_FORMS,
     form_token=True,

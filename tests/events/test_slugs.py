@@ -59,3 +59,18 @@ def test_the_api_finds_an_event_with_an_accented_title(app, client) -> None:
     assert response.status_code == 200
     assert response.get_json()["title"] == "Café für Alle"
     assert client.get(f"/events/{event.slug}").status_code == 200
+
+
+def test_the_shared_pages_and_the_api_take_the_one_slug_rule(app) -> None:
+    from nclw.events.shortcut import _PAGES
+
+    pages = {page.endpoint: page.path for page in app.extensions[_PAGES]}
+    longest = "x" * 100 + "-" + "9" * 19  # 120 characters: the column's length
+    for slug in ("cafe-fur-alle", f"{'x' * 100}-2", longest):
+        assert pages["events.detail"].fullmatch(f"/events/{slug}").group(1) == slug
+        assert pages["registrations.register"].fullmatch(f"/events/{slug}/register")
+        assert re.fullmatch(SLUG_PATTERN, slug)
+    for not_a_slug in ("-starts-with-a-dash", "Capitals", "caf%C3%A9", longest + "x"):
+        assert pages["events.detail"].fullmatch(f"/events/{not_a_slug}") is None
+        assert pages["registrations.register"].fullmatch(f"/events/{not_a_slug}/register") is None
+        assert not re.fullmatch(SLUG_PATTERN, not_a_slug)
