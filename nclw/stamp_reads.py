@@ -47,15 +47,14 @@ def fetch_batch(
     The statements name their parameters `:name`. They are sent straight to the driver: on
     these hot paths SQLAlchemy's statement and result machinery costs several times what
     the queries do. On PostgreSQL they go together in one round trip over the process's
-    autocommit connection (`StampConnection`). On SQLite the rows are read once and given
-    again, with no statement run, until the database changes or the clock passes one of
-    their `moments` (`SqliteStampReader`); statements that use `:now` without saying their
-    moments are run every time.
+    autocommit connection, prepared on the server (`StampConnection`). On SQLite the rows
+    are read once and given again, with no statement run, until the database changes or
+    the clock passes one of their `moments` (`SqliteStampReader`); statements that use
+    `:now` without saying their moments are run every time.
     """
     engine = db.engine
     if engine.dialect.name == "postgresql":
-        sql = "; ".join(re.sub(r":(\w+)", r"%(\1)s", statement) for statement in statements)
-        return _stamp_connection(engine).fetch_batch(sql, params)
+        return _stamp_connection(engine).fetch_batch(statements, params)
     values = {name: _sqlite_value(value) for name, value in params.items()}
     if moments is None and any(":now" in statement for statement in statements):
         return _read_sqlite(engine.raw_connection(), statements, values)
@@ -188,19 +187,21 @@ class StampConnection:
         self._pid = None
         self._lock = threading.Lock()
 
-    def fetch_batch(self, sql: str, params: dict) -> list[list[tuple]]:
-        """The rows of each of the `;`-separated statements in `sql`, in one round trip
-        (the parameters are bound by psycopg on this side, which allows several)."""
+    def fetch_batch(self, statements: Sequence[str], params: dict) -> list[list[tuple]]:
+        """The rows of each statement, sent together in one round trip (psycopg's pipeline
+        mode). Each is prepared on the server the first time this connection sends it, so
+        later reads skip parsing and planning: the server shares the machine's cores."""
         driver = self.engine.dialect.loaded_dbapi
+        queries = [re.sub(r":(\w+)", r"%(\1)s", statement) for statement in statements]
         with self._lock:
             for attempt in (1, 2):
                 try:
-                    with driver.ClientCursor(self._open()) as cursor:
-                        cursor.execute(sql, params)
-                        results = [cursor.fetchall()]
-                        while cursor.nextset():
-                            results.append(cursor.fetchall())
-                        return results
+                    connection = self._open()
+                    with connection.pipeline():
+                        cursors = [connection.cursor() for _query in queries]
+                        for cursor, query in zip(cursors, queries, strict=True):
+                            cursor.execute(query, params, prepare=True)
+                    return [cursor.fetchall() for cursor in cursors]
                 except (driver.OperationalError, driver.InterfaceError):
                     self._close()  # a restart or a dropped connection: try a fresh one
                     if attempt == 2:

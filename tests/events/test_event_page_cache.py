@@ -317,14 +317,14 @@ def test_on_postgresql_a_stamp_goes_in_one_round_trip(tmp_path, postgres_databas
     from nclw.events.cache import event_page_parts, event_stamp
     from tests.conftest import make_test_app
 
-    sent = []
-    execute = psycopg.ClientCursor.execute
+    synced = []
+    pipeline = psycopg.Connection.pipeline
 
-    def counted(cursor, query, *args, **kwargs):
-        sent.append(query)
-        return execute(cursor, query, *args, **kwargs)
+    def counted(connection):
+        synced.append(connection)
+        return pipeline(connection)
 
-    monkeypatch.setattr(psycopg.ClientCursor, "execute", counted)
+    monkeypatch.setattr(psycopg.Connection, "pipeline", counted)
 
     app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
     with app.app_context():
@@ -332,13 +332,20 @@ def test_on_postgresql_a_stamp_goes_in_one_round_trip(tmp_path, postgres_databas
             event = make_event(capacity=5, qa_enabled=True, qa_public_list=True)
             approved(event, "Who can come?")
             stamp = event_stamp(slug=event.slug, now=utcnow(), parts=event_page_parts())
-            assert len(sent) == 1 and "FROM questions" in sent[0]  # one round trip for both
+            assert len(synced) == 1  # the event's row and the questions: one round trip
             # The event's row, then the part's rows, read together on the stamp connection.
             assert stamp[0][0] == event.id
             assert [row[2] for row in stamp[1]] == ["Who can come?"]
             connection = app.extensions["nclw_stamp_connection"]._connection
             assert connection.info.transaction_status.name == "IDLE"
             assert event_stamp(slug="no-such-event", now=utcnow(), parts=event_page_parts()) is None
+            # Both statements were prepared on the server the first time, and are reused.
+            assert event_stamp(slug=event.slug, now=utcnow(), parts=event_page_parts()) == stamp
+            prepared = connection.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in prepared]
+            assert len(statements) == 2, statements
+            assert any("FROM events ev" in s for s in statements)
+            assert any("FROM questions" in s for s in statements)
         finally:
             db.session.remove()
             db.engine.dispose()
