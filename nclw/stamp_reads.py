@@ -202,8 +202,15 @@ class StampConnection:
                         for cursor, query in zip(cursors, queries, strict=True):
                             cursor.execute(query, params, prepare=True)
                     return [cursor.fetchall() for cursor in cursors]
-                except (driver.OperationalError, driver.InterfaceError):
-                    self._close()  # a restart or a dropped connection: try a fresh one
+                except (
+                    driver.OperationalError,  # a restart or a dropped connection
+                    driver.InterfaceError,
+                    # A migration changed a table while this worker ran: a prepared
+                    # `ev.*` may not change its columns. A pooler dropped what we prepared.
+                    driver.errors.FeatureNotSupported,
+                    driver.errors.InvalidSqlStatementName,
+                ):
+                    self._close()  # a fresh connection prepares the statements again
                     if attempt == 2:
                         raise
         return []  # not reached

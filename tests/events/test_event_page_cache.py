@@ -346,6 +346,15 @@ def test_on_postgresql_a_stamp_goes_in_one_round_trip(tmp_path, postgres_databas
             assert len(statements) == 2, statements
             assert any("FROM events ev" in s for s in statements)
             assert any("FROM questions" in s for s in statements)
+            # A migration adds a column while the worker runs: the prepared `ev.*` cannot
+            # change its columns, so the stamp is read again on a fresh connection.
+            event_id, slug = event.id, event.slug
+            db.session.commit()  # the test's own reads hold no lock the migration waits on
+            with db.engine.begin() as migration:
+                migration.execute(sa.text("ALTER TABLE events ADD COLUMN added_later integer"))
+            after = event_stamp(slug=slug, now=utcnow(), parts=event_page_parts())
+            assert after[0][0] == event_id and len(after[0]) == len(stamp[0]) + 1
+            assert app.extensions["nclw_stamp_connection"]._connection is not connection
         finally:
             db.session.remove()
             db.engine.dispose()
