@@ -155,10 +155,15 @@ class SqliteStampReader:
 
 
 def _sqlite_reader(engine) -> SqliteStampReader:
-    reader = current_app.extensions.get("nclw_sqlite_stamp_reader")
+    return _for_engine(engine, "nclw_sqlite_stamp_reader", SqliteStampReader)
+
+
+def _for_engine(engine, name: str, make: Callable):
+    """The app's `make(engine)`, made on first use and closed when the engine is disposed."""
+    reader = current_app.extensions.get(name)
     if reader is None or reader.engine is not engine:
-        reader = SqliteStampReader(engine)
-        current_app.extensions["nclw_sqlite_stamp_reader"] = reader
+        reader = make(engine)
+        current_app.extensions[name] = reader
         event.listen(engine, "engine_disposed", lambda _engine: reader.close())
     return reader
 
@@ -237,9 +242,4 @@ class StampConnection:
 
 
 def _stamp_connection(engine) -> StampConnection:
-    stamp_connection = current_app.extensions.get("nclw_stamp_connection")
-    if stamp_connection is None or stamp_connection.engine is not engine:
-        stamp_connection = StampConnection(engine)
-        current_app.extensions["nclw_stamp_connection"] = stamp_connection
-        event.listen(engine, "engine_disposed", lambda _engine: stamp_connection.close())
-    return stamp_connection
+    return _for_engine(engine, "nclw_stamp_connection", StampConnection)
