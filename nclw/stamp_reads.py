@@ -77,81 +77,77 @@ def _read_sqlite(connection, statements: Sequence[str], values: dict) -> list[li
 
 
 class SqliteStampReader:
-    """A connection of its own for each process and thread, for stamps on SQLite, that
-    remembers what it read.
+    """A connection of the process's own, for stamps on SQLite, that remembers what it read.
 
     `PRAGMA data_version` changes when any other connection, in this process or another,
     commits a change, and reads no table. While it is unchanged, and the clock has passed
     none of the moments the rows were compared with, the rows read last time are the rows
     the statements would return now. This connection only reads, so its own reads never
-    hide a change. It is closed when the app's engine is disposed (a test's fresh file, a
-    restore), and never used after a fork or if it was opened as immutable.
+    hide a change. Threads take turns on it (a development server starts a thread for
+    each request: one connection each would never be closed). It is closed when the app's
+    engine is disposed (a test's fresh file, a restore), is never used after a fork, and
+    is not kept if it was opened as immutable: then each stamp is read on a pooled one.
     """
 
     def __init__(self, engine) -> None:
         self.engine = engine
-        self._local = threading.local()
-        self._opened: list = []
         self._lock = threading.Lock()
-        self._generation = 0
+        self._connection = None
+        self._pid: int | None = None
+        self._version = None
+        self._rows: dict = {}
 
     def fetch_batch(
         self, statements: Sequence[str], values: dict, moments: Moments | None
     ) -> list[list[tuple]]:
-        state = self._state()
-        if state is None:
-            return _read_sqlite(self.engine.raw_connection(), statements, values)
-        connection = state["connection"]
+        with self._lock:
+            connection = self._own_connection()
+            if connection is not None:
+                return self._read(connection, statements, values, moments)
+        return _read_sqlite(self.engine.raw_connection(), statements, values)
+
+    def _read(self, connection, statements, values: dict, moments) -> list[list[tuple]]:
         version = connection.execute("PRAGMA data_version").fetchone()[0]
-        if version != state["version"]:
-            state["rows"].clear()
-            state["version"] = version
+        if version != self._version:
+            self._rows.clear()
+            self._version = version
         now = values.get("now")
         given = tuple(sorted(item for item in values.items() if item[0] != "now"))
         key = (tuple(statements), given)
-        kept = state["rows"].get(key)
+        kept = self._rows.get(key)
         if kept is not None and (kept[1] is None or now < kept[1]):
             return kept[0]
         results = [connection.execute(statement, values).fetchall() for statement in statements]
         # Compared as the statements compare them: as SQLite's text (see _sqlite_value).
-        passing = (m for m in (moments(results) if moments else ()) if m is not None and m > now)
-        if len(state["rows"]) >= _MAX_KEPT:
-            state["rows"].clear()
-        state["rows"][key] = (results, min(passing, default=None))
+        found = moments(results) if moments and now is not None else ()
+        if len(self._rows) >= _MAX_KEPT:
+            self._rows.clear()
+        self._rows[key] = (
+            results,
+            min((m for m in found if m is not None and m > now), default=None),
+        )
         return results
 
-    def _state(self) -> dict | None:
-        state = getattr(self._local, "state", None)
-        if state and state["pid"] == os.getpid() and state["generation"] == self._generation:
-            return state if state["connection"] is not None else None
+    def _own_connection(self):
+        if self._connection is not None and self._pid == os.getpid():
+            return self._connection
+        # None yet, or opened before a fork: the parent's, not ours to use.
         pooled = self.engine.raw_connection()
         if opened_immutable(pooled.info):
             pooled.close()  # back to the pool, which tries the file again before long
-            connection = None
-        else:
-            pooled.detach()  # ours alone from now on, opened and set up as every connection
-            connection = pooled.dbapi_connection
-            with self._lock:
-                self._opened.append(connection)
-        state = {
-            "pid": os.getpid(),
-            "generation": self._generation,
-            "connection": connection,
-            "version": None,
-            "rows": {},
-        }
-        self._local.state = state
-        return state if connection is not None else None
+            return None
+        pooled.detach()  # ours alone from now on, opened and set up as every connection
+        self._connection, self._pid = pooled.dbapi_connection, os.getpid()
+        self._version, self._rows = None, {}
+        return self._connection
 
     def close(self) -> None:
-        """Close every thread's connection (the engine is being disposed)."""
+        """Close the connection (the engine is being disposed)."""
         with self._lock:
-            self._generation += 1
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            # Already closed, or in another thread's hands: nothing to keep either way.
-            with contextlib.suppress(sqlite3.Error):
-                connection.close()
+            if self._connection is not None and self._pid == os.getpid():
+                with contextlib.suppress(sqlite3.Error):  # closed already: nothing to keep
+                    self._connection.close()
+            self._connection, self._rows = None, {}
 
 
 def _sqlite_reader(engine) -> SqliteStampReader:

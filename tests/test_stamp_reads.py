@@ -4,6 +4,7 @@ passes one of their moments (nclw/stamp_reads.py)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -97,7 +98,7 @@ def test_disposing_the_engine_closes_the_connection(app):
     event = make_event()
     fetch_rows(_TITLE, {"slug": event.slug})
     reader = app.extensions["nclw_sqlite_stamp_reader"]
-    connection = reader._local.state["connection"]
+    connection = reader._connection
     db.engine.dispose()
     with pytest.raises(sqlite3.ProgrammingError):
         connection.execute("SELECT 1")
@@ -108,7 +109,28 @@ def test_a_forked_process_opens_its_own_connection(app, monkeypatch):
     event = make_event()
     fetch_rows(_TITLE, {"slug": event.slug})
     reader = app.extensions["nclw_sqlite_stamp_reader"]
-    parents = reader._local.state["connection"]
+    parents = reader._connection
     monkeypatch.setattr(stamp_reads.os, "getpid", lambda: -1)
     fetch_rows(_TITLE, {"slug": event.slug})
-    assert reader._local.state["connection"] is not parents
+    assert reader._connection is not parents
+
+
+def test_threads_take_turns_on_one_connection(app):
+    # A development server starts a thread for each request: a connection for each thread
+    # would be one more open file per request, never closed.
+    slug = make_event(title="Careers session").slug
+    fetch_rows(_TITLE, {"slug": slug})
+    reader = app.extensions["nclw_sqlite_stamp_reader"]
+    first = reader._connection
+    seen = []
+
+    def read() -> None:
+        with app.app_context():
+            seen.append(fetch_rows(_TITLE, {"slug": slug}))
+
+    for _ in range(5):
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(timeout=30)
+    assert seen == [[("Careers session",)]] * 5
+    assert reader._connection is first
