@@ -37,8 +37,9 @@ FORM_TOKEN_PLACEHOLDER = "\x00nclw-form-token\x00"
 
 
 def placeholder(name: str) -> str:
-    """What stands in a kept page for a reader's own `name`; never a value's shape (a NUL is
-    refused in every field, and escaping leaves it as it is)."""
+    """What stands in a kept page for a reader's own `name`. No value a reader sends can hold
+    it: control characters are dropped from every form before a view sees it (see
+    nclw.security), and escaping leaves a NUL as it is."""
     return f"\x00nclw-{name}\x00"
 
 

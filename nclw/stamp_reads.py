@@ -2,9 +2,9 @@
 (nclw/render_cache.py) asks before it is given again.
 
 On these hot paths SQLAlchemy's statement and result machinery costs several times what the
-queries do, so they go to the driver: on PostgreSQL in one round trip over an autocommit
-connection of the process's own; on SQLite over a connection of the process's own that
-remembers what it read until the database changes.
+queries do, so they go to the driver: on PostgreSQL in one round trip, prepared on the
+server, over an autocommit connection of the process's own; on SQLite over a connection of
+the process's own that remembers what it read until the database changes.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def fetch_rows(sql: str, params: dict, *, one: bool = False, moments: Moments | 
     return (rows[0] if rows else None) if one else rows
 
 
-# How many stamps each connection remembers (a few per page kept, see render_cache).
+# How many stamps the SQLite reader remembers (a few per page kept, see render_cache).
 _MAX_KEPT = 256
 
 # The values in a stamp's rows that its statements compared with `:now`: the moments at
@@ -64,16 +64,19 @@ def fetch_batch(
 def _read_sqlite(connection, statements: Sequence[str], values: dict) -> list[list[tuple]]:
     """The rows of each statement, read on a pooled connection that is then given back."""
     try:
-        cursor = connection.cursor()
-        results = []
-        for statement in statements:
-            cursor.execute(statement, values)
-            results.append(cursor.fetchall())
-        cursor.close()
+        results = _rows(connection, statements, values)
         connection.commit()
         return results
     finally:
         connection.close()
+
+
+def _rows(connection, statements: Sequence[str], values: dict) -> list[list[tuple]]:
+    cursor = connection.cursor()
+    try:
+        return [cursor.execute(statement, values).fetchall() for statement in statements]
+    finally:
+        cursor.close()
 
 
 class SqliteStampReader:
@@ -117,7 +120,7 @@ class SqliteStampReader:
         kept = self._rows.get(key)
         if kept is not None and (kept[1] is None or now < kept[1]):
             return kept[0]
-        results = [connection.execute(statement, values).fetchall() for statement in statements]
+        results = _rows(connection, statements, values)
         # Compared as the statements compare them: as SQLite's text (see _sqlite_value).
         found = moments(results) if moments and now is not None else ()
         if len(self._rows) >= _MAX_KEPT:
