@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from nclw.change_notices import WATCHED_TABLES
 from tests.e2e.signup_storm import _sa_url, add_open_event, prepare_database, server_env
 from tests.support.live_server import run_flask
+from tests.test_change_notices import _notifying_tables
 
 
 def _upgrade_and_check(database_url: str, instance: Path) -> str:
@@ -68,6 +70,12 @@ def test_migrated_sqlite_keeps_the_database_backstops(tmp_path):
 def test_migrations_match_the_models_on_postgres(postgres_database_url, tmp_path):
     out = _upgrade_and_check(postgres_database_url, tmp_path)
     assert "No new upgrade operations detected" in out
+    # Alembic compares no triggers: the tables kept pages read send their change notices
+    # (nclw/change_notices.py), and a downgrade takes the triggers away again.
+    assert _notifying_tables(postgres_database_url) == dict.fromkeys(WATCHED_TABLES, "A")
+    env = server_env(postgres_database_url, tmp_path)
+    run_flask(["db", "downgrade", "0033_outbox_language"], env)
+    assert _notifying_tables(postgres_database_url) == {}
 
 
 @pytest.mark.postgres
