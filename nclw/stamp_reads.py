@@ -122,7 +122,9 @@ class KeptRows:
 
 
 def _key(statements: Sequence[str], values: dict) -> tuple:
-    return tuple(statements), tuple(sorted(item for item in values.items() if item[0] != "now"))
+    # In the order given: each caller builds its values in one order (another order would
+    # only be kept apart, never mistaken).
+    return tuple(statements), tuple(item for item in values.items() if item[0] != "now")
 
 
 class SqliteStampReader:
@@ -201,8 +203,8 @@ def _for_engine(engine, name: str, make: Callable):
 
 def _sqlite_value(value):
     # SQLite keeps datetimes as text in SQLAlchemy's format (naive UTC, see UTCDateTime).
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, datetime):  # "%Y-%m-%d %H:%M:%S.%f", without strftime's cost
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -27,7 +27,7 @@ _TITLE = "SELECT title FROM events WHERE slug = :slug"
 def test_every_stamp_the_pages_read_is_of_watched_tables(app):
     """A page kept on PostgreSQL is given again only while no notice came: every table its
     stamp reads must send one. A new stamp reading another table needs a trigger too."""
-    week = [cache._WEEK_SELECT.format(where=cache._CURRENT), cache._WEEK_SELECT]
+    week = [cache._WEEK_OF_NOW, cache._WEEK_OF_YEAR]
     event_page = [cache._EVENT_SELECT, *event_page_parts()]
     sign_up_form = [cache._EVENT_SELECT, *PARTS]
     for statements in (week, event_page, sign_up_form):

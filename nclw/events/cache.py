@@ -52,6 +52,8 @@ _CURRENT = """ed.id = coalesce(
         (SELECT id FROM editions WHERE ends_on >= :today ORDER BY starts_on LIMIT 1),
         (SELECT id FROM editions ORDER BY starts_on DESC LIMIT 1))"""
 _YEAR = "ed.year = :year"
+_WEEK_OF_NOW = _WEEK_SELECT.format(where=_CURRENT)
+_WEEK_OF_YEAR = _WEEK_SELECT.format(where=_YEAR)
 
 # A public event (as events.services.get_public_event finds it) with everything a page of it
 # can show, and which of its moments have passed: the clock crossing one changes the stamp.
@@ -93,10 +95,10 @@ def week_pages() -> RenderCache:
 def week_stamp(*, now: datetime, year: int | None = None) -> WeekStamp | None:
     """The stamp of the current week (or of `year`'s week); None when there is no such week."""
     if year is None:
-        sql = _WEEK_SELECT.format(where=_CURRENT)
+        sql = _WEEK_OF_NOW
         params = {"now": now, "today": now.date()}
     else:
-        sql = _WEEK_SELECT.format(where=_YEAR)
+        sql = _WEEK_OF_YEAR
         params = {"now": now, "year": year}
     row = fetch_rows(sql, params, one=True, moments=_week_moments)
     if row is None:

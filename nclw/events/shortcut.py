@@ -39,6 +39,7 @@ from nclw.timezones import utcnow
 _PAGES = "nclw_shared_pages"
 # Headers made afresh for every answer from a kept one.
 _OWN_HEADERS = frozenset({"x-request-id", "set-cookie", "content-length"})
+_NO_FILTERS = WeekFilters()
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,12 @@ class SharedPageShortcut:
         )
         query = environ.get("QUERY_STRING", "")
         if path == "/":
-            filters = WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
+            # Most visitors follow a plain link: no query to parse.
+            filters = (
+                WeekFilters.from_args(MultiDict(parse_qsl(query, keep_blank_values=True)))
+                if query
+                else _NO_FILTERS
+            )
             stamp = cache.week_stamp(now=utcnow())
             if stamp is None:
                 return None

@@ -106,3 +106,18 @@ def test_no_personal_data_in_the_logs_of_a_whole_journey(app, client, caplog):
     assert "route=registrations.ticket" in logged  # the journey was logged at all
     for secret in (EMAIL, EMAIL.lower(), NAME, QUESTION, token, organiser.email, PASSWORD):
         assert secret not in logged, f"{secret!r} appears in the logs"
+
+
+def test_the_line_is_written_as_before_with_the_time_made_once_a_second():
+    """The request log's own formatter keeps the standard layout (a kept page's answer is too
+    quick to make the time's text for every line) and changes it when the second does."""
+    from nclw.request_log import LOG, _LineFormatter
+
+    formatter = _LineFormatter()
+    standard = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    for created in (1_764_800_000.25, 1_764_800_000.75, 1_764_800_001.5, 1_764_800_000.5):
+        record = LOG.makeRecord(LOG.name, logging.INFO, "x", 0, "request id=%s", ("a",), None)
+        record.created, record.msecs = created, (created % 1) * 1000
+        assert formatter.format(record) == standard.format(record)
+    # No stack walk to find the caller: every line comes from log_request.
+    assert LOG.findCaller()[2] == "log_request"
