@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -27,6 +28,12 @@ def _cache_statuses(access_log: Path, offset: int) -> dict[str, int]:
         log.seek(offset)
         lines = log.read().decode(errors="replace").splitlines()
     return dict(Counter(line.rsplit("cache=", 1)[-1] or "none" for line in lines))
+
+
+def _logged_statuses(access_log: Path, offset: int) -> dict[str, int]:
+    # nginx writes its log at least once a second (deploy/nginx.conf): wait for the last.
+    time.sleep(1.5)
+    return _cache_statuses(access_log, offset)
 
 
 def week_against_static(
@@ -84,5 +91,5 @@ def week_against_static(
         # it barely moves with what else the machine is doing.
         "cpu_ratio": round(static_cpu / week_cpu, 3),
         # The static file is not logged (deploy/nginx.conf): these are the week page's.
-        "week_cache_statuses": _cache_statuses(access_log, offset),
+        "week_cache_statuses": _logged_statuses(access_log, offset),
     }
