@@ -12,17 +12,20 @@ import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from fpdf import FPDF
 
 from nclw.errors import NotAllowed
 from nclw.i18n import current_language, language
 from nclw.registrations.models import Registration
 from nclw.timezones import to_uk
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 MAX_NAME_LENGTH = 100
 # Words that would tell a reader the person is care experienced.
@@ -118,6 +121,10 @@ def certificate_pdf(
 
 
 def _draw(words: CertificateText) -> bytes:
+    # Imported here: the PDF library takes a third of a second to load, and every worker,
+    # command and mail sender would pay it on starting for a page few people ask for.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(_("Certificate of attendance"))
     pdf.set_auto_page_break(False)

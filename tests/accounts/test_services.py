@@ -152,3 +152,16 @@ def test_deactivating_signs_out_and_is_audited(app):
     assert other.active is False and other.session_token != before
     with pytest.raises(NotAllowed):
         services.set_user_active(organiser, False, actor=organiser, now=NOW)
+
+
+def test_an_unknown_address_costs_a_password_check_at_todays_cost(app, monkeypatch):
+    """The hash checked when no account matches has the cost `hash_password` uses now (so
+    a wrong address takes as long as a wrong password), and it is checked."""
+    real = services.hash_password("a long organiser passphrase")
+    assert services.DUMMY_HASH.split("$")[0] == real.split("$")[0]
+    checked = []
+    monkeypatch.setattr(
+        services, "check_password_hash", lambda stored, given: checked.append(stored) or False
+    )
+    assert services.authenticate("nobody@example.org", "guess", now=NOW) is None
+    assert checked == [services.DUMMY_HASH]
