@@ -75,7 +75,7 @@ def with_questions(form_class: type[FlaskForm], event: Event) -> type[FlaskForm]
         valid = form_class.validate(self, extra_validators)
         given = {question.id: self[f"{PREFIX}{question.id}"].data for question in questions}
         try:
-            self.answers = check_answers(questions, given)
+            self.answers = check_answers(questions, given, say=_wording)
         except AnswerProblems as problems:
             for question_id, message in problems.problems.items():
                 self[f"{PREFIX}{question_id}"].errors = [message]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -24,6 +24,17 @@ YES, NO = "yes", "no"
 Given = str | list[str] | None
 
 
+# How a message puts the organiser's own words (a question) into the site's: as plain text
+# unless the caller says otherwise. The sign-up form marks them as the English they are typed
+# in, so a screen reader on a Welsh page reads them with English sounds (question_fields).
+Say = Callable[..., str]
+
+
+def plain(words: str, **typed: str) -> str:
+    """`words` with the organiser's words put in as they are."""
+    return words % typed
+
+
 class AnswerProblems(Exception):
     """Some answers do not fit their questions: a message per question id."""
 
@@ -32,7 +43,7 @@ class AnswerProblems(Exception):
         self.problems = problems
 
 
-def _check_one(question: SignUpQuestion, given: Given) -> str | None:
+def _check_one(question: SignUpQuestion, given: Given, say: Say) -> str | None:
     """The answer to keep (None for no answer), or raise ValueError with what is wrong."""
     kind = question.kind
     if kind == QuestionKind.SEVERAL_CHOICES:
@@ -41,13 +52,13 @@ def _check_one(question: SignUpQuestion, given: Given) -> str | None:
         allowed = question.choice_list
         if any(choice not in allowed for choice in ticked):
             raise ValueError(
-                _("Choose from the list for \u201c%(question)s\u201d", question=question.label)
+                say(_("Choose from the list for \u201c%(question)s\u201d"), question=question.label)
             )
         if not ticked:
             if question.required:
                 raise ValueError(
-                    _(
-                        "Choose at least one answer for \u201c%(question)s\u201d",
+                    say(
+                        _("Choose at least one answer for \u201c%(question)s\u201d"),
                         question=question.label,
                     )
                 )
@@ -59,34 +70,38 @@ def _check_one(question: SignUpQuestion, given: Given) -> str | None:
         if question.required:
             if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
                 raise ValueError(
-                    _("Enter an answer for \u201c%(question)s\u201d", question=question.label)
+                    say(_("Enter an answer for \u201c%(question)s\u201d"), question=question.label)
                 )
             raise ValueError(
-                _("Choose an answer for \u201c%(question)s\u201d", question=question.label)
+                say(_("Choose an answer for \u201c%(question)s\u201d"), question=question.label)
             )
         return None
     if kind == QuestionKind.ONE_CHOICE and text not in question.choice_list:
         raise ValueError(
-            _("Choose from the list for \u201c%(question)s\u201d", question=question.label)
+            say(_("Choose from the list for \u201c%(question)s\u201d"), question=question.label)
         )
     if kind == QuestionKind.YES_NO and text not in (YES, NO):
         raise ValueError(
-            _("Choose yes or no for \u201c%(question)s\u201d", question=question.label)
+            say(_("Choose yes or no for \u201c%(question)s\u201d"), question=question.label)
         )
     limit = SHORT_ANSWER_LENGTH if kind == QuestionKind.SHORT_TEXT else LONG_ANSWER_LENGTH
     if len(text) > limit:
         raise ValueError(
-            _(
-                "Your answer to \u201c%(question)s\u201d must be %(most)s characters or fewer",
+            say(
+                # The limit is ours: put in now, leaving the question for `say`.
+                _(
+                    "Your answer to \u201c%(question)s\u201d must be %(most)s characters or fewer",
+                    question="%(question)s",
+                    most=limit,
+                ),
                 question=question.label,
-                most=limit,
             )
         )
     return text
 
 
 def check_answers(
-    questions: Iterable[SignUpQuestion], given: Mapping[int, Given]
+    questions: Iterable[SignUpQuestion], given: Mapping[int, Given], *, say: Say = plain
 ) -> dict[int, str]:
     """The answers to keep, by question id, for the questions asked (hidden ones are not).
 
@@ -99,9 +114,9 @@ def check_answers(
         if question.hidden:
             continue
         try:
-            answer = _check_one(question, given.get(question.id))
+            answer = _check_one(question, given.get(question.id), say)
         except ValueError as problem:
-            problems[question.id] = str(problem)
+            problems[question.id] = problem.args[0]  # as `say` made it (str() drops Markup)
             continue
         if answer is not None:
             kept[question.id] = answer

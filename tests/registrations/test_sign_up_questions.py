@@ -256,6 +256,30 @@ def test_a_bad_answer_gives_a_clear_message_and_no_ticket(client):
     assert db.session.scalars(sa.select(Registration)).all() == []
 
 
+def test_on_a_welsh_page_the_message_marks_the_question_as_english(client):
+    """The site's words are Welsh; the organiser's question, typed in English, is marked so
+    a screen reader reads it with English sounds. On an English page nothing is marked."""
+    event = make_event()
+    job = _job(event, label="Which <job> interests you most?")
+    topics = _topics(event)
+    english = 'lang="en">Which &lt;job&gt; interests you most?</span>'
+    data = {"first_name": "Jordan", "email": "jordan@example.com"}
+    long_answer = {f"question_{job.id}": "Office", f"question_{topics.id}": "x" * 1001}
+    for fields in ({}, long_answer):
+        welsh = client.post(f"/cy/events/{event.slug}/register", data={**data, **fields})
+        assert welsh.status_code == 400
+        assert 'lang="cy"' in welsh.text
+        assert "Choose an answer for" not in welsh.text and "must be" not in welsh.text
+    missing = client.post(f"/cy/events/{event.slug}/register", data=data)
+    assert missing.text.count(english) >= 2  # beside the field and in the summary
+    too_long = client.post(f"/cy/events/{event.slug}/register", data={**data, **long_answer})
+    assert 'lang="en">Anything you&#39;d like the speakers to cover?</span>' in too_long.text
+    assert "1000" in too_long.text or "1,000" in too_long.text
+    plain = _sign_up(client, event)
+    assert "Choose an answer for \u201cWhich &lt;job&gt; interests you most?\u201d" in plain.text
+    assert english not in plain.text
+
+
 def test_signing_up_again_does_not_change_the_answers(client):
     event = make_event()
     job = _job(event)
