@@ -30,7 +30,16 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    """Say at start-up when the workers cannot share their rate limits."""
+    """Before the workers are forked: compile the templates and load the translations once,
+    for all of them (nclw.templating.warm), and say when the workers cannot share their
+    rate limits."""
+    from nclw.templating import warm
+
+    app = server.app.wsgi() if server.cfg.preload_app else None  # else each worker loads it
+    if hasattr(app, "jinja_env"):  # the app itself, not a wrapper (bench/wsgi.py)
+        warm(app)
+    elif hasattr(getattr(app, "app", None), "jinja_env"):
+        warm(app.app)
     store = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     limits_on = os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no")
     if limits_on and server.cfg.workers > 1 and store.startswith("memory://"):
