@@ -301,7 +301,9 @@ class StampConnection:
         with self._lock:
             self._close()
             self._kept = KeptRows()
-        self.notices.close()
+            # Stopped; a new one starts listening if the engine is used again.
+            self.notices.close()
+            self.notices = ChangeNotices(self._connect)
 
 
 def _stamp_connection(engine) -> StampConnection:

@@ -200,3 +200,16 @@ def test_the_schema_made_for_tests_has_the_triggers(pg_app):
     # Fires also when replication or a restore turns ordinary triggers off ('A': always).
     url = pg_app.config["SQLALCHEMY_DATABASE_URI"]
     assert _notifying_tables(url) == dict.fromkeys(WATCHED_TABLES, "A")
+
+
+@pytest.mark.postgres
+def test_after_the_engine_is_disposed_the_worker_listens_again(pg_app, monkeypatch):
+    """Disposing the engine (a restore, a test) closes the listener; the next read starts
+    a new one, and rows are kept again."""
+    _listening(pg_app)
+    first = _reader(pg_app).notices
+    db.engine.dispose()
+    assert _reader(pg_app).notices is not first
+    slug, _event_id, reads = _kept_event(pg_app, monkeypatch)
+    assert fetch_rows(_TITLE, {"slug": slug}) == [("Careers session",)]
+    assert len(reads) == 1
