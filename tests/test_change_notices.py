@@ -35,6 +35,8 @@ def test_every_stamp_the_pages_read_is_of_watched_tables(app):
     # The check reads the table names: one it does not know is not trusted.
     assert not watched(["SELECT count(*) FROM registrations WHERE event_id = :event_id"])
     assert not watched([cache._EVENT_SELECT, "SELECT 1 FROM events JOIN audit_entries ON true"])
+    assert not watched(["SELECT 1 FROM events ev, registrations r WHERE r.event_id = ev.id"])
+    assert not watched(["SELECT 1 FROM events, registrations"])
 
 
 def _dsn(url: str) -> str:
