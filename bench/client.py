@@ -47,12 +47,18 @@ async def request(
     """Send one request on a fresh connection and read the whole reply.
 
     `source`: the loopback address to send from (all of 127.0.0.0/8 is this machine), so a
-    proxy in front sees a visitor of that address."""
+    proxy in front sees a visitor of that address. To an app server on another host (not
+    this machine's loopback), it is said as a proxy would say it: in `X-Forwarded-For`."""
     started = time.perf_counter()
-    local = (source, 0) if source else None
+    headers = dict(headers or {})
+    local = None
+    if source and host.startswith("127."):
+        local = (source, 0)
+    elif source:
+        headers["X-Forwarded-For"] = source
     reader, writer = await asyncio.open_connection(host, port, local_addr=local)
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
-    for name, value in (headers or {}).items():
+    for name, value in headers.items():
         lines.append(f"{name}: {value}")
     if body or method == "POST":
         lines.append(f"Content-Length: {len(body)}")

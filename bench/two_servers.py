@@ -1,11 +1,11 @@
 """Two app servers behind nginx, one database: announcement day's burst of sign-ups.
 
-Two gunicorn masters on two loopback ports of this machine (not separate hosts in network
-namespaces: that would mean adding virtual interfaces to a machine others share), each with
-its own sync workers, behind nginx running deploy/nginx.conf with both as upstream servers.
-Both share PostgreSQL and Redis (the rate limits' store); a mail sender (`flask nclw
-send-mail --loop`, as deploy/systemd/nclw-mail.service runs it) sits beside each and both
-deliver to one loopback SMTP server.
+Two gunicorn masters, each with its own sync workers, behind nginx running deploy/nginx.conf
+with both as upstream servers. Each runs on a network host of its own where the machine
+allows it (a network namespace joined by a virtual cable: bench/netns.py), else on two
+loopback ports. Both share PostgreSQL and Redis (the rate limits' store); a mail sender
+(`flask nclw send-mail --loop`, as deploy/systemd/nclw-mail.service runs it) sits beside
+each, on its host, and both deliver to one SMTP server on this machine.
 
 Then: a burst of sign-ups through nginx at one event, each visitor from an address of their
 own; exactly capacity confirmed, no 5xx; both servers show the event full; one address's
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import netns
 from bench.burst import (
     FULL_WORDING,
     SIGN_UP_LIMIT,
@@ -47,6 +48,7 @@ from bench.burst import (
     tickets,
     wait_for_outbox,
 )
+from bench.netns import APP_PORT, AppHost, app_hosts
 from bench.run import app_for, ensure_wrk
 from bench.seed import make_bench_event, seed_week
 from bench.week_vs_static import week_against_static
@@ -82,12 +84,12 @@ def site_env(database_url: str, instance: Path) -> dict[str, str]:
 class MailSender:
     """`flask nclw send-mail --loop` in a process of its own, as systemd would run it."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, run_as: list[str] | None = None) -> None:
         self.log = log
         self._out = log.open("wb")
         self.process = subprocess.Popen(
-            [str(venv_script("flask")), "--app", "wsgi", "nclw", "send-mail", "--loop"]
-            + ["--interval", "0.5"],
+            [*(run_as or []), str(venv_script("flask")), "--app", "wsgi", "nclw", "send-mail"]
+            + ["--loop", "--interval", "0.5"],
             cwd=PROJECT_ROOT,
             # Unbuffered: its log is read when it has stopped, whichever way it stopped.
             env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
@@ -128,6 +130,7 @@ class TwoServerSite:
     sink: SmtpSink
     engine: sa.Engine
     done_before: frozenset[int]  # outbox rows sent before the senders started (the seed's)
+    hosts: list[AppHost] | None = None  # the servers' own network hosts, if they have them
 
     def stop_senders(self) -> list[int]:
         """Stop both senders; how many emails each sent."""
@@ -146,8 +149,11 @@ def two_server_site(
     workers: int = 2,
     static: Path | None = None,
     connections: int = 1024,
+    separate_hosts: bool = False,
 ) -> Iterator[TwoServerSite]:
-    """Two gunicorn masters, nginx in front, a mail sender beside each, on `env`'s database."""
+    """Two gunicorn masters, nginx in front, a mail sender beside each, on `env`'s database;
+    with `separate_hosts`, each server and its sender on a network host of its own
+    (bench/netns.py) where this machine allows it."""
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is not installed (apt-get install nginx)")
@@ -158,11 +164,30 @@ def two_server_site(
         sink = stack.enter_context(smtp_sink())
         env = {**env, **sink.env()}
         done_before = finished_emails(engine)
+        hosts = (
+            stack.enter_context(app_hosts(2, _service_ports(env, sink))) if separate_hosts else None
+        )
+        # Each server and its sender on a host of its own when the machine allows it.
+        places = hosts or [None, None]
+        envs = [place.env(env) if place else env for place in places]
         # First: they need only the database and the mail server, and take seconds to start.
-        senders = [MailSender(env, folder / f"sender-{n}.log") for n in (1, 2)]
+        senders = [
+            MailSender(envs[n], folder / f"sender-{n + 1}.log", place.run_as if place else None)
+            for n, place in enumerate(places)
+        ]
         stack.callback(_stop_senders, senders)
         servers = [
-            LiveServer(env, workers=workers, extra_args=["--backlog", "2048"]) for _ in range(2)
+            LiveServer(
+                envs[n],
+                workers=workers,
+                extra_args=["--backlog", "2048"],
+                **(
+                    {"host": place.address, "port": APP_PORT, "run_as": place.run_as}
+                    if place
+                    else {}
+                ),
+            )
+            for n, place in enumerate(places)
         ]
         # Started and stopped side by side: each takes seconds on a busy machine.
         stack.callback(_side_by_side, [server.stop for server in servers])
@@ -171,12 +196,22 @@ def two_server_site(
             nginx_running(
                 binary,
                 folder / "nginx",
-                app_ports=[server.port for server in servers],
+                app_ports=[
+                    f"{server.host}:{server.port}" if hosts else server.port for server in servers
+                ],
                 static=static,
                 connections=connections,
             )
         )
-        yield TwoServerSite(nginx, servers, senders, sink, engine, done_before)
+        yield TwoServerSite(nginx, servers, senders, sink, engine, done_before, hosts)
+
+
+def _service_ports(env: dict[str, str], sink: SmtpSink) -> list[int]:
+    """The ports of this machine's services that an app host must reach: the database,
+    the rate limits' store and the mail server."""
+    database = sa.engine.make_url(env["DATABASE_URL"]).port or 5432
+    limits = sa.engine.make_url(env["RATELIMIT_STORAGE_URI"]).port or 6379
+    return [database, limits, sink.port]
 
 
 def _stop_senders(senders: list[MailSender]) -> list[int]:
@@ -265,13 +300,16 @@ def run(
         slug, rate_slug = _seed(url, workdir, capacity)
         print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
         with two_server_site(
-            site_env(url, workdir), workdir, workers=workers, static=static
+            site_env(url, workdir), workdir, workers=workers, static=static, separate_hosts=True
         ) as site:
-            print(
-                f"  two servers ({workers} workers each) on ports "
-                f"{', '.join(str(s.port) for s in site.servers)}, nginx at {site.nginx.url}",
-                flush=True,
+            where = ", ".join(f"{s.host}:{s.port}" for s in site.servers)
+            hosts = (
+                "each in a network namespace of its own"
+                if site.hosts
+                else f"on this machine's loopback ({netns.available()})"
             )
+            print(f"  two servers ({workers} workers each) at {where}, {hosts}", flush=True)
+            figures_hosts = [host.name for host in site.hosts] if site.hosts else []
             burst = run_burst(site.nginx.url, slug, sign_ups, concurrency=concurrency)
             figures = check_burst(site, slug, rate_slug, burst)
             _print_checks(figures)
@@ -295,6 +333,7 @@ def run(
                     flush=True,
                 )
     figures.update(
+        separate_hosts=figures_hosts,
         workers_per_server=workers,
         concurrency=concurrency,
         seconds=round(time.perf_counter() - started, 1),

@@ -42,8 +42,15 @@ def as_markdown(figures: dict) -> list[str]:
     burst, tickets, mail = figures["burst"], figures["tickets"], figures["mail"]
     rate, shown = figures["rate_limit"], figures["places_shown"].values()
     lines += [
-        f"Two gunicorn masters on two loopback ports ({figures['workers_per_server']} sync "
-        "workers each; one machine, not two hosts), nginx in front with deploy/nginx.conf "
+        (
+            "Two gunicorn masters, each with its mail sender in a network namespace of its "
+            "own (two hosts with their own network stacks, on one machine: bench/netns.py), "
+            f"each at port 8000 with {figures['workers_per_server']} sync workers"
+            if figures.get("separate_hosts")
+            else f"Two gunicorn masters on two loopback ports ({figures['workers_per_server']} "
+            "sync workers each; one machine, not two hosts)"
+        )
+        + ", nginx in front with deploy/nginx.conf "
         "(both as upstream servers), one PostgreSQL database, rate limits in one Redis, a "
         "`flask nclw send-mail --loop` beside each server, one loopback SMTP server. "
         f"1-minute load average at the end: {figures['load_average_1m']} (2 cores).",

@@ -33,7 +33,7 @@ def render_site(
     *,
     port: int,
     app_port: int | None = None,
-    app_ports: Sequence[int] = (),
+    app_ports: Sequence[int | str] = (),
     static: Path | None = None,
 ) -> Path:
     """deploy/nginx.conf with the machine's paths and ports swapped for the test's own.
@@ -42,7 +42,11 @@ def render_site(
     says to add them); `static` serves another folder as /static/ (default: the project's)."""
     ports = [*([app_port] if app_port is not None else []), *app_ports]
     assert ports, "no app server to send requests to"
-    upstream = "\n    ".join(f"server 127.0.0.1:{each};" for each in ports)
+    # A port is on this machine's loopback; "host:port", an app server on another host.
+    upstream = "\n    ".join(
+        f"server {each};" if isinstance(each, str) else f"server 127.0.0.1:{each};"
+        for each in ports
+    )
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "listen [::]:80;": "",  # the test machine may have no IPv6
@@ -129,7 +133,7 @@ def nginx_running(
     binary: str,
     folder: Path,
     *,
-    app_ports: Sequence[int],
+    app_ports: Sequence[int | str],
     static: Path | None = None,
     connections: int = 128,
 ) -> Iterator[RunningNginx]:

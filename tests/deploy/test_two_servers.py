@@ -1,19 +1,23 @@
 """Two app servers behind nginx, one database: announcement day's burst, made small.
 
-The same set-up as `make bench`'s (bench/two_servers.py): two gunicorn masters on two ports,
-deploy/nginx.conf in front of both, PostgreSQL and Redis shared, a mail sender beside each
-server and one loopback SMTP server. Its own database: the servers and senders are other
+The same set-up as `make bench`'s (bench/two_servers.py): two gunicorn masters, each with its
+mail sender on a network host of its own (a network namespace, where the machine allows it;
+else two loopback ports), deploy/nginx.conf in front of both, PostgreSQL and Redis shared,
+and one SMTP server. Its own database: the servers and senders are other
 processes, and must see each other's commits. (Its schema comes from the models, not the
 migrations, which take seconds more; tests/test_migrations.py checks that the two agree.)
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 import redis
 
+from bench import netns
 from bench.burst import FULL_WORDING, SIGN_UP_LIMIT, run_burst
 from bench.run import app_for
 from bench.two_servers import LIMITS_STORE, check_burst, site_env, two_server_site
@@ -40,6 +44,15 @@ def _require_parts() -> None:
         unavailable(f"Redis is not running at {LIMITS_STORE} ({error}): no shared limits")
 
 
+def _can_add_network_hosts() -> bool:
+    if netns.available() is not None:
+        return False
+    probe = f"nclw-probe-{os.getpid()}"
+    added = subprocess.run(["ip", "netns", "add", probe], capture_output=True, check=False)
+    subprocess.run(["ip", "netns", "delete", probe], capture_output=True, check=False)
+    return added.returncode == 0
+
+
 def _schema(url: str, folder: Path) -> None:
     app = app_for(url, folder)
     with app.app_context():
@@ -54,10 +67,17 @@ def test_two_servers_share_the_places_the_limits_and_the_mail(tmp_path: Path):
         _schema(url, tmp_path)
         slug = add_open_event(env, capacity=CAPACITY)
         roomy = add_open_event(env, capacity=SAME_ADDRESS * 2)
-        with two_server_site(env, tmp_path, workers=2, connections=512) as site:
+        with two_server_site(
+            env, tmp_path, workers=2, connections=512, separate_hosts=True
+        ) as site:
             burst = run_burst(site.nginx.url, slug, PEOPLE, concurrency=20)
             found = check_burst(site, slug, roomy, burst)
             logs = "\n".join(server.log() for server in site.servers)
+            hosts = site.hosts
+
+    # Where the machine lets us add network hosts, the servers ran on them, not on loopback.
+    if _can_add_network_hosts():
+        assert hosts and len({server.split(":")[1] for server in found["places_shown"]}) == 2
 
     # Everyone was answered by the app ("Check your email"), through nginx, without a 5xx.
     assert found["burst"]["form_statuses"] == {200: PEOPLE}

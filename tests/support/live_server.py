@@ -57,12 +57,14 @@ class LiveServer:
         app: str = "wsgi:app",
         cwd: Path = PROJECT_ROOT,
         run_as: Sequence[str] = (),
+        port: int | None = None,
     ) -> None:
-        """`run_as` goes before the command, to run it with other rights (setpriv ...)."""
+        """`run_as` goes before the command, to run it with other rights (setpriv ...) or
+        on another network host (ip netns exec ...), which then names its `port`."""
         self.host = host
         self.cwd = cwd
         self._workers = workers
-        self.port = free_port(host)
+        self.port = port or free_port(host)
         self.url = f"http://{host}:{self.port}"
         self._env = _child_env(env)
         self._args = [
