@@ -105,10 +105,11 @@ class ChangeNotices:
             if self._pid != os.getpid():
                 self._start()
                 return None
-            socket, count = self._socket, self._count
-        if socket is None or _readable(socket):
-            return None
-        return count
+            # Under the lock: the thread cannot close this socket, nor open another with
+            # the same number, between the look at it and the count it goes with.
+            if self._socket is None or _readable(self._socket):
+                return None
+            return self._count
 
     def changed(self) -> None:
         """Count a change this process made (its notice is on its way)."""
