@@ -12,11 +12,22 @@ English is the site's own language: a string with no translation shows in Englis
 from __future__ import annotations
 
 import fnmatch
+import sys
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from babel.core import Locale
-from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask import (
+    Flask,
+    before_render_template,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    template_rendered,
+)
+from flask_babel import Babel, force_locale, get_locale, get_translations, refresh
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -58,6 +69,9 @@ JOURNEY = (
     "templates/questions/*",
     "templates/mail/*",
     "templates/errors/*",
+    # Where the header's "Get support" leads, and the ticket's part about the survey.
+    "templates/pages/support.html",
+    "templates/feedback/_ticket_panel.html",
     "nclw/events/*",
     "nclw/registrations/*",
     "nclw/questions/*",
@@ -68,6 +82,15 @@ JOURNEY = (
     "nclw/wording.py",
     "nclw/errors.py",
 )
+# Inside those folders, but someone else's pages: an adviser booking for young people, and
+# the development mailbox.
+NOT_JOURNEY = (
+    "nclw/registrations/booking_*",
+    "nclw/mail/views.py",
+)
+# Pages of the journey whose views live among other pages.
+JOURNEY_VIEWS = frozenset({"pages.support"})
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def language(code: str | None) -> Language:
@@ -161,10 +184,26 @@ def address_prefix(code: str) -> str:
     return "" if code == DEFAULT or code not in LANGUAGES else f"/{code}"
 
 
+@cache
 def in_journey(path: str) -> bool:
     """Whether a file ('templates/events/detail.html', 'nclw/events/views.py') is part of the
     young person's journey."""
-    return any(fnmatch.fnmatch(path, pattern) for pattern in JOURNEY)
+    return any(fnmatch.fnmatch(path, pattern) for pattern in JOURNEY) and not any(
+        fnmatch.fnmatch(path, pattern) for pattern in NOT_JOURNEY
+    )
+
+
+@cache
+def _view_in_journey(endpoint: str, module: str) -> bool:
+    source = getattr(sys.modules.get(module), "__file__", None)
+    if endpoint in JOURNEY_VIEWS:
+        return True
+    if source is None:
+        return False
+    try:
+        return in_journey(Path(source).resolve().relative_to(_ROOT).as_posix())
+    except ValueError:  # a view from outside the project (a library's)
+        return False
 
 
 def writes(code: str, template: str | None) -> bool:
@@ -247,6 +286,44 @@ def plural_forms(singular: str, plural: str) -> dict[str, str]:
     }
 
 
+def _page_language() -> dict[str, str]:
+    lang = language(current_language())
+    return {"html_lang": lang.html_lang, "html_dir": lang.direction}
+
+
+def _english_outside_the_language() -> None:
+    # A request for a page outside its language's part of the site (an Arabic address outside
+    # the young person's journey, reached from an Arabic page's links) is written wholly in
+    # English: the words its view and forms make as well as its template's.
+    code = request.environ.get(ENVIRON_LANGUAGE, DEFAULT)
+    view = request.endpoint and current_app.view_functions.get(request.endpoint)
+    if language(code).whole_site or not view:
+        return
+    if not _view_in_journey(request.endpoint, view.__module__):
+        request.environ[ENVIRON_LANGUAGE] = DEFAULT
+        refresh()
+
+
+def _english_where_untranslated(app: Flask, template, context: dict, **_extra) -> None:
+    # The same for a template outside the language's part of the site, whatever view draws
+    # it: the whole page is English and marked so, not English words in an Arabic page, read
+    # out by a screen reader as Arabic, under an Arabic header.
+    if not has_request_context() or writes(current_language(), template.name):
+        g.setdefault("nclw_page_locales", []).append(None)
+        return
+    english = force_locale(DEFAULT)
+    english.__enter__()
+    g.setdefault("nclw_page_locales", []).append(english)
+    context.update(_page_language())
+
+
+def _back_to_request_language(app: Flask, template, context: dict, **_extra) -> None:
+    kept = g.get("nclw_page_locales")
+    english = kept.pop() if kept else None
+    if english is not None:
+        english.__exit__(None, None, None)
+
+
 def _vary_on_guess(response):
     # A page whose address names no language was written in the browser's: a cache must
     # keep one copy per Accept-Language.
@@ -275,12 +352,10 @@ def init_i18n(app: Flask) -> None:
     # `{% trans %}` blocks read as one line of text, however the template wraps them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.after_request(_vary_on_guess)
-
-    def page_language():
-        lang = language(current_language())
-        return {"html_lang": lang.html_lang, "html_dir": lang.direction}
-
-    app.context_processor(page_language)
+    app.context_processor(_page_language)
+    app.before_request(_english_outside_the_language)
+    before_render_template.connect(_english_where_untranslated, app)
+    template_rendered.connect(_back_to_request_language, app)
     app.jinja_env.globals["language_switch_links"] = _page_switch_links
     app.jinja_env.globals["in_site_language"] = in_site_language
     app.jinja_env.globals["plural_forms"] = plural_forms

@@ -10,7 +10,7 @@
 
 `make translations` runs extract, update and compile; `make run` and `make test` compile.
 Welsh covers the whole site. Arabic covers the young person's journey (nclw.i18n.JOURNEY),
-so its catalogue holds only those strings, and pages outside it show English.
+so its catalogue holds only those strings, and pages outside it are written in English.
 """
 
 from __future__ import annotations

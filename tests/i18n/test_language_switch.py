@@ -44,11 +44,16 @@ def test_pages_of_the_journey_offer_arabic_and_welsh(client):
 
 
 def test_pages_outside_the_journey_offer_welsh_but_not_arabic(client):
-    for path in ("/support", "/privacy", "/sign-in"):
+    for path in ("/privacy", "/accessibility", "/sign-in"):
         assert _offered(client, f"/en{path}") == {"cy": f"/cy{path}"}, path
         assert _offered(client, f"/cy{path}") == {"en-GB": f"/en{path}"}, path
-        # An Arabic address outside the journey is English: it offers the way to both.
-        assert _offered(client, f"/ar{path}") == {"en-GB": f"/en{path}", "cy": f"/cy{path}"}
+        # An Arabic address outside the journey is an English page: it offers Welsh.
+        assert _offered(client, f"/ar{path}") == {"cy": f"/cy{path}"}, path
+
+
+def test_the_support_page_is_in_the_journey(client):
+    # The header's "Get support" is on every Arabic page: it leads to a page in Arabic.
+    assert _offered(client, "/ar/support") == {"en-GB": "/en/support", "cy": "/cy/support"}
 
 
 def test_the_back_office_offers_welsh_but_not_arabic(client):
@@ -67,7 +72,10 @@ def test_the_back_office_offers_welsh_but_not_arabic(client):
         ("questions/ask.html", True),
         ("errors/404.html", True),
         ("backoffice/check_in.html", False),
-        ("pages/support.html", False),
+        ("pages/support.html", True),
+        ("feedback/_ticket_panel.html", True),
+        ("pages/privacy.html", False),
+        ("feedback/survey.html", False),
         ("accounts/sign_in.html", False),
         (None, False),
     ],
