@@ -1,4 +1,5 @@
-"""What every area's views share: running a service, and reading numbers from a request.
+"""What every area's views share: running a service, the status of a page with a form, a
+lookup that found nothing as a 404, and reading numbers from a request.
 
 A number typed into a web address or a query string can be any length. The database's id and
 year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import flash, request
+from flask import abort, flash, request
 from werkzeug.routing import IntegerConverter
 
 from nclw.errors import NclwError, database_writes
 from nclw.extensions import db
+
+T = TypeVar("T")
 
 #: The largest value an INTEGER column holds (PostgreSQL's, and so ours on every database).
 LARGEST_ID = 2**31 - 1
@@ -88,3 +91,16 @@ def run_service(
     if success is not None:
         flash(success(value) if callable(success) else success, "success")
     return Outcome(ok=True, value=value)
+
+
+def form_status(form) -> int:
+    """The status of a page showing a form: 400 for one sent back with problems, else 200."""
+    # A form sent back with problems is a client error; a fresh form is a plain 200.
+    return 400 if form.is_submitted() else 200
+
+
+def or_404(found: T | None) -> T:
+    """What a lookup found; nothing found is a 404."""
+    if found is None:
+        abort(404)
+    return found

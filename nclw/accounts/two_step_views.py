@@ -25,7 +25,7 @@ from nclw.accounts.pending_sign_in import FirstStep
 from nclw.extensions import limiter
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 bp = Blueprint("two_step", __name__)
 
@@ -75,7 +75,7 @@ def enter_code():
         ).ok
     ):
         return redirect(pending.next_url or signing_in.home_for(user))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("two_step/enter_code.html", form=form), status
 
 
@@ -100,7 +100,7 @@ def enter_recovery_code():
         )
         if done.ok:
             return redirect(pending.next_url or signing_in.home_for(user))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("two_step/enter_recovery_code.html", form=form), status
 
 
@@ -191,7 +191,7 @@ def renew_recovery_codes():
         done = run_service(lambda: two_step.renew_recovery_codes(user, now=utcnow()), None)
         if done.ok:
             return _recovery_codes_page(user, done.value, first_time=False)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     page = render_template(
         "two_step/renew_recovery_codes.html", form=form, status=two_step.two_step_status(user)
     )
@@ -218,5 +218,5 @@ def turn_off():
         ).ok
     ):
         return redirect(url_for("accounts.account"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("two_step/turn_off.html", form=form), status

@@ -44,7 +44,7 @@ from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -111,7 +111,7 @@ def sign_in():
                 user, first_step=FirstStep.PASSWORD, next_url=next_url
             )
         form.form_errors.append(_("The email address or password is not right."))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/sign_in.html", form=form), status
 
 
@@ -175,7 +175,7 @@ def accept_invite(token: str):
         )
         if done.ok:
             return redirect(signing_in.home_for(done.value))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/accept_invite.html", form=form, invite=invite), status
 
 
@@ -188,7 +188,7 @@ def request_reset():
         email_links.request_password_reset(form.email.data, now=utcnow())
         db.session.commit()
         return render_template("accounts/reset_sent.html", email=form.email.data)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/reset_request.html", form=form), status
 
 
@@ -208,7 +208,7 @@ def reset_password(token: str):
         )
         if done.ok:
             return redirect(url_for("accounts.sign_in"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/reset_password.html", form=form), status
 
 

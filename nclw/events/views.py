@@ -16,6 +16,7 @@ from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.render_cache import page_is_shared, request_variant
 from nclw.timezones import to_uk, utcnow
+from nclw.web import or_404
 from nclw.wording import week_dates
 
 bp = Blueprint("events", __name__)
@@ -104,9 +105,7 @@ def detail(slug: str):
     now = utcnow()
 
     def render() -> str:
-        event = services.get_public_event(slug)
-        if event is None:
-            abort(404)
+        event = or_404(services.get_public_event(slug))
         return _detail_html(event, now)
 
     if not page_is_shared() or cache.event_page_is_personal():
@@ -152,9 +151,7 @@ def week_calendar():
 @bp.get("/week/<name>.ics")
 def feed_calendar(name: str):
     """Subscribe to the week's events, all or one audience's; calendars fetch it hourly."""
-    feed = feeds.feed_named(name)
-    if feed is None:
-        abort(404)
+    feed = or_404(feeds.feed_named(name))
     edition = services.current_edition(today=utcnow().date())
     events = feeds.feed_events(edition, feed)
     body = ical.subscription_calendar(

@@ -15,7 +15,7 @@ from nclw.feedback.forms import SurveyQuestionsForm, given_answers, survey_form_
 from nclw.forms import ConfirmForm
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import to_uk, utcnow
-from nclw.web import run_service
+from nclw.web import form_status, or_404, run_service
 
 bp = Blueprint("feedback", __name__)
 bp.add_app_template_global(answering.ticket_survey_choice, "survey_choice_for_ticket")
@@ -23,10 +23,7 @@ bp.add_app_template_global(survey.question_text, "question_text")
 
 
 def _invitation_or_404(token: str):
-    invitation = answering.invitation_for_link(token)
-    if invitation is None:
-        abort(404)
-    return invitation
+    return or_404(answering.invitation_for_link(token))
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
@@ -54,7 +51,7 @@ def answer(token: str):
         )
         if done.ok:
             return render_template("feedback/thanks.html", event=event)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("feedback/survey.html", event=event, form=form, token=token), status
 
 
@@ -66,7 +63,7 @@ def no_thanks(token: str):
     if form.validate_on_submit():
         run_service(lambda: answering.say_no_from_email(invitation), None)
         return render_template("feedback/no_thanks_done.html")
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "feedback/no_thanks.html", event=invitation.registration.event, form=form
     ), status

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from nclw.mail.delivery import send_pending
 from nclw.mail.dev_mailbox import email_path, list_emails, read_email
 from nclw.mail.status import mail_health
+from nclw.web import or_404
 
 bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 
@@ -49,9 +50,7 @@ def send_now():
 @bp.get("/<name>")
 def message(name: str):
     """Show one email: its text, and its calendar part if it has one."""
-    email = read_email(_directory(), name)
-    if email is None:
-        abort(404)
+    email = or_404(read_email(_directory(), name))
     return render_template("mail_dev/message.html", email=email)
 
 
@@ -72,9 +71,7 @@ def message_html(name: str):
 @bp.get("/<name>/download")
 def download(name: str):
     """The raw .eml file, to open in a real email program."""
-    path = email_path(_directory(), name)
-    if path is None:
-        abort(404)
+    path = or_404(email_path(_directory(), name))
     return Response(
         path.read_bytes(),
         mimetype="message/rfc822",

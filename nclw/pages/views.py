@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     render_template,
     request,
@@ -15,6 +14,7 @@ from flask import (
 from nclw.events import services
 from nclw.pages import share_image, sharing, statements
 from nclw.timezones import utcnow
+from nclw.web import or_404
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_global(sharing.head_meta, "head_meta")
@@ -65,9 +65,7 @@ def favicon():
 @bp.get("/events/<slug>/share.png")
 def event_share_image(slug: str):
     """The picture a link to a published (or cancelled) event shows in a chat."""
-    event = services.get_public_event(slug)
-    if event is None:
-        abort(404)
+    event = or_404(services.get_public_event(slug))
     return _share_image(share_image.event_card(event))
 
 
@@ -80,9 +78,7 @@ def week_share_image():
 @bp.get("/weeks/<int:year>/share.png")
 def past_week_share_image(year: int):
     """The picture a link to an earlier week's page shows in a chat."""
-    edition = services.edition_for_year(year)
-    if edition is None:
-        abort(404)
+    edition = or_404(services.edition_for_year(year))
     return _share_image(share_image.week_card(edition))
 
 

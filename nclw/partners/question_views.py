@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from nclw.partners.queries import get_own_event
 from nclw.registrations.question_forms import SignUpQuestionForm
 from nclw.registrations.question_setup import questions_of
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, or_404, run_service
 
 bp = Blueprint("partner_questions", __name__, url_prefix="/partner")
 
@@ -21,9 +21,7 @@ bp = Blueprint("partner_questions", __name__, url_prefix="/partner")
 @partner_required
 def session_questions(event_id: int):
     """Show the questions the session asks, and propose one for the organisers to review."""
-    event = get_own_event(event_id, actor=current_user)
-    if event is None:
-        abort(404)
+    event = or_404(get_own_event(event_id, actor=current_user))
     form = SignUpQuestionForm()
     if form.validate_on_submit():
         done = run_service(
@@ -42,4 +40,4 @@ def session_questions(event_id: int):
         waiting=proposals.awaiting_review(event),
         form=form,
     )
-    return page, 400 if form.is_submitted() else 200
+    return page, form_status(form)

@@ -13,16 +13,13 @@ from nclw.partners import queries, services, session_changes
 from nclw.partners.compare import compare_versions
 from nclw.partners.forms import ApproveForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
-from nclw.web import query_int, run_service
+from nclw.web import or_404, query_int, run_service
 
 bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
 
 
 def _proposal(proposal_id: int):
-    proposal = queries.get_proposal_for_review(proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
+    return or_404(queries.get_proposal_for_review(proposal_id))
 
 
 @bp.get("/")
@@ -127,10 +124,7 @@ def decline(proposal_id: int):
 
 
 def _change(change_id: int):
-    change = queries.get_session_change(change_id)
-    if change is None:
-        abort(404)
-    return change
+    return or_404(queries.get_session_change(change_id))
 
 
 @bp.get("/changes/<int:change_id>")

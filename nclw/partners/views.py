@@ -27,28 +27,17 @@ from nclw.reports import lines
 from nclw.reports import services as reports
 from nclw.reports.downloads import report_csv
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, or_404, run_service
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
 
 def _own_proposal(proposal_id: int):
-    proposal = queries.get_own_proposal(proposal_id, actor=current_user)
-    if proposal is None:
-        abort(404)
-    return proposal
+    return or_404(queries.get_own_proposal(proposal_id, actor=current_user))
 
 
 def _own_event(event_id: int):
-    event = queries.get_own_event(event_id, actor=current_user)
-    if event is None:
-        abort(404)
-    return event
-
-
-def _status(form) -> int:
-    # A form sent back with problems is a client error; a fresh form is a plain 200.
-    return 400 if form.is_submitted() else 200
+    return or_404(queries.get_own_event(event_id, actor=current_user))
 
 
 @bp.get("/")
@@ -79,7 +68,8 @@ def new_proposal():
         )
         if done.ok:
             return redirect(url_for("partners.proposal", proposal_id=done.value.id))
-    return render_template("partners/proposal_form.html", form=form, proposal=None), _status(form)
+    page = render_template("partners/proposal_form.html", form=form, proposal=None)
+    return page, form_status(form)
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -111,9 +101,8 @@ def edit_proposal(proposal_id: int):
         )
         if done.ok:
             return redirect(url_for("partners.proposal", proposal_id=proposal.id))
-    return render_template("partners/proposal_form.html", form=form, proposal=proposal), _status(
-        form
-    )
+    page = render_template("partners/proposal_form.html", form=form, proposal=proposal)
+    return page, form_status(form)
 
 
 @bp.post("/proposals/<int:proposal_id>/submit")
@@ -181,7 +170,7 @@ def edit_session(event_id: int):
             return redirect(url_for("partners.session", event_id=event.id))
     return (
         render_template("partners/session_form.html", form=form, event=event, waiting=waiting),
-        _status(form),
+        form_status(form),
     )
 
 

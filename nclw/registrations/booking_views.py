@@ -11,7 +11,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import bookings
 from nclw.registrations.booking_forms import booking_form_for, professional, young_people
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, or_404, run_service
 
 bp = Blueprint("bookings", __name__)
 
@@ -44,15 +44,12 @@ def book(slug: str):
             return render_template(
                 "bookings/booked.html", event=event, result=booked.value, email=form.email.data
             )
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("bookings/form.html", event=event, form=form), status
 
 
 def _booking_or_404(token: str):
-    booking = bookings.booking_for_link(token)
-    if booking is None:
-        abort(404)
-    return booking
+    return or_404(bookings.booking_for_link(token))
 
 
 @bp.get("/bookings/<token>")

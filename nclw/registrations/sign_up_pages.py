@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from flask import abort, render_template
+from flask import render_template
 
 from nclw.events import slugs
 from nclw.events.cache import event_stamp
@@ -19,6 +19,7 @@ from nclw.registrations.forms import sign_up_form_for
 from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
 from nclw.registrations.slots import SLOTS_STAMP
 from nclw.render_cache import cached_page, page_is_shared, placeholder, request_variant
+from nclw.web import or_404
 
 SIGN_UP_FORMS = "sign-up form"
 CHECK_EMAIL_PAGES = "check your email"
@@ -67,10 +68,7 @@ def _render(slug: str, *, now: datetime) -> str:
 
 def public_event_or_404(slug: str):
     """The published or cancelled event at this address, else a 404."""
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
-    return event
+    return or_404(get_public_event(slug))
 
 
 def check_email_page(event) -> Callable[[str, bool], str]:

@@ -9,7 +9,7 @@ from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
@@ -40,7 +40,7 @@ def change_time(token: str):
         )
         if outcome.ok:
             return redirect(url_for("registrations.ticket", token=token))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "registrations/change_time.html",
         registration=registration,

@@ -12,7 +12,7 @@ from nclw.registrations.models import Registration
 from nclw.registrations.supporter_forms import AddSupporterForm, supporter_details
 from nclw.registrations.views import _registration_or_404
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 bp = Blueprint("supporters", __name__)
 
@@ -47,7 +47,7 @@ def add(token: str):
         )
         if done.ok:
             return redirect(url_for("registrations.ticket", token=token))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "registrations/supporter_add.html",
         registration=registration,

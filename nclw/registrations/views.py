@@ -65,7 +65,7 @@ from nclw.registrations.ticket_links import (
 )
 from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 bp = Blueprint("registrations", __name__)
 bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
@@ -235,7 +235,7 @@ def ticket_certificate(token: str):
                 "Cache-Control": "no-store",
             },
         )
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "registrations/certificate.html",
         event=registration.event,

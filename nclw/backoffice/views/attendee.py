@@ -13,7 +13,7 @@ from nclw.registrations.corrections import Correction, correct_details
 from nclw.registrations.forms import CorrectDetailsForm
 from nclw.registrations.sign_up_answers import answers_for
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _corrected(correction: Correction) -> str:
@@ -48,4 +48,4 @@ def attendee(registration_id: int):
         answers=answers_for(registration),
         form=form,
     )
-    return page, 400 if form.is_submitted() else 200
+    return page, form_status(form)

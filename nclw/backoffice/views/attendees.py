@@ -22,7 +22,7 @@ from nclw.registrations import messaging, on_the_day, on_their_behalf, waiting_l
 from nclw.registrations import queries as tickets
 from nclw.registrations.bookings import event_bookings
 from nclw.timezones import utcnow
-from nclw.web import query_int, run_service
+from nclw.web import form_status, query_int, run_service
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -104,7 +104,7 @@ def cancel_registration(registration_id: int):
         )
         if cancelled.ok:
             return back_to_attendees(registration)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     page = render_template(
         "backoffice/registration_cancel.html", registration=registration, form=form
     )

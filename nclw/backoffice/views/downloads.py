@@ -14,6 +14,7 @@ from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import to_uk, utcnow
+from nclw.web import form_status
 
 WEEK = "week-"  # a scope of "week-<edition id>" is the whole week; a bare number is one event
 
@@ -38,7 +39,7 @@ def export():
     """Download attendee lists as CSV or XLSX, with the columns you pick."""
     form = _export_form()
     if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
+        status = form_status(form)
         return render_template("backoffice/export.html", form=form), status
     return _download(form)
 

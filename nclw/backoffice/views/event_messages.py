@@ -15,7 +15,7 @@ from nclw.registrations import scheduled_messages
 from nclw.registrations.message_history import message_history
 from nclw.registrations.models import EventMessage, MessageAudience
 from nclw.timezones import format_stamp, utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _load_message(event_id: int, message_id: int) -> EventMessage:
@@ -64,7 +64,7 @@ def edit_event_message(event_id: int, message_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_messages", event_id=event_id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "backoffice/event_message_form.html", event=message.event, message=message, form=form
     ), status

@@ -26,7 +26,7 @@ from nclw.registrations.queries import (
     count_recipients,
 )
 from nclw.timezones import format_when, utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _event_form(data: dict | None = None, event=None) -> EventForm:
@@ -64,7 +64,7 @@ def new_event():
         )
         if created.ok:
             return redirect(url_for("backoffice.event", event_id=created.value.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("backoffice/event_form.html", form=form, event=None), status
 
 
@@ -124,7 +124,7 @@ def edit_event(event_id: int):
         )
         if notified.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("backoffice/event_form.html", form=form, event=event), status
 
 
@@ -170,7 +170,7 @@ def cancel_event(event_id: int):
         )
         if told.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "backoffice/event_cancel.html", form=form, event=event, count=count
     ), status

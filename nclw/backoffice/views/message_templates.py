@@ -15,7 +15,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import message_templates as templates
 from nclw.registrations.models import MessageTemplate
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 # Sent by "Save as a template" on the message page: fill this form in, save nothing yet.
 FROM_MESSAGE = "from_message"
@@ -60,7 +60,7 @@ def _template_form(form: MessageTemplateForm, template: MessageTemplate | None, 
         )
         if done.ok:
             return redirect(url_for("backoffice.message_templates"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "backoffice/message_template_form.html", form=form, template=template
     ), status

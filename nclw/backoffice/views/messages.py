@@ -21,7 +21,7 @@ from nclw.registrations.message_templates import message_templates
 from nclw.registrations.models import MessageAudience, MessageTemplate
 from nclw.registrations.queries import count_recipients
 from nclw.timezones import format_stamp, utcnow
-from nclw.web import query_int, run_service
+from nclw.web import form_status, query_int, run_service
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def message_attendees(event_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_messages", event_id=event.id))
-    return _compose_page(event, form, status=400 if form.is_submitted() else 200)
+    return _compose_page(event, form, status=form_status(form))
 
 
 def _fill_from_template(form: MessageForm) -> None:

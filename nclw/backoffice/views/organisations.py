@@ -15,7 +15,7 @@ from nclw.events.models import Organisation
 from nclw.extensions import db
 from nclw.partners.organisations import merge_organisations, what_a_merge_moves
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 @bp.get("/organisations")
@@ -65,7 +65,7 @@ def organisation(organisation_id: int):
         )
         if renamed.ok:
             return redirect(url_for("backoffice.organisation", organisation_id=organisation_id))
-    return _organisation_page(organisation, rename, merge, 400 if rename.is_submitted() else 200)
+    return _organisation_page(organisation, rename, merge, form_status(rename))
 
 
 @bp.post("/organisations/<int:organisation_id>/merge")

@@ -19,7 +19,7 @@ from nclw.events import services as events
 from nclw.events.models import Organisation, OrganisationKind
 from nclw.extensions import db
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -52,7 +52,7 @@ def people():
         )
         if invited.ok:
             return redirect(url_for("backoffice.people"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "backoffice/people.html",
         form=form,
@@ -134,7 +134,7 @@ def change_role(user_id: int):
         )
         if changed.ok:
             return redirect(url_for("backoffice.people"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("backoffice/role.html", form=form, person=person), status
 
 

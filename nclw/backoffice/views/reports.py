@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, render_template, url_for
 
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
@@ -13,15 +13,13 @@ from nclw.extensions import db
 from nclw.reports import lines, services
 from nclw.reports.downloads import report_csv
 from nclw.timezones import utcnow
+from nclw.web import or_404
 
 NOTES = {"access_note": lines.ACCESS_NOTE, "details_removed_note": lines.DETAILS_REMOVED_NOTE}
 
 
 def _edition(year: int) -> Edition:
-    edition = events.edition_for_year(year)
-    if edition is None:
-        abort(404)
-    return edition
+    return or_404(events.edition_for_year(year))
 
 
 def _csv(body: bytes, name: str) -> Response:

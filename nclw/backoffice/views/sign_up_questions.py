@@ -16,7 +16,7 @@ from nclw.registrations import question_setup as setup
 from nclw.registrations.question_forms import SignUpQuestionForm
 from nclw.registrations.sign_up_questions import SignUpQuestion
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _back(question: SignUpQuestion):
@@ -43,7 +43,7 @@ def sign_up_questions(event_id: int):
         proposed=[(q, setup.topics_of(q)) for q in proposals.awaiting_review(event)],
         form=form,
     )
-    return page, 400 if form.is_submitted() else 200
+    return page, form_status(form)
 
 
 @bp.route("/sign-up-questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -62,7 +62,7 @@ def edit_sign_up_question(question_id: int):
         if done.ok:
             return _back(question)
     page = render_template("backoffice/sign_up_question_form.html", question=question, form=form)
-    return page, 400 if form.is_submitted() else 200
+    return page, form_status(form)
 
 
 _ACTIONS = {

@@ -15,7 +15,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
 from nclw.timezones import to_uk, utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _load_slot(event_id: int, slot_id: int) -> EventSlot:
@@ -45,7 +45,7 @@ def event_slots(event_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_slots", event_id=event_id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return _slots_page(event, form, WaitingListsForm(formdata=None), status)
 
 
@@ -102,7 +102,7 @@ def edit_slot(event_id: int, slot_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_slots", event_id=event_id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "backoffice/slot_form.html", event=load_event(event_id), slot=slot, form=form
     ), status

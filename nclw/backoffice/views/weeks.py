@@ -13,7 +13,7 @@ from nclw.events import weeks
 from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, run_service
 
 
 def _details(form: WeekForm) -> weeks.WeekDetails:
@@ -67,7 +67,7 @@ def new_week():
         )
         if made.ok:
             return redirect(url_for("backoffice.week_list"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("backoffice/week_form.html", form=form, week=None), status
 
 
@@ -84,5 +84,5 @@ def edit_week(week_id: int):
         )
         if changed.ok:
             return redirect(url_for("backoffice.week_list"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("backoffice/week_form.html", form=form, week=week), status

@@ -20,7 +20,7 @@ from nclw.questions.models import Question, QuestionStatus
 from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, moderation, retention
 from nclw.timezones import utcnow
-from nclw.web import database_ids, run_service
+from nclw.web import database_ids, form_status, or_404, run_service
 
 # What each posted move calls, and what the moderator is told once it is done.
 MODERATION_MOVES = {
@@ -40,10 +40,7 @@ def _moderated_event_or_403(event_id: int) -> Event:
 
 
 def _question_or_404(event_id: int, question_id: int) -> Question:
-    question = listing.event_question(event_id, question_id)
-    if question is None:
-        abort(404)
-    return question
+    return or_404(listing.event_question(event_id, question_id))
 
 
 def _moves_for(questions: list[Question], moves) -> dict[int, list[moderation.Move]]:
@@ -160,7 +157,7 @@ def edit(event_id: int, question_id: int):
             return redirect(url_for("questions.queue", event_id=event.id))
         if isinstance(saved.error, NeedsConfirmation):
             return _confirm_publishing(event, question, saved.error.message)
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     flags = describe(asking.flags_for_text(form.body.data or ""))
     can_approve = moderation.move_refusal(question, "approve") is None
     return render_template(

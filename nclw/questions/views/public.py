@@ -35,7 +35,7 @@ from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
 from nclw.registrations.ticket_links import registration_for_link, registration_id_for_link
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import form_status, or_404, run_service
 
 BROWSER_COOKIE = "nclw_qa_browser"
 # After a question is sent, the page lands on the thank-you in the questions panel (not on a
@@ -86,10 +86,7 @@ def _ticket_or_404(token: str) -> Registration:
 
 
 def _question_or_404(event_id: int, question_id: int) -> Question:
-    question = listing.event_question(event_id, question_id)
-    if question is None:
-        abort(404)
-    return question
+    return or_404(listing.event_question(event_id, question_id))
 
 
 def _browser_id() -> str | None:
@@ -224,7 +221,7 @@ def _send_question(form: AskQuestionForm, event: Event, **asker) -> bool:
 
 
 def _ask_page(form: AskQuestionForm, event: Event, *, closed_reason: str | None, back: str):
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     page = render_template(
         "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
     )
@@ -297,9 +294,7 @@ def ask_from_event(slug: str):
 
 def withdraw_from_event(slug: str, question_id: int):
     """Take back a question this browser sent."""
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
+    event = or_404(get_public_event(slug))
     question = _question_or_404(event.id, question_id)
     browser_id = _browser_id()
     if not ConfirmForm().validate_on_submit() or browser_id is None:
@@ -315,9 +310,7 @@ def withdraw_from_event(slug: str, question_id: int):
 @limiter.limit("30 per 10 minutes", key_func=_address_limit_key, methods=["POST"])
 def vote_from_event(slug: str, question_id: int):
     """Add this browser's vote to a question, where anyone may ask."""
-    event = get_public_event(slug)
-    if event is None:
-        abort(404)
+    event = or_404(get_public_event(slug))
     question = _question_or_404(event.id, question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
