@@ -1,5 +1,5 @@
 """What every area's views share: running a service, the status of a page with a form, a
-lookup that found nothing as a 404, and reading numbers from a request.
+lookup that found nothing as a 404, a file to download, and reading numbers from a request.
 
 A number typed into a web address or a query string can be any length. The database's id and
 year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, flash, request
+from flask import Response, abort, flash, request
 from werkzeug.routing import IntegerConverter
 
 from nclw.errors import NclwError, database_writes
@@ -104,3 +104,14 @@ def or_404(found: T | None) -> T:
     if found is None:
         abort(404)
     return found
+
+
+def attachment(body: Any, filename: str, mimetype: str, *, no_store: bool = False) -> Response:
+    """A file the browser saves as `filename`: bytes, or chunks to stream.
+
+    `no_store` for a file with someone's details in it: no cache on the way keeps a copy.
+    """
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if no_store:
+        headers["Cache-Control"] = "no-store"
+    return Response(body, mimetype=mimetype, headers=headers)

@@ -16,7 +16,7 @@ from nclw.links import absolute_url
 from nclw.mail import ical
 from nclw.render_cache import page_is_shared, request_variant
 from nclw.timezones import to_uk, utcnow
-from nclw.web import or_404
+from nclw.web import attachment, or_404
 from nclw.wording import week_dates
 
 bp = Blueprint("events", __name__)
@@ -164,8 +164,4 @@ def feed_calendar(name: str):
 
 
 def _calendar_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(body, filename, "text/calendar")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from nclw.mail.delivery import send_pending
 from nclw.mail.dev_mailbox import email_path, list_emails, read_email
 from nclw.mail.status import mail_health
-from nclw.web import or_404
+from nclw.web import attachment, or_404
 
 bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 
@@ -72,8 +72,4 @@ def message_html(name: str):
 def download(name: str):
     """The raw .eml file, to open in a real email program."""
     path = or_404(email_path(_directory(), name))
-    return Response(
-        path.read_bytes(),
-        mimetype="message/rfc822",
-        headers={"Content-Disposition": f'attachment; filename="{path.name}"'},
-    )
+    return attachment(path.read_bytes(), path.name, "message/rfc822")

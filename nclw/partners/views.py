@@ -19,6 +19,7 @@ from flask_login import current_user
 from nclw.accounts.permissions import partner_required
 from nclw.events import services as events
 from nclw.events.forms import with_age_rule
+from nclw.exports import CSV_MIMETYPE
 from nclw.forms import ConfirmForm
 from nclw.partners import queries, services, session_changes
 from nclw.partners.forms import ProposalForm, SessionEditForm
@@ -27,7 +28,7 @@ from nclw.reports import lines
 from nclw.reports import services as reports
 from nclw.reports.downloads import report_csv
 from nclw.timezones import utcnow
-from nclw.web import form_status, or_404, run_service
+from nclw.web import attachment, form_status, or_404, run_service
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
@@ -209,29 +210,12 @@ def export_attendees(event_id: int):
     )
     if not done.ok:
         return redirect(url_for("partners.session", event_id=event.id))
-    return Response(
-        done.value,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-_REPORT_NOTES = {
-    "access_note": lines.ACCESS_NOTE,
-    "details_removed_note": lines.DETAILS_REMOVED_NOTE,
-}
+    return attachment(done.value, f"{event.slug}-attendees.csv", CSV_MIMETYPE, no_store=True)
 
 
 def _report_csv(body: bytes, name: str) -> Response:
     # Counts only, nobody named: a plain GET, with nothing for the audit log.
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, name, CSV_MIMETYPE)
 
 
 def _own_week(year: int):
@@ -253,7 +237,7 @@ def session_report(event_id: int):
         report=reports.event_report(event, now=utcnow()),
         csv_url=url_for("partners.session_report_csv", event_id=event.id),
         event_endpoint=None,
-        **_REPORT_NOTES,
+        **lines.PAGE_NOTES,
     )
 
 
@@ -277,7 +261,7 @@ def report(year: int):
         report=reports.organisation_report(current_user.organisation, edition, now=utcnow()),
         csv_url=url_for("partners.report_csv_download", year=year),
         event_endpoint="partners.session_report",
-        **_REPORT_NOTES,
+        **lines.PAGE_NOTES,
     )
 
 

@@ -65,7 +65,7 @@ from nclw.registrations.ticket_links import (
 )
 from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import attachment, form_status, run_service
 
 bp = Blueprint("registrations", __name__)
 bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
@@ -226,15 +226,8 @@ def ticket_certificate(token: str):
         pdf = certificate.certificate_pdf(
             registration, full_name=form.full_name.data or "", mention_care=form.mention_care.data
         )
-        return Response(
-            pdf,
-            mimetype="application/pdf",
-            headers={
-                "Content-Disposition": 'attachment; filename="certificate-of-attendance.pdf"',
-                # It carries the name typed for it: no copy in any cache on the way.
-                "Cache-Control": "no-store",
-            },
-        )
+        # It carries the name typed for it: no copy in any cache on the way.
+        return attachment(pdf, "certificate-of-attendance.pdf", "application/pdf", no_store=True)
     status = form_status(form)
     return render_template(
         "registrations/certificate.html",
@@ -251,17 +244,14 @@ def ticket_calendar(token: str):
     registration = _registration_or_404(token)
     if not registration.is_confirmed:
         abort(404)
-    return Response(
-        ical.ticket_calendar(
-            registration,
-            ticket_link=ticket_url(token),
-            reply_address=reply_address(registration, give_code=False),
-            times=slots.ticket_times(registration),
-            title=local_text(registration.event, "title"),
-        ),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="ticket.ics"'},
+    invite = ical.ticket_calendar(
+        registration,
+        ticket_link=ticket_url(token),
+        reply_address=reply_address(registration, give_code=False),
+        times=slots.ticket_times(registration),
+        title=local_text(registration.event, "title"),
     )
+    return attachment(invite, "ticket.ics", "text/calendar")
 
 
 @bp.route("/tickets/<token>/cancel", methods=["GET", "POST"])

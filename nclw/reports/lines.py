@@ -141,6 +141,9 @@ DETAILS_REMOVED_NOTE = _l(
     "Tickets whose details are gone are not counted in the access-needs figures."
 )
 
+#: The notes every report page shows under its figures, by the names its template uses.
+PAGE_NOTES = {"access_note": ACCESS_NOTE, "details_removed_note": DETAILS_REMOVED_NOTE}
+
 
 def figure_lines(figures: Figures) -> list[FigureLine]:
     """Every figure with its value and definition, in the order reports show them."""

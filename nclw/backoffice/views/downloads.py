@@ -14,7 +14,7 @@ from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import to_uk, utcnow
-from nclw.web import form_status
+from nclw.web import attachment, form_status
 
 WEEK = "week-"  # a scope of "week-<edition id>" is the whole week; a bare number is one event
 
@@ -71,11 +71,7 @@ def _download(form: ExportForm) -> Response:
         rows = exports.export_rows(query, columns, extra=extra)
         body, mimetype, extension = exports.csv_stream(rows), exports.CSV_MIMETYPE, "csv"
     filename = f"attendees-{label}-{to_uk(utcnow()):%Y-%m-%d}.{extension}"
-    return Response(
-        stream_with_context(body),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(stream_with_context(body), filename, mimetype)
 
 
 def _scope(scope: str):

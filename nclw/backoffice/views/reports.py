@@ -13,9 +13,7 @@ from nclw.extensions import db
 from nclw.reports import lines, services
 from nclw.reports.downloads import report_csv
 from nclw.timezones import utcnow
-from nclw.web import or_404
-
-NOTES = {"access_note": lines.ACCESS_NOTE, "details_removed_note": lines.DETAILS_REMOVED_NOTE}
+from nclw.web import attachment, or_404
 
 
 def _edition(year: int) -> Edition:
@@ -24,11 +22,7 @@ def _edition(year: int) -> Edition:
 
 def _csv(body: bytes, name: str) -> Response:
     # Counts only, nobody named, so no audit entry is needed and a plain GET is enough.
-    return Response(
-        body,
-        mimetype=CSV_MIMETYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, name, CSV_MIMETYPE)
 
 
 @bp.get("/events/<int:event_id>/report")
@@ -41,7 +35,7 @@ def event_report(event_id: int):
         report=services.event_report(event, now=utcnow()),
         csv_url=url_for("backoffice.event_report_csv", event_id=event.id),
         event_endpoint=None,
-        **NOTES,
+        **lines.PAGE_NOTES,
     )
 
 
@@ -67,7 +61,7 @@ def week_report(year: int):
         host_url=lambda organisation: url_for(
             "backoffice.organisation_report", year=year, organisation_id=organisation.id
         ),
-        **NOTES,
+        **lines.PAGE_NOTES,
     )
 
 
@@ -92,7 +86,7 @@ def organisation_report(year: int, organisation_id: int):
             "backoffice.organisation_report_csv", year=year, organisation_id=organisation.id
         ),
         event_endpoint="backoffice.event_report",
-        **NOTES,
+        **lines.PAGE_NOTES,
     )
 
 

@@ -3,7 +3,7 @@ view and the export."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -20,7 +20,7 @@ from nclw.questions.models import Question, QuestionStatus
 from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, moderation, retention
 from nclw.timezones import utcnow
-from nclw.web import database_ids, form_status, or_404, run_service
+from nclw.web import attachment, database_ids, form_status, or_404, run_service
 
 # What each posted move calls, and what the moderator is told once it is done.
 MODERATION_MOVES = {
@@ -220,11 +220,7 @@ def export(event_id: int):
     event = _moderated_event_or_403(event_id)
     body = retention.export_questions_csv(event, actor=current_user, now=utcnow())
     db.session.commit()
-    return Response(
-        body,
-        mimetype=CSV_MIMETYPE,
-        headers={"Content-Disposition": f'attachment; filename="questions-{event.slug}.csv"'},
-    )
+    return attachment(body, f"questions-{event.slug}.csv", CSV_MIMETYPE)
 
 
 def register(bp: Blueprint) -> None:
