@@ -46,11 +46,10 @@ def past_event_with_feedback(edition: Edition, host: Organisation) -> Event:
     db.session.add(event)
     db.session.flush()
     for n, name in enumerate(PEOPLE):
-        email = f"{name.lower()}.{event.id}.{n}@example.org"
         person = demo_ticket(
             event,
             name,
-            email,
+            n,
             status=RegistrationStatus.CONFIRMED,
             created_at=event.starts_at - timedelta(days=7),
             confirmed_at=event.starts_at - timedelta(days=7),

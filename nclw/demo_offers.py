@@ -34,11 +34,9 @@ def show_offers(event: Event) -> None:
     deadline = offer_deadline(event.starts_at, now=offered_at) or now + timedelta(hours=3)
     joined = now - timedelta(days=3)
     for name, expired in (("Omar", True), ("Rosa", False)):
-        email = f"{name.lower()}.{event.id}@example.org"
         demo_ticket(
             event,
             name,
-            email,
             status=RegistrationStatus.CANCELLED if expired else RegistrationStatus.OFFERED,
             created_at=joined,
             offer_expires_at=offered_at if expired else deadline,

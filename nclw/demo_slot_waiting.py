@@ -18,12 +18,10 @@ def wait_for_the_first_interview(event: Event) -> Registration:
     sign-up form offers full times to wait for, and her ticket says which she waits for."""
     slot_waits.set_waiting_lists(event, slot_waits.LIST_PER_TIME, actor=None, now=utcnow())
     first = slots.event_slots(event.id)[0]
-    email = f"niamh.{event.id}@example.org"
     since = utcnow() - timedelta(days=1)
     niamh = demo_ticket(
         event,
         "Niamh",
-        email,
         status=RegistrationStatus.WAITING,
         waiting_since=since,
         declared_care_experienced=True,

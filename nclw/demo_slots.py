@@ -42,11 +42,9 @@ def mock_interviews(edition: Edition, host: Organisation, day: date) -> Event:
         event, first_starts_at=event.starts_at, count=12, minutes=20, now=utcnow()
     )
     for name, number in TAKEN:
-        email = f"{name.lower()}.{event.id}@example.org"
         person = demo_ticket(
             event,
             name,
-            email,
             status=RegistrationStatus.CONFIRMED,
             confirmed_at=utcnow() - timedelta(days=2),
             declared_care_experienced=True,

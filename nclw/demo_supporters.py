@@ -39,11 +39,9 @@ def show_supporters(event: Event) -> None:
         )
     )
     event.confirmed_count += 1
-    email = f"jade.{event.id}@example.org"
     waiting = demo_ticket(
         event,
         "Jade",
-        email,
         status=RegistrationStatus.WAITING,
         created_at=now,
         waiting_since=now - timedelta(hours=2),
