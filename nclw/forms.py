@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
 from wtforms.fields import Field
 from wtforms.utils import unset_value
+from wtforms.validators import Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # Only a changed or out-of-date page can send a value the list did not offer.
@@ -35,6 +36,23 @@ class CheckboxesField(SelectMultipleField):
 
 class ConfirmForm(FlaskForm):
     """A button with nothing to fill in, protected against cross-site requests."""
+
+
+#: What a typed email address is checked for once it is given: its length (the columns'
+#: 254), and its form. Whether it may be left empty is each field's own.
+EMAIL_SHAPE = (
+    Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+    Email(
+        _l("Enter an email address in the correct format, like name@example.com"),
+        check_deliverability=False,
+    ),
+)
+
+
+def strip_spaces(value):
+    """A filter for typed text: without the spaces at either end."""
+    # Pasted text often carries spaces at either end; " sam@example.com" is still valid.
+    return value.strip() if isinstance(value, str) else value
 
 
 # Said instead of Flask-WTF's "The CSRF token has expired", which means nothing to people.

@@ -9,7 +9,6 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     EqualTo,
     Length,
     Optional,
@@ -18,16 +17,10 @@ from wtforms.validators import (
 )
 
 from nclw.accounts.models import Role
-from nclw.forms import ChoiceField
+from nclw.accounts.passwords import MAX_LENGTH
+from nclw.forms import EMAIL_SHAPE, ChoiceField
 
-_EMAIL = [
-    DataRequired(_l("Enter your email address")),
-    Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-    Email(
-        _l("Enter an email address in the correct format, like name@example.com"),
-        check_deliverability=False,
-    ),
-]
+_EMAIL = [DataRequired(_l("Enter your email address")), *EMAIL_SHAPE]
 
 # An empty first choice: a required select must not quietly preselect a role.
 _ROLES = [
@@ -42,7 +35,7 @@ class SignInForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=_EMAIL)
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter your password")), Length(max=256)],
+        validators=[DataRequired(_l("Enter your password")), Length(max=MAX_LENGTH)],
     )
 
 
@@ -52,19 +45,29 @@ PASSWORD_ADVICE = _l(
 )
 
 
-class NewPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Choose a password"),
+def _new_password(label, missing):
+    """A box to choose a password in, with the advice beside it."""
+    return PasswordField(
+        label,
         description=PASSWORD_ADVICE,
-        validators=[DataRequired(_l("Choose a password")), Length(max=256)],
+        validators=[DataRequired(missing), Length(max=MAX_LENGTH)],
     )
-    confirm = PasswordField(
-        _l("Type the password again"),
+
+
+def _password_again(label):
+    """The chosen password typed again: it must match the `password` field."""
+    return PasswordField(
+        label,
         validators=[
-            DataRequired(_l("Type the password again")),
+            DataRequired(label),
             EqualTo("password", message=_l("The two passwords do not match")),
         ],
     )
+
+
+class NewPasswordForm(FlaskForm):
+    password = _new_password(_l("Choose a password"), _l("Choose a password"))
+    confirm = _password_again(_l("Type the password again"))
 
 
 class AcceptInviteForm(NewPasswordForm):
@@ -120,18 +123,8 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         _l("Your current password"), validators=[DataRequired(_l("Enter your current password"))]
     )
-    password = PasswordField(
-        _l("New password"),
-        description=PASSWORD_ADVICE,
-        validators=[DataRequired(_l("Choose a new password")), Length(max=256)],
-    )
-    confirm = PasswordField(
-        _l("Type the new password again"),
-        validators=[
-            DataRequired(_l("Type the new password again")),
-            EqualTo("password", message=_l("The two passwords do not match")),
-        ],
-    )
+    password = _new_password(_l("New password"), _l("Choose a new password"))
+    confirm = _password_again(_l("Type the new password again"))
 
 
 def _without_spaces(value: str | None) -> str | None:
@@ -166,7 +159,7 @@ class RecoveryCodeForm(FlaskForm):
 
 
 class TurnOffTwoStepForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[Optional(), Length(max=256)])
+    password = PasswordField(_l("Your password"), validators=[Optional(), Length(max=MAX_LENGTH)])
     code = StringField(
         _l("Or a code from your authenticator app"),
         filters=[_without_spaces],

@@ -216,15 +216,20 @@ class SessionEditForm(SessionDetailsForm):
         return cls(data=plain, day=start.date(), start_time=start.time(), end_time=end.time())
 
 
-class ReviewCommentsForm(FlaskForm):
-    comments = TextAreaField(
-        _l("What needs to change"),
+def _to_the_partner(label, missing):
+    """What a reviewer writes back to the partner about their proposal."""
+    return TextAreaField(
+        label,
         description=_l("The partner reads this."),
         validators=[
-            DataRequired(_l("Say what needs to change")),
+            DataRequired(missing),
             Length(max=5000, message=_l("Use 5,000 characters or fewer")),
         ],
     )
+
+
+class ReviewCommentsForm(FlaskForm):
+    comments = _to_the_partner(_l("What needs to change"), _l("Say what needs to change"))
 
 
 class ApproveForm(FlaskForm):
@@ -236,11 +241,6 @@ class ApproveForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why you are declining"),
-        description=_l("The partner reads this."),
-        validators=[
-            DataRequired(_l("Give a reason, so the partner knows why")),
-            Length(max=5000, message=_l("Use 5,000 characters or fewer")),
-        ],
+    reason = _to_the_partner(
+        _l("Why you are declining"), _l("Give a reason, so the partner knows why")
     )

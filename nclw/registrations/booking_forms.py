@@ -10,24 +10,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, FieldList, Form, FormField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from nclw.events.models import Event
-from nclw.forms import error_summary_items
+from nclw.forms import EMAIL_SHAPE, error_summary_items, strip_spaces
 from nclw.registrations.bookings import (
     MOST_YOUNG_PEOPLE,
     Professional,
     YoungPerson,
     declaration,
 )
-from nclw.registrations.forms import email_field
+from nclw.registrations.forms import email_field, job_role_field, organisation_field
 
 ROWS_AT_FIRST = 5
 ROWS_ADDED = 5
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class YoungPersonRow(Form):
@@ -36,21 +32,14 @@ class YoungPersonRow(Form):
 
     first_name = StringField(
         _l("First name"),
-        filters=[_strip],
+        filters=[strip_spaces],
         # Not Optional(): that would stop the check that a row with an email has a name.
         validators=[Length(max=80, message=_l("First name must be 80 characters or fewer"))],
     )
     email = EmailField(
         _l("Their email (optional)"),
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            Email(
-                _l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-        ],
+        filters=[strip_spaces],
+        validators=[Optional(), *EMAIL_SHAPE],
     )
 
     def validate_first_name(self, field) -> None:
@@ -61,29 +50,16 @@ class YoungPersonRow(Form):
 class BookingForm(FlaskForm):
     name = StringField(
         _l("Your full name"),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             DataRequired(_l("Enter your full name")),
             Length(max=120, message=_l("Your name must be 120 characters or fewer")),
         ],
     )
     email = email_field(_l("We send you a summary, and the tickets of anyone without an email."))
-    organisation = StringField(
-        _l("Organisation"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter the organisation you work for")),
-            Length(max=160, message=_l("Organisation must be 160 characters or fewer")),
-        ],
-    )
-    role = StringField(
-        _l("Your role"),
-        description=_l("For example, personal adviser or youth worker."),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter your role")),
-            Length(max=120, message=_l("Role must be 120 characters or fewer")),
-        ],
+    organisation = organisation_field(filters=[strip_spaces])
+    role = job_role_field(
+        description=_l("For example, personal adviser or youth worker."), filters=[strip_spaces]
     )
     young_people = FieldList(
         FormField(YoungPersonRow), min_entries=ROWS_AT_FIRST, max_entries=MOST_YOUNG_PEOPLE

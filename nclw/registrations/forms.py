@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from nclw.events.details import AccessFeature
 from nclw.events.models import Audience, Event
-from nclw.forms import CheckboxesField
+from nclw.forms import EMAIL_SHAPE, CheckboxesField, strip_spaces
 from nclw.i18n import current_language
 from nclw.mail.ical import DISCREET_SENDER, NEUTRAL_ONLINE_TITLE, NEUTRAL_TITLE
 from nclw.registrations import slots
@@ -25,12 +25,6 @@ from nclw.registrations.supporter_forms import (
 )
 from nclw.timezones import format_day
 
-
-def _strip(value):
-    # Pasted text often carries spaces at either end; " sam@example.com" is still valid.
-    return value.strip() if isinstance(value, str) else value
-
-
 _FIRST_NAME_MISSING = _l("Enter your first name")
 _EMAIL_MISSING = _l("Enter your email address")
 
@@ -40,7 +34,7 @@ def first_name_field(description, *, missing=_FIRST_NAME_MISSING):
     return StringField(
         _l("First name"),
         description=description,
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             DataRequired(missing),
             Length(max=80, message=_l("First name must be 80 characters or fewer")),
@@ -53,15 +47,32 @@ def email_field(description, *, missing=_EMAIL_MISSING):
     return EmailField(
         _l("Email address"),
         description=description,
-        filters=[_strip],
+        filters=[strip_spaces],
+        validators=[DataRequired(missing), *EMAIL_SHAPE],
+    )
+
+
+def organisation_field(**options):
+    """The organisation a professional works for, as sign-up and booking ask for it."""
+    return StringField(
+        _l("Organisation"),
         validators=[
-            DataRequired(missing),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            Email(
-                _l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
+            DataRequired(_l("Enter the organisation you work for")),
+            Length(max=160, message=_l("Organisation must be 160 characters or fewer")),
         ],
+        **options,
+    )
+
+
+def job_role_field(**options):
+    """A professional's role at work, as sign-up and booking ask for it."""
+    return StringField(
+        _l("Your role"),
+        validators=[
+            DataRequired(_l("Enter your role")),
+            Length(max=120, message=_l("Role must be 120 characters or fewer")),
+        ],
+        **options,
     )
 
 
@@ -88,20 +99,8 @@ class SignUpForm(SupporterFields, FlaskForm):
         validators=[DataRequired(_l("Choose a time"))],
         validate_choice=False,  # the service checks the slot is this event's, and free
     )
-    organisation_name = StringField(
-        _l("Organisation"),
-        validators=[
-            DataRequired(_l("Enter the organisation you work for")),
-            Length(max=160, message=_l("Organisation must be 160 characters or fewer")),
-        ],
-    )
-    job_role = StringField(
-        _l("Your role"),
-        validators=[
-            DataRequired(_l("Enter your role")),
-            Length(max=120, message=_l("Role must be 120 characters or fewer")),
-        ],
-    )
+    organisation_name = organisation_field()
+    job_role = job_role_field()
     access_requests = CheckboxesField(
         _l("Do you need any of these? (optional)"),
         description=_l("We tell the host only how many people need each, never who."),
@@ -290,7 +289,7 @@ class CertificateForm(FlaskForm):
     full_name = StringField(
         _l("Your full name for the certificate (optional)"),
         description=_l("Leave this empty to use your first name. We print it and do not keep it."),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             Optional(),
             Length(

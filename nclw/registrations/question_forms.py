@@ -8,6 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from nclw.forms import strip_spaces
 from nclw.registrations.question_setup import QuestionDetails
 from nclw.registrations.sign_up_questions import (
     KIND_LABELS,
@@ -18,14 +19,10 @@ from nclw.registrations.sign_up_questions import (
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class SignUpQuestionForm(FlaskForm):
     label = StringField(
         _l("Question"),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             DataRequired(_l("Enter the question")),
             Length(max=MAX_LABEL_LENGTH, message=_l("The question is too long")),
@@ -43,13 +40,13 @@ class SignUpQuestionForm(FlaskForm):
     )
     help_text = StringField(
         _l("Help text (optional)"),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[Length(max=MAX_HELP_LENGTH, message=_l("The help text is too long"))],
     )
     why_we_ask = StringField(
         _l("Why we ask"),
         description=_l("Shown beside the question. Ask only what the event needs."),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             DataRequired(_l("Say why you ask this question")),
             Length(max=MAX_HELP_LENGTH, message=_l("The reason is too long")),
@@ -62,7 +59,7 @@ class SignUpQuestionForm(FlaskForm):
             "Questions about health, disability, care history, addresses, dates of birth, "
             "religion, sexuality or immigration status need a reason."
         ),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[Length(max=MAX_HELP_LENGTH, message=_l("The reason is too long"))],
     )
 

@@ -10,6 +10,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
+from nclw.forms import strip_spaces
 from nclw.registrations.sign_up_details import SupporterDetails
 from nclw.registrations.supporter_models import ROLE_LABELS, SupporterRole
 
@@ -21,10 +22,6 @@ SUPPORTER_HINT = _l(
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class SupporterFields:
     """One supporter: a first name and who they are. Both, or neither."""
 
@@ -32,7 +29,7 @@ class SupporterFields:
 
     supporter_first_name = StringField(
         _l("Your supporter's first name (optional)"),
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[Length(max=80, message=_l("Their first name must be 80 characters or fewer"))],
     )
     supporter_role = RadioField(
