@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -48,21 +48,12 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
+# Each of Outgoing's fields is the outbox column of the same name.
+_COPIED = tuple(copied.name for copied in fields(Outgoing))
+
+
 def _snapshot(row: OutboxMessage) -> Outgoing:
-    return Outgoing(
-        id=row.id,
-        kind=row.kind,
-        to_address=row.to_address,
-        subject=row.subject,
-        text_body=row.text_body,
-        html_body=row.html_body,
-        ical_body=row.ical_body,
-        ical_method=row.ical_method,
-        sender_name=row.sender_name,
-        qr_text=row.qr_text,
-        attempts=row.attempts,
-        created_at=row.created_at,
-    )
+    return Outgoing(**{name: getattr(row, name) for name in _COPIED})
 
 
 def claim_lease() -> timedelta:
