@@ -117,6 +117,11 @@ def queue_email(
     return message
 
 
+def queue_ticket_email(email: ComposedEmail, ticket: Any) -> OutboxMessage:
+    """`queue_email` for an email about one ticket, filed under the ticket and its event."""
+    return queue_email(email, registration_id=ticket.id, event_id=ticket.event_id)
+
+
 def queue_email_once(
     write: Callable[[], ComposedEmail],
     *,

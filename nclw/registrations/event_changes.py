@@ -16,7 +16,7 @@ from nclw.audit.services import record_action
 from nclw.events import services as events
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_email, queue_ticket_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import live_registrations
@@ -124,8 +124,4 @@ def _cancel_with_the_event(registration: Registration, reason: str, *, now: date
     registration.waiting_since = None
     # The calendar cancellation must supersede the invite the person already has.
     registration.calendar_sequence += 1
-    queue_email(
-        messages.event_cancelled(registration, reason),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.event_cancelled(registration, reason), registration)

@@ -13,7 +13,7 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.outbox import queue_email, queue_email_once
+from nclw.mail.outbox import queue_email, queue_email_once, queue_ticket_email
 from nclw.registrations import messages
 from nclw.registrations.models import (
     EventMessage,
@@ -119,11 +119,7 @@ def resend_ticket(registration: Registration, *, now: datetime, actor: User | No
     if registration.is_cancelled or registration.anonymised_at is not None:
         raise NotAllowed(_("This ticket is cancelled, so there is nothing to resend."))
     if actor is not None:
-        queue_email(
-            messages.ticket_resent(registration),
-            registration_id=registration.id,
-            event_id=registration.event_id,
-        )
+        queue_ticket_email(messages.ticket_resent(registration), registration)
         return True
     return queue_email_once(
         lambda: messages.ticket_resent(registration),

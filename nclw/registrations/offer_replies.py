@@ -17,7 +17,7 @@ from nclw.audit.actions import AuditAction
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_ticket_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.ticket_audit import record_ticket_action
@@ -57,11 +57,7 @@ def claim_offer(registration: Registration, *, now: datetime) -> Registration:
     )
     if not claimed:
         raise NotAllowed(str(OFFER_GONE))
-    queue_email(
-        messages.promoted_from_waiting_list(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.promoted_from_waiting_list(registration), registration)
     record_ticket_action(AuditAction.OFFER_CLAIMED, registration, now=now)
     return registration
 
@@ -77,11 +73,7 @@ def decline_offer(registration: Registration, *, now: datetime) -> list[Registra
     )
     if not declined:
         raise NotAllowed(str(OFFER_GONE))
-    queue_email(
-        messages.offer_declined(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.offer_declined(registration), registration)
     record_ticket_action(AuditAction.OFFER_DECLINED, registration, now=now)
     return release_place(registration, ReleaseRoute.TICKET_PAGE, now=now)
 
@@ -98,11 +90,7 @@ def expire_offer(registration: Registration, *, now: datetime) -> bool:
         offer_expired_at=now,
     ):
         return False
-    queue_email(
-        messages.offer_expired(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.offer_expired(registration), registration)
     record_ticket_action(AuditAction.OFFER_EXPIRED, registration, now=now)
     release_place(registration, ReleaseRoute.EXPIRED_OFFER, now=now)
     return True

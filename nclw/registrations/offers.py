@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.events.models import Event
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_ticket_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus
 
@@ -57,11 +57,7 @@ def make_offer(registration: Registration, deadline: datetime, *, now: datetime)
     registration.status = RegistrationStatus.OFFERED
     registration.offer_expires_at = deadline
     registration.updated_at = now
-    queue_email(
-        messages.place_offered(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.place_offered(registration), registration)
     record_action(
         AuditAction.OFFER_MADE,
         actor=None,

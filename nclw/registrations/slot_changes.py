@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_ticket_email
 from nclw.registrations import slot_messages, slot_waits, slots
 from nclw.registrations.models import Registration
 from nclw.registrations.slot_models import EventSlot
@@ -95,11 +95,7 @@ def move_to_slot(registration: Registration, slot_id: int, *, now: datetime) -> 
     if per_slot:
         slot_waits.lock_places(registration.event_id)  # the event's row first, as everywhere
     slot = slots.change_slot(registration, slot_id, now=now)
-    queue_email(
-        slot_messages.time_changed(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(slot_messages.time_changed(registration), registration)
     if per_slot:
         promote_from_waiting_list(registration.event, now=now)
     return slot

@@ -20,7 +20,7 @@ from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.details import check_places
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.mail.outbox import queue_email
+from nclw.mail.outbox import queue_ticket_email
 from nclw.registrations import messages, offers, slot_waits, slots
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.places import give_back_places as _give_back_place
@@ -47,11 +47,7 @@ def _confirm(registration: Registration, *, now: datetime) -> None:
     registration.confirmed_at = now
     registration.waiting_since = None
     registration.calendar_sequence += 1
-    queue_email(
-        messages.promoted_from_waiting_list(registration),
-        registration_id=registration.id,
-        event_id=registration.event_id,
-    )
+    queue_ticket_email(messages.promoted_from_waiting_list(registration), registration)
 
 
 def _confirm_or_offer(candidate: Registration, deadline: datetime | None, *, now: datetime) -> None:
