@@ -13,7 +13,6 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale
-from sqlalchemy.exc import IntegrityError
 
 from nclw.accounts import messages
 from nclw.accounts.models import AccountToken, TokenPurpose, User
@@ -23,7 +22,7 @@ from nclw.extensions import db
 from nclw.i18n import DEFAULT
 from nclw.links import absolute_url
 from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import Composed, SendTimeComposer, fill_in, queue_email_to_compose
+from nclw.mail.outbox import Composed, SendTimeComposer, fill_in, queue_email_to_compose_once
 from nclw.timezones import format_moment, utcnow
 
 RESET_KIND = "password_reset"
@@ -41,18 +40,10 @@ def _once_per_quarter_hour(kind: str, address: str, now: datetime) -> str:
 
 def _ask_for(kind: str, email: str, *, now: datetime) -> None:
     address = normalise_email(email)
-    try:
-        # A savepoint: a second request in the same quarter hour is refused by the unique
-        # key, and takes nothing else with it.
-        with db.session.begin_nested():
-            queue_email_to_compose(
-                kind,
-                to_address=address,
-                dedupe_key=_once_per_quarter_hour(kind, address, now),
-                now=now,
-            )
-    except IntegrityError:
-        pass
+    # A second request in the same quarter hour is refused by the key.
+    queue_email_to_compose_once(
+        kind, to_address=address, dedupe_key=_once_per_quarter_hour(kind, address, now), now=now
+    )
 
 
 def request_password_reset(email: str, *, now: datetime) -> None:

@@ -182,6 +182,29 @@ def queue_email_to_compose(
     note_queued()
 
 
+def queue_email_to_compose_once(
+    kind: str,
+    *,
+    to_address: str,
+    dedupe_key: str,
+    event_id: int | None = None,
+    now: datetime,
+) -> bool:
+    """`queue_email_to_compose` unless a message with this key is queued; whether it was.
+
+    The unique key decides: a second request with the same key is refused in a savepoint,
+    which takes nothing else with it.
+    """
+    try:
+        with db.session.begin_nested():
+            queue_email_to_compose(
+                kind, to_address=to_address, event_id=event_id, dedupe_key=dedupe_key, now=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def insert_emails_to_compose(rows: sa.Select, *, now: sa.ColumnElement) -> sa.Insert:
     """An INSERT queueing one message to compose for each of `rows`, due at `now`.
 

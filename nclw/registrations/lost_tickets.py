@@ -13,13 +13,12 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from nclw.addresses import normalise_email
 from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
-from nclw.mail.outbox import Composed, SendTimeComposer, fill_in, queue_email_to_compose
+from nclw.mail.outbox import Composed, SendTimeComposer, fill_in, queue_email_to_compose_once
 from nclw.registrations import messages
 from nclw.registrations.messaging import RESEND_BUCKET
 from nclw.registrations.queries import find_live_registration
@@ -39,19 +38,14 @@ def ask_for_ticket_again(event: Event, email: str, *, now: datetime) -> None:
     However often it is asked, an address gets at most one such email per event per hour.
     """
     address = normalise_email(email)
-    try:
-        # A savepoint: a second request in the same hour is refused by the unique key, and
-        # takes nothing else with it.
-        with db.session.begin_nested():
-            queue_email_to_compose(
-                KIND,
-                to_address=address,
-                event_id=event.id,
-                dedupe_key=_once_an_hour(event.id, address, now),
-                now=now,
-            )
-    except IntegrityError:
-        pass
+    # A second request in the same hour is refused by the key.
+    queue_email_to_compose_once(
+        KIND,
+        to_address=address,
+        event_id=event.id,
+        dedupe_key=_once_an_hour(event.id, address, now),
+        now=now,
+    )
 
 
 def compose_ticket_again(message: OutboxMessage) -> Composed:
