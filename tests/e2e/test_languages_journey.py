@@ -1,5 +1,5 @@
-"""A young person's journey on a phone in Welsh and in Arabic: week, event, sign-up, the
-confirmation, the ticket, a question and cancelling, in a real Chromium.
+"""A young person's journey on a phone in Welsh and in Arabic: week, support, event, sign-up,
+the confirmation, the ticket, a question and cancelling, in a real Chromium.
 
 Every page says its language and direction, passes axe and the Nu HTML checker, and fits a
 360px screen; the Arabic pages lay out from the right with phone numbers and references still
@@ -161,6 +161,9 @@ def test_a_young_persons_journey_in_welsh_and_in_arabic(browser: Browser, site, 
         if code == "ar":
             _mirrored(page)
             _reads_left_to_right(page, ".site-footer .phone")
+        # The header's "Get support" leads to a page in the same language.
+        journey.follow("support", "header a[href$='/support']")
+        journey.follow("week again", "header a[href$='/']")
         journey.follow("event", f"main a[href$='/events/{careers}']")
         journey.follow("sign-up", f"main a.button[href$='/events/{careers}/register']")
         page.fill("#first_name", "Dilys")
