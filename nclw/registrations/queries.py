@@ -179,3 +179,27 @@ def access_summary(event: Event) -> AccessSummary:
         needs=[(feature, counts[feature]) for feature in AccessFeature if counts[feature]],
         other=sum(1 for row in rows if row.access_needs),
     )
+
+
+def first_waiting(
+    *conditions: sa.ColumnElement[bool],
+    passed_over: Collection[int] = (),
+    joins_slot_waits: bool = False,
+) -> Registration | None:
+    """Who goes next from a waiting list: the person waiting longest, first come first
+    served, among those the conditions pick, passing over `passed_over`. Locked, and a row
+    another request has locked is skipped, so two promotions never pick the same person."""
+    query = sa.select(Registration)
+    if joins_slot_waits:
+        query = query.join(SlotWait, SlotWait.registration_id == Registration.id)
+    return db.session.scalar(
+        query.where(
+            *conditions,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.id.not_in(passed_over),
+        )
+        .order_by(Registration.waiting_since, Registration.id)
+        .limit(1)
+        # Only the ticket is locked: PostgreSQL cannot lock the outer side of a join.
+        .with_for_update(skip_locked=True, of=Registration)
+    )

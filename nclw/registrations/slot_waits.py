@@ -30,6 +30,7 @@ from nclw.events.models import Event
 from nclw.extensions import db
 from nclw.registrations import slots
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.queries import first_waiting
 from nclw.registrations.slot_models import EventSlot, SlotWait
 
 ONE_LIST = "event"
@@ -93,17 +94,8 @@ def end_wait(registration_id: int) -> None:
 
 def next_waiting(slot_id: int, passed_over: Collection[int] = ()) -> Registration | None:
     """The next person waiting for this time, first come first served (locked)."""
-    return db.session.scalar(
-        sa.select(Registration)
-        .join(SlotWait, SlotWait.registration_id == Registration.id)
-        .where(
-            SlotWait.slot_id == slot_id,
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.id.not_in(passed_over),
-        )
-        .order_by(Registration.waiting_since, Registration.id)
-        .limit(1)
-        .with_for_update(skip_locked=True, of=Registration)
+    return first_waiting(
+        SlotWait.slot_id == slot_id, passed_over=passed_over, joins_slot_waits=True
     )
 
 

@@ -6,10 +6,8 @@ never overbook; the next person is picked under a row lock, first come first ser
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -25,21 +23,8 @@ from nclw.registrations import messages, offers, slot_waits, slots
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
 from nclw.registrations.places import give_back_places as _give_back_place
 from nclw.registrations.places import take_places as _take_place
+from nclw.registrations.queries import first_waiting
 from nclw.registrations.supporter_models import places_for
-
-
-def _next_waiting(event_id: int, passed_over: Collection[int] = ()) -> Registration | None:
-    return db.session.scalar(
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.id.not_in(passed_over),
-        )
-        .order_by(Registration.waiting_since, Registration.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
 
 
 def _confirm(registration: Registration, *, now: datetime) -> None:
@@ -73,7 +58,7 @@ def promote_from_waiting_list(event: Event, *, now: datetime) -> list[Registrati
     promoted: list[Registration] = []
     passed_over: set[int] = set()  # pairs for whom two places are not free just now
     while True:
-        candidate = _next_waiting(event.id, passed_over)
+        candidate = first_waiting(Registration.event_id == event.id, passed_over=passed_over)
         if candidate is None:
             break
         places = places_for(candidate)
