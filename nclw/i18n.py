@@ -56,10 +56,10 @@ LANGUAGES = {
 }
 DEFAULT = "en"
 
-# The young person's journey: week, event, sign-up, ticket, questions and their emails. A
-# language that does not cover the whole site translates only the strings used in these
-# files (tools/translations.py builds its catalogue from them), so only these pages are
-# written in it.
+# The young person's journey: week, event, sign-up, ticket, questions, support, the feedback
+# survey, and their emails. A language that does not cover the whole site translates only
+# the strings used in these files (tools/translations.py builds its catalogue from them), so
+# only these pages are written in it.
 JOURNEY = (
     "templates/base.html",
     "templates/_*.html",
@@ -69,9 +69,20 @@ JOURNEY = (
     "templates/questions/*",
     "templates/mail/*",
     "templates/errors/*",
-    # Where the header's "Get support" leads, and the ticket's part about the survey.
+    # Where the header's "Get support" leads.
     "templates/pages/support.html",
+    # The survey a ticket's holder is emailed after the event, saying no to it, and the
+    # ticket's part about it.
     "templates/feedback/_ticket_panel.html",
+    "templates/feedback/survey.html",
+    "templates/feedback/thanks.html",
+    "templates/feedback/closed.html",
+    "templates/feedback/no_thanks.html",
+    "templates/feedback/no_thanks_done.html",
+    "nclw/feedback/views.py",
+    "nclw/feedback/answering.py",
+    "nclw/feedback/forms.py",
+    "nclw/feedback/survey.py",
     "nclw/events/*",
     "nclw/registrations/*",
     "nclw/questions/*",
@@ -90,6 +101,7 @@ NOT_JOURNEY = (
 )
 # Pages of the journey whose views live among other pages.
 JOURNEY_VIEWS = frozenset({"pages.support"})
+BACK_OFFICE = "/admin/"
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -194,11 +206,12 @@ def in_journey(path: str) -> bool:
 
 
 @cache
-def _view_in_journey(endpoint: str, module: str) -> bool:
+def _view_in_journey(endpoint: str, module: str, rule: str) -> bool:
     source = getattr(sys.modules.get(module), "__file__", None)
     if endpoint in JOURNEY_VIEWS:
         return True
-    if source is None:
+    # The back office is for organisers, whatever area's module its view is in.
+    if source is None or rule.startswith(BACK_OFFICE):
         return False
     try:
         return in_journey(Path(source).resolve().relative_to(_ROOT).as_posix())
@@ -226,7 +239,7 @@ def switch_links(template: str | None = None) -> list[dict[str, str]]:
     return [
         {"code": lang.code, "name": lang.name, "lang": lang.html_lang, "url": f"/{code}{path}"}
         for code, lang in LANGUAGES.items()
-        if code != here and writes(code, template)
+        if code != here and writes(code, template) and (lang.whole_site or _view_in_the_journey())
     ]
 
 
@@ -291,15 +304,21 @@ def _page_language() -> dict[str, str]:
     return {"html_lang": lang.html_lang, "html_dir": lang.direction}
 
 
+def _view_in_the_journey() -> bool:
+    """Whether this request's view draws a page of the journey (an address that matched no
+    view gets an error page, which is)."""
+    view = request.endpoint and current_app.view_functions.get(request.endpoint)
+    if not view or request.url_rule is None:
+        return True
+    return _view_in_journey(request.endpoint, view.__module__, request.url_rule.rule)
+
+
 def _english_outside_the_language() -> None:
     # A request for a page outside its language's part of the site (an Arabic address outside
     # the young person's journey, reached from an Arabic page's links) is written wholly in
     # English: the words its view and forms make as well as its template's.
     code = request.environ.get(ENVIRON_LANGUAGE, DEFAULT)
-    view = request.endpoint and current_app.view_functions.get(request.endpoint)
-    if language(code).whole_site or not view:
-        return
-    if not _view_in_journey(request.endpoint, view.__module__):
+    if not language(code).whole_site and not _view_in_the_journey():
         request.environ[ENVIRON_LANGUAGE] = DEFAULT
         refresh()
 

@@ -59,7 +59,13 @@ def test_the_support_page_is_in_the_journey(client):
 def test_the_back_office_offers_welsh_but_not_arabic(client):
     event = make_event()
     login(client, make_user())
-    for path in ("/admin/", f"/admin/events/{event.id}", f"/admin/events/{event.id}/check-in"):
+    for path in (
+        "/admin/",
+        f"/admin/events/{event.id}",
+        f"/admin/events/{event.id}/check-in",
+        # Drawn by the questions area, whose public pages are in Arabic too.
+        f"/admin/events/{event.id}/questions",
+    ):
         assert _offered(client, f"/en{path}") == {"cy": f"/cy{path}"}, path
         assert _offered(client, f"/cy{path}") == {"en-GB": f"/en{path}"}, path
 
@@ -75,7 +81,8 @@ def test_the_back_office_offers_welsh_but_not_arabic(client):
         ("pages/support.html", True),
         ("feedback/_ticket_panel.html", True),
         ("pages/privacy.html", False),
-        ("feedback/survey.html", False),
+        ("feedback/survey.html", True),
+        ("feedback/results.html", False),
         ("accounts/sign_in.html", False),
         (None, False),
     ],

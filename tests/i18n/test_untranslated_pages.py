@@ -17,6 +17,7 @@ from nclw import PROJECT_ROOT
 from nclw.i18n import current_language, in_journey
 from tests.conftest import login
 from tests.factories import make_event, make_registration, make_user, ticket_link
+from tests.feedback.helpers import came, ended_event, survey_token_for
 
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff]")
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -38,9 +39,13 @@ def test_an_arabic_address_outside_the_journey_is_an_english_page(client, path):
 def test_the_back_office_at_an_arabic_address_is_english(client):
     login(client, make_user())
     event = make_event()
-    html = client.get(f"/ar/admin/events/{event.id}").get_data(as_text=True)
-    assert _html_tag(html) == '<html lang="en-GB" dir="ltr">'
-    assert not ARABIC_LETTERS.search(html)
+    # The second is drawn by the questions area, whose public pages are in the journey.
+    for path in (f"/admin/events/{event.id}", f"/admin/events/{event.id}/questions"):
+        response = client.get(f"/ar{path}")
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert _html_tag(html) == '<html lang="en-GB" dir="ltr">', path
+        assert not ARABIC_LETTERS.search(html), (path, ARABIC_LETTERS.findall(html)[:20])
 
 
 def test_journey_pages_stay_arabic_including_the_support_page_and_the_survey_panel(client):
@@ -85,3 +90,23 @@ def test_journey_templates_draw_only_on_journey_templates(app):
                 outside.append(f"{name} uses {used}")
     assert not outside, outside
     assert "registrations/ticket.html" in set(_journey_templates())
+
+
+def test_the_feedback_survey_is_in_arabic_and_the_organisers_results_are_not(client):
+    event = ended_event()
+    token = survey_token_for(came(event, language="ar"))
+    survey = client.get(f"/ar/feedback/{token}").get_data(as_text=True)
+    assert _html_tag(survey) == '<html lang="ar" dir="rtl">'
+    assert "أرسل إجاباتي" in survey and "Send my answers" not in survey
+    # The organisers' Feedback page is drawn by the same module: the back office is English.
+    login(client, make_user())
+    results = client.get(f"/ar/admin/events/{event.id}/feedback").get_data(as_text=True)
+    assert _html_tag(results) == '<html lang="en-GB" dir="ltr">'
+    assert not ARABIC_LETTERS.search(results), ARABIC_LETTERS.findall(results)[:20]
+
+
+def test_saying_no_to_the_survey_on_an_arabic_ticket_is_answered_in_arabic(client):
+    token = ticket_link(make_registration(make_event(), language="ar"))
+    page = client.post(f"/ar/tickets/{token}/feedback/no", follow_redirects=True)
+    assert page.status_code == 200
+    assert "لن نرسل إليك استبيان رأي عن هذه الفعالية." in page.get_data(as_text=True)
