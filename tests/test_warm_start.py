@@ -3,13 +3,26 @@ made once in gunicorn's master, and kept on disk between restarts."""
 
 from __future__ import annotations
 
+import gc
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import force_locale, get_translations
 from jinja2 import Environment, FileSystemLoader
 
-from nclw import templating
+from nclw import PROJECT_ROOT, templating
+from nclw.extensions import db
 from nclw.i18n import LANGUAGES
 from nclw.templating import _CompiledTemplates, init_templating, warm
+from tests.e2e.signup_storm import server_env
+from tests.support.live_server import run_flask
 
 
 def test_warming_compiles_every_template_and_loads_every_language(own_app, monkeypatch):
@@ -83,3 +96,62 @@ def test_a_running_site_keeps_its_compiled_templates(tmp_path, monkeypatch):
     tested.config.update(SITE_NAME="NCLW Events", TESTING=True)
     init_templating(tested)  # the tests keep compiled templates in memory instead
     assert tested.jinja_env.bytecode_cache is None
+
+
+def test_gunicorn_freezes_the_master_after_warming_it(own_app, monkeypatch):
+    # gunicorn.conf.py's when_ready, as gunicorn calls it before forking the workers. The
+    # freeze is watched, not done: here it would keep every later test's garbage for good.
+    hooks = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    own_app.jinja_env.cache.clear()
+    templates_compiled_when_frozen = []
+    monkeypatch.setattr(
+        gc, "freeze", lambda: templates_compiled_when_frozen.append(len(own_app.jinja_env.cache))
+    )
+    server = SimpleNamespace(
+        app=SimpleNamespace(wsgi=lambda: own_app),
+        cfg=SimpleNamespace(preload_app=True, workers=1),
+        log=SimpleNamespace(warning=lambda *args: None),
+    )
+    hooks["when_ready"](server)
+    # Frozen once, after every template was compiled, so the workers share those too.
+    assert templates_compiled_when_frozen == [len(own_app.jinja_env.list_templates())]
+
+
+@pytest.mark.slow  # a process of its own
+def test_the_entry_point_freezes_the_app_it_built(tmp_path):
+    env = {**os.environ, **server_env(f"sqlite:///{tmp_path / 'site.sqlite'}", tmp_path)}
+    counts = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc; n = gc.get_freeze_count(); import wsgi; print(n, gc.get_freeze_count())",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    before, after = int(counts[-2]), int(counts[-1])
+    # The app and the libraries it loaded: a real heap, not a handful of objects.
+    assert before == 0 and after > 50_000
+
+
+@pytest.mark.slow  # a process of its own
+def test_a_command_closes_its_database_connections_before_it_exits(tmp_path):
+    # The frozen pool is never collected: the entry point closes its connections at exit, so
+    # the SQLite file is whole, its write-ahead log folded in.
+    database = tmp_path / "site.sqlite"
+    run_flask(["db", "upgrade", "heads"], server_env(f"sqlite:///{database}", tmp_path))
+    assert database.stat().st_size > 0
+    assert not Path(f"{database}-wal").exists()
+
+
+def test_a_worker_closes_its_database_connections_as_it_exits(own_app):
+    hooks = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    db.session.execute(sa.text("SELECT 1"))
+    db.session.remove()
+    pool = db.engine.pool
+    assert pool.checkedin() == 1  # kept open for the next request
+    hooks["worker_exit"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: own_app)), None)
+    assert pool.checkedin() == 0
