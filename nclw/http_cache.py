@@ -15,7 +15,7 @@ in the session, or something already said `no-store`. Every non-GET is private.
 Public, feed and API responses carry a strong `ETag` (a hash of the body, so a Welsh page
 and an English one never share one) and answer `If-None-Match` with `304 Not Modified`,
 keeping `Cache-Control` and `Vary`. The week page's cookie-less shortcut answers it too, from
-the headers it kept (see `not_modified`).
+the headers it kept (see `KeptAnswer`).
 """
 
 from __future__ import annotations
@@ -47,19 +47,12 @@ PRIVATE = Policy("private", "no-store")
 PRIVATE_MIMETYPES = frozenset(
     {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 )
-# Headers that describe a body, left out of a 304 (RFC 9110 15.4.5; werkzeug's list).
-_ENTITY_HEADERS = frozenset(
-    {
-        "allow",
-        "content-encoding",
-        "content-language",
-        "content-length",
-        "content-md5",
-        "content-range",
-        "content-type",
-        "last-modified",
-    }
+# What a 304 carries: the fields that update a stored copy (RFC 9110 15.4.5) and the request
+# id. The rest (the page's security headers) is the stored copy's, which a cache keeps.
+_NOT_MODIFIED_HEADERS = frozenset(
+    {"cache-control", "content-location", "date", "etag", "expires", "vary", "x-request-id"}
 )
+
 
 POLICIES: dict[str, Policy] = {
     "events.week": PUBLIC,
@@ -148,23 +141,41 @@ def apply_policy(response: Response) -> Response:
     if policy.etag and not response.is_streamed:
         response.add_etag()
         response.make_conditional(request)
+        if response.status_code == 304:
+            for name in {name for name, _ in response.headers if not _guides_caches(name)}:
+                del response.headers[name]
     return response
 
 
-def not_modified(environ: dict, headers: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
-    """The headers of a 304 when the request's `If-None-Match` names the kept response's
-    ETag, else None. For answers given outside Flask, from headers the app produced."""
-    asked = environ.get("HTTP_IF_NONE_MATCH")
-    if not asked:
-        return None
-    etag = next((value for name, value in headers if name.lower() == "etag"), None)
-    # The usual case, one tag sent back as it came, is checked without parsing.
-    if etag is None or (
-        asked != etag and not parse_etags(asked).contains_weak(unquote_etag(etag)[0])
-    ):
-        return None
-    # As werkzeug does for its own 304s: no body, so nothing that describes one.
-    return [(name, value) for name, value in headers if name.lower() not in _ENTITY_HEADERS]
+def _guides_caches(name: str) -> bool:
+    return name.lower() in _NOT_MODIFIED_HEADERS
+
+
+class KeptAnswer:
+    """A response kept to be given again outside Flask, with its 304 made once.
+
+    For the week page's cookie-less shortcut, which answers `If-None-Match` from the headers
+    the app produced; the 304 is worked out when the answer is kept, because a reader whose
+    copy is current should cost less than a page sent in full.
+    """
+
+    __slots__ = ("status", "headers", "body", "etag", "not_modified_headers")
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = status
+        self.headers = tuple(headers)
+        self.body = body
+        self.etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        self.not_modified_headers = tuple(
+            (name, value) for name, value in headers if _guides_caches(name)
+        )
+
+    def unchanged_for(self, asked: str | None) -> bool:
+        """Whether a request's `If-None-Match` names this answer's ETag."""
+        if not asked or self.etag is None:
+            return False
+        # The usual case, one tag sent back as it came, is checked without parsing.
+        return asked == self.etag or parse_etags(asked).contains_weak(unquote_etag(self.etag)[0])
 
 
 def init_http_cache(app: Flask) -> None:

@@ -30,15 +30,19 @@ from werkzeug.wsgi import get_host
 
 from nclw.events import cache
 from nclw.events.filters import WeekFilters
-from nclw.http_cache import not_modified
+from nclw.http_cache import KeptAnswer
 from nclw.i18n import DEFAULT, ENVIRON_LANGUAGE
 from nclw.render_cache import FORM_TOKEN_PLACEHOLDER, RenderCache, page_cache, page_variant
 from nclw.request_log import id_from, log_request
 from nclw.timezones import utcnow
 
 _PAGES = "nclw_shared_pages"
-# Headers made afresh for every answer from a kept one.
-_OWN_HEADERS = frozenset({"x-request-id", "set-cookie", "content-length"})
+# Headers made afresh for every answer from a kept one: the server adds its own Date, which
+# the first visitor's would contradict.
+_OWN_HEADERS = frozenset({"x-request-id", "date"})
+# And for a page with a form, whose body and session are each reader's own.
+_OWN_FORM_HEADERS = _OWN_HEADERS | {"set-cookie", "content-length"}
+_STATUS_304 = "304 Not Modified"
 _NO_FILTERS = WeekFilters()
 
 
@@ -106,26 +110,23 @@ class SharedPageShortcut:
         kept = self.responses.get(lookup.key, lookup.stamp)
         if kept is None:
             return self._through_app(environ, start_response, lookup)
-        status, headers, body = kept
         # A reader whose copy has the kept ETag gets a 304 with the same cache headers.
-        unchanged = not_modified(environ, headers)
-        if unchanged is not None:
-            status, headers, body = "304 Not Modified", unchanged, b""
+        if kept.unchanged_for(environ.get("HTTP_IF_NONE_MATCH")):
+            status, headers, body = _STATUS_304, kept.not_modified_headers, b""
         elif lookup.page is not None and lookup.page.form_token:
-            body, cookies = self._with_own_token(environ, body)
-            headers = [*headers, *cookies, ("Content-Length", str(len(body)))]
+            status = kept.status
+            body, cookies = self._with_own_token(environ, kept.body)
+            headers = [*kept.headers, *cookies, ("Content-Length", str(len(body)))]
+        else:
+            status, headers, body = kept.status, kept.headers, kept.body
         # Each answer has its own request id (the kept one was the first visitor's).
         request_id = id_from(environ.get("HTTP_X_REQUEST_ID"))
-        start_response(
-            status,
-            [(name, value) for name, value in headers if name.lower() != "x-request-id"]
-            + [("X-Request-ID", request_id)],
-        )
+        start_response(status, [*headers, ("X-Request-ID", request_id)])
         log_request(
             request_id=request_id,
             method="GET",
             endpoint=lookup.endpoint,
-            status=int(status.split()[0]),
+            status=int(status[:3]),
             seconds=time.perf_counter() - started,
         )
         return [body]
@@ -186,14 +187,13 @@ class SharedPageShortcut:
             return
         if lookup.page is not None and lookup.page.form_token:
             # The view's copy, with the placeholder where this reader's token was.
-            kept_headers = [
-                (name, value) for name, value in headers if name.lower() not in _OWN_HEADERS
+            kept = [
+                (name, value) for name, value in headers if name.lower() not in _OWN_FORM_HEADERS
             ]
-            self.responses.put(
-                lookup.key, lookup.stamp, (status, tuple(kept_headers), copy.encode())
-            )
+            self.responses.put(lookup.key, lookup.stamp, KeptAnswer(status, kept, copy.encode()))
         elif not any(name.lower() == "set-cookie" for name, _ in headers):
-            self.responses.put(lookup.key, lookup.stamp, (status, tuple(headers), body))
+            kept = [(name, value) for name, value in headers if name.lower() not in _OWN_HEADERS]
+            self.responses.put(lookup.key, lookup.stamp, KeptAnswer(status, kept, body))
 
     def _with_own_token(self, environ, body: bytes) -> tuple[bytes, list[tuple[str, str]]]:
         """The kept page with a new reader's own form token, and the cookie of their new

@@ -128,3 +128,20 @@ def test_the_week_pages_shortcut_answers_a_current_copy_with_a_304(app):
     other = app.test_client().get("/", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
     assert other.data == first.data
+
+
+@pytest.mark.parametrize("path", ["/", "/events/{slug}", "/events/{slug}.ics", "/api/events"])
+def test_a_304_carries_only_what_updates_a_kept_copy(app, path):
+    """RFC 9110 15.4.5: the fields that update a stored copy, and the request id. A kept copy
+    keeps its own security headers, so they are not sent again with each revalidation."""
+    event = make_event(edition=make_edition())
+    path = path.format(slug=event.slug)
+    first = app.test_client().get(path)
+    assert "X-Content-Type-Options" in first.headers
+    # Twice: the second one, for the pages, answered by the shortcut from a kept answer.
+    for _ in range(2):
+        again = app.test_client().get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        names = {name.lower() for name, _ in again.headers}
+        assert names <= {"cache-control", "date", "etag", "expires", "vary", "x-request-id"}
+        assert {"cache-control", "etag", "x-request-id"} <= names

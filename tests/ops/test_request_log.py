@@ -121,3 +121,50 @@ def test_the_line_is_written_as_before_with_the_time_made_once_a_second():
         assert formatter.format(record) == standard.format(record)
     # No stack walk to find the caller: every line comes from log_request.
     assert LOG.findCaller()[2] == "log_request"
+
+
+def test_a_line_nobody_else_reads_is_written_without_a_record_and_reads_the_same(monkeypatch):
+    """With only the request log's own handler to see it, a line is written straight to its
+    stream (a record costs a third of a kept page's answer); anything else that would see the
+    line (a handler above, a filter, a level) gets a real record."""
+    import io
+
+    from nclw import request_log
+
+    stream = io.StringIO()
+    handler = request_log._LineHandler(stream)
+    monkeypatch.setattr(request_log, "_OWN_HANDLER", handler)
+    monkeypatch.setattr(request_log.LOG, "handlers", [handler])
+    monkeypatch.setattr(request_log.LOG, "level", logging.INFO)
+    monkeypatch.setattr(logging.root, "handlers", [])
+    made = []
+    monkeypatch.setattr(request_log.LOG, "makeRecord", _counting(request_log.LOG.makeRecord, made))
+
+    def one_line(**given) -> str:
+        stream.seek(0), stream.truncate()
+        request_log.log_request(method="GET", endpoint="events.week", status=304, **given)
+        return stream.getvalue()
+
+    fast = one_line(request_id="abc", seconds=0.00012)
+    assert made == []
+    assert fast.endswith(" INFO request id=abc method=GET route=events.week status=304 ms=0.1\n")
+    # The same text as the record the formatter would have been given.
+    monkeypatch.setattr(logging.root, "handlers", [logging.NullHandler()])
+    slow = one_line(request_id="abc", seconds=0.00012)
+    assert len(made) == 1
+    assert slow.split(" ", 2)[2] == fast.split(" ", 2)[2]
+    assert len(slow) == len(fast)  # the time, to the millisecond, in the same layout
+
+    # A filter on the handler still sees every line.
+    monkeypatch.setattr(logging.root, "handlers", [])
+    handler.addFilter(lambda record: "secret" not in record.getMessage())
+    assert one_line(request_id="secret-0123", seconds=0) == ""
+    assert len(made) == 2
+
+
+def _counting(make_record, made: list):
+    def counted(*args, **kwargs):
+        made.append(args)
+        return make_record(*args, **kwargs)
+
+    return counted
