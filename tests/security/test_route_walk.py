@@ -7,6 +7,7 @@ this file.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from nclw.accounts.models import Role
 from nclw.extensions import db
@@ -19,8 +20,9 @@ from tests.security.routes import (
     build_path,
     changed_tables,
     routes,
-    snapshot,
+    snapshots,
 )
+from tests.support.database import sqlite_path
 
 # Fields a form might want; without a CSRF token none of them may be acted on.
 PLAUSIBLE_FORM = {
@@ -142,7 +144,14 @@ def _client(app, person):
     return client
 
 
-def test_every_write_route_refuses_a_missing_or_forged_csrf_token(world):
+@pytest.fixture
+def watched(world):
+    """The database's rows before and after each request (see `Snapshots`)."""
+    with snapshots() as each:
+        yield each
+
+
+def test_every_write_route_refuses_a_missing_or_forged_csrf_token(world, watched):
     app, values, people = world
     problems = []
     checked = 0
@@ -157,9 +166,9 @@ def test_every_write_route_refuses_a_missing_or_forged_csrf_token(world):
                     data = dict(PLAUSIBLE_FORM)
                     if token:
                         data["csrf_token"] = token
-                    before = snapshot()
+                    before = watched.now()
                     response = client.open(path, method=method, data=data)
-                    after = snapshot()
+                    after = watched.now()
                     checked += 1
                     exempt = CSRF_EXEMPT_BY_DESIGN.get(rule.endpoint)
                     expected = {400} if not exempt else {400, 401, 403}
@@ -177,7 +186,7 @@ def test_every_write_route_refuses_a_missing_or_forged_csrf_token(world):
     assert not problems, "\n".join(problems)
 
 
-def test_no_get_changes_anything(world):
+def test_no_get_changes_anything(world, watched):
     app, values, people = world
     problems = []
     visited = {}
@@ -185,7 +194,7 @@ def test_no_get_changes_anything(world):
         client = _client(app, person)
         for rule in routes(app, "GET"):
             path = build_path(app, rule, values)
-            before = snapshot()
+            before = watched.now()
             try:
                 response = client.get(path)
                 status = response.status_code
@@ -193,7 +202,7 @@ def test_no_get_changes_anything(world):
             except Exception as error:  # noqa: BLE001 - collect every failure, then report
                 problems.append(f"GET {path} as {who} raised {error!r}")
                 continue
-            after = snapshot()
+            after = watched.now()
             visited[(who, rule.rule)] = status
             if status >= 500:
                 # The page's own words say which part failed (/readyz names its checks).
@@ -272,3 +281,21 @@ def test_private_areas_are_closed_to_the_wrong_people(world):
             if who == "anonymous" and "/sign-in" not in response.headers.get("Location", ""):
                 problems.append(f"GET {path} as anonymous did not send them to sign in")
     assert not problems, "\n".join(problems)
+
+
+def test_the_walks_snapshots_see_every_commit(app):
+    """The walk reads the rows again only when something was committed (see `Snapshots`):
+    a commit through the app's session and one from a connection of another process's kind
+    are both seen, and with nothing committed the last rows are given again."""
+    make_user()
+    with snapshots() as watched:
+        first = watched.now()
+        if sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"]) is not None:
+            assert watched.now() is first, "read again with nothing committed"
+        make_user()
+        second = watched.now()
+        assert changed_tables(first, second) == ["users"]
+        with db.engine.connect() as other:
+            other.execute(sa.text("UPDATE users SET name = 'Renamed'"))
+            other.commit()
+        assert changed_tables(second, watched.now()) == ["users"]
