@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -26,7 +25,7 @@ from nclw.partners.forms import ProposalForm, SessionEditForm
 from nclw.registrations.queries import access_summary
 from nclw.reports import lines
 from nclw.reports import services as reports
-from nclw.reports.downloads import report_csv
+from nclw.reports.pages import event_report_download, event_report_page, report_download
 from nclw.timezones import utcnow
 from nclw.web import attachment, form_status, or_404, run_service
 
@@ -213,11 +212,6 @@ def export_attendees(event_id: int):
     return attachment(done.value, f"{event.slug}-attendees.csv", CSV_MIMETYPE, no_store=True)
 
 
-def _report_csv(body: bytes, name: str) -> Response:
-    # Counts only, nobody named: a plain GET, with nothing for the audit log.
-    return attachment(body, name, CSV_MIMETYPE)
-
-
 def _own_week(year: int):
     # Only a week the organisation hosted in: another week's report would be empty anyway.
     edition = events.edition_for_year(year)
@@ -231,13 +225,10 @@ def _own_week(year: int):
 def session_report(event_id: int):
     """Show the report on one of the partner's sessions: numbers only."""
     event = _own_event(event_id)
-    return render_template(
+    return event_report_page(
         "partners/session_report.html",
-        event=event,
-        report=reports.event_report(event, now=utcnow()),
+        event,
         csv_url=url_for("partners.session_report_csv", event_id=event.id),
-        event_endpoint=None,
-        **lines.PAGE_NOTES,
     )
 
 
@@ -245,9 +236,7 @@ def session_report(event_id: int):
 @partner_required
 def session_report_csv(event_id: int):
     """Download one session's figures as CSV."""
-    event = _own_event(event_id)
-    report = reports.event_report(event, now=utcnow())
-    return _report_csv(report_csv(report, with_total=False), f"report-{event.slug}.csv")
+    return event_report_download(_own_event(event_id))
 
 
 @bp.get("/reports/<int:year>")
@@ -271,4 +260,4 @@ def report_csv_download(year: int):
     """Download the figures of the partner's sessions in one week as CSV."""
     edition = _own_week(year)
     report = reports.organisation_report(current_user.organisation, edition, now=utcnow())
-    return _report_csv(report_csv(report, with_total=True), f"report-{year}.csv")
+    return report_download(report, f"report-{year}.csv", with_total=True)

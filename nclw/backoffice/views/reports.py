@@ -2,49 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, url_for
+from flask import render_template, url_for
 
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
 from nclw.events import services as events
 from nclw.events.models import Edition, Organisation
-from nclw.exports import CSV_MIMETYPE
 from nclw.extensions import db
 from nclw.reports import lines, services
-from nclw.reports.downloads import report_csv
+from nclw.reports.pages import event_report_download, event_report_page, report_download
 from nclw.timezones import utcnow
-from nclw.web import attachment, or_404
+from nclw.web import or_404
 
 
 def _edition(year: int) -> Edition:
     return or_404(events.edition_for_year(year))
 
 
-def _csv(body: bytes, name: str) -> Response:
-    # Counts only, nobody named, so no audit entry is needed and a plain GET is enough.
-    return attachment(body, name, CSV_MIMETYPE)
-
-
 @bp.get("/events/<int:event_id>/report")
 def event_report(event_id: int):
     """Show one event's report: sign-ups over time, what became of them, and how we count."""
     event = load_event(event_id)
-    return render_template(
+    return event_report_page(
         "backoffice/report_event.html",
-        event=event,
-        report=services.event_report(event, now=utcnow()),
+        event,
         csv_url=url_for("backoffice.event_report_csv", event_id=event.id),
-        event_endpoint=None,
-        **lines.PAGE_NOTES,
     )
 
 
 @bp.get("/events/<int:event_id>/report.csv")
 def event_report_csv(event_id: int):
     """Download one event's figures as CSV."""
-    event = load_event(event_id)
-    report = services.event_report(event, now=utcnow())
-    return _csv(report_csv(report, with_total=False), f"report-{event.slug}.csv")
+    return event_report_download(load_event(event_id))
 
 
 @bp.get("/reports/<int:year>")
@@ -69,7 +58,7 @@ def week_report(year: int):
 def week_report_csv(year: int):
     """Download a week's figures as CSV, one line per event and the total."""
     report = services.week_report(_edition(year), now=utcnow())
-    return _csv(report_csv(report, with_total=True), f"report-week-{year}.csv")
+    return report_download(report, f"report-week-{year}.csv", with_total=True)
 
 
 @bp.get("/reports/<int:year>/organisations/<int:organisation_id>")
@@ -96,6 +85,5 @@ def organisation_report_csv(year: int, organisation_id: int):
     edition = _edition(year)
     organisation = db.get_or_404(Organisation, organisation_id)
     report = services.organisation_report(organisation, edition, now=utcnow())
-    return _csv(
-        report_csv(report, with_total=True), f"report-organisation-{organisation.id}-{year}.csv"
-    )
+    filename = f"report-organisation-{organisation.id}-{year}.csv"
+    return report_download(report, filename, with_total=True)
