@@ -1,5 +1,6 @@
-"""What every area's views share: running a service, the status of a page with a form, a
-lookup that found nothing as a 404, a file to download, and reading numbers from a request.
+"""What every area's views share: running a service, a button that must be confirmed, the
+status of a page with a form, a lookup that found nothing as a 404, a file to download, and
+reading numbers from a request.
 
 A number typed into a web address or a query string can be any length. The database's id and
 year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
@@ -17,6 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from nclw.errors import NclwError, database_writes
 from nclw.extensions import db
+from nclw.forms import ConfirmForm
 
 T = TypeVar("T")
 
@@ -91,6 +93,12 @@ def run_service(
     if success is not None:
         flash(success(value) if callable(success) else success, "success")
     return Outcome(ok=True, value=value)
+
+
+def confirm_or_400() -> None:
+    """A button that changes something posts a `ConfirmForm`; without its token, a 400."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 def form_status(form) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import get_flashed_messages, session
+from werkzeug.exceptions import BadRequest
 
 from nclw.errors import NotAllowed
 from nclw.events.models import Organisation, OrganisationKind
 from nclw.extensions import db
-from nclw.web import LARGEST_ID, database_ids, query_int, run_service
+from nclw.web import LARGEST_ID, confirm_or_400, database_ids, query_int, run_service
 
 
 def _organisations() -> int:
@@ -62,6 +64,13 @@ def test_then_runs_after_the_commit_and_before_the_message(app):
     with app.test_request_context("/"):
         run_service(lambda: _add("Quiet"), None)
         assert get_flashed_messages() == []
+
+
+def test_a_button_must_be_posted_as_a_form(app):
+    with app.test_request_context("/", method="POST"):
+        assert confirm_or_400() is None
+    with app.test_request_context("/"), pytest.raises(BadRequest):
+        confirm_or_400()
 
 
 def test_numbers_a_column_cannot_hold_are_not_ids(app):

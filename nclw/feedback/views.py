@@ -15,7 +15,7 @@ from nclw.feedback.forms import SurveyQuestionsForm, given_answers, survey_form_
 from nclw.forms import ConfirmForm
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import to_uk, utcnow
-from nclw.web import form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_status, or_404, run_service
 
 bp = Blueprint("feedback", __name__)
 bp.add_app_template_global(answering.ticket_survey_choice, "survey_choice_for_ticket")
@@ -75,8 +75,7 @@ def ticket_choice(token: str, choice: str):
     registration = registration_for_link(token)
     if registration is None or registration.anonymised_at or choice not in {"yes", "no"}:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     wanted = choice == "yes"
     run_service(
         lambda: answering.set_wants_survey(registration, wanted),

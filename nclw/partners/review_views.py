@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,7 +13,7 @@ from nclw.partners import queries, services, session_changes
 from nclw.partners.compare import compare_versions
 from nclw.partners.forms import ApproveForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
-from nclw.web import or_404, query_int, run_service
+from nclw.web import confirm_or_400, or_404, query_int, run_service
 
 bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
 
@@ -151,8 +151,7 @@ def _render_change(change, decline_form, status: int = 200):
 def approve_change(change_id: int):
     """Put the change on the site; attendees are told of a new time or place."""
     change = _change(change_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     run_service(
         lambda: session_changes.approve_change(change, actor=current_user, now=utcnow()),
         _approved,

@@ -27,7 +27,7 @@ from nclw.reports import lines
 from nclw.reports import services as reports
 from nclw.reports.pages import event_report_download, event_report_page, report_download
 from nclw.timezones import utcnow
-from nclw.web import attachment, form_status, or_404, run_service
+from nclw.web import attachment, confirm_or_400, form_status, or_404, run_service
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
@@ -110,8 +110,7 @@ def edit_proposal(proposal_id: int):
 def submit_proposal(proposal_id: int):
     """Send the proposal to the organisers for review."""
     proposal = _own_proposal(proposal_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     run_service(
         lambda: services.submit_proposal(proposal, actor=current_user, now=utcnow()),
         _("Sent for review. We will email you when the organisers have looked at it."),

@@ -11,7 +11,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import bookings
 from nclw.registrations.booking_forms import booking_form_for, professional, young_people
 from nclw.timezones import utcnow
-from nclw.web import form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_status, or_404, run_service
 
 bp = Blueprint("bookings", __name__)
 
@@ -71,8 +71,7 @@ def booking(token: str):
 def cancel_ticket(token: str, reference: str):
     """Cancel one young person's ticket; the place goes to the next person waiting."""
     found = _booking_or_404(token)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     run_service(
         lambda: bookings.cancel_booked_ticket(found, reference, now=utcnow()),
         _(

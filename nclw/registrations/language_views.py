@@ -7,13 +7,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from nclw.extensions import limiter
-from nclw.forms import ConfirmForm
 from nclw.i18n import ENVIRON_CHOSEN, LANGUAGES, request_language
 from nclw.registrations import ticket_language
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.registrations.views import ticket_page
 from nclw.timezones import utcnow
-from nclw.web import run_service
+from nclw.web import confirm_or_400, run_service
 
 bp = Blueprint("ticket_language", __name__)
 
@@ -31,8 +30,7 @@ def choose(token: str):
     registration = registration_for_link(token)
     if registration is None or registration.anonymised_at:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     code, errors = request.form.get("language", ""), []
     outcome = run_service(
         lambda: ticket_language.choose_language(registration, code, now=utcnow()),

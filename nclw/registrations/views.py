@@ -65,7 +65,7 @@ from nclw.registrations.ticket_links import (
 )
 from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
-from nclw.web import attachment, form_status, run_service
+from nclw.web import attachment, confirm_or_400, form_status, run_service
 
 bp = Blueprint("registrations", __name__)
 bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
@@ -319,8 +319,7 @@ def decline_offer(token: str):
 
 def _reply_to_offer(token: str, reply: Callable[..., Any], done: str):
     registration = _registration_or_404(token)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     run_service(lambda: reply(registration, now=utcnow()), done)
     return redirect(url_for("registrations.ticket", token=token))
 

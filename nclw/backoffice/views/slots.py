@@ -11,11 +11,10 @@ from nclw.backoffice.slot_forms import EditSlotForm, MakeSlotsForm, WaitingLists
 from nclw.backoffice.views._blueprint import bp
 from nclw.backoffice.views._helpers import load_event
 from nclw.extensions import db
-from nclw.forms import ConfirmForm
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
 from nclw.timezones import to_uk, utcnow
-from nclw.web import form_status, run_service
+from nclw.web import confirm_or_400, form_status, run_service
 
 
 def _load_slot(event_id: int, slot_id: int) -> EventSlot:
@@ -112,7 +111,6 @@ def edit_slot(event_id: int, slot_id: int):
 def remove_slot(event_id: int, slot_id: int):
     """Remove one slot nobody holds."""
     slot = _load_slot(event_id, slot_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     run_service(lambda: slot_changes.remove_slot(slot, now=utcnow()), _("Slot removed."))
     return redirect(url_for("backoffice.event_slots", event_id=event_id))

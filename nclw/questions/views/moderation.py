@@ -14,13 +14,12 @@ from nclw.errors import NeedsConfirmation
 from nclw.events.models import Event, QuestionAskers
 from nclw.exports import CSV_MIMETYPE
 from nclw.extensions import db
-from nclw.forms import ConfirmForm
 from nclw.questions.forms import EditQuestionForm, QaSettingsForm
 from nclw.questions.models import Question, QuestionStatus
 from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, moderation, retention
 from nclw.timezones import utcnow
-from nclw.web import attachment, database_ids, form_status, or_404, run_service
+from nclw.web import attachment, confirm_or_400, database_ids, form_status, or_404, run_service
 
 # What each posted move calls, and what the moderator is told once it is done.
 MODERATION_MOVES = {
@@ -96,8 +95,7 @@ def moderate(event_id: int, question_id: int, move: str):
     question = _question_or_404(event.id, question_id)
     if move not in MODERATION_MOVES:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     service, message = MODERATION_MOVES[move]
     back_to = request.form.get("back_to", "")
     # Only approving can need a second yes: the confirmation page posts it.
@@ -117,8 +115,7 @@ def moderate(event_id: int, question_id: int, move: str):
 def bulk_approve(event_id: int):
     """Approve every selected question that has no personal detail flagged."""
     event = _moderated_event_or_403(event_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     ids = database_ids(request.form.getlist("question_id"))
     count = moderation.approve_questions(event, ids, actor=current_user, now=utcnow())
     db.session.commit()

@@ -35,7 +35,7 @@ from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
 from nclw.registrations.ticket_links import registration_for_link, registration_id_for_link
 from nclw.timezones import utcnow
-from nclw.web import form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_status, or_404, run_service
 
 BROWSER_COOKIE = "nclw_qa_browser"
 # After a question is sent, the page lands on the thank-you in the questions panel (not on a
@@ -250,8 +250,7 @@ def withdraw_from_ticket(token: str, question_id: int):
     """Take back one of this ticket's questions."""
     registration = _ticket_or_404(token)
     question = _question_or_404(registration.event_id, question_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     asking.withdraw_question(question, asker_key=ticket_key(registration), now=utcnow())
     db.session.commit()
     flash(_("Your question has been withdrawn."), "success")
@@ -262,8 +261,7 @@ def vote_from_ticket(token: str, question_id: int):
     """Add this ticket's vote to a question."""
     registration = _ticket_or_404(token)
     question = _question_or_404(registration.event_id, question_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     voting.cast_vote(question, registration=registration)
     db.session.commit()
     flash(_("Thank you. Your vote is counted."), "success")
@@ -312,8 +310,7 @@ def vote_from_event(slug: str, question_id: int):
     """Add this browser's vote to a question, where anyone may ask."""
     event = or_404(get_public_event(slug))
     question = _question_or_404(event.id, question_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirm_or_400()
     browser_id = _browser_id() or secrets.token_urlsafe(24)
     voting.cast_vote(question, browser_id=browser_id, address=request.remote_addr)
     db.session.commit()
