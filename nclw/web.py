@@ -1,6 +1,6 @@
-"""What every area's views share: running a service, a button that must be confirmed, the
-status of a page with a form, a lookup that found nothing as a 404, a file to download, and
-reading numbers from a request.
+"""What every area's views share: running a service (for a form sent back, or a button that
+must be confirmed), a page with a form and its status, a lookup that found nothing as a 404,
+a file to download, and reading numbers from a request.
 
 A number typed into a web address or a query string can be any length. The database's id and
 year columns hold 32-bit integers; a bigger number sent to PostgreSQL is an error, not "no
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Response, abort, flash, request
+from flask import Response, abort, flash, render_template, request
 from werkzeug.routing import IntegerConverter
 
 from nclw.errors import NclwError, database_writes
@@ -95,10 +95,32 @@ def run_service(
     return Outcome(ok=True, value=value)
 
 
+def run_form(
+    form,
+    action: Callable[[], Any],
+    success: str | Callable[[Any], str] | None,
+    *,
+    then: Callable[[Any], Any] | None = None,
+) -> Outcome:
+    """`run_service` for a form sent back valid, its refusal shown on the form.
+
+    A form not sent, or sent with problems, runs nothing: not `ok`, with no error.
+    """
+    if not form.validate_on_submit():
+        return Outcome(ok=False)
+    return run_service(action, success, errors=form.form_errors, then=then)
+
+
 def confirm_or_400() -> None:
     """A button that changes something posts a `ConfirmForm`; without its token, a 400."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+
+
+def form_page(template: str, form, /, **context: Any) -> tuple[str, int]:
+    """A page showing `form`, with the status `form_status` gives it."""
+    # Positional only: a page may want a variable called `template` (a message template).
+    return render_template(template, form=form, **context), form_status(form)
 
 
 def form_status(form) -> int:

@@ -25,7 +25,7 @@ from nclw.accounts.pending_sign_in import FirstStep
 from nclw.extensions import limiter
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, form_status, run_service
 
 bp = Blueprint("two_step", __name__)
 
@@ -75,8 +75,7 @@ def enter_code():
         ).ok
     ):
         return redirect(pending.next_url or signing_in.home_for(user))
-    status = form_status(form)
-    return render_template("two_step/enter_code.html", form=form), status
+    return form_page("two_step/enter_code.html", form)
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
@@ -100,8 +99,7 @@ def enter_recovery_code():
         )
         if done.ok:
             return redirect(pending.next_url or signing_in.home_for(user))
-    status = form_status(form)
-    return render_template("two_step/enter_recovery_code.html", form=form), status
+    return form_page("two_step/enter_recovery_code.html", form)
 
 
 def _qr_code(link: str) -> Markup:
@@ -218,5 +216,4 @@ def turn_off():
         ).ok
     ):
         return redirect(url_for("accounts.account"))
-    status = form_status(form)
-    return render_template("two_step/turn_off.html", form=form), status
+    return form_page("two_step/turn_off.html", form)

@@ -44,7 +44,7 @@ from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -111,8 +111,7 @@ def sign_in():
                 user, first_step=FirstStep.PASSWORD, next_url=next_url
             )
         form.form_errors.append(_("The email address or password is not right."))
-    status = form_status(form)
-    return render_template("accounts/sign_in.html", form=form), status
+    return form_page("accounts/sign_in.html", form)
 
 
 @bp.post("/sign-in/link")
@@ -175,8 +174,7 @@ def accept_invite(token: str):
         )
         if done.ok:
             return redirect(signing_in.home_for(done.value))
-    status = form_status(form)
-    return render_template("accounts/accept_invite.html", form=form, invite=invite), status
+    return form_page("accounts/accept_invite.html", form, invite=invite)
 
 
 @bp.route("/account/reset", methods=["GET", "POST"])
@@ -188,8 +186,7 @@ def request_reset():
         email_links.request_password_reset(form.email.data, now=utcnow())
         db.session.commit()
         return render_template("accounts/reset_sent.html", email=form.email.data)
-    status = form_status(form)
-    return render_template("accounts/reset_request.html", form=form), status
+    return form_page("accounts/reset_request.html", form)
 
 
 @bp.route("/account/reset/<token>", methods=["GET", "POST"])
@@ -208,8 +205,7 @@ def reset_password(token: str):
         )
         if done.ok:
             return redirect(url_for("accounts.sign_in"))
-    status = form_status(form)
-    return render_template("accounts/reset_password.html", form=form), status
+    return form_page("accounts/reset_password.html", form)
 
 
 @bp.get("/account")

@@ -15,7 +15,7 @@ from nclw.feedback.forms import SurveyQuestionsForm, given_answers, survey_form_
 from nclw.forms import ConfirmForm
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import to_uk, utcnow
-from nclw.web import confirm_or_400, form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_page, or_404, run_form, run_service
 
 bp = Blueprint("feedback", __name__)
 bp.add_app_template_global(answering.ticket_survey_choice, "survey_choice_for_ticket")
@@ -38,21 +38,19 @@ def answer(token: str):
         return render_template("feedback/closed.html", event=event, message=refusal), status
     questions = survey.saved_questions(event)
     form = survey_form_for(questions)
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: answering.submit_answers(
-                invitation,
-                questions,
-                given_answers(form, questions),
-                today=to_uk(utcnow()).date(),
-            ),
-            None,
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return render_template("feedback/thanks.html", event=event)
-    status = form_status(form)
-    return render_template("feedback/survey.html", event=event, form=form, token=token), status
+    done = run_form(
+        form,
+        lambda: answering.submit_answers(
+            invitation,
+            questions,
+            given_answers(form, questions),
+            today=to_uk(utcnow()).date(),
+        ),
+        None,
+    )
+    if done.ok:
+        return render_template("feedback/thanks.html", event=event)
+    return form_page("feedback/survey.html", form, event=event, token=token)
 
 
 @bp.route("/feedback/<token>/no-thanks", methods=["GET", "POST"])
@@ -63,10 +61,7 @@ def no_thanks(token: str):
     if form.validate_on_submit():
         run_service(lambda: answering.say_no_from_email(invitation), None)
         return render_template("feedback/no_thanks_done.html")
-    status = form_status(form)
-    return render_template(
-        "feedback/no_thanks.html", event=invitation.registration.event, form=form
-    ), status
+    return form_page("feedback/no_thanks.html", form, event=invitation.registration.event)
 
 
 @bp.post("/tickets/<token>/feedback/<choice>")

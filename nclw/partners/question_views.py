@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from nclw.partners.queries import get_own_event
 from nclw.registrations.question_forms import SignUpQuestionForm
 from nclw.registrations.question_setup import questions_of
 from nclw.timezones import utcnow
-from nclw.web import form_status, or_404, run_service
+from nclw.web import form_page, or_404, run_form
 
 bp = Blueprint("partner_questions", __name__, url_prefix="/partner")
 
@@ -23,21 +23,17 @@ def session_questions(event_id: int):
     """Show the questions the session asks, and propose one for the organisers to review."""
     event = or_404(get_own_event(event_id, actor=current_user))
     form = SignUpQuestionForm()
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: proposals.propose_question(
-                event, form.details(), actor=current_user, now=utcnow()
-            ),
-            _("Your question is sent to the organisers. It is not asked until they approve it."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("partner_questions.session_questions", event_id=event.id))
-    page = render_template(
+    done = run_form(
+        form,
+        lambda: proposals.propose_question(event, form.details(), actor=current_user, now=utcnow()),
+        _("Your question is sent to the organisers. It is not asked until they approve it."),
+    )
+    if done.ok:
+        return redirect(url_for("partner_questions.session_questions", event_id=event.id))
+    return form_page(
         "partners/session_questions.html",
+        form,
         event=event,
         questions=questions_of(event, include_hidden=False),
         waiting=proposals.awaiting_review(event),
-        form=form,
     )
-    return page, form_status(form)

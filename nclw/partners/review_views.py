@@ -13,7 +13,7 @@ from nclw.partners import queries, services, session_changes
 from nclw.partners.compare import compare_versions
 from nclw.partners.forms import ApproveForm, DeclineForm, ReviewCommentsForm
 from nclw.timezones import utcnow
-from nclw.web import confirm_or_400, or_404, query_int, run_service
+from nclw.web import confirm_or_400, or_404, query_int, run_form, run_service
 
 bp = Blueprint("proposal_review", __name__, url_prefix="/admin/proposals")
 
@@ -70,19 +70,18 @@ def approve(proposal_id: int):
     """Publish the proposal as an event hosted by the partner."""
     proposal = _proposal(proposal_id)
     form = ApproveForm()
-    if form.validate_on_submit():
-        approved = run_service(
-            lambda: services.approve_proposal(
-                proposal,
-                actor=current_user,
-                now=utcnow(),
-                safeguarding_note=form.safeguarding_note.data or "",
-            ),
-            _("Approved and published. We have emailed the partner."),
-            errors=form.form_errors,
-        )
-        if approved.ok:
-            return redirect(url_for("proposal_review.show", proposal_id=proposal.id))
+    approved = run_form(
+        form,
+        lambda: services.approve_proposal(
+            proposal,
+            actor=current_user,
+            now=utcnow(),
+            safeguarding_note=form.safeguarding_note.data or "",
+        ),
+        _("Approved and published. We have emailed the partner."),
+    )
+    if approved.ok:
+        return redirect(url_for("proposal_review.show", proposal_id=proposal.id))
     return _render_show(proposal, ReviewCommentsForm(), DeclineForm(), 400, approve_form=form)
 
 

@@ -27,7 +27,14 @@ from nclw.reports import lines
 from nclw.reports import services as reports
 from nclw.reports.pages import event_report_download, event_report_page, report_download
 from nclw.timezones import utcnow
-from nclw.web import attachment, confirm_or_400, form_status, or_404, run_service
+from nclw.web import (
+    attachment,
+    confirm_or_400,
+    form_page,
+    or_404,
+    run_form,
+    run_service,
+)
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
@@ -58,18 +65,14 @@ def home():
 def new_proposal():
     """Start a proposal; it is saved as a draft until the partner sends it."""
     form = ProposalForm()
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: services.create_proposal(
-                form.proposal_values(), actor=current_user, now=utcnow()
-            ),
-            _("Your proposal is saved as a draft. Check it, then send it for review."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("partners.proposal", proposal_id=done.value.id))
-    page = render_template("partners/proposal_form.html", form=form, proposal=None)
-    return page, form_status(form)
+    done = run_form(
+        form,
+        lambda: services.create_proposal(form.proposal_values(), actor=current_user, now=utcnow()),
+        _("Your proposal is saved as a draft. Check it, then send it for review."),
+    )
+    if done.ok:
+        return redirect(url_for("partners.proposal", proposal_id=done.value.id))
+    return form_page("partners/proposal_form.html", form, proposal=None)
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -91,18 +94,16 @@ def edit_proposal(proposal_id: int):
         return redirect(url_for("partners.proposal", proposal_id=proposal.id))
     form = ProposalForm() if request.method == "POST" else ProposalForm.for_proposal(proposal)
     with_age_rule(form.age_rule, proposal.min_age, proposal.max_age)
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: services.update_proposal(
-                proposal, form.proposal_values(), actor=current_user, now=utcnow()
-            ),
-            _("Your changes are saved. Send the proposal when it is ready."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("partners.proposal", proposal_id=proposal.id))
-    page = render_template("partners/proposal_form.html", form=form, proposal=proposal)
-    return page, form_status(form)
+    done = run_form(
+        form,
+        lambda: services.update_proposal(
+            proposal, form.proposal_values(), actor=current_user, now=utcnow()
+        ),
+        _("Your changes are saved. Send the proposal when it is ready."),
+    )
+    if done.ok:
+        return redirect(url_for("partners.proposal", proposal_id=proposal.id))
+    return form_page("partners/proposal_form.html", form, proposal=proposal)
 
 
 @bp.post("/proposals/<int:proposal_id>/submit")
@@ -157,20 +158,16 @@ def edit_session(event_id: int):
         form = SessionEditForm.for_event(
             event, session_changes.requested(waiting) if waiting else None
         )
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: session_changes.ask_for_change(
-                event, form.session_values(), actor=current_user, now=utcnow()
-            ),
-            _sent,
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("partners.session", event_id=event.id))
-    return (
-        render_template("partners/session_form.html", form=form, event=event, waiting=waiting),
-        form_status(form),
+    done = run_form(
+        form,
+        lambda: session_changes.ask_for_change(
+            event, form.session_values(), actor=current_user, now=utcnow()
+        ),
+        _sent,
     )
+    if done.ok:
+        return redirect(url_for("partners.session", event_id=event.id))
+    return form_page("partners/session_form.html", form, event=event, waiting=waiting)
 
 
 def _sent(change) -> str:

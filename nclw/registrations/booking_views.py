@@ -11,7 +11,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import bookings
 from nclw.registrations.booking_forms import booking_form_for, professional, young_people
 from nclw.timezones import utcnow
-from nclw.web import confirm_or_400, form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_page, or_404, run_form, run_service
 
 bp = Blueprint("bookings", __name__)
 
@@ -31,21 +31,19 @@ def book(slug: str):
     if form.is_submitted() and form.add_rows.data:
         form.add_more_rows()
         return render_template("bookings/form.html", event=event, form=form)
-    if form.validate_on_submit():
-        booked = run_service(
-            lambda: bookings.book_for_young_people(
-                event, professional(form), young_people(form), declared=form.declared.data, now=now
-            ),
-            None,
-            errors=form.form_errors,
+    booked = run_form(
+        form,
+        lambda: bookings.book_for_young_people(
+            event, professional(form), young_people(form), declared=form.declared.data, now=now
+        ),
+        None,
+    )
+    if booked.ok:
+        # The same page whether or not a young person's own address held a ticket already.
+        return render_template(
+            "bookings/booked.html", event=event, result=booked.value, email=form.email.data
         )
-        if booked.ok:
-            # The same page whether or not a young person's own address held a ticket already.
-            return render_template(
-                "bookings/booked.html", event=event, result=booked.value, email=form.email.data
-            )
-    status = form_status(form)
-    return render_template("bookings/form.html", event=event, form=form), status
+    return form_page("bookings/form.html", form, event=event)
 
 
 def _booking_or_404(token: str):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_babel import gettext as _
 
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
 from nclw.registrations.ticket_links import registration_for_link
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form
 
 bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
@@ -30,22 +30,20 @@ def change_time(token: str):
     if current is None or not registration.holds_place:
         abort(404)
     form = change_slot_form(registration, current, now=utcnow())
-    if form.validate_on_submit():
-        outcome = run_service(
-            lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),
-            lambda slot: _(
-                "Your new time is %(time)s. We have emailed you the new details.", time=slot.when
-            ),
-            errors=form.form_errors,
-        )
-        if outcome.ok:
-            return redirect(url_for("registrations.ticket", token=token))
-    status = form_status(form)
-    return render_template(
+    outcome = run_form(
+        form,
+        lambda: slot_changes.move_to_slot(registration, form.slot_id.data, now=utcnow()),
+        lambda slot: _(
+            "Your new time is %(time)s. We have emailed you the new details.", time=slot.when
+        ),
+    )
+    if outcome.ok:
+        return redirect(url_for("registrations.ticket", token=token))
+    return form_page(
         "registrations/change_time.html",
+        form,
         registration=registration,
         event=registration.event,
         current=current,
-        form=form,
         token=token,
-    ), status
+    )

@@ -12,7 +12,7 @@ from nclw.registrations.models import Registration
 from nclw.registrations.supporter_forms import AddSupporterForm, supporter_details
 from nclw.registrations.views import _registration_or_404
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 bp = Blueprint("supporters", __name__)
 
@@ -39,22 +39,20 @@ def add(token: str):
     form = AddSupporterForm()
     if not supporters.can_add_supporter(registration):
         return redirect(url_for("registrations.ticket", token=token))
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: supporters.add_supporter(registration, supporter_details(form), now=utcnow()),
-            _("Your supporter is on your ticket."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("registrations.ticket", token=token))
-    status = form_status(form)
-    return render_template(
+    done = run_form(
+        form,
+        lambda: supporters.add_supporter(registration, supporter_details(form), now=utcnow()),
+        _("Your supporter is on your ticket."),
+    )
+    if done.ok:
+        return redirect(url_for("registrations.ticket", token=token))
+    return form_page(
         "registrations/supporter_add.html",
+        form,
         registration=registration,
         event=registration.event,
-        form=form,
         token=token,
-    ), status
+    )
 
 
 @bp.route("/tickets/<token>/supporter/remove", methods=["GET", "POST"])

@@ -65,7 +65,7 @@ from nclw.registrations.ticket_links import (
 )
 from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
-from nclw.web import attachment, confirm_or_400, form_status, run_service
+from nclw.web import attachment, confirm_or_400, form_page, run_service
 
 bp = Blueprint("registrations", __name__)
 bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
@@ -228,14 +228,13 @@ def ticket_certificate(token: str):
         )
         # It carries the name typed for it: no copy in any cache on the way.
         return attachment(pdf, "certificate-of-attendance.pdf", "application/pdf", no_store=True)
-    status = form_status(form)
-    return render_template(
+    return form_page(
         "registrations/certificate.html",
+        form,
         event=registration.event,
-        form=form,
         token=token,
         title_mentions_care=certificate.mentions_care(registration.event.title),
-    ), status
+    )
 
 
 @bp.get("/tickets/<token>/invite.ics")

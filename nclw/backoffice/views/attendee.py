@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from nclw.registrations.corrections import Correction, correct_details
 from nclw.registrations.forms import CorrectDetailsForm
 from nclw.registrations.sign_up_answers import answers_for
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form
 
 
 def _corrected(correction: Correction) -> str:
@@ -28,24 +28,22 @@ def attendee(registration_id: int):
     registration = load_registration(registration_id)
     # Filled in from the ticket only when shown: what a POST leaves out is missing, not kept.
     form = CorrectDetailsForm(obj=None if request.method == "POST" else registration)
-    if form.validate_on_submit():
-        corrected = run_service(
-            lambda: correct_details(
-                registration,
-                first_name=form.first_name.data,
-                email=form.email.data,
-                actor=current_user,
-                now=utcnow(),
-            ),
-            _corrected,
-            errors=form.form_errors,
-        )
-        if corrected.ok:
-            return redirect(url_for("backoffice.attendee", registration_id=registration.id))
-    page = render_template(
+    corrected = run_form(
+        form,
+        lambda: correct_details(
+            registration,
+            first_name=form.first_name.data,
+            email=form.email.data,
+            actor=current_user,
+            now=utcnow(),
+        ),
+        _corrected,
+    )
+    if corrected.ok:
+        return redirect(url_for("backoffice.attendee", registration_id=registration.id))
+    return form_page(
         "backoffice/attendee.html",
+        form,
         record=attendee_record(registration),
         answers=answers_for(registration),
-        form=form,
     )
-    return page, form_status(form)

@@ -22,7 +22,7 @@ from nclw.registrations import messaging, on_the_day, on_their_behalf, waiting_l
 from nclw.registrations import queries as tickets
 from nclw.registrations.bookings import event_bookings
 from nclw.timezones import utcnow
-from nclw.web import form_status, query_int, run_service
+from nclw.web import form_status, query_int, run_form, run_service
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -91,19 +91,18 @@ def cancel_registration(registration_id: int):
     """Cancel someone's ticket on their behalf, with a reason they will read."""
     registration = load_registration(registration_id)
     form = CancelTicketForm()
-    if form.validate_on_submit():
-        cancelled = run_service(
-            lambda: on_their_behalf.cancel_on_their_behalf(
-                registration, reason=form.reason.data, actor=current_user, now=utcnow()
-            ),
-            _(
-                "%(reference)s is cancelled. We are emailing them your reason.",
-                reference=registration.reference,
-            ),
-            errors=form.form_errors,
-        )
-        if cancelled.ok:
-            return back_to_attendees(registration)
+    cancelled = run_form(
+        form,
+        lambda: on_their_behalf.cancel_on_their_behalf(
+            registration, reason=form.reason.data, actor=current_user, now=utcnow()
+        ),
+        _(
+            "%(reference)s is cancelled. We are emailing them your reason.",
+            reference=registration.reference,
+        ),
+    )
+    if cancelled.ok:
+        return back_to_attendees(registration)
     status = form_status(form)
     page = render_template(
         "backoffice/registration_cancel.html", registration=registration, form=form

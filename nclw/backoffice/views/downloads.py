@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +14,7 @@ from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import to_uk, utcnow
-from nclw.web import attachment, form_status
+from nclw.web import attachment, form_page
 
 WEEK = "week-"  # a scope of "week-<edition id>" is the whole week; a bare number is one event
 
@@ -39,8 +39,7 @@ def export():
     """Download attendee lists as CSV or XLSX, with the columns you pick."""
     form = _export_form()
     if not form.validate_on_submit():
-        status = form_status(form)
-        return render_template("backoffice/export.html", form=form), status
+        return form_page("backoffice/export.html", form)
     return _download(form)
 
 

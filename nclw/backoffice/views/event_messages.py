@@ -15,7 +15,7 @@ from nclw.registrations import scheduled_messages
 from nclw.registrations.message_history import message_history
 from nclw.registrations.models import EventMessage, MessageAudience
 from nclw.timezones import format_stamp, utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_service
 
 
 def _load_message(event_id: int, message_id: int) -> EventMessage:
@@ -64,10 +64,9 @@ def edit_event_message(event_id: int, message_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_messages", event_id=event_id))
-    status = form_status(form)
-    return render_template(
-        "backoffice/event_message_form.html", event=message.event, message=message, form=form
-    ), status
+    return form_page(
+        "backoffice/event_message_form.html", form, event=message.event, message=message
+    )
 
 
 @bp.post("/events/<int:event_id>/messages/<int:message_id>/cancel")

@@ -26,7 +26,7 @@ from nclw.registrations.queries import (
     count_recipients,
 )
 from nclw.timezones import format_when, utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 
 def _event_form(data: dict | None = None, event=None) -> EventForm:
@@ -56,16 +56,14 @@ def event_list():
 def new_event():
     """Create a draft event."""
     form = _event_form()
-    if form.validate_on_submit():
-        created = run_service(
-            lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
-            _("Event saved as a draft. Publish it when it is ready."),
-            errors=form.form_errors,
-        )
-        if created.ok:
-            return redirect(url_for("backoffice.event", event_id=created.value.id))
-    status = form_status(form)
-    return render_template("backoffice/event_form.html", form=form, event=None), status
+    created = run_form(
+        form,
+        lambda: events.create_event(form.changes(), actor=current_user, now=utcnow()),
+        _("Event saved as a draft. Publish it when it is ready."),
+    )
+    if created.ok:
+        return redirect(url_for("backoffice.event", event_id=created.value.id))
+    return form_page("backoffice/event_form.html", form, event=None)
 
 
 @bp.get("/events/<int:event_id>")
@@ -124,8 +122,7 @@ def edit_event(event_id: int):
         )
         if notified.ok:
             return redirect(url_for("backoffice.event", event_id=event.id))
-    status = form_status(form)
-    return render_template("backoffice/event_form.html", form=form, event=event), status
+    return form_page("backoffice/event_form.html", form, event=event)
 
 
 @bp.post("/events/<int:event_id>/publish")
@@ -156,24 +153,20 @@ def cancel_event(event_id: int):
     event = load_event(event_id)
     form = CancelEventForm()
     count = count_recipients(event, MessageAudience.ALL)
-    if form.validate_on_submit():
-        told = run_service(
-            lambda: event_changes.cancel_event(
-                event, form.reason.data, actor=current_user, now=utcnow()
-            ),
-            lambda told: ngettext(
-                "Event cancelled. We are emailing %(num)d person.",
-                "Event cancelled. We are emailing %(num)d people.",
-                told,
-            ),
-            errors=form.form_errors,
-        )
-        if told.ok:
-            return redirect(url_for("backoffice.event", event_id=event.id))
-    status = form_status(form)
-    return render_template(
-        "backoffice/event_cancel.html", form=form, event=event, count=count
-    ), status
+    told = run_form(
+        form,
+        lambda: event_changes.cancel_event(
+            event, form.reason.data, actor=current_user, now=utcnow()
+        ),
+        lambda told: ngettext(
+            "Event cancelled. We are emailing %(num)d person.",
+            "Event cancelled. We are emailing %(num)d people.",
+            told,
+        ),
+    )
+    if told.ok:
+        return redirect(url_for("backoffice.event", event_id=event.id))
+    return form_page("backoffice/event_cancel.html", form, event=event, count=count)
 
 
 @bp.post("/events/<int:event_id>/duplicate")

@@ -15,7 +15,7 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import message_templates as templates
 from nclw.registrations.models import MessageTemplate
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 # Sent by "Save as a template" on the message page: fill this form in, save nothing yet.
 FROM_MESSAGE = "from_message"
@@ -50,20 +50,16 @@ def edit_message_template(template_id: int):
 
 def _template_form(form: MessageTemplateForm, template: MessageTemplate | None, save):
     """Save the template the form holds, or show the form again with what was typed."""
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: save(
-                form.name.data, form.subject.data, form.body.data, actor=current_user, now=utcnow()
-            ),
-            lambda saved: _("Template saved: %(name)s.", name=saved.name),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.message_templates"))
-    status = form_status(form)
-    return render_template(
-        "backoffice/message_template_form.html", form=form, template=template
-    ), status
+    done = run_form(
+        form,
+        lambda: save(
+            form.name.data, form.subject.data, form.body.data, actor=current_user, now=utcnow()
+        ),
+        lambda saved: _("Template saved: %(name)s.", name=saved.name),
+    )
+    if done.ok:
+        return redirect(url_for("backoffice.message_templates"))
+    return form_page("backoffice/message_template_form.html", form, template=template)
 
 
 @bp.post("/message-templates/<int:template_id>/delete")

@@ -19,7 +19,7 @@ from nclw.events import services as events
 from nclw.events.models import Organisation, OrganisationKind
 from nclw.extensions import db
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -38,28 +38,26 @@ def people():
     """Everyone who can sign in: invite, deactivate, see pending invitations."""
     form = InviteForm()
     form.organisation_id.choices = _organisation_choices()
-    if form.validate_on_submit():
-        invited = run_service(
-            lambda: invitations.invite_user(
-                form.email.data,
-                role=Role(form.role.data),
-                organisation=_organisation(form.organisation_id.data),
-                actor=current_user,
-                now=utcnow(),
-            ),
-            _("Invitation sent to %(email)s. The link works for 7 days.", email=form.email.data),
-            errors=form.form_errors,
-        )
-        if invited.ok:
-            return redirect(url_for("backoffice.people"))
-    status = form_status(form)
-    return render_template(
+    invited = run_form(
+        form,
+        lambda: invitations.invite_user(
+            form.email.data,
+            role=Role(form.role.data),
+            organisation=_organisation(form.organisation_id.data),
+            actor=current_user,
+            now=utcnow(),
+        ),
+        _("Invitation sent to %(email)s. The link works for 7 days.", email=form.email.data),
+    )
+    if invited.ok:
+        return redirect(url_for("backoffice.people"))
+    return form_page(
         "backoffice/people.html",
-        form=form,
+        form,
         organisation_form=OrganisationForm(),
         users=accounts.list_users(),
         invitations=invitations.pending_invitations(now=utcnow()),
-    ), status
+    )
 
 
 @bp.post("/people/<int:user_id>/active")
@@ -134,8 +132,7 @@ def change_role(user_id: int):
         )
         if changed.ok:
             return redirect(url_for("backoffice.people"))
-    status = form_status(form)
-    return render_template("backoffice/role.html", form=form, person=person), status
+    return form_page("backoffice/role.html", form, person=person)
 
 
 @bp.post("/organisations")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from nclw.registrations import question_setup as setup
 from nclw.registrations.question_forms import SignUpQuestionForm
 from nclw.registrations.sign_up_questions import SignUpQuestion
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 
 def _back(question: SignUpQuestion):
@@ -28,22 +28,20 @@ def sign_up_questions(event_id: int):
     """List the event's sign-up questions and add one."""
     event = load_event(event_id)
     form = SignUpQuestionForm()
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: setup.add_question(event, form.details(), actor=current_user, now=utcnow()),
-            lambda added: _("Question added: %(question)s", question=added.label),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.sign_up_questions", event_id=event.id))
-    page = render_template(
+    done = run_form(
+        form,
+        lambda: setup.add_question(event, form.details(), actor=current_user, now=utcnow()),
+        lambda added: _("Question added: %(question)s", question=added.label),
+    )
+    if done.ok:
+        return redirect(url_for("backoffice.sign_up_questions", event_id=event.id))
+    return form_page(
         "backoffice/sign_up_questions.html",
+        form,
         event=event,
         rows=setup.question_rows(event),
         proposed=[(q, setup.topics_of(q)) for q in proposals.awaiting_review(event)],
-        form=form,
     )
-    return page, form_status(form)
 
 
 @bp.route("/sign-up-questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -51,18 +49,14 @@ def edit_sign_up_question(question_id: int):
     """Change one sign-up question."""
     question = db.get_or_404(SignUpQuestion, question_id)
     form = SignUpQuestionForm(obj=question)
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: setup.change_question(
-                question, form.details(), actor=current_user, now=utcnow()
-            ),
-            _("Question saved."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return _back(question)
-    page = render_template("backoffice/sign_up_question_form.html", question=question, form=form)
-    return page, form_status(form)
+    done = run_form(
+        form,
+        lambda: setup.change_question(question, form.details(), actor=current_user, now=utcnow()),
+        _("Question saved."),
+    )
+    if done.ok:
+        return _back(question)
+    return form_page("backoffice/sign_up_question_form.html", form, question=question)
 
 
 _ACTIONS = {

@@ -14,7 +14,7 @@ from nclw.extensions import db
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.slot_models import EventSlot
 from nclw.timezones import to_uk, utcnow
-from nclw.web import confirm_or_400, form_status, run_service
+from nclw.web import confirm_or_400, form_page, form_status, run_form, run_service
 
 
 def _load_slot(event_id: int, slot_id: int) -> EventSlot:
@@ -29,21 +29,20 @@ def event_slots(event_id: int):
     """List the event's slots, and make more of them."""
     event = load_event(event_id)
     form = MakeSlotsForm()
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: slot_changes.make_slots(
-                event,
-                first_starts_at=uk_to_utc(form.first_starts_at.data),
-                count=form.count.data,
-                minutes=form.minutes.data,
-                capacity=form.capacity.data,
-                now=utcnow(),
-            ),
-            lambda made: ngettext("%(num)d slot made.", "%(num)d slots made.", len(made)),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    done = run_form(
+        form,
+        lambda: slot_changes.make_slots(
+            event,
+            first_starts_at=uk_to_utc(form.first_starts_at.data),
+            count=form.count.data,
+            minutes=form.minutes.data,
+            capacity=form.capacity.data,
+            now=utcnow(),
+        ),
+        lambda made: ngettext("%(num)d slot made.", "%(num)d slots made.", len(made)),
+    )
+    if done.ok:
+        return redirect(url_for("backoffice.event_slots", event_id=event_id))
     status = form_status(form)
     return _slots_page(event, form, WaitingListsForm(formdata=None), status)
 
@@ -65,16 +64,15 @@ def slot_waiting_lists(event_id: int):
     """Choose one waiting list for the event, or one for each time."""
     event = load_event(event_id)
     form = WaitingListsForm()
-    if form.validate_on_submit():
-        done = run_service(
-            lambda: slot_waits.set_waiting_lists(
-                event, form.waiting_lists.data, actor=current_user, now=utcnow()
-            ),
-            lambda changed: _("Waiting lists changed.") if changed else _("Nothing changed."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    done = run_form(
+        form,
+        lambda: slot_waits.set_waiting_lists(
+            event, form.waiting_lists.data, actor=current_user, now=utcnow()
+        ),
+        lambda changed: _("Waiting lists changed.") if changed else _("Nothing changed."),
+    )
+    if done.ok:
+        return redirect(url_for("backoffice.event_slots", event_id=event_id))
     return _slots_page(event, MakeSlotsForm(formdata=None), form, 400)
 
 
@@ -101,10 +99,7 @@ def edit_slot(event_id: int, slot_id: int):
         )
         if done.ok:
             return redirect(url_for("backoffice.event_slots", event_id=event_id))
-    status = form_status(form)
-    return render_template(
-        "backoffice/slot_form.html", event=load_event(event_id), slot=slot, form=form
-    ), status
+    return form_page("backoffice/slot_form.html", form, event=load_event(event_id), slot=slot)
 
 
 @bp.post("/events/<int:event_id>/slots/<int:slot_id>/remove")

@@ -13,7 +13,7 @@ from nclw.events import weeks
 from nclw.events.models import Edition
 from nclw.extensions import db
 from nclw.timezones import utcnow
-from nclw.web import form_status, run_service
+from nclw.web import form_page, run_form, run_service
 
 
 def _details(form: WeekForm) -> weeks.WeekDetails:
@@ -59,16 +59,14 @@ def copy_week(week_id: int):
 def new_week():
     """Set up a year's week."""
     form = WeekForm()
-    if form.validate_on_submit():
-        made = run_service(
-            lambda: weeks.create_week(_details(form), actor=current_user, now=utcnow()),
-            lambda week: _("The %(year)s week is set up. Now add its events.", year=week.year),
-            errors=form.form_errors,
-        )
-        if made.ok:
-            return redirect(url_for("backoffice.week_list"))
-    status = form_status(form)
-    return render_template("backoffice/week_form.html", form=form, week=None), status
+    made = run_form(
+        form,
+        lambda: weeks.create_week(_details(form), actor=current_user, now=utcnow()),
+        lambda week: _("The %(year)s week is set up. Now add its events.", year=week.year),
+    )
+    if made.ok:
+        return redirect(url_for("backoffice.week_list"))
+    return form_page("backoffice/week_form.html", form, week=None)
 
 
 @bp.route("/weeks/<int:week_id>/edit", methods=["GET", "POST"])
@@ -76,13 +74,11 @@ def edit_week(week_id: int):
     """Change a week's theme, days or introduction."""
     week = db.get_or_404(Edition, week_id)
     form = WeekForm(obj=week)
-    if form.validate_on_submit():
-        changed = run_service(
-            lambda: weeks.update_week(week, _details(form), actor=current_user, now=utcnow()),
-            _("The week is saved."),
-            errors=form.form_errors,
-        )
-        if changed.ok:
-            return redirect(url_for("backoffice.week_list"))
-    status = form_status(form)
-    return render_template("backoffice/week_form.html", form=form, week=week), status
+    changed = run_form(
+        form,
+        lambda: weeks.update_week(week, _details(form), actor=current_user, now=utcnow()),
+        _("The week is saved."),
+    )
+    if changed.ok:
+        return redirect(url_for("backoffice.week_list"))
+    return form_page("backoffice/week_form.html", form, week=week)
