@@ -13,7 +13,7 @@ from nclw.extensions import db, limiter
 from nclw.feedback import answering, results, survey
 from nclw.feedback.forms import SurveyQuestionsForm, given_answers, survey_form_for
 from nclw.forms import ConfirmForm
-from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.ticket_links import ticket_for_link
 from nclw.timezones import to_uk, utcnow
 from nclw.web import confirm_or_400, form_page, or_404, run_form, run_service
 
@@ -67,8 +67,8 @@ def no_thanks(token: str):
 @bp.post("/tickets/<token>/feedback/<choice>")
 def ticket_choice(token: str, choice: str):
     """The ticket page's choice: send me the survey after the event, or don't."""
-    registration = registration_for_link(token)
-    if registration is None or registration.anonymised_at or choice not in {"yes", "no"}:
+    registration = or_404(ticket_for_link(token))
+    if choice not in {"yes", "no"}:
         abort(404)
     confirm_or_400()
     wanted = choice == "yes"

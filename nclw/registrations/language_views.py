@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from nclw.extensions import limiter
 from nclw.i18n import ENVIRON_CHOSEN, LANGUAGES, request_language
 from nclw.registrations import ticket_language
-from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.ticket_links import ticket_for_link
 from nclw.registrations.views import ticket_page
 from nclw.timezones import utcnow
-from nclw.web import confirm_or_400, run_service
+from nclw.web import confirm_or_400, or_404, run_service
 
 bp = Blueprint("ticket_language", __name__)
 
@@ -27,9 +27,7 @@ def ticket_languages():
 @limiter.limit("20 per minute")
 def choose(token: str):
     """Write the ticket's emails in the language chosen, then show the ticket in it."""
-    registration = registration_for_link(token)
-    if registration is None or registration.anonymised_at:
-        abort(404)
+    registration = or_404(ticket_for_link(token))
     confirm_or_400()
     code, errors = request.form.get("language", ""), []
     outcome = run_service(

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
-from nclw.registrations.ticket_links import registration_for_link
+from nclw.registrations.ticket_links import ticket_for_link
+from nclw.registrations.views import about_ticket
 from nclw.timezones import utcnow
-from nclw.web import form_page, run_form
+from nclw.web import form_page, or_404, run_form
 
 bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
@@ -23,9 +24,7 @@ bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_tick
 @bp.route("/tickets/<token>/time", methods=["GET", "POST"])
 def change_time(token: str):
     """List the free times, then move the ticket to the one chosen."""
-    registration = registration_for_link(token)
-    if registration is None or registration.anonymised_at:
-        abort(404)
+    registration = or_404(ticket_for_link(token))
     current = slots.slot_of(registration)
     if current is None or not registration.holds_place:
         abort(404)
@@ -42,8 +41,6 @@ def change_time(token: str):
     return form_page(
         "registrations/change_time.html",
         form,
-        registration=registration,
-        event=registration.event,
         current=current,
-        token=token,
+        **about_ticket(registration, token),
     )

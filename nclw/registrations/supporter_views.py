@@ -10,9 +10,10 @@ from nclw.forms import ConfirmForm
 from nclw.registrations import supporters
 from nclw.registrations.models import Registration
 from nclw.registrations.supporter_forms import AddSupporterForm, supporter_details
-from nclw.registrations.views import _registration_or_404
+from nclw.registrations.ticket_links import ticket_for_link
+from nclw.registrations.views import about_ticket
 from nclw.timezones import utcnow
-from nclw.web import form_page, run_form, run_service
+from nclw.web import form_page, or_404, run_form, run_service
 
 bp = Blueprint("supporters", __name__)
 
@@ -22,7 +23,7 @@ def supporter_actions(registration: Registration) -> dict[str, bool]:
     """What the ticket page offers about a supporter: to add one, or to remove theirs."""
     return {
         "add": supporters.can_add_supporter(registration),
-        "remove": registration.supporter is not None and not registration.is_cancelled,
+        "remove": supporters.can_remove_supporter(registration),
     }
 
 
@@ -35,7 +36,7 @@ def supporter_places(event: Event) -> supporters.PlacesTaken:
 @bp.route("/tickets/<token>/supporter/add", methods=["GET", "POST"])
 def add(token: str):
     """Ask for the supporter's first name and role, then add them if a place allows."""
-    registration = _registration_or_404(token)
+    registration = or_404(ticket_for_link(token))
     form = AddSupporterForm()
     if not supporters.can_add_supporter(registration):
         return redirect(url_for("registrations.ticket", token=token))
@@ -46,20 +47,14 @@ def add(token: str):
     )
     if done.ok:
         return redirect(url_for("registrations.ticket", token=token))
-    return form_page(
-        "registrations/supporter_add.html",
-        form,
-        registration=registration,
-        event=registration.event,
-        token=token,
-    )
+    return form_page("registrations/supporter_add.html", form, **about_ticket(registration, token))
 
 
 @bp.route("/tickets/<token>/supporter/remove", methods=["GET", "POST"])
 def remove(token: str):
     """Ask once more, then take the supporter off the ticket and free their place."""
-    registration = _registration_or_404(token)
-    if registration.supporter is None or registration.is_cancelled:
+    registration = or_404(ticket_for_link(token))
+    if not supporters.can_remove_supporter(registration):
         return redirect(url_for("registrations.ticket", token=token))
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -69,9 +64,5 @@ def remove(token: str):
         )
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
-        "registrations/supporter_remove.html",
-        registration=registration,
-        event=registration.event,
-        form=form,
-        token=token,
+        "registrations/supporter_remove.html", form=form, **about_ticket(registration, token)
     )

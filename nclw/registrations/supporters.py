@@ -45,6 +45,11 @@ def can_add_supporter(registration: Registration) -> bool:
     )
 
 
+def can_remove_supporter(registration: Registration) -> bool:
+    """The ticket has a supporter its holder may still take off: it is not cancelled."""
+    return registration.supporter is not None and not registration.is_cancelled
+
+
 def add_supporter(
     registration: Registration, supporter: SupporterDetails, *, now: datetime
 ) -> Supporter:

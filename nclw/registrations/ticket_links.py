@@ -45,6 +45,15 @@ def registration_for_link(raw: str) -> Registration | None:
     )
 
 
+def ticket_for_link(raw: str) -> Registration | None:
+    """The ticket a link opens for its holder; None too once the holder's details are deleted
+    (their links are forgotten then, and this holds should one be left)."""
+    registration = registration_for_link(raw)
+    if registration is None or registration.anonymised_at:
+        return None
+    return registration
+
+
 def registration_id_for_link(raw: str) -> int | None:
     """Just the id, for counting questions per ticket rather than per link."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:

@@ -59,13 +59,13 @@ from nclw.registrations.sign_up_pages import (
 )
 from nclw.registrations.ticket_links import (
     has_door_code,
-    registration_for_link,
     ticket_calendar_links,
     ticket_check_in_link,
+    ticket_for_link,
 )
 from nclw.registrations.ticket_words import ticket_words
 from nclw.timezones import utcnow
-from nclw.web import attachment, confirm_or_400, form_page, run_service
+from nclw.web import attachment, confirm_or_400, form_page, or_404, run_service
 
 bp = Blueprint("registrations", __name__)
 bp.record_once(lambda state: add_shared_page(state.app, SHARED_FORM))
@@ -105,10 +105,13 @@ def _after_sign_up(result: services.SignUpResult, question: str, *, now: datetim
 
 
 def _registration_or_404(token: str):
-    registration = registration_for_link(token)
-    if registration is None or registration.anonymised_at:
-        abort(404)
-    return registration
+    return or_404(ticket_for_link(token))
+
+
+def about_ticket(registration, token: str) -> dict[str, Any]:
+    """What every page about one ticket is drawn with: the ticket, its event, and the link's
+    token (its links and buttons lead back through it)."""
+    return {"registration": registration, "event": registration.event, "token": token}
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -196,11 +199,9 @@ def ticket_page(registration, token: str, *, language_errors=()) -> str:
     """The ticket page; `language_errors` say why the language chosen on it was refused."""
     return render_template(
         "registrations/ticket.html",
-        registration=registration,
-        event=registration.event,
+        **about_ticket(registration, token),
         position=queries.waiting_list_position(registration),
         offer_open=offers.offer_open(registration, now=utcnow()),
-        token=token,
         has_certificate=certificate.certificate_refusal(registration) is None,
         calendar_links=ticket_calendar_links(registration, now=utcnow()),
         words=ticket_words(registration),
@@ -272,11 +273,9 @@ def cancel(token: str):
         return redirect(url_for("registrations.ticket", token=token))
     return render_template(
         "registrations/cancel.html",
-        registration=registration,
-        event=registration.event,
         form=form,
-        token=token,
         from_reminder=from_reminder,
+        **about_ticket(registration, token),
     )
 
 
@@ -286,11 +285,9 @@ def offer(token: str):
     registration = _registration_or_404(token)
     return render_template(
         "registrations/offer.html",
-        registration=registration,
-        event=registration.event,
         still_open=offers.offer_open(registration, now=utcnow()),
         form=ConfirmForm(),
-        token=token,
+        **about_ticket(registration, token),
     )
 
 
@@ -349,11 +346,7 @@ def delete_details(token: str):
     ):
         return redirect(url_for("registrations.details_deleted"))
     return render_template(
-        "registrations/delete_details.html",
-        registration=registration,
-        event=registration.event,
-        form=form,
-        token=token,
+        "registrations/delete_details.html", form=form, **about_ticket(registration, token)
     )
 
 

@@ -13,7 +13,11 @@ from nclw.extensions import db
 from nclw.mail.models import OutboxMessage
 from nclw.registrations import queries, services, waiting_list
 from nclw.registrations.models import Registration, RegistrationStatus, TicketLink
-from nclw.registrations.ticket_links import new_ticket_link, registration_for_link
+from nclw.registrations.ticket_links import (
+    new_ticket_link,
+    registration_for_link,
+    ticket_for_link,
+)
 from nclw.timezones import utcnow
 from nclw.tokens import hash_token, new_link_token
 from tests.factories import make_event, make_registration
@@ -178,6 +182,18 @@ def test_a_ticket_link_is_kept_only_as_a_hash_and_finds_its_ticket(app):
     assert registration_for_link(raw).id == registration.id
     assert registration_for_link(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
     assert registration_for_link("x" * 500) is None
+
+
+def test_a_ticket_link_opens_nothing_once_the_details_are_deleted(app):
+    kept = make_registration(make_event())
+    deleted = make_registration(make_event(), anonymised_at=utcnow())
+    kept_link, deleted_link = new_ticket_link(kept.id), new_ticket_link(deleted.id)
+    db.session.commit()
+
+    assert ticket_for_link(kept_link).id == kept.id
+    assert registration_for_link(deleted_link).id == deleted.id
+    assert ticket_for_link(deleted_link) is None
+    assert ticket_for_link("x" * 500) is None
 
 
 def test_a_sign_up_stores_every_field_the_same_way_on_each_database(app):

@@ -33,7 +33,7 @@ from nclw.questions.personal_details import describe
 from nclw.questions.services import asking, listing, voting
 from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
-from nclw.registrations.ticket_links import registration_for_link, registration_id_for_link
+from nclw.registrations.ticket_links import registration_id_for_link, ticket_for_link
 from nclw.timezones import utcnow
 from nclw.web import confirm_or_400, form_status, or_404, run_service
 
@@ -79,10 +79,7 @@ def _address_limit_key() -> str:
 
 
 def _ticket_or_404(token: str) -> Registration:
-    registration = registration_for_link(token)
-    if registration is None or registration.anonymised_at:
-        abort(404)
-    return registration
+    return or_404(ticket_for_link(token))
 
 
 def _question_or_404(event_id: int, question_id: int) -> Question:
