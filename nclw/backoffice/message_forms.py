@@ -37,15 +37,6 @@ PLACEHOLDER_HINT = LazyString(_placeholder_hint)
 WHEN_EXAMPLE = _l("Enter when the message should go")
 
 
-def _audience() -> ChoiceField:
-    return ChoiceField(
-        _l("Send to"),
-        # No "required": a drop-down with no empty first choice cannot be left empty, and
-        # the list refuses any value it does not offer.
-        choices=lambda: [SelectChoice(a.value, a.label) for a in MessageAudience],
-    )
-
-
 def _subject() -> StringField:
     return StringField(
         _l("Subject"), validators=[DataRequired(_l("Enter a subject")), Length(max=150)]
@@ -60,7 +51,21 @@ def _body() -> TextAreaField:
     )
 
 
-class _SendAt:
+def _send_at(**options) -> DateTimeInputField:
+    return DateTimeInputField(_l("Send at (UK time)"), subject=_l("The sending time"), **options)
+
+
+class _Message:
+    """What a message to the people signed up holds, sent now or waiting to go."""
+
+    audience = ChoiceField(
+        _l("Send to"),
+        # No "required": a drop-down with no empty first choice cannot be left empty, and
+        # the list refuses any value it does not offer.
+        choices=lambda: [SelectChoice(a.value, a.label) for a in MessageAudience],
+    )
+    subject = _subject()
+    body = _body()
     send_at: DateTimeInputField
 
     def send_at_utc(self) -> datetime | None:
@@ -72,10 +77,7 @@ class _SendAt:
         self.send_at.data = to_uk(moment).replace(tzinfo=None)
 
 
-class MessageForm(_SendAt, FlaskForm):
-    audience = _audience()
-    subject = _subject()
-    body = _body()
+class MessageForm(_Message, FlaskForm):
     when = ChoiceField(
         _l("When should it go?"),
         choices=[
@@ -84,9 +86,7 @@ class MessageForm(_SendAt, FlaskForm):
         ],
         default=SEND_NOW,
     )
-    send_at = DateTimeInputField(
-        _l("Send at (UK time)"),
-        subject=_l("The sending time"),
+    send_at = _send_at(
         description=_l(
             "Only if it should go later. Who gets it is worked out then. "
             "For example, 28 10 2027, 09:00."
@@ -109,15 +109,10 @@ class MessageForm(_SendAt, FlaskForm):
         return valid
 
 
-class ScheduledMessageForm(_SendAt, FlaskForm):
+class ScheduledMessageForm(_Message, FlaskForm):
     """Change a message that is waiting to go."""
 
-    audience = _audience()
-    subject = _subject()
-    body = _body()
-    send_at = DateTimeInputField(
-        _l("Send at (UK time)"),
-        subject=_l("The sending time"),
+    send_at = _send_at(
         example="28 10 2027, 09:00",
         validators=[InputRequired(WHEN_EXAMPLE)],
     )
