@@ -51,11 +51,13 @@ def check_send_at(event: Event, send_at: datetime, *, now: datetime) -> None:
 
 def check_message(
     event: Event, subject: str, body: str, *, send_at: datetime | None, now: datetime
-) -> None:
-    """Refuse now what sending (or setting it for `send_at`) would refuse, before a preview."""
-    tidy_message(subject, body)
+) -> tuple[str, str]:
+    """Refuse now what sending (or setting it for `send_at`) would refuse, before a preview
+    or before it is kept; the subject and body as they are kept."""
+    tidied = tidy_message(subject, body)
     if send_at is not None:
         check_send_at(event, send_at, now=now)
+    return tidied
 
 
 def schedule_message(
@@ -69,8 +71,7 @@ def schedule_message(
     now: datetime,
 ) -> EventMessage:
     """Keep a message to go at `send_at` to whoever is in `audience` then."""
-    subject, body = tidy_message(subject, body)
-    check_send_at(event, send_at, now=now)
+    subject, body = check_message(event, subject, body, send_at=send_at, now=now)
     message = EventMessage(
         event=event,
         audience=audience,
@@ -121,8 +122,7 @@ def edit_scheduled_message(
     """Change a message that is still waiting: who it goes to, its words or its time."""
     if not message.is_scheduled:
         raise NotAllowed(str(ALREADY_GONE))
-    subject, body = tidy_message(subject, body)
-    check_send_at(message.event, send_at, now=now)
+    subject, body = check_message(message.event, subject, body, send_at=send_at, now=now)
     _change_if_waiting(
         message, audience=audience, subject=subject, body=body, send_at=send_at, updated_at=now
     )
