@@ -19,6 +19,7 @@ from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Organisation
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token, new_link_token
 
 PASSWORD_METHOD = "scrypt"
@@ -138,13 +139,9 @@ def use_token(token: AccountToken, *, now: datetime) -> bool:
     The same link opened in several tabs at once works once; the others are told it has
     been used, instead of racing to do the same thing twice.
     """
-    used = db.session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if used != 1:
+    if not guarded_update(
+        AccountToken, AccountToken.id == token.id, AccountToken.used_at.is_(None), used_at=now
+    ):
         return False
     token.used_at = now
     return True

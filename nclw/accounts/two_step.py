@@ -25,6 +25,7 @@ from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 
 RECOVERY_CODE_COUNT = 10
 # With this many unused recovery codes or fewer, the person is told to make a new set.
@@ -88,16 +89,12 @@ def _accept_step(user: User, step: int) -> bool:
     So a code overheard or read over a shoulder cannot be used again, even by a request
     racing the person's own.
     """
-    accepted = db.session.execute(
-        sa.update(User)
-        .where(
-            User.id == user.id,
-            sa.or_(User.totp_last_counter.is_(None), User.totp_last_counter < step),
-        )
-        .values(totp_last_counter=step)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if accepted != 1:
+    if not guarded_update(
+        User,
+        User.id == user.id,
+        sa.or_(User.totp_last_counter.is_(None), User.totp_last_counter < step),
+        totp_last_counter=step,
+    ):
         return False
     user.totp_last_counter = step
     return True
@@ -185,17 +182,13 @@ def sign_in_with_recovery_code(user: User, code: str, *, now: datetime) -> int:
     wrong = InvalidInput(_("That recovery code is not right, or it has been used already."))
     if not user.active or not user.two_step_on or not 0 < len(code) <= 40:
         raise wrong
-    used = db.session.execute(
-        sa.update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash_recovery_code(user.id, code),
-            RecoveryCode.used_at.is_(None),
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if used != 1:
+    if not guarded_update(
+        RecoveryCode,
+        RecoveryCode.user_id == user.id,
+        RecoveryCode.code_hash == _hash_recovery_code(user.id, code),
+        RecoveryCode.used_at.is_(None),
+        used_at=now,
+    ):
         raise wrong
     user.last_sign_in_at = now
     left = recovery_codes_left(user)

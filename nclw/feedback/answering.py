@@ -17,6 +17,7 @@ from nclw.feedback.models import (
     SurveyInvitation,
     SurveyQuestion,
 )
+from nclw.guarded import guarded_update
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.tokens import MAX_TOKEN_LENGTH, hash_token
 
@@ -82,17 +83,13 @@ def submit_answers(
         raise InvalidInput(
             _("Answer at least one question, or close this page if you would rather not.")
         )
-    closed = db.session.execute(
-        sa.update(SurveyInvitation)
-        .where(
-            SurveyInvitation.id == invitation.id,
-            SurveyInvitation.answered.is_(False),
-            SurveyInvitation.opted_out.is_(False),
-        )
-        .values(answered=True)
-        .execution_options(synchronize_session=False)
-    )
-    if closed.rowcount != 1:
+    if not guarded_update(
+        SurveyInvitation,
+        SurveyInvitation.id == invitation.id,
+        SurveyInvitation.answered.is_(False),
+        SurveyInvitation.opted_out.is_(False),
+        answered=True,
+    ):
         raise NotAllowed(str(ALREADY_ANSWERED))
     db.session.add_all(answers)
     db.session.flush()

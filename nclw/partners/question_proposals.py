@@ -19,6 +19,7 @@ from nclw.audit.services import record_action
 from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event, EventStatus
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.registrations.question_setup import (
     QuestionDetails,
     add_question,
@@ -88,13 +89,13 @@ def approve_question(
     check_room(question.event)
     # Guarded: two reviewers at once cannot both approve, nor one approve what the other
     # declined.
-    moved = db.session.execute(
-        sa.update(SignUpQuestion)
-        .where(SignUpQuestion.id == question.id, SignUpQuestion.awaiting_review)
-        .values(awaiting_review=False, position=next_position(question.event))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    if not guarded_update(
+        SignUpQuestion,
+        SignUpQuestion.id == question.id,
+        SignUpQuestion.awaiting_review,
+        awaiting_review=False,
+        position=next_position(question.event),
+    ):
         raise NotAllowed(_("This question is no longer waiting for review."))
     db.session.refresh(question)
     record_action(

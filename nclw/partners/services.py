@@ -22,6 +22,7 @@ from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_p
 from nclw.events.models import Edition, Event
 from nclw.events.services import create_event, current_edition, publish_event
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.mail.outbox import queue_email
 from nclw.partners import exports, messages
 from nclw.partners.models import (
@@ -163,13 +164,9 @@ def _move(proposal: Proposal, allowed: tuple[ProposalState, ...], to: ProposalSt
         raise NotAllowed(
             _("That cannot be done: this proposal is %(state)s.", state=_state_words(proposal))
         )
-    moved = db.session.execute(
-        sa.update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.state.in_(allowed))
-        .values(state=to)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    if not guarded_update(
+        Proposal, Proposal.id == proposal.id, Proposal.state.in_(allowed), state=to
+    ):
         db.session.refresh(proposal)
         raise NotAllowed(_("Someone else has just acted on this proposal. Please check it again."))
     proposal.state = to

@@ -27,6 +27,7 @@ from nclw.errors import Forbidden, InvalidInput, NotAllowed
 from nclw.events.models import Event, EventStatus
 from nclw.events.services import check_event_changes
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.links import absolute_url
 from nclw.mail.outbox import ComposedEmail, compose_email, queue_email
 from nclw.partners.compare import LABELS as PROPOSAL_LABELS
@@ -183,13 +184,14 @@ def decline_change(change: SessionChange, *, reason: str, actor: User, now: date
 
 def _move(change: SessionChange, to: SessionChangeState, *, actor: User, now: datetime) -> None:
     """Leave "waiting" with a guarded UPDATE, so two reviewers cannot both decide."""
-    moved = db.session.execute(
-        sa.update(SessionChange)
-        .where(SessionChange.id == change.id, SessionChange.state == SessionChangeState.PENDING)
-        .values(state=to, decided_at=now, decided_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    if not guarded_update(
+        SessionChange,
+        SessionChange.id == change.id,
+        SessionChange.state == SessionChangeState.PENDING,
+        state=to,
+        decided_at=now,
+        decided_by_id=actor.id,
+    ):
         db.session.refresh(change)
         raise NotAllowed(
             _("This change is no longer waiting for review: %(state)s", state=change.state.label)

@@ -17,6 +17,7 @@ from nclw.audit.actions import AuditAction
 from nclw.errors import NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.mail.outbox import queue_ticket_email
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, RegistrationStatus, ReleaseRoute
@@ -29,18 +30,16 @@ OFFER_GONE = _l("This offer has ended, so the place has gone to the next person 
 def _end_offer(registration: Registration, *, still_open: bool, now: datetime, **values) -> bool:
     """Move an offer on, if it is still an offer (and still open, or already run out)."""
     deadline = Registration.offer_expires_at
-    ended = db.session.execute(
-        sa.update(Registration)
-        .where(
-            Registration.id == registration.id,
-            Registration.status == RegistrationStatus.OFFERED,
-            deadline > now if still_open else deadline <= now,
-        )
-        .values(updated_at=now, **values)
-        .execution_options(synchronize_session=False)
+    ended = guarded_update(
+        Registration,
+        Registration.id == registration.id,
+        Registration.status == RegistrationStatus.OFFERED,
+        deadline > now if still_open else deadline <= now,
+        updated_at=now,
+        **values,
     )
     db.session.refresh(registration)
-    return ended.rowcount == 1
+    return ended
 
 
 def claim_offer(registration: Registration, *, now: datetime) -> Registration:

@@ -19,6 +19,7 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event, EventStatus
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.registrations.messaging import queue_emails, tidy_message
 from nclw.registrations.models import EventMessage, EventMessageState, MessageAudience
 from nclw.timezones import format_stamp
@@ -98,14 +99,14 @@ def schedule_message(
 
 def _change_if_waiting(message: EventMessage, **values) -> None:
     # A guarded UPDATE: the sender's claim (below) is one too, so exactly one of them wins.
-    changed = db.session.execute(
-        sa.update(EventMessage)
-        .where(EventMessage.id == message.id, EventMessage.state == EventMessageState.SCHEDULED)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = guarded_update(
+        EventMessage,
+        EventMessage.id == message.id,
+        EventMessage.state == EventMessageState.SCHEDULED,
+        **values,
+    )
     db.session.refresh(message)
-    if changed != 1:
+    if not changed:
         raise NotAllowed(str(ALREADY_GONE))
 
 
@@ -158,17 +159,15 @@ def _claim(message_id: int, *, now: datetime) -> bool:
     The UPDATE is the first statement of its transaction, so on SQLite it waits for the
     write lock, and on PostgreSQL for the row: a second run that overlaps sees it sent.
     """
-    claimed = db.session.execute(
-        sa.update(EventMessage)
-        .where(
-            EventMessage.id == message_id,
-            EventMessage.state == EventMessageState.SCHEDULED,
-            EventMessage.send_at <= now,
-        )
-        .values(state=EventMessageState.SENT, sent_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return claimed == 1
+    return guarded_update(
+        EventMessage,
+        EventMessage.id == message_id,
+        EventMessage.state == EventMessageState.SCHEDULED,
+        EventMessage.send_at <= now,
+        state=EventMessageState.SENT,
+        sent_at=now,
+        updated_at=now,
+    )
 
 
 def send_due_messages(*, now: datetime) -> int:

@@ -28,6 +28,7 @@ from nclw.audit.services import record_action
 from nclw.errors import InvalidInput, NotAllowed
 from nclw.events.models import Event
 from nclw.extensions import db
+from nclw.guarded import guarded_update
 from nclw.registrations import slots
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.queries import first_waiting
@@ -142,13 +143,7 @@ def set_waiting_lists(event: Event, choice: str, *, actor: User | None, now: dat
     waiting = sa.exists().where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING
     )
-    changed = db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event.id, ~waiting)
-        .values(waiting_list_per_slot=per_slot)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount != 1:
+    if not guarded_update(Event, Event.id == event.id, ~waiting, waiting_list_per_slot=per_slot):
         raise NotAllowed(
             _(
                 "People are on the waiting list, so how they wait cannot change now. "
