@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -128,22 +131,20 @@ def edit_event(event_id: int):
 @bp.post("/events/<int:event_id>/publish")
 def publish_event(event_id: int):
     """Put the event on the week page."""
-    event = load_event(event_id)
-    run_service(
-        lambda: events.publish_event(event, actor=current_user, now=utcnow()),
-        _("Published. People can now sign up."),
-    )
-    return redirect(url_for("backoffice.event", event_id=event_id))
+    return _change_event(event_id, events.publish_event, _("Published. People can now sign up."))
 
 
 @bp.post("/events/<int:event_id>/unpublish")
 def unpublish_event(event_id: int):
     """Take the event off the week page (only while nobody is signed up)."""
-    event = load_event(event_id)
-    run_service(
-        lambda: event_changes.unpublish_event(event, actor=current_user, now=utcnow()),
-        _("Unpublished. The event is a draft again."),
+    return _change_event(
+        event_id, event_changes.unpublish_event, _("Unpublished. The event is a draft again.")
     )
+
+
+def _change_event(event_id: int, change: Callable[..., Any], done: str):
+    event = load_event(event_id)
+    run_service(lambda: change(event, actor=current_user, now=utcnow()), done)
     return redirect(url_for("backoffice.event", event_id=event_id))
 
 

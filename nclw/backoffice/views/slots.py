@@ -85,20 +85,19 @@ def edit_slot(event_id: int, slot_id: int):
         form.starts_at.data = to_uk(slot.starts_at).replace(tzinfo=None)
         form.minutes.data = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
         form.capacity.data = slot.capacity
-    elif form.validate():
-        done = run_service(
-            lambda: slot_changes.edit_slot(
-                slot,
-                starts_at=uk_to_utc(form.starts_at.data),
-                minutes=form.minutes.data,
-                capacity=form.capacity.data,
-                now=utcnow(),
-            ),
-            _("Slot changed."),
-            errors=form.form_errors,
-        )
-        if done.ok:
-            return redirect(url_for("backoffice.event_slots", event_id=event_id))
+    done = run_form(
+        form,
+        lambda: slot_changes.edit_slot(
+            slot,
+            starts_at=uk_to_utc(form.starts_at.data),
+            minutes=form.minutes.data,
+            capacity=form.capacity.data,
+            now=utcnow(),
+        ),
+        _("Slot changed."),
+    )
+    if done.ok:
+        return redirect(url_for("backoffice.event_slots", event_id=event_id))
     return form_page("backoffice/slot_form.html", form, event=load_event(event_id), slot=slot)
 
 
