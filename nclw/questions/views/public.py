@@ -26,7 +26,6 @@ from nclw.events.cache import EventPagePart, add_event_page_part
 from nclw.events.models import Event, QuestionAskers
 from nclw.events.services import get_public_event
 from nclw.extensions import db, limiter
-from nclw.forms import ConfirmForm
 from nclw.questions.forms import AskQuestionForm
 from nclw.questions.models import Question
 from nclw.questions.personal_details import describe
@@ -291,8 +290,9 @@ def withdraw_from_event(slug: str, question_id: int):
     """Take back a question this browser sent."""
     event = or_404(get_public_event(slug))
     question = _question_or_404(event.id, question_id)
+    confirm_or_400()
     browser_id = _browser_id()
-    if not ConfirmForm().validate_on_submit() or browser_id is None:
+    if browser_id is None:
         abort(400)
     asking.withdraw_question(question, asker_key=browser_key(browser_id), now=utcnow())
     db.session.commit()
