@@ -241,13 +241,14 @@ def outside_the_week(change: SessionChange) -> bool:
     return False
 
 
-def _compose(kind: str, template: str, subject: str, change: SessionChange, to: str, **extra):
+def _compose(kind: str, subject: str, change: SessionChange, to: str, **extra):
+    # Each kind of email is drawn from the template of its name.
     event = change.event
     return compose_email(
         kind,
         to,
         subject,
-        f"partners/mail/{template}",
+        f"partners/mail/{kind}",
         change=change,
         event=event,
         organisation=event.host,
@@ -262,7 +263,6 @@ def _compose(kind: str, template: str, subject: str, change: SessionChange, to: 
 def _to_organisers(change: SessionChange, to: str) -> ComposedEmail:
     return _compose(
         "session_change_requested",
-        "session_change_requested",
         _(
             "Change to review: %(title)s from %(host)s",
             title=change.event.title,
@@ -276,7 +276,6 @@ def _to_organisers(change: SessionChange, to: str) -> ComposedEmail:
 def _approved(change: SessionChange, to: str, *, told: int = 0) -> ComposedEmail:
     return _compose(
         "session_change_approved",
-        "session_change_approved",
         _("Change approved: %(title)s", title=change.event.title),
         change,
         to,
@@ -286,7 +285,6 @@ def _approved(change: SessionChange, to: str, *, told: int = 0) -> ComposedEmail
 
 def _declined(change: SessionChange, to: str) -> ComposedEmail:
     return _compose(
-        "session_change_declined",
         "session_change_declined",
         _("Change not made: %(title)s", title=change.event.title),
         change,
