@@ -57,6 +57,14 @@ class InvalidInput(NclwError):
     status_code = 400
 
 
+def required_text(text: str | None, missing: str) -> str:
+    """Typed text with the spaces round it trimmed; with nothing left, `missing` is said."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(missing)
+    return text
+
+
 #: How long to ask people (and programs) to wait before trying a change again.
 RETRY_AFTER_SECONDS = 120
 

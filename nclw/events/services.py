@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput, NotAllowed
+from nclw.errors import InvalidInput, NotAllowed, required_text
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.filters import WeekFilters
 from nclw.events.models import PUBLIC_STATUSES, Edition, Event, EventStatus, Organisation
@@ -323,9 +323,9 @@ def mark_event_cancelled(event: Event, reason: str, *, now: datetime) -> None:
     Locks the event row first, so no sign-up takes a place while it is being cancelled. The
     people signed up are the registrations' to tell (`registrations.event_changes`).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("Say why the event is cancelled. Everyone signed up will see it."))
+    reason = required_text(
+        reason, _("Say why the event is cancelled. Everyone signed up will see it.")
+    )
     db.session.refresh(event, with_for_update=True)
     if event.status == EventStatus.CANCELLED:
         raise NotAllowed(_("This event is already cancelled."))

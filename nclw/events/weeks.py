@@ -11,7 +11,7 @@ from flask_babel import ngettext
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput
+from nclw.errors import InvalidInput, required_text
 from nclw.events.details import has_hidden_characters
 from nclw.events.models import Edition, Event
 from nclw.events.services import EDITABLE_FIELDS, create_event
@@ -140,9 +140,7 @@ def _label(week: Edition) -> str:
 def _check(details: WeekDetails, *, week: Edition | None) -> None:
     if not 2000 <= details.year <= 2100:
         raise InvalidInput(_("Enter a year from 2000 to 2100."))
-    theme = details.theme.strip()
-    if not theme:
-        raise InvalidInput(_("Enter the week's theme."))
+    theme = required_text(details.theme, _("Enter the week's theme."))
     if len(theme) > THEME_LIMIT:
         raise InvalidInput(_("The theme must be %(limit)s characters or fewer.", limit=THEME_LIMIT))
     if len(details.summary) > SUMMARY_LIMIT:

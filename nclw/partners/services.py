@@ -17,7 +17,7 @@ from nclw.accounts.permissions import (
 )
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import Forbidden, InvalidInput, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NotAllowed, required_text
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.models import Edition, Event
 from nclw.events.services import create_event, current_edition, publish_event
@@ -250,9 +250,7 @@ def submit_proposal(proposal: Proposal, *, actor: User, now: datetime) -> Propos
 def request_changes(proposal: Proposal, *, comments: str, actor: User, now: datetime) -> None:
     """Send a proposal back to its partner with the reviewer's comments."""
     _check_organiser(actor)
-    comments = comments.strip()
-    if not comments:
-        raise InvalidInput(_("Say what needs to change."))
+    comments = required_text(comments, _("Say what needs to change."))
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.CHANGES_REQUESTED)
     proposal.reviewer_comments = comments
     if proposal.latest_version is not None:
@@ -271,9 +269,7 @@ def request_changes(proposal: Proposal, *, comments: str, actor: User, now: date
 def decline_proposal(proposal: Proposal, *, reason: str, actor: User, now: datetime) -> None:
     """Say no to a proposal, with a reason the partner will read."""
     _check_organiser(actor)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput(_("Give a reason, so the partner knows why."))
+    reason = required_text(reason, _("Give a reason, so the partner knows why."))
     _move(proposal, (ProposalState.SUBMITTED,), ProposalState.DECLINED)
     proposal.decline_reason = reason
     proposal.decided_at = now

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from nclw.addresses import why_we_cannot_email
-from nclw.errors import InvalidInput
+from nclw.errors import InvalidInput, required_text
 from nclw.events.models import Audience, Event
 from nclw.registrations.supporter_models import SupporterRole
 
@@ -87,9 +87,7 @@ def check_supporter(event: Event, supporter: SupporterDetails) -> None:
     """
     if not event.supporters_allowed:
         raise InvalidInput(_("This event does not take supporters."))
-    name = supporter.first_name.strip()
-    if not name:
-        raise InvalidInput(_("Enter your supporter's first name."))
+    name = required_text(supporter.first_name, _("Enter your supporter's first name."))
     if len(name) > 80:
         raise InvalidInput(_("Your supporter's first name must be 80 characters or fewer."))
     if not isinstance(supporter.role, SupporterRole):

@@ -14,7 +14,7 @@ from nclw.accounts.models import User
 from nclw.accounts.permissions import can_change_qa_settings, can_moderate_questions
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import Forbidden, InvalidInput, NeedsConfirmation, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NeedsConfirmation, NotAllowed, required_text
 from nclw.events.models import Event, QuestionAskers
 from nclw.extensions import db
 from nclw.questions.models import QUESTION_MAX_LENGTH, Question, QuestionStatus
@@ -176,9 +176,7 @@ def edit_question(
     simply keeps its new words.
     """
     _check_move(question, "edit", actor)
-    body = (body or "").strip()
-    if not body:
-        raise InvalidInput(_("Enter the question"))
+    body = required_text(body, _("Enter the question"))
     if len(body) > QUESTION_MAX_LENGTH:
         raise InvalidInput(
             _("The question must be %(max)d characters or fewer", max=QUESTION_MAX_LENGTH)
