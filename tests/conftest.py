@@ -34,6 +34,7 @@ from tests.support.database import (
     reset_sqlite,
     sqlite_url,
 )
+from tests.support.migrated import share_in
 from tools.translations import compile_all as compile_catalogues
 
 pytest_plugins = ["tests.support.fixtures"]
@@ -116,6 +117,16 @@ def _database_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     finally:
         drop_database(_postgres_url)
         _postgres_url = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[None]:
+    """Where the run keeps its one database built by the real migrations, made when a test
+    first needs it (tests/support/migrated.py); the xdist workers share the run's folder."""
+    run = tmp_path_factory.getbasetemp()
+    share_in(run if worker_id == "master" else run.parent)
+    yield
+    share_in(None)
 
 
 _apps_made: list[Flask] = []

@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 
 from tests.e2e.signup_storm import server_env
 from tests.support.live_server import LiveServer, live_server, run_flask
+from tests.support.migrated import upgrade_to_heads
 from tests.support.tickets import ticket_token_in
 
 
@@ -77,7 +78,7 @@ def load_demo_week(tmp: Path) -> Path:
     """Migrate an empty SQLite file in `tmp` and load the demo week, as `make run` does."""
     database = tmp / "demo.sqlite"
     env = server_env(f"sqlite:///{database}", tmp)
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     run_flask(["nclw", "seed-demo", "--if-empty"], env)
     # The flask processes have exited, so the write-ahead log is folded into the file.
     assert not Path(f"{database}-wal").exists(), "the demo database was left mid-write"

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from nclw.addresses import normalise_email
 from nclw.mail.dev_mailbox import list_emails
 from tests.support.live_server import run_flask
+from tests.support.migrated import upgrade_to_heads
 from tests.support.tickets import TICKET_LINK
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -59,7 +60,7 @@ def server_env(database_url: str, instance: Path) -> dict[str, str]:
 
 def prepare_database(env: dict[str, str], *, capacity: int) -> str:
     """Migrate the empty database with the real migrations and add one open event; its slug."""
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     return add_open_event(env, capacity=capacity)
 
 

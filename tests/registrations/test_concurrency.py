@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.signup_storm import add_open_event, repeat_storm, server_env, storm
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +23,7 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A file the real migrations built, once for the module; each test serves a copy."""
     folder = tmp_path_factory.mktemp("migrated")
     database = folder / "storm.sqlite"
-    run_flask(["db", "upgrade", "heads"], server_env(f"sqlite:///{database}", folder))
+    upgrade_to_heads(server_env(f"sqlite:///{database}", folder))
     return database
 
 

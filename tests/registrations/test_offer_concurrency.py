@@ -8,7 +8,8 @@ import pytest
 
 from tests.e2e.offer_race import offers_holding_every_place, race
 from tests.e2e.signup_storm import server_env
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +20,7 @@ WORKERS = 4
 
 def test_claims_racing_expiry_and_sign_ups_never_overbook_sqlite(tmp_path: Path):
     env = server_env(f"sqlite:///{tmp_path / 'offers.sqlite'}", tmp_path)
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     slug, offered, deadline = offers_holding_every_place(env, capacity=CAPACITY, waiting=WAITING)
     with live_server(env, workers=WORKERS) as server:
         outcome = race(server.url, env, slug, offered, deadline)

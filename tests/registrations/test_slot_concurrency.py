@@ -8,7 +8,8 @@ import pytest
 
 from tests.e2e.signup_storm import server_env
 from tests.e2e.slot_storm import add_slotted_event, slot_storm
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +22,7 @@ SERVER = {"workers": 4, "worker_class": "gthread", "threads": 4}
 @pytest.fixture
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
     env = server_env(f"sqlite:///{tmp_path / 'slots.sqlite'}", tmp_path)
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     return env
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from tests.e2e.pair_storm import add_event_allowing_supporters, pair_storm
 from tests.e2e.signup_storm import server_env
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +21,7 @@ WORKERS = 4
 @pytest.fixture
 def sqlite_env(tmp_path: Path) -> dict[str, str]:
     env = server_env(f"sqlite:///{tmp_path / 'pairs.sqlite'}", tmp_path)
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     return env
 
 

@@ -1,0 +1,62 @@
+"""A database the real migrations built, made once for the run and copied for each test.
+
+The concurrency proofs, drills and proxy tests each need a database migrated to this code's
+heads, served by other processes. Each ran `flask db upgrade heads` for itself: about two
+seconds of a new process and every migration, a dozen times a run. An empty SQLite file is
+now a copy of one that command migrated once for the whole run (shared by the pytest-xdist
+workers, the first to need it making it while the others wait on a lock). A database that
+is not an empty SQLite file is migrated by the command itself, as before; so are the
+migration tests, which check the command and the upgrades from older releases.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from tests.support.database import sqlite_path
+from tests.support.live_server import run_flask
+
+_shared: Path | None = None
+
+
+def share_in(folder: Path | None) -> None:
+    """Keep the run's migrated database in `folder` (None: make none, migrate each time)."""
+    global _shared
+    _shared = folder
+
+
+def upgrade_to_heads(env: Mapping[str, str]) -> None:
+    """Migrate `env`'s database to this code's heads, as `flask db upgrade heads` does."""
+    path = sqlite_path(env["DATABASE_URL"])
+    if _shared is None or path is None or (path.exists() and path.stat().st_size > 0):
+        run_flask(["db", "upgrade", "heads"], env)
+        return
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated(env), path)
+
+
+def _migrated(env: Mapping[str, str]) -> Path:
+    assert _shared is not None
+    folder = _shared / "migrated"
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "migrated.sqlite"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ready = folder / "ready"
+        if not ready.exists():
+            database.unlink(missing_ok=True)
+            own = {
+                **env,
+                "DATABASE_URL": f"sqlite:///{database}",
+                "NCLW_INSTANCE_PATH": str(folder),
+            }
+            run_flask(["db", "upgrade", "heads"], own)
+            # The command has exited, so its write-ahead log is folded into the file.
+            assert not Path(f"{database}-wal").exists(), "the migrated database was left mid-write"
+            ready.touch()
+    return database
