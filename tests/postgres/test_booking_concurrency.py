@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.e2e.signup_storm import Attempt, _sa_url, add_open_event, server_env
-from tests.support.live_server import live_server, run_flask
-from tests.support.postgres import require_server, throwaway_database
+from tests.support.live_server import live_server
+from tests.support.migrated import migrated_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -47,11 +47,8 @@ class BookingAttempt(Attempt):
 
 @pytest.fixture
 def pg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    require_server()
-    with throwaway_database() as url:
-        env = server_env(url, tmp_path)
-        run_flask(["db", "upgrade", "heads"], env)
-        yield env
+    with migrated_postgres(server_env("", tmp_path)) as url:
+        yield server_env(url, tmp_path)
 
 
 def test_bookings_and_sign_ups_at_once_never_overbook_postgres(pg_env):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.signup_storm import add_open_event, repeat_storm, server_env, storm
-from tests.support.live_server import live_server, run_flask
-from tests.support.postgres import require_server, throwaway_database
+from tests.support.live_server import live_server
+from tests.support.migrated import migrated_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -18,18 +18,10 @@ PEOPLE = 60
 WORKERS = 4
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database the real migrations built, once for the module; each test gets a copy."""
-    require_server()
-    with throwaway_database() as url:
-        run_flask(["db", "upgrade", "heads"], server_env(url, tmp_path_factory.mktemp("pg")))
-        yield url
-
-
 @pytest.fixture
-def pg_env(migrated: str, tmp_path: Path) -> Iterator[dict[str, str]]:
-    with throwaway_database(template=migrated) as url:
+def pg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A database the real migrations built (a copy of one made once, tests/support/migrated.py)."""
+    with migrated_postgres(server_env("", tmp_path)) as url:
         yield server_env(url, tmp_path)
 
 

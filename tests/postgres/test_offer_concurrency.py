@@ -8,8 +8,8 @@ import pytest
 
 from tests.e2e.offer_race import offers_holding_every_place, race
 from tests.e2e.signup_storm import server_env
-from tests.support.live_server import live_server, run_flask
-from tests.support.postgres import require_server, throwaway_database
+from tests.support.live_server import live_server
+from tests.support.migrated import migrated_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -19,10 +19,8 @@ WORKERS = 4
 
 
 def test_claims_racing_expiry_and_sign_ups_never_overbook_postgres(tmp_path: Path):
-    require_server()
-    with throwaway_database() as url:
+    with migrated_postgres(server_env("", tmp_path)) as url:
         env = server_env(url, tmp_path)
-        run_flask(["db", "upgrade", "heads"], env)
         slug, offered, deadline = offers_holding_every_place(
             env, capacity=CAPACITY, waiting=WAITING
         )

@@ -9,8 +9,8 @@ import pytest
 
 from tests.e2e.pair_storm import add_event_allowing_supporters, pair_storm
 from tests.e2e.signup_storm import server_env
-from tests.support.live_server import live_server, run_flask
-from tests.support.postgres import require_server, throwaway_database
+from tests.support.live_server import live_server
+from tests.support.migrated import migrated_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -21,11 +21,8 @@ WORKERS = 4
 
 @pytest.fixture
 def pg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    require_server()
-    with throwaway_database() as url:
-        env = server_env(url, tmp_path)
-        run_flask(["db", "upgrade", "heads"], env)
-        yield env
+    with migrated_postgres(server_env("", tmp_path)) as url:
+        yield server_env(url, tmp_path)
 
 
 def test_pairs_and_singles_at_once_never_split_a_pair_or_overbook_postgres(pg_env):

@@ -4,28 +4,39 @@ The concurrency proofs, drills and proxy tests each need a database migrated to 
 heads, served by other processes. Each ran `flask db upgrade heads` for itself: about two
 seconds of a new process and every migration, a dozen times a run. An empty SQLite file is
 now a copy of one that command migrated once for the whole run (shared by the pytest-xdist
-workers, the first to need it making it while the others wait on a lock). A database that
-is not an empty SQLite file is migrated by the command itself, as before; so are the
-migration tests, which check the command and the upgrades from older releases.
+workers, the first to need it making it while the others wait on a lock). On PostgreSQL,
+`migrated_postgres` gives a throwaway database made from a template the command migrated
+once in this process (`CREATE DATABASE ... TEMPLATE`). Any other database is migrated by the
+command itself, as before; so are the migration tests, which check the command and the
+upgrades from older releases.
 """
 
 from __future__ import annotations
 
 import fcntl
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.database import sqlite_path
 from tests.support.live_server import run_flask
+from tests.support.postgres import drop_database, postgres_url, require_server, throwaway_database
 
 _shared: Path | None = None
+# This process's PostgreSQL template: a copy is made while nobody is connected to it, which
+# another xdist worker's copy at the same moment would not allow.
+_postgres_template: str | None = None
 
 
 def share_in(folder: Path | None) -> None:
-    """Keep the run's migrated database in `folder` (None: make none, migrate each time)."""
-    global _shared
+    """Keep the run's migrated database in `folder` (None: make none, migrate each time, and
+    drop this process's PostgreSQL template)."""
+    global _shared, _postgres_template
     _shared = folder
+    if folder is None and _postgres_template is not None:
+        drop_database(_postgres_template)
+        _postgres_template = None
 
 
 def upgrade_to_heads(env: Mapping[str, str]) -> None:
@@ -60,3 +71,27 @@ def _migrated(env: Mapping[str, str]) -> Path:
             assert not Path(f"{database}-wal").exists(), "the migrated database was left mid-write"
             ready.touch()
     return database
+
+
+@contextmanager
+def migrated_postgres(env: Mapping[str, str]) -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL database at this code's heads, dropped after the
+    block. `env` is how to run `flask` (its DATABASE_URL is replaced)."""
+    global _postgres_template
+    require_server()
+    if _postgres_template is None or _shared is None:
+        template = postgres_url()
+        try:
+            run_flask(["db", "upgrade", "heads"], {**env, "DATABASE_URL": template})
+        except BaseException:
+            drop_database(template)
+            raise
+        if _shared is None:  # no run to keep it for
+            try:
+                yield template
+            finally:
+                drop_database(template)
+            return
+        _postgres_template = template
+    with throwaway_database(template=_postgres_template) as url:
+        yield url

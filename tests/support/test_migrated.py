@@ -6,12 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from nclw.extensions import db
 from nclw.ops.health import migration_heads
 from tests.e2e.signup_storm import server_env
 from tests.support import migrated
-from tests.support.migrated import upgrade_to_heads
+from tests.support.migrated import migrated_postgres, upgrade_to_heads
 
 pytestmark = pytest.mark.slow  # the first copy of a run runs `flask db upgrade heads`
 
@@ -54,3 +55,24 @@ def test_a_copy_is_the_database_the_command_migrates(tmp_path, monkeypatch):
     again = tmp_path / "again.sqlite"
     upgrade_to_heads(server_env(f"sqlite:///{again}", tmp_path))
     assert _schema(again)[1] == versions
+
+
+@pytest.mark.postgres
+def test_a_postgres_copy_is_at_the_heads_and_its_own(tmp_path):
+    env = server_env("", tmp_path)
+    with migrated_postgres(env) as first, migrated_postgres(env) as second:
+        assert first != second
+        engines = [sa.create_engine(url) for url in (first, second)]
+        try:
+            with engines[0].begin() as conn:
+                versions = conn.execute(sa.text("SELECT version_num FROM alembic_version"))
+                assert sorted(row[0] for row in versions) == sorted(migration_heads())
+                tables = set(sa.inspect(conn).get_table_names())
+                assert set(db.metadata.tables) <= tables
+                conn.execute(sa.text("DELETE FROM alembic_version"))
+            with engines[1].begin() as conn:
+                left = conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar()
+                assert left == len(migration_heads())
+        finally:
+            for engine in engines:
+                engine.dispose()
