@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Site:
     url: str
     app: LiveServer
     slug: str
+    access_log: Path
 
     def ask(
         self,
@@ -89,7 +91,7 @@ def site(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]
         live_server(env, workers=1) as app,
         nginx_in_front(nginx, folder / "nginx", app.port) as url,
     ):
-        yield Site(url, app, slug)
+        yield Site(url, app, slug, folder / "nginx" / "access.log")
 
 
 def week(label: str) -> str:
@@ -214,3 +216,28 @@ def test_the_app_counts_each_visitor_by_their_own_address(site: Site):
     assert _asks_for_a_ticket_again(site, "127.0.0.2", {}) == [400] * 5 + [429]
     posing = {"X-Forwarded-For": "127.0.0.2"}
     assert _asks_for_a_ticket_again(site, "127.0.0.3", posing) == [400] * 5 + [429]
+
+
+@pytest.mark.slow
+def test_the_access_log_names_the_apps_request_id_and_none_for_a_kept_page(site: Site):
+    """A line for an answer from the app carries the id in the app's own line; one for a
+    page from nginx's cache, which the app never saw, carries none."""
+    path = week("logged")
+    made, kept = site.ask(path), site.ask(path)
+    assert (made.cache, kept.cache) == ("MISS", "HIT")
+    request_id = made.headers["X-Request-ID"]
+    assert f"request id={request_id} method=GET route=events.week" in site.app.log()
+    # nginx writes its log at least once a second (deploy/nginx.conf).
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [line for line in site.access_log.read_text().splitlines() if "GET" in line]
+        if (
+            len(lines) >= 2
+            and any("cache=HIT" in line for line in lines)
+            or (time.monotonic() > deadline)
+        ):
+            break
+        time.sleep(0.2)
+    assert any(f"id={request_id} " in line and "cache=MISS" in line for line in lines), lines
+    hits = [line for line in lines if "cache=HIT" in line]
+    assert hits and all(" id=- " in line for line in hits), hits
