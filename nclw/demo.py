@@ -1,8 +1,10 @@
-"""The demo week, written from what the partners told us about their events."""
+"""The demo week: its hosts and events (`demo_week`), and what happens around them."""
 
 from __future__ import annotations
 
+from calendar import FRIDAY, THURSDAY
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,17 +21,9 @@ from nclw.demo_sign_up_questions import careers_questions
 from nclw.demo_slot_waiting import wait_for_the_first_interview
 from nclw.demo_slots import mock_interviews
 from nclw.demo_supporters import show_supporters
+from nclw.demo_week import ORGANISATIONS, WEEK_EVENTS
 from nclw.demo_welsh import welsh_text
-from nclw.events.models import (
-    Audience,
-    Edition,
-    Event,
-    EventFormat,
-    EventStatus,
-    Organisation,
-    OrganisationKind,
-    QuestionAskers,
-)
+from nclw.events.models import Audience, Edition, Event, EventFormat, EventStatus, Organisation
 from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.timezones import uk_datetime, utcnow
@@ -43,16 +37,6 @@ def next_week_dates(today: date) -> tuple[date, date]:
         if monday + timedelta(days=6) >= today:
             return monday, monday + timedelta(days=6)
     raise AssertionError("a week in October always comes within a year")
-
-
-ORGANISATIONS = [
-    ("The Care Leavers' Foundation", OrganisationKind.CHARITY, True),
-    ("Children's Commissioner for England", OrganisationKind.PUBLIC_BODY, False),
-    ("Accenture", OrganisationKind.EMPLOYER, True),
-    ("Catch22", OrganisationKind.CHARITY, True),
-    ("Luton Borough Council", OrganisationKind.COUNCIL, True),
-    ("Action for Children", OrganisationKind.CHARITY, True),
-]
 
 
 def seed_demo(*, only_if_empty: bool = False) -> bool:
@@ -78,163 +62,8 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
             organisation = Organisation(name=name, kind=kind, is_partner=partner)
             db.session.add(organisation)
         hosts[name] = organisation
-    wednesday = monday + timedelta(days=2)
-    thursday = monday + timedelta(days=3)
-    friday = monday + timedelta(days=4)
-    tuesday = monday + timedelta(days=1)
-
-    events = [
-        Event(
-            slug=f"virtual-careers-session-accenture-{monday.year}",
-            title="Virtual careers session with Accenture",
-            summary=(
-                "Meet Accenture's apprentices and internships team online, "
-                "get tips on CVs and interviews, and ask your questions live."
-            ),
-            description=(
-                "An online careers session just for young people in care and care leavers, "
-                "run with Accenture. Apprentices will tell you how they got started. The "
-                "internships team will talk about jobs in digital, design, consulting, data, "
-                "software and cyber security. Bring your questions: there is a live Q&A at the end."
-            ),
-            highlights="\n".join(
-                [
-                    "Hear from apprentices about what the job is really like",
-                    "Tips on writing your CV, filling in application forms and interviews",
-                    "Chat with the internships team about careers in digital and technology",
-                    "Learn the different routes people took into Accenture",
-                    "Ask your own questions in a live Q&A",
-                ]
-            ),
-            starts_at=uk_datetime(wednesday, 16),
-            ends_at=uk_datetime(wednesday, 17, 30),
-            format=EventFormat.ONLINE,
-            online_url="https://meet.example.org/nclw-accenture-careers",
-            capacity=120,
-            audience=Audience.CARE_EXPERIENCED,
-            host=hosts["Accenture"],
-            qa_enabled=True,
-            qa_askers=QuestionAskers.TICKET_HOLDERS,
-        ),
-        Event(
-            slug=f"together-national-conference-{monday.year}",
-            title="TOGETHER: the National Care Leavers' Week conference",
-            summary=(
-                "A full day for anyone whose work touches care leavers: practice, policy "
-                "and how services work better together."
-            ),
-            description=(
-                "Our national conference, now in its fifteenth year. Sessions cover the "
-                "Care Leavers Strategy, what councils offer through their local offer, "
-                "innovation projects, and what happens when care leavers shape services "
-                "themselves. There is time to meet other people doing the same work."
-            ),
-            highlights="\n".join(
-                [
-                    "Talks on policy, practice and service design",
-                    "Examples of councils and charities working in partnership",
-                    "Care leavers sharing what made a difference to them",
-                    "Time to meet people from across the UK",
-                ]
-            ),
-            starts_at=uk_datetime(friday, 9, 30),
-            ends_at=uk_datetime(friday, 16, 30),
-            format=EventFormat.IN_PERSON,
-            venue_name="Friends House",
-            address="173 Euston Road, London NW1 2BJ",
-            capacity=20,
-            audience=Audience.PROFESSIONALS,
-            # A conference for people at work: sign-up asks "Are you 18 or over?".
-            min_age=18,
-            access_features="step_free,quiet_room,bsl",
-            host=hosts["The Care Leavers' Foundation"],
-        ),
-        Event(
-            slug=f"benchmarking-forum-fair-offer-{monday.year}",
-            title="Benchmarking Forum: A Fair Offer for All",
-            summary=(
-                "Care leavers, councils and charities compare what support care leavers "
-                "get in different places, and what a fair offer should include."
-            ),
-            description=(
-                "The National Leaving Care Benchmarking Forum, run by Catch22. Care leavers "
-                "talk about what works in their area. We will look at driving lessons, "
-                "wi-fi and travel costs, the leaving care grant, help with university, and "
-                "support after 25. There is a networking session and stalls."
-            ),
-            highlights="\n".join(
-                [
-                    "Hear what support care leavers get in different areas",
-                    "Share what works with other councils and charities",
-                    "Networking session and information stalls",
-                ]
-            ),
-            starts_at=uk_datetime(thursday, 10),
-            ends_at=uk_datetime(thursday, 15),
-            format=EventFormat.HYBRID,
-            venue_name="Birmingham Council House",
-            address="Victoria Square, Birmingham B1 1BB",
-            online_url="https://meet.example.org/nclw-benchmarking-forum",
-            capacity=None,
-            audience=Audience.EVERYONE,
-            host=hosts["Catch22"],
-            qa_enabled=True,
-            qa_askers=QuestionAskers.ANYONE,
-        ),
-        Event(
-            slug=f"luton-celebration-and-mentoring-{monday.year}",
-            title="Luton care leavers' celebration and mentoring taster",
-            summary=(
-                "Celebrate with Luton's care leavers and find out about the council's "
-                "mentoring scheme, where senior staff help with jobs, courses and university."
-            ),
-            description=(
-                "An afternoon celebration for care leavers aged 18 to 25 in Luton. Meet "
-                "mentors from the council's mentoring scheme, hear about the local offer "
-                "and the support you can ask for, and enjoy food and music."
-            ),
-            highlights="\n".join(
-                [
-                    "Meet mentors who can help with applications and confidence",
-                    "Find out what support Luton's local offer gives you",
-                    "Food, music and a warm welcome",
-                ]
-            ),
-            starts_at=uk_datetime(tuesday, 14),
-            ends_at=uk_datetime(tuesday, 17),
-            format=EventFormat.IN_PERSON,
-            venue_name="Luton Town Hall",
-            address="George Street, Luton LU1 2BQ",
-            capacity=3,
-            audience=Audience.CARE_EXPERIENCED,
-            host=hosts["Luton Borough Council"],
-        ),
-        Event(
-            slug=f"imo-podcast-live-{monday.year}",
-            title="IMO podcast: live recording",
-            summary=(
-                "Join a live recording of the IMO podcast, where care leavers talk about "
-                "the paths they took and what they want others to know."
-            ),
-            description=(
-                "IMO (\u201cin my opinion\u201d) shares real stories from young people with care "
-                "experience. Watch a live recording online and send in questions for the guests."
-            ),
-            highlights="\n".join(
-                [
-                    "Real stories from care leavers with different careers",
-                    "Send questions to the guests",
-                ]
-            ),
-            starts_at=uk_datetime(monday, 18),
-            ends_at=uk_datetime(monday, 19),
-            format=EventFormat.ONLINE,
-            online_url="https://meet.example.org/imo-podcast-live",
-            capacity=200,
-            audience=Audience.EVERYONE,
-            host=hosts["Children's Commissioner for England"],
-        ),
-    ]
+    thursday = monday + timedelta(days=THURSDAY)
+    events = [_week_event(monday, hosts, **fields) for fields in WEEK_EVENTS]
     welsh_text(events)  # three with Welsh text, two without: Welsh pages show both
     for event in events:
         event.edition = edition
@@ -269,12 +98,36 @@ def seed_demo(*, only_if_empty: bool = False) -> bool:
     return True
 
 
+def _week_event(
+    monday: date,
+    hosts: dict[str, Organisation],
+    *,
+    slug: str,
+    host: str,
+    when: tuple[int, tuple[int, int], tuple[int, int]],
+    highlights: list[str],
+    **details: Any,
+) -> Event:
+    """One of `WEEK_EVENTS` in the week starting `monday`: its address ends in the year, its
+    times are on a UK clock on its day, its highlights go one a line (as the form keeps them)."""
+    weekday, starts, ends = when
+    day = monday + timedelta(days=weekday)
+    return Event(
+        slug=f"{slug}-{monday.year}",
+        host=hosts[host],
+        highlights="\n".join(highlights),
+        starts_at=uk_datetime(day, *starts),
+        ends_at=uk_datetime(day, *ends),
+        **details,
+    )
+
+
 def _last_years_conference(host: Organisation, monday: date) -> None:
     """Last year's week with its conference over, so a report has something to show:
     sign-ups over 16 days, places given from the waiting list, cancellations, check-ins,
     no-shows and access needs (see nclw.reports)."""
     last_monday, _ = next_week_dates(date(monday.year - 1, 1, 1))
-    friday = last_monday + timedelta(days=4)
+    friday = last_monday + timedelta(days=FRIDAY)
     edition = Edition(
         year=last_monday.year, theme="Care leavers in work", summary="", starts_on=last_monday,
         ends_on=last_monday + timedelta(days=6),
