@@ -19,44 +19,43 @@ ANSWERS = [
     ("Leah", "Creative", "What a normal day at work looks like"),
 ]
 
+# In the order they are asked; the host proposed the third, which waits for an organiser.
+QUESTIONS = [
+    {
+        "kind": QuestionKind.ONE_CHOICE,
+        "label": "Which kind of job interests you most?",
+        "why_we_ask": "So we bring speakers from the right teams.",
+        "choices": JOBS,
+    },
+    {
+        "kind": QuestionKind.LONG_TEXT,
+        "label": "Anything you'd like the speakers to cover?",
+        "help_text": "A topic, or a question you would like answered.",
+        "why_we_ask": "So the session answers what you came for.",
+    },
+    {
+        "kind": QuestionKind.YES_NO,
+        "label": "Would you like a one-to-one chat with a mentor afterwards?",
+        "why_we_ask": "So we know how many mentors to bring.",
+        "awaiting_review": True,
+    },
+]
+
 
 def careers_questions(event: Event) -> None:
     """Two questions on the careers session, answered by three people, and a third the host
     proposed that waits for an organiser (it is not asked until approved)."""
     now = utcnow()
-    jobs = SignUpQuestion(
-        event_id=event.id,
-        position=1,
-        kind=QuestionKind.ONE_CHOICE,
-        label="Which kind of job interests you most?",
-        why_we_ask="So we bring speakers from the right teams.",
-        choices=JOBS,
+    questions = [
         # Optional, like every question the demo asks: ask the least.
-        required=False,
-        created_at=now,
-    )
-    cover = SignUpQuestion(
-        event_id=event.id,
-        position=2,
-        kind=QuestionKind.LONG_TEXT,
-        label="Anything you'd like the speakers to cover?",
-        help_text="A topic, or a question you would like answered.",
-        why_we_ask="So the session answers what you came for.",
-        required=False,
-        created_at=now,
-    )
-    proposed = SignUpQuestion(
-        event_id=event.id,
-        position=3,
-        kind=QuestionKind.YES_NO,
-        label="Would you like a one-to-one chat with a mentor afterwards?",
-        why_we_ask="So we know how many mentors to bring.",
-        required=False,
-        awaiting_review=True,
-        created_at=now,
-    )
-    db.session.add_all([jobs, cover, proposed])
+        SignUpQuestion(
+            event_id=event.id, position=position, required=False, created_at=now, **fields
+        )
+        for position, fields in enumerate(QUESTIONS, start=1)
+    ]
+    db.session.add_all(questions)
     db.session.flush()
+    jobs, cover = questions[:2]  # the third is not asked yet, so nobody has answered it
     for n, (name, job, topic) in enumerate(ANSWERS):
         person = demo_ticket(
             event,
