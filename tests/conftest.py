@@ -34,6 +34,8 @@ from tests.support.database import (
     reset_sqlite,
     sqlite_url,
 )
+from tests.support.html_validation import share_in as share_checker_in
+from tests.support.html_validation import stop_shared as stop_shared_checker
 from tests.support.migrated import share_in
 from tools.translations import compile_all as compile_catalogues
 
@@ -287,10 +289,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in _LONG_MARKS))
 
 
+# The run's one HTML checker server (tests/support/html_validation.py): the controller makes
+# the folder the processes share it through, and stops it when the run ends.
+_CHECKER_FOLDER = "NCLW_TEST_HTML_CHECKER"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         # The site reads compiled catalogues; `make test` builds them, a bare `pytest` here.
         compile_catalogues()
+        # Set before the xdist workers start, so that they inherit it.
+        os.environ[_CHECKER_FOLDER] = tempfile.mkdtemp(prefix="nclw-html-checker-")
+    share_checker_in(Path(os.environ[_CHECKER_FOLDER]))
     if TEST_BACKEND == "postgres":
         # A connection held by an object a test dropped (a streamed response, a throwaway
         # app) is closed by the garbage collector; psycopg reports that as a warning. The
@@ -300,3 +310,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "ignore:Exception ignored in\\x3a <function BaseConnection.__del__"
             ":pytest.PytestUnraisableExceptionWarning",
         )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and _CHECKER_FOLDER in os.environ:
+        folder = Path(os.environ.pop(_CHECKER_FOLDER))
+        stop_shared_checker(folder)
+        shutil.rmtree(folder, ignore_errors=True)

