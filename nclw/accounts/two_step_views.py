@@ -25,7 +25,7 @@ from nclw.accounts.pending_sign_in import FirstStep
 from nclw.extensions import limiter
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import form_page, form_status, run_service
+from nclw.web import form_page, run_service
 
 bp = Blueprint("two_step", __name__)
 
@@ -189,11 +189,9 @@ def renew_recovery_codes():
         done = run_service(lambda: two_step.renew_recovery_codes(user, now=utcnow()), None)
         if done.ok:
             return _recovery_codes_page(user, done.value, first_time=False)
-    status = form_status(form)
-    page = render_template(
-        "two_step/renew_recovery_codes.html", form=form, status=two_step.two_step_status(user)
+    return form_page(
+        "two_step/renew_recovery_codes.html", form, status=two_step.two_step_status(user)
     )
-    return page, status
 
 
 @bp.route("/account/two-step/off", methods=["GET", "POST"])

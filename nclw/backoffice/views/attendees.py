@@ -22,7 +22,7 @@ from nclw.registrations import messaging, on_the_day, on_their_behalf, waiting_l
 from nclw.registrations import queries as tickets
 from nclw.registrations.bookings import event_bookings
 from nclw.timezones import utcnow
-from nclw.web import form_status, query_int, run_form, run_service
+from nclw.web import form_page, query_int, run_form, run_service
 
 
 @bp.get("/events/<int:event_id>/attendees")
@@ -103,11 +103,7 @@ def cancel_registration(registration_id: int):
     )
     if cancelled.ok:
         return back_to_attendees(registration)
-    status = form_status(form)
-    page = render_template(
-        "backoffice/registration_cancel.html", registration=registration, form=form
-    )
-    return page, status
+    return form_page("backoffice/registration_cancel.html", form, registration=registration)
 
 
 @bp.post("/registrations/<int:registration_id>/resend")

@@ -12,7 +12,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -34,7 +33,7 @@ from nclw.questions.services.keys import browser_key, ticket_key
 from nclw.registrations.models import Registration
 from nclw.registrations.ticket_links import registration_id_for_link, ticket_for_link
 from nclw.timezones import utcnow
-from nclw.web import confirm_or_400, form_status, or_404, run_service
+from nclw.web import confirm_or_400, form_page, or_404, run_service
 
 BROWSER_COOKIE = "nclw_qa_browser"
 # After a question is sent, the page lands on the thank-you in the questions panel (not on a
@@ -217,11 +216,9 @@ def _send_question(form: AskQuestionForm, event: Event, **asker) -> bool:
 
 
 def _ask_page(form: AskQuestionForm, event: Event, *, closed_reason: str | None, back: str):
-    status = form_status(form)
-    page = render_template(
-        "questions/ask.html", event=event, form=form, closed_reason=closed_reason, back=back
+    return form_page(
+        "questions/ask.html", form, event=event, closed_reason=closed_reason, back=back
     )
-    return page, status
 
 
 # Counted when the request arrives (not after it succeeds) so concurrent posts cannot all slip
