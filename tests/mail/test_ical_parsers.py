@@ -23,6 +23,7 @@ from nclw.registrations import messages
 from nclw.registrations.models import RegistrationStatus
 from nclw.timezones import uk_datetime
 from tests.factories import make_event, make_registration
+from tests.support.ci import unavailable
 from tests.support.tickets import ticket_token_in
 
 ICAL_JS_SCRIPT = Path(__file__).with_name("ical_parse.cjs")
@@ -44,7 +45,7 @@ CASES = {
 def ical_js(text: str) -> dict:
     """What ical.js makes of a calendar."""
     if shutil.which("node") is None or not ICAL_JS_PACKAGE.exists():
-        pytest.fail("node and ical.js are needed: run tests/support/install-node-deps.sh")
+        unavailable("node and ical.js are needed: run tests/support/install-node-deps.sh")
     result = subprocess.run(
         ["node", str(ICAL_JS_SCRIPT)],
         input=text,

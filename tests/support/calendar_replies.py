@@ -16,13 +16,13 @@ from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from nclw.mail import ical
 from nclw.registrations.models import Registration
 from nclw.registrations.rsvp import reply_address
+from tests.support.ci import unavailable
 
 SUPPORT = Path(__file__).parent
 REPLY_SCRIPT = SUPPORT / "ical_reply.cjs"
@@ -42,7 +42,7 @@ def invite_for(registration: Registration) -> str:
 def thunderbird_reply_calendar(invite: str, partstat: str) -> str:
     """Thunderbird's answer to `invite`: ical.js reads the invite and writes the REPLY."""
     if shutil.which("node") is None or not ICAL_JS.exists():
-        pytest.fail("node and ical.js are needed: run tests/support/install-node-deps.sh")
+        unavailable("node and ical.js are needed: run tests/support/install-node-deps.sh")
     done = subprocess.run(
         ["node", str(REPLY_SCRIPT), partstat],
         input=invite,
