@@ -35,8 +35,10 @@ from tests.support.database import (
     sqlite_url,
 )
 from tests.support.html_validation import share_in as share_checker_in
+from tests.support.html_validation import start_shared_early as start_shared_checker_early
 from tests.support.html_validation import stop_shared as stop_shared_checker
 from tests.support.migrated import share_in
+from tests.support.route_builders import share_route_builders
 from tools.translations import compile_all as compile_catalogues
 
 pytest_plugins = ["tests.support.fixtures"]
@@ -73,6 +75,7 @@ class _SharedBytecode(BytecodeCache):
 
 
 _bytecode = _SharedBytecode()
+share_route_builders()
 
 
 def _settings(folder: Path, database_url: str) -> dict:
@@ -300,6 +303,9 @@ def pytest_configure(config: pytest.Config) -> None:
         compile_catalogues()
         # Set before the xdist workers start, so that they inherit it.
         os.environ[_CHECKER_FOLDER] = tempfile.mkdtemp(prefix="nclw-html-checker-")
+        if getattr(config.option, "numprocesses", None):
+            # A run with workers checks pages: the JVM starts while they start.
+            start_shared_checker_early(Path(os.environ[_CHECKER_FOLDER]))
     share_checker_in(Path(os.environ[_CHECKER_FOLDER]))
     if TEST_BACKEND == "postgres":
         # A connection held by an object a test dropped (a streamed response, a throwaway

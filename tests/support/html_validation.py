@@ -71,17 +71,33 @@ class _CheckerServer:
         with open(self._shared / "checker.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             known = _read_server(self._shared)
-            if known is not None and port_open("127.0.0.1", known["port"]):
+            if known is not None and _running(known["pid"]):
+                # Started by another process of the run, perhaps still starting.
                 self.url = _url(known["port"])
-                return True
-            port = free_port()
-            # Kept, though the controller stops it: a Popen dropped while its process runs
-            # is reported as a leak.
-            self._started = _launch(port, own_session=True)
-            pid = self._started.pid
-            (self._shared / "checker.json").write_text(json.dumps({"port": port, "pid": pid}))
-            self.url = _url(port)
+                return wait_for_port("127.0.0.1", known["port"], timeout=60)
+            port = self._launch_shared()
             return wait_for_port("127.0.0.1", port, timeout=60) and self._started.poll() is None
+
+    def start_early(self) -> None:
+        """Start the shared server without waiting for it, so that the JVM starts while the
+        run's workers start and collect their tests."""
+        assert self._shared is not None
+        self._shared.mkdir(parents=True, exist_ok=True)
+        with open(self._shared / "checker.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if _read_server(self._shared) is None:
+                self._launch_shared()
+
+    def _launch_shared(self) -> int:
+        assert self._shared is not None
+        port = free_port()
+        # Kept, though the controller stops it: a Popen dropped while its process runs
+        # is reported as a leak.
+        self._started = _launch(port, own_session=True)
+        pid = self._started.pid
+        (self._shared / "checker.json").write_text(json.dumps({"port": port, "pid": pid}))
+        self.url = _url(port)
+        return port
 
     def _start_own(self) -> bool:
         if self._proc is not None:
@@ -127,6 +143,21 @@ def _launch(port: int, *, own_session: bool) -> subprocess.Popen[bytes]:
     )
 
 
+def _running(pid: int) -> bool:
+    """Whether the process `pid` is alive (a checker that has stopped leaves its file)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A child of this process that has exited stays a zombie until it is waited for.
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            return False
+    return True
+
+
 def _read_server(folder: Path) -> dict | None:
     try:
         return json.loads((folder / "checker.json").read_text())
@@ -140,6 +171,13 @@ _server = _CheckerServer()
 def share_in(folder: Path | None) -> None:
     """Share this process's checker with the run's other processes through `folder`."""
     _server.share_in(folder)
+
+
+def start_shared_early(folder: Path) -> None:
+    """Start the run's shared checker now, in the background (if Java is here)."""
+    if java_available()[0]:
+        _server.share_in(folder)
+        _server.start_early()
 
 
 def stop_shared(folder: Path) -> None:

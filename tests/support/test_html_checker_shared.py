@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.ci import unavailable
-from tests.support.html_validation import html_errors, java_available
+from tests.support.html_validation import html_errors, java_available, stop_shared
 from tests.support.live_server import PROJECT_ROOT
+from tests.support.net import port_open
 
 PAGE = "<!DOCTYPE html><html lang=en><head><title>t</title></head><body><p>x</p></body></html>"
 
@@ -48,3 +51,32 @@ def test_a_second_process_of_the_run_uses_the_first_ones_checker():
 def _java_processes() -> set[str]:
     found = subprocess.run(["pgrep", "-x", "java"], capture_output=True, text=True)
     return set(found.stdout.split())
+
+
+EARLY_START = """
+import json, sys
+from pathlib import Path
+from tests.support import html_validation
+html_validation.start_shared_early(Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.slow
+def test_a_checker_started_early_is_waited_for_not_started_twice(tmp_path):
+    ok, reason = java_available()
+    if not ok:
+        unavailable(reason)
+    run = {"cwd": PROJECT_ROOT, "capture_output": True, "text": True, "timeout": 120}
+    try:
+        subprocess.run([sys.executable, "-c", EARLY_START, str(tmp_path)], check=True, **run)
+        started = json.loads((tmp_path / "checker.json").read_text())
+        assert not port_open("127.0.0.1", started["port"]), "the early start waited for Java"
+        before = _java_processes()
+        assert str(started["pid"]) in before
+        other = subprocess.run(
+            [sys.executable, "-c", OTHER_PROCESS, str(tmp_path), PAGE], check=True, **run
+        )
+        assert json.loads(other.stdout)["url"] == f"http://127.0.0.1:{started['port']}/?out=json"
+        assert _java_processes() == before, "the other process started a checker of its own"
+    finally:
+        stop_shared(tmp_path)
