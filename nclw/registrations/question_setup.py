@@ -6,6 +6,7 @@ for sensitive details is flagged to whoever sets it up or reviews it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -183,14 +184,22 @@ def check_question(details: QuestionDetails) -> dict:
     }
 
 
-def questions_of(event: Event, *, include_hidden: bool = True) -> list[SignUpQuestion]:
-    """The event's questions in the order they are asked (not those awaiting review)."""
+@functools.cache
+def _questions_query(include_hidden: bool) -> sa.Select:
+    # Built once for each kind, on first use (the mappers must be configured first): every
+    # sign-up runs it, and building it cost more than running it.
     query = sa.select(SignUpQuestion).where(
-        SignUpQuestion.event_id == event.id, SignUpQuestion.awaiting_review.is_(False)
+        SignUpQuestion.event_id == sa.bindparam("event_id"),
+        SignUpQuestion.awaiting_review.is_(False),
     )
     if not include_hidden:
         query = query.where(SignUpQuestion.hidden.is_(False))
-    return list(db.session.scalars(query.order_by(SignUpQuestion.position, SignUpQuestion.id)))
+    return query.order_by(SignUpQuestion.position, SignUpQuestion.id)
+
+
+def questions_of(event: Event, *, include_hidden: bool = True) -> list[SignUpQuestion]:
+    """The event's questions in the order they are asked (not those awaiting review)."""
+    return list(db.session.scalars(_questions_query(include_hidden), {"event_id": event.id}))
 
 
 def has_answers(question: SignUpQuestion) -> bool:

@@ -20,7 +20,14 @@ CODE_LENGTH = 26
 
 def new_rsvp_code() -> str:
     """A fresh code for a reply address: 26 characters from 36 (over 128 bits)."""
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    # One random number below 36^26, written in base 36: each character is as uniform and
+    # independent as 26 separate draws, for a twentieth of the cost (every sign-up makes one).
+    number = secrets.randbelow(len(_CODE_ALPHABET) ** CODE_LENGTH)
+    characters = []
+    for _ in range(CODE_LENGTH):
+        number, digit = divmod(number, len(_CODE_ALPHABET))
+        characters.append(_CODE_ALPHABET[digit])
+    return "".join(characters)
 
 
 def rsvp_domain() -> str | None:

@@ -8,6 +8,7 @@ event's capacity is the sum of its slots' places, so a free event place means a 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -43,17 +44,23 @@ _TAKE_SLOT = (
 SLOTS_STAMP = "SELECT * FROM event_slots WHERE event_id = :event_id ORDER BY id"
 
 
+@functools.cache
+def _slots_of_event() -> sa.Select:
+    # Built once, on first use (the mappers must be configured first): a sign-up reads the
+    # slots twice (the form's choices, the service's check), and building the query cost
+    # more than running it.
+    return (
+        sa.select(EventSlot)
+        .where(EventSlot.event_id == sa.bindparam("event_id"))
+        .order_by(EventSlot.starts_at, EventSlot.id)
+        # Counts change by guarded UPDATEs: read them afresh, never from the session.
+        .execution_options(populate_existing=True)
+    )
+
+
 def event_slots(event_id: int) -> list[EventSlot]:
     """An event's slots, earliest first (empty for an event without slots)."""
-    return list(
-        db.session.scalars(
-            sa.select(EventSlot)
-            .where(EventSlot.event_id == event_id)
-            .order_by(EventSlot.starts_at, EventSlot.id)
-            # Counts change by guarded UPDATEs: read them afresh, never from the session.
-            .execution_options(populate_existing=True)
-        )
-    )
+    return list(db.session.scalars(_slots_of_event(), {"event_id": event_id}))
 
 
 def has_slots(event_id: int) -> bool:
