@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, session
 from flask.logging import default_handler
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -37,7 +37,25 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+
+
+class _LoginManager(LoginManager):
+    """Flask-Login's manager, whose strong session protection guards signed-in sessions only.
+
+    Flask-Login also "protects" a visitor's session that holds nothing but a form's token (it
+    has no address to compare): it marks that session changed on every request, so each answer
+    to a young person signing up re-signed and re-sent their session cookie and deleted a
+    remember-me cookie nobody had set. A signed-in session is checked as before: used from
+    another address or browser, it is emptied and the person is signed out.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
