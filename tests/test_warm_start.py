@@ -155,3 +155,50 @@ def test_a_worker_closes_its_database_connections_as_it_exits(own_app):
     assert pool.checkedin() == 1  # kept open for the next request
     hooks["worker_exit"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: own_app)), None)
     assert pool.checkedin() == 0
+
+
+FIRST_SIGN_UP = """
+import sys
+from nclw import create_app
+from nclw.extensions import db
+from nclw.templating import warm
+from tests.factories import make_event
+
+folder = sys.argv[1]
+app = create_app({
+    "SECRET_KEY": "k" * 48, "QUESTION_ASKER_KEY": "q" * 48, "TESTING": True,
+    "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "MAIL_SERVER": None,
+    "MAIL_SEND_AFTER_COMMIT": False, "MAIL_FILE_DIRECTORY": folder + "/mail",
+    "SQLALCHEMY_DATABASE_URI": "sqlite:///" + folder + "/site.sqlite",
+})
+warm(app)  # as gunicorn's master does before it forks the workers
+with app.app_context():
+    db.create_all()
+    slug = make_event(capacity=5).slug
+    db.session.remove()
+client = app.test_client()
+assert client.get(f"/events/{slug}/register").status_code == 200
+before = set(sys.modules)
+details = {"first_name": "Sam", "email": "sam@example.com"}
+answer = client.post(f"/events/{slug}/register", data=details)
+assert answer.status_code == 200, answer.status_code
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.slow  # a process of its own
+def test_a_workers_first_sign_up_imports_nothing(tmp_path):
+    """Everything a sign-up runs is loaded with the app, so in the master before the fork:
+    a module imported on first use (WTForms imports the email checker so) made each
+    worker's first sign-up wait for it, and load its own copy."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_SIGN_UP, str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "NCLW_INSTANCE_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
