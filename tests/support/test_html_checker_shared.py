@@ -54,7 +54,7 @@ def _java_processes() -> set[str]:
 
 
 EARLY_START = """
-import json, sys
+import sys
 from pathlib import Path
 from tests.support import html_validation
 html_validation.start_shared_early(Path(sys.argv[1]))
