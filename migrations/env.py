@@ -13,8 +13,11 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 # Keep the app's own loggers (the request log, the mail sender's) working after a migration
-# run in the same process, as `flask nclw restore` does.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# run in the same process, as `flask nclw restore` does. A caller that has its own logging
+# set-up (the test suite runs `flask db` in its own process) turns this off, as Alembic's
+# cookbook describes.
+if config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -9,15 +9,15 @@ import sqlalchemy as sa
 
 from nclw.change_notices import WATCHED_TABLES
 from tests.e2e.signup_storm import _sa_url, add_open_event, prepare_database, server_env
-from tests.support.live_server import run_flask
+from tests.support.flask_db import flask_db
 from tests.test_change_notices import _notifying_tables
 
 
 def _upgrade_and_check(database_url: str, instance: Path) -> str:
     env = server_env(database_url, instance)
     # Several branches add migrations off 0001_initial until they are merged: apply them all.
-    run_flask(["db", "upgrade", "heads"], env)
-    return run_flask(["db", "check"], env).stdout
+    flask_db(["upgrade", "heads"], env)
+    return flask_db(["check"], env).stdout
 
 
 def _backstops_hold(database_url: str, instance: Path) -> None:
@@ -55,13 +55,13 @@ def _backstops_hold(database_url: str, instance: Path) -> None:
         engine.dispose()
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_migrations_match_the_models_on_sqlite(tmp_path):
     out = _upgrade_and_check(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
     assert "No new upgrade operations detected" in out
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_migrated_sqlite_keeps_the_database_backstops(tmp_path):
     _backstops_hold(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
 
@@ -74,7 +74,7 @@ def test_migrations_match_the_models_on_postgres(postgres_database_url, tmp_path
     # (nclw/change_notices.py), and a downgrade takes the triggers away again.
     assert _notifying_tables(postgres_database_url) == dict.fromkeys(WATCHED_TABLES, "A")
     env = server_env(postgres_database_url, tmp_path)
-    run_flask(["db", "downgrade", "0033_outbox_language"], env)
+    flask_db(["downgrade", "0033_outbox_language"], env)
     assert _notifying_tables(postgres_database_url) == {}
 
 
@@ -83,12 +83,12 @@ def test_migrated_postgres_keeps_the_database_backstops(postgres_database_url, t
     _backstops_hold(postgres_database_url, tmp_path)
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
     """A log written by the previous release reads in the past tense after the upgrade."""
     url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
     env = server_env(url, tmp_path)
-    run_flask(["db", "upgrade", "0005_compose_when_sent"], env)
+    flask_db(["upgrade", "0005_compose_when_sent"], env)
     engine = sa.create_engine(url)
     insert = sa.text(
         "INSERT INTO audit_entries (at, actor_label, action, summary)"
@@ -99,7 +99,7 @@ def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
         with engine.begin() as conn:
             for n, action in enumerate(old):
                 conn.execute(insert, {"action": action, "summary": f"entry {n}"})
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
         with engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT action, summary FROM audit_entries ORDER BY id"))
             upgraded = [tuple(row) for row in rows]
@@ -109,7 +109,7 @@ def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
             ("event.created", "entry 2"),
             ("mail.retried", "entry 3"),
         ]
-        run_flask(["db", "downgrade", "0005_compose_when_sent"], env)
+        flask_db(["downgrade", "0005_compose_when_sent"], env)
         with engine.connect() as conn:
             back = conn.execute(sa.text("SELECT action FROM audit_entries ORDER BY id")).scalars()
             assert list(back) == old
@@ -117,12 +117,12 @@ def test_upgrading_renames_old_audit_actions_and_keeps_the_rest(tmp_path):
         engine.dispose()
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_upgrading_turns_under_18s_answers_into_age_rules(tmp_path):
     """A proposal that said "no under-18s" becomes "18 and over"; nothing else changes."""
     url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
     env = server_env(url, tmp_path)
-    run_flask(["db", "upgrade", "0013_cancellation_reason"], env)
+    flask_db(["upgrade", "0013_cancellation_reason"], env)
     engine = sa.create_engine(url)
     insert = sa.text(
         "INSERT INTO proposals (organisation_id, state, title, summary, description, highlights,"
@@ -142,7 +142,7 @@ def test_upgrading_turns_under_18s_answers_into_age_rules(tmp_path):
             )
             conn.execute(insert, {"title": "Adults", "dbs": False, "under_18s": False})
             conn.execute(insert, {"title": "Everyone", "dbs": True, "under_18s": True})
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.text("SELECT title, min_age, max_age, staff_dbs_checked FROM proposals")
@@ -151,7 +151,7 @@ def test_upgrading_turns_under_18s_answers_into_age_rules(tmp_path):
                 ("Adults", 18, None, 0),
                 ("Everyone", 16, None, 1),
             ]
-        run_flask(["db", "downgrade", "0013_cancellation_reason"], env)
+        flask_db(["downgrade", "0013_cancellation_reason"], env)
         with engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT title, under_18s_allowed FROM proposals"))
             assert sorted(tuple(row) for row in rows) == [("Adults", 0), ("Everyone", 1)]
@@ -201,13 +201,13 @@ def _door_staff_constraints_hold(database_url: str, instance: Path) -> None:
                 conn.execute(statement, values)
 
         with pytest.raises(RuntimeError, match="door staff"):
-            run_flask(["db", "downgrade", "0014_ages_and_safeguarding"], env)
+            flask_db(["downgrade", "0014_ages_and_safeguarding"], env)
         with engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM events"))
             assert conn.execute(sa.text("SELECT COUNT(*) FROM event_door_staff")).scalar() == 0
             conn.execute(sa.text("DELETE FROM users"))
         engine.dispose()
-        run_flask(["db", "downgrade", "0014_ages_and_safeguarding"], env)
+        flask_db(["downgrade", "0014_ages_and_safeguarding"], env)
         with engine.begin() as conn:
             tokens = conn.execute(sa.text("SELECT COUNT(*) FROM account_tokens")).scalar()
             assert tokens == 0  # an invitation to a role this version lacks is gone
@@ -220,7 +220,7 @@ def _door_staff_constraints_hold(database_url: str, instance: Path) -> None:
 def _older_entries_get_their_event(url: str, instance: Path) -> None:
     """Entries written before the audit log kept an event get it from what they were about."""
     env = server_env(url, instance)
-    run_flask(["db", "upgrade", "0015_door_staff"], env)
+    flask_db(["upgrade", "0015_door_staff"], env)
     add_open_event(env, capacity=10)
     engine = sa.create_engine(_sa_url(url))
     try:
@@ -263,11 +263,11 @@ def _older_entries_get_their_event(url: str, instance: Path) -> None:
                     ),
                     {"action": action, "target_type": target_type, "target_id": target_id},
                 )
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
         with engine.connect() as conn:
             found = conn.execute(sa.text("SELECT event_id FROM audit_entries ORDER BY id"))
             assert list(found.scalars()) == [event, event, event, None, None, None, None]
-        run_flask(["db", "downgrade", "0015_door_staff"], env)
+        flask_db(["downgrade", "0015_door_staff"], env)
         with engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("audit_entries")}
             assert "event_id" not in columns
@@ -276,7 +276,7 @@ def _older_entries_get_their_event(url: str, instance: Path) -> None:
         engine.dispose()
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_sqlite_takes_door_staff_and_gives_them_up_on_downgrade(tmp_path):
     _door_staff_constraints_hold(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path)
 
@@ -286,7 +286,7 @@ def test_postgres_takes_door_staff_and_gives_them_up_on_downgrade(postgres_datab
     _door_staff_constraints_hold(postgres_database_url, tmp_path)
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_upgrading_sqlite_gives_older_audit_entries_their_event(tmp_path):
     _older_entries_get_their_event(f"sqlite:///{tmp_path / 'previous.sqlite'}", tmp_path)
 
@@ -296,13 +296,13 @@ def test_upgrading_postgres_gives_older_audit_entries_their_event(postgres_datab
     _older_entries_get_their_event(postgres_database_url, tmp_path)
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(tmp_path):
     """A database from before the survey keeps its events, tickets and outbox; the survey's
     tables start empty and take a survey; a downgrade drops them and nothing else."""
     url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
     env = server_env(url, tmp_path)
-    run_flask(["db", "upgrade", "0020_discreet"], env)
+    flask_db(["upgrade", "0020_discreet"], env)
     add_open_event(env, capacity=10)
     engine = sa.create_engine(url)
     tickets = sa.text(
@@ -337,7 +337,7 @@ def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(t
                 )
             )
             before = conn.execute(tickets).all()
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
         with engine.begin() as conn:
             assert conn.execute(tickets).all() == before
             assert conn.execute(sa.text("SELECT dedupe_key FROM outbox_messages")).all() == [("k",)]
@@ -357,7 +357,7 @@ def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(t
                     " VALUES ('a', 1, '2026-10-28', 9)"
                 )
             )
-        run_flask(["db", "downgrade", "0020_discreet"], env)
+        flask_db(["downgrade", "0020_discreet"], env)
         with engine.begin() as conn:
             assert conn.execute(tickets).all() == before
             names = sa.inspect(conn).get_table_names()
@@ -366,7 +366,7 @@ def test_upgrading_to_feedback_keeps_every_ticket_and_adds_empty_survey_tables(t
         engine.dispose()
 
 
-@pytest.mark.slow  # runs `flask db` in subprocesses
+@pytest.mark.slow  # runs every migration, up and down
 def test_downgrading_past_expiring_offers_keeps_every_offered_place(tmp_path):
     """An open offer holds its place: going back to a release without offers confirms it,
     so the event's count still matches and nobody loses the place they were offered."""
@@ -386,11 +386,11 @@ def test_downgrading_past_expiring_offers_keeps_every_offered_place(tmp_path):
                     " CURRENT_TIMESTAMP FROM events"
                 )
             )
-        run_flask(["db", "downgrade", "0022_calendar_replies"], env)
+        flask_db(["downgrade", "0022_calendar_replies"], env)
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT status FROM registrations")).scalars().all() == [
                 "confirmed"
             ]
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
     finally:
         engine.dispose()

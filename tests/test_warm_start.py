@@ -22,7 +22,7 @@ from nclw.extensions import db
 from nclw.i18n import LANGUAGES
 from nclw.templating import _CompiledTemplates, init_templating, warm
 from tests.e2e.signup_storm import server_env
-from tests.support.live_server import run_flask
+from tests.support.migrated import upgrade_to_heads
 
 
 def test_warming_compiles_every_template_and_loads_every_language(own_app, monkeypatch):
@@ -142,7 +142,7 @@ def test_a_command_closes_its_database_connections_before_it_exits(tmp_path):
     # The frozen pool is never collected: the entry point closes its connections at exit, so
     # the SQLite file is whole, its write-ahead log folded in.
     database = tmp_path / "site.sqlite"
-    run_flask(["db", "upgrade", "heads"], server_env(f"sqlite:///{database}", tmp_path))
+    upgrade_to_heads(server_env(f"sqlite:///{database}", tmp_path))
     assert database.stat().st_size > 0
     assert not Path(f"{database}-wal").exists()
 

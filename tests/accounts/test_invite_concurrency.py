@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.e2e.signup_storm import _sa_url, server_env
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,7 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 def env(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     database = tmp_path / "invite.sqlite"
     environment = server_env(f"sqlite:///{database}", tmp_path)
-    run_flask(["db", "upgrade", "heads"], environment)
+    upgrade_to_heads(environment)
     return environment
 
 

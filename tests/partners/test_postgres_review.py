@@ -19,14 +19,14 @@ from tests.conftest import make_test_app
 from tests.e2e.signup_storm import server_env
 from tests.factories import make_user
 from tests.partners.helpers import make_partner, make_proposal
-from tests.support.live_server import run_flask
+from tests.support.migrated import upgrade_to_heads
 
 pytestmark = pytest.mark.postgres
 
 
 def test_only_one_of_two_simultaneous_approvals_wins(postgres_database_url: str, tmp_path: Path):
     # The real migrations, not create_all: this also checks 0003_partners on PostgreSQL.
-    run_flask(["db", "upgrade", "heads"], server_env(postgres_database_url, tmp_path))
+    upgrade_to_heads(server_env(postgres_database_url, tmp_path))
     app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_database_url)
     with app.app_context():
         reviewers = [make_user(Role.ORGANISER).id, make_user(Role.ORGANISER).id]

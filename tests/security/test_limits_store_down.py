@@ -15,7 +15,8 @@ from nclw.registrations.models import Registration
 from tests.conftest import make_test_app
 from tests.e2e.signup_storm import server_env
 from tests.factories import make_event
-from tests.support.live_server import live_server, run_flask
+from tests.support.live_server import live_server
+from tests.support.migrated import upgrade_to_heads
 from tests.support.net import free_port
 
 
@@ -59,7 +60,7 @@ def test_the_limits_still_hold_in_this_process_while_the_store_is_down(tmp_path)
 @pytest.mark.slow  # starts gunicorn
 def test_gunicorn_says_at_start_up_when_limits_are_per_process(tmp_path):
     env = server_env(f"sqlite:///{tmp_path / 'limits.sqlite'}", tmp_path)
-    run_flask(["db", "upgrade", "heads"], env)
+    upgrade_to_heads(env)
     shared = {**env, "RATELIMIT_ENABLED": "1", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
     for settings, warned in (({**env, "RATELIMIT_ENABLED": "1"}, True), (shared, False)):
         with live_server(settings, workers=2) as server:

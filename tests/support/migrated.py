@@ -6,9 +6,8 @@ seconds of a new process and every migration, a dozen times a run. An empty SQLi
 now a copy of one that command migrated once for the whole run (shared by the pytest-xdist
 workers, the first to need it making it while the others wait on a lock). On PostgreSQL,
 `migrated_postgres` gives a throwaway database made from a template the command migrated
-once in this process (`CREATE DATABASE ... TEMPLATE`). Any other database is migrated by the
-command itself, as before; so are the migration tests, which check the command and the
-upgrades from older releases.
+once in this process (`CREATE DATABASE ... TEMPLATE`). Any other database, and that
+template, is migrated by the same command run in this process (`tests/support/flask_db.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.database import sqlite_path
+from tests.support.flask_db import flask_db
 from tests.support.live_server import run_flask
 from tests.support.postgres import drop_database, postgres_url, require_server, throwaway_database
 
@@ -43,7 +43,7 @@ def upgrade_to_heads(env: Mapping[str, str]) -> None:
     """Migrate `env`'s database to this code's heads, as `flask db upgrade heads` does."""
     path = sqlite_path(env["DATABASE_URL"])
     if _shared is None or path is None or (path.exists() and path.stat().st_size > 0):
-        run_flask(["db", "upgrade", "heads"], env)
+        flask_db(["upgrade", "heads"], env)
         return
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -66,6 +66,7 @@ def _migrated(env: Mapping[str, str]) -> Path:
                 "DATABASE_URL": f"sqlite:///{database}",
                 "NCLW_INSTANCE_PATH": str(folder),
             }
+            # The real command, once a run: what `make run` and an upgrade do.
             run_flask(["db", "upgrade", "heads"], own)
             # The command has exited, so its write-ahead log is folded into the file.
             assert not Path(f"{database}-wal").exists(), "the migrated database was left mid-write"
@@ -82,7 +83,7 @@ def migrated_postgres(env: Mapping[str, str]) -> Iterator[str]:
     if _postgres_template is None or _shared is None:
         template = postgres_url()
         try:
-            run_flask(["db", "upgrade", "heads"], {**env, "DATABASE_URL": template})
+            flask_db(["upgrade", "heads"], {**env, "DATABASE_URL": template})
         except BaseException:
             drop_database(template)
             raise
