@@ -6,12 +6,13 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from nclw.i18n import LANGUAGES
+from tests.support.pseudo import extracted
 from tools import translations
 
 
 @pytest.fixture(scope="module")
 def template() -> Catalog:
-    return translations.extract()
+    return extracted()
 
 
 def test_every_language_the_site_offers_has_a_catalogue():

@@ -23,9 +23,8 @@ from nclw.registrations.sign_up_questions import QuestionKind
 from nclw.registrations.supporter_models import Supporter
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_organisation, make_registration
-from tests.support.pseudo import untranslated
+from tests.support.pseudo import extracted, untranslated
 from tests.support.tickets import emailed_ticket_token
-from tools.translations import extract
 
 HOST = "Brightside Trust"
 VENUE = ("Civic Hall", "1 High Street, Leeds")
@@ -65,7 +64,7 @@ ELSEWHERE = {
 @cache
 def _not_yet_wrapped() -> tuple[str, ...]:
     wrapped = {
-        (filename, message.id) for message in extract() for filename, _line in message.locations
+        (filename, message.id) for message in extracted() for filename, _line in message.locations
     }
     return tuple(
         words

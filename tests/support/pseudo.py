@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+
 from nclw.i18n import LANGUAGES
-from tools.translations import PSEUDO_CLOSE, PSEUDO_OPEN, pseudo
+from tools.translations import PSEUDO_CLOSE, PSEUDO_OPEN, extract, pseudo
 
 _DATE_WORDS = [
     "Monday",
@@ -65,7 +68,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 def write_pseudo_catalogue(directory: Path) -> Path:
     """The pseudo catalogue from the code as it is now, in `directory`."""
-    return pseudo(directory)
+    return pseudo(directory, extracted())
 
 
 class _VisibleText(HTMLParser):
@@ -133,3 +136,11 @@ def untranslated(content: str, allowed: Iterable[str] = (), *, html: bool = True
         rest = re.sub(r"\S+@\S+|https?://\S+|\b[A-Z0-9]{4,}-[A-Z0-9-]+\b", " ", rest)
         found.extend(" ".join(line.split()) for line in rest.splitlines() if _LETTER.search(line))
     return found
+
+
+@cache
+def extracted() -> Catalog:
+    """Every translatable string in the code and templates (`tools.translations.extract`),
+    read once per test process: reading them takes most of a second. Read it, never change
+    it: the tests that use it share it."""
+    return extract()
