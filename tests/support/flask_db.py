@@ -52,14 +52,15 @@ def _environment(env: Mapping[str, str]) -> Iterator[None]:
 
 def flask_db(args: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     """Run `flask db ARGS` for `env`'s database here; raise with its output on failure."""
+    # The whole command in that environment, as a migration may read it too.
     with _environment(env):
         app = create_app()
-    try:
-        result = app.test_cli_runner().invoke(db_command, list(args))
-    finally:
-        with app.app_context():
-            for engine in db.engines.values():
-                engine.dispose()
+        try:
+            result = app.test_cli_runner().invoke(db_command, list(args))
+        finally:
+            with app.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
     command = ["flask", "db", *args]
     if result.exit_code != 0:
         failure = "".join(traceback.format_exception(result.exception))
