@@ -4,6 +4,7 @@ form drawn again as it was typed. SQLite read-only file or folder, and PostgreSQ
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -16,11 +17,15 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from nclw.accounts.email_links import request_sign_in_link
 from nclw.errors import RETRY_AFTER_SECONDS
 from nclw.events.models import QuestionAskers
 from nclw.extensions import db
+from nclw.mail.delivery import send_pending
+from nclw.mail.dev_mailbox import list_emails
 from nclw.questions.models import Question
 from nclw.registrations.models import Registration
+from nclw.timezones import utcnow
 from tests.conftest import make_test_app
 from tests.e2e.signup_storm import Attempt, server_env
 from tests.factories import make_event, make_user
@@ -43,15 +48,26 @@ def _open_event() -> str:
 
 def _site_with_one_event(folder: Path) -> str:
     """A SQLite file in `folder` holding one open event (on either test backend); its slug."""
+    return _site_with_one_event_and_a_link(folder)[0]
+
+
+def _site_with_one_event_and_a_link(folder: Path) -> tuple[str, str]:
+    """The site of `_site_with_one_event`, and the path of a sign-in link sent to the
+    organiser before the database stopped taking changes."""
     folder.mkdir(parents=True, exist_ok=True)
     app = make_test_app(folder, SQLALCHEMY_DATABASE_URI=sqlite_url(folder))
     with app.app_context():
         slug = _open_event()
+        request_sign_in_link(ORGANISER, now=utcnow())
+        db.session.commit()
+        send_pending()
+        [email] = list_emails(app.config["MAIL_FILE_DIRECTORY"])
+        link = re.search(r"(/sign-in/link/\S+)", email.text).group(1)
         db.session.remove()
         # Closing the last connection folds the write-ahead log into the file and removes
         # the log and its index, as when the site is stopped.
         db.engine.dispose()
-    return slug
+    return slug, link
 
 
 def _pages(slug: str) -> list[str]:
@@ -83,6 +99,15 @@ def _reads_work_and_changes_keep_the_typing(client: FlaskClient, slug: str) -> N
     assert f"{QUESTION}</textarea>" in asked.text
     assert f'value="{NAME}"' in asked.text
 
+    # The emails that sign staff in or let them choose a new password cannot be queued:
+    # the form comes back as typed, saying why, rather than a page without it.
+    for form_page in ("/account/reset", "/sign-in/link"):
+        asked = client.post(form_page, data={"email": ORGANISER})
+        assert asked.status_code == 503, form_page
+        assert asked.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+        assert "We cannot save changes just now. Nothing you typed is lost." in asked.text
+        assert f'value="{ORGANISER}"' in asked.text, form_page
+
     # Staff can still sign in and read the back office.
     signed_in = client.post("/sign-in", data={"email": ORGANISER, "password": PASSWORD})
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/admin/"
@@ -99,7 +124,7 @@ def _reads_work_and_changes_keep_the_typing(client: FlaskClient, slug: str) -> N
 def test_a_read_only_database_file_keeps_the_site_readable(tmp_path, journal_mode):
     """In either journal mode: the site turns WAL on itself, but a file restored from a
     backup may come back in SQLite's default mode, which a read-only file cannot change."""
-    slug = _site_with_one_event(tmp_path)
+    slug, link = _site_with_one_event_and_a_link(tmp_path)
     with closing(sqlite3.connect(tmp_path / SQLITE_FILE)) as connection:
         connection.execute(f"PRAGMA journal_mode={journal_mode}")
     # SQLite's read-only mode rather than chmod, which does not stop root (the tests may run
@@ -108,6 +133,14 @@ def test_a_read_only_database_file_keeps_the_site_readable(tmp_path, journal_mod
     app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=read_only)
     with app.app_context():
         _reads_work_and_changes_keep_the_typing(app.test_client(), slug)
+        # A sign-in link is used up as it signs in, which cannot be saved: its button again,
+        # saying why, and nobody signed in.
+        client = app.test_client()
+        pressed = client.post(link)
+        assert pressed.status_code == 503
+        assert "We cannot save changes just now." in pressed.text
+        assert "This link signs you in once." in pressed.text
+        assert client.get("/admin/").status_code == 302
 
 
 @pytest.mark.postgres

@@ -44,7 +44,7 @@ from nclw.errors import CannotSaveNow, database_writes
 from nclw.extensions import db, limiter, login_manager
 from nclw.forms import ConfirmForm
 from nclw.timezones import utcnow
-from nclw.web import form_page, run_service
+from nclw.web import form_page, run_form, run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -121,8 +121,13 @@ def request_sign_in_link():
     form = SignInLinkForm()
     if not form.validate_on_submit():
         return render_template("accounts/sign_in_paused.html", form=form), 400
-    email_links.request_sign_in_link(form.email.data, now=utcnow())
-    db.session.commit()
+    done = run_service(
+        lambda: email_links.request_sign_in_link(form.email.data, now=utcnow()),
+        None,
+        errors=form.form_errors,
+    )
+    if not done.ok:  # the database takes no changes just now: the form again, as typed
+        return render_template("accounts/sign_in_paused.html", form=form)
     return render_template("accounts/sign_in_link_sent.html", email=form.email.data)
 
 
@@ -134,12 +139,11 @@ def sign_in_with_link(token: str):
     if services.find_valid_token(token, TokenPurpose.SIGN_IN, now=utcnow()) is None:
         return render_template("accounts/link_expired.html", kind="sign_in"), 404
     form = ConfirmForm()
-    if form.validate_on_submit():
-        user = email_links.sign_in_with_link(token, now=utcnow())
-        if user is None:
-            return render_template("accounts/link_expired.html", kind="sign_in"), 404
-        db.session.commit()
-        return signing_in.first_step_done(user, first_step=FirstStep.LINK, next_url=None)
+    done = run_form(form, lambda: email_links.sign_in_with_link(token, now=utcnow()), None)
+    if done.ok and done.value is None:
+        return render_template("accounts/link_expired.html", kind="sign_in"), 404
+    if done.ok:
+        return signing_in.first_step_done(done.value, first_step=FirstStep.LINK, next_url=None)
     return render_template("accounts/sign_in_link.html", form=form)
 
 
@@ -182,9 +186,10 @@ def accept_invite(token: str):
 def request_reset():
     """Ask for a password reset link (the answer is the same whether or not we know the address)."""
     form = ResetRequestForm()
-    if form.validate_on_submit():
-        email_links.request_password_reset(form.email.data, now=utcnow())
-        db.session.commit()
+    done = run_form(
+        form, lambda: email_links.request_password_reset(form.email.data, now=utcnow()), None
+    )
+    if done.ok:
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return form_page("accounts/reset_request.html", form)
 
