@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -123,10 +124,16 @@ def test_two_workers_are_added_up(tmp_path: Path):
     env.update(PROMETHEUS_MULTIPROC_DIR=str(folder), METRICS_TOKEN=TOKEN)
     prepare_database(env, capacity=10)
     with live_server(env, workers=2) as server:
-        for _ in range(40):
+
+        def ask(_: int) -> None:
             with urllib.request.urlopen(f"{server.url}/healthz") as response:
                 assert response.status == 200
                 assert response.headers["X-Request-ID"]
+
+        # Eight at a time, so that both workers answer: one after another, a single worker
+        # could take all forty and leave nothing to add up.
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(ask, range(40)))
         request = urllib.request.Request(
             f"{server.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
         )
