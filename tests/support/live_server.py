@@ -15,9 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import IO
 
+from tests.support.launcher import ForkedServer, can_start, launcher
 from tests.support.net import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Set by the test run (tests/conftest.py): fork servers from an app already imported
+# (tests/support/launcher.py) instead of starting a new Python for each. Off elsewhere.
+FORK_FROM_LAUNCHER = False
 # Not resolved: the venv's python may be a symlink and the scripts live next to the link.
 VENV_BIN = Path(sys.executable).parent
 
@@ -67,6 +71,7 @@ class LiveServer:
         self.port = port or free_port(host)
         self.url = f"http://{host}:{self.port}"
         self._env = _child_env(env)
+        self._run_as = tuple(run_as)
         self._args = [
             *run_as,
             str(venv_script("gunicorn")),
@@ -89,20 +94,24 @@ class LiveServer:
             self._args.append("--no-control-socket")
         self._args.append(app)
         self._log: IO[bytes] | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | ForkedServer | None = None
 
     def start(self, timeout: float = 20.0) -> None:
         """Start gunicorn and wait until it answers HTTP, or raise with its log."""
         # A file rather than a pipe: a full pipe would block the server mid-test.
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        self._proc = subprocess.Popen(
-            self._args,
-            cwd=self.cwd,
-            env=self._env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        self._log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log")  # noqa: SIM115 - closed in stop()
+        if FORK_FROM_LAUNCHER and not self._run_as and can_start(self._env):
+            # Forked from a process that has imported the app already (tests/support/launcher.py).
+            self._proc = launcher().start(self._args[1:], self._env, self.cwd, self._log.name)
+        else:
+            self._proc = subprocess.Popen(
+                self._args,
+                cwd=self.cwd,
+                env=self._env,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while True:
             if self._proc.poll() is not None:
@@ -159,6 +168,7 @@ class LiveServer:
                     self._proc.wait()
             self._proc = None
         if self._log is not None:
+            Path(f"{self._log.name}.status").unlink(missing_ok=True)  # a forked server's
             self._log.close()
             self._log = None
 

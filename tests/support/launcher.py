@@ -1,0 +1,268 @@
+"""Start the tests' gunicorn servers from a process that has already imported the app.
+
+A new gunicorn spent about 0.8 s importing Python, Flask, SQLAlchemy and our modules before
+it could listen, and the suite starts some seventy. The launcher is one process per test
+process that imports all of that once and then forks a server for each request: the same
+gunicorn command line, environment, folder and log file as a subprocess would have, and the
+server builds its app from that environment exactly as before (only the import of the code
+is shared, as gunicorn's own `preload_app` shares it with its workers). A forked server is a
+real process: it listens on a real port, takes signals and exits with its status.
+
+`LiveServer` uses it when the test run turns it on (tests/conftest.py); a server with
+`run_as` (another user or network namespace) is started as a subprocess, as is everything
+outside the tests (make bench).
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import pkgutil
+import select
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+_STATUS_SUFFIX = ".status"
+# Settings a library reads once, when it is imported: a server that sets one other than this
+# process has them is started afresh (prometheus_client picks its multi-process mode so).
+READ_ON_IMPORT = ("PROMETHEUS_MULTIPROC_DIR",)
+
+
+def can_start(env: Mapping[str, str]) -> bool:
+    """Whether a server with `env` can be forked from the launcher (which was started with
+    this process's environment, and imported everything with it)."""
+    return all(
+        env.get(name) == os.environ.get(name)
+        for name in {*READ_ON_IMPORT, *(n for n in {*env, *os.environ} if n.startswith("PYTHON"))}
+    )
+
+
+# --------------------------------------------------------------------- the launcher process
+
+
+def _preload() -> None:
+    """Import what a server imports, without building an app (that needs its settings).
+
+    Not gunicorn: its settings take their defaults (the folder to run in) when imported.
+    """
+    import nclw
+
+    for module in pkgutil.walk_packages(nclw.__path__, "nclw."):
+        importlib.import_module(module.name)
+
+
+class _Reaper:
+    """Collect each server's exit and write its status beside its log."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.logs: dict[int, str] = {}
+        self.early: dict[int, int] = {}  # exited before its log was recorded
+
+    def record(self, pid: int, log: str) -> None:
+        with self.lock:
+            code = self.early.pop(pid, None)
+            if code is None:
+                self.logs[pid] = log
+                return
+        _write_status(log, code)
+
+    def run(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                time.sleep(0.02)
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            with self.lock:
+                log = self.logs.pop(pid, None)
+                if log is None:
+                    self.early[pid] = code
+                    continue
+            _write_status(log, code)
+
+
+def _write_status(log: str, code: int) -> None:
+    part = f"{log}{_STATUS_SUFFIX}.part"
+    Path(part).write_text(str(code))
+    os.replace(part, f"{log}{_STATUS_SUFFIX}")
+
+
+def _serve_in_child(request: dict) -> None:
+    """In the forked child: become `gunicorn ARGS` in the folder, environment and log asked."""
+    code = 1
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        null = os.open(os.devnull, os.O_RDONLY)
+        log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.closerange(3, 4096)
+        sys.argv = ["gunicorn", *request["args"]]
+        from gunicorn.app.wsgiapp import run
+
+        try:
+            run()
+            code = 0
+        except SystemExit as stop:
+            # As the interpreter ends on one: a number is the status; anything else is
+            # printed, with status 1.
+            if stop.code is None or isinstance(stop.code, int):
+                code = stop.code or 0
+            else:
+                print(stop.code, file=sys.stderr)
+                code = 1
+    except BaseException:  # noqa: BLE001 - said in the log, and the status says it failed
+        traceback.print_exc()
+    finally:
+        # As the interpreter's own exit would: the app's exit handlers (wsgi.py closes its
+        # database connections), then the streams; never back into the launcher's loop.
+        try:
+            import atexit as exits
+
+            exits._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def main() -> None:
+    _preload()
+    reaper = _Reaper()
+    threading.Thread(target=reaper.run, daemon=True).start()
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _serve_in_child(request)
+        reaper.record(pid, request["log"])
+        print(json.dumps({"pid": pid}), flush=True)
+
+
+# ----------------------------------------------------------------- the test process's side
+
+
+class ForkedServer:
+    """What `LiveServer` needs of a server process it did not start itself (a Popen's
+    poll, wait, send_signal, kill, pid and returncode)."""
+
+    def __init__(self, pid: int, log: str) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._status = Path(f"{log}{_STATUS_SUFFIX}")
+        try:
+            self._exited: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # gone already: its status is on its way
+            self._exited = None
+
+    def _has_exited(self, timeout: float | None) -> bool:
+        if self._exited is None:
+            return True
+        return bool(select.select([self._exited], [], [], timeout)[0])
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._has_exited(0):
+            self._collect()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not self._has_exited(timeout):
+                raise subprocess.TimeoutExpired(f"gunicorn (pid {self.pid})", timeout or 0)
+            self._collect()
+        assert self.returncode is not None
+        return self.returncode
+
+    def _collect(self) -> None:
+        # The launcher writes the status a moment after the process ends.
+        deadline = time.monotonic() + 10
+        while not self._status.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        self.returncode = int(self._status.read_text()) if self._status.exists() else -1
+        if self._exited is not None:
+            os.close(self._exited)
+            self._exited = None
+
+    def send_signal(self, signal_number: int) -> None:
+        if self.returncode is None and self._exited is not None:
+            import signal
+
+            signal.pidfd_send_signal(self._exited, signal_number)
+
+    def kill(self) -> None:
+        import signal
+
+        self.send_signal(signal.SIGKILL)
+
+
+class Launcher:
+    """This test process's launcher, started on first use."""
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.launcher"],
+            cwd=Path(__file__).resolve().parents[2],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        ready = self._process.stdout.readline()
+        if not ready:
+            raise RuntimeError("the server launcher did not start")
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def start(
+        self, args: Sequence[str], env: Mapping[str, str], cwd: Path, log: str
+    ) -> ForkedServer:
+        request = {"args": list(args), "env": dict(env), "cwd": str(cwd), "log": log}
+        assert self._process.stdin is not None and self._process.stdout is not None
+        with self._lock:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            answer = self._process.stdout.readline()
+        if not answer:
+            raise RuntimeError("the server launcher has stopped")
+        return ForkedServer(json.loads(answer)["pid"], log)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+_launcher: Launcher | None = None
+_launcher_lock = threading.Lock()
+
+
+def launcher() -> Launcher:
+    global _launcher
+    with _launcher_lock:
+        if _launcher is None:
+            _launcher = Launcher()
+        return _launcher
+
+
+if __name__ == "__main__":
+    main()
