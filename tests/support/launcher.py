@@ -36,12 +36,11 @@ READ_ON_IMPORT = ("PROMETHEUS_MULTIPROC_DIR",)
 
 
 def can_start(env: Mapping[str, str]) -> bool:
-    """Whether a server with `env` can be forked from the launcher (which was started with
-    this process's environment, and imported everything with it)."""
-    return all(
-        env.get(name) == os.environ.get(name)
-        for name in {*READ_ON_IMPORT, *(n for n in {*env, *os.environ} if n.startswith("PYTHON"))}
-    )
+    """Whether a server with `env` can be forked from the launcher, which imported
+    everything with the environment it was started with (this process's, if not yet)."""
+    imported_with = _launcher.environment if _launcher is not None else os.environ
+    names = {*READ_ON_IMPORT, *(n for n in {*env, *imported_with} if n.startswith("PYTHON"))}
+    return all(env.get(name) == imported_with.get(name) for name in names)
 
 
 # --------------------------------------------------------------------- the launcher process
@@ -214,9 +213,11 @@ class Launcher:
     """This test process's launcher, started on first use."""
 
     def __init__(self) -> None:
+        self.environment = dict(os.environ)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tests.support.launcher"],
             cwd=Path(__file__).resolve().parents[2],
+            env=self.environment,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
