@@ -16,11 +16,13 @@ outside the tests (make bench).
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
 import json
 import os
 import pkgutil
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -35,9 +37,22 @@ _STATUS_SUFFIX = ".status"
 READ_ON_IMPORT = ("PROMETHEUS_MULTIPROC_DIR",)
 
 
+@functools.cache
+def _pidfds() -> bool:
+    """Whether this system follows a process it did not start (Linux 5.3 and later)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
 def can_start(env: Mapping[str, str]) -> bool:
     """Whether a server with `env` can be forked from the launcher, which imported
-    everything with the environment it was started with (this process's, if not yet)."""
+    everything with the environment it was started with (this process's, if not yet).
+    Elsewhere than Linux, never: servers are then started afresh, as before."""
+    if not _pidfds():
+        return False
     imported_with = _launcher.environment if _launcher is not None else os.environ
     names = {*READ_ON_IMPORT, *(n for n in {*env, *imported_with} if n.startswith("PYTHON"))}
     return all(env.get(name) == imported_with.get(name) for name in names)
@@ -58,41 +73,35 @@ def _preload() -> None:
 
 
 class _Reaper:
-    """Collect each server's exit and write its status beside its log."""
+    """Collect each server's exit and write its status beside its log.
+
+    A server's log (known when it is forked) and its status (known when it is reaped) may
+    come in either order: whichever comes second writes the status file.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.logs: dict[int, str] = {}
-        self.early: dict[int, int] = {}  # exited before its log was recorded
+        self.halves: dict[int, dict] = {}
 
-    def record(self, pid: int, log: str) -> None:
+    def meet(self, pid: int, **half) -> None:
         with self.lock:
-            code = self.early.pop(pid, None)
-            if code is None:
-                self.logs[pid] = log
+            other = self.halves.pop(pid, None)
+            if other is None:
+                self.halves[pid] = half
                 return
-        _write_status(log, code)
+        both = {**other, **half}
+        part = f"{both['log']}{_STATUS_SUFFIX}.part"
+        Path(part).write_text(str(both["code"]))
+        os.replace(part, f"{both['log']}{_STATUS_SUFFIX}")
 
     def run(self) -> None:
         while True:
             try:
                 pid, status = os.waitpid(-1, 0)
-            except ChildProcessError:
+            except ChildProcessError:  # no server running just now
                 time.sleep(0.02)
                 continue
-            code = os.waitstatus_to_exitcode(status)
-            with self.lock:
-                log = self.logs.pop(pid, None)
-                if log is None:
-                    self.early[pid] = code
-                    continue
-            _write_status(log, code)
-
-
-def _write_status(log: str, code: int) -> None:
-    part = f"{log}{_STATUS_SUFFIX}.part"
-    Path(part).write_text(str(code))
-    os.replace(part, f"{log}{_STATUS_SUFFIX}")
+            self.meet(pid, code=os.waitstatus_to_exitcode(status))
 
 
 def _serve_in_child(request: dict) -> None:
@@ -128,9 +137,7 @@ def _serve_in_child(request: dict) -> None:
         # As the interpreter's own exit would: the app's exit handlers (wsgi.py closes its
         # database connections), then the streams; never back into the launcher's loop.
         try:
-            import atexit as exits
-
-            exits._run_exitfuncs()
+            atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
@@ -149,7 +156,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             _serve_in_child(request)
-        reaper.record(pid, request["log"])
+        reaper.meet(pid, log=request["log"])
         print(json.dumps({"pid": pid}), flush=True)
 
 
@@ -199,13 +206,9 @@ class ForkedServer:
 
     def send_signal(self, signal_number: int) -> None:
         if self.returncode is None and self._exited is not None:
-            import signal
-
             signal.pidfd_send_signal(self._exited, signal_number)
 
     def kill(self) -> None:
-        import signal
-
         self.send_signal(signal.SIGKILL)
 
 
