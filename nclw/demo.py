@@ -201,14 +201,17 @@ def _fill(event: Event, *, confirmed: int, waiting: int) -> None:
     for index in range(confirmed + waiting):
         is_confirmed = index < confirmed
         name = names[index % len(names)]
+        # One a minute, all before now: someone who signs up straight after the demo loads
+        # joins the waiting list behind these people, not in front of them.
+        joined = now - timedelta(minutes=confirmed + waiting - index)
         demo_ticket(
             event,
             name,
             index,
             status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITING,
-            created_at=now,
-            confirmed_at=now if is_confirmed else None,
-            waiting_since=None if is_confirmed else now + timedelta(seconds=index),
+            created_at=joined,
+            confirmed_at=joined if is_confirmed else None,
+            waiting_since=None if is_confirmed else joined,
             declared_care_experienced=event.audience == Audience.CARE_EXPERIENCED,
             organisation_name="Example Council" if event.audience == "professionals" else None,
             job_role="Personal adviser" if event.audience == "professionals" else None,

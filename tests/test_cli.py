@@ -83,6 +83,18 @@ def test_seed_demo_has_one_full_event_and_one_nearly_full(runner):
     assert waiting >= 1
 
 
+def test_seed_demo_sign_ups_all_came_before_now(runner):
+    """Someone who signs up the moment the demo has loaded joins the back of each waiting
+    list: no demo ticket was made, or joined a waiting list, in the future."""
+    runner.invoke(args=["nclw", "seed-demo"])
+    loaded = utcnow()
+    tickets = db.session.scalars(sa.select(Registration)).all()
+    assert any(t.waiting_since is not None for t in tickets)
+    for ticket in tickets:
+        for moment in (ticket.created_at, ticket.waiting_since, ticket.confirmed_at):
+            assert moment is None or moment <= loaded, (ticket.first_name, moment)
+
+
 def test_seed_demo_has_an_open_offer_and_one_that_ran_out(runner):
     runner.invoke(args=["nclw", "seed-demo"])
     [event] = [e for e in _events() if e.offers_expire]
