@@ -308,8 +308,8 @@ def pytest_configure(config: pytest.Config) -> None:
             # A run with workers checks pages: the JVM starts while they start.
             start_shared_checker_early(Path(os.environ[_CHECKER_FOLDER]))
     share_checker_in(Path(os.environ[_CHECKER_FOLDER]))
-    # Test servers are forked from a process that has imported the app (about 0.8 s less
-    # for each of some seventy); `make bench` and anything else still start them afresh.
+    # Test servers and flask commands are forked from a process that has imported the app
+    # (about 0.8 s less for each of some 150); `make bench` and anything else start afresh.
     live_server_module.FORK_FROM_LAUNCHER = True
     if TEST_BACKEND == "postgres":
         # A connection held by an object a test dropped (a streamed response, a throwaway

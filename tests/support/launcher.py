@@ -1,21 +1,24 @@
-"""Start the tests' gunicorn servers from a process that has already imported the app.
+"""Start the tests' gunicorn servers and flask commands from a process that has already
+imported the app.
 
-A new gunicorn spent about 0.8 s importing Python, Flask, SQLAlchemy and our modules before
-it could listen, and the suite starts some seventy. The launcher is one process per test
-process that imports all of that once and then forks a server for each request: the same
-gunicorn command line, environment, folder and log file as a subprocess would have, and the
-server builds its app from that environment exactly as before (only the import of the code
-is shared, as gunicorn's own `preload_app` shares it with its workers). A forked server is a
-real process: it listens on a real port, takes signals and exits with its status.
+A new gunicorn or `flask` spent about 0.8 s importing Python, Flask, SQLAlchemy and our
+modules before it did anything, and the suite starts some seventy servers and eighty
+commands. The launcher is one process per test process that imports all of that once and
+then forks a process for each request: the same command line, environment, folder and
+output files as a subprocess would have, and the process builds its app from that
+environment exactly as before (only the import of the code is shared, as gunicorn's own
+`preload_app` shares it with its workers). A forked process is a real process: a server
+listens on a real port; each takes signals and exits with its status.
 
-`LiveServer` uses it when the test run turns it on (tests/conftest.py); a server with
-`run_as` (another user or network namespace) is started as a subprocess, as is everything
-outside the tests (make bench).
+`LiveServer` and `run_flask` use it when the test run turns it on (tests/conftest.py); a
+server with `run_as` (another user or network namespace) is started as a subprocess, as is
+everything outside the tests (make bench).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import importlib
 import json
@@ -104,8 +107,23 @@ class _Reaper:
             self.meet(pid, code=os.waitstatus_to_exitcode(status))
 
 
-def _serve_in_child(request: dict) -> None:
-    """In the forked child: become `gunicorn ARGS` in the folder, environment and log asked."""
+def _run_program(program: str) -> None:
+    """What the console script `program` runs: gunicorn's, or flask's (`flask --app ...`)."""
+    if program == "gunicorn":
+        from gunicorn.app.wsgiapp import run
+
+        run()
+    elif program == "flask":
+        from flask.cli import main
+
+        main()
+    else:
+        raise ValueError(f"the launcher runs gunicorn or flask, not {program!r}")
+
+
+def _run_in_child(request: dict) -> None:
+    """In the forked child: become `PROGRAM ARGS` in the folder and environment asked, its
+    output in the files asked (standard error with standard output unless told apart)."""
     code = 1
     try:
         os.chdir(request["cwd"])
@@ -113,15 +131,17 @@ def _serve_in_child(request: dict) -> None:
         os.environ.update(request["env"])
         null = os.open(os.devnull, os.O_RDONLY)
         log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        err = request.get("err")
+        errors = os.open(err, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if err else log
         os.dup2(null, 0)
         os.dup2(log, 1)
-        os.dup2(log, 2)
+        os.dup2(errors, 2)
         os.closerange(3, 4096)
-        sys.argv = ["gunicorn", *request["args"]]
-        from gunicorn.app.wsgiapp import run
-
+        program = request.get("program", "gunicorn")
+        _name_process(program)
+        sys.argv = [program, *request["args"]]
         try:
-            run()
+            _run_program(program)
             code = 0
         except SystemExit as stop:
             # As the interpreter ends on one: a number is the status; anything else is
@@ -144,7 +164,14 @@ def _serve_in_child(request: dict) -> None:
             os._exit(code)
 
 
+def _name_process(name: str) -> None:
+    """Name this process as `ps`, `top` and process accounting show it (Linux)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/comm").write_text(name[:15])
+
+
 def main() -> None:
+    _name_process("test-launcher")
     _preload()
     reaper = _Reaper()
     threading.Thread(target=reaper.run, daemon=True).start()
@@ -155,7 +182,7 @@ def main() -> None:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _serve_in_child(request)
+            _run_in_child(request)
         reaper.meet(pid, log=request["log"])
         print(json.dumps({"pid": pid}), flush=True)
 
@@ -163,7 +190,7 @@ def main() -> None:
 # ----------------------------------------------------------------- the test process's side
 
 
-class ForkedServer:
+class ForkedProcess:
     """What `LiveServer` needs of a server process it did not start itself (a Popen's
     poll, wait, send_signal, kill, pid and returncode)."""
 
@@ -233,9 +260,19 @@ class Launcher:
         atexit.register(self.close)
 
     def start(
-        self, args: Sequence[str], env: Mapping[str, str], cwd: Path, log: str
-    ) -> ForkedServer:
-        request = {"args": list(args), "env": dict(env), "cwd": str(cwd), "log": log}
+        self,
+        args: Sequence[str],
+        env: Mapping[str, str],
+        cwd: Path,
+        log: str,
+        *,
+        program: str = "gunicorn",
+        err: str | None = None,
+    ) -> ForkedProcess:
+        """Fork `program ARGS` (gunicorn or flask); its output goes to `log`, and its
+        standard error to `err` if given."""
+        request = {"program": program, "args": list(args), "env": dict(env), "cwd": str(cwd)}
+        request |= {"log": log, "err": err}
         assert self._process.stdin is not None and self._process.stdout is not None
         with self._lock:
             self._process.stdin.write(json.dumps(request) + "\n")
@@ -243,7 +280,7 @@ class Launcher:
             answer = self._process.stdout.readline()
         if not answer:
             raise RuntimeError("the server launcher has stopped")
-        return ForkedServer(json.loads(answer)["pid"], log)
+        return ForkedProcess(json.loads(answer)["pid"], log)
 
     def close(self) -> None:
         if self._process.poll() is None:
