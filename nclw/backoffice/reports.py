@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -87,9 +87,7 @@ def signups_per_day(edition: Edition, *, today: date, days: int = 14) -> list[tu
     ]
 
 
-def _start_of(day: date):
-    from datetime import UTC, datetime
-
+def _start_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 

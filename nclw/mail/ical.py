@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, vDuration
+from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as CalendarEvent
 
 from nclw.links import event_url
@@ -205,9 +206,6 @@ def ticket_invite(
     `times` are the ticket's own, when it holds a time slot (registrations.slots). `title`
     is the event's name in the ticket's language, when it is not the event's own.
     """
-    from flask import current_app
-    from icalendar import vCalAddress
-
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"Unsupported iTIP method {method!r}")
     event = registration.event

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from flask_babel import gettext as _
@@ -59,8 +59,6 @@ def _answer_key(answer: bool | None) -> str:
 
 
 def _uk(day, clock: time) -> datetime:
-    from datetime import UTC
-
     return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC)
 
 
