@@ -113,6 +113,12 @@ def _reads_work_and_changes_keep_the_typing(client: FlaskClient, slug: str) -> N
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/events").status_code == 200
+    # And sign out: this browser is signed out all the same, and told what could not be done.
+    signed_out = client.post("/sign-out")
+    assert signed_out.status_code == 302 and signed_out.headers["Location"] == "/sign-in"
+    told = client.get("/sign-in").text
+    assert "You have signed out here. We cannot save changes just now" in told
+    assert client.get("/admin/").status_code == 302
 
     # Rolled back: the same app reads on, and nothing was written.
     assert client.get(f"/events/{slug}").status_code == 200

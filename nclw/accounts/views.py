@@ -149,13 +149,29 @@ def sign_in_with_link(token: str):
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out, and make the old session cookie useless."""
+    """Sign out, and make the old session cookie useless.
+
+    With a database that takes no changes, this browser is still signed out (staff on a
+    shared device at the door must be able to leave it); only ending the account's other
+    sign-ins waits, and the message says so.
+    """
+    ended_everywhere = True
     if current_user.is_authenticated:
-        services.end_sessions(current_user)
-        db.session.commit()
+        user = current_user._get_current_object()
+        # The refusal is not flashed here: clearing the session below would lose it.
+        ended_everywhere = run_service(lambda: services.end_sessions(user), None, errors=[]).ok
     logout_user()
     session.clear()
-    flash(_("You have signed out."), "success")
+    if ended_everywhere:
+        flash(_("You have signed out."), "success")
+    else:
+        flash(
+            _(
+                "You have signed out here. We cannot save changes just now, so any other "
+                "device you signed in on stays signed in until it times out."
+            ),
+            "info",
+        )
     return redirect(url_for("accounts.sign_in"))
 
 
