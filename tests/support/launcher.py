@@ -35,8 +35,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 _STATUS_SUFFIX = ".status"
-# Settings a library reads once, when it is imported: a server that sets one other than this
-# process has them is started afresh (prometheus_client picks its multi-process mode so).
+# Settings a library reads once, when it is imported: a server or command that sets one other
+# than this process has them is started afresh (prometheus_client picks its multi-process mode so).
 READ_ON_IMPORT = ("PROMETHEUS_MULTIPROC_DIR",)
 
 
@@ -51,9 +51,9 @@ def _pidfds() -> bool:
 
 
 def can_start(env: Mapping[str, str]) -> bool:
-    """Whether a server with `env` can be forked from the launcher, which imported
-    everything with the environment it was started with (this process's, if not yet).
-    Elsewhere than Linux, never: servers are then started afresh, as before."""
+    """Whether a server or command with `env` can be forked from the launcher, which
+    imported everything with the environment it was started with (this process's, if not
+    yet). Elsewhere than Linux, never: they are then started afresh, as before."""
     if not _pidfds():
         return False
     imported_with = _launcher.environment if _launcher is not None else os.environ
@@ -65,7 +65,8 @@ def can_start(env: Mapping[str, str]) -> bool:
 
 
 def _preload() -> None:
-    """Import what a server imports, without building an app (that needs its settings).
+    """Import what a server or command imports, without building an app (that needs its
+    settings).
 
     Not gunicorn: its settings take their defaults (the folder to run in) when imported.
     """
@@ -76,9 +77,9 @@ def _preload() -> None:
 
 
 class _Reaper:
-    """Collect each server's exit and write its status beside its log.
+    """Collect each forked process's exit and write its status beside its log.
 
-    A server's log (known when it is forked) and its status (known when it is reaped) may
+    A process's log (known when it is forked) and its status (known when it is reaped) may
     come in either order: whichever comes second writes the status file.
     """
 
@@ -101,7 +102,7 @@ class _Reaper:
         while True:
             try:
                 pid, status = os.waitpid(-1, 0)
-            except ChildProcessError:  # no server running just now
+            except ChildProcessError:  # nothing forked is running just now
                 time.sleep(0.02)
                 continue
             self.meet(pid, code=os.waitstatus_to_exitcode(status))
@@ -191,8 +192,8 @@ def main() -> None:
 
 
 class ForkedProcess:
-    """What `LiveServer` needs of a server process it did not start itself (a Popen's
-    poll, wait, send_signal, kill, pid and returncode)."""
+    """What `LiveServer` and `run_flask` need of a process they did not start themselves
+    (a Popen's poll, wait, send_signal, kill, pid and returncode)."""
 
     def __init__(self, pid: int, log: str) -> None:
         self.pid = pid
@@ -255,7 +256,7 @@ class Launcher:
         assert self._process.stdout is not None
         ready = self._process.stdout.readline()
         if not ready:
-            raise RuntimeError("the server launcher did not start")
+            raise RuntimeError("the test launcher did not start")
         self._lock = threading.Lock()
         atexit.register(self.close)
 
@@ -279,7 +280,7 @@ class Launcher:
             self._process.stdin.flush()
             answer = self._process.stdout.readline()
         if not answer:
-            raise RuntimeError("the server launcher has stopped")
+            raise RuntimeError("the test launcher has stopped")
         return ForkedProcess(json.loads(answer)["pid"], log)
 
     def close(self) -> None:
