@@ -88,9 +88,9 @@ test: $(VENV)/.installed-dev compiled
 	bash tests/support/install-node-deps.sh || echo "npm not available: browser accessibility checks will skip"
 	$(PYTEST) $(PYTEST_ARGS)
 
-# The inner loop: SQLite only, no browser, no PostgreSQL, nothing marked slow.
+# The inner loop: SQLite only, no browser, no PostgreSQL, nothing marked slow or thorough.
 test-fast: $(VENV)/.installed-dev compiled
-	$(PYTEST) -m "not (e2e or slow or postgres)" $(PYTEST_ARGS)
+	$(PYTEST) -m "not (e2e or slow or thorough or postgres)" $(PYTEST_ARGS)
 
 # The whole suite on PostgreSQL (see tests/conftest.py), plus the PostgreSQL-only tests.
 # Browser and SQLite concurrency tests run their own SQLite servers, so `make test` covers them.

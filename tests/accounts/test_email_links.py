@@ -125,6 +125,7 @@ def test_wrong_passwords_from_one_place_never_lock_the_owner_out(limited_app):
     assert again.status_code == 302
 
 
+@pytest.mark.thorough  # many sign-ins, each a real password check
 def test_many_places_guessing_pause_passwords_and_the_owner_gets_in_by_email(limited_app):
     make_user(email="boss@example.org", password=PASSWORD)
     for n in range(8):

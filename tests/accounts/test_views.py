@@ -100,6 +100,7 @@ def test_sign_in_is_rate_limited_per_email(tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.thorough  # eleven sign-ins, each a real password check
 def test_sign_in_is_rate_limited_per_ip(tmp_path):
     app = make_test_app(tmp_path, RATELIMIT_ENABLED=True)
     with app.app_context():

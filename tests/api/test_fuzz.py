@@ -14,6 +14,8 @@ from schemathesis.generation.modes import GenerationMode
 from nclw.events.models import Audience, EventFormat, EventStatus
 from tests.factories import make_event, make_registration
 
+pytestmark = pytest.mark.thorough  # Schemathesis sends many generated requests
+
 FUZZ_SETTINGS = settings(
     max_examples=80,
     deadline=None,

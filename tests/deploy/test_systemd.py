@@ -54,6 +54,7 @@ def to_verify(folder: Path) -> list[str]:
     return [str(folder / name) for name in names + [task for task in tasks if task]]
 
 
+@pytest.mark.thorough  # runs systemd-analyze on every unit
 def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:

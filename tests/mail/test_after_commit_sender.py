@@ -27,6 +27,7 @@ def sending_app(tmp_path: Path, smtp_server: SmtpSink) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.mark.thorough  # waits for a mail server that takes 5 s
 def test_a_sign_up_is_not_slowed_by_a_slow_mail_server(sending_app, smtp_server):
     smtp_server.delay = 5.0  # seconds per message: far longer than any sign-up should take
     event = make_event(capacity=5)

@@ -57,6 +57,7 @@ def _assert_each_delivered_once(smtp_server: SmtpSink, sent: list[int]) -> None:
     assert all(row.attempts == 1 for row in rows)
 
 
+@pytest.mark.thorough  # two mail workers in processes of their own
 def test_two_workers_on_sqlite_send_each_message_once(tmp_path: Path, smtp_server: SmtpSink):
     smtp_server.delay = 0.002
     app = make_test_app(tmp_path, **smtp_server.app_config())

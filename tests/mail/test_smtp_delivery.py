@@ -229,6 +229,7 @@ def test_a_very_long_paragraph_is_wrapped_so_the_server_accepts_it(smtp_server):
     assert paragraph.strip() in received.text()
 
 
+@pytest.mark.thorough  # waits out a slow mail server
 def test_a_slow_server_keeps_the_claim_alive_so_no_other_worker_takes_it(smtp_app, smtp_server):
     # A batch that lasts two leases: without renewal its rows would look abandoned halfway.
     # The lease is long enough that a busy machine's pauses (a second or so, with the whole

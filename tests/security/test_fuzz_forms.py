@@ -19,6 +19,8 @@ from nclw.registrations.models import Registration
 from nclw.security import CONTROL_CHARACTERS
 from tests.factories import make_event, make_registration, ticket_link
 
+pytestmark = pytest.mark.thorough  # fifty hostile inputs at each form
+
 SCRIPT = "<script>alert('nclw')</script>"
 HOSTILE_PIECES = [
     SCRIPT,
@@ -43,6 +45,7 @@ HOSTILE_PIECES = [
 hostile_text = st.lists(
     st.one_of(st.text(max_size=40), st.sampled_from(HOSTILE_PIECES)), max_size=4
 ).map("".join)
+
 emails = st.one_of(st.emails(), hostile_text, hostile_text.map(lambda t: f"{t}@example.org"))
 booleans = st.sampled_from(["", "y", "on", "\x00", SCRIPT])
 FUZZ = settings(

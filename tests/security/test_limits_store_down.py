@@ -47,6 +47,7 @@ def test_a_sign_up_is_accepted_while_the_limits_store_is_down(tmp_path, caplog):
     assert "falling back to in-memory storage" in caplog.text
 
 
+@pytest.mark.thorough  # eleven sign-ins, each a real password check
 def test_the_limits_still_hold_in_this_process_while_the_store_is_down(tmp_path):
     app = _app_with_the_store_down(tmp_path)
     client = app.test_client()

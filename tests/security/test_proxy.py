@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import make_test_app
+
+pytestmark = pytest.mark.thorough  # each test makes many sign-ins, each a real password check
 
 PROXY = "10.0.0.2"
 

@@ -24,6 +24,8 @@ from tests.security.routes import (
 )
 from tests.support.database import sqlite_path
 
+pytestmark = pytest.mark.thorough  # walks every route of the site
+
 # Fields a form might want; without a CSRF token none of them may be acted on.
 PLAUSIBLE_FORM = {
     "first_name": "Sam",
