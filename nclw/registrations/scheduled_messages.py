@@ -6,6 +6,7 @@ Who gets a message is worked out when it goes, not when it was written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -61,25 +62,28 @@ def check_message(
     return tidied
 
 
+@dataclass(frozen=True)
+class LaterMessage:
+    """A message as an organiser sets it to go: to whom, its words and when."""
+
+    audience: MessageAudience
+    subject: str
+    body: str
+    send_at: datetime
+
+
 def schedule_message(
-    event: Event,
-    audience: MessageAudience,
-    subject: str,
-    body: str,
-    *,
-    send_at: datetime,
-    actor: User,
-    now: datetime,
+    event: Event, later: LaterMessage, *, actor: User, now: datetime
 ) -> EventMessage:
-    """Keep a message to go at `send_at` to whoever is in `audience` then."""
-    subject, body = check_message(event, subject, body, send_at=send_at, now=now)
+    """Keep a message to go at its time to whoever is in its audience then."""
+    subject, body = check_message(event, later.subject, later.body, send_at=later.send_at, now=now)
     message = EventMessage(
         event=event,
-        audience=audience,
+        audience=later.audience,
         subject=subject,
         body=body,
         state=EventMessageState.SCHEDULED,
-        send_at=send_at,
+        send_at=later.send_at,
         author_id=actor.id,
         created_at=now,
         updated_at=now,
@@ -90,8 +94,8 @@ def schedule_message(
         AuditAction.EVENT_MESSAGE_SCHEDULED,
         actor=actor,
         target=event,
-        summary=f"Message {message.id}, {subject!r} to {audience.value}, "
-        f"for {format_stamp(send_at)}",
+        summary=f"Message {message.id}, {subject!r} to {later.audience.value}, "
+        f"for {format_stamp(later.send_at)}",
         now=now,
     )
     return message
@@ -111,28 +115,28 @@ def _change_if_waiting(message: EventMessage, **values) -> None:
 
 
 def edit_scheduled_message(
-    message: EventMessage,
-    audience: MessageAudience,
-    subject: str,
-    body: str,
-    *,
-    send_at: datetime,
-    actor: User,
-    now: datetime,
+    message: EventMessage, later: LaterMessage, *, actor: User, now: datetime
 ) -> EventMessage:
     """Change a message that is still waiting: who it goes to, its words or its time."""
     if not message.is_scheduled:
         raise NotAllowed(str(ALREADY_GONE))
-    subject, body = check_message(message.event, subject, body, send_at=send_at, now=now)
+    subject, body = check_message(
+        message.event, later.subject, later.body, send_at=later.send_at, now=now
+    )
     _change_if_waiting(
-        message, audience=audience, subject=subject, body=body, send_at=send_at, updated_at=now
+        message,
+        audience=later.audience,
+        subject=subject,
+        body=body,
+        send_at=later.send_at,
+        updated_at=now,
     )
     record_action(
         AuditAction.EVENT_MESSAGE_EDITED,
         actor=actor,
         target=message.event,
-        summary=f"Message {message.id}, {subject!r} to {audience.value}, "
-        f"now for {format_stamp(send_at)}",
+        summary=f"Message {message.id}, {subject!r} to {later.audience.value}, "
+        f"now for {format_stamp(later.send_at)}",
         now=now,
     )
     return message

@@ -79,15 +79,10 @@ def test_history_counts_where_each_message_stands(app):
     messaging.message_attendees(
         event, MessageAudience.CONFIRMED, "Doors", "Six", actor=organiser, now=now
     )
-    waiting = scheduled_messages.schedule_message(
-        event,
-        MessageAudience.ALL,
-        "Tomorrow",
-        "See you",
-        send_at=now + timedelta(hours=1),
-        actor=organiser,
-        now=now,
+    later = scheduled_messages.LaterMessage(
+        MessageAudience.ALL, "Tomorrow", "See you", now + timedelta(hours=1)
     )
+    waiting = scheduled_messages.schedule_message(event, later, actor=organiser, now=now)
     db.session.commit()
     emails = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     emails[0].status = MessageStatus.SENT

@@ -20,6 +20,7 @@ from nclw.registrations.models import (
     MessageAudience,
     RegistrationStatus,
 )
+from nclw.registrations.scheduled_messages import LaterMessage
 from nclw.registrations.services import cancel_registration
 from nclw.timezones import utcnow
 from tests.factories import make_event, make_registration, make_user
@@ -47,15 +48,8 @@ def organiser(app):
 
 
 def _schedule(event, organiser, *, now, send_at=None, subject="Bring ID", body="See you soon."):
-    message = scheduled_messages.schedule_message(
-        event,
-        CONFIRMED,
-        subject,
-        body,
-        send_at=send_at or now + timedelta(hours=2),
-        actor=organiser,
-        now=now,
-    )
+    later = LaterMessage(CONFIRMED, subject, body, send_at or now + timedelta(hours=2))
+    message = scheduled_messages.schedule_message(event, later, actor=organiser, now=now)
     db.session.commit()
     return message
 
@@ -153,15 +147,10 @@ def test_a_waiting_message_can_be_changed_then_goes_as_changed(app, organiser):
     make_registration(event, email="ben@example.com", status=RegistrationStatus.WAITING)
     now = utcnow()
     message = _schedule(event, organiser, now=now)
-    scheduled_messages.edit_scheduled_message(
-        message,
-        MessageAudience.WAITING,
-        "Still hoping",
-        "A place may come up.",
-        send_at=now + timedelta(hours=5),
-        actor=organiser,
-        now=now,
+    later = LaterMessage(
+        MessageAudience.WAITING, "Still hoping", "A place may come up.", now + timedelta(hours=5)
     )
+    scheduled_messages.edit_scheduled_message(message, later, actor=organiser, now=now)
     db.session.commit()
     assert scheduled_messages.send_due_messages(now=now + timedelta(hours=3)) == 0
     assert scheduled_messages.send_due_messages(now=now + timedelta(hours=5)) == 1
@@ -201,10 +190,7 @@ def test_a_change_that_arrives_after_the_sender_claimed_it_is_refused(app, organ
     with pytest.raises(NotAllowed, match="already been sent"):
         scheduled_messages.edit_scheduled_message(
             message,
-            CONFIRMED,
-            "Changed",
-            "Too late",
-            send_at=now + timedelta(hours=4),
+            LaterMessage(CONFIRMED, "Changed", "Too late", now + timedelta(hours=4)),
             actor=organiser,
             now=now,
         )

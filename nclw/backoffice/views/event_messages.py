@@ -50,10 +50,12 @@ def edit_event_message(event_id: int, message_id: int):
         done = run_service(
             lambda: scheduled_messages.edit_scheduled_message(
                 message,
-                MessageAudience(form.audience.data),
-                form.subject.data,
-                form.body.data,
-                send_at=form.send_at_utc(),
+                scheduled_messages.LaterMessage(
+                    MessageAudience(form.audience.data),
+                    form.subject.data,
+                    form.body.data,
+                    form.send_at_utc(),
+                ),
                 actor=current_user,
                 now=utcnow(),
             ),

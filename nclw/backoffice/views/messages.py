@@ -65,15 +65,10 @@ def _compose_page(event: Event, form: MessageForm, *, status: int = 200):
 
 def _send(event: Event, form: MessageForm, audience: MessageAudience):
     if form.later:
-        return scheduled_messages.schedule_message(
-            event,
-            audience,
-            form.subject.data,
-            form.body.data,
-            send_at=form.send_at_utc(),
-            actor=current_user,
-            now=utcnow(),
+        later = scheduled_messages.LaterMessage(
+            audience, form.subject.data, form.body.data, form.send_at_utc()
         )
+        return scheduled_messages.schedule_message(event, later, actor=current_user, now=utcnow())
     return messaging.message_attendees(
         event, audience, form.subject.data, form.body.data, actor=current_user, now=utcnow()
     )
