@@ -6,12 +6,18 @@ these, never the value itself, so a Welsh page never shows an English state.
 
 from __future__ import annotations
 
-from flask_babel import format_number, ngettext
+from datetime import datetime
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from nclw.accounts.models import Role
-from nclw.events.models import EventStatus, OrganisationKind
+from nclw.events.details import places_taken
+from nclw.events.models import Event, EventStatus, OrganisationKind
 from nclw.mail.models import MessageStatus
+from nclw.registrations.supporters import PlacesTaken
+from nclw.timezones import format_moment
 
 _EVENT_STATUS = {
     EventStatus.DRAFT: _l("Draft"),
@@ -62,22 +68,50 @@ def organisation_kinds() -> list[tuple[str, object]]:
     return [(kind.value, label) for kind, label in _ORGANISATION_KIND.items()]
 
 
-def places_taken(taken: int, capacity: int | None) -> str:
-    """How full an event is: "3 of 10 places taken", or "3 tickets (no limit)"."""
-    # Babel's ngettext fills `num` with the raw count; these fill their own, with separators.
-    if capacity is None:
-        return ngettext(
-            "%(taken)s ticket (no limit)",
-            "%(taken)s tickets (no limit)",
-            taken,
-            taken=format_number(taken),
-        )
-    # English says "places" even of one place, as the public pages do; a language whose
-    # noun changes with the number chooses its form by the capacity.
-    return ngettext(
-        "%(taken)s of %(capacity)s places taken",
-        "%(taken)s of %(capacity)s places taken",
-        capacity,
-        taken=format_number(taken),
-        capacity=format_number(capacity),
+def sign_up_window(event: Event, *, now: datetime) -> tuple[str, str]:
+    """When sign-up opens and closes, as the event's page says it: in the past tense once it
+    has happened, so a published event never reads "Opens when the event is published"."""
+    if event.status == EventStatus.CANCELLED:
+        return _("Closed: the event is cancelled."), ""
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens is not None:
+        opening = _to_come_or_past(opens, now, _("Opens %(moment)s."), _("Opened %(moment)s."))
+    elif event.status == EventStatus.DRAFT:
+        opening = _("Opens when the event is published.")
+    else:
+        opening = _("Opened when the event was published.")
+    if closes is not None:
+        closing = _to_come_or_past(closes, now, _("Closes %(moment)s."), _("Closed %(moment)s."))
+    elif now < event.starts_at:
+        closing = _("Closes when the event starts.")
+    else:
+        closing = _("Closed when the event started.")
+    return opening, closing
+
+
+def _to_come_or_past(moment: datetime, now: datetime, to_come: str, past: str) -> str:
+    """`to_come` or `past` (each with a %(moment)s in it), as `moment` is ahead or behind."""
+    return (to_come if now < moment else past) % {"moment": format_moment(moment, now=now)}
+
+
+def places_and_offers(taken: int, capacity: int | None, offered: int) -> str:
+    """How full an event is, with the places held for an offer not yet claimed said apart:
+    "3 of 10 places taken (1 held for an offer not yet claimed)"."""
+    words = places_taken(taken, capacity)
+    if not offered:
+        return words
+    held = ngettext(
+        "(%(num)d held for an offer not yet claimed)",
+        "(%(num)d held for offers not yet claimed)",
+        offered,
     )
+    # Translators: "3 of 10 places taken (1 held for an offer not yet claimed)".
+    return _("%(places)s %(held)s", places=words, held=held)
+
+
+def held_by(places: PlacesTaken) -> str:
+    """'Held by 10 people and 2 supporters.': for a page that has said the total already."""
+    people = ngettext("%(num)d person", "%(num)d people", places.people)
+    supporters = ngettext("%(num)d supporter", "%(num)d supporters", places.supporters)
+    # Translators: "Held by 10 people and 2 supporters." (the places taken).
+    return _("Held by %(people)s and %(supporters)s.", people=people, supporters=supporters)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from nclw.backoffice import wording
 from nclw.errors import InvalidInput
 from nclw.events import services
-from nclw.events.models import Event
+from nclw.events.models import Event, EventStatus
 from nclw.extensions import db
 from nclw.registrations import event_changes
 from nclw.timezones import to_uk
@@ -136,9 +137,60 @@ def test_create_with_a_window_typed_in_uk_time(organiser_client, week):
 
 
 def test_an_event_without_a_window_says_when_sign_up_runs(organiser_client, week):
+    # The week's event is published: sign-up opened then, and it is open now.
+    page = organiser_client.get(f"/admin/events/{week.event.id}").get_data(as_text=True)
+    assert "Opened when the event was published." in page
+    assert "Closes when the event starts." in page
+    assert "Opens when the event is published." not in page
+    week.event.status = EventStatus.DRAFT
+    db.session.commit()
     page = organiser_client.get(f"/admin/events/{week.event.id}").get_data(as_text=True)
     assert "Opens when the event is published." in page
-    assert "Closes when the event starts." in page
+
+
+def _window(now: datetime, **values) -> tuple[str, str]:
+    event = Event(
+        status=values.pop("status", EventStatus.PUBLISHED),
+        starts_at=STARTS,
+        registration_opens_at=values.pop("opens", None),
+        registration_closes_at=values.pop("closes", None),
+    )
+    return wording.sign_up_window(event, now=now)
+
+
+@pytest.mark.parametrize(
+    ("now", "values", "said"),
+    [
+        (
+            NOW,
+            {"status": EventStatus.DRAFT},
+            ("Opens when the event is published.", "Closes when the event starts."),
+        ),
+        (NOW, {}, ("Opened when the event was published.", "Closes when the event starts.")),
+        (STARTS, {}, ("Opened when the event was published.", "Closed when the event started.")),
+        (
+            NOW,
+            {"opens": NOW + timedelta(days=30), "closes": STARTS - timedelta(days=1)},
+            (
+                "Opens Tuesday 1 October at 10am (UK time).",
+                "Closes Sunday 27 October at 4pm (UK time).",
+            ),
+        ),
+        (
+            STARTS - timedelta(hours=1),
+            {"opens": NOW + timedelta(days=30), "closes": STARTS - timedelta(days=1)},
+            (
+                "Opened Tuesday 1 October at 10am (UK time).",
+                "Closed Sunday 27 October at 4pm (UK time).",
+            ),
+        ),
+        (NOW, {"status": EventStatus.CANCELLED}, ("Closed: the event is cancelled.", "")),
+    ],
+    ids=["draft", "published", "started", "window ahead", "window behind", "cancelled"],
+)
+def test_the_sign_up_window_is_said_as_it_stands_now(app, now, values, said):
+    with app.test_request_context():
+        assert _window(now, **values) == said
 
 
 def test_the_edit_form_shows_the_window_and_saves_changes(organiser_client, week):

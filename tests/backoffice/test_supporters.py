@@ -46,7 +46,11 @@ def test_counts_and_the_list_show_supporters_apart(organiser_client, week):
     week.event.supporters_allowed = True
     ticket = _with_supporter(week.event, first_name="Cleo")
     page = organiser_client.get(f"/admin/events/{week.event.id}/attendees").text
-    assert "3 places taken: 2 people, 1 supporter." in page
+    # The total once, then who holds the places.
+    assert "3 of 5 places taken. Held by 2 people and 1 supporter." in " ".join(page.split())
+    assert page.count("places taken") == 1
+    event_page = organiser_client.get(f"/admin/events/{week.event.id}").text
+    assert "3 places taken: 2 people, 1 supporter." in event_page
     assert "Jo (carer)" in page
     record = organiser_client.get(f"/admin/registrations/{ticket.id}").text
     assert "Jo (carer), with a place of their own" in record

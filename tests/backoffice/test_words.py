@@ -60,6 +60,11 @@ def test_dashboard_counts_proposals_and_emails(organiser_client, week):
     make_proposal(make_partner("Accenture"), submit=True)
     page = _dashboard(organiser_client, week)
     assert "<strong>1</strong> partner proposal awaiting review" in page
+    assert ">review it</a>" in page and "review them" not in page
+    make_proposal(make_partner("Catch22"), submit=True)
+    page = _dashboard(organiser_client, week)
+    assert "<strong>2</strong> partner proposals awaiting review" in page
+    assert ">review them</a>" in page and "review it" not in page
 
 
 def _move(client, event, hours: int = 2):

@@ -12,7 +12,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from nclw.accounts import door_staff
-from nclw.backoffice import queries, reports
+from nclw.backoffice import queries, reports, wording
 from nclw.backoffice.event_pages import event_pages
 from nclw.backoffice.forms import CancelEventForm, EventForm
 from nclw.backoffice.views._blueprint import bp
@@ -81,6 +81,7 @@ def event(event_id: int):
         waiting=waiting,
         offered=count_offered(event),
         checked_in=checked_in,
+        sign_up_window=wording.sign_up_window(event, now=utcnow()),
         actions=events.event_actions(event),
         pages=event_pages(event),
         cancelled=event.is_cancelled,
