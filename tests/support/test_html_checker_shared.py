@@ -28,6 +28,7 @@ print(json.dumps({"url": html_validation._server.url}))
 """
 
 
+@pytest.mark.slow  # starts a second Python process
 def test_a_second_process_of_the_run_uses_the_first_ones_checker():
     ok, reason = java_available()
     if not ok:
