@@ -10,8 +10,9 @@ import pytest
 from nclw.errors import NotAllowed
 from nclw.events.services import unpublish_event
 from nclw.extensions import db
+from nclw.partners import session_changes
 from nclw.reports.charts import daily_bars
-from nclw.timezones import UK, format_when, to_uk
+from nclw.timezones import UK, format_when, to_uk, utcnow
 from nclw.wording import plural
 from tests.backoffice.helpers import event_form_data
 from tests.factories import make_event, make_registration
@@ -65,6 +66,20 @@ def test_dashboard_counts_proposals_and_emails(organiser_client, week):
     page = _dashboard(organiser_client, week)
     assert "<strong>2</strong> partner proposals awaiting review" in page
     assert ">review them</a>" in page and "review it" not in page
+
+
+def test_dashboard_counts_one_change_to_a_live_session_and_two(organiser_client, week):
+    partners = [make_partner("Accenture"), make_partner("Catch22")]
+    events = [make_event(host=p.organisation, edition=week.event.edition) for p in partners]
+    for count, (partner, event) in enumerate(zip(partners, events, strict=True), start=1):
+        session_changes.ask_for_change(
+            event, {"summary": "Now with a live Q&A."}, actor=partner, now=utcnow()
+        )
+        db.session.commit()
+        page = " ".join(_dashboard(organiser_client, week).split())
+        said = "review it" if count == 1 else "review them"
+        assert f"<strong>{count}</strong> change" in page
+        assert re.search(f'live sessions awaiting review: <a href="[^"]+">{said}</a>', page)
 
 
 def _move(client, event, hours: int = 2):
