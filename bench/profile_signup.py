@@ -16,7 +16,11 @@ from werkzeug.test import EnvironBuilder
 # (label, file ending, function name): the cumulative time of each, as a share of the POST.
 PHASES = [
     ("whole sign-up view", "registrations/views.py", "register"),
-    ("load the event (get_public_event)", "events/services.py", "get_public_event"),
+    (
+        "load the event, and whether it has slots or questions",
+        "registrations/sign_up_pages.py",
+        "public_event_or_404",
+    ),
     ("build the form", "registrations/forms.py", "sign_up_form_for"),
     ("validate_on_submit (incl. CSRF)", "flask_wtf/form.py", "validate_on_submit"),
     ("registrations.services.register", "registrations/services.py", "register"),

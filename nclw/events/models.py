@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, query_expression, relationship
 
 from nclw.dbtypes import UTCDateTime, enum_column
 from nclw.events.details import (
@@ -221,6 +221,11 @@ class Event(EventDetailsColumns, db.Model):
 
     edition: Mapped[Edition] = relationship(back_populates="events")
     host: Mapped[Organisation] = relationship(back_populates="events")
+    # Whether the event has time slots, and whether its sign-up form asks questions: filled
+    # by a query that asks, in the same statement (the sign-up's, where most events have
+    # neither and each would otherwise be a query of its own); None where nobody asked.
+    has_slots: Mapped[bool | None] = query_expression()
+    asks_questions: Mapped[bool | None] = query_expression()
 
     @property
     def highlight_list(self) -> list[str]:

@@ -82,7 +82,8 @@ def group_by_day(events: list[Event]) -> list[tuple[str, list[Event]]]:
 
 
 @functools.cache
-def _public_event_by_slug() -> sa.Select:
+def public_event_by_slug() -> sa.Select:
+    """A published or cancelled event by its slug (the `slug` parameter), with its host."""
     # Built once, on first use (the mappers must be configured first): every event page and
     # sign-up runs it, and building it cost more than running it.
     return (
@@ -98,7 +99,7 @@ def _public_event_by_slug() -> sa.Select:
 
 def get_public_event(slug: str) -> Event | None:
     """A published or cancelled event by its slug (drafts are not public)."""
-    return db.session.scalar(_public_event_by_slug(), {"slug": slug})
+    return db.session.scalar(public_event_by_slug(), {"slug": slug})
 
 
 def sign_up_closed_reason(event: Event, *, now: datetime) -> str | None:

@@ -66,6 +66,9 @@ def with_questions(form_class: type[FlaskForm], event: Event) -> type[FlaskForm]
     sign_up_answers.check_answers when the form is, and the checked ones are left in
     `form.answers` for the service that keeps them.
     """
+    # False only where the query that loaded the event found none.
+    if event.asks_questions is False:
+        return form_class
     questions = questions_of(event, include_hidden=False)
     if not questions:
         return form_class

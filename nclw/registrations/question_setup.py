@@ -189,12 +189,23 @@ def _questions_query(include_hidden: bool) -> sa.Select:
     # Built once for each kind, on first use (the mappers must be configured first): every
     # sign-up runs it, and building it cost more than running it.
     query = sa.select(SignUpQuestion).where(
-        SignUpQuestion.event_id == sa.bindparam("event_id"),
-        SignUpQuestion.awaiting_review.is_(False),
+        SignUpQuestion.event_id == sa.bindparam("event_id"), *_asked(include_hidden)
     )
-    if not include_hidden:
-        query = query.where(SignUpQuestion.hidden.is_(False))
     return query.order_by(SignUpQuestion.position, SignUpQuestion.id)
+
+
+def _asked(include_hidden: bool) -> list[sa.ColumnElement[bool]]:
+    # Not those awaiting review; hidden ones only where they are wanted too.
+    asked = [SignUpQuestion.awaiting_review.is_(False)]
+    if not include_hidden:
+        asked.append(SignUpQuestion.hidden.is_(False))
+    return asked
+
+
+def asks_questions_clause(event_id) -> sa.Exists:
+    """Whether the sign-up form of the event `event_id` (a value, or a column of a larger
+    query) asks any question."""
+    return sa.exists().where(SignUpQuestion.event_id == event_id, *_asked(include_hidden=False))
 
 
 def questions_of(event: Event, *, include_hidden: bool = True) -> list[SignUpQuestion]:

@@ -3,21 +3,27 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
+import sqlalchemy as sa
 from flask import render_template
+from sqlalchemy.orm import with_expression
 
 from nclw.events import slugs
 from nclw.events.cache import event_stamp
 from nclw.events.localised import TRANSLATED_INTO, translated_field
-from nclw.events.services import get_public_event, sign_up_closed_reason
+from nclw.events.models import Event
+from nclw.events.services import public_event_by_slug, sign_up_closed_reason
 from nclw.events.shortcut import SharedPage
+from nclw.extensions import db
 from nclw.registrations.forms import sign_up_form_for
+from nclw.registrations.question_setup import asks_questions_clause
 from nclw.registrations.sign_up_questions import QUESTIONS_STAMP
-from nclw.registrations.slots import SLOTS_STAMP
+from nclw.registrations.slots import SLOTS_STAMP, has_slots_clause
 from nclw.render_cache import cached_page, page_is_shared, placeholder, request_variant
 from nclw.web import or_404
 
@@ -66,9 +72,20 @@ def _render(slug: str, *, now: datetime) -> str:
     return render_template("registrations/form.html", event=event, form=form)
 
 
-def public_event_or_404(slug: str):
-    """The published or cancelled event at this address, else a 404."""
-    return or_404(get_public_event(slug))
+@functools.cache
+def _event_for_sign_up() -> sa.Select:
+    # The public event and, in the same statement, whether it has slots and whether its form
+    # asks questions: most events have neither, and each would be a query of its own for
+    # every sign-up. (Built once, on first use: building it costs more than running it.)
+    return public_event_by_slug().options(
+        with_expression(Event.has_slots, has_slots_clause(Event.id)),
+        with_expression(Event.asks_questions, asks_questions_clause(Event.id)),
+    )
+
+
+def public_event_or_404(slug: str) -> Event:
+    """The published or cancelled event at this address, for its sign-up form, else a 404."""
+    return or_404(db.session.scalar(_event_for_sign_up(), {"slug": slug}))
 
 
 def check_email_page(event) -> Callable[[str, bool], str]:

@@ -63,8 +63,18 @@ def event_slots(event_id: int) -> list[EventSlot]:
     return list(db.session.scalars(_slots_of_event(), {"event_id": event_id}))
 
 
+def has_slots_clause(event_id) -> sa.Exists:
+    """Whether the event `event_id` (a value, or a column of a larger query) has slots."""
+    return sa.exists().where(EventSlot.event_id == event_id)
+
+
 def has_slots(event_id: int) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(EventSlot.event_id == event_id)))
+    return db.session.scalar(sa.select(has_slots_clause(event_id)))
+
+
+def may_have_slots(event: Event) -> bool:
+    """False only where the query that loaded the event found it has no slots."""
+    return event.has_slots is not False
 
 
 def free_slots(event_id: int) -> list[EventSlot]:
