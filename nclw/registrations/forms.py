@@ -209,7 +209,8 @@ def _slot_choice(value: str | None) -> tuple[int | None, bool]:
 def _offer_slots(form: SignUpForm, event: Event) -> None:
     """Offer the free slots as choices; full ones are shown apart, and never offered, unless
     each time has its own waiting list: then a full time is offered to wait for."""
-    all_slots = slots.event_slots(event.id) if slots.may_have_slots(event) else []
+    # False only where the query that loaded the event found none.
+    all_slots = [] if event.has_slots is False else slots.event_slots(event.id)
     free = [slot for slot in all_slots if not slot.is_full]
     form.full_slots = [slot for slot in all_slots if slot.is_full]
     if not all_slots:

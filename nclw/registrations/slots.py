@@ -72,11 +72,6 @@ def has_slots(event_id: int) -> bool:
     return db.session.scalar(sa.select(has_slots_clause(event_id)))
 
 
-def may_have_slots(event: Event) -> bool:
-    """False only where the query that loaded the event found it has no slots."""
-    return event.has_slots is not False
-
-
 def free_slots(event_id: int) -> list[EventSlot]:
     """The slots a person can still choose."""
     return [slot for slot in event_slots(event_id) if not slot.is_full]
