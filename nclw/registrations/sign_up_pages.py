@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 
 import sqlalchemy as sa
 from flask import render_template
@@ -72,7 +71,7 @@ def _render(slug: str, *, now: datetime) -> str:
     return render_template("registrations/form.html", event=event, form=form)
 
 
-@functools.cache
+@cache
 def _event_for_sign_up() -> sa.Select:
     # The public event and, in the same statement, whether it has slots and whether its form
     # asks questions: most events have neither, and each would be a query of its own for
