@@ -77,6 +77,8 @@ _FEATURE_LABELS = {
     "captions": _l("Live captions"),
     "easy_read": _l("Easy Read materials"),
 }
+# For forms that offer the list: each label is read when the form is drawn, in its language.
+ACCESS_CHOICES = tuple(_FEATURE_LABELS.items())
 _FEATURE_NEEDS = {
     "step_free": _l("step-free access"),
     "quiet_room": _l("a quiet room"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,7 +11,7 @@ from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from nclw.events.details import AccessFeature
+from nclw.events.details import ACCESS_CHOICES
 from nclw.events.models import Audience, Event
 from nclw.forms import EMAIL_SHAPE, CheckboxesField, strip_spaces
 from nclw.i18n import current_language
@@ -104,8 +106,7 @@ class SignUpForm(SupporterFields, FlaskForm):
     access_requests = CheckboxesField(
         _l("Do you need any of these? (optional)"),
         description=_l("We tell the host only how many people need each, never who."),
-        # Set for each form (sign_up_form_for), so the labels are in the page's language.
-        choices=[],
+        choices=[SelectChoice(value, label) for value, label in ACCESS_CHOICES],
         default=[],
     )
     access_needs = TextAreaField(
@@ -165,32 +166,54 @@ def sign_up_details(form: SignUpForm) -> SignUpDetails:
 
 def sign_up_form_for(event: Event, **kwargs) -> SignUpForm:
     """A sign-up form with only the questions this event needs."""
-    form = with_questions(SignUpForm, event)(**kwargs)
-    if event.audience != Audience.CARE_EXPERIENCED:
-        del form.declared_care_experienced
-    if event.audience != Audience.PROFESSIONALS:
-        del form.organisation_name
-        del form.job_role
-    if not event.qa_enabled:
-        del form.first_question
-    else:
+    shape = _form_for_shape(
+        care_experienced=event.audience == Audience.CARE_EXPERIENCED,
+        professionals=event.audience == Audience.PROFESSIONALS,
+        takes_questions=event.qa_enabled,
+        supporters=event.supporters_allowed,
+        asks_age=event.age_question is not None,
+        # False only where the query that loaded the event found none.
+        may_have_slots=event.has_slots is not False,
+    )
+    form = with_questions(shape, event)(**kwargs)
+    if "first_question" in form:
         # A lazy label counts as HTML when drawn; as plain text, its "&" is escaped.
         form.first_question.label.text = str(form.first_question.label.text)
     _offer_slots(form, event)
-    if not event.supporters_allowed:
-        del form.supporter_first_name
-        del form.supporter_role
-    if event.age_question is None:
-        del form.age_confirmed
-    else:
+    if "age_confirmed" in form:
         form.age_confirmed.label.text = event.age_question
     form.share_with_host.label.text = _(
         "Share my first name and email with %(host)s (optional)", host=event.host.name
     )
-    form.access_requests.choices = [
-        SelectChoice(feature.value, feature.label) for feature in AccessFeature
-    ]
     return form
+
+
+@functools.cache
+def _form_for_shape(
+    *,
+    care_experienced: bool,
+    professionals: bool,
+    takes_questions: bool,
+    supporters: bool,
+    asks_age: bool,
+    may_have_slots: bool,
+) -> type[SignUpForm]:
+    """The sign-up form without the fields an event of this shape does not ask for: made once
+    for each shape, as making every field for each sign-up and deleting the unused ones took
+    a fifth of a sign-up's time. (A field set to None in a subclass is not a field of it.)"""
+    left_out = {
+        "declared_care_experienced": not care_experienced,
+        "organisation_name": not professionals,
+        "job_role": not professionals,
+        "first_question": not takes_questions,
+        "supporter_first_name": not supporters,
+        "supporter_role": not supporters,
+        "age_confirmed": not asks_age,
+        "slot_id": not may_have_slots,
+    }
+    return type(
+        SignUpForm.__name__, (SignUpForm,), {name: None for name, out in left_out.items() if out}
+    )
 
 
 WAIT_PREFIX = "wait-"
@@ -209,12 +232,12 @@ def _slot_choice(value: str | None) -> tuple[int | None, bool]:
 def _offer_slots(form: SignUpForm, event: Event) -> None:
     """Offer the free slots as choices; full ones are shown apart, and never offered, unless
     each time has its own waiting list: then a full time is offered to wait for."""
-    # False only where the query that loaded the event found none.
-    all_slots = [] if event.has_slots is False else slots.event_slots(event.id)
+    all_slots = slots.event_slots(event.id) if "slot_id" in form else []
     free = [slot for slot in all_slots if not slot.is_full]
     form.full_slots = [slot for slot in all_slots if slot.is_full]
     if not all_slots:
-        del form.slot_id
+        if "slot_id" in form:
+            del form.slot_id
         return
     if event.waiting_list_per_slot:
         form.full_slots = []

@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import render_template
 
 from nclw.errors import InvalidInput
+from nclw.events.details import AccessFeature
+from nclw.events.models import Audience
 from nclw.extensions import db
 from nclw.registrations import services
 from nclw.registrations.forms import sign_up_form_for
@@ -94,3 +97,37 @@ def test_an_event_loaded_elsewhere_is_read_as_before(app):
     db.session.commit()
     with app.test_request_context():
         assert "slot_id" in sign_up_form_for(event)
+
+
+def test_events_of_one_shape_share_a_form_that_has_only_their_fields(app):
+    # The form's class is made once for each shape of event (who it is for, whether it takes
+    # questions and supporters): a sign-up no longer makes every field to delete most.
+    plain = make_event(audience=Audience.EVERYONE, qa_enabled=False, supporters_allowed=False)
+    twin = make_event(audience=Audience.EVERYONE, qa_enabled=False, supporters_allowed=False)
+    pros = make_event(audience=Audience.PROFESSIONALS, qa_enabled=True, supporters_allowed=True)
+    db.session.commit()
+    with app.test_request_context():
+        first, second, third = (sign_up_form_for(event) for event in (plain, twin, pros))
+        page = render_template("registrations/form.html", event=plain, form=first)
+    assert type(first) is type(second) and type(first) is not type(third)
+    asked_of_some = {
+        "declared_care_experienced",
+        "organisation_name",
+        "job_role",
+        "first_question",
+        "supporter_first_name",
+        "supporter_role",
+        "age_confirmed",
+        "slot_id",
+    }
+    assert asked_of_some.isdisjoint(first._fields), list(first._fields)
+    for_professionals = {"organisation_name", "job_role", "first_question", "supporter_role"}
+    assert for_professionals <= set(third._fields)
+    assert not any(f'name="{name}"' in page for name in asked_of_some)
+    # Each form still has its own host's name and every access need to choose from.
+    assert plain.host.name in str(first.share_with_host.label.text)
+    assert pros.host.name in str(third.share_with_host.label.text)
+    assert [choice.value for choice in first.access_requests.choices] == [
+        feature.value for feature in AccessFeature
+    ]
+    assert "Step-free access" in page
