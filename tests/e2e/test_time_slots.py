@@ -23,6 +23,19 @@ def _fits(page: Page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide"
 
 
+def _labels_beside_their_radios(page: Page) -> None:
+    # A long time ("10am to 10:20am: full, join the waiting list…") wraps beside its radio:
+    # under it, the words would look like the label of the radio below.
+    under = page.evaluate(
+        """() => [...document.querySelectorAll('.radio')].filter(row => {
+            const radio = row.querySelector('input').getBoundingClientRect();
+            const label = row.querySelector('label').getBoundingClientRect();
+            return label.top >= radio.bottom || label.left < radio.right;
+        }).map(row => row.querySelector('label').textContent)"""
+    )
+    assert under == [], under
+
+
 def test_choose_a_slot_at_sign_up_then_change_it_from_the_ticket(
     browser: Browser, tmp_path, demo_week
 ):
@@ -32,6 +45,7 @@ def test_choose_a_slot_at_sign_up_then_change_it_from_the_ticket(
             page.goto(site.url + form_path)
             assert_no_axe_violations(page)
             _fits(page)
+            _labels_beside_their_radios(page)
 
         with new_page(browser, PHONE, java_script_enabled=False) as page:
             page.goto(site.url + form_path)
