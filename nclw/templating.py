@@ -25,9 +25,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["clock"] = timezones.format_time
     app.jinja_env.filters["moment"] = timezones.format_moment
     app.jinja_env.filters["stamp"] = timezones.format_stamp
-    app.jinja_env.filters["duration"] = lambda event: timezones.format_duration(
-        event.starts_at, event.ends_at
-    )
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["error_summary_items"] = error_summary_items

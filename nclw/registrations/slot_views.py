@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, url_for
 from flask_babel import gettext as _
 
+from nclw.events.cache import EventPagePart, add_event_page_part
 from nclw.registrations import slot_changes, slot_waits, slots
 from nclw.registrations.forms import change_slot_form
 from nclw.registrations.ticket_links import ticket_for_link
@@ -19,6 +20,13 @@ bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
 # Where each time has its own waiting list: the time a person waits for.
 bp.add_app_template_global(slots.slot_waited_for, "slot_waited_for")
 bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_ticket")
+# An event page's "How long": one slot's length where the event is split into slots.
+bp.add_app_template_global(slots.how_long, "how_long")
+bp.record_once(
+    lambda state: add_event_page_part(
+        state.app, EventPagePart(sql=slots.SLOT_TIMES_STAMP, personal=lambda: False)
+    )
+)
 
 
 @bp.route("/tickets/<token>/time", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.slot_models import EventSlot, SlotBooking, SlotWait
 from nclw.registrations.supporter_models import places_for
+from nclw.timezones import format_duration
 
 SLOT_GONE = _l("That time has just been taken. Please choose another time.")
 NO_ROOM_FOR_TWO = _l(
@@ -42,6 +43,10 @@ _TAKE_SLOT = (
 # Everything the sign-up form shows of an event's times, read for its stamp (see
 # registrations.views.register): a time moved, added, removed or filled changes the form.
 SLOTS_STAMP = "SELECT * FROM event_slots WHERE event_id = :event_id ORDER BY id"
+# What an event's own page shows of its slots (how long each is): part of that page's stamp.
+SLOT_TIMES_STAMP = (
+    "SELECT starts_at, ends_at FROM event_slots WHERE event_id = :event_id ORDER BY id"
+)
 
 
 @functools.cache
@@ -70,6 +75,25 @@ def has_slots_clause(event_id) -> sa.Exists:
 
 def has_slots(event_id: int) -> bool:
     return db.session.scalar(sa.select(has_slots_clause(event_id)))
+
+
+def how_long(event: Event) -> str:
+    """How long a person is there: the event's length or, at an event split into slots, the
+    length of one slot ("20 minutes, at a time you choose"), not the whole day's."""
+    by_length = sorted(event_slots(event.id), key=lambda slot: slot.ends_at - slot.starts_at)
+    if not by_length:
+        return format_duration(event.starts_at, event.ends_at)
+    shortest, longest = by_length[0], by_length[-1]
+    if shortest.ends_at - shortest.starts_at == longest.ends_at - longest.starts_at:
+        return _(
+            "%(length)s, at a time you choose when you sign up",
+            length=format_duration(shortest.starts_at, shortest.ends_at),
+        )
+    return _(
+        "%(shortest)s to %(longest)s, at a time you choose when you sign up",
+        shortest=format_duration(shortest.starts_at, shortest.ends_at),
+        longest=format_duration(longest.starts_at, longest.ends_at),
+    )
 
 
 def free_slots(event_id: int) -> list[EventSlot]:

@@ -303,9 +303,12 @@ def test_a_kept_event_page_costs_its_stamp_statements_and_nothing_else(app, clie
         first = list(statements)
         statements.clear()
         assert "5 places left" in _text(client, path)
-    # The event's row and the public questions: one statement each, nothing from the ORM.
-    assert len(first) == 2, first
-    assert all("FROM events ev" in s or "FROM questions" in s for s in first)
+    # The event's row, its slots' times and the public questions: one statement each,
+    # nothing from the ORM.
+    assert len(first) == 3, first
+    assert all(
+        "FROM events ev" in s or "FROM event_slots" in s or "FROM questions" in s for s in first
+    )
     # Asked again with nothing changed, SQLite's data_version says so: no statement at all.
     assert statements == []
 
@@ -331,21 +334,23 @@ def test_on_postgresql_a_stamp_goes_in_one_round_trip(tmp_path, postgres_databas
         try:
             event = make_event(capacity=5, qa_enabled=True, qa_public_list=True)
             approved(event, "Who can come?")
-            stamp = event_stamp(slug=event.slug, now=utcnow(), parts=event_page_parts())
-            assert len(synced) == 1  # the event's row and the questions: one round trip
-            # The event's row, then the part's rows, read together on the stamp connection.
+            parts = event_page_parts()
+            stamp = event_stamp(slug=event.slug, now=utcnow(), parts=parts)
+            assert len(synced) == 1  # the event's row, its slots, the questions: one trip
+            # The event's row, then each part's rows, read together on the stamp connection.
             assert stamp[0][0] == event.id
-            assert [row[2] for row in stamp[1]] == ["Who can come?"]
+            questions = next(n for n, sql in enumerate(parts, 1) if "FROM questions" in sql)
+            assert [row[2] for row in stamp[questions]] == ["Who can come?"]
             connection = app.extensions["nclw_stamp_connection"]._connection
             assert connection.info.transaction_status.name == "IDLE"
             assert event_stamp(slug="no-such-event", now=utcnow(), parts=event_page_parts()) is None
-            # Both statements were prepared on the server the first time, and are reused.
-            assert event_stamp(slug=event.slug, now=utcnow(), parts=event_page_parts()) == stamp
+            # Every statement was prepared on the server the first time, and is reused.
+            assert event_stamp(slug=event.slug, now=utcnow(), parts=parts) == stamp
             prepared = connection.execute("SELECT statement FROM pg_prepared_statements")
             statements = [row[0] for row in prepared]
-            assert len(statements) == 2, statements
-            assert any("FROM events ev" in s for s in statements)
-            assert any("FROM questions" in s for s in statements)
+            assert len(statements) == 1 + len(parts), statements
+            for table in ("events ev", "event_slots", "questions"):
+                assert any(f"FROM {table}" in s for s in statements), statements
             # A migration adds a column while the worker runs: the prepared `ev.*` cannot
             # change its columns, so the stamp is read again on a fresh connection.
             event_id, slug = event.id, event.slug

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -377,3 +378,30 @@ def test_a_full_slot_refuses_a_supporter_added_later(app):
     db.session.commit()
     with pytest.raises(NotAllowed):
         supporters.add_supporter(ticket, CARER, now=utcnow())
+
+
+def _how_long(client, event) -> str:
+    page = client.get(f"/events/{event.slug}")
+    assert page.status_code == 200
+    found = re.search(r"<dt>How long</dt><dd>(.*?)</dd>", page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def test_an_events_page_says_how_long_one_slot_is_not_the_whole_day(client):
+    # The page is kept and reused until something on it changes: adding the event's slots
+    # (and changing one's length) must change it, though the event's own row is untouched.
+    event = make_event(capacity=None)
+    assert _how_long(client, event) == "1 hour 30 minutes"
+    slot_changes.make_slots(
+        event, first_starts_at=event.starts_at, count=3, minutes=20, capacity=1, now=utcnow()
+    )
+    db.session.commit()
+    assert _how_long(client, event) == "20 minutes, at a time you choose when you sign up"
+    last = slots.event_slots(event.id)[-1]
+    last.ends_at = last.starts_at + timedelta(minutes=45)
+    db.session.commit()
+    assert _how_long(client, event) == (
+        "20 minutes to 45 minutes, at a time you choose when you sign up"
+    )
+    assert _how_long(client, make_event(capacity=None)) == "1 hour 30 minutes"
