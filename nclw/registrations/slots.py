@@ -73,8 +73,14 @@ def has_slots_clause(event_id) -> sa.Exists:
     return sa.exists().where(EventSlot.event_id == event_id)
 
 
+@functools.cache
+def _has_slots() -> sa.Select:
+    # Built once: every sign-up for an event without slots asks (see check_choice).
+    return sa.select(has_slots_clause(sa.bindparam("event_id")))
+
+
 def has_slots(event_id: int) -> bool:
-    return db.session.scalar(sa.select(has_slots_clause(event_id)))
+    return bool(db.session.scalar(_has_slots(), {"event_id": event_id}))
 
 
 def how_long(event: Event) -> str:
@@ -143,6 +149,8 @@ def slots_by_registration(event_id: int) -> dict[int, EventSlot]:
 def check_choice(event: Event, slot_id: int | None) -> None:
     """Refuse a sign-up for a slotted event that chose no time while times are free, and a
     slot that is not this event's. With every slot full, the person joins the waiting list."""
+    if slot_id is None and not has_slots(event.id):
+        return  # most events: asking whether there are any costs less than reading them
     slots = event_slots(event.id)
     if not slots:
         if slot_id is not None:
