@@ -7,7 +7,7 @@ given than there are. The pair proofs expect their harness to report it.
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -17,10 +17,7 @@ from nclw.extensions import db
 from nclw.registrations import services
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.supporter_models import Supporter
-
-# Long enough that requests overlap in it on a busy machine too: at 0.3 s a control run
-# once came out exactly full while the rest of the suite ran beside it.
-RACE_WINDOW_SECONDS = 0.6
+from tests.e2e.rivals import counted, wait_for_a_rival
 
 
 def _count_then_claim(event_id: int, places: int = 1) -> bool:
@@ -38,7 +35,10 @@ def _count_then_claim(event_id: int, places: int = 1) -> bool:
     db.session.commit()  # the pause holds no lock, as an ORM read in a web request would not
     if capacity is not None and held + places > capacity:
         return False
-    time.sleep(RACE_WINDOW_SECONDS)
+    # Each one with room waits for a later one that also found room, before either writes
+    # (tests/e2e/rivals.py): the last place is always given twice.
+    notes, key = Path(app.instance_path) / "racy-counts", f"event{event_id}"
+    wait_for_a_rival(notes, key, counted(notes, key), after_me=True)
     # The counter (and its CHECK backstop) is left alone: the rows tell the truth.
     return True
 

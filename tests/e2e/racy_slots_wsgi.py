@@ -7,10 +7,6 @@ slot. The slot proofs run their harness against it and expect a double booking.
 
 from __future__ import annotations
 
-import os
-import threading
-import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,11 +16,7 @@ from nclw.extensions import db
 from nclw.registrations import slots
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.slot_models import SlotBooking
-
-# How long a request that has counted a slot waits for a rival to count it too. A fixed sleep
-# left the race to the machine's timing: on a loaded machine each slot's rivals arrived more
-# than the sleep apart and the control run found nothing to catch.
-RIVAL_WAIT_SECONDS = 5.0
+from tests.e2e.rivals import counted, wait_for_a_rival
 
 
 def _count_then_claim(slot_id: int, event_id: int, places: int = 1) -> bool:
@@ -37,23 +29,10 @@ def _count_then_claim(slot_id: int, event_id: int, places: int = 1) -> bool:
     db.session.commit()  # lets a rival take the event's row lock and count the slot too
     if taken + places > 1:  # the proof's slots each hold one person
         return False
-    _wait_for_a_rival(slot_id)
+    # The first to find a slot free waits for a second (tests/e2e/rivals.py).
+    notes, key = Path(app.instance_path) / "racy-counts", f"slot{slot_id}"
+    wait_for_a_rival(notes, key, counted(notes, key), after_me=False)
     return True  # the slot's counter (and its CHECK) is left alone: the bookings tell the truth
-
-
-def _wait_for_a_rival(slot_id: int) -> None:
-    """Note that this request counted the slot as free, then wait until another request (in
-    any worker) has done the same, or a few seconds pass: the double booking happens every
-    run. The notes are files, as the workers share nothing else but the database."""
-    folder = Path(app.instance_path) / "racy-slot-counts"
-    folder.mkdir(parents=True, exist_ok=True)
-    note = f"{slot_id}-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex}"
-    (folder / note).touch()
-    deadline = time.monotonic() + RIVAL_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if len(list(folder.glob(f"{slot_id}-*"))) > 1:
-            return
-        time.sleep(0.02)
 
 
 slots.take_slot = _count_then_claim
