@@ -233,38 +233,46 @@ def _offer_slots(form: SignUpForm, event: Event) -> None:
     """Offer the free slots as choices; full ones are shown apart, and never offered, unless
     each time has its own waiting list: then a full time is offered to wait for."""
     all_slots = slots.event_slots(event.id) if "slot_id" in form else []
-    free = [slot for slot in all_slots if not slot.is_full]
-    form.full_slots = [slot for slot in all_slots if slot.is_full]
+    form.full_slots = []  # the words for each full time, listed apart
     if not all_slots:
         if "slot_id" in form:
             del form.slot_id
         return
+    day = slots.one_day_of(all_slots)
+    form.slot_id.description = _slot_day(day)
     if event.waiting_list_per_slot:
-        form.full_slots = []
         form.slot_id.choices = [
             SelectChoice(
                 f"{WAIT_PREFIX}{slot.id}",
-                _("%(times)s: full, join the waiting list for this time", times=slot.times),
+                _(
+                    "%(times)s: full, join the waiting list for this time",
+                    times=slots.slot_words(slot, day),
+                ),
             )
             if slot.is_full
-            else SelectChoice(str(slot.id), slot.times)
+            else SelectChoice(str(slot.id), slots.slot_words(slot, day))
             for slot in all_slots
         ]
-        form.slot_id.description = _slot_day(all_slots[0])
         return
+    form.full_slots = [slots.slot_words(slot, day) for slot in all_slots if slot.is_full]
+    free = [slot for slot in all_slots if not slot.is_full]
     if not free:
         # Every time is taken: nothing to choose, and the person may join the waiting list.
         # A time posted from an older page is still passed on, for the service to refuse.
         form.slot_id.validators = [Optional()]
         form.slot_id.choices = []
         return
-    form.slot_id.choices = [SelectChoice(str(slot.id), slot.times) for slot in free]
-    form.slot_id.description = _slot_day(free[0])
+    form.slot_id.choices = [
+        SelectChoice(str(slot.id), slots.slot_words(slot, day)) for slot in free
+    ]
 
 
-def _slot_day(slot) -> str:
-    """The day the slots are on, for the hint above them."""
-    return _("Times are UK times on %(day)s.", day=format_day(slot.starts_at))
+def _slot_day(day) -> str:
+    """The hint above a list of times: the day they are on (each time says its own day when
+    they are on more than one)."""
+    if day is None:
+        return _("Times are UK times.")
+    return _("Times are UK times on %(day)s.", day=format_day(day))
 
 
 class ChangeSlotForm(FlaskForm):
@@ -281,11 +289,15 @@ class ChangeSlotForm(FlaskForm):
 def change_slot_form(registration, current, *, now) -> ChangeSlotForm:
     """The times free to move to: every free slot not yet begun but the one already held."""
     form = ChangeSlotForm()
-    form.slot_id.choices = [
-        SelectChoice(slot.id, slot.times)
+    free = [
+        slot
         for slot in slots.free_slots(registration.event_id)
         if (current is None or slot.id != current.id) and slot.starts_at > now
     ]
+    day = slots.one_day_of(free)
+    form.slot_id.choices = [SelectChoice(slot.id, slots.slot_words(slot, day)) for slot in free]
+    if free:
+        form.slot_id.description = _slot_day(day)
     return form
 
 

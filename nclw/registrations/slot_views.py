@@ -20,6 +20,8 @@ bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
 # Where each time has its own waiting list: the time a person waits for.
 bp.add_app_template_global(slots.slot_waited_for, "slot_waited_for")
 bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_ticket")
+# A slot in a list of them: its times where the list names the day once (one_day_of).
+bp.add_app_template_global(slots.slot_words, "slot_words")
 # An event page's "How long": one slot's length where the event is split into slots.
 bp.add_app_template_global(slots.how_long, "how_long")
 bp.record_once(

@@ -9,6 +9,7 @@ event's capacity is the sum of its slots' places, so a free event place means a 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from nclw.extensions import db
 from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.slot_models import EventSlot, SlotBooking, SlotWait
 from nclw.registrations.supporter_models import places_for
-from nclw.timezones import format_duration
+from nclw.timezones import format_duration, to_uk
 
 SLOT_GONE = _l("That time has just been taken. Please choose another time.")
 NO_ROOM_FOR_TWO = _l(
@@ -100,6 +101,21 @@ def how_long(event: Event) -> str:
         shortest=format_duration(shortest.starts_at, shortest.ends_at),
         longest=format_duration(longest.starts_at, longest.ends_at),
     )
+
+
+def one_day_of(some_slots: Sequence[EventSlot]) -> datetime | None:
+    """When all these slots are on one UK day, the first one's start (to name the day by);
+    None when they are on more than one (or there are none). A list of slots names that day
+    once, above them, where it can."""
+    if len({to_uk(slot.starts_at).date() for slot in some_slots}) != 1:
+        return None
+    return min(slot.starts_at for slot in some_slots)
+
+
+def slot_words(slot: EventSlot, day: datetime | None) -> str:
+    """A slot in a list of them: its times where the list names its `day` (one_day_of), else
+    its day and times."""
+    return slot.times if day is not None else slot.when
 
 
 def free_slots(event_id: int) -> list[EventSlot]:

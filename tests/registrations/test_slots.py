@@ -16,7 +16,7 @@ from nclw.registrations.models import Registration, RegistrationStatus
 from nclw.registrations.sign_up_details import SupporterDetails
 from nclw.registrations.slot_models import EventSlot, SlotBooking
 from nclw.registrations.supporter_models import SupporterRole
-from nclw.timezones import utcnow
+from nclw.timezones import format_day, format_when, to_uk, uk_datetime, utcnow
 from tests.factories import make_event, make_registration, ticket_link
 
 
@@ -405,3 +405,71 @@ def test_an_events_page_says_how_long_one_slot_is_not_the_whole_day(client):
         "20 minutes to 45 minutes, at a time you choose when you sign up"
     )
     assert _how_long(client, make_event(capacity=None)) == "1 hour 30 minutes"
+
+
+def _two_day_event():
+    """An event over two days with two 30-minute slots on each, at 10am UK time."""
+    first_day = to_uk(utcnow()).date() + timedelta(days=20)
+    event = make_event(
+        capacity=None,
+        starts_at=uk_datetime(first_day, 9),
+        ends_at=uk_datetime(first_day + timedelta(days=1), 17),
+    )
+    for day in (first_day, first_day + timedelta(days=1)):
+        slot_changes.make_slots(
+            event,
+            first_starts_at=uk_datetime(day, 10),
+            count=2,
+            minutes=30,
+            capacity=1,
+            now=utcnow(),
+        )
+    db.session.commit()
+    return event, first_day
+
+
+def test_times_on_more_than_one_day_each_say_their_day(client):
+    # A list of times names their day once, above them, only where they share one: over two
+    # days "10am to 10:30am" twice would not say which day is which.
+    event, first_day = _two_day_event()
+    form = client.get(f"/events/{event.slug}/register").text
+    assert "Times are UK times." in form and "Times are UK times on" not in form
+    for day in (first_day, first_day + timedelta(days=1)):
+        assert format_when(uk_datetime(day, 10), uk_datetime(day, 10, 30)) in form
+    held = _sign_up(event, slots.event_slots(event.id)[0].id).registration
+    db.session.commit()
+    change = client.get(f"/tickets/{ticket_link(held)}/time").text
+    assert "Times are UK times." in change
+    later = format_when(uk_datetime(first_day, 10, 30), uk_datetime(first_day, 11))
+    assert later in change
+
+    one_day = make_event(capacity=None)
+    slot_changes.make_slots(
+        one_day, first_starts_at=one_day.starts_at, count=2, minutes=20, capacity=1, now=utcnow()
+    )
+    db.session.commit()
+    form = client.get(f"/events/{one_day.slug}/register").text
+    assert f"Times are UK times on {format_day(one_day.starts_at)}." in form
+    first = slots.event_slots(one_day.id)[0]
+    assert f">{first.times}</label>" in form and first.when not in form
+
+
+def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    login(client, make_user())
+    event, first_day = _two_day_event()
+    two_days = client.get(f"/admin/events/{event.id}/slots").text
+    assert "4 slots," in two_days
+    assert format_when(uk_datetime(first_day, 10), uk_datetime(first_day, 10, 30)) in two_days
+
+    one_day = make_event(capacity=None)
+    slot_changes.make_slots(
+        one_day, first_starts_at=one_day.starts_at, count=3, minutes=20, capacity=1, now=utcnow()
+    )
+    db.session.commit()
+    listing = client.get(f"/admin/events/{one_day.id}/slots").text
+    assert f"3 slots on {format_day(one_day.starts_at)}," in listing
+    first = slots.event_slots(one_day.id)[0]
+    assert f'<th scope="row">{first.times}</th>' in listing and first.when not in listing

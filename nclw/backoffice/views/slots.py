@@ -50,10 +50,12 @@ def event_slots(event_id: int):
 def _slots_page(event, form: MakeSlotsForm, waiting_form: WaitingListsForm, status: int):
     if waiting_form.waiting_lists.data is None:
         waiting_form.waiting_lists.data = slot_waits.choice_of(event)
+    the_slots = slots.event_slots(event.id)
     return render_template(
         "backoffice/slots.html",
         event=event,
-        slots=slots.event_slots(event.id),
+        slots=the_slots,
+        day=slots.one_day_of(the_slots),
         form=form,
         waiting_form=waiting_form,
     ), status
