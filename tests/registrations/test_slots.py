@@ -463,6 +463,14 @@ def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
     two_days = client.get(f"/admin/events/{event.id}/slots").text
     assert "4 slots," in two_days
     assert format_when(uk_datetime(first_day, 10), uk_datetime(first_day, 10, 30)) in two_days
+    # The attendee list and the printed register say whose time is on which day.
+    first, _second, third, _fourth = slots.event_slots(event.id)
+    _sign_up(event, first.id, "day1@example.com")
+    _sign_up(event, third.id, "day2@example.com")
+    db.session.commit()
+    for page in ("attendees", "register"):
+        text = client.get(f"/admin/events/{event.id}/{page}").text
+        assert first.when in text and third.when in text, page
 
     one_day = make_event(capacity=None)
     slot_changes.make_slots(
@@ -473,3 +481,8 @@ def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
     assert f"3 slots on {format_day(one_day.starts_at)}," in listing
     first = slots.event_slots(one_day.id)[0]
     assert f'<th scope="row">{first.times}</th>' in listing and first.when not in listing
+    _sign_up(one_day, first.id, "one@example.com")
+    db.session.commit()
+    for page in ("attendees", "register"):
+        text = client.get(f"/admin/events/{one_day.id}/{page}").text
+        assert first.times in text and first.when not in text, page
