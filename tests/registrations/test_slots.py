@@ -211,6 +211,8 @@ def test_ticket_page_shows_the_time_and_changes_it(client):
     token = ticket_link(mine)
     page = client.get(f"/tickets/{token}")
     assert first.when in page.text and f"/tickets/{token}/time" in page.text
+    # Its "When" is the person's own time, as in the email: never the whole event's.
+    assert format_when(event.starts_at, event.ends_at) not in page.text
     form = client.get(f"/tickets/{token}/time")
     assert form.status_code == 200 and f'value="{first.id}"' not in form.text
     moved = client.post(f"/tickets/{token}/time", data={"slot_id": str(second.id)})
