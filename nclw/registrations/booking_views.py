@@ -8,12 +8,15 @@ from flask_babel import gettext as _
 from nclw.events.services import get_public_event, sign_up_closed_reason
 from nclw.extensions import csrf, limiter
 from nclw.forms import ConfirmForm
+from nclw.links import absolute_url
 from nclw.registrations import bookings
 from nclw.registrations.booking_forms import booking_form_for, professional, young_people
 from nclw.timezones import utcnow
 from nclw.web import confirm_or_400, form_page, or_404, run_form, run_service
 
 bp = Blueprint("bookings", __name__)
+# The event page offers professionals the booking form only where they may use it.
+bp.add_app_template_global(bookings.may_book_for_others, "may_book_for_young_people")
 
 
 @bp.route("/events/<slug>/book-for-young-people", methods=["GET", "POST"])
@@ -22,9 +25,16 @@ bp = Blueprint("bookings", __name__)
 def book(slug: str):
     """Ask who is booking and for whom, then book a place for each young person in turn."""
     event = get_public_event(slug)
-    if event is None or not bookings.may_book_for_others(event):
+    if event is None or not event.open_to_young_people:
         abort(404)
     now = utcnow()
+    if not bookings.may_book_for_others(event):
+        return render_template(
+            "bookings/each_chooses_a_time.html",
+            event=event,
+            reason=bookings.EACH_CHOOSES_A_TIME,
+            event_address=absolute_url(f"/events/{event.slug}"),
+        )
     if reason := sign_up_closed_reason(event, now=now):
         return render_template("registrations/closed.html", event=event, reason=reason)
     form = booking_form_for(event)

@@ -19,6 +19,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from nclw.addresses import normalise_email, why_we_cannot_email
@@ -31,7 +32,7 @@ from nclw.extensions import db
 from nclw.i18n import current_language
 from nclw.links import absolute_url
 from nclw.mail.outbox import compose_email, queue_email
-from nclw.registrations import messaging
+from nclw.registrations import messaging, slots
 from nclw.registrations.models import (
     BOOKED_KEY_PREFIX,
     Booking,
@@ -96,9 +97,17 @@ class BookingResult:
         return sum(1 for ticket in self.held if ticket.status == RegistrationStatus.WAITING)
 
 
+EACH_CHOOSES_A_TIME = _l(
+    "At this event each young person chooses their own time, so they need to sign up "
+    "themselves. Send them the link to the event."
+)
+
+
 def may_book_for_others(event: Event) -> bool:
-    """Professionals may book for young people on events open to young people."""
-    return event.open_to_young_people
+    """Professionals may book for young people on events open to young people, unless the
+    event is split into time slots: each young person chooses their own time, so each signs
+    up for it (a booked ticket would hold no time, and every ticket there holds one)."""
+    return event.open_to_young_people and not slots.has_slots(event.id)
 
 
 def declaration(event: Event) -> str:
@@ -130,8 +139,10 @@ def check_booking(
     now: datetime,
 ) -> None:
     """Refuse a booking the event cannot take, with a message fit to show the professional."""
-    if not may_book_for_others(event):
+    if not event.open_to_young_people:
         raise NotAllowed(_("This event is for professionals, so you cannot book for young people."))
+    if not may_book_for_others(event):
+        raise NotAllowed(str(EACH_CHOOSES_A_TIME))
     if reason := sign_up_closed_reason(event, now=now):
         raise NotAllowed(reason)
     if not young_people:

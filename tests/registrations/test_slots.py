@@ -488,3 +488,41 @@ def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
     for page in ("attendees", "register"):
         text = client.get(f"/admin/events/{one_day.id}/{page}").text
         assert first.times in text and first.when not in text, page
+
+
+def test_professionals_cannot_book_times_for_young_people(client):
+    # Every ticket at an event split into slots holds a time, and each young person chooses
+    # theirs: a booking would take places with no time, so the event offers none.
+    from nclw.registrations import bookings
+    from nclw.registrations.bookings import Professional, YoungPerson
+
+    event, (first, *_rest) = _slotted(count=3)
+    assert "book-for-young-people" not in client.get(f"/events/{event.slug}").text
+    form = client.get(f"/events/{event.slug}/book-for-young-people")
+    assert form.status_code == 200 and "Each young person chooses their own time" in form.text
+    assert f"/events/{event.slug}</a>" in form.text  # the address to send them
+    adviser = Professional("Ana Adviser", "ana@example.org", "Leeds Council", "Personal adviser")
+    with pytest.raises(NotAllowed, match="chooses their own time"):
+        bookings.book_for_young_people(
+            event, adviser, [YoungPerson("Kai", "")], declared=True, now=utcnow()
+        )
+    # Without slots the same event takes bookings, and offers them on its page.
+    plain = make_event(capacity=None)
+    assert "book-for-young-people" in client.get(f"/events/{plain.slug}").text
+
+
+@pytest.mark.slow  # the Nu HTML checker is a Java program
+def test_the_pages_about_slots_are_valid(client):
+    from tests.support.html_validation import assert_valid_pages
+
+    event, (first, *_rest) = _slotted(count=3)
+    token = ticket_link(_sign_up(event, first.id).registration)
+    assert_valid_pages(
+        {
+            "event page with slots": client.get(f"/events/{event.slug}"),
+            "sign-up form with slots": client.get(f"/events/{event.slug}/register"),
+            "ticket with a slot": client.get(f"/tickets/{token}"),
+            "change time": client.get(f"/tickets/{token}/time"),
+            "no booking for slots": client.get(f"/events/{event.slug}/book-for-young-people"),
+        }
+    )
