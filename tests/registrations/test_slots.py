@@ -445,14 +445,9 @@ def test_times_on_more_than_one_day_each_say_their_day(client):
     later = format_when(uk_datetime(first_day, 10, 30), uk_datetime(first_day, 11))
     assert later in change
 
-    one_day = make_event(capacity=None)
-    slot_changes.make_slots(
-        one_day, first_starts_at=one_day.starts_at, count=2, minutes=20, capacity=1, now=utcnow()
-    )
-    db.session.commit()
+    one_day, (first, _second) = _slotted(count=2)
     form = client.get(f"/events/{one_day.slug}/register").text
     assert f"Times are UK times on {format_day(one_day.starts_at)}." in form
-    first = slots.event_slots(one_day.id)[0]
     assert f">{first.times}</label>" in form and first.when not in form
 
 
@@ -474,14 +469,9 @@ def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
         text = client.get(f"/admin/events/{event.id}/{page}").text
         assert first.when in text and third.when in text, page
 
-    one_day = make_event(capacity=None)
-    slot_changes.make_slots(
-        one_day, first_starts_at=one_day.starts_at, count=3, minutes=20, capacity=1, now=utcnow()
-    )
-    db.session.commit()
+    one_day, (first, *_rest) = _slotted(count=3)
     listing = client.get(f"/admin/events/{one_day.id}/slots").text
     assert f"3 slots on {format_day(one_day.starts_at)}," in listing
-    first = slots.event_slots(one_day.id)[0]
     assert f'<th scope="row">{first.times}</th>' in listing and first.when not in listing
     _sign_up(one_day, first.id, "one@example.com")
     db.session.commit()
