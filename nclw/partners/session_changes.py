@@ -31,10 +31,11 @@ from nclw.guarded import guarded_update
 from nclw.links import absolute_url
 from nclw.mail.outbox import ComposedEmail, compose_email, queue_email
 from nclw.partners.compare import LABELS as PROPOSAL_LABELS
+from nclw.partners.compare import show_value
 from nclw.partners.models import SessionChange, SessionChangeState
 from nclw.partners.services import SESSION_EDIT_FIELDS, organiser_addresses, partner_address
 from nclw.registrations.event_changes import update_event
-from nclw.timezones import format_day, format_moment, to_uk, uk_datetime
+from nclw.timezones import format_day, to_uk, uk_datetime
 
 _TIMES = ("starts_at", "ends_at")
 
@@ -202,15 +203,6 @@ def _move(change: SessionChange, to: SessionChangeState, *, actor: User, now: da
 # --- What reviewers and partners read ---------------------------------------------------------
 
 
-def show(field: str, value: Any) -> str:
-    """A stored value as people read it."""
-    if value is None or value == "":
-        return _("Not given")
-    if field in _TIMES:
-        return format_moment(datetime.fromisoformat(value))
-    return str(value)
-
-
 def rows(change: SessionChange, *, against_the_site: bool = True) -> list[tuple[str, str, str]]:
     """(what, before, asked for) for each changed field, side by side.
 
@@ -226,7 +218,7 @@ def rows(change: SessionChange, *, against_the_site: bool = True) -> list[tuple[
         return change.before.get(field)
 
     return [
-        (str(LABELS[field]), show(field, before(field)), show(field, value))
+        (str(LABELS[field]), show_value(field, before(field)), show_value(field, value))
         for field, value in change.changes.items()
     ]
 

@@ -114,6 +114,7 @@ def test_partner_proposes_organiser_approves_it_is_on_the_week(
 
         page.fill("#title", TITLE)
         page.fill("#summary", "Meet apprentices and find out how to apply.")
+        page.fill("#highlights", "Meet apprentices\nFind out how to apply")
         page.select_option("#audience", "care_experienced")
         page.fill("#capacity", "25")
         _fill_date(page, "day", day)
@@ -141,6 +142,9 @@ def test_partner_proposes_organiser_approves_it_is_on_the_week(
         page.get_by_role("link", name=TITLE).click()
         page.wait_for_load_state()
         assert "Dee Okafor" in page.inner_text("main")
+        # The reviewer reads the partner's lines as the partner wrote them, one a line.
+        answer = page.get_by_role("row", name="What people will get").get_by_role("cell")
+        assert answer.inner_text() == "Meet apprentices\nFind out how to apply"
         _check(page)
         _submit(page, "Approve and publish")
         assert "Approved and published" in page.inner_text("main")
