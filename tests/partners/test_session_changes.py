@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -202,3 +203,16 @@ def test_the_audit_log_names_the_change_in_english_whatever_the_partners_languag
         sa.select(AuditEntry).where(AuditEntry.action == "session_change.requested")
     ).one()
     assert entry.summary == "asked to change summary"
+
+
+def test_the_emails_about_a_change_keep_the_partners_lines(app, client, session):
+    partner, event, organiser = session
+    login(client, partner)
+    lines = "Bring a CV\nMeet a recruiter"
+    client.post(f"/partner/sessions/{event.id}/edit", data=_form(event, highlights=lines))
+    [to_review] = outbox("session_change_requested")
+    # In the HTML part a line break shows only where the item keeps it.
+    found = r"<li[^>]*><strong>What people will get:</strong>.*?</li>"
+    item = re.search(found, to_review.html_body, re.S)
+    assert item and 'style="white-space: pre-line;"' in item.group(0), to_review.html_body
+    assert lines in item.group(0) and lines in to_review.text_body
