@@ -22,7 +22,7 @@ bp.add_app_template_global(slots.slot_waited_for, "slot_waited_for")
 bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_ticket")
 # A slot in a list of them: its times where the list names the day once (one_day_of).
 bp.add_app_template_global(slots.slot_words, "slot_words")
-bp.add_app_template_global(slots.one_day_of, "one_day_of")
+bp.add_app_template_global(slots.day_of_one_day_event, "day_of_one_day_event")
 # An event page's "How long": one slot's length where the event is split into slots.
 bp.add_app_template_global(slots.how_long, "how_long")
 bp.record_once(

@@ -87,19 +87,19 @@ def has_slots(event_id: int) -> bool:
 def how_long(event: Event) -> str:
     """How long a person is there: the event's length or, at an event split into slots, the
     length of one slot ("20 minutes, at a time you choose"), not the whole day's."""
-    by_length = sorted(event_slots(event.id), key=lambda slot: slot.ends_at - slot.starts_at)
-    if not by_length:
+    lengths = sorted({slot.ends_at - slot.starts_at for slot in event_slots(event.id)})
+    if not lengths:
         return format_duration(event.starts_at, event.ends_at)
-    shortest, longest = by_length[0], by_length[-1]
-    if shortest.ends_at - shortest.starts_at == longest.ends_at - longest.starts_at:
-        return _(
-            "%(length)s, at a time you choose when you sign up",
-            length=format_duration(shortest.starts_at, shortest.ends_at),
-        )
+    shortest, longest = (
+        format_duration(event.starts_at, event.starts_at + length)
+        for length in (lengths[0], lengths[-1])
+    )
+    if shortest == longest:
+        return _("%(length)s, at a time you choose when you sign up", length=shortest)
     return _(
         "%(shortest)s to %(longest)s, at a time you choose when you sign up",
-        shortest=format_duration(shortest.starts_at, shortest.ends_at),
-        longest=format_duration(longest.starts_at, longest.ends_at),
+        shortest=shortest,
+        longest=longest,
     )
 
 
@@ -110,6 +110,12 @@ def one_day_of(some_slots: Sequence[EventSlot]) -> datetime | None:
     if len({to_uk(slot.starts_at).date() for slot in some_slots}) != 1:
         return None
     return min(slot.starts_at for slot in some_slots)
+
+
+def day_of_one_day_event(event: Event) -> datetime | None:
+    """The event's start when it is all on one UK day (so are its slots), else None: lists
+    of its tickets' times that do not name a day themselves may then give times alone."""
+    return event.starts_at if to_uk(event.starts_at).date() == to_uk(event.ends_at).date() else None
 
 
 def slot_words(slot: EventSlot, day: datetime | None) -> str:

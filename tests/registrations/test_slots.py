@@ -468,6 +468,12 @@ def test_the_back_office_names_the_slots_day_once_where_they_share_one(client):
     for page in ("attendees", "register"):
         text = client.get(f"/admin/events/{event.id}/{page}").text
         assert first.when in text and third.when in text, page
+    # Everyone at a two-day event may hold a time on the same day: the day is still said.
+    later, _first_day = _two_day_event()
+    last = slots.event_slots(later.id)[-1]
+    _sign_up(later, last.id, "only@example.com")
+    db.session.commit()
+    assert last.when in client.get(f"/admin/events/{later.id}/attendees").text
 
     one_day, (first, *_rest) = _slotted(count=3)
     listing = client.get(f"/admin/events/{one_day.id}/slots").text
