@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from nclw.registrations.models import (
     Registration,
     RegistrationStatus,
 )
+from nclw.registrations.slots import held_times
 from nclw.timezones import format_day, format_time, to_uk
 
 
@@ -211,6 +212,8 @@ class DeskSearch:
     people: list[Registration]
     # A reference from another event's ticket: which event it is for.
     other_event: str | None = None
+    # The time each person found holds, at an event split into times (slots.held_times).
+    times: dict[int, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -245,7 +248,7 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
             return DeskSearch(people=[])
         if found.event_id != event.id:
             return DeskSearch(people=[], other_event=found.event.title)
-        return DeskSearch(people=[found])
+        return DeskSearch(people=[found], times=held_times(event, [found]))
     like = "%" + text.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
     people = db.session.scalars(
         sa.select(Registration)
@@ -258,7 +261,8 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
         .order_by(Registration.first_name, Registration.reference)
         .limit(DESK_RESULTS)
     )
-    return DeskSearch(people=list(people))
+    people = list(people)
+    return DeskSearch(people=people, times=held_times(event, people))
 
 
 def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:

@@ -168,6 +168,22 @@ def slots_by_registration(event_id: int) -> dict[int, EventSlot]:
     return {registration_id: slot for registration_id, slot in rows}
 
 
+def held_times(event: Event, tickets: Sequence[Registration]) -> dict[int, str]:
+    """The time each of these tickets at `event` holds, in words, by ticket id (a ticket with
+    no slot is not in it): times alone where the event is on one day, else with their day,
+    as in every list of tickets. One query, whatever the number of tickets."""
+    ids = [ticket.id for ticket in tickets]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(SlotBooking.registration_id, EventSlot)
+        .join(EventSlot, SlotBooking.slot_id == EventSlot.id)
+        .where(SlotBooking.registration_id.in_(ids))
+    )
+    day = day_of_one_day_event(event)
+    return {registration_id: slot_words(slot, day) for registration_id, slot in rows}
+
+
 def check_choice(event: Event, slot_id: int | None) -> None:
     """Refuse a sign-up for a slotted event that chose no time while times are free, and a
     slot that is not this event's. With every slot full, the person joins the waiting list."""

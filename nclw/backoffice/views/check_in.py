@@ -17,7 +17,7 @@ from nclw.backoffice.views._blueprint import bp, open_to_door_staff
 from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations import on_the_day
+from nclw.registrations import on_the_day, slots
 from nclw.registrations import queries as tickets
 from nclw.registrations.models import Registration
 from nclw.security import uses_camera
@@ -73,12 +73,14 @@ def check_in_desk(event_id: int):
         )
         if checked.ok:
             return redirect(url_for("backoffice.check_in_desk", event_id=event.id))
+    scanned = _scanned_ticket(event, form)
     return render_template(
         "backoffice/check_in.html",
         event=event,
         form=form,
         frame=_frame(event),
-        scanned=_scanned_ticket(event, form),
+        scanned=scanned,
+        scanned_time=slots.held_times(event, [scanned]).get(scanned.id) if scanned else None,
         # Door staff see the listed needs that matter at the door, not what people wrote.
         show_notes=is_active_organiser(current_user),
         recent=queries.recent_check_ins(event),
