@@ -65,6 +65,19 @@ def required_text(text: str | None, missing: str) -> str:
     return text
 
 
+def one_line_text(
+    text: str | None, missing: str, *, limit: int | None = None, too_long: str = ""
+) -> str:
+    """Typed text made one line, every run of spaces and line breaks one space: a name or a
+    short reason. With nothing left, `missing` is said; longer than `limit`, `too_long`."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise InvalidInput(missing)
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(too_long)
+    return text
+
+
 #: How long to ask people (and programs) to wait before trying a change again.
 RETRY_AFTER_SECONDS = 120
 

@@ -100,16 +100,21 @@ def _two_step_first():
     return redirect(url_for("two_step.set_up"))
 
 
+def _signed_in_as(allowed: Callable[[User], bool]):
+    """None when the signed-in user is `allowed`; else sign in first, or 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not allowed(current_user):
+        abort(403)
+    return None
+
+
 def organisers_only():
     """For a page only organisers see: None for an organiser; else sign in first, or 403.
 
     An organiser the site requires to use two-step sign-in, without it, is sent to set it up.
     """
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not is_active_organiser(current_user):
-        abort(403)
-    return _two_step_first()
+    return _signed_in_as(is_active_organiser) or _two_step_first()
 
 
 def check_in_staff_only():
@@ -117,60 +122,48 @@ def check_in_staff_only():
 
     Which events door staff may check people in at is `can_check_in`'s answer, asked by the desk.
     """
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not (is_active_organiser(current_user) or is_active_door_staff(current_user)):
-        abort(403)
     # The desk is a back-office page for organisers too: the same two-step rule holds.
-    return _two_step_first()
+    return _signed_in_as(_organiser_or_door_staff) or _two_step_first()
+
+
+def _organiser_or_door_staff(user: User) -> bool:
+    return is_active_organiser(user) or is_active_door_staff(user)
+
+
+def _anyone(_user: User) -> bool:
+    return True
+
+
+def _is_partner(user: User) -> bool:
+    return user.is_partner
+
+
+def _guarded(view: F, check: Callable[[], object]) -> F:
+    """`view`, answered instead by what `check` answers (sign in first, 403, a redirect)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        return check() or view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
 
 
 def organiser_required(view: F) -> F:
     """Anonymous visitors are sent to sign in; partners get 403."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        return organisers_only() or view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _guarded(view, organisers_only)
 
 
 def staff_required(view: F) -> F:
     """Organisers and partner users; anonymous visitors are sent to sign in, and organisers
     who must set up two-step sign-in to do that first."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        return _two_step_first() or view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _guarded(view, lambda: _signed_in_as(_anyone) or _two_step_first())
 
 
 def partner_required(view: F) -> F:
     """Partner users only; organisers get 403 (they have the back office)."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_partner:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _guarded(view, lambda: _signed_in_as(_is_partner))
 
 
 def door_staff_required(view: F) -> F:
     """Door staff only; anonymous visitors are sent to sign in, everyone else gets 403."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not is_active_door_staff(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _guarded(view, lambda: _signed_in_as(is_active_door_staff))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput, NotAllowed, required_text
+from nclw.errors import InvalidInput, NotAllowed, one_line_text, required_text
 from nclw.events.details import DETAIL_FIELDS, check_details, ready_to_publish_problem
 from nclw.events.filters import WeekFilters
 from nclw.events.models import PUBLIC_STATUSES, Edition, Event, EventStatus, Organisation
@@ -358,11 +358,12 @@ def duplicate_event(event: Event, *, actor, now: datetime) -> Event:
 
 def _organisation_name(name: str, *, other_than: Organisation | None = None) -> str:
     """The name, tidied, if no other organisation has it (in any case)."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput(_("Enter the organisation's name."))
-    if len(name) > 160:
-        raise InvalidInput(_("The organisation's name must be 160 characters or fewer."))
+    name = one_line_text(
+        name,
+        _("Enter the organisation's name."),
+        limit=160,
+        too_long=_("The organisation's name must be 160 characters or fewer."),
+    )
     same = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
     if other_than is not None:
         same = same.where(Organisation.id != other_than.id)

@@ -23,7 +23,7 @@ from nclw.accounts.models import User
 from nclw.accounts.permissions import can_host, is_active_organiser
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import Forbidden, InvalidInput, NotAllowed
+from nclw.errors import Forbidden, InvalidInput, NotAllowed, one_line_text
 from nclw.events.models import Event, EventStatus
 from nclw.events.services import check_event_changes
 from nclw.extensions import db
@@ -174,9 +174,7 @@ def decline_change(change: SessionChange, *, reason: str, actor: User, now: date
     """Say no to a change, with a reason the partner reads; the session stays as it is."""
     if not is_active_organiser(actor):
         raise Forbidden(_("Only organisers can review changes to sessions."))
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise InvalidInput(_("Give a reason, so the partner knows why."))
+    reason = one_line_text(reason, _("Give a reason, so the partner knows why."))
     _move(change, SessionChangeState.DECLINED, actor=actor, now=now)
     change.decline_reason = reason
     _tell_partner(change, _declined)

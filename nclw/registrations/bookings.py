@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from nclw.addresses import normalise_email, why_we_cannot_email
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput, NotAllowed
+from nclw.errors import InvalidInput, NotAllowed, one_line_text
 from nclw.events.models import Audience, Event
 from nclw.events.services import sign_up_closed_reason
 from nclw.extensions import db
@@ -119,15 +119,6 @@ def declaration(event: Event) -> str:
             ages=event.age_rule,
         )
     return _("Everyone I am booking for is aged %(ages)s.", ages=event.age_rule)
-
-
-def _clean(text: str, limit: int, missing: str, too_long: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
-        raise InvalidInput(missing)
-    if len(text) > limit:
-        raise InvalidInput(too_long)
-    return text
 
 
 def check_booking(
@@ -235,15 +226,19 @@ def book_for_young_people(
     token = new_link_token()
     booking = Booking(
         event_id=event.id,
-        name=_clean(professional.name, 120, _("Enter your name"), _("Your name is too long")),
-        email=professional.email.strip(),
-        organisation=_clean(
-            professional.organisation,
-            160,
-            _("Enter your organisation"),
-            _("Organisation is too long"),
+        name=one_line_text(
+            professional.name, _("Enter your name"), limit=120, too_long=_("Your name is too long")
         ),
-        role=_clean(professional.role, 120, _("Enter your role"), _("Role is too long")),
+        email=professional.email.strip(),
+        organisation=one_line_text(
+            professional.organisation,
+            _("Enter your organisation"),
+            limit=160,
+            too_long=_("Organisation is too long"),
+        ),
+        role=one_line_text(
+            professional.role, _("Enter your role"), limit=120, too_long=_("Role is too long")
+        ),
         link_hash=hash_token(token),
         created_at=now,
     )

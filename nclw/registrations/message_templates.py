@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput
+from nclw.errors import InvalidInput, one_line_text
 from nclw.extensions import db
 from nclw.registrations.messaging import tidy_message
 from nclw.registrations.models import MessageTemplate
@@ -26,16 +26,14 @@ def message_templates() -> list[MessageTemplate]:
 
 
 def _tidy_name(name: str, *, keep: MessageTemplate | None = None) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput(_("Give the template a name."))
-    if len(name) > NAME_LENGTH:
-        raise InvalidInput(
-            _(
-                "Keep the template's name to %(length)s characters or fewer.",
-                length=NAME_LENGTH,
-            )
-        )
+    name = one_line_text(
+        name,
+        _("Give the template a name."),
+        limit=NAME_LENGTH,
+        too_long=_(
+            "Keep the template's name to %(length)s characters or fewer.", length=NAME_LENGTH
+        ),
+    )
     clash = db.session.scalar(
         sa.select(MessageTemplate.id).where(
             sa.func.lower(MessageTemplate.name) == name.lower(),

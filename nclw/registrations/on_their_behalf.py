@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from nclw.accounts.models import User
 from nclw.audit.actions import AuditAction
 from nclw.audit.services import record_action
-from nclw.errors import InvalidInput
+from nclw.errors import one_line_text
 from nclw.registrations import messages
 from nclw.registrations.models import Registration, ReleaseRoute
 from nclw.registrations.services import cancel_registration
@@ -19,17 +19,15 @@ CANCELLATION_REASON_MAX_LENGTH = 500
 
 def clean_reason(reason: str | None) -> str:
     """The reason an organiser gave for cancelling, tidied; refused when empty or too long."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise InvalidInput(_("Say why you are cancelling it. They will read this."))
-    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
-        raise InvalidInput(
-            _(
-                "The reason must be %(most)s characters or fewer.",
-                most=CANCELLATION_REASON_MAX_LENGTH,
-            )
-        )
-    return reason
+    return one_line_text(
+        reason,
+        _("Say why you are cancelling it. They will read this."),
+        limit=CANCELLATION_REASON_MAX_LENGTH,
+        too_long=_(
+            "The reason must be %(most)s characters or fewer.",
+            most=CANCELLATION_REASON_MAX_LENGTH,
+        ),
+    )
 
 
 def cancel_on_their_behalf(
