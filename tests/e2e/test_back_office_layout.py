@@ -42,10 +42,21 @@ def _wide(page: Page) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth") <= DESK["width"]
 
 
+# Captions of tables that scroll sideways which run past the edge of their region.
+CAPTIONS_CUT = """() => [...document.querySelectorAll('.table-wrap > table > caption')]
+  .filter((caption) => {
+    const region = caption.closest('.table-wrap').getBoundingClientRect();
+    const box = caption.getBoundingClientRect();
+    return box.left < region.left - 1 || box.right > region.right + 1;
+  }).map((caption) => caption.textContent.trim())"""
+
+
 def _fits_a_phone(page: Page) -> None:
     page.set_viewport_size(PHONE)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a phone"
+    # A wide table scrolls in its region, but what it is (its caption) is read at a glance.
+    assert page.evaluate(CAPTIONS_CUT) == [], f"{page.url}: a table's caption runs off a phone"
     page.set_viewport_size(DESK)
 
 
@@ -58,6 +69,7 @@ def test_the_back_office_uses_a_desks_width(browser: Browser, tmp_path, demo_wee
         conference = site.query("SELECT id FROM events WHERE title LIKE 'TOGETHER%'")[0][0]
         qa_event = site.query("SELECT id FROM events WHERE qa_enabled = 1 LIMIT 1")[0][0]
         proposal = site.query("SELECT id FROM proposals LIMIT 1")[0][0]
+        slotted = site.query("SELECT event_id FROM event_slots LIMIT 1")[0][0]
         pages = {
             "dashboard": "/admin/",
             "events": "/admin/events",
@@ -67,6 +79,7 @@ def test_the_back_office_uses_a_desks_width(browser: Browser, tmp_path, demo_wee
             "questions": f"/admin/events/{qa_event}/questions",
             "proposals": "/admin/proposals/",
             "proposal": f"/admin/proposals/{proposal}",
+            "slots": f"/admin/events/{slotted}/slots",
         }
         html: dict[str, str] = {}
         with new_page(browser, DESK) as page:

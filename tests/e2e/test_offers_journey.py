@@ -17,6 +17,7 @@ from tests.e2e.demo_site import DemoSite, demo_site
 from tests.e2e.signup_storm import server_env
 from tests.e2e.test_young_person_journey import _mail_to, _sign_up, _ticket_path
 from tests.support.browser import assert_no_axe_violations, new_page
+from tests.support.html_validation import html_errors
 from tests.support.live_server import run_flask
 
 pytestmark = pytest.mark.e2e
@@ -85,6 +86,8 @@ def test_an_offer_runs_out_and_the_next_person_claims_it(
             page.goto(site.url + OFFER_LINK.search(offer.text()).group(1))
             assert page.inner_text("h1") == "Claim your place"
             _fits(page)
+            # Two forms on one page, each with its form token: still one id="csrf_token".
+            assert html_errors(page.content()) == []
             with page.expect_navigation():
                 page.get_by_role("button", name="Claim my place").click()
             main = page.inner_text("main")

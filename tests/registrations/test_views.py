@@ -44,6 +44,23 @@ def _sign_up(client, event, **fields):
 # --- signing up --------------------------------------------------------------------------
 
 
+def test_after_signing_up_the_page_says_what_comes_next_and_what_to_do_if_it_does_not(client):
+    # The page after the form: where the ticket is (the email), what the email leads to,
+    # what to do while waiting for it, and a way back with the right address.
+    event = make_event()
+    page = _sign_up(client, event)
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "<h1>Check your email</h1>" in text
+    assert "to <strong>jordan@example.com</strong>" in text
+    assert "Open it to see your ticket" in text and "ask a question or cancel" in text
+    assert "It can take a few minutes to arrive. Check your junk or spam folder too." in text
+    assert "<h2>Already signed up?</h2>" in text and "<h2>Wrong address?</h2>" in text
+    again = f'<a href="/events/{event.slug}/register">Sign up again with the right address</a>'
+    assert again in text
+    assert "waiting list reference" not in text
+
+
 def test_form_asks_first_name_and_email_with_visible_labels(client):
     event = make_event()
     response = client.get(f"/events/{event.slug}/register")
@@ -263,6 +280,8 @@ def test_draft_event_is_not_public(client):
         "/tickets/not-a-real-token",
         "/tickets/not-a-real-token/invite.ics",
         "/tickets/not-a-real-token/cancel",
+        # Where sign-ups used to land: an old bookmark with a wrong token finds nothing.
+        "/tickets/not-a-real-token/confirmation",
         "/tickets/" + "x" * 500,
         "/weeks/1999",
     ],
