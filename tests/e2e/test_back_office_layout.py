@@ -75,6 +75,7 @@ def test_the_back_office_uses_a_desks_width(browser: Browser, tmp_path, demo_wee
             "events": "/admin/events",
             "event": f"/admin/events/{conference}",
             "attendees": f"/admin/events/{conference}/attendees",
+            "sign-in sheet": f"/admin/events/{conference}/register",
             "report": f"/admin/events/{conference}/report",
             "questions": f"/admin/events/{qa_event}/questions",
             "proposals": "/admin/proposals/",
