@@ -134,8 +134,10 @@ def _anyone(_user: User) -> bool:
     return True
 
 
-def _is_partner(user: User) -> bool:
-    return user.is_partner
+def _is_active_partner(user: User) -> bool:
+    # Deactivating an account ends its sessions; this holds even if one outlived that (an
+    # account switched off by hand in the database), as it does for organisers and door staff.
+    return user.is_active and user.is_partner
 
 
 def _guarded(view: F, check: Callable[[], object]) -> F:
@@ -161,7 +163,7 @@ def staff_required(view: F) -> F:
 
 def partner_required(view: F) -> F:
     """Partner users only; organisers get 403 (they have the back office)."""
-    return _guarded(view, lambda: _signed_in_as(_is_partner))
+    return _guarded(view, lambda: _signed_in_as(_is_active_partner))
 
 
 def door_staff_required(view: F) -> F:

@@ -86,6 +86,18 @@ def test_partner_proposes_saves_a_draft_and_sends_it(app, client, organiser):
     assert edit.status_code == 302
 
 
+def test_a_partner_account_switched_off_by_hand_is_refused_at_once(app, client):
+    # Deactivating ends an account's sessions; one switched off straight in the database
+    # keeps its cookie, and the partner area still refuses it, as the back office does.
+    partner = make_partner()
+    login(client, partner)
+    assert client.get("/partner/").status_code == 200
+    partner.active = False
+    db.session.commit()
+    assert client.get("/partner/").status_code == 403
+    assert client.get("/partner/proposals/new").status_code == 403
+
+
 def test_form_problems_are_shown_and_what_was_typed_is_kept(app, client):
     login(client, make_partner())
     response = client.post(
