@@ -130,8 +130,8 @@ def _organiser_or_door_staff(user: User) -> bool:
     return is_active_organiser(user) or is_active_door_staff(user)
 
 
-def _anyone(_user: User) -> bool:
-    return True
+def _active_account(user: User) -> bool:
+    return user.is_active
 
 
 def _is_active_partner(user: User) -> bool:
@@ -158,7 +158,7 @@ def organiser_required(view: F) -> F:
 def staff_required(view: F) -> F:
     """Organisers and partner users; anonymous visitors are sent to sign in, and organisers
     who must set up two-step sign-in to do that first."""
-    return _guarded(view, lambda: _signed_in_as(_anyone) or _two_step_first())
+    return _guarded(view, lambda: _signed_in_as(_active_account) or _two_step_first())
 
 
 def partner_required(view: F) -> F:
