@@ -566,8 +566,10 @@ def test_the_desk_says_each_persons_time_with_its_day_in_one_query(client):
     assert len(for_all) == len(for_one)
 
     desk = client.get(f"/admin/events/{event.id}/check-in", query_string={"q": "sam"}).text
-    for slot in held:
-        assert slot.when in desk
+    words = " ".join(re.sub(r"<[^>]+>", " ", desk).split())
+    for person, slot in zip(people, held, strict=True):
+        # Each part of a line stands apart: "Sam · NCLW-… · <day, time> · Confirmed ticket".
+        assert f"Sam · {person.reference} · {slot.when} · Confirmed ticket" in words
     scanned = client.get(
         f"/admin/events/{event.id}/check-in", query_string={"reference": people[-1].reference}
     ).text
