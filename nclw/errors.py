@@ -184,6 +184,12 @@ def _cannot_save_page():
     return page, 503, headers
 
 
+def _from_email_link() -> bool:
+    """Whether the address was one of the links we email: a ticket's, an offer's, a
+    booking's or a survey's, each with its token. A missing one there may have been deleted."""
+    return bool(request.view_args and "token" in request.view_args)
+
+
 _TITLES = {
     400: _l("Something was wrong with that request"),
     403: _l("You cannot see this page"),
@@ -216,14 +222,22 @@ def init_error_pages(app: Flask) -> None:
             body = {"error": error.name, "message": error.description, "status": code}
             return body, code, headers
         title = _TITLES.get(code, error.name)
-        return render_template("errors/error.html", code=code, title=title), code, headers
+        page = render_template(
+            "errors/error.html", code=code, title=title, from_email_link=_from_email_link()
+        )
+        return page, code, headers
 
     @app.errorhandler(NclwError)
     def rule_broken(error: NclwError):
         if request.path.startswith("/api/"):
             return {"error": "request", "message": error.message}, error.status_code
         return (
-            render_template("errors/error.html", code=error.status_code, title=error.message),
+            render_template(
+                "errors/error.html",
+                code=error.status_code,
+                title=error.message,
+                from_email_link=_from_email_link(),
+            ),
             error.status_code,
         )
 

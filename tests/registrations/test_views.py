@@ -293,6 +293,20 @@ def test_unknown_slug_or_token_is_a_friendly_404(client, path):
     assert "Traceback" not in response.text
 
 
+def test_a_missing_page_says_a_ticket_may_be_deleted_only_for_a_link_we_email(client):
+    # A ticket link from an email can lead nowhere because its holder deleted their details;
+    # an event's address, or one typed wrongly, has nothing to do with tickets.
+    deleted = "the ticket may have been deleted"
+    for path in ("/tickets/not-a-real-token", "/tickets/not-a-real-token/offer"):
+        assert deleted in client.get(path).text, path
+    for path in ("/events/no-such-event", "/no-such-page", "/weeks/1999"):
+        page = client.get(path)
+        assert page.status_code == 404
+        assert deleted not in page.text and "the page may no longer be there" in page.text, path
+    welsh = client.get("/cy/events/no-such-event").text
+    assert "efallai nad yw'r dudalen yno mwyach" in welsh.replace("&#39;", "'")
+
+
 def test_unknown_slug_on_post_is_404_not_500(client):
     assert client.post("/events/nope/register", data={"first_name": "A"}).status_code == 404
     assert client.post("/events/nope/lost-ticket", data={"email": "a@b.c"}).status_code == 404
