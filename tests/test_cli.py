@@ -228,8 +228,8 @@ def test_seed_demo_has_mock_interviews_in_twelve_slots_with_some_taken(runner):
     assert len(made) == 12
     assert [slot.confirmed_count for slot in made] == [1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0]
     assert (interviews.capacity, interviews.confirmed_count) == (12, 5)
-    assert len(slots.slots_by_registration(interviews.id)) == 5
+    assert len(slots.held_times(interviews)) == 5
     # A waiting list for each time, with one person waiting for the first interview.
     assert interviews.waiting_list_per_slot
-    [(_ticket, waited)] = slot_waits.waits_by_registration(interviews.id).items()
-    assert waited.id == made[0].id
+    [(_ticket, waited)] = slot_waits.waited_times(interviews).items()
+    assert waited == made[0].times

@@ -16,13 +16,12 @@ from nclw.web import form_page, or_404, run_form
 bp = Blueprint("slots", __name__)
 bp.add_app_template_global(slots.slot_of, "slot_of_ticket")
 # Organisers' lists, sheets and the door desk show each ticket's time: one query per page.
-bp.add_app_template_global(slots.slots_by_registration, "slots_by_ticket")
+bp.add_app_template_global(slots.held_times, "ticket_times")
 # Where each time has its own waiting list: the time a person waits for.
 bp.add_app_template_global(slots.slot_waited_for, "slot_waited_for")
-bp.add_app_template_global(slot_waits.waits_by_registration, "slot_waits_by_ticket")
+bp.add_app_template_global(slot_waits.waited_times, "waited_times")
 # A slot in a list of them: its times where the list names the day once (one_day_of).
 bp.add_app_template_global(slots.slot_words, "slot_words")
-bp.add_app_template_global(slots.day_of_one_day_event, "day_of_one_day_event")
 # An event page's "How long": one slot's length where the event is split into slots.
 bp.add_app_template_global(slots.how_long, "how_long")
 bp.record_once(

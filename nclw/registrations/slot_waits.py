@@ -100,15 +100,16 @@ def next_waiting(slot_id: int, passed_over: Collection[int] = ()) -> Registratio
     )
 
 
-def waits_by_registration(event_id: int) -> dict[int, EventSlot]:
-    """The time each person on an event's waiting list waits for, for organisers' lists."""
+def waited_times(event: Event) -> dict[int, str]:
+    """The time each person on an event's waiting list waits for, in words, for organisers'
+    lists (as slots.held_times words the times tickets hold)."""
     rows = db.session.execute(
         sa.select(SlotWait.registration_id, EventSlot)
         .join(EventSlot, SlotWait.slot_id == EventSlot.id)
         .join(Registration, Registration.id == SlotWait.registration_id)
-        .where(EventSlot.event_id == event_id, Registration.status == RegistrationStatus.WAITING)
+        .where(EventSlot.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
     )
-    return {registration_id: slot for registration_id, slot in rows}
+    return slots.times_in_words(event, rows)
 
 
 def anyone_waits_for(slot: EventSlot) -> bool:

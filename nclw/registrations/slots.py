@@ -9,7 +9,7 @@ event's capacity is the sum of its slots' places, so a free event place means a 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -158,30 +158,28 @@ def slot_waited_for(registration: Registration) -> EventSlot | None:
     )
 
 
-def slots_by_registration(event_id: int) -> dict[int, EventSlot]:
-    """Every ticket's slot at one event, for lists that show many tickets at once."""
-    rows = db.session.execute(
-        sa.select(SlotBooking.registration_id, EventSlot)
-        .join(EventSlot, SlotBooking.slot_id == EventSlot.id)
-        .where(EventSlot.event_id == event_id)
-    )
-    return {registration_id: slot for registration_id, slot in rows}
-
-
-def held_times(event: Event, tickets: Sequence[Registration]) -> dict[int, str]:
-    """The time each of these tickets at `event` holds, in words, by ticket id (a ticket with
-    no slot is not in it): times alone where the event is on one day, else with their day,
-    as in every list of tickets. One query, whatever the number of tickets."""
-    ids = [ticket.id for ticket in tickets]
-    if not ids:
+def held_times(event: Event, tickets: Sequence[Registration] | None = None) -> dict[int, str]:
+    """The time each ticket at `event` holds (or each of `tickets`), in words, by ticket id; a
+    ticket with no slot is not in it. One query, whatever the number of tickets."""
+    if tickets is None:
+        which = EventSlot.event_id == event.id
+    elif not tickets:
         return {}
+    else:
+        which = SlotBooking.registration_id.in_([ticket.id for ticket in tickets])
     rows = db.session.execute(
         sa.select(SlotBooking.registration_id, EventSlot)
         .join(EventSlot, SlotBooking.slot_id == EventSlot.id)
-        .where(SlotBooking.registration_id.in_(ids))
+        .where(which)
     )
+    return times_in_words(event, rows)
+
+
+def times_in_words(event: Event, slot_of_ticket: Iterable[tuple[int, EventSlot]]) -> dict[int, str]:
+    """(ticket id, slot) pairs as {ticket id: words}, for a list of tickets: times alone where
+    the event is on one day, else each with its day."""
     day = day_of_one_day_event(event)
-    return {registration_id: slot_words(slot, day) for registration_id, slot in rows}
+    return {registration_id: slot_words(slot, day) for registration_id, slot in slot_of_ticket}
 
 
 def check_choice(event: Event, slot_id: int | None) -> None:
