@@ -289,8 +289,9 @@ class SendTimeComposer:
     """
 
     kinds: frozenset[str]
-    # Loads what a batch of rows needs in one go (the sender then composes row by row).
-    prepare: Callable[[list[OutboxMessage]], None]
+    # Loads what a batch of rows needs in one go (the sender then composes row by row), and
+    # returns it: the session keeps loaded objects only while something else holds them.
+    prepare: Callable[[list[OutboxMessage]], object]
     compose: Callable[[OutboxMessage], Composed]
 
 
@@ -311,8 +312,9 @@ def compose_batch(rows: list[OutboxMessage]) -> list[Composed]:
     for row in rows:
         if row.text_body is None and row.kind in composers:
             waiting.setdefault(composers[row.kind], []).append(row)
-    for composer, its_rows in waiting.items():
-        composer.prepare(its_rows)
+    # Held until the batch is written: dropped, what was loaded for it would be loaded again
+    # one row at a time.
+    loaded = [composer.prepare(its_rows) for composer, its_rows in waiting.items()]
     results = []
     for row in rows:
         if row.text_body is not None:
@@ -321,6 +323,7 @@ def compose_batch(rows: list[OutboxMessage]) -> list[Composed]:
             results.append(Composed.NOTHING_TO_SEND)
         else:
             results.append(_compose_one(composers[row.kind], row))
+    del loaded
     return results
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,12 +36,14 @@ def _title(registration: Registration) -> str:
     return local_text(registration.event, "title")
 
 
-def _ticket_context(registration: Registration, ticket_url: str, **extra: Any) -> dict[str, Any]:
+def _ticket_context(
+    registration: Registration, ticket_url: str, times: tuple[datetime, datetime], **extra: Any
+) -> dict[str, Any]:
     event = registration.event
     return {
         "registration": registration,
         "event": event,
-        "when": format_when(*slots.ticket_times(registration)),
+        "when": format_when(*times),
         "ticket_url": ticket_url,
         # "I can't come any more", as reminders offer it: the ticket's own cancel page, marked
         # so that the report counts the places given back from reminders.
@@ -69,6 +72,8 @@ def _compose(
     discreet = registration.discreet
     # The ticket in the pocket: the QR code the door scans travels inside the email.
     door_code = with_door_code and has_door_code(registration)
+    # The person's own slot where they hold one: asked once, for the words and the invite.
+    times = slots.ticket_times(registration)
     email = compose_email(
         kind,
         registration.email,
@@ -80,7 +85,7 @@ def _compose(
                 method=ical_method,
                 ticket_link=link,
                 reply_address=reply_address(registration),
-                times=slots.ticket_times(registration),
+                times=times,
                 title=_title(registration),
             )
             if ical_method
@@ -90,7 +95,7 @@ def _compose(
         sender_name=str(ical.DISCREET_SENDER) if discreet else None,
         qr_text=ticket_check_in_link(registration) if door_code else None,
         discreet=discreet,
-        **_ticket_context(registration, link, **extra),
+        **_ticket_context(registration, link, times, **extra),
     )
     if registration.held_for_someone:
         email = for_the_booker(email, registration)

@@ -11,6 +11,7 @@ from nclw.mail.models import OutboxMessage
 from nclw.mail.outbox import Composed, SendTimeComposer, fill_in
 from nclw.registrations.messages import ticket_confirmed, waiting_list_place
 from nclw.registrations.models import Registration, RegistrationStatus
+from nclw.registrations.slots import has_slots_clause
 
 # Messages the sender writes just before sending (queued by outbox.queue_email_to_compose),
 # each with the state of the place it tells the person about.
@@ -40,16 +41,25 @@ def compose_queued(message: OutboxMessage) -> Composed:
     return Composed.WRITTEN
 
 
-def _load_registrations(rows: list[OutboxMessage]) -> None:
-    # One query for the batch instead of one per message; the session keeps them for
-    # compose_queued to find.
+def _load_registrations(rows: list[OutboxMessage]) -> list[Registration]:
+    # One query for the batch instead of one per message. The session finds them for
+    # compose_queued while the sender holds the list returned.
     ids = {row.registration_id for row in rows if row.registration_id}
-    if ids:
+    if not ids:
+        return []
+    return list(
         db.session.scalars(
             sa.select(Registration)
             .where(Registration.id.in_(ids))
-            .options(joinedload(Registration.event).joinedload(Event.host))
-        ).all()
+            .options(
+                joinedload(Registration.event).joinedload(Event.host),
+                # Most events have no slots: knowing it, no message asks for the ticket's.
+                joinedload(Registration.event).with_expression(
+                    Event.has_slots, has_slots_clause(Event.id)
+                ),
+            )
+        )
+    )
 
 
 #: Handed to the mail sender by the app (see nclw.mail.outbox.use_send_time_composer).

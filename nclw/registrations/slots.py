@@ -141,10 +141,15 @@ def slot_of(registration: Registration) -> EventSlot | None:
 def ticket_times(registration: Registration) -> tuple[datetime, datetime]:
     """When a ticket's holder is expected: their slot's times (or the times they wait for,
     where each time has its own waiting list), or else the event's."""
+    event = registration.event
+    if event.has_slots is False:
+        # Found so by the statement that loaded it, moments ago (the mail sender asks for a
+        # batch of emails at once, and writes them straight after): no slot to look for.
+        return event.starts_at, event.ends_at
     slot = slot_of(registration) or slot_waited_for(registration)
     if slot is not None:
         return slot.starts_at, slot.ends_at
-    return registration.event.starts_at, registration.event.ends_at
+    return event.starts_at, event.ends_at
 
 
 def slot_waited_for(registration: Registration) -> EventSlot | None:
