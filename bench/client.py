@@ -126,10 +126,19 @@ async def prepare_sign_ups(
 
 
 async def fire_sign_ups(
-    host: str, port: int, slug: str, prepared: list[PreparedSignUp], *, clients: int = 64
+    host: str,
+    port: int,
+    slug: str,
+    prepared: list[PreparedSignUp],
+    *,
+    clients: int = 64,
+    path: str | None = None,
 ) -> tuple[float, list[Reply]]:
-    """POST every prepared sign-up from `clients` concurrent clients; (seconds, replies)."""
-    path = f"/events/{slug}/register"
+    """POST every prepared sign-up from `clients` concurrent clients; (seconds, replies).
+
+    `path` sends the same forms somewhere else than the event's sign-up (bench/wsgi.py's
+    form POST that does nothing)."""
+    path = path or f"/events/{slug}/register"
     queue: asyncio.Queue[PreparedSignUp] = asyncio.Queue()
     for item in prepared:
         queue.put_nowait(item)

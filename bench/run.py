@@ -51,6 +51,7 @@ class Figures:
     loads: list[float] = field(default_factory=list)
     workers: list[dict] = field(default_factory=list)
     cold_start: dict | None = None
+    floor: list[float] = field(default_factory=list)  # server CPU ms per do-nothing POST
 
 
 # ---------------------------------------------------------------- setting up
@@ -303,6 +304,35 @@ def bench_sign_ups(app, server, figures: Figures, *, runs: int, capacity: int, a
             f"load {result['load']}",
             flush=True,
         )
+    # The same forms, sent to a POST that does nothing (bench/wsgi.py): what any form POST
+    # of ours costs, whatever its view does. Twice, as the runs above vary by a tenth.
+    for run in range(2):
+        cpu_ms = _floor_burst(server, "sign-up-warm-up", attempts)
+        figures.floor.append(cpu_ms)
+        print(
+            f"  [{figures.backend}] do-nothing form POST run {run + 1}: "
+            f"server CPU {cpu_ms:.2f} ms/request",
+            flush=True,
+        )
+
+
+def _floor_burst(server, slug: str, attempts: int) -> float:
+    """Server CPU ms per POST of `attempts` sign-up forms to the do-nothing route."""
+    from bench.hello import FLOOR_PATH
+
+    prepared = asyncio.run(
+        prepare_sign_ups(server.host, server.port, slug, attempts, email_prefix="floor-")
+    )
+    cpu_before = server_cpu_seconds(server.pid)
+    _seconds, replies = asyncio.run(
+        fire_sign_ups(
+            server.host, server.port, slug, prepared, clients=SIGN_UP_CLIENTS, path=FLOOR_PATH
+        )
+    )
+    refused = [reply.status for reply in replies if reply.status != 200]
+    if refused:
+        raise RuntimeError(f"the do-nothing POST was answered {sorted(set(refused))}")
+    return (server_cpu_seconds(server.pid) - cpu_before) / len(replies) * 1000
 
 
 def _sign_up_burst(app, server, slug: str, capacity: int, attempts: int) -> dict:
@@ -548,6 +578,15 @@ def summarise(figures: Figures) -> list[str]:
                 f"- sign-ups per second against the bare route's rate: {rate / hello:.0%} "
                 "(target ≥ 15%)",
             ]
+            if figures.floor:
+                floor = _median(figures.floor)
+                lines += [
+                    f"- a form POST that does nothing, sent the same forms: {floor:.2f} ms, "
+                    f"{floor / hello_cpu:.1f}× a bare request. That is what every POST of "
+                    "ours pays before and after its view (session cookie, CSRF token, "
+                    "headers, request log). The sign-up's own work is the rest: "
+                    f"{cpu - floor:.2f} ms, {(cpu - floor) / hello_cpu:.1f}× a bare request.",
+                ]
         lines.append("")
     lines += worker_lines(figures.workers, figures.cold_start)
     if figures.week_modes:
