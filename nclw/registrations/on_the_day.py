@@ -23,6 +23,7 @@ from nclw.registrations.models import (
     Registration,
     RegistrationStatus,
 )
+from nclw.registrations.slot_waits import waited_times
 from nclw.registrations.slots import held_times
 from nclw.timezones import format_day, format_time, to_uk
 
@@ -214,6 +215,8 @@ class DeskSearch:
     other_event: str | None = None
     # The time each person found holds, at an event split into times (slots.held_times).
     times: dict[int, str] = field(default_factory=dict)
+    # And the time each one on a time's own waiting list waits for (slot_waits.waited_times).
+    waits: dict[int, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -248,7 +251,7 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
             return DeskSearch(people=[])
         if found.event_id != event.id:
             return DeskSearch(people=[], other_event=found.event.title)
-        return DeskSearch(people=[found], times=held_times(event, [found]))
+        return found_at_the_desk(event, [found])
     like = "%" + text.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
     people = db.session.scalars(
         sa.select(Registration)
@@ -261,8 +264,17 @@ def find_at_the_desk(event: Event, text: str, *, actor: User) -> DeskSearch:
         .order_by(Registration.first_name, Registration.reference)
         .limit(DESK_RESULTS)
     )
-    people = list(people)
-    return DeskSearch(people=people, times=held_times(event, people))
+    return found_at_the_desk(event, list(people))
+
+
+def found_at_the_desk(event: Event, people: list[Registration]) -> DeskSearch:
+    """These people as the desk shows them: at an event split into times, when each is due,
+    or which time each waits for (in two queries, whatever the number of people)."""
+    return DeskSearch(
+        people=people,
+        times=held_times(event, people),
+        waits=waited_times(event, [person for person in people if person.is_waiting]),
+    )
 
 
 def undo_check_in(registration: Registration, *, actor: User, now: datetime) -> Registration:

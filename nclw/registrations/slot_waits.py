@@ -15,7 +15,7 @@ cannot be split fairly into many, nor many merged into one.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -100,14 +100,22 @@ def next_waiting(slot_id: int, passed_over: Collection[int] = ()) -> Registratio
     )
 
 
-def waited_times(event: Event) -> dict[int, str]:
-    """The time each person on an event's waiting list waits for, in words, for organisers'
-    lists (as slots.held_times words the times tickets hold)."""
+def waited_times(event: Event, people: Sequence[Registration] | None = None) -> dict[int, str]:
+    """The time each person on an event's waiting list (or each of `people` who is on it)
+    waits for, in words, for organisers' lists and the desk (as slots.held_times words the
+    times tickets hold). One query, whatever the number of people."""
+    if people is not None and not people:
+        return {}
+    which = (
+        EventSlot.event_id == event.id
+        if people is None
+        else SlotWait.registration_id.in_([person.id for person in people])
+    )
     rows = db.session.execute(
         sa.select(SlotWait.registration_id, EventSlot)
         .join(EventSlot, SlotWait.slot_id == EventSlot.id)
         .join(Registration, Registration.id == SlotWait.registration_id)
-        .where(EventSlot.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
+        .where(which, Registration.status == RegistrationStatus.WAITING)
     )
     return slots.times_in_words(event, rows)
 

@@ -252,3 +252,45 @@ def test_the_choice_changes_only_while_nobody_waits(app):
     assert event.waiting_list_per_slot
     actions = db.session.scalars(sa.select(AuditEntry.action)).all()
     assert actions.count(AuditAction.EVENT_WAITING_LISTS_CHANGED.value) == 1
+
+
+def test_the_desk_says_which_time_a_waiting_person_waits_for(client):
+    # Door staff meeting someone on a time's own waiting list see which time they wait for,
+    # as the attendee list says it; someone on the event's one list is shown as before.
+    import re
+
+    from nclw.registrations import on_the_day
+    from tests.conftest import login
+    from tests.factories import make_user
+
+    organiser = make_user()
+    login(client, organiser)
+    event, (a, b, _c) = _slotted()
+    _sign_up(event, a, "holder@example.com")
+    _sign_up(event, b, "other@example.com")
+    waits_for_b = _sign_up(event, b, "waits@example.com", wait=True)
+    db.session.commit()
+
+    found = on_the_day.find_at_the_desk(event, "sam", actor=organiser)
+    assert found.waits == {waits_for_b.id: b.times}
+    assert found.waits == slot_waits.waited_times(event)
+
+    desk = client.get(f"/admin/events/{event.id}/check-in", query_string={"q": "sam"}).text
+    words = " ".join(re.sub(r"<[^>]+>", " ", desk).split())
+    assert (
+        f"Sam · {waits_for_b.reference} · On the waiting list for {b.times}: no ticket yet" in words
+    )
+    scanned = client.get(
+        f"/admin/events/{event.id}/check-in", query_string={"reference": waits_for_b.reference}
+    ).text
+    assert f"On the waiting list for {b.times}: no ticket yet." in scanned
+
+    one_list, (slot,) = _slotted(count=1, per_slot=False)
+    _sign_up(one_list, slot, "first@example.com")
+    waiting = _sign_up(one_list, None, "second@example.com")
+    assert waiting.status == RegistrationStatus.WAITING
+    db.session.commit()
+    assert on_the_day.find_at_the_desk(one_list, "sam", actor=organiser).waits == {}
+    desk = client.get(f"/admin/events/{one_list.id}/check-in", query_string={"q": "sam"}).text
+    words = " ".join(re.sub(r"<[^>]+>", " ", desk).split())
+    assert f"Sam · {waiting.reference} · On the waiting list: no ticket yet" in words

@@ -17,7 +17,7 @@ from nclw.backoffice.views._blueprint import bp, open_to_door_staff
 from nclw.backoffice.views._helpers import load_event
 from nclw.events.models import Event
 from nclw.extensions import db
-from nclw.registrations import on_the_day, slots
+from nclw.registrations import on_the_day
 from nclw.registrations import queries as tickets
 from nclw.registrations.models import Registration
 from nclw.security import uses_camera
@@ -80,7 +80,8 @@ def check_in_desk(event_id: int):
         form=form,
         frame=_frame(event),
         scanned=scanned,
-        scanned_time=slots.held_times(event, [scanned]).get(scanned.id) if scanned else None,
+        # When a scanned ticket's holder is due, or the time they wait for.
+        scanned_times=on_the_day.found_at_the_desk(event, [scanned] if scanned else []),
         # Door staff see the listed needs that matter at the door, not what people wrote.
         show_notes=is_active_organiser(current_user),
         recent=queries.recent_check_ins(event),
