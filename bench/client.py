@@ -23,6 +23,7 @@ class Reply:
     headers: list[tuple[str, str]]
     body: bytes
     seconds: float
+    finished: float = 0.0  # time.perf_counter() when the whole reply was read
 
     def cookies(self) -> dict[str, str]:
         jar = {}
@@ -66,7 +67,8 @@ async def request(
     await writer.drain()
     raw = await reader.read()
     writer.close()
-    seconds = time.perf_counter() - started
+    finished = time.perf_counter()
+    seconds = finished - started
     head, _, content = raw.partition(b"\r\n\r\n")
     head_lines = head.decode("latin-1").split("\r\n")
     status = int(head_lines[0].split(" ", 2)[1])
@@ -76,7 +78,7 @@ async def request(
         parsed.append((name.strip(), value.strip()))
     if any(n.lower() == "transfer-encoding" and "chunked" in v for n, v in parsed):
         content = _unchunk(content)
-    return Reply(status, parsed, content, seconds)
+    return Reply(status, parsed, content, seconds, finished)
 
 
 def _unchunk(data: bytes) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -301,6 +302,7 @@ def bench_sign_ups(app, server, figures: Figures, *, runs: int, capacity: int, a
             f"statuses {statuses}, confirmed {result['confirmed_rows']}/{capacity} "
             f"(counter {result['confirmed_count']}), waiting {result['waiting_rows']}, "
             f"outbox {result['outbox_rows']}, server CPU {result['cpu_ms']:.2f} ms/sign-up, "
+            f"longest wait with no sign-up finished {result['stall'] * 1000:.0f} ms, "
             f"load {result['load']}",
             flush=True,
         )
@@ -314,6 +316,16 @@ def bench_sign_ups(app, server, figures: Figures, *, runs: int, capacity: int, a
             f"server CPU {cpu_ms:.2f} ms/request",
             flush=True,
         )
+
+
+def longest_stall(finished: list[float]) -> float:
+    """The longest stretch, in seconds, between one reply finishing and the next.
+
+    In a burst replies finish every few milliseconds. A long stretch with none means the
+    whole server stood still (a run's p99 then rises with everything in flight), rather
+    than a few requests waiting behind the others."""
+    ends = sorted(finished)
+    return max((b - a for a, b in itertools.pairwise(ends)), default=0.0)
 
 
 def _floor_burst(server, slug: str, attempts: int) -> float:
@@ -387,6 +399,7 @@ def _sign_up_burst(app, server, slug: str, capacity: int, attempts: int) -> dict
             "waiting_rows": counted.get(RegistrationStatus.WAITING, 0),
             "outbox_rows": outbox,
             "cpu_ms": cpu_ms,
+            "stall": longest_stall([reply.finished for reply in replies]),
             "load": load_average(),
         }
         db.session.remove()
@@ -568,6 +581,9 @@ def summarise(figures: Figures) -> list[str]:
             ),
             "- p99 against p50, each run (target ≤ 1.5×): "
             + ", ".join(f"{r['p99'] / r['p50']:.2f}×" for r in runs),
+            "- the longest wait in which no sign-up finished, each run (a stall of the whole "
+            "server, rather than a few requests queued behind the rest): "
+            + ", ".join(f"{r['stall'] * 1000:.0f} ms" for r in runs),
         ]
         if hello == hello:  # measured (not NaN): the ratios to the bare route of this run
             cpu = _median([r["cpu_ms"] for r in runs])
