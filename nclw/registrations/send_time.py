@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from nclw.events.models import Event
 from nclw.extensions import db
@@ -52,11 +52,11 @@ def _load_registrations(rows: list[OutboxMessage]) -> list[Registration]:
             sa.select(Registration)
             .where(Registration.id.in_(ids))
             .options(
-                joinedload(Registration.event).joinedload(Event.host),
-                # Most events have no slots: knowing it, no message asks for the ticket's.
-                joinedload(Registration.event).with_expression(
-                    Event.has_slots, has_slots_clause(Event.id)
-                ),
+                joinedload(Registration.event).options(
+                    joinedload(Event.host),
+                    # Most events have no slots: knowing it, no message asks for the ticket's.
+                    with_expression(Event.has_slots, has_slots_clause(Event.id)),
+                )
             )
         )
     )
